@@ -1,0 +1,35 @@
+"""Roles are Django groups; this module is the one place that names them."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    FAMILY = "family", _("Family")
+    MEDIATOR = "mediator", _("Mediator")
+    COORDINATOR = "coordinator", _("Coordinator")
+    PARTNER = "partner", _("Partner")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+    """The roles of a user, cached on the instance for the request."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_role_cache", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True)) & set(Role.values)
+        if user.is_superuser:
+            cached |= {Role.ADMINISTRATOR, Role.COORDINATOR}
+        user._role_cache = cached
+    return cached
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def is_staff_member(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Mediators, coordinators and administrators: the service's own staff."""
+    return has_role(user, Role.MEDIATOR, Role.COORDINATOR, Role.ADMINISTRATOR)

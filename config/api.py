@@ -1,0 +1,69 @@
+"""The one NinjaAPI of the project, and its error handlers.
+
+Every error answers the same JSON shape::
+
+    {"detail": "human-readable summary", "errors": [{"field": "start", "message": "…"}]}
+"""
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from programmes.api import router as programmes_router
+from sessions.api import router as sessions_router
+from sessions.services import SessionError
+
+api = NinjaAPI(
+    title="Mediation workshops API",
+    version="1",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def error_body(detail: str, errors: list[dict] | None = None) -> dict:
+    return {"detail": detail, "errors": errors or []}
+
+
+def _field_name(location: list) -> str:
+    # ("query", "start") -> "start"; ("body", "payload", "participant_id") -> "participant_id"
+    parts = [str(part) for part in location if part not in ("query", "body", "path", "payload")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError):
+    errors = [
+        {"field": _field_name(list(error.get("loc", []))), "message": str(error.get("msg", ""))}
+        for error in exc.errors
+    ]
+    summary = _("Invalid input: %(fields)s") % {
+        "fields": ", ".join(sorted({error["field"] for error in errors}))
+    }
+    return api.create_response(request, error_body(summary, errors), status=422)
+
+
+@api.exception_handler(SessionError)
+def on_domain_error(request: HttpRequest, exc: SessionError):
+    errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
+    return api.create_response(request, error_body(exc.message, errors), status=400)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, error_body(_("Not found.")), status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(request, error_body(_("Authentication required.")), status=401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError):
+    return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+
+
+api.add_router("/programmes", programmes_router, tags=["programmes"])
+api.add_router("/sessions", sessions_router, tags=["sessions"])

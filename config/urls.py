@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from sessions.urls import session_urlpatterns
+
+from . import views
+from .api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="catalogue:list", permanent=False), name="home"),
+    path("health", views.health, name="health"),
+    path("programmes/", include("sessions.urls")),
+    path("sessions/", include(session_urlpatterns)),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,33 @@
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from .schemas import SessionFilters, SessionOut
+from .selectors import session_list, with_places_left
+
+router = Router()
+
+
+class SessionPagination(LimitOffsetPagination):
+    """Limit/offset pagination that fills in places left for the page in one query."""
+
+    def paginate_queryset(self, queryset, pagination, **params):
+        page = super().paginate_queryset(queryset, pagination, **params)
+        page["items"] = with_places_left(list(page["items"]))
+        return page
+
+
+@router.get("", response=list[SessionOut], summary="Sessions of published programmes")
+@paginate(SessionPagination)
+def list_sessions(request: HttpRequest, filters: Query[SessionFilters]):
+    return session_list(
+        programme_id=filters.programme, start=filters.start, end=filters.end,
+        kind=filters.kind, venue_id=filters.venue,
+    )
+
+
+@router.get("/{int:session_id}", response=SessionOut, summary="One session")
+def get_session(request: HttpRequest, session_id: int):
+    session = get_object_or_404(session_list(), pk=session_id)
+    return with_places_left([session])[0]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkshopSessionsConfig(AppConfig):
+    name = "sessions"
+    # "sessions" is django.contrib.sessions' label.
+    label = "workshop_sessions"
+    verbose_name = _("Sessions and schedules")

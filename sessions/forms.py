@@ -1,0 +1,17 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Field, Kind
+
+
+class CatalogueFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
+    )
+    field = forms.ChoiceField(
+        label=_("Field"), required=False, choices=[("", _("All fields")), *Field.choices]
+    )
+    age = forms.IntegerField(label=_("Age"), required=False, min_value=0, max_value=120)
+    date = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,144 @@
+"""Turn a schedule rule into dated occurrences. Pure: no database access."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .holidays import HolidayCalendar
+from .models import ScheduleKind
+
+
+class SkipReason:
+    SCHOOL_HOLIDAY = "school_holiday"
+    PUBLIC_HOLIDAY = "public_holiday"
+    EXCLUDED = "excluded"
+    UNKNOWN_SCHOOL_CALENDAR = "unknown_school_calendar"
+
+
+@dataclass(frozen=True)
+class ScheduleRule:
+    """What a schedule says, detached from the database so that a form can preview it."""
+
+    kind: str
+    start_time: datetime.time
+    end_time: datetime.time
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    weekdays: tuple[int, ...] = ()
+    dates: tuple[datetime.date, ...] = ()
+    skip_school_holidays: bool = True
+    skip_public_holidays: bool = True
+    excluded_dates: tuple[datetime.date, ...] = ()
+
+    @classmethod
+    def from_schedule(cls, schedule) -> "ScheduleRule":
+        return cls(
+            kind=schedule.kind,
+            start_time=schedule.start_time,
+            end_time=schedule.end_time,
+            start_date=schedule.start_date,
+            end_date=schedule.end_date,
+            weekdays=tuple(int(day) for day in schedule.weekdays or ()),
+            dates=tuple(_as_date(value) for value in schedule.dates or ()),
+            skip_school_holidays=schedule.skip_school_holidays,
+            skip_public_holidays=schedule.skip_public_holidays,
+            excluded_dates=tuple(_as_date(value) for value in schedule.excluded_dates or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    date: datetime.date
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class SkippedDate:
+    date: datetime.date
+    reason: str
+    label: str
+
+
+@dataclass
+class SchedulePlan:
+    occurrences: list[Occurrence] = field(default_factory=list)
+    skipped: list[SkippedDate] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _as_date(value: str | datetime.date) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def local_datetime(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    """Wall-clock time in the service's zone: 14:00 stays 14:00 across DST changes."""
+    return datetime.datetime.combine(day, time, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _candidate_dates(rule: ScheduleRule, calendar: HolidayCalendar) -> Iterable[datetime.date]:
+    if rule.kind == ScheduleKind.DATE_LIST:
+        yield from sorted(set(rule.dates))
+        return
+    if rule.start_date is None or rule.end_date is None:
+        return
+    if rule.kind == ScheduleKind.WEEKLY:
+        weekdays = set(rule.weekdays)
+        day = rule.start_date
+        while day <= rule.end_date:
+            if day.weekday() in weekdays:
+                yield day
+            day += datetime.timedelta(days=1)
+    elif rule.kind == ScheduleKind.HOLIDAY_WEEKDAYS:
+        for first, last, _name in calendar.holiday_periods(rule.start_date, rule.end_date):
+            day = first
+            while day <= last:
+                if day.weekday() < 5:
+                    yield day
+                day += datetime.timedelta(days=1)
+
+
+def plan_schedule(rule: ScheduleRule, calendar: HolidayCalendar | None = None) -> SchedulePlan:
+    calendar = calendar or HolidayCalendar.default()
+    plan = SchedulePlan()
+    excluded = set(rule.excluded_dates)
+    # Term-time rules must know the school calendar; holiday rules are generated from it.
+    needs_school_calendar = rule.skip_school_holidays or rule.kind == ScheduleKind.HOLIDAY_WEEKDAYS
+    unknown_dates: list[datetime.date] = []
+    for day in _candidate_dates(rule, calendar):
+        if day in excluded:
+            plan.skipped.append(SkippedDate(day, SkipReason.EXCLUDED, _("Excluded date")))
+            continue
+        if rule.skip_public_holidays and (name := calendar.public_holiday_name(day)):
+            plan.skipped.append(SkippedDate(day, SkipReason.PUBLIC_HOLIDAY, name))
+            continue
+        if rule.kind != ScheduleKind.HOLIDAY_WEEKDAYS and rule.skip_school_holidays:
+            if not calendar.is_covered(day):
+                unknown_dates.append(day)
+                plan.skipped.append(
+                    SkippedDate(day, SkipReason.UNKNOWN_SCHOOL_CALENDAR,
+                                _("School calendar not yet published"))
+                )
+                continue
+            if name := calendar.school_holiday_name(day):
+                plan.skipped.append(SkippedDate(day, SkipReason.SCHOOL_HOLIDAY, name))
+                continue
+        plan.occurrences.append(
+            Occurrence(day, local_datetime(day, rule.start_time), local_datetime(day, rule.end_time))
+        )
+    if needs_school_calendar:
+        covered_until = calendar.school_calendar_covers_until
+        if unknown_dates or (rule.end_date and rule.end_date > covered_until):
+            plan.warnings.append(
+                _(
+                    "The school calendar of zone %(zone)s is published only up to %(date)s: "
+                    "no session was generated after that date. Regenerate the schedule once "
+                    "the ministry publishes the next school year."
+                )
+                % {"zone": calendar.zone, "date": covered_until.strftime("%d/%m/%Y")}
+            )
+    return plan

@@ -1,0 +1,184 @@
+"""Writes on sessions and schedules."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programmes.models import Venue
+
+from . import signals
+from .holidays import HolidayCalendar
+from .hooks import sessions_in_use
+from .models import Schedule, Session, SessionStatus
+from .scheduling import Occurrence, ScheduleRule, SkippedDate, plan_schedule
+
+
+class SessionError(Exception):
+    """A rule on sessions was broken; the message is meant for the person who asked."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class ScheduleConflict:
+    session_id: int
+    date: datetime.date
+    reason: str
+
+
+@dataclass
+class ScheduleApplyReport:
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    deleted: list[datetime.date] = field(default_factory=list)
+    unchanged: int = 0
+    conflicts: list[ScheduleConflict] = field(default_factory=list)
+    skipped: list[SkippedDate] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def schedule_apply(
+    *, schedule: Schedule, calendar: HolidayCalendar | None = None
+) -> ScheduleApplyReport:
+    """Create, update or delete the schedule's sessions so they match its rule.
+
+    Sessions edited by hand, or holding enrolments or attendance, are never deleted or moved:
+    they are reported as conflicts for a person to decide.
+    """
+    plan = plan_schedule(ScheduleRule.from_schedule(schedule), calendar)
+    report = ScheduleApplyReport(skipped=plan.skipped, warnings=plan.warnings)
+    venue_id = schedule.venue_id or schedule.programme.venue_id
+    facilitator_ids = list(schedule.facilitators.values_list("pk", flat=True))
+
+    existing = {
+        session.schedule_date: session
+        for session in Session.objects.select_for_update().filter(schedule=schedule)
+    }
+    wanted: dict[datetime.date, Occurrence] = {occ.date: occ for occ in plan.occurrences}
+    in_use = sessions_in_use(session.pk for session in existing.values())
+
+    to_create: list[Session] = []
+    for day, occurrence in wanted.items():
+        session = existing.get(day)
+        if session is None:
+            to_create.append(
+                Session(
+                    programme_id=schedule.programme_id, schedule=schedule, schedule_date=day,
+                    starts_at=occurrence.starts_at, ends_at=occurrence.ends_at, venue_id=venue_id,
+                )
+            )
+            continue
+        differs = (
+            session.starts_at != occurrence.starts_at
+            or session.ends_at != occurrence.ends_at
+            or session.venue_id != venue_id
+        )
+        if not differs:
+            report.unchanged += 1
+        elif session.edited_by_hand:
+            report.conflicts.append(ScheduleConflict(
+                session.pk, day, _("This session was edited by hand; it was left as it is.")))
+        elif session.pk in in_use:
+            report.conflicts.append(ScheduleConflict(
+                session.pk, day,
+                _("People are enrolled or attendance was taken: move this session by hand."),
+            ))
+        else:
+            session.starts_at, session.ends_at = occurrence.starts_at, occurrence.ends_at
+            session.venue_id = venue_id
+            session.revision += 1
+            session.updated_at = timezone.now()
+            session.save(update_fields=["starts_at", "ends_at", "venue", "revision", "updated_at"])
+            report.updated.append(session.pk)
+
+    for day, session in existing.items():
+        if day in wanted:
+            continue
+        if session.edited_by_hand or session.pk in in_use:
+            report.conflicts.append(ScheduleConflict(
+                session.pk, day,
+                _("This date is no longer in the schedule, but the session has enrolments, "
+                  "attendance or manual changes: cancel it by hand if it should not take place."),
+            ))
+        else:
+            session.delete()
+            report.deleted.append(day)
+
+    created = Session.objects.bulk_create(to_create)
+    if facilitator_ids:
+        through = Session.facilitators.through
+        through.objects.bulk_create(
+            [through(session_id=s.pk, mediator_id=m) for s in created for m in facilitator_ids]
+        )
+    report.created = [session.pk for session in created]
+    report.conflicts.sort(key=lambda conflict: conflict.date)
+    return report
+
+
+def _mark_changed(session: Session) -> None:
+    session.revision += 1
+    session.updated_at = timezone.now()
+    session.edited_by_hand = True
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, reason: str = "", changed_by=None) -> Session:
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status == SessionStatus.CANCELLED:
+        raise SessionError(_("This session is already cancelled."), field="status")
+    if session.ends_at <= timezone.now():
+        raise SessionError(_("A session that has already taken place cannot be cancelled."))
+    session.status = SessionStatus.CANCELLED
+    session.status_reason = reason
+    _mark_changed(session)
+    session.save()
+    transaction.on_commit(
+        lambda: signals.session_cancelled.send(Session, session=session, changed_by=changed_by)
+    )
+    return session
+
+
+@transaction.atomic
+def session_move(
+    *,
+    session: Session,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    venue: Venue | None = None,
+    reason: str = "",
+    changed_by=None,
+) -> Session:
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise SessionError(_("Times must carry a time zone."), field="starts_at")
+    if ends_at <= starts_at:
+        raise SessionError(_("The end must come after the start."), field="ends_at")
+    if starts_at <= timezone.now():
+        raise SessionError(_("A session can only be moved to a time in the future."),
+                           field="starts_at")
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status == SessionStatus.CANCELLED:
+        raise SessionError(_("A cancelled session cannot be moved."), field="status")
+    previous = {"starts_at": session.starts_at, "ends_at": session.ends_at,
+                "venue_id": session.venue_id}
+    new_venue_id = venue.pk if venue else session.venue_id
+    if (starts_at, ends_at, new_venue_id) == (session.starts_at, session.ends_at, session.venue_id):
+        raise SessionError(_("The new time and place are the same as the current ones."),
+                           field="starts_at")
+    session.starts_at, session.ends_at, session.venue_id = starts_at, ends_at, new_venue_id
+    session.status = SessionStatus.MOVED
+    session.status_reason = reason
+    _mark_changed(session)
+    session.save()
+    transaction.on_commit(
+        lambda: signals.session_moved.send(
+            Session, session=session, previous=previous, changed_by=changed_by
+        )
+    )
+    return session

@@ -1,0 +1,101 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.roles import Role
+from programmes.models import (
+    Audience,
+    EnrolmentMode,
+    Field,
+    Kind,
+    Mediator,
+    Partner,
+    PartnerKind,
+    Programme,
+    ProgrammeStatus,
+    Venue,
+)
+from sessions.models import Session, SessionStatus
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or ():
+            self.groups.add(Group.objects.get_or_create(name=role)[0])
+
+
+def user_with_role(role: str, **kwargs):
+    return UserFactory(roles=[role], **kwargs)
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"Salle {n}")
+    address = factory.Sequence(lambda n: f"{n} rue de la Paix, 94270 Le Kremlin-Bicêtre")
+    neighbourhood = "Les Martinets"
+    in_qpv = True
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partenaire {n}")
+    kind = PartnerKind.ASSOCIATION
+
+
+class MediatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mediator
+
+    user = factory.SubFactory(UserFactory, roles=[Role.MEDIATOR])
+    field = Field.SOCIO_EDUCATIONAL
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    title = factory.Sequence(lambda n: f"Atelier {n}")
+    slug = factory.LazyAttribute(lambda programme: slugify(programme.title))
+    kind = Kind.HOLIDAY_ACTIVITY
+    field = Field.SOCIO_EDUCATIONAL
+    audience = Audience.CHILDREN
+    min_age = 6
+    max_age = 12
+    enrolment_mode = EnrolmentMode.PER_SESSION
+    capacity = 10
+    status = ProgrammeStatus.PUBLISHED
+    venue = factory.SubFactory(VenueFactory)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + datetime.timedelta(days=7)).replace(
+            hour=13, minute=0, second=0, microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda session: session.starts_at + datetime.timedelta(hours=2))
+    venue = factory.LazyAttribute(lambda session: session.programme.venue)
+    status = SessionStatus.SCHEDULED
