@@ -139,9 +139,7 @@ def session_cancel(*, session: Session, reason: str = "", changed_by=None) -> Se
     session.status_reason = reason
     _mark_changed(session)
     session.save()
-    transaction.on_commit(
-        lambda: signals.session_cancelled.send(Session, session=session, changed_by=changed_by)
-    )
+    signals.session_cancelled.send(Session, session=session, changed_by=changed_by)
     return session
 
 
@@ -176,9 +174,5 @@ def session_move(
     session.status_reason = reason
     _mark_changed(session)
     session.save()
-    transaction.on_commit(
-        lambda: signals.session_moved.send(
-            Session, session=session, previous=previous, changed_by=changed_by
-        )
-    )
+    signals.session_moved.send(Session, session=session, previous=previous, changed_by=changed_by)
     return session
