@@ -16,6 +16,11 @@ def register_sessions_in_use_check(check: SessionsInUseCheck) -> None:
         _sessions_in_use_checks.append(check)
 
 
+def unregister_sessions_in_use_check(check: SessionsInUseCheck) -> None:
+    if check in _sessions_in_use_checks:
+        _sessions_in_use_checks.remove(check)
+
+
 def sessions_in_use(session_ids: Iterable[int]) -> set[int]:
     ids = list(session_ids)
     in_use: set[int] = set()

@@ -19,7 +19,7 @@ from programmes.models import (
     ProgrammeStatus,
     Venue,
 )
-from sessions.models import Session, SessionStatus
+from sessions.models import Schedule, ScheduleKind, Session, SessionStatus, Weekday
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -99,3 +99,18 @@ class SessionFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda session: session.starts_at + datetime.timedelta(hours=2))
     venue = factory.LazyAttribute(lambda session: session.programme.venue)
     status = SessionStatus.SCHEDULED
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    """Weekly on Wednesday 14:00–16:00 over the 2026–27 school year, as the demo's family course."""
+
+    class Meta:
+        model = Schedule
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = ScheduleKind.WEEKLY
+    weekdays = factory.LazyFunction(lambda: [Weekday.WEDNESDAY])
+    start_date = datetime.date(2026, 9, 1)
+    end_date = datetime.date(2027, 6, 30)
+    start_time = datetime.time(14)
+    end_time = datetime.time(16)
