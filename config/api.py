@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from accounts.api import router as me_router
 from programmes.api import router as programmes_router
 from sessions.api import router as sessions_router
 from sessions.services import SessionError
@@ -65,5 +66,6 @@ def on_http_error(request: HttpRequest, exc: HttpError):
     return api.create_response(request, error_body(str(exc)), status=exc.status_code)
 
 
+api.add_router("/me", me_router, tags=["accounts"])
 api.add_router("/programmes", programmes_router, tags=["programmes"])
 api.add_router("/sessions", sessions_router, tags=["sessions"])

@@ -1,10 +1,16 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from .schemas import SessionFilters, SessionOut
+from accounts.auth import session_or_token
+from accounts.roles import Role, has_role
+
+from .schemas import SessionCancelIn, SessionFilters, SessionOut
 from .selectors import session_list, with_places_left
+from .services import session_cancel
 
 router = Router()
 
@@ -30,4 +36,14 @@ def list_sessions(request: HttpRequest, filters: Query[SessionFilters]):
 @router.get("/{int:session_id}", response=SessionOut, summary="One session")
 def get_session(request: HttpRequest, session_id: int):
     session = get_object_or_404(session_list(), pk=session_id)
+    return with_places_left([session])[0]
+
+
+@router.post("/{int:session_id}/cancel", response=SessionOut, auth=session_or_token,
+             summary="Cancel a session (coordinators)")
+def cancel_session(request: HttpRequest, session_id: int, payload: SessionCancelIn):
+    if not has_role(request.auth, Role.COORDINATOR, Role.ADMINISTRATOR):
+        raise HttpError(403, _("Only coordinators can cancel sessions."))
+    session = get_object_or_404(session_list(published_only=False), pk=session_id)
+    session = session_cancel(session=session, reason=payload.reason, changed_by=request.auth)
     return with_places_left([session])[0]

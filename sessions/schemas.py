@@ -1,8 +1,10 @@
 import datetime
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import model_validator
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from programmes.models import Kind
 from programmes.schemas import VenueOut
@@ -46,8 +48,17 @@ class SessionFilters(Schema):
     kind: Kind | None = None
     venue: int | None = None
 
-    @model_validator(mode="after")
-    def end_not_before_start(self) -> "SessionFilters":
-        if self.start and self.end and self.end < self.start:
-            raise ValueError("end must not be before start")
-        return self
+    @field_validator("end")
+    @classmethod
+    def end_not_before_start(
+        cls, end: datetime.date | None, info: ValidationInfo
+    ) -> datetime.date | None:
+        # A field validator, not a model one, so that the error names the "end" field.
+        start = info.data.get("start")
+        if start and end and end < start:
+            raise PydanticCustomError("end_before_start", _("The end must not be before the start."))
+        return end
+
+
+class SessionCancelIn(Schema):
+    reason: str = Field("", max_length=300)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from config.celery import app as celery_app
 
@@ -28,12 +29,21 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Tests do not run collectstatic: serve static files without the manifest."""
+def _test_settings(settings):
+    """Tests do not run collectstatic: serve static files without the manifest. Hash passwords
+    cheaply: PBKDF2's deliberate slowness costs a quarter of a second per user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def english():
+    """Messages in English, whatever the French catalogue says, for tests that read them."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

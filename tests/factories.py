@@ -114,3 +114,33 @@ class ScheduleFactory(factory.django.DjangoModelFactory):
     end_date = datetime.date(2027, 6, 30)
     start_time = datetime.time(14)
     end_time = datetime.time(16)
+
+
+def build_catalogue(*, programmes: int = 30, sessions_each: int = 10) -> list[Programme]:
+    """Published programmes with mediators, partners and coming sessions, enough to show N+1."""
+    venues = VenueFactory.create_batch(3)
+    mediators = MediatorFactory.create_batch(3)
+    partners = PartnerFactory.create_batch(3)
+    kinds = list(Kind)
+    created = []
+    start = (timezone.now() + datetime.timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    sessions = []
+    for index in range(programmes):
+        programme = ProgrammeFactory(kind=kinds[index % len(kinds)], venue=venues[index % 3])
+        programme.mediators.add(mediators[index % 3])
+        programme.partners.add(*partners[: 1 + index % 3])
+        created.append(programme)
+        for week in range(sessions_each):
+            starts_at = start + datetime.timedelta(days=7 * week, hours=index % 8)
+            sessions.append(Session(
+                programme=programme, starts_at=starts_at,
+                ends_at=starts_at + datetime.timedelta(hours=2),
+                venue=venues[(index + week) % 3],
+            ))
+    through = Session.facilitators.through
+    created_sessions = Session.objects.bulk_create(sessions)
+    through.objects.bulk_create(
+        [through(session_id=s.pk, mediator_id=mediators[i % 3].pk)
+         for i, s in enumerate(created_sessions)]
+    )
+    return created

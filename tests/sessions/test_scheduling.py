@@ -15,6 +15,8 @@ from sessions.holidays import HolidayCalendar
 from sessions.models import ScheduleKind, Weekday
 from sessions.scheduling import ScheduleRule, SkipReason, plan_schedule
 
+pytestmark = pytest.mark.usefixtures("english")
+
 PARIS = ZoneInfo("Europe/Paris")
 ZONE_C = HolidayCalendar(zone="C")
 SCHOOL_CALENDAR = SchoolHolidayDates()

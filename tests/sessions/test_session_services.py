@@ -12,7 +12,7 @@ from sessions.models import Session, SessionStatus
 from sessions.services import SessionError, session_cancel, session_move
 from tests.factories import SessionFactory, UserFactory, VenueFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime.datetime(2026, 9, 1, 9, tzinfo=PARIS)
