@@ -12,6 +12,7 @@ urlpatterns = [
     path("health", views.health, name="health"),
     path("programmes/", include("sessions.urls")),
     path("sessions/", include(session_urlpatterns)),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -1,0 +1,42 @@
+"""Writes on accounts: personal API tokens."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import ApiToken
+
+
+class AccountError(Exception):
+    """A rule on accounts was broken; the message is meant for the person who asked."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@transaction.atomic
+def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+    """A new token and its raw value, which is stored nowhere: show it once."""
+    name = name.strip()
+    if not name:
+        raise AccountError(_("Give the token a name, e.g. the script that will use it."),
+                           field="name")
+    max_length = ApiToken._meta.get_field("name").max_length
+    if len(name) > max_length:
+        raise AccountError(_("The name is too long (%(max)d characters at most).")
+                           % {"max": max_length}, field="name")
+    return ApiToken.generate(user=user, name=name)
+
+
+@transaction.atomic
+def api_token_revoke(*, user: AbstractBaseUser, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens; another person's token is not found."""
+    token = ApiToken.objects.select_for_update().get(pk=token_id, user=user)
+    if token.revoked_at is not None:
+        raise AccountError(_("This token is already revoked."))
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token
