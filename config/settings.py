@@ -176,6 +176,36 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their entries in their AppConfig.ready()
 
+# Notifications. SMS go through a pluggable backend, like Django's EMAIL_BACKEND: the console
+# in development, notifications.sms.ovh.SmsBackend (OVHcloud's HTTP API) in production.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.console.SmsBackend")
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))
+OVH_SMS = {
+    "ENDPOINT": os.environ.get("OVH_SMS_ENDPOINT", "https://eu.api.ovh.com/1.0"),
+    "APPLICATION_KEY": os.environ.get("OVH_APPLICATION_KEY", ""),
+    "APPLICATION_SECRET": os.environ.get("OVH_APPLICATION_SECRET", ""),
+    "CONSUMER_KEY": os.environ.get("OVH_CONSUMER_KEY", ""),
+    "SERVICE_NAME": os.environ.get("OVH_SMS_SERVICE_NAME", ""),
+    "SENDER": os.environ.get("OVH_SMS_SENDER", ""),
+    "TIMEOUT": float(os.environ.get("OVH_SMS_TIMEOUT", "10")),
+}
+# Used when a programme sets no offsets of its own: "2d" is 2 calendar days, "2h" 2 hours.
+NOTIFICATIONS_DEFAULT_REMINDER_OFFSETS = env_list("NOTIFICATIONS_DEFAULT_REMINDER_OFFSETS",
+                                                  "2d,2h")
+# No SMS between these local times (Europe/Paris); "21:00-08:00" wraps over midnight.
+NOTIFICATIONS_QUIET_HOURS = os.environ.get("NOTIFICATIONS_QUIET_HOURS", "21:00-08:00")
+NOTIFICATIONS_SWEEP_INTERVAL = int(os.environ.get("NOTIFICATIONS_SWEEP_INTERVAL", "60"))
+NOTIFICATIONS_DIGEST_HOUR = int(os.environ.get("NOTIFICATIONS_DIGEST_HOUR", "18"))
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6"))
+NOTIFICATIONS_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "30"))
+NOTIFICATIONS_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_MAX_SECONDS", "600"))
+# A row left "sending" longer than this (worker killed) goes back to the queue; it must exceed
+# CELERY_TASK_TIME_LIMIT so that a live delivery is never taken over.
+NOTIFICATIONS_SENDING_TIMEOUT = int(os.environ.get("NOTIFICATIONS_SENDING_TIMEOUT", "900"))
+# A pending row queued this long ago without being delivered is queued again by the sweep.
+NOTIFICATIONS_REDISPATCH_AFTER = int(os.environ.get("NOTIFICATIONS_REDISPATCH_AFTER", "300"))
+NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "1000"))
+
 # Domain settings.
 SCHOOL_HOLIDAY_ZONE = os.environ.get("SCHOOL_HOLIDAY_ZONE", "C")
 PUBLIC_HOLIDAY_SUBDIVISION = os.environ.get("PUBLIC_HOLIDAY_SUBDIVISION") or None

@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from celery.signals import worker_ready
+        from django.conf import settings
+
+        from . import receivers
+
+        receivers.connect()
+        settings.CELERY_BEAT_SCHEDULE.setdefault("notifications-sweep", {
+            "task": "notifications.tasks.sweep",
+            "schedule": float(settings.NOTIFICATIONS_SWEEP_INTERVAL),
+            # A sweep that waited longer than its interval is superseded by the next one.
+            "options": {"expires": float(settings.NOTIFICATIONS_SWEEP_INTERVAL)},
+        })
+        worker_ready.connect(receivers.sweep_at_worker_start, dispatch_uid="notifications-sweep")

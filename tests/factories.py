@@ -144,3 +144,23 @@ def build_catalogue(*, programmes: int = 30, sessions_each: int = 10) -> list[Pr
          for i, s in enumerate(created_sessions)]
     )
     return created
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """An outbox row as stored: a reminder by SMS, due now."""
+
+    class Meta:
+        model = "notifications.Message"
+
+    key = factory.Sequence(lambda n: f"test:{n}")
+    kind = "reminder"
+    channel = "sms"
+    address = factory.Sequence(lambda n: f"+336{n:08d}")
+    language = "fr"
+    recipient_name = "Nadia Durand"
+    context = factory.LazyFunction(lambda: {
+        "participant": "Lina", "programme": "Atelier cuisine",
+        "starts_at": "2026-12-02T13:00:00+00:00", "ends_at": "2026-12-02T15:00:00+00:00",
+        "venue": "Centre social", "address": "12 rue de la Convention",
+    })
+    due_at = factory.LazyFunction(timezone.now)
