@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as me_router
+from enrolment.errors import EnrolmentError
 from programmes.api import router as programmes_router
 from sessions.api import router as sessions_router
 from sessions.services import SessionError
@@ -45,10 +46,20 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
     return api.create_response(request, error_body(summary, errors), status=422)
 
 
+def _domain_error_response(request: HttpRequest, exc: SessionError | EnrolmentError, status: int):
+    errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
+    return api.create_response(request, error_body(exc.message, errors), status=status)
+
+
 @api.exception_handler(SessionError)
 def on_domain_error(request: HttpRequest, exc: SessionError):
-    errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
-    return api.create_response(request, error_body(exc.message, errors), status=400)
+    return _domain_error_response(request, exc, 400)
+
+
+@api.exception_handler(EnrolmentError)
+def on_enrolment_error(request: HttpRequest, exc: EnrolmentError):
+    # 409 when the request conflicts with the current state (full, already enrolled, too late).
+    return _domain_error_response(request, exc, exc.status_code)
 
 
 @api.exception_handler(Http404)

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class EnrolmentConfig(AppConfig):
     name = "enrolment"
     verbose_name = _("Enrolment")
+
+    def ready(self) -> None:
+        from sessions import hooks
+
+        from .selectors import seats_taken_for_sessions, sessions_with_enrolments
+
+        hooks.register_sessions_in_use_check(sessions_with_enrolments)
+        hooks.register_seats_taken_provider(seats_taken_for_sessions)

@@ -7,6 +7,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.roles import Role
+from enrolment.models import (
+    Consent,
+    ConsentKind,
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    Guardian,
+    HealthNote,
+    Household,
+    Participant,
+)
 from programmes.models import (
     Audience,
     EnrolmentMode,
@@ -164,3 +175,66 @@ class MessageFactory(factory.django.DjangoModelFactory):
         "venue": "Centre social", "address": "12 rue de la Convention",
     })
     due_at = factory.LazyFunction(timezone.now)
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    neighbourhood = "Les Martinets"
+    in_qpv = True
+
+
+class GuardianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guardian
+
+    household = factory.SubFactory(HouseholdFactory)
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    phone = factory.Sequence(lambda n: f"06{n:08d}")
+    email = factory.Sequence(lambda n: f"parent{n}@example.org")
+    is_primary = True
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    household = factory.SubFactory(HouseholdFactory)
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    # Nine years old: fits the default ProgrammeFactory (6 to 12, children).
+    birth_date = factory.LazyFunction(
+        lambda: timezone.localdate().replace(month=1, day=1) - datetime.timedelta(days=9 * 366)
+    )
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    """A row as stored, bypassing the services: for lists and access tests, not for rules."""
+
+    class Meta:
+        model = Enrolment
+
+    participant = factory.SubFactory(ParticipantFactory)
+    programme = factory.SubFactory(ProgrammeFactory)
+    session = None
+    status = EnrolmentStatus.CONFIRMED
+    source = EnrolmentSource.FAMILY_ONLINE
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    household = factory.SubFactory(HouseholdFactory)
+    kind = ConsentKind.PARENTAL_AUTHORISATION
+    version = "2026-01"
+
+
+class HealthNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HealthNote
+
+    participant = factory.SubFactory(ParticipantFactory)
+    text = "Allergie aux arachides."

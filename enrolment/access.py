@@ -1,0 +1,82 @@
+"""Who may see which household, enrolment and health note: the one place that decides.
+
+- a family sees its own household (through ``Guardian.user``) and its enrolments;
+- a mediator sees the households with an enrolment in one of their programmes, and those they
+  created, with those households' enrolments in their programmes;
+- a coordinator or an administrator sees everything;
+- a partner sees only what it referred (the referred participants' households and referrals).
+
+Pages and API endpoints look objects up inside these querysets, so another household's id
+answers 404, never data. Health notes: only the mediators of a programme the participant is
+enrolled in, and coordinators.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.roles import Role, has_role, user_roles
+
+from .models import Enrolment, EnrolmentStatus, Guardian, Household, Participant
+
+_EVERYTHING = (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def households_visible_to(user) -> QuerySet[Household]:
+    if not getattr(user, "is_authenticated", False):
+        return Household.objects.none()
+    roles = user_roles(user)
+    if roles & set(_EVERYTHING):
+        return Household.objects.all()
+    # Exists() rather than joins: a household with several guardians stays one row.
+    condition = Q(Exists(Guardian.objects.filter(household=OuterRef("pk"), user=user)))
+    if Role.MEDIATOR in roles:
+        in_their_programmes = Enrolment.objects.filter(
+            participant__household=OuterRef("pk"), programme__mediators__user=user
+        )
+        condition |= Q(created_by=user) | Q(Exists(in_their_programmes))
+    if Role.PARTNER in roles:
+        referred = Enrolment.objects.filter(
+            participant__household=OuterRef("pk"), referred_by_partner__members=user
+        )
+        condition |= Q(Exists(referred))
+    return Household.objects.filter(condition)
+
+
+def participants_visible_to(user) -> QuerySet[Participant]:
+    return Participant.objects.filter(household__in=households_visible_to(user))
+
+
+def enrolments_visible_to(user) -> QuerySet[Enrolment]:
+    if not user.is_authenticated:
+        return Enrolment.objects.none()
+    roles = user_roles(user)
+    if roles & set(_EVERYTHING):
+        return Enrolment.objects.all()
+    condition = Q(participant__household__guardians__user=user)
+    if Role.MEDIATOR in roles:
+        condition |= Q(programme__mediators__user=user) | Q(
+            participant__household__created_by=user
+        )
+    if Role.PARTNER in roles:
+        condition |= Q(referred_by_partner__members=user)
+    return Enrolment.objects.filter(pk__in=Enrolment.objects.filter(condition).values("pk"))
+
+
+def can_see_health_notes(user, participant: Participant) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if has_role(user, *_EVERYTHING):
+        return True
+    if not has_role(user, Role.MEDIATOR):
+        return False
+    return Enrolment.objects.filter(
+        participant=participant, programme__mediators__user=user,
+        status__in=(EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITLISTED,
+                    EnrolmentStatus.PROPOSED),
+    ).exists()
+
+
+def can_act_for_household(user, household: Household) -> bool:
+    """Whether ``user`` may change the household (add a child, enrol, cancel)."""
+    if has_role(user, Role.MEDIATOR, *_EVERYTHING):
+        return households_visible_to(user).filter(pk=household.pk).exists()
+    return household.guardians.filter(user=user).exists() if user.is_authenticated else False

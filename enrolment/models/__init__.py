@@ -1,0 +1,32 @@
+"""Models of the enrolment app, one module per area; import them from here."""
+
+from .enrolments import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
+from .households import (
+    Channel,
+    Consent,
+    ConsentKind,
+    EmergencyContact,
+    Guardian,
+    HealthNote,
+    Household,
+    Language,
+    Participant,
+    Sex,
+)
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "Channel",
+    "Consent",
+    "ConsentKind",
+    "EmergencyContact",
+    "Enrolment",
+    "EnrolmentSource",
+    "EnrolmentStatus",
+    "Guardian",
+    "HealthNote",
+    "Household",
+    "Language",
+    "Participant",
+    "Sex",
+]

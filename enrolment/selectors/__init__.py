@@ -1,0 +1,28 @@
+"""Reads of the enrolment app, one module per area; import them from here."""
+
+from .enrolments import (
+    Contact,
+    enrolment_contact,
+    enrolment_list,
+    programme_roster,
+    programme_waitlist,
+    seats_taken_for_sessions,
+    sessions_with_enrolments,
+    with_contacts,
+)
+from .households import household_detail, household_list, household_of_user, participant_list
+
+__all__ = [
+    "Contact",
+    "enrolment_contact",
+    "enrolment_list",
+    "household_detail",
+    "household_list",
+    "household_of_user",
+    "participant_list",
+    "programme_roster",
+    "programme_waitlist",
+    "seats_taken_for_sessions",
+    "sessions_with_enrolments",
+    "with_contacts",
+]

@@ -1,0 +1,154 @@
+"""Reads on enrolments: lists, waiting lists, places taken, and whom to contact."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from programmes.models import Programme
+
+from ..access import enrolments_visible_to
+from ..models import ACTIVE_STATUSES, Channel, Enrolment, EnrolmentStatus, Guardian
+
+
+def enrolment_list(
+    *,
+    user,
+    status: str | None = None,
+    programme_id: int | None = None,
+    household_id: int | None = None,
+    source: str | None = None,
+) -> QuerySet[Enrolment]:
+    enrolments = enrolments_visible_to(user).select_related(
+        "participant__household", "programme", "session", "referred_by_partner"
+    )
+    if status:
+        enrolments = enrolments.filter(status=status)
+    if programme_id is not None:
+        enrolments = enrolments.filter(programme_id=programme_id)
+    if household_id is not None:
+        enrolments = enrolments.filter(participant__household_id=household_id)
+    if source:
+        enrolments = enrolments.filter(source=source)
+    return enrolments.order_by("-created_at", "-pk")
+
+
+def programme_waitlist(
+    *, programme: Programme, session_id: int | None = None
+) -> QuerySet[Enrolment]:
+    """Waitlisted enrolments of a programme, in order (per session for per-session mode)."""
+    waiting = Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.WAITLISTED)
+    if session_id is not None:
+        waiting = waiting.filter(session_id=session_id)
+    return waiting.select_related("participant__household", "session").order_by(
+        "session__starts_at", "session_id", "waitlist_position"
+    )
+
+
+def programme_roster(
+    *, programme: Programme, session_id: int | None = None
+) -> QuerySet[Enrolment]:
+    """Confirmed enrolments of a programme; for one session, with the whole-cycle ones."""
+    confirmed = Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.CONFIRMED)
+    if session_id is not None:
+        confirmed = confirmed.filter(Q(session_id=session_id) | Q(session__isnull=True))
+    return confirmed.select_related("participant__household", "session").order_by(
+        "session__starts_at", "participant__last_name", "participant__first_name"
+    )
+
+
+def seats_taken_for_sessions(sessions: list) -> dict[int, int]:
+    """Confirmed places per session id, in one query: the session's own enrolments plus the
+    programme's whole-cycle enrolments, which sit in every session."""
+    session_ids = [session.pk for session in sessions]
+    programme_ids = {session.programme_id for session in sessions}
+    rows = (
+        Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED)
+        .filter(Q(session_id__in=session_ids)
+                | Q(session__isnull=True, programme_id__in=programme_ids))
+        .values("session_id", "programme_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    per_session: Counter[int] = Counter()
+    whole_cycle: Counter[int] = Counter()
+    for row in rows:
+        if row["session_id"] is None:
+            whole_cycle[row["programme_id"]] += row["count"]
+        else:
+            per_session[row["session_id"]] += row["count"]
+    return {
+        session.pk: per_session[session.pk] + whole_cycle[session.programme_id]
+        for session in sessions
+    }
+
+
+def sessions_with_enrolments(session_ids) -> set[int]:
+    """Sessions that hold active per-session enrolments: regenerating a schedule keeps them."""
+    return set(
+        Enrolment.objects.filter(session_id__in=list(session_ids), status__in=ACTIVE_STATUSES)
+        .values_list("session_id", flat=True).distinct()
+    )
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Whom to tell about an enrolment, and how."""
+
+    guardian_id: int
+    name: str
+    phone: str
+    email: str
+    channel: str
+    language: str
+    opt_out_sms: bool
+    opt_out_email: bool
+
+    @property
+    def can_sms(self) -> bool:
+        return bool(self.phone) and not self.opt_out_sms
+
+    @property
+    def can_email(self) -> bool:
+        return bool(self.email) and not self.opt_out_email
+
+    @property
+    def reachable_channel(self) -> str | None:
+        """The preferred channel when usable, else the other one, else None."""
+        usable = {Channel.SMS: self.can_sms, Channel.EMAIL: self.can_email}
+        if usable.get(self.channel):
+            return self.channel
+        for channel, ok in usable.items():
+            if ok:
+                return channel
+        return None
+
+
+def with_contacts(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Load what enrolment_contact() needs, in a fixed number of queries for the list."""
+    return enrolments.select_related(
+        "participant__guardian_record", "participant__household"
+    ).prefetch_related(
+        Prefetch("participant__household__guardians",
+                 queryset=Guardian.objects.order_by("-is_primary", "pk"))
+    )
+
+
+def _contact_from(guardian: Guardian) -> Contact:
+    return Contact(
+        guardian_id=guardian.pk, name=guardian.full_name, phone=guardian.phone,
+        email=guardian.email, channel=guardian.preferred_channel, language=guardian.language,
+        opt_out_sms=guardian.opt_out_sms, opt_out_email=guardian.opt_out_email,
+    )
+
+
+def enrolment_contact(enrolment: Enrolment) -> Contact | None:
+    """The adult participant themselves, else the household's primary guardian (or first)."""
+    participant = enrolment.participant
+    if participant.guardian_record is not None:
+        return _contact_from(participant.guardian_record)
+    guardians = list(participant.household.guardians.all())
+    if not guardians:
+        return None
+    primary = next((guardian for guardian in guardians if guardian.is_primary), guardians[0])
+    return _contact_from(primary)

@@ -1,0 +1,67 @@
+"""Reads on households, shaped for pages and the API (no N+1)."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from ..access import households_visible_to, participants_visible_to
+from ..models import Consent, Guardian, Household, Participant
+
+SEARCH_MIN_LENGTH = 2
+
+
+def household_list(*, user, search: str = "") -> QuerySet[Household]:
+    """Households the user may see, with guardians and participants, searched by any name,
+    phone, e-mail or reference."""
+    households = households_visible_to(user)
+    terms = search.split()
+    for term in terms:
+        if len(term) < SEARCH_MIN_LENGTH:
+            continue
+        matching = (
+            Q(reference__icontains=term)
+            | Q(guardians__first_name__icontains=term) | Q(guardians__last_name__icontains=term)
+            | Q(guardians__phone__icontains=term.replace(" ", ""))
+            | Q(guardians__email__icontains=term)
+            | Q(participants__first_name__icontains=term)
+            | Q(participants__last_name__icontains=term)
+        )
+        households = households.filter(
+            pk__in=Household.objects.filter(matching).values("pk")
+        )
+    return households.prefetch_related(
+        Prefetch("guardians", queryset=Guardian.objects.order_by("-is_primary", "pk")),
+        Prefetch("participants", queryset=Participant.objects.order_by("birth_date", "pk")),
+    ).order_by("-last_activity_at", "pk")
+
+
+def household_detail(*, user, pk: int) -> Household:
+    """One visible household with everything its page shows; DoesNotExist otherwise."""
+    return (
+        households_visible_to(user)
+        .prefetch_related(
+            Prefetch("guardians", queryset=Guardian.objects.order_by("-is_primary", "pk")),
+            Prefetch("participants", queryset=Participant.objects.order_by("birth_date", "pk")),
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.filter(
+                    withdrawn_at__isnull=True, superseded_at__isnull=True
+                ).select_related("participant", "given_by"),
+                to_attr="current_consents",
+            ),
+            "emergency_contacts",
+        )
+        .get(pk=pk)
+    )
+
+
+def household_of_user(*, user) -> Household | None:
+    """The family account's own household, if it has one."""
+    if not user.is_authenticated:
+        return None
+    return Household.objects.filter(guardians__user=user).first()
+
+
+def participant_list(*, user, household_id: int | None = None) -> QuerySet[Participant]:
+    participants = participants_visible_to(user).select_related("household")
+    if household_id is not None:
+        participants = participants.filter(household_id=household_id)
+    return participants.order_by("household_id", "birth_date", "pk")

@@ -1,0 +1,464 @@
+"""Writes on enrolments: eligibility, capacity, waiting lists, cancellation and referrals.
+
+Capacity holds under concurrent requests because every decision that gives or frees a place is
+taken while holding a row lock on the place's target: the programme row for a whole-cycle
+programme, the session row for a per-session one (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite
+serialises writing transactions anyway). Counting happens after the lock is granted, so each
+transaction sees the places its predecessors committed. Waiting-list positions are handed out
+under the same lock, hence in commit order.
+
+Lock order is participant, then target, everywhere, so two transactions never wait on each other
+in a cycle.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import is_staff_member
+from programmes.models import Audience, Partner, Programme, ProgrammeStatus
+from programmes.selectors import age_on
+from sessions.models import Session, SessionStatus
+
+from .. import signals
+from ..errors import EnrolmentError
+from ..models import (
+    ACTIVE_STATUSES,
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    Household,
+    Participant,
+    Sex,
+)
+
+ADULT_AGE = 18
+CHILD_AUDIENCES = {Audience.CHILDREN, Audience.TEENAGERS}
+ADULT_AUDIENCES = {Audience.PARENTS, Audience.ADULTS, Audience.WOMEN, Audience.SENIORS,
+                   Audience.PROFESSIONALS}
+# Positions are shifted through this offset so that the partial unique index on positions, which
+# cannot be deferred, never sees two rows with the same position in the middle of an UPDATE.
+_POSITION_SHIFT = 1_000_000
+
+
+# --- Eligibility -------------------------------------------------------------------------------
+
+def _local_date(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def _first_session(programme: Programme) -> Session | None:
+    return (
+        Session.objects.filter(programme=programme)
+        .exclude(status=SessionStatus.CANCELLED)
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def eligibility_date(*, programme: Programme, session: Session | None) -> datetime.date:
+    """The day the participant's age is taken: the first session they would attend."""
+    if session is not None:
+        return _local_date(session.starts_at)
+    first = _first_session(programme)
+    return _local_date(first.starts_at) if first else timezone.localdate()
+
+
+def eligibility_check(
+    *, participant: Participant, programme: Programme, session: Session | None = None
+) -> None:
+    """Raise EnrolmentError saying what does not fit: age on the first session, or audience."""
+    day = eligibility_date(programme=programme, session=session)
+    age = age_on(participant.birth_date, day)
+    params = {"name": participant.first_name, "age": age, "date": day.strftime("%d/%m/%Y"),
+              "min": programme.min_age, "max": programme.max_age}
+    if programme.min_age is not None and age < programme.min_age:
+        if programme.max_age is not None:
+            message = _("%(name)s will be %(age)s on %(date)s: this programme is for ages "
+                        "%(min)s to %(max)s.")
+        else:
+            message = _("%(name)s will be %(age)s on %(date)s: this programme is for people "
+                        "aged %(min)s and over.")
+        raise EnrolmentError(message % params, field="participant")
+    if programme.max_age is not None and age > programme.max_age:
+        if programme.min_age is not None:
+            message = _("%(name)s will be %(age)s on %(date)s: this programme is for ages "
+                        "%(min)s to %(max)s.")
+        else:
+            message = _("%(name)s will be %(age)s on %(date)s: this programme is for people "
+                        "aged up to %(max)s.")
+        raise EnrolmentError(message % params, field="participant")
+    audience = programme.get_audience_display()
+    if programme.audience in CHILD_AUDIENCES and age >= ADULT_AGE:
+        raise EnrolmentError(
+            _("This programme is for %(audience)s; %(name)s is an adult.")
+            % {"audience": str(audience).lower(), "name": participant.first_name},
+            field="participant",
+        )
+    if programme.audience in ADULT_AUDIENCES and age < ADULT_AGE:
+        raise EnrolmentError(
+            _("This programme is for %(audience)s; %(name)s is a minor.")
+            % {"audience": str(audience).lower(), "name": participant.first_name},
+            field="participant",
+        )
+    if programme.audience == Audience.WOMEN and participant.sex == Sex.MALE:
+        raise EnrolmentError(
+            _("This programme is for women."), field="participant"
+        )
+
+
+# --- Target and conflicts -------------------------------------------------------------------
+
+def _check_target(*, programme: Programme, session: Session | None) -> None:
+    if programme.status != ProgrammeStatus.PUBLISHED:
+        raise EnrolmentError(_("This programme is not open for enrolment."), field="programme")
+    now = timezone.now()
+    if programme.is_whole_cycle:
+        if session is not None:
+            raise EnrolmentError(
+                _("This programme is enrolled for the whole cycle, not session by session."),
+                field="session",
+            )
+        bounds = Session.objects.filter(programme=programme).exclude(
+            status=SessionStatus.CANCELLED
+        ).aggregate(count=Count("pk"), last_end=Max("ends_at"))
+        if bounds["count"] and bounds["last_end"] <= now:
+            raise EnrolmentError(_("This programme has ended."), field="programme")
+        return
+    if session is None:
+        raise EnrolmentError(_("Choose a session: this programme is enrolled session by session."),
+                             field="session")
+    if session.programme_id != programme.pk:
+        raise EnrolmentError(_("This session belongs to another programme."), field="session")
+    if session.status == SessionStatus.CANCELLED:
+        raise EnrolmentError(_("This session is cancelled."), field="session")
+    if session.starts_at <= now:
+        raise EnrolmentError(_("This session has already started."), field="session")
+
+
+def _target_filter(*, programme_id: int, session_id: int | None) -> Q:
+    if session_id is None:
+        return Q(programme_id=programme_id, session__isnull=True)
+    return Q(session_id=session_id)
+
+
+def _check_not_enrolled(
+    *, participant: Participant, programme: Programme, session: Session | None
+) -> None:
+    existing = Enrolment.objects.filter(
+        _target_filter(programme_id=programme.pk, session_id=session.pk if session else None),
+        participant=participant, status__in=ACTIVE_STATUSES,
+    ).first()
+    if existing is None:
+        return
+    if existing.status == EnrolmentStatus.PROPOSED:
+        message = _("%(name)s already has a referral to this programme waiting for acceptance.")
+    elif session is not None:
+        message = _("%(name)s is already enrolled in this session.")
+    else:
+        message = _("%(name)s is already enrolled in this programme.")
+    raise EnrolmentError(message % {"name": participant.first_name}, field="participant",
+                         status_code=409)
+
+
+def _check_no_overlap(
+    *, participant: Participant, programme: Programme, session: Session | None
+) -> None:
+    """A participant cannot hold places in two sessions that overlap in time."""
+    if session is not None:
+        wanted = Session.objects.filter(pk=session.pk)
+    else:
+        wanted = Session.objects.filter(programme=programme, ends_at__gt=timezone.now()).exclude(
+            status=SessionStatus.CANCELLED
+        )
+    held_statuses = (EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITLISTED)
+    held = Session.objects.exclude(status=SessionStatus.CANCELLED).filter(
+        Q(enrolments__participant=participant, enrolments__status__in=held_statuses)
+        | Q(programme__enrolments__participant=participant,
+            programme__enrolments__session__isnull=True,
+            programme__enrolments__status__in=held_statuses)
+    )
+    # The target itself is the duplicate check's business, not an overlap.
+    held = held.exclude(programme=programme) if session is None else held.exclude(pk=session.pk)
+    clash = (
+        held.filter(Exists(wanted.filter(starts_at__lt=OuterRef("ends_at"),
+                                         ends_at__gt=OuterRef("starts_at"))))
+        .select_related("programme").order_by("starts_at").first()
+    )
+    if clash is not None:
+        local = timezone.localtime(clash.starts_at)
+        raise EnrolmentError(
+            _("%(name)s is already expected at “%(programme)s” on %(date)s at %(time)s, "
+              "at the same time.")
+            % {"name": participant.first_name, "programme": clash.programme.title,
+               "date": local.strftime("%d/%m/%Y"), "time": local.strftime("%H:%M")},
+            field="participant", status_code=409,
+        )
+
+
+# --- Places under lock ----------------------------------------------------------------------
+
+def _lock_target(*, programme_id: int, session_id: int | None) -> tuple[int, bool]:
+    """Lock the row places are counted against; return its capacity and whether it waitlists."""
+    if session_id is None:
+        programme = Programme.objects.select_for_update().get(pk=programme_id)
+        return programme.capacity, programme.waitlist_enabled
+    session = (
+        Session.objects.select_for_update(of=("self",)).select_related("programme")
+        .get(pk=session_id)
+    )
+    return session.capacity, session.programme.waitlist_enabled
+
+
+def _places_taken(*, programme_id: int, session_id: int | None) -> int:
+    confirmed = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED)
+    if session_id is None:
+        return confirmed.filter(programme_id=programme_id, session__isnull=True).count()
+    # Whole-cycle enrolments of the programme, if any, sit in every one of its sessions.
+    return confirmed.filter(
+        Q(session_id=session_id) | Q(programme_id=programme_id, session__isnull=True)
+    ).count()
+
+
+def _waitlist(*, programme_id: int, session_id: int | None):
+    return Enrolment.objects.filter(
+        _target_filter(programme_id=programme_id, session_id=session_id),
+        status=EnrolmentStatus.WAITLISTED,
+    )
+
+
+def _close_gap(*, programme_id: int, session_id: int | None, position: int) -> None:
+    """Move everyone behind ``position`` one place forward."""
+    behind = _waitlist(programme_id=programme_id, session_id=session_id)
+    behind.filter(waitlist_position__gt=position).update(
+        waitlist_position=F("waitlist_position") + _POSITION_SHIFT
+    )
+    behind.filter(waitlist_position__gt=_POSITION_SHIFT).update(
+        waitlist_position=F("waitlist_position") - _POSITION_SHIFT - 1
+    )
+
+
+def _place(enrolment: Enrolment, *, capacity: int, waitlist_enabled: bool, target: str) -> None:
+    """Confirm or waitlist ``enrolment`` (unsaved status); the target must be locked."""
+    taken = _places_taken(programme_id=enrolment.programme_id, session_id=enrolment.session_id)
+    now = timezone.now()
+    if taken < capacity:
+        enrolment.status = EnrolmentStatus.CONFIRMED
+        enrolment.waitlist_position = None
+        enrolment.confirmed_at = now
+        return
+    if not waitlist_enabled:
+        message = (_("This session is full.") if target == "session"
+                   else _("This programme is full."))
+        raise EnrolmentError(message, field=target, status_code=409)
+    last = _waitlist(
+        programme_id=enrolment.programme_id, session_id=enrolment.session_id
+    ).aggregate(last=Max("waitlist_position"))["last"]
+    enrolment.status = EnrolmentStatus.WAITLISTED
+    enrolment.waitlist_position = (last or 0) + 1
+
+
+def _fill_free_places(*, programme_id: int, session_id: int | None, capacity: int,
+                      changed_by) -> list[Enrolment]:
+    """Promote the first waitlisted, in order, while places are free; the target is locked."""
+    free = capacity - _places_taken(programme_id=programme_id, session_id=session_id)
+    if free <= 0:
+        return []
+    promoted = list(
+        _waitlist(programme_id=programme_id, session_id=session_id)
+        .select_for_update().order_by("waitlist_position")[:free]
+    )
+    now = timezone.now()
+    for enrolment in promoted:
+        position = enrolment.waitlist_position
+        enrolment.status = EnrolmentStatus.CONFIRMED
+        enrolment.waitlist_position = None
+        enrolment.promoted_at = enrolment.confirmed_at = now
+        enrolment.save(update_fields=["status", "waitlist_position", "promoted_at",
+                                      "confirmed_at"])
+        _close_gap(programme_id=programme_id, session_id=session_id, position=position)
+    for enrolment in promoted:
+        signals.enrolment_promoted.send(Enrolment, enrolment=enrolment, changed_by=changed_by)
+    return promoted
+
+
+def _touch(household_id: int) -> None:
+    Household.objects.filter(pk=household_id).update(last_activity_at=timezone.now())
+
+
+def _lock_participant(participant: Participant) -> Participant:
+    return Participant.objects.select_for_update().get(pk=participant.pk)
+
+
+def _lock_and_check_request(
+    *, participant: Participant, programme: Programme, session: Session | None
+) -> Participant:
+    """Lock the participant (their enrolments are decided one at a time), then check the
+    request against the target, eligibility and their other enrolments."""
+    participant = _lock_participant(participant)
+    _check_target(programme=programme, session=session)
+    eligibility_check(participant=participant, programme=programme, session=session)
+    _check_not_enrolled(participant=participant, programme=programme, session=session)
+    return participant
+
+
+def _announce_placed(enrolment: Enrolment, *, changed_by) -> None:
+    signal = (signals.enrolment_confirmed if enrolment.status == EnrolmentStatus.CONFIRMED
+              else signals.enrolment_waitlisted)
+    signal.send(Enrolment, enrolment=enrolment, changed_by=changed_by)
+
+
+def _save_new(enrolment: Enrolment) -> None:
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError as exc:
+        # Only reachable when a service was bypassed: the constraints are the last guard.
+        raise EnrolmentError(
+            _("This participant is already enrolled here."), field="participant", status_code=409
+        ) from exc
+
+
+# --- Services -------------------------------------------------------------------------------
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    participant: Participant,
+    programme: Programme,
+    session: Session | None = None,
+    source: str = EnrolmentSource.FAMILY_ONLINE,
+    created_by=None,
+    note: str = "",
+) -> Enrolment:
+    """Enrol a participant: confirmed when a place is free, else waitlisted or refused."""
+    participant = _lock_and_check_request(participant=participant, programme=programme,
+                                          session=session)
+    _check_no_overlap(participant=participant, programme=programme, session=session)
+
+    session_id = session.pk if session else None
+    capacity, waitlist_enabled = _lock_target(programme_id=programme.pk, session_id=session_id)
+    # A place freed without a promotion (a capacity raised by hand) goes to those already waiting.
+    _fill_free_places(programme_id=programme.pk, session_id=session_id, capacity=capacity,
+                      changed_by=created_by)
+    enrolment = Enrolment(
+        participant=participant, programme=programme, session=session, source=source,
+        created_by=created_by, note=note,
+    )
+    _place(enrolment, capacity=capacity, waitlist_enabled=waitlist_enabled,
+           target="session" if session else "programme")
+    _save_new(enrolment)
+    _touch(participant.household_id)
+    _announce_placed(enrolment, changed_by=created_by)
+    return enrolment
+
+
+def cancellation_deadline(enrolment: Enrolment) -> datetime.datetime | None:
+    """Until when a family may cancel online; None when the programme has no session yet."""
+    if enrolment.session_id is not None:
+        start = enrolment.session.starts_at
+    else:
+        start = Session.objects.filter(programme_id=enrolment.programme_id).exclude(
+            status=SessionStatus.CANCELLED
+        ).aggregate(first=Min("starts_at"))["first"]
+        if start is None:
+            return None
+    return start - datetime.timedelta(hours=enrolment.programme.cancellation_deadline_hours)
+
+
+@transaction.atomic
+def enrolment_cancel(*, enrolment: Enrolment, cancelled_by) -> Enrolment:
+    """Cancel; a freed place goes at once to the first on the waiting list.
+
+    Families may cancel a confirmed place until the programme's deadline; staff at any time.
+    Leaving a waiting list or declining a referral is always possible.
+    """
+    programme_id, session_id = enrolment.programme_id, enrolment.session_id
+    capacity, _waitlist_enabled = _lock_target(programme_id=programme_id, session_id=session_id)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("programme", "session", "participant").get(pk=enrolment.pk)
+    )
+    if enrolment.status == EnrolmentStatus.CANCELLED:
+        raise EnrolmentError(_("This enrolment is already cancelled."), field="status",
+                             status_code=409)
+    previous_status = enrolment.status
+    # ``cancelled_by=None`` is the system (a script, a retention job): no deadline applies.
+    bound_by_deadline = cancelled_by is not None and not is_staff_member(cancelled_by)
+    if previous_status == EnrolmentStatus.CONFIRMED and bound_by_deadline:
+        deadline = cancellation_deadline(enrolment)
+        if deadline is not None and timezone.now() > deadline:
+            raise EnrolmentError(
+                _("It is too late to cancel online (the deadline was %(deadline)s): please "
+                  "contact a mediator.")
+                % {"deadline": timezone.localtime(deadline).strftime("%d/%m/%Y %H:%M")},
+                field="status", status_code=409,
+            )
+    position = enrolment.waitlist_position
+    enrolment.status = EnrolmentStatus.CANCELLED
+    enrolment.waitlist_position = None
+    enrolment.cancelled_at = timezone.now()
+    enrolment.cancelled_by = cancelled_by
+    enrolment.save(update_fields=["status", "waitlist_position", "cancelled_at", "cancelled_by"])
+    if position is not None:
+        _close_gap(programme_id=programme_id, session_id=session_id, position=position)
+    _touch(enrolment.participant.household_id)
+    signals.enrolment_cancelled.send(Enrolment, enrolment=enrolment, changed_by=cancelled_by,
+                                     previous_status=previous_status)
+    if previous_status == EnrolmentStatus.CONFIRMED:
+        _fill_free_places(programme_id=programme_id, session_id=session_id, capacity=capacity,
+                          changed_by=cancelled_by)
+    return enrolment
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    participant: Participant,
+    programme: Programme,
+    session: Session | None = None,
+    partner: Partner,
+    created_by=None,
+    note: str = "",
+) -> Enrolment:
+    """A partner proposes a participant; no place is taken until the referral is accepted."""
+    participant = _lock_and_check_request(participant=participant, programme=programme,
+                                          session=session)
+    enrolment = Enrolment(
+        participant=participant, programme=programme, session=session,
+        status=EnrolmentStatus.PROPOSED, source=EnrolmentSource.PARTNER_REFERRAL,
+        referred_by_partner=partner, created_by=created_by, note=note,
+    )
+    _save_new(enrolment)
+    _touch(participant.household_id)
+    signals.referral_proposed.send(Enrolment, enrolment=enrolment, changed_by=created_by)
+    return enrolment
+
+
+@transaction.atomic
+def referral_accept(*, enrolment: Enrolment, accepted_by) -> Enrolment:
+    """The guardian, or a mediator on their behalf, accepts a referral: it takes a place now."""
+    participant = _lock_participant(enrolment.participant)
+    programme_id, session_id = enrolment.programme_id, enrolment.session_id
+    capacity, waitlist_enabled = _lock_target(programme_id=programme_id, session_id=session_id)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("programme", "session").get(pk=enrolment.pk)
+    )
+    if enrolment.status != EnrolmentStatus.PROPOSED:
+        raise EnrolmentError(_("This referral was already answered."), field="status",
+                             status_code=409)
+    _check_target(programme=enrolment.programme, session=enrolment.session)
+    _check_no_overlap(participant=participant, programme=enrolment.programme,
+                      session=enrolment.session)
+    _fill_free_places(programme_id=programme_id, session_id=session_id, capacity=capacity,
+                      changed_by=accepted_by)
+    _place(enrolment, capacity=capacity, waitlist_enabled=waitlist_enabled,
+           target="session" if session_id else "programme")
+    enrolment.save(update_fields=["status", "waitlist_position", "confirmed_at"])
+    _touch(participant.household_id)
+    _announce_placed(enrolment, changed_by=accepted_by)
+    return enrolment
