@@ -113,7 +113,7 @@ def test_one_session_and_404(client, sessions):
 
 
 # Asserted below and recorded in docs/performance.md ("Pages and API lists").
-SESSION_LIST_QUERIES = 2  # count, page with programmes and venues
+SESSION_LIST_QUERIES = 3  # count, page with programmes and venues, places taken
 
 
 def test_list_queries_do_not_grow_with_rows(client, django_assert_max_num_queries):

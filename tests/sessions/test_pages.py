@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 # Asserted below and recorded in docs/performance.md ("Pages and API lists").
 CATALOGUE_QUERIES = 1  # programmes with venue and next session, annotated in one query
-PROGRAMME_PAGE_QUERIES = 5  # programme, mediators, partners, sessions, their facilitators
+PROGRAMME_PAGE_QUERIES = 6  # programme, mediators, partners, sessions, facilitators, places taken
 
 
 def titles(response) -> list[str]:
