@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import ApiToken, Profile
+from .models import ApiToken, AuditEvent, Profile
+from .roles import can_read_audit
 
 
 @admin.register(ApiToken)
@@ -19,3 +20,31 @@ class ApiTokenAdmin(admin.ModelAdmin):
 class ProfileAdmin(admin.ModelAdmin):
     list_display = ("user", "language")
     search_fields = ("user__username",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only and only for coordinators and administrators."""
+
+    list_display = ("occurred_at", "actor_label", "action", "object_type", "object_id",
+                    "summary", "ip_address")
+    list_filter = ("action", "object_type", ("occurred_at", admin.DateFieldListFilter))
+    search_fields = ("actor_label", "object_id", "summary", "ip_address", "path")
+    date_hierarchy = "occurred_at"
+    list_select_related = False
+    show_full_result_count = False
+
+    def has_module_permission(self, request) -> bool:
+        return can_read_audit(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can_read_audit(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

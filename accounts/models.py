@@ -56,3 +56,54 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("View")
+    CREATE = "create", _("Create")
+    CHANGE = "change", _("Change")
+    DELETE = "delete", _("Delete")
+    EXPORT = "export", _("Export")
+    CONSENT = "consent", _("Consent change")
+    ERASE = "erase", _("Erasure")
+    ANONYMISE = "anonymise", _("Automatic anonymisation")
+    LOGIN = "login", _("Login")
+    LOGIN_FAILURE = "login-failure", _("Login failure")
+    LOCKOUT = "lockout", _("Lock-out")
+
+
+class AuditEvent(models.Model):
+    """One access to or change of personal data: who, when, what, from where.
+
+    Append-only: the admin offers no change or deletion, and a database trigger refuses UPDATE
+    (and DELETE on PostgreSQL) whatever the code does. Summaries name objects by id, never by a
+    person's name, so that erasing a household does not require rewriting its history.
+    """
+
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # No foreign-key constraint and no cascade: deleting an account must neither delete nor
+    # rewrite what it did. The user name at the time is kept beside the id.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, related_name="+", verbose_name=_("who"),
+    )
+    actor_label = models.CharField(_("user name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    summary = models.CharField(_("summary"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["actor", "occurred_at"], name="audit_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        target = f"{self.object_type} #{self.object_id}" if self.object_id else self.object_type
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.action} {target}"

@@ -33,3 +33,8 @@ def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
 def is_staff_member(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Mediators, coordinators and administrators: the service's own staff."""
     return has_role(user, Role.MEDIATOR, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def can_read_audit(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Coordinators and administrators search the audit trail; nobody edits it."""
+    return has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR)

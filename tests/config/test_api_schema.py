@@ -1,0 +1,71 @@
+"""The whole API, exercised from its own OpenAPI schema (schemathesis + Hypothesis).
+
+Every generated request, anonymous and with a coordinator's token, must get an answer that is
+not a server error, matches the documented schema, and, when it is a 4xx, has the shared error
+shape ``{"detail": str, "errors": [{"field", "message"}]}``.
+"""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from accounts.models import ApiToken
+from accounts.roles import Role
+from config.wsgi import application
+from tests.factories import ProgrammeFactory, SessionFactory, user_with_role
+
+MAX_EXAMPLES = 25
+
+
+# Read at collection: the schema view needs no database.
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection_open():
+    """As Django's test client does: the start and end of a request must not close the
+    connection that holds the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def coordinator_token(db) -> str:
+    # Objects for the generated ids to hit, besides the many they will miss.
+    for programme in ProgrammeFactory.create_batch(3):
+        SessionFactory.create_batch(2, programme=programme)
+    _, raw = ApiToken.generate(user=user_with_role(Role.COORDINATOR), name="schema test")
+    return raw
+
+
+def error_shape(ctx, response, case) -> bool | None:
+    if not 400 <= response.status_code < 500:
+        return None
+    body = response.json()
+    assert isinstance(body, dict), f"4xx body is not an object: {body!r}"
+    assert set(body) == {"detail", "errors"}, f"4xx body keys: {sorted(body)}"
+    assert isinstance(body["detail"], str) and body["detail"], "empty detail"
+    assert isinstance(body["errors"], list)
+    for error in body["errors"]:
+        assert set(error) == {"field", "message"}, f"error keys: {sorted(error)}"
+    return True
+
+
+CHECKS = [not_a_server_error, response_schema_conformance, error_shape]
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_api_answers_every_generated_request(case, coordinator_token):
+    case.call_and_validate(checks=CHECKS)
+    case.call_and_validate(checks=CHECKS,
+                           headers={"Authorization": f"Bearer {coordinator_token}"})

@@ -1,0 +1,56 @@
+"""Production settings, checked in fresh interpreters (settings are read once per process)."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {
+        key: value for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "PRODUCTION", "DJANGO_SETTINGS_MODULE"}
+    }
+    environment.update(VAR_DIR=str(tmp_path), ALLOWED_HOSTS="ateliers.example.org", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    result = _manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING",
+                     PRODUCTION="1", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "WARNING" not in result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("env", [
+    {"PRODUCTION": "1", "DEBUG": "1", "SECRET_KEY": secrets.token_urlsafe(50)},
+    {"PRODUCTION": "1", "DEBUG": "0"},
+    {"PRODUCTION": "1", "DEBUG": "0", "SECRET_KEY": ""},
+    {"PRODUCTION": "1", "DEBUG": "0", "SECRET_KEY": "dev-only-insecure-secret-key-change-me"},
+], ids=["debug-on", "no-secret-key", "empty-secret-key", "default-secret-key"])
+def test_production_refuses_to_start_with_development_defaults(tmp_path, env):
+    result = _manage(tmp_path, "check", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "PRODUCTION=1 requires DEBUG off" in result.stderr
+
+
+def test_production_cookies_are_secure(tmp_path):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
+        " s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0)"
+    )
+    result = _manage(tmp_path, "shell", "-c", code, PRODUCTION="1", DEBUG="0",
+                     SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["True"] * 5
