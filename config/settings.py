@@ -172,6 +172,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(CELERY_FILESYSTEM_BROKER_DIR / "queue"),
         "control_folder": str(CELERY_FILESYSTEM_BROKER_DIR / "control"),
         "store_processed": False,
+        # The transport polls its folders; kombu's default of 1 s makes every control reply
+        # (the health check's ping) take 1–2 s. Listing a few folders 5 times a second is cheap.
+        "polling_interval": 0.2,
     }
 else:
     # Longer than the longest task plus its capped retry countdown (see FIELD-NOTES).
