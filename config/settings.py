@@ -286,3 +286,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Calendar feeds: the window of sessions they show, their size limit (Google stops reading much
+# larger feeds), and how many rendered events each process keeps.
+CALENDAR_FEED_PAST_DAYS = int(os.environ.get("CALENDAR_FEED_PAST_DAYS", "30"))
+CALENDAR_FEED_FUTURE_DAYS = int(os.environ.get("CALENDAR_FEED_FUTURE_DAYS", "365"))
+CALENDAR_FEED_MAX_EVENTS = int(os.environ.get("CALENDAR_FEED_MAX_EVENTS", "1000"))
+CALENDAR_EVENT_CACHE_SIZE = int(os.environ.get("CALENDAR_EVENT_CACHE_SIZE", "50000"))

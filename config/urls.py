@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from sessions.urls import session_urlpatterns
+from sessions.urls import calendar_urlpatterns, session_urlpatterns
 
 from . import views
 from .api import api
@@ -13,6 +13,7 @@ urlpatterns = [
     path("programmes/", include("sessions.urls")),
     path("sessions/", include(session_urlpatterns)),
     path("accounts/", include("accounts.urls")),
+    path("calendars/", include(calendar_urlpatterns)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -1,10 +1,21 @@
+from django.conf import settings
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Schedule, Session
-from .services import SessionError, schedule_apply, session_cancel
+from .feeds import webcal_url
+from .models import FeedToken, Schedule, Session
+from .services import (
+    SessionError,
+    feed_token_issue,
+    feed_token_revoke,
+    feed_token_rotate,
+    schedule_apply,
+    session_cancel,
+)
 
 
 @admin.register(Schedule)
@@ -65,3 +76,60 @@ class SessionAdmin(admin.ModelAdmin):
             obj.edited_by_hand = True
         obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):
+    """Private calendar links: the secret is shown once, on a page of its own, when issued."""
+
+    list_display = ("__str__", "scope", "language", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("scope", ("revoked_at", admin.EmptyFieldListFilter), "language")
+    search_fields = ("prefix", "partner__name", "mediator__user__first_name",
+                     "mediator__user__last_name")
+    list_select_related = ("partner", "mediator__user")
+    autocomplete_fields = ("partner", "mediator")
+    fields = ("scope", "partner", "mediator", "language", "prefix", "created_by", "created_at",
+              "last_used_at", "revoked_at")
+    actions = ["rotate_links", "revoke_links"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ("prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+        return self.fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, raw = feed_token_issue(token=obj, created_by=request.user)
+        request.feed_links_issued = [(token, raw)]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._issued_page(request, request.feed_links_issued)
+
+    def _issued_page(self, request, issued):
+        links = []
+        for token, raw in issued:
+            url = f"{settings.SITE_URL}{token.feed_path(raw)}"
+            links.append({"title": str(token), "url": url, "webcal_url": webcal_url(url)})
+        return TemplateResponse(request, "admin/sessions/feed_links_issued.html", {
+            **self.admin_site.each_context(request), "links": links,
+            "title": _("New calendar feed links"),
+            "back_url": reverse("admin:workshop_sessions_feedtoken_changelist"),
+        })
+
+    @admin.action(description=_("Renew the selected links (the old ones stop working)"))
+    def rotate_links(self, request, queryset):
+        issued = [feed_token_rotate(token=token, created_by=request.user)
+                  for token in queryset.filter(revoked_at__isnull=True)]
+        if not issued:
+            self.message_user(request, _("Only active links can be renewed."), messages.WARNING)
+            return None
+        return self._issued_page(request, issued)
+
+    @admin.action(description=_("Revoke the selected links"))
+    def revoke_links(self, request, queryset):
+        tokens = list(queryset.filter(revoked_at__isnull=True))
+        for token in tokens:
+            feed_token_revoke(token=token)
+        self.message_user(request, ngettext("%d link revoked.", "%d links revoked.",
+                                            len(tokens)) % len(tokens))

@@ -7,3 +7,8 @@ class WorkshopSessionsConfig(AppConfig):
     # "sessions" is django.contrib.sessions' label.
     label = "workshop_sessions"
     verbose_name = _("Sessions and schedules")
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()

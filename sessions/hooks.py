@@ -47,3 +47,36 @@ def seats_taken(sessions: list) -> dict[int, int]:
     if _seats_taken_provider is None or not sessions:
         return {}
     return _seats_taken_provider(sessions)
+
+
+HeadcountVersion = Callable[[], dict]
+
+_headcount_version: HeadcountVersion | None = None
+
+
+def register_headcount_version(provider: HeadcountVersion) -> None:
+    """The enrolment app gives aggregates over sessions (name -> expression, e.g. the latest
+    change of their enrolments) that change whenever a session's places taken change; feeds that
+    show headcounts put them in their ETag."""
+    global _headcount_version
+    _headcount_version = provider
+
+
+def headcount_version() -> dict:
+    return _headcount_version() if _headcount_version is not None else {}
+
+
+FeedOffersProvider = Callable[[object], list]
+
+_feed_offers_providers: list[FeedOffersProvider] = []
+
+
+def register_feed_offers(provider: FeedOffersProvider) -> None:
+    """A higher app offers private feeds of its own (a household's) on "My calendars": the
+    provider takes a user and returns ``sessions.selectors.FeedOffer`` items."""
+    if provider not in _feed_offers_providers:
+        _feed_offers_providers.append(provider)
+
+
+def feed_offers_from_other_apps(user) -> list:
+    return [offer for provider in _feed_offers_providers for offer in provider(user)]

@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import Mediator, Programme, Venue
+from programmes.models import Mediator, Partner, Programme, Venue
 
 
 class ScheduleKind(models.TextChoices):
@@ -150,3 +151,115 @@ class Session(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == SessionStatus.CANCELLED
+
+
+class FeedContentVersion(models.Model):
+    """When something that events show but that keeps no change date of its own (a venue, a
+    mediator, who runs a programme) last changed; one row. Feeds put it in their ETag and in
+    the keys of the events they keep."""
+
+    # Counts changes, which may fall within one clock tick.
+    number = models.PositiveBigIntegerField(_("number"), default=1)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar content version")
+        verbose_name_plural = _("calendar content versions")
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class FeedTokenBase(models.Model):
+    """A secret in a private calendar feed's URL, for clients that can send no credentials.
+
+    Only its SHA-256 is stored, so that a database leak does not reveal working URLs; the raw
+    value is shown once, when issued. A revoked token is kept so that its URL answers 410 Gone
+    (clients then stop polling) rather than 404. Higher apps (households in enrolment) subclass
+    this with a foreign key to their owner and reuse the services and views of sessions.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("begins with"), max_length=8, editable=False)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last read in full at"), null=True, blank=True,
+                                        editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def owner_fields(self) -> dict:
+        """The fields that name the token's owner: one active token per owner."""
+        raise NotImplementedError
+
+    def feed_path(self, raw_token: str) -> str:
+        raise NotImplementedError
+
+
+class FeedScope(models.TextChoices):
+    PARTNER = "partner", _("Partner organisation")
+    MEDIATOR = "mediator", _("Mediator")
+
+
+class FeedToken(FeedTokenBase):
+    """A private feed of a partner organisation or of a mediator."""
+
+    scope = models.CharField(_("feed of"), max_length=16, choices=FeedScope.choices)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, null=True, blank=True, related_name="feed_tokens",
+        verbose_name=_("partner"),
+    )
+    mediator = models.ForeignKey(
+        Mediator, on_delete=models.CASCADE, null=True, blank=True, related_name="feed_tokens",
+        verbose_name=_("mediator"),
+    )
+
+    class Meta:
+        verbose_name = _("calendar feed link")
+        verbose_name_plural = _("calendar feed links")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(scope=FeedScope.PARTNER, partner__isnull=False, mediator__isnull=True)
+                    | Q(scope=FeedScope.MEDIATOR, mediator__isnull=False, partner__isnull=True)
+                ),
+                name="feed_token_owner_matches_scope",
+                violation_error_message=_("Choose the partner or the mediator the feed is for, "
+                                          "matching its kind."),
+            ),
+            models.UniqueConstraint(
+                fields=["partner"], condition=Q(revoked_at__isnull=True, partner__isnull=False),
+                name="feed_token_one_active_per_partner",
+                violation_error_message=_("This partner already has an active link: renew it."),
+            ),
+            models.UniqueConstraint(
+                fields=["mediator"], condition=Q(revoked_at__isnull=True, mediator__isnull=False),
+                name="feed_token_one_active_per_mediator",
+                violation_error_message=_("This mediator already has an active link: renew it."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.partner if self.scope == FeedScope.PARTNER else self.mediator
+        return f"{owner} ({self.prefix}…)"
+
+    def owner_fields(self) -> dict:
+        return {"scope": self.scope, "partner": self.partner, "mediator": self.mediator}
+
+    def feed_path(self, raw_token: str) -> str:
+        return reverse(f"calendars:{self.scope}", kwargs={"token": raw_token})

@@ -1,17 +1,20 @@
 """Reads on sessions, shaped for pages, the API and feeds."""
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from programmes.models import Mediator, Programme, ProgrammeStatus
+from programmes.models import Mediator, Partner, Programme, ProgrammeStatus
 from programmes.selectors import programme_list_published
 
-from .hooks import seats_taken
-from .models import Session, SessionStatus
+from .hooks import feed_offers_from_other_apps, seats_taken
+from .models import FeedScope, FeedToken, FeedTokenBase, Session, SessionStatus
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -83,3 +86,54 @@ def catalogue_programmes(
     if on_or_after:
         programmes = programmes.filter(has_coming_sessions=True)
     return programmes.order_by("next_session_start", "title")
+
+
+def session_for_download() -> QuerySet[Session]:
+    """Sessions of published programmes, with what their calendar event shows."""
+    return session_list().prefetch_related(
+        Prefetch("programme__mediators", queryset=Mediator.objects.select_related("user")
+                 .order_by("user__last_name", "user__first_name", "pk"))
+    )
+
+
+@dataclass
+class FeedOffer:
+    """A private feed a person may subscribe to, with its active token if any."""
+
+    key: str
+    title: str
+    kind: str
+    active: FeedTokenBase | None
+    new_token: Callable[[], FeedTokenBase]
+
+
+def feed_tokens_of_user(user) -> list[FeedOffer]:
+    """The private feeds of a partner's staff member or of a mediator (and those other apps
+    offer), each with its active token."""
+    offers: list[FeedOffer] = []
+    partners = list(Partner.objects.filter(members=user).order_by("name"))
+    mediator = Mediator.objects.select_related("user").filter(user=user).first()
+    owners = Q(partner__in=partners)
+    if mediator is not None:
+        owners |= Q(mediator=mediator)
+    active = {
+        (token.scope, token.partner_id or token.mediator_id): token
+        for token in FeedToken.objects.filter(owners, revoked_at__isnull=True)
+    }
+    language = getattr(getattr(user, "profile", None), "language", None) or settings.LANGUAGE_CODE
+    for partner in partners:
+        offers.append(FeedOffer(
+            key=f"partner-{partner.pk}", kind=FeedScope.PARTNER,
+            title=_("Sessions of %(partner)s") % {"partner": partner.name},
+            active=active.get((FeedScope.PARTNER, partner.pk)),
+            new_token=lambda partner=partner: FeedToken(
+                scope=FeedScope.PARTNER, partner=partner, language=language),
+        ))
+    if mediator is not None:
+        offers.append(FeedOffer(
+            key=f"mediator-{mediator.pk}", kind=FeedScope.MEDIATOR, title=_("My sessions"),
+            active=active.get((FeedScope.MEDIATOR, mediator.pk)),
+            new_token=lambda: FeedToken(
+                scope=FeedScope.MEDIATOR, mediator=mediator, language=language),
+        ))
+    return offers + feed_offers_from_other_apps(user)

@@ -1,19 +1,25 @@
 """Writes on sessions and schedules."""
 
 import datetime
+import secrets
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import hash_token
 from programmes.models import Venue
 
 from . import signals
 from .holidays import HolidayCalendar
 from .hooks import sessions_in_use
-from .models import Schedule, Session, SessionStatus
+from .models import FeedContentVersion, FeedTokenBase, Schedule, Session, SessionStatus
 from .scheduling import Occurrence, ScheduleRule, SkippedDate, plan_schedule
+
+Token = TypeVar("Token", bound=FeedTokenBase)
 
 
 class SessionError(Exception):
@@ -176,3 +182,48 @@ def session_move(
     session.save()
     signals.session_moved.send(Session, session=session, previous=previous, changed_by=changed_by)
     return session
+
+
+@transaction.atomic
+def feed_token_issue(*, token: Token, created_by=None) -> tuple[Token, str]:
+    """Save ``token`` (new, naming its owner) with a fresh secret, revoking the owner's previous
+    token; return it with the raw secret, which is shown once and stored only hashed."""
+    now = timezone.now()
+    type(token).objects.select_for_update().filter(
+        revoked_at__isnull=True, **token.owner_fields()
+    ).update(revoked_at=now)
+    raw = secrets.token_urlsafe(32)
+    token.token_hash, token.prefix = hash_token(raw), raw[:6]
+    token.created_at, token.created_by = now, created_by
+    token.save()
+    return token, raw
+
+
+def feed_token_rotate(*, token: Token, created_by=None) -> tuple[Token, str]:
+    """A new secret for the same owner and language; the old URL answers 410 Gone from now on."""
+    fresh = type(token)(**token.owner_fields(), language=token.language)
+    return feed_token_issue(token=fresh, created_by=created_by)
+
+
+@transaction.atomic
+def feed_token_revoke(*, token: FeedTokenBase) -> FeedTokenBase:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        type(token).objects.filter(pk=token.pk).update(revoked_at=token.revoked_at)
+    return token
+
+
+def feed_content_touch() -> None:
+    """Record that a venue, a mediator or who runs a programme changed (see FeedContentVersion)."""
+    now = timezone.now()
+    if not FeedContentVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
+        FeedContentVersion.objects.get_or_create(pk=1, defaults={"changed_at": now})
+
+
+def feed_token_mark_read(*, token: FeedTokenBase) -> None:
+    """Note when a feed was last read in full: at most one write an hour, and never on a 304,
+    which must stay at two queries."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(hours=1):
+        token.last_used_at = now
+        type(token).objects.filter(pk=token.pk).update(last_used_at=now)

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from . import calendar_views, views
 
 app_name = "catalogue"
 
@@ -9,4 +9,29 @@ urlpatterns = [
     path("<slug:slug>/", views.programme_detail, name="programme"),
 ]
 
-session_urlpatterns = ([path("<int:pk>/", views.session_detail, name="detail")], "sessions")
+session_urlpatterns = ([
+    path("<int:pk>/", views.session_detail, name="detail"),
+    path("<int:pk>/calendar.ics", calendar_views.session_calendar, name="calendar"),
+], "sessions")
+
+
+class FeedTokenConverter:
+    """The secret of a private feed: URL-safe base64 (``secrets.token_urlsafe``)."""
+
+    regex = r"[A-Za-z0-9_-]{16,128}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FeedTokenConverter, "feedtoken")
+
+calendar_urlpatterns = ([
+    path("", calendar_views.my_calendars, name="mine"),
+    path("programmes/<slug:slug>.ics", calendar_views.programme_calendar, name="programme"),
+    path("partners/<feedtoken:token>.ics", calendar_views.partner_calendar, name="partner"),
+    path("mediators/<feedtoken:token>.ics", calendar_views.mediator_calendar, name="mediator"),
+], "calendars")

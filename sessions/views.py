@@ -4,8 +4,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from programmes.models import Programme
+from programmes.schemas import programme_feed_url
 from programmes.selectors import programme_get_published
 
+from .feeds import webcal_url
 from .forms import CatalogueFilterForm
 from .selectors import catalogue_programmes, session_list, upcoming_sessions_for_programme
 
@@ -28,9 +30,11 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except Programme.DoesNotExist as exc:
         raise Http404 from exc
     sessions = upcoming_sessions_for_programme(programme=programme)
-    return render(
-        request, "sessions/programme_detail.html", {"programme": programme, "sessions": sessions}
-    )
+    feed_url = programme_feed_url(programme)
+    return render(request, "sessions/programme_detail.html", {
+        "programme": programme, "sessions": sessions, "feed_url": feed_url,
+        "webcal_url": webcal_url(feed_url),
+    })
 
 
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:

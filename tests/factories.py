@@ -238,3 +238,12 @@ class HealthNoteFactory(factory.django.DjangoModelFactory):
 
     participant = factory.SubFactory(ParticipantFactory)
     text = "Allergie aux arachides."
+
+def feed_token_for(*, partner=None, mediator=None, language: str = "fr"):
+    """A private feed token and its raw secret, issued through the service."""
+    from sessions.models import FeedScope, FeedToken
+    from sessions.services import feed_token_issue
+
+    scope = FeedScope.PARTNER if partner is not None else FeedScope.MEDIATOR
+    return feed_token_issue(token=FeedToken(scope=scope, partner=partner, mediator=mediator,
+                                            language=language))

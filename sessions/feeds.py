@@ -1,0 +1,246 @@
+"""Calendar feeds: which sessions each feed shows, its version for conditional requests, and a
+build that reuses the events kept from earlier builds.
+
+A feed answers ``If-None-Match`` / ``If-Modified-Since`` from :func:`feed_version` (one
+aggregate query, no build). :func:`feed_build` makes a bounded number of queries whatever the
+number of sessions: the content version, the keys of the sessions in the window, the extras
+(headcounts, first names) if the feed has any, and, only for the sessions whose event is not
+kept yet, their rows and their programmes' mediators.
+"""
+
+import datetime
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import hash_token
+from programmes.models import Mediator, Partner, Programme, ProgrammeStatus
+
+from .hooks import headcount_version, seats_taken
+from .ical import (
+    PARIS,
+    EventCache,
+    EventExtras,
+    contact_line,
+    event_key,
+    join_calendar,
+    render_event,
+    site_host,
+)
+from .models import FeedContentVersion, FeedTokenBase, Session
+
+# Changes whenever the code writes events differently, so that no ETag survives it.
+FORMAT = 1
+# Missing events fewer than this are loaded by primary key; more, with the feed's own filter.
+_LOAD_BY_KEY_MAX = 500
+
+ExtrasProvider = Callable[[QuerySet[Session]], dict[int, EventExtras]]
+
+
+@cache
+def event_cache() -> EventCache:
+    return EventCache(settings.CALENDAR_EVENT_CACHE_SIZE)
+
+
+@dataclass(frozen=True)
+class FeedWindow:
+    """Sessions from some days back to some months ahead; it moves once a day, at midnight in
+    Paris, so a feed's body (and ETag) depends on the day, not the minute."""
+
+    today: datetime.datetime
+    start: datetime.datetime
+    end: datetime.datetime
+
+    @classmethod
+    def current(cls, now: datetime.datetime | None = None) -> "FeedWindow":
+        day = (now or timezone.now()).astimezone(PARIS).date()
+
+        def midnight(offset: int) -> datetime.datetime:
+            return datetime.datetime.combine(
+                day + datetime.timedelta(days=offset), datetime.time.min, tzinfo=PARIS)
+
+        return cls(today=midnight(0), start=midnight(-settings.CALENDAR_FEED_PAST_DAYS),
+                   end=midnight(settings.CALENDAR_FEED_FUTURE_DAYS + 1))
+
+    def filter(self, sessions: QuerySet[Session]) -> QuerySet[Session]:
+        return sessions.filter(ends_at__gt=self.start, starts_at__lt=self.end)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """What a feed shows, in which language; ``settings`` are its own options (filters) that
+    change its body."""
+
+    name: str
+    sessions: QuerySet[Session]
+    language: str
+    description: str = ""
+    private: bool = False
+    settings: tuple = ()
+    extras: ExtrasProvider | None = None
+    version_aggregates: Callable[[], dict] = field(default=dict)
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    etag: str
+    last_modified: datetime.datetime
+
+
+def _content_version(field_name: str) -> Max:
+    return Max(Subquery(FeedContentVersion.objects.filter(pk=1).values(field_name)[:1]))
+
+
+def feed_version(feed: Feed, window: FeedWindow) -> FeedVersion:
+    """Strong ETag and Last-Modified of a feed, in one query and without building it."""
+    figures = window.filter(feed.sessions).aggregate(
+        count=Count("pk"),
+        changed=Max("updated_at"),
+        revision=Max("revision"),
+        programme_changed=Max("programme__updated_at"),
+        content=_content_version("changed_at"),
+        content_number=_content_version("number"),
+        **feed.version_aggregates(),
+    )
+    identity = (
+        FORMAT, feed.name, feed.description, feed.language, feed.settings, settings.SITE_URL,
+        window.start, window.end, settings.CALENDAR_FEED_MAX_EVENTS, sorted(figures.items()),
+    )
+    etag = '"' + hashlib.sha256(repr(identity).encode()).hexdigest()[:32] + '"'
+    moments = [figures["changed"], figures["programme_changed"], figures["content"], window.today]
+    return FeedVersion(etag=etag, last_modified=max(m for m in moments if m is not None))
+
+
+def _within_cap(rows: list[tuple], today: datetime.datetime) -> list[tuple]:
+    """At most CALENDAR_FEED_MAX_EVENTS rows (sorted by start), the coming ones first: Google
+    stops reading feeds much larger than a thousand events."""
+    cap = settings.CALENDAR_FEED_MAX_EVENTS
+    if len(rows) <= cap:
+        return rows
+    first_coming = next((i for i, row in enumerate(rows) if row[-1] > today), len(rows))
+    coming = rows[first_coming:first_coming + cap]
+    return rows[max(first_coming - (cap - len(coming)), 0):first_coming] + coming
+
+
+def _programme_contacts(programme_ids: set[int]) -> dict[int, str]:
+    links = (
+        Programme.mediators.through.objects.filter(programme_id__in=programme_ids)
+        .select_related("mediator__user")
+        .order_by("mediator__user__last_name", "mediator__user__first_name", "mediator_id")
+    )
+    mediators: dict[int, list[Mediator]] = defaultdict(list)
+    for link in links:
+        mediators[link.programme_id].append(link.mediator)
+    return {pid: contact_line(people) for pid, people in mediators.items()}
+
+
+def _load_sessions(windowed: QuerySet[Session], missing: list[int]) -> list[Session]:
+    sessions = windowed if len(missing) > _LOAD_BY_KEY_MAX else Session.objects.filter(
+        pk__in=missing)
+    wanted = set(missing)
+    return [session for session in sessions.select_related("programme", "venue")
+            if session.pk in wanted]
+
+
+def feed_build(feed: Feed, *, window: FeedWindow, cache: EventCache | None = None) -> bytes:
+    cache = cache if cache is not None else event_cache()
+    # Read before the sessions: an event kept under this version was rendered from data at
+    # least as new as it.
+    content_version = FeedContentVersion.objects.filter(pk=1).values_list(
+        "number", flat=True).first()
+    windowed = window.filter(feed.sessions)
+    rows = _within_cap(list(
+        windowed.order_by("starts_at", "pk").values_list(
+            "pk", "revision", "updated_at", "programme__updated_at", "ends_at")
+    ), window.today)
+    extras = feed.extras(windowed) if feed.extras and rows else {}
+    no_extras = EventExtras()
+    with translation.override(feed.language):
+        keys = [
+            event_key(session_id=pk, revision=revision, updated_at=updated_at,
+                      programme_updated_at=programme_updated_at, content_version=content_version,
+                      extras=extras.get(pk, no_extras))
+            for pk, revision, updated_at, programme_updated_at, _ends in rows
+        ]
+        events = [cache.get(key) for key in keys]
+        missing = {rows[i][0]: i for i, event in enumerate(events) if event is None}
+        if missing:
+            sessions = _load_sessions(windowed, list(missing))
+            contacts = _programme_contacts({session.programme_id for session in sessions})
+            host = site_host()
+            for session in sessions:
+                index = missing[session.pk]
+                event = render_event(session, host=host,
+                                     contacts=contacts.get(session.programme_id, ""),
+                                     extras=extras.get(session.pk, no_extras))
+                events[index] = event
+                cache.put(keys[index], event)
+        return join_calendar(name=feed.name, description=feed.description,
+                             events=[event for event in events if event is not None])
+
+
+def webcal_url(https_url: str) -> str:
+    """The same feed for clients that subscribe on a webcal:// link (Apple, Outlook desktop)."""
+    return "webcal://" + https_url.split("://", 1)[1]
+
+
+# The feeds of the service.
+
+def feed_language(requested: str | None) -> str:
+    languages = dict(settings.LANGUAGES)
+    return requested if requested in languages else settings.LANGUAGE_CODE
+
+
+def programme_feed(*, programme: Programme, language: str) -> Feed:
+    """The public feed of a published programme."""
+    with translation.override(language):
+        description = _("Sessions of %(programme)s") % {"programme": programme.title}
+    return Feed(name=programme.title, description=description, language=language,
+                sessions=Session.objects.filter(programme=programme))
+
+
+def _headcount_extras(sessions: QuerySet[Session]) -> dict[int, EventExtras]:
+    listed = list(sessions.select_related("programme"))
+    taken = seats_taken(listed)
+    return {session.pk: EventExtras(places_taken=taken.get(session.pk, 0)) for session in listed}
+
+
+def partner_feed(*, partner: Partner, language: str, field: str | None = None) -> Feed:
+    """Sessions of the published programmes a partner co-runs: times, places and headcounts,
+    never who is enrolled."""
+    programmes = Programme.objects.filter(partners=partner, status=ProgrammeStatus.PUBLISHED)
+    if field:
+        programmes = programmes.filter(field=field)
+    with translation.override(language):
+        name = _("%(partner)s – sessions") % {"partner": partner.name}
+    return Feed(
+        name=name, language=language, private=True, settings=("partner", partner.pk, field),
+        sessions=Session.objects.filter(programme__in=programmes),
+        extras=_headcount_extras, version_aggregates=headcount_version,
+    )
+
+
+def mediator_feed(*, mediator: Mediator, language: str) -> Feed:
+    """Sessions of the programmes a mediator is responsible for and those they facilitate."""
+    facilitated = Session.facilitators.through.objects.filter(
+        session_id=OuterRef("pk"), mediator=mediator)
+    sessions = Session.objects.filter(
+        Q(programme__in=Programme.objects.filter(mediators=mediator)) | Q(Exists(facilitated))
+    ).exclude(programme__status=ProgrammeStatus.ARCHIVED)
+    with translation.override(language):
+        name = _("%(mediator)s – my sessions") % {"mediator": mediator}
+    return Feed(name=name, language=language, private=True, settings=("mediator", mediator.pk),
+                sessions=sessions, extras=_headcount_extras,
+                version_aggregates=headcount_version)
+
+
+def feed_token_find(model: type[FeedTokenBase], raw_token: str, *, related: tuple = ()):
+    """The token (revoked or not) whose secret is ``raw_token``, or None; one query."""
+    return model.objects.select_related(*related).filter(token_hash=hash_token(raw_token)).first()
