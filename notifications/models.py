@@ -5,6 +5,7 @@ from django.template import TemplateSyntaxError, engines
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enrolment.models import Enrolment, Household, Participant
 from programmes.models import Programme
 from sessions.models import Session
 
@@ -76,6 +77,19 @@ class Message(models.Model):
         Session, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="notification_messages", verbose_name=_("session"),
     )
+    # Erasing a household erases its messages: they hold its members' names and contacts.
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="notification_messages", verbose_name=_("household"),
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("participant"),
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("enrolment"),
+    )
     recipient_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("recipient account"),
@@ -93,10 +107,16 @@ class Message(models.Model):
                 condition=~Q(state="sent") | Q(sent_at__isnull=False),
                 name="notification_sent_has_sent_at",
             ),
+            # One reminder per participant, session occurrence and offset, whoever writes it.
+            models.UniqueConstraint(
+                fields=["participant", "session", "reminder_offset", "session_starts_at"],
+                condition=Q(kind="reminder"), name="notification_one_reminder_per_occurrence",
+            ),
         ]
         indexes = [
             models.Index(fields=["state", "due_at"], name="notification_state_due"),
             models.Index(fields=["session", "kind"], name="notification_session_kind"),
+            models.Index(fields=["household", "created_at"], name="notification_household"),
         ]
 
     def __str__(self) -> str:

@@ -1,12 +1,62 @@
-"""Signal receivers: they write outbox rows inside the sender's transaction."""
+"""Signal receivers: they write outbox rows inside the sender's transaction.
+
+Delivery itself is queued on commit (see delivery.messages_queue), so a rolled-back enrolment or
+session change leaves no message behind and sends nothing.
+"""
 
 import logging
+
+from enrolment import signals as enrolment_signals
+from enrolment.models import EnrolmentStatus
+from sessions import signals as session_signals
+
+from . import services
+from .models import MessageKind
 
 logger = logging.getLogger(__name__)
 
 
+def on_enrolment_confirmed(sender, enrolment, changed_by=None, **kwargs) -> None:
+    services.enrolment_notify(enrolment=enrolment, kind=MessageKind.ENROLMENT_CONFIRMED)
+
+
+def on_enrolment_waitlisted(sender, enrolment, changed_by=None, **kwargs) -> None:
+    services.enrolment_notify(enrolment=enrolment, kind=MessageKind.ENROLMENT_WAITLISTED)
+
+
+def on_enrolment_promoted(sender, enrolment, changed_by=None, **kwargs) -> None:
+    services.enrolment_notify(enrolment=enrolment, kind=MessageKind.ENROLMENT_PROMOTED)
+
+
+def on_enrolment_cancelled(sender, enrolment, changed_by=None, previous_status=None,
+                           **kwargs) -> None:
+    # A declined referral was never a place the family held: nothing to tell.
+    if previous_status == EnrolmentStatus.PROPOSED:
+        return
+    services.enrolment_notify(enrolment=enrolment, kind=MessageKind.ENROLMENT_CANCELLED)
+
+
+def on_session_cancelled(sender, session, changed_by=None, **kwargs) -> None:
+    services.session_notify_change(session=session, kind=MessageKind.SESSION_CANCELLED)
+
+
+def on_session_moved(sender, session, previous=None, changed_by=None, **kwargs) -> None:
+    services.session_notify_change(session=session, kind=MessageKind.SESSION_MOVED,
+                                   previous=previous)
+
+
 def connect() -> None:
     """Connect the receivers of lower apps' signals (called once from AppConfig.ready)."""
+    pairs = [
+        (enrolment_signals.enrolment_confirmed, on_enrolment_confirmed),
+        (enrolment_signals.enrolment_waitlisted, on_enrolment_waitlisted),
+        (enrolment_signals.enrolment_promoted, on_enrolment_promoted),
+        (enrolment_signals.enrolment_cancelled, on_enrolment_cancelled),
+        (session_signals.session_cancelled, on_session_cancelled),
+        (session_signals.session_moved, on_session_moved),
+    ]
+    for signal, receiver in pairs:
+        signal.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")
 
 
 def sweep_at_worker_start(sender=None, **kwargs) -> None:

@@ -1,11 +1,33 @@
-"""Writes of the notifications app: what to tell whom, as outbox rows, and staff's actions."""
+"""Writes of the notifications app: what to tell whom, as outbox rows, and staff's actions.
 
+Receivers of the enrolment and sessions signals call these inside the sender's transaction, so a
+message exists if and only if its cause was committed; delivery is queued after the commit.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .delivery import dispatch_on_commit
-from .models import Message, MessageState
+from accounts.roles import Role
+from enrolment.models import Enrolment, EnrolmentStatus
+from enrolment.selectors import Contact, enrolment_contact, with_contacts
+from programmes.models import Programme
+from sessions.hooks import seats_taken
+from sessions.models import Session, SessionStatus
+
+from . import timing
+from .delivery import dispatch_on_commit, messages_queue
+from .models import Channel, Message, MessageKind, MessageState
+from .rendering import to_context_value
 
 
 class NotificationError(Exception):
@@ -16,6 +38,404 @@ class NotificationError(Exception):
         self.message = message
         self.field = field
         self.status_code = status_code
+
+
+# --- Recipients and rows ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Recipient:
+    channel: str | None  # None: nobody to send to (no contact, or opted out of every channel)
+    address: str
+    language: str
+    name: str
+
+
+def recipient_from_contact(contact: Contact | None) -> Recipient:
+    if contact is None:
+        return Recipient(None, "", settings.LANGUAGE_CODE, "")
+    channel = contact.reachable_channel
+    address = {Channel.SMS: contact.phone, Channel.EMAIL: contact.email}.get(channel, "")
+    return Recipient(channel, address, contact.language or settings.LANGUAGE_CODE, contact.name)
+
+
+def _unreachable_reason(recipient: Recipient) -> str:
+    if not recipient.name:
+        return _("Nobody to contact in this household.")
+    return _("The guardian opted out of every channel they can be reached by.")
+
+
+def build_message(
+    *, key: str, kind: str, recipient: Recipient, context: dict,
+    due_at: datetime.datetime | None = None, **links,
+) -> Message:
+    """An unsaved outbox row; a recipient who cannot be reached gives a cancelled row, so that
+    staff see why nothing went and nobody writes it again."""
+    message = Message(
+        key=key, kind=kind, channel=recipient.channel or Channel.SMS, address=recipient.address,
+        language=recipient.language, recipient_name=recipient.name,
+        context=to_context_value(context), due_at=due_at or timezone.now(), **links,
+    )
+    if recipient.channel is None:
+        message.state = MessageState.CANCELLED
+        message.cancel_reason = _unreachable_reason(recipient)
+    return message
+
+
+def _session_context(session: Session, participant_names: Iterable[str] = ()) -> dict:
+    return {
+        "programme": session.programme.title,
+        "starts_at": session.starts_at, "ends_at": session.ends_at,
+        "venue": session.venue.name, "address": session.venue.address,
+        "what_to_bring": session.programme.what_to_bring,
+        "session_url": f"{settings.SITE_URL}{session.get_absolute_url()}",
+        "participants": list(participant_names),
+    }
+
+
+# --- Enrolment events ------------------------------------------------------------------------
+
+_ENROLMENT_EVENTS = {
+    MessageKind.ENROLMENT_CONFIRMED: ("confirmed", "confirmed_at"),
+    MessageKind.ENROLMENT_WAITLISTED: ("waitlisted", "created_at"),
+    MessageKind.ENROLMENT_PROMOTED: ("promoted", "promoted_at"),
+    MessageKind.ENROLMENT_CANCELLED: ("cancelled", "cancelled_at"),
+}
+
+
+def _first_coming_session(enrolment: Enrolment) -> Session | None:
+    if enrolment.session_id is not None:
+        return Session.objects.select_related("programme", "venue").get(pk=enrolment.session_id)
+    return (
+        Session.objects.select_related("programme", "venue")
+        .filter(programme_id=enrolment.programme_id, starts_at__gt=timezone.now())
+        .exclude(status=SessionStatus.CANCELLED).order_by("starts_at").first()
+    )
+
+
+def enrolment_notify(*, enrolment: Enrolment, kind: str, reason: str = "") -> Message:
+    """Tell the participant's contact about an enrolment event, in the caller's transaction."""
+    event, moment_field = _ENROLMENT_EVENTS[kind]
+    enrolment = with_contacts(
+        Enrolment.objects.select_related("programme", "participant")
+    ).get(pk=enrolment.pk)
+    moment = getattr(enrolment, moment_field) or enrolment.created_at
+    recipient = recipient_from_contact(enrolment_contact(enrolment))
+    session = _first_coming_session(enrolment) if kind != MessageKind.ENROLMENT_CANCELLED else (
+        enrolment.session)
+    context = {"participant": enrolment.participant.first_name,
+               "programme": enrolment.programme.title, "reason": reason,
+               "position": enrolment.waitlist_position}
+    if session is not None and kind != MessageKind.ENROLMENT_CANCELLED:
+        context |= _session_context(session)
+        context["participants"] = [enrolment.participant.first_name]
+    message = build_message(
+        key=f"enrolment:{enrolment.pk}:{event}:{int(moment.timestamp())}", kind=kind,
+        recipient=recipient, context=context, programme_id=enrolment.programme_id,
+        session_id=enrolment.session_id, enrolment=enrolment,
+        participant_id=enrolment.participant_id, household_id=enrolment.participant.household_id,
+    )
+    messages_queue([message])
+    if kind in (MessageKind.ENROLMENT_CONFIRMED, MessageKind.ENROLMENT_PROMOTED):
+        _skip_reminders_already_due(enrolments=[enrolment], reason=_(
+            "The enrolment message, sent when these reminders were already due, says it all."))
+    if kind == MessageKind.ENROLMENT_CANCELLED:
+        _cancel_pending_reminders(
+            Q(participant_id=enrolment.participant_id, programme_id=enrolment.programme_id)
+            & (Q(session_id=enrolment.session_id) if enrolment.session_id else Q()),
+            reason=_("The enrolment was cancelled."))
+    return message
+
+
+# --- Session events --------------------------------------------------------------------------
+
+def _confirmed_for_session(session: Session) -> QuerySet[Enrolment]:
+    return with_contacts(
+        Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED, programme_id=session.programme_id)
+        .filter(Q(session_id=session.pk) | Q(session__isnull=True))
+        .select_related("participant").order_by("pk")
+    )
+
+
+def _cancel_pending_reminders(condition: Q, *, reason: str) -> int:
+    return Message.objects.filter(condition, kind=MessageKind.REMINDER,
+                                  state=MessageState.PENDING).update(
+        state=MessageState.CANCELLED, cancel_reason=reason[:200])
+
+
+def session_notify_change(*, session: Session, kind: str, previous: dict | None = None) -> int:
+    """Tell everyone enrolled that a session is cancelled or moved (one message per contact,
+    naming each of their participants); pending reminders for the old time are cancelled."""
+    session = Session.objects.select_related("programme", "venue").get(pk=session.pk)
+    _cancel_pending_reminders(Q(session_id=session.pk), reason=(
+        _("The session was cancelled.") if kind == MessageKind.SESSION_CANCELLED
+        else _("The session was moved; reminders follow the new time.")))
+    enrolments = list(_confirmed_for_session(session))
+    by_contact: dict[tuple, list[Enrolment]] = defaultdict(list)
+    contacts: dict[tuple, Recipient] = {}
+    for enrolment in enrolments:
+        contact = enrolment_contact(enrolment)
+        group = (contact.guardian_id if contact else f"p{enrolment.participant_id}",)
+        by_contact[group].append(enrolment)
+        contacts[group] = recipient_from_contact(contact)
+    event = "cancelled" if kind == MessageKind.SESSION_CANCELLED else "moved"
+    messages = []
+    for group, members in by_contact.items():
+        context = _session_context(session, [member.participant.first_name for member in members])
+        context["reason"] = session.status_reason
+        if previous:
+            context["previous_starts_at"] = previous.get("starts_at")
+        messages.append(build_message(
+            key=f"session:{session.pk}:{event}:r{session.revision}:{group[0]}", kind=kind,
+            recipient=contacts[group], context=context, programme_id=session.programme_id,
+            session_id=session.pk, household_id=members[0].participant.household_id,
+            participant_id=members[0].participant_id if len(members) == 1 else None,
+        ))
+    messages_queue(messages)
+    if kind == MessageKind.SESSION_MOVED:
+        _skip_reminders_already_due(enrolments=enrolments, sessions=[session], reason=_(
+            "The message about the move, sent when these reminders were already due, "
+            "says it all."))
+    return len(messages)
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+def _reminder_key(participant_id: int, session_id: int, offset: timing.Offset,
+                  starts_at: datetime.datetime) -> str:
+    return f"reminder:p{participant_id}:s{session_id}:{offset}:{int(starts_at.timestamp())}"
+
+
+def _reminder_row(*, enrolment: Enrolment, recipient: Recipient, offset: timing.Offset,
+                  session_id: int, starts_at, ends_at, venue: str, address: str,
+                  due_at, state: str = MessageState.PENDING, reason: str = "") -> Message:
+    programme = enrolment.programme
+    message = build_message(
+        key=_reminder_key(enrolment.participant_id, session_id, offset, starts_at),
+        kind=MessageKind.REMINDER, recipient=recipient, due_at=due_at,
+        context={
+            "participant": enrolment.participant.first_name, "programme": programme.title,
+            "starts_at": starts_at, "ends_at": ends_at, "venue": venue, "address": address,
+            "what_to_bring": programme.what_to_bring,
+            "session_url": settings.SITE_URL + reverse("sessions:detail",
+                                                       kwargs={"pk": session_id}),
+        },
+        programme_id=enrolment.programme_id, session_id=session_id, enrolment_id=enrolment.pk,
+        participant_id=enrolment.participant_id,
+        household_id=enrolment.participant.household_id,
+        reminder_offset=str(offset), session_starts_at=starts_at,
+    )
+    if state == MessageState.CANCELLED and message.state != MessageState.CANCELLED:
+        message.state, message.cancel_reason = state, reason[:200]
+    return message
+
+
+def _skip_reminders_already_due(*, enrolments: list[Enrolment], reason: str,
+                                sessions: list[Session] | None = None) -> None:
+    """Write, as cancelled, the reminders that are already due for these enrolments: the
+    message just written covers them, and the sweep must not send them late."""
+    now = timezone.now()
+    horizon = now + datetime.timedelta(days=max(
+        [offset.approximate.days + 1 for e in enrolments
+         for offset in timing.programme_offsets(e.programme.reminder_offsets)] or [0]))
+    rows = []
+    for enrolment in enrolments:
+        if sessions is not None:
+            targets = sessions
+        elif enrolment.session_id is not None:
+            targets = [enrolment.session]
+        else:
+            targets = list(Session.objects.filter(
+                programme_id=enrolment.programme_id, starts_at__gt=now, starts_at__lte=horizon,
+            ).exclude(status=SessionStatus.CANCELLED).select_related("venue"))
+        recipient = recipient_from_contact(enrolment_contact(enrolment))
+        for session in targets:
+            for offset in timing.programme_offsets(enrolment.programme.reminder_offsets):
+                due = timing.reminder_due_at(starts_at=session.starts_at, offset=offset,
+                                             by_sms=recipient.channel == Channel.SMS)
+                if due <= now < session.starts_at:
+                    rows.append(_reminder_row(
+                        enrolment=enrolment, recipient=recipient, offset=offset,
+                        session_id=session.pk, starts_at=session.starts_at,
+                        ends_at=session.ends_at, venue=session.venue.name,
+                        address=session.venue.address, due_at=due,
+                        state=MessageState.CANCELLED, reason=reason))
+    messages_queue(rows)
+
+
+def _candidates(*, whole_cycle: bool, programme_ids: list[int], offset: timing.Offset,
+                now: datetime.datetime, until: datetime.datetime) -> QuerySet[Enrolment]:
+    """Confirmed enrolments with a session starting in (now, until] and no reminder row yet
+    for this offset; one row per (enrolment, session), the session's fields annotated."""
+    target = "programme__sessions__" if whole_cycle else "session__"
+    enrolments = Enrolment.objects.filter(
+        status=EnrolmentStatus.CONFIRMED, session__isnull=whole_cycle,
+        programme_id__in=programme_ids,
+        **{f"{target}starts_at__gt": now, f"{target}starts_at__lte": until,
+           f"{target}status__in": [SessionStatus.SCHEDULED, SessionStatus.MOVED]},
+    ).annotate(
+        target_session_id=F(f"{target}id"), target_starts_at=F(f"{target}starts_at"),
+        target_ends_at=F(f"{target}ends_at"), target_venue=F(f"{target}venue__name"),
+        target_address=F(f"{target}venue__address"),
+    )
+    already = Message.objects.filter(
+        kind=MessageKind.REMINDER, participant_id=OuterRef("participant_id"),
+        session_id=OuterRef("target_session_id"), reminder_offset=str(offset),
+        session_starts_at=OuterRef("target_starts_at"),
+    )
+    return with_contacts(
+        enrolments.filter(~Exists(already)).select_related("programme")
+    ).order_by("pk", "target_session_id")
+
+
+def reminders_create_due(*, now: datetime.datetime | None = None) -> int:
+    """Write the reminders that are due and not written yet; return how many were written.
+
+    Per offset, only sessions close enough to need one are looked at, already written
+    (participant, session, offset) are excluded in SQL, and the rest is read in keyset pages:
+    the sweep's memory does not grow with the number of enrolments.
+    """
+    now = now or timezone.now()
+    batch = settings.NOTIFICATIONS_BATCH_SIZE
+    # A day offset is up to an hour longer across DST; an SMS can move to the start of the
+    # quiet hours (up to their length earlier).
+    slack = datetime.timedelta(hours=1) + timing.quiet_hours_length()
+    longest = max((offset.approximate for offset in _all_offsets()), default=None)
+    if longest is None:
+        return 0
+    programmes = Programme.objects.filter(
+        sessions__starts_at__gt=now, sessions__starts_at__lte=now + longest + slack,
+    ).distinct().values_list("pk", "reminder_offsets")
+    by_offset: dict[timing.Offset, list[int]] = defaultdict(list)
+    for programme_id, raw in programmes:
+        for offset in timing.programme_offsets(raw):
+            by_offset[offset].append(programme_id)
+    created = 0
+    for offset, programme_ids in by_offset.items():
+        for whole_cycle in (False, True):
+            candidates = _candidates(whole_cycle=whole_cycle, programme_ids=programme_ids,
+                                     offset=offset, now=now, until=now + offset.approximate + slack)
+            after = Q()
+            while True:
+                page = list(candidates.filter(after)[:batch])
+                if not page:
+                    break
+                last = page[-1]
+                after = Q(pk__gt=last.pk) | Q(pk=last.pk,
+                                              target_session_id__gt=last.target_session_id)
+                created += len(messages_queue(_due_rows(page, offset, now)))
+    return created
+
+
+def _all_offsets() -> set[timing.Offset]:
+    offsets = set(timing.programme_offsets([]))
+    for raw in Programme.objects.exclude(reminder_offsets=[]).values_list(
+            "reminder_offsets", flat=True).distinct():
+        offsets.update(timing.programme_offsets(raw))
+    return offsets
+
+
+def _due_rows(page: list[Enrolment], offset: timing.Offset, now) -> list[Message]:
+    rows = []
+    for enrolment in page:
+        recipient = recipient_from_contact(enrolment_contact(enrolment))
+        by_sms = recipient.channel == Channel.SMS
+        starts_at = enrolment.target_starts_at
+        due = timing.reminder_due_at(starts_at=starts_at, offset=offset, by_sms=by_sms)
+        if not due <= now < starts_at:
+            continue
+        # After an outage, only the latest of the reminders now due goes out.
+        superseded = any(
+            timing.reminder_due_at(
+                starts_at=starts_at, offset=other, by_sms=by_sms) <= now
+            for other in timing.programme_offsets(enrolment.programme.reminder_offsets)
+            if other.approximate < offset.approximate
+        )
+        rows.append(_reminder_row(
+            enrolment=enrolment, recipient=recipient, offset=offset,
+            session_id=enrolment.target_session_id, starts_at=starts_at,
+            ends_at=enrolment.target_ends_at, venue=enrolment.target_venue,
+            address=enrolment.target_address, due_at=due,
+            state=MessageState.CANCELLED if superseded else MessageState.PENDING,
+            reason=_("A later reminder was due by the time this one could go."),
+        ))
+    return rows
+
+
+# --- Staff: digest, follow-ups, retries ------------------------------------------------------
+
+def _user_language(user) -> str:
+    profile = getattr(user, "profile", None)
+    return getattr(profile, "language", None) or settings.LANGUAGE_CODE
+
+
+def digests_create(*, day: datetime.date) -> int:
+    """One e-mail per mediator and coordinator with the sessions of ``day`` that concern them
+    (headcounts included); nobody with no session that day gets one."""
+    zone = timing.local_zone()
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+    sessions = list(
+        Session.objects.filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1))
+        .select_related("programme", "venue")
+        .prefetch_related("facilitators__user", "programme__mediators__user")
+        .order_by("starts_at", "pk")
+    )
+    if not sessions:
+        return 0
+    taken = seats_taken(sessions)
+    User = get_user_model()
+    coordinators = list(User.objects.filter(
+        Q(groups__name=Role.COORDINATOR) | Q(is_superuser=True), is_active=True,
+    ).exclude(email="").select_related("profile").distinct())
+    per_user: dict[int, list[Session]] = defaultdict(list)
+    users = {user.pk: user for user in coordinators}
+    for session in sessions:
+        staff = [m.user for m in session.facilitators.all()]
+        staff += [m.user for m in session.programme.mediators.all()]
+        for user in staff:
+            if user.is_active and user.email:
+                users.setdefault(user.pk, user)
+                if session not in per_user[user.pk]:
+                    per_user[user.pk].append(session)
+    for user in coordinators:
+        per_user[user.pk] = sessions
+    messages = []
+    for user_id, own in per_user.items():
+        user = users[user_id]
+        items = [{
+            "programme": s.programme.title, "starts_at": s.starts_at, "ends_at": s.ends_at,
+            "venue": s.venue.name, "status": s.status, "headcount": taken.get(s.pk, 0),
+            "capacity": s.capacity, "url": f"{settings.SITE_URL}{s.get_absolute_url()}",
+        } for s in own]
+        messages.append(build_message(
+            key=f"digest:{user.pk}:{day.isoformat()}", kind=MessageKind.DAILY_DIGEST,
+            recipient=Recipient(Channel.EMAIL, user.email, _user_language(user),
+                                user.get_full_name() or user.get_username()),
+            context={"day": day, "sessions": items}, recipient_user=user,
+        ))
+    return len(messages_queue(messages))
+
+
+def follow_up_notify(
+    *, key: str, mediator_user, participant_name: str, programme: Programme, absences: int,
+    session_dates: list[datetime.datetime], guardian: str = "", guardian_phone: str = "",
+    guardian_email: str = "", url: str = "",
+) -> Message:
+    """Tell a mediator that a follow-up was opened for them (the attendance app calls this from
+    its follow-up signal, inside its transaction). ``key`` names the follow-up, e.g.
+    "follow-up:<pk>:opened"."""
+    recipient = Recipient(
+        Channel.EMAIL if mediator_user.email else None, mediator_user.email,
+        _user_language(mediator_user), mediator_user.get_full_name() or mediator_user.username)
+    message = build_message(
+        key=key, kind=MessageKind.FOLLOW_UP_OPENED, recipient=recipient,
+        context={"participant": participant_name, "programme": programme.title,
+                 "absences": absences, "session_dates": session_dates, "guardian": guardian,
+                 "guardian_phone": guardian_phone, "guardian_email": guardian_email,
+                 "url": url},
+        programme=programme, recipient_user=mediator_user,
+    )
+    messages_queue([message])
+    return message
 
 
 @transaction.atomic

@@ -1,12 +1,13 @@
 """Celery tasks: thin wrappers that take primary keys and call the notifications services."""
 
+import datetime
 import logging
 import uuid
 
 from celery import shared_task
 from django.utils import timezone
 
-from . import delivery
+from . import delivery, services
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +31,19 @@ def deliver_messages(self, message_ids: list[int]) -> dict[str, int]:
 
 @shared_task(ignore_result=True)
 def sweep() -> dict[str, int]:
-    """Queue every row still undelivered (broker down at the time, worker killed)."""
+    """Write the reminders now due and queue every row still undelivered (broker down at the
+    time, worker killed)."""
     now = timezone.now()
     released = delivery.messages_release_stuck(now=now)
+    created = services.reminders_create_due(now=now)
     dispatched = delivery.messages_dispatch_due(now=now)
-    summary = {"released": released, "dispatched": dispatched}
+    summary = {"released": released, "reminders": created, "dispatched": dispatched}
     if any(summary.values()):
         logger.info("Notifications sweep: %s", summary)
     return summary
+
+
+@shared_task(ignore_result=True)
+def send_daily_digests() -> int:
+    """Tell mediators and coordinators about tomorrow's sessions."""
+    return services.digests_create(day=timezone.localdate() + datetime.timedelta(days=1))

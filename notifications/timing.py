@@ -114,3 +114,14 @@ def sms_allowed_from(moment: datetime.datetime) -> datetime.datetime:
     """The first moment at or after ``moment`` outside the quiet hours."""
     period = quiet_period_containing(moment)
     return period[1] if period else moment
+
+
+def quiet_hours_length() -> datetime.timedelta:
+    """How long the quiet hours last (on an ordinary day); zero without quiet hours."""
+    bounds = _parse_quiet_hours()
+    if bounds is None:
+        return datetime.timedelta(0)
+    day = datetime.date(2000, 1, 3)
+    start = datetime.datetime.combine(day, bounds[0])
+    end = datetime.datetime.combine(day, bounds[1])
+    return (end - start) % datetime.timedelta(days=1)

@@ -76,3 +76,22 @@ def sms_outbox(settings):
     locmem.outbox.clear()
     yield locmem.outbox
     locmem.outbox.clear()
+
+
+@pytest.fixture
+def family():
+    """A household with an SMS-preferring French guardian and a nine-year-old child."""
+    from tests.factories import GuardianFactory, ParticipantFactory
+
+    guardian = GuardianFactory(first_name="Nadia", last_name="Durand", phone="06 12 34 56 78",
+                               email="nadia@example.org")
+    child = ParticipantFactory(household=guardian.household, first_name="Lina")
+    return guardian, child
+
+
+@pytest.fixture
+def deliver_now(celery_eager, django_capture_on_commit_callbacks):
+    """Run on-commit callbacks (delivery tasks run inline)."""
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+    return run
