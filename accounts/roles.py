@@ -38,3 +38,8 @@ def is_staff_member(user: AbstractBaseUser | AnonymousUser) -> bool:
 def can_read_audit(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Coordinators and administrators search the audit trail; nobody edits it."""
     return has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def can_handle_data_requests(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Export and erasure of a household's data, on request: coordinators and administrators."""
+    return has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR)

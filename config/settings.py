@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sessions.apps.WorkshopSessionsConfig",
     "enrolment",
     "notifications",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,15 @@ PUBLIC_HOLIDAY_SUBDIVISION = os.environ.get("PUBLIC_HOLIDAY_SUBDIVISION") or Non
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# Data protection. A household with no activity (enrolment, change, session attended) for
+# PRIVACY_RETENTION_DAYS is anonymised by a nightly task, coordinators having been warned
+# PRIVACY_WARNING_DAYS before. A health note without an expiry date goes when the last
+# programme its participant is enrolled in has ended (or PRIVACY_HEALTH_NOTE_GRACE_DAYS after
+# it was written, for a participant enrolled nowhere).
+PRIVACY_RETENTION_DAYS = int(os.environ.get("PRIVACY_RETENTION_DAYS", str(3 * 365)))
+PRIVACY_WARNING_DAYS = int(os.environ.get("PRIVACY_WARNING_DAYS", "30"))
+PRIVACY_HEALTH_NOTE_GRACE_DAYS = int(os.environ.get("PRIVACY_HEALTH_NOTE_GRACE_DAYS", "30"))
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one
 # address, that pair is refused for AXES_COOLOFF_MINUTES. Locking the pair rather than the

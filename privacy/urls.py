@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("households/<int:pk>/export/", views.export_page, name="export"),
+    path("households/<int:pk>/export.json", views.export_json, name="export-json"),
+    path("households/<int:pk>/erase/", views.erase, name="erase"),
+]
