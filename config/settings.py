@@ -230,6 +230,7 @@ PUBLIC_HOLIDAY_SUBDIVISION = os.environ.get("PUBLIC_HOLIDAY_SUBDIVISION") or Non
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_CLASS = "config.pagination.BoundedLimitOffsetPagination"
 
 # Data protection. A household with no activity (enrolment, change, session attended) for
 # PRIVACY_RETENTION_DAYS is anonymised by a nightly task, coordinators having been warned

@@ -3,10 +3,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.auth import session_or_token
 from accounts.roles import Role, has_role
+from config.pagination import BoundedLimitOffsetPagination
 
 from .schemas import SessionCancelIn, SessionFilters, SessionOut
 from .selectors import session_list, with_places_left
@@ -15,7 +16,7 @@ from .services import session_cancel
 router = Router()
 
 
-class SessionPagination(LimitOffsetPagination):
+class SessionPagination(BoundedLimitOffsetPagination):
     """Limit/offset pagination that fills in places left for the page in one query."""
 
     def paginate_queryset(self, queryset, pagination, **params):

@@ -63,7 +63,9 @@ CHECKS = [not_a_server_error, response_schema_conformance, error_shape]
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
+# Derandomised: the same examples on every run, so that CI is not red by chance; they change
+# when the schema does. To explore further locally, raise MAX_EXAMPLES and drop derandomize.
+@settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_api_answers_every_generated_request(case, coordinator_token):
     case.call_and_validate(checks=CHECKS)

@@ -89,3 +89,12 @@ def test_api_server_error_answers_json(client, failing_urls):
     response = client.get("/api/v1/boom", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 500
     assert response.json()["detail"].startswith("Server error")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/programmes", "/api/v1/sessions"])
+def test_api_pagination_refuses_offsets_past_what_databases_accept(client, url):
+    response = client.get(url, {"offset": 2**70}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "offset"
+    assert client.get(url, {"offset": 2**31 - 1}).json()["items"] == []
