@@ -133,7 +133,7 @@ def test_cancel_and_move_bump_sequence_and_last_modified(client, programme, _fro
 def test_unchanged_feed_is_byte_identical_and_reuses_kept_events(client, programme, monkeypatch):
     many_sessions(programme, 5)
     first = client.get(feed_path(programme)).content
-    monkeypatch.setattr("sessions.feeds.render_event",
+    monkeypatch.setattr("sessions.feeds.EventWriter.event",
                         lambda *a, **k: pytest.fail("an unchanged event was rendered again"))
     assert client.get(feed_path(programme)).content == first
 

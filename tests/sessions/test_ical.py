@@ -168,3 +168,10 @@ def test_same_events_as_plain_icalendar(dst_sessions):
         for name in ("UID", "SUMMARY", "LOCATION", "DESCRIPTION"):
             assert str(mine[name]) == str(theirs[name])
         assert mine["DTSTART"].dt == theirs["DTSTART"].dt
+
+
+@pytest.mark.parametrize("text", [
+    "a, b; c\\d", "line\nnext\r\nthird\rfourth", "« Santé » — 12,5 €; ok", "\\n is not a newline",
+])
+def test_escaping_matches_icalendar(text):
+    assert escape_text(text) == icalendar.vText(text).to_ical().decode()
