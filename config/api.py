@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as me_router
 from enrolment.errors import EnrolmentError
+from enrolment.reports.api import router as reports_router
 from programmes.api import router as programmes_router
 from sessions.api import router as sessions_router
 from sessions.services import SessionError
@@ -80,3 +81,4 @@ def on_http_error(request: HttpRequest, exc: HttpError):
 api.add_router("/me", me_router, tags=["accounts"])
 api.add_router("/programmes", programmes_router, tags=["programmes"])
 api.add_router("/sessions", sessions_router, tags=["sessions"])
+api.add_router("/reports", reports_router, tags=["reports"])

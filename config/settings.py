@@ -227,6 +227,9 @@ NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "1000"
 # Domain settings.
 SCHOOL_HOLIDAY_ZONE = os.environ.get("SCHOOL_HOLIDAY_ZONE", "C")
 PUBLIC_HOLIDAY_SUBDIVISION = os.environ.get("PUBLIC_HOLIDAY_SUBDIVISION") or None
+# Reports: counts of people from 1 to REPORT_MASK_THRESHOLD − 1 are masked for partners and in
+# exports marked anonymous.
+REPORT_MASK_THRESHOLD = int(os.environ.get("REPORT_MASK_THRESHOLD", "5"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

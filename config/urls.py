@@ -12,6 +12,7 @@ urlpatterns = [
     path("health", views.health, name="health"),
     path("programmes/", include("sessions.urls")),
     path("sessions/", include(session_urlpatterns)),
+    path("reports/", include("enrolment.reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("calendars/", include(calendar_urlpatterns)),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,0 +1,74 @@
+"""What a report is about: a period and optional filters, and the school year around a day."""
+
+import datetime
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """A period of local dates, both inclusive, and the filters every indicator honours."""
+
+    start: datetime.date
+    end: datetime.date
+    kind: str = ""
+    field: str = ""
+    programme_id: int | None = None
+    venue_id: int | None = None
+    partner_id: int | None = None
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        return local_midnight(self.start)
+
+    @property
+    def ends_before(self) -> datetime.datetime:
+        """The first instant after the period (the end date is a whole local day)."""
+        return local_midnight(self.end + datetime.timedelta(days=1))
+
+    def as_query(self) -> dict[str, str]:
+        """The filters as GET parameters, to link an export to the figures on the page."""
+        query = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        for name, value in (("kind", self.kind), ("field", self.field),
+                            ("programme", self.programme_id), ("venue", self.venue_id),
+                            ("partner", self.partner_id)):
+            if value not in (None, ""):
+                query[name] = str(value)
+        return query
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def school_year_of(day: datetime.date) -> int:
+    """The year a school year starts in: 1 September to 31 August."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def school_year_bounds(first_year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(first_year, 9, 1), datetime.date(first_year + 1, 8, 31)
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` earlier; 29 February falls back to the 28th."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The current school year: what a coordinator is asked about most."""
+    return school_year_bounds(school_year_of(today or timezone.localdate()))
+
+
+def build_filters(*, start: datetime.date | None = None, end: datetime.date | None = None,
+                  **others) -> ReportFilters:
+    """Filters with the current school year standing in for a missing start or end."""
+    default_start, default_end = default_period()
+    start = start or default_start
+    return ReportFilters(start=start, end=end or max(start, default_end), **others)

@@ -1,0 +1,96 @@
+import datetime
+
+from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from programmes.models import Field, Kind
+
+
+class ReportQuery(Schema):
+    """The dashboard's filters; without dates, the current school year."""
+
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    kind: Kind | None = None
+    field: Field | None = None
+    programme: int | None = None
+    venue: int | None = None
+    partner: int | None = None
+    anonymous: bool = False
+
+    @field_validator("end")
+    @classmethod
+    def end_not_before_start(
+        cls, end: datetime.date | None, info: ValidationInfo
+    ) -> datetime.date | None:
+        start = info.data.get("start")
+        if start and end and end < start:
+            raise PydanticCustomError("end_before_start", _("The end must not be before the start."))
+        return end
+
+
+class BreakdownOut(Schema):
+    key: str
+    label: str
+    participants: int | None
+    households: int | None = None
+
+
+class ProgrammeRowOut(Schema):
+    programme_id: int
+    title: str
+    kind: str
+    sessions_planned: int | None
+    sessions_held: int | None
+    sessions_cancelled: int | None
+    participants: int | None
+
+
+class KindRowOut(Schema):
+    kind: str
+    label: str
+    sessions_held: int | None
+    participants: int | None
+
+
+class MonthOut(Schema):
+    month: datetime.date
+    sessions_held: int | None
+
+
+class PeriodOut(Schema):
+    start: datetime.date
+    end: datetime.date
+
+
+class ReportSummaryOut(Schema):
+    """Counts are null when masked (from 1 to mask_threshold − 1 people)."""
+
+    period: PeriodOut
+    masked: bool
+    mask_threshold: int | None
+    age_reference: str
+    participants: int | None
+    households: int | None
+    new_households: int | None
+    returning_households: int | None
+    sessions_planned: int | None
+    sessions_held: int | None
+    sessions_cancelled: int | None
+    enrolments: int | None
+    enrolments_confirmed: int | None
+    enrolments_waitlisted: int | None
+    enrolments_cancelled: int | None
+    by_age_band: list[BreakdownOut]
+    by_neighbourhood: list[BreakdownOut]
+    by_qpv: list[BreakdownOut]
+    by_sex: list[BreakdownOut]
+    by_programme: list[ProgrammeRowOut]
+    by_kind: list[KindRowOut]
+    over_time: list[MonthOut]
+
+    @staticmethod
+    def resolve_period(summary) -> dict:
+        return {"start": summary.filters.start, "end": summary.filters.end}

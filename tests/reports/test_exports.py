@@ -1,0 +1,97 @@
+"""Exports: French CSV and XLSX, names only for coordinators, formulas neutralised, audited."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from accounts.models import AuditAction, AuditEvent
+from enrolment.models import Participant
+from enrolment.reports.exports import Table, csv_stream, neutralise
+
+from .conftest import PERIOD
+
+pytestmark = pytest.mark.django_db
+
+QUERY = {"start": PERIOD.start.isoformat(), "end": PERIOD.end.isoformat()}
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def xlsx(response) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_neutralise_formula_triggers():
+    for dangerous in ("=1+1", "+33", "-2", "@SUM(A1)", "\tx", "\rx"):
+        assert neutralise(dangerous) == "'" + dangerous
+    assert neutralise("Léa") == "Léa" and neutralise(3) == 3
+    rows = list(csv.reader(io.StringIO("".join(csv_stream(
+        [Table("t", ["a"], [["=HYPERLINK(\"x\")"]])]))[1:]), delimiter=";"))
+    assert rows[1] == ["'=HYPERLINK(\"x\")"]
+
+
+def test_summary_csv_holds_the_indicators(client, known_data, english):
+    client.force_login(known_data.coordinator)
+    response = client.get("/reports/export/summary.csv", QUERY)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="summary-20260901-20261231.csv"')
+    rows = csv_rows(response)
+    values = {row[0]: row[1] for row in rows if len(row) == 2}
+    assert values["Period start"] == "01/09/2026"
+    assert values["Participants reached"] == "4"
+    assert values["Returning households"] == "1"
+    assert values["Sessions cancelled"] == "1"
+    assert ["Cuisine", "Holiday activity", "3", "1", "1", "3"] in rows
+
+
+def test_summary_xlsx_and_anonymous_masking(client, known_data, english):
+    client.force_login(known_data.coordinator)
+    workbook = xlsx(client.get("/reports/export/summary.xlsx", QUERY))
+    indicators = {row[0]: row[1] for row in workbook["Indicators"].iter_rows(values_only=True)}
+    assert indicators["Participants reached"] == 4
+    assert indicators["Period start"].date() == PERIOD.start
+    assert workbook["Indicators"]["B2"].number_format == "DD/MM/YYYY"
+    ages = dict(workbook["By age band"].iter_rows(values_only=True))
+    assert ages["26–59 years"] == 1
+
+    workbook = xlsx(client.get("/reports/export/summary.xlsx", {**QUERY, "anonymous": "1"}))
+    indicators = {row[0]: row[1] for row in workbook["Indicators"].iter_rows(values_only=True)}
+    assert indicators["Participants reached"] is None
+    assert indicators["Sessions held"] == 3
+    event = AuditEvent.objects.filter(action=AuditAction.EXPORT).first()
+    assert event.object_type == "reports.summary" and event.summary.endswith("anonymous")
+    assert event.actor == known_data.coordinator
+
+
+def test_enrolment_list_names_only_for_coordinators(client, known_data, english):
+    Participant.objects.filter(pk=known_data.participants["d"].pk).update(last_name="=cmd|x")
+    client.force_login(known_data.coordinator)
+    rows = csv_rows(client.get("/reports/export/enrolments.csv", QUERY))
+    assert rows[0][:4] == ["Household", "Last name", "First name", "Birth date"]
+    assert len(rows) == 1 + 9
+    d_row = next(row for row in rows if row[2] == "D")
+    assert d_row[1] == "'=cmd|x"
+    assert d_row[3] == "06/06/1986"
+    assert d_row[9] == ""  # whole cycle: no session
+
+    client.force_login(known_data.mediator_cuisine)
+    workbook = xlsx(client.get("/reports/export/enrolments.xlsx", QUERY))
+    rows = list(workbook["Enrolments"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Household", "Age band", "Sex")
+    assert len(rows) == 1 + 6  # the Cuisine enrolments of the period
+    assert not any("Test" in str(cell) for row in rows for cell in row)
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT,
+                                     object_type="reports.enrolments").count() == 2
+
+
+def test_unknown_export_is_404(client, known_data):
+    client.force_login(known_data.coordinator)
+    assert client.get("/reports/export/summary.pdf").status_code == 404
+    assert client.get("/reports/export/households.csv").status_code == 404

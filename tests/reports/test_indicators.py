@@ -1,0 +1,129 @@
+"""Every indicator against the known data set of conftest.py, to the unit."""
+
+import dataclasses
+import datetime
+
+import pytest
+
+from enrolment.models import Participant
+from enrolment.reports.filters import ReportFilters, school_year_bounds, school_year_of
+from enrolment.reports.masking import mask_column, mask_summary, rate
+from enrolment.reports.selectors import report_summary
+from programmes.models import Kind, Programme
+
+from .conftest import PERIOD
+
+pytestmark = pytest.mark.django_db
+
+
+def summary_for(filters=PERIOD, programmes=None):
+    return report_summary(programmes=programmes or Programme.objects.all(), filters=filters)
+
+
+def counts(rows, column="participants"):
+    return {row.key: getattr(row, column) for row in rows}
+
+
+def test_totals(known_data):
+    summary = summary_for()
+    assert (summary.sessions_planned, summary.sessions_held, summary.sessions_cancelled) == (
+        5, 3, 1)
+    assert (summary.enrolments, summary.enrolments_confirmed, summary.enrolments_waitlisted,
+            summary.enrolments_cancelled) == (9, 7, 1, 1)
+    assert (summary.participants, summary.households) == (4, 3)
+    # H2's child came in June, before the period.
+    assert (summary.new_households, summary.returning_households) == (2, 1)
+
+
+def test_breakdowns(known_data):
+    summary = summary_for()
+    assert counts(summary.by_age_band) == {
+        "0-5": 1, "6-10": 1, "11-14": 1, "15-17": 0, "18-25": 0, "26-59": 1, "60+": 0}
+    assert [(row.label, row.participants, row.households) for row in summary.by_neighbourhood] == [
+        ("Les Martinets", 3, 2), ("Centre-ville", 1, 1)]
+    assert [(row.key, row.participants, row.households) for row in summary.by_qpv] == [
+        ("qpv", 3, 2), ("other", 1, 1)]
+    assert counts(summary.by_sex) == {"female": 2, "male": 1, "unspecified": 1}
+
+
+def test_per_programme_and_kind(known_data):
+    summary = summary_for()
+    assert [(row.title, row.sessions_planned, row.sessions_held, row.sessions_cancelled,
+             row.participants) for row in summary.by_programme] == [
+        ("Cuisine", 3, 1, 1, 3), ("Parcours", 2, 2, 0, 2)]
+    by_kind = {row.kind: (row.sessions_held, row.participants) for row in summary.by_kind}
+    assert by_kind[Kind.HOLIDAY_ACTIVITY] == (1, 3)
+    assert by_kind[Kind.FAMILY_COURSE] == (2, 2)
+    assert by_kind[Kind.REMOBILISATION] == (0, 0)
+
+
+def test_filters(known_data):
+    by_venue = summary_for(dataclasses.replace(PERIOD, venue_id=known_data.martinets.pk))
+    # S1, S2, S3 and T2; the whole-cycle course reaches b and d through T2.
+    assert (by_venue.sessions_planned, by_venue.sessions_held, by_venue.participants) == (4, 2, 4)
+    assert by_venue.enrolments == 6
+
+    by_kind = summary_for(dataclasses.replace(PERIOD, kind=Kind.FAMILY_COURSE))
+    assert (by_kind.sessions_planned, by_kind.participants, by_kind.households) == (2, 2, 2)
+    assert (by_kind.new_households, by_kind.returning_households) == (2, 0)
+
+    by_partner = summary_for(dataclasses.replace(PERIOD, partner_id=known_data.partner.pk))
+    assert [row.title for row in by_partner.by_programme] == ["Cuisine"]
+    assert by_partner.participants == 3
+
+    by_programme = summary_for(dataclasses.replace(PERIOD, programme_id=known_data.parcours.pk))
+    assert by_programme.enrolments == 3
+
+    october = summary_for(ReportFilters(start=datetime.date(2026, 10, 21),
+                                        end=datetime.date(2026, 10, 21)))
+    assert (october.sessions_planned, october.participants, october.enrolments) == (1, 3, 0)
+
+
+def test_age_is_taken_at_the_period_start(known_data):
+    participant = known_data.participants["a"]
+    # Six on the very first day of the period: no longer in the 0–5 band.
+    Participant.objects.filter(pk=participant.pk).update(birth_date=datetime.date(2020, 9, 1))
+    assert counts(summary_for().by_age_band)["6-10"] == 2
+    Participant.objects.filter(pk=participant.pk).update(birth_date=datetime.date(2020, 9, 2))
+    assert counts(summary_for().by_age_band)["0-5"] == 1
+
+
+def test_mask_column_hides_small_cells_and_one_more():
+    assert mask_column([10, 4, 0, 7], 5) == [10, None, 0, None]
+    assert mask_column([10, 4, 3], 5) == [10, None, None]
+    assert mask_column([5, 0], 5) == [5, 0]
+    assert mask_column([4], 5) == [None]
+    assert rate(3, 4) == 75.0
+    assert rate(None, 4) is None and rate(3, 0) is None
+
+
+def test_masked_summary(known_data, settings):
+    summary = summary_for()
+    masked = mask_summary(summary, 5)
+    assert masked.masked and masked.mask_threshold == 5
+    assert (masked.participants, masked.households, masked.enrolments) == (None, None, 9)
+    # New 2 and returning 1 are both small.
+    assert (masked.new_households, masked.returning_households) == (None, None)
+    # Confirmed 7 stays; waitlisted 1 and cancelled 1 are hidden.
+    assert (masked.enrolments_confirmed, masked.enrolments_waitlisted,
+            masked.enrolments_cancelled) == (7, None, None)
+    # Sessions are not people: never masked.
+    assert (masked.sessions_planned, masked.sessions_held) == (5, 3)
+    assert all(row.participants in (None, 0) for row in masked.by_age_band)
+
+    settings.REPORT_MASK_THRESHOLD = 3
+    masked = mask_summary(summary)
+    assert (masked.participants, masked.households) == (4, 3)
+    # Les Martinets 3 stays; Centre-ville 1 is hidden, and so is the next smallest.
+    assert [row.participants for row in masked.by_neighbourhood] == [None, None]
+    assert [row.participants for row in masked.by_qpv] == [None, None]
+    assert counts(masked.by_qpv, "households") == {
+        "qpv": None, "other": None}
+    # The unmasked summary is left alone.
+    assert summary.by_qpv[0].participants == 3
+
+
+def test_school_year():
+    assert school_year_of(datetime.date(2026, 8, 31)) == 2025
+    assert school_year_of(datetime.date(2026, 9, 1)) == 2026
+    assert school_year_bounds(2026) == (datetime.date(2026, 9, 1), datetime.date(2027, 8, 31))
