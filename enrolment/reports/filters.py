@@ -7,6 +7,14 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+# Reports look at the service's own years; far-off dates are refused, not computed with.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+def date_in_range(day: datetime.date | None) -> bool:
+    return day is None or EARLIEST_DATE <= day <= LATEST_DATE
+
 
 @dataclass(frozen=True)
 class ReportFilters:

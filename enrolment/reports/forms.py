@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Field, Kind, Partner, Programme, Venue
 
-from .filters import ReportFilters, build_filters, default_period
+from .filters import ReportFilters, build_filters, date_in_range, default_period
 
 
 class ReportFilterForm(forms.Form):
@@ -36,6 +36,18 @@ class ReportFilterForm(forms.Form):
         self.fields["start"].initial, self.fields["end"].initial = start, end
         for name, bound in self.fields.items():
             bound.widget.attrs.setdefault("aria-describedby", f"id_{name}-errors")
+
+    def clean_start(self):
+        return self._in_range(self.cleaned_data.get("start"))
+
+    def clean_end(self):
+        return self._in_range(self.cleaned_data.get("end"))
+
+    @staticmethod
+    def _in_range(day):
+        if not date_in_range(day):
+            raise forms.ValidationError(_("Choose a date between 2000 and 2100."))
+        return day
 
     def clean(self):
         cleaned = super().clean()

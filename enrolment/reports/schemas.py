@@ -2,10 +2,15 @@ import datetime
 
 from django.utils.translation import gettext as _
 from ninja import Schema
+from pydantic import Field as SchemaField
 from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from programmes.models import Field, Kind
+
+from .filters import date_in_range
+
+ID_MAX = 2**63 - 1
 
 
 class ReportQuery(Schema):
@@ -15,10 +20,19 @@ class ReportQuery(Schema):
     end: datetime.date | None = None
     kind: Kind | None = None
     field: Field | None = None
-    programme: int | None = None
-    venue: int | None = None
-    partner: int | None = None
+    # Bounded to the database's ids, so that a huge number is a 422, not an overflow.
+    programme: int | None = SchemaField(None, ge=1, le=ID_MAX)
+    venue: int | None = SchemaField(None, ge=1, le=ID_MAX)
+    partner: int | None = SchemaField(None, ge=1, le=ID_MAX)
     anonymous: bool = False
+
+    @field_validator("start", "end")
+    @classmethod
+    def within_range(cls, day: datetime.date | None) -> datetime.date | None:
+        if not date_in_range(day):
+            raise PydanticCustomError("date_out_of_range", _(
+                "Choose a date between 2000 and 2100."))
+        return day
 
     @field_validator("end")
     @classmethod

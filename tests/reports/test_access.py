@@ -100,3 +100,9 @@ def test_annual_report_gathers_the_school_year(client, known_data):
     # T3 in January 2027 belongs to the 2026–27 year; S0 in June 2026 does not.
     assert summary.sessions_planned == 6
     assert client.get("/reports/annual/").context["year"] == 2026
+    response = client.get("/api/v1/reports/summary", {"programme": str(2**70)})
+    assert [error["field"] for error in response.json()["errors"]] == ["programme"]
+    response = client.get("/api/v1/reports/summary", {"start": "0001-01-01"})
+    assert [error["field"] for error in response.json()["errors"]] == ["start"]
+    page = client.get("/reports/", {"start": "1066-10-14"})
+    assert page.status_code == 200 and "start" in page.context["form"].errors
