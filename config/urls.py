@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from enrolment.calendar_views import household_calendar_urlpatterns
 from sessions.urls import calendar_urlpatterns, session_urlpatterns
 
 from . import views
@@ -15,6 +16,7 @@ urlpatterns = [
     path("reports/", include("enrolment.reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("calendars/", include(calendar_urlpatterns)),
+    path("calendars/", include(household_calendar_urlpatterns)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("privacy/", include("privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

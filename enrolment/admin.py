@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.roles import Role, has_role
+from sessions.admin import FeedTokenAdminBase
 
 from .errors import EnrolmentError
 from .models import (
@@ -13,6 +14,7 @@ from .models import (
     Guardian,
     HealthNote,
     Household,
+    HouseholdFeedToken,
     Participant,
 )
 from .services import enrolment_cancel
@@ -142,3 +144,12 @@ class EnrolmentAdmin(admin.ModelAdmin):
         self.message_user(request, ngettext("%(count)d enrolment cancelled.",
                                             "%(count)d enrolments cancelled.", cancelled)
                           % {"count": cancelled})
+
+
+@admin.register(HouseholdFeedToken)
+class HouseholdFeedTokenAdmin(FeedTokenAdminBase):
+    owner_fields = ("household",)
+    list_display = ("__str__", "language", "created_at", "last_used_at", "revoked_at")
+    search_fields = ("prefix", "household__reference")
+    list_select_related = ("household",)
+    autocomplete_fields = ("household",)

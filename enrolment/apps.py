@@ -9,7 +9,14 @@ class EnrolmentConfig(AppConfig):
     def ready(self) -> None:
         from sessions import hooks
 
-        from .selectors import seats_taken_for_sessions, sessions_with_enrolments
+        from .selectors import (
+            headcount_version,
+            household_feed_offers,
+            seats_taken_for_sessions,
+            sessions_with_enrolments,
+        )
 
         hooks.register_sessions_in_use_check(sessions_with_enrolments)
         hooks.register_seats_taken_provider(seats_taken_for_sessions)
+        hooks.register_headcount_version(headcount_version)
+        hooks.register_feed_offers(household_feed_offers)

@@ -21,6 +21,7 @@ from enrolment.models import (
     Guardian,
     HealthNote,
     Household,
+    HouseholdFeedToken,
     Participant,
 )
 from enrolment.services import enrolment_cancel
@@ -232,6 +233,8 @@ def household_erase(
         participant.save(update_fields=["first_name", "last_name", "birth_date", "school",
                                         "school_class", "guardian_record"])
     RetentionWarning.objects.filter(household=household).delete()
+    HouseholdFeedToken.objects.filter(household=household, revoked_at__isnull=True).update(
+        revoked_at=now)
     erasure = Erasure.objects.create(household=household, reason=reason, erased_by=erased_by,
                                      erased_at=now)
     audit_record(

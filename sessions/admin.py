@@ -78,24 +78,23 @@ class SessionAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(FeedToken)
-class FeedTokenAdmin(admin.ModelAdmin):
-    """Private calendar links: the secret is shown once, on a page of its own, when issued."""
+class FeedTokenAdminBase(admin.ModelAdmin):
+    """Private calendar links (of any app's token model): the secret is shown once, on a page of
+    its own, when issued or renewed; existing links are read-only."""
 
-    list_display = ("__str__", "scope", "language", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("scope", ("revoked_at", admin.EmptyFieldListFilter), "language")
-    search_fields = ("prefix", "partner__name", "mediator__user__first_name",
-                     "mediator__user__last_name")
-    list_select_related = ("partner", "mediator__user")
-    autocomplete_fields = ("partner", "mediator")
-    fields = ("scope", "partner", "mediator", "language", "prefix", "created_by", "created_at",
-              "last_used_at", "revoked_at")
+    owner_fields: tuple[str, ...] = ()
+    token_fields = ("language", "prefix", "created_by", "created_at", "last_used_at",
+                    "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter), "language")
     actions = ["rotate_links", "revoke_links"]
+
+    def get_fields(self, request, obj=None):
+        return (*self.owner_fields, *self.token_fields)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
-            return ("prefix", "created_by", "created_at", "last_used_at", "revoked_at")
-        return self.fields
+            return self.token_fields[1:]
+        return self.get_fields(request, obj)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -111,10 +110,11 @@ class FeedTokenAdmin(admin.ModelAdmin):
         for token, raw in issued:
             url = f"{settings.SITE_URL}{token.feed_path(raw)}"
             links.append({"title": str(token), "url": url, "webcal_url": webcal_url(url)})
+        opts = self.model._meta
         return TemplateResponse(request, "admin/sessions/feed_links_issued.html", {
             **self.admin_site.each_context(request), "links": links,
             "title": _("New calendar feed links"),
-            "back_url": reverse("admin:workshop_sessions_feedtoken_changelist"),
+            "back_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
         })
 
     @admin.action(description=_("Renew the selected links (the old ones stop working)"))
@@ -133,3 +133,14 @@ class FeedTokenAdmin(admin.ModelAdmin):
             feed_token_revoke(token=token)
         self.message_user(request, ngettext("%d link revoked.", "%d links revoked.",
                                             len(tokens)) % len(tokens))
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(FeedTokenAdminBase):
+    owner_fields = ("scope", "partner", "mediator")
+    list_display = ("__str__", "scope", "language", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("scope", *FeedTokenAdminBase.list_filter)
+    search_fields = ("prefix", "partner__name", "mediator__user__first_name",
+                     "mediator__user__last_name")
+    list_select_related = ("partner", "mediator__user")
+    autocomplete_fields = ("partner", "mediator")

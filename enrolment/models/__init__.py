@@ -1,6 +1,7 @@
 """Models of the enrolment app, one module per area; import them from here."""
 
 from .enrolments import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
+from .feeds import HouseholdFeedToken
 from .households import (
     Channel,
     Consent,
@@ -26,6 +27,7 @@ __all__ = [
     "Guardian",
     "HealthNote",
     "Household",
+    "HouseholdFeedToken",
     "Language",
     "Participant",
     "Sex",

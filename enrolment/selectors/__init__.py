@@ -10,12 +10,16 @@ from .enrolments import (
     sessions_with_enrolments,
     with_contacts,
 )
+from .feeds import headcount_version, household_feed, household_feed_offers
 from .households import household_detail, household_list, household_of_user, participant_list
 
 __all__ = [
     "Contact",
     "enrolment_contact",
     "enrolment_list",
+    "headcount_version",
+    "household_feed",
+    "household_feed_offers",
     "household_detail",
     "household_list",
     "household_of_user",
