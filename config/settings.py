@@ -230,6 +230,10 @@ PUBLIC_HOLIDAY_SUBDIVISION = os.environ.get("PUBLIC_HOLIDAY_SUBDIVISION") or Non
 # Reports: counts of people from 1 to REPORT_MASK_THRESHOLD − 1 are masked for partners and in
 # exports marked anonymous.
 REPORT_MASK_THRESHOLD = int(os.environ.get("REPORT_MASK_THRESHOLD", "5"))
+# XLSX lists longer than this are written by the worker and downloaded from a link; CSV always
+# streams. Those files are removed after REPORT_EXPORT_KEEP_HOURS.
+REPORT_EXPORT_SYNC_ROWS = int(os.environ.get("REPORT_EXPORT_SYNC_ROWS", "5000"))
+REPORT_EXPORT_KEEP_HOURS = int(os.environ.get("REPORT_EXPORT_KEEP_HOURS", "24"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -2,10 +2,12 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -15,12 +17,15 @@ from accounts.audit import AuditAction, audit_record
 
 from .access import ReportScope, report_scope
 from .charts import bar_chart, column_chart
-from .exports import CONTENT_TYPES, csv_stream, enrolment_table, summary_tables, xlsx_file
+from .exports import CONTENT_TYPES, csv_stream, xlsx_file
 from .filters import ReportFilters, school_year_bounds, school_year_of
 from .forms import ReportFilterForm
 from .selectors import ReportSummary, enrolment_list_rows, report_summary_for
+from .services import export_path, new_export_token, report_tables
+from .tasks import report_export_build
 
 EXPORTS = ("summary", "enrolments")
+DOWNLOAD_SALT = "reports.export.download"
 
 
 def _scope(request: HttpRequest) -> ReportScope:
@@ -91,6 +96,12 @@ def annual_report(request: HttpRequest, year: int | None = None) -> HttpResponse
                   {**context, "year": year, "next_year": year + 1})
 
 
+def _audit_export(request: HttpRequest, *, what: str, fmt: str) -> None:
+    query = urlencode(sorted(request.GET.items()))
+    audit_record(action=AuditAction.EXPORT, actor=request.user, object_type=f"reports.{what}",
+                 summary=f"{fmt} {query}", request=request)
+
+
 @require_GET
 @login_required
 def export(request: HttpRequest, what: str, fmt: str) -> HttpResponse:
@@ -99,25 +110,48 @@ def export(request: HttpRequest, what: str, fmt: str) -> HttpResponse:
         raise Http404
     if what != "summary" and not scope.lists:
         raise PermissionDenied(_("Partners receive aggregated figures only."))
-    form = ReportFilterForm(request.GET, programmes=scope.programmes)
-    filters = form.report_filters()
     anonymous = request.GET.get("anonymous") == "1"
-    if what == "summary":
-        tables = summary_tables(report_summary_for(scope=scope, filters=filters,
-                                                   anonymous=anonymous))
-    else:
-        rows = enrolment_list_rows(programmes=scope.programmes, filters=filters)
-        tables = [enrolment_table(rows.iterator(chunk_size=2000),
-                                  names=scope.names and not anonymous, reference=filters.start)]
-    audit_record(
-        action=AuditAction.EXPORT, actor=request.user, object_type=f"reports.{what}",
-        summary=f"{fmt} {urlencode(filters.as_query())}{' anonymous' if anonymous else ''}",
-        request=request,
-    )
+    filters = ReportFilterForm(request.GET, programmes=scope.programmes).report_filters()
     filename = f"{what}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.{fmt}"
+    if fmt == "xlsx" and what != "summary" and enrolment_list_rows(
+            programmes=scope.programmes, filters=filters).count() > settings.REPORT_EXPORT_SYNC_ROWS:
+        return _export_later(request, what=what, anonymous=anonymous, filename=filename)
+    tables = report_tables(user=request.user, what=what, query=request.GET, anonymous=anonymous)
+    _audit_export(request, what=what, fmt=fmt)
     if fmt == "csv":
         response = StreamingHttpResponse(csv_stream(tables), content_type=CONTENT_TYPES["csv"])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     return FileResponse(xlsx_file(tables), as_attachment=True, filename=filename,
                         content_type=CONTENT_TYPES["xlsx"])
+
+
+def _export_later(request: HttpRequest, *, what: str, anonymous: bool, filename: str
+                  ) -> HttpResponse:
+    token = new_export_token()
+    report_export_build.delay_on_commit(
+        user_id=request.user.pk, what=what, query=dict(request.GET.items()),
+        anonymous=anonymous, token=token)
+    _audit_export(request, what=what, fmt="xlsx")
+    signed = signing.dumps({"user": request.user.pk, "token": token, "name": filename},
+                           salt=DOWNLOAD_SALT)
+    return redirect("reports:download", signed=signed)
+
+
+@require_GET
+@login_required
+def download(request: HttpRequest, signed: str) -> HttpResponse:
+    """The file the worker wrote, for the account that asked; a waiting page until then."""
+    try:
+        data = signing.loads(signed, salt=DOWNLOAD_SALT,
+                             max_age=3600 * settings.REPORT_EXPORT_KEEP_HOURS)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    if data["user"] != request.user.pk:
+        raise Http404
+    path = export_path(data["token"])
+    if path.exists():
+        return FileResponse(open(path, "rb"), as_attachment=True,  # noqa: SIM115
+                            filename=data["name"], content_type=CONTENT_TYPES["xlsx"])
+    return render(request, "enrolment/reports/export_pending.html", {"name": data["name"]},
+                  status=202)
