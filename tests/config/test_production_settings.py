@@ -12,9 +12,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    # The browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE for this process, which a deployment
+    # check rightly refuses: leave it out along with the settings under test.
     environment = {
         key: value for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "PRODUCTION", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"DEBUG", "SECRET_KEY", "PRODUCTION", "DJANGO_SETTINGS_MODULE",
+                       "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update(VAR_DIR=str(tmp_path), ALLOWED_HOSTS="ateliers.example.org", **env)
     return subprocess.run(
