@@ -141,6 +141,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The site-wide stylesheet lives in config/, which is not an app: name it for the finders.
+STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

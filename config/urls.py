@@ -24,5 +24,3 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
-
-handler404 = "config.views.page_not_found"

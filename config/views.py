@@ -1,12 +1,9 @@
 import logging
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.translation import gettext as _
-from django.views import defaults
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from .api import error_body
 from .celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -58,9 +55,3 @@ def health(request: HttpRequest) -> JsonResponse:
     body = {"status": "ok" if not down else "down", "checks": checks, "down": down}
     return JsonResponse(body, status=200 if not down else 503)
 
-
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """Unknown API addresses answer in the API's error shape, not with an HTML page."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(error_body(_("Not found.")), status=404)
-    return defaults.page_not_found(request, exception)
