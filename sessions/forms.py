@@ -1,7 +1,10 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Field, Kind
+
+from .selectors import EARLIEST_FILTER_DATE, LATEST_FILTER_DATE
 
 
 class CatalogueFilterForm(forms.Form):
@@ -13,5 +16,9 @@ class CatalogueFilterForm(forms.Form):
     )
     age = forms.IntegerField(label=_("Age"), required=False, min_value=0, max_value=120)
     date = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False,
+        widget=forms.DateInput(attrs={"type": "date", "min": EARLIEST_FILTER_DATE.isoformat(),
+                                      "max": LATEST_FILTER_DATE.isoformat()}),
+        validators=[MinValueValidator(EARLIEST_FILTER_DATE),
+                    MaxValueValidator(LATEST_FILTER_DATE)],
     )

@@ -10,6 +10,7 @@ from programmes.models import Kind
 from programmes.schemas import VenueOut
 
 from .models import Session
+from .selectors import EARLIEST_FILTER_DATE, LATEST_FILTER_DATE
 
 
 class SessionProgrammeOut(Schema):
@@ -43,8 +44,8 @@ class SessionOut(Schema):
 
 class SessionFilters(Schema):
     programme: int | None = None
-    start: datetime.date | None = None
-    end: datetime.date | None = None
+    start: datetime.date | None = Field(None, ge=EARLIEST_FILTER_DATE, le=LATEST_FILTER_DATE)
+    end: datetime.date | None = Field(None, ge=EARLIEST_FILTER_DATE, le=LATEST_FILTER_DATE)
     kind: Kind | None = None
     venue: int | None = None
 

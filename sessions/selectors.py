@@ -16,6 +16,11 @@ from programmes.selectors import programme_list_published
 from .hooks import feed_offers_from_other_apps, seats_taken
 from .models import FeedScope, FeedToken, FeedTokenBase, Session, SessionStatus
 
+# Dates that filters accept: beyond them, day arithmetic and the conversion to UTC overflow
+# (9999-12-31 plus one day, 0001-01-01 in Paris), and no session is planned there anyway.
+EARLIEST_FILTER_DATE = datetime.date(2000, 1, 1)
+LATEST_FILTER_DATE = datetime.date(2199, 12, 31)
+
 
 def _day_start(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))

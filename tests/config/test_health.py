@@ -63,7 +63,8 @@ def test_503_naming_the_worker_when_none_runs(client):
     body = response.json()
     assert body["down"] == ["worker"]
     assert body["checks"] == {"database": "ok", "broker": "ok", "worker": "down"}
-    assert elapsed < 3, "the worker ping waits 1.5 s, no more"
+    # The ping waits 1.5 s; the margin is for a machine busy with other test runs.
+    assert elapsed < 5
 
 
 @pytest.mark.django_db
@@ -84,4 +85,5 @@ def test_503_naming_the_broker_when_it_is_unreachable(client):
     assert body["checks"]["broker"] == "down"
     assert "broker" in body["down"]
     assert body["checks"]["database"] == "ok"
-    assert elapsed < 1
+    # One retry after 0.2 s (kombu's default waits 2 s); the margin is for a busy machine.
+    assert elapsed < 2

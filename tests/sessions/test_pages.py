@@ -40,11 +40,12 @@ def test_catalogue_filters(client):
     assert titles(client.get("/programmes/", {"date": from_date})) == ["Santé des femmes"]
 
 
-def test_catalogue_shows_errors_for_bad_filters_and_still_lists(client):
+@pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31", "2026-02-30"])
+def test_catalogue_shows_errors_for_bad_filters_and_still_lists(client, date):
     ProgrammeFactory(title="Sport")
-    response = client.get("/programmes/", {"age": "old", "kind": "yoga"})
+    response = client.get("/programmes/", {"age": "old", "kind": "yoga", "date": date})
     assert response.status_code == 200
-    assert set(response.context["form"].errors) == {"age", "kind"}
+    assert set(response.context["form"].errors) == {"age", "kind", "date"}
     assert titles(response) == ["Sport"]
     assert 'id="id_age-errors"' in response.content.decode()
 
