@@ -61,7 +61,8 @@ def test_filters_kind_field_and_age(client):
 @pytest.mark.parametrize(
     ("params", "field"),
     [({"kind": "yoga"}, "kind"), ({"field": "sport"}, "field"), ({"age": "old"}, "age"),
-     ({"age": -1}, "age"), ({"limit": 0}, "limit"), ({"offset": "x"}, "offset")],
+     ({"age": -1}, "age"), ({"limit": 0}, "limit"), ({"offset": "x"}, "offset"),
+     ({"offset": 10**20}, "offset")],
 )
 def test_bad_filters_answer_422_naming_the_field(client, params, field):
     response = client.get(URL, params)

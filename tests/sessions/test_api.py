@@ -93,6 +93,8 @@ def test_filter_by_kind_and_venue(client, sessions):
         ({"kind": "yoga"}, "kind"),
         ({"venue": "1.5"}, "venue"),
         ({"limit": "-1"}, "limit"),
+        ({"offset": "185739523246007746560"}, "offset"),
+        ({"limit": "501"}, "limit"),
     ],
 )
 def test_bad_filters_answer_422_naming_the_field(client, sessions, params, field):
