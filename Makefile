@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: run test lint install migrate demo messages benchmarks clean
+.PHONY: run test lint install migrate demo static messages benchmarks clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,10 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo_data
 
-run: demo
+static: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+run: demo static
 	@echo "Web: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server, the worker and beat)"
 	DEBUG=$${DEBUG:-1} WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
 

@@ -1,11 +1,12 @@
-"""Writes on accounts: personal API tokens."""
+"""Writes on accounts: personal API tokens, the remembered language."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ApiToken
+from .models import ApiToken, Profile
 
 
 class AccountError(Exception):
@@ -40,3 +41,20 @@ def api_token_revoke(*, user: AbstractBaseUser, token_id: int) -> ApiToken:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     return token
+
+
+@transaction.atomic
+def profile_language_set(*, user: AbstractBaseUser, language: str) -> Profile:
+    """Remember the language a person chose, for their pages and their messages."""
+    if language not in dict(settings.LANGUAGES):
+        raise AccountError(_("This language is not available."), field="language")
+    profile, _created = Profile.objects.get_or_create(user=user)
+    if profile.language != language:
+        profile.language = language
+        profile.save(update_fields=["language"])
+    return profile
+
+
+def profile_language(*, user: AbstractBaseUser) -> str | None:
+    """The language remembered for the account, if any."""
+    return Profile.objects.filter(user=user).values_list("language", flat=True).first()

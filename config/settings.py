@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "enrolment",
     "notifications",
     "privacy",
+    "jobs",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware: a logged-in person's own language wins over the browser's.
+    "workspace.language.AccountLanguageMiddleware",
     "config.middleware.ApiErrorShapeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -144,6 +148,8 @@ STATIC_URL = "static/"
 # The site-wide stylesheet lives in config/, which is not an app: name it for the finders.
 STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
+# The site-wide stylesheet lives outside any app.
+STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

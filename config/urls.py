@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from enrolment.calendar_views import household_calendar_urlpatterns
 from sessions.urls import calendar_urlpatterns, session_urlpatterns
+from workspace.language import set_language
 
 from . import views
 from .api import api
@@ -19,7 +20,9 @@ urlpatterns = [
     path("calendars/", include(household_calendar_urlpatterns)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("privacy/", include("privacy.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("coordination/", include("workspace.urls")),
+    path("jobs/", include("jobs.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
     path("admin/", admin.site.urls),

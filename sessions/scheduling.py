@@ -43,10 +43,10 @@ class ScheduleRule:
             start_date=schedule.start_date,
             end_date=schedule.end_date,
             weekdays=tuple(int(day) for day in schedule.weekdays or ()),
-            dates=tuple(_as_date(value) for value in schedule.dates or ()),
+            dates=tuple(as_date(value) for value in schedule.dates or ()),
             skip_school_holidays=schedule.skip_school_holidays,
             skip_public_holidays=schedule.skip_public_holidays,
-            excluded_dates=tuple(_as_date(value) for value in schedule.excluded_dates or ()),
+            excluded_dates=tuple(as_date(value) for value in schedule.excluded_dates or ()),
         )
 
 
@@ -71,7 +71,7 @@ class SchedulePlan:
     warnings: list[str] = field(default_factory=list)
 
 
-def _as_date(value: str | datetime.date) -> datetime.date:
+def as_date(value: str | datetime.date) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
@@ -142,3 +142,28 @@ def plan_schedule(rule: ScheduleRule, calendar: HolidayCalendar | None = None) -
                 % {"zone": calendar.zone, "date": covered_until.strftime("%d/%m/%Y")}
             )
     return plan
+
+
+def school_year_start(day: datetime.date) -> int:
+    """The calendar year a school year starts in (September): 2026 for 2026–27."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def shift_to_next_school_year(day: datetime.date, *, keep_weekday: bool = True) -> datetime.date:
+    """The same day of the next school year.
+
+    With ``keep_weekday`` (weekly schedules, date lists): 52 weeks later, the same weekday one or
+    two days before the anniversary, or a week later still if that would fall before the next
+    school year's first day (1 September). Without it (holiday periods, found by name from the
+    calendar): the anniversary, 28 February for a 29 February.
+    """
+    if not keep_weekday:
+        try:
+            return day.replace(year=day.year + 1)
+        except ValueError:
+            return day.replace(year=day.year + 1, day=28)
+    shifted = day + datetime.timedelta(weeks=52)
+    next_year_first_day = datetime.date(school_year_start(day) + 1, 9, 1)
+    if day >= datetime.date(school_year_start(day), 9, 1) and shifted < next_year_first_day:
+        shifted += datetime.timedelta(weeks=1)
+    return shifted

@@ -142,3 +142,30 @@ def feed_tokens_of_user(user) -> list[FeedOffer]:
                 scope=FeedScope.MEDIATOR, mediator=mediator, language=language),
         ))
     return offers + feed_offers_from_other_apps(user)
+def venue_clashes(
+    *, venue_id: int, occurrences: list, exclude_schedule_id: int | None = None
+) -> dict[datetime.date, Session]:
+    """For each planned occurrence, a session of another programme or schedule already held at
+    the same venue at an overlapping time (one query for the whole plan)."""
+    if not occurrences:
+        return {}
+    others = (
+        Session.objects.filter(
+            venue_id=venue_id,
+            starts_at__lt=max(occ.ends_at for occ in occurrences),
+            ends_at__gt=min(occ.starts_at for occ in occurrences),
+        )
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("programme")
+        .order_by("starts_at")
+    )
+    if exclude_schedule_id is not None:
+        others = others.exclude(schedule_id=exclude_schedule_id)
+    others = list(others)
+    clashes: dict[datetime.date, Session] = {}
+    for occurrence in occurrences:
+        for session in others:
+            if session.starts_at < occurrence.ends_at and session.ends_at > occurrence.starts_at:
+                clashes[occurrence.date] = session
+                break
+    return clashes

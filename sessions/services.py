@@ -11,13 +11,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import hash_token
-from programmes.models import Venue
+from programmes.models import Programme, ProgrammeStatus, Venue
+from programmes.services import programme_unique_slug
 
 from . import signals
 from .holidays import HolidayCalendar
 from .hooks import sessions_in_use
-from .models import FeedContentVersion, FeedTokenBase, Schedule, Session, SessionStatus
-from .scheduling import Occurrence, ScheduleRule, SkippedDate, plan_schedule
+from .models import (
+    FeedContentVersion,
+    FeedTokenBase,
+    Schedule,
+    ScheduleKind,
+    Session,
+    SessionStatus,
+)
+from .scheduling import (
+    Occurrence,
+    ScheduleRule,
+    SkippedDate,
+    as_date,
+    plan_schedule,
+    school_year_start,
+    shift_to_next_school_year,
+)
 
 Token = TypeVar("Token", bound=FeedTokenBase)
 
@@ -45,28 +61,39 @@ class ScheduleApplyReport:
     deleted: list[datetime.date] = field(default_factory=list)
     unchanged: int = 0
     conflicts: list[ScheduleConflict] = field(default_factory=list)
+    # Filled on a dry run too, when no session has an id yet: the dates that would change.
+    created_dates: list[datetime.date] = field(default_factory=list)
+    updated_dates: list[datetime.date] = field(default_factory=list)
     skipped: list[SkippedDate] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
 def schedule_apply(
-    *, schedule: Schedule, calendar: HolidayCalendar | None = None
+    *,
+    schedule: Schedule,
+    calendar: HolidayCalendar | None = None,
+    rule: ScheduleRule | None = None,
+    dry_run: bool = False,
 ) -> ScheduleApplyReport:
     """Create, update or delete the schedule's sessions so they match its rule.
 
     Sessions edited by hand, or holding enrolments or attendance, are never deleted or moved:
     they are reported as conflicts for a person to decide.
+
+    ``rule`` replaces the schedule's own (a form not yet saved); ``dry_run`` computes the same
+    report without writing anything, for a preview. A schedule not yet saved has no sessions.
     """
-    plan = plan_schedule(ScheduleRule.from_schedule(schedule), calendar)
+    plan = plan_schedule(rule or ScheduleRule.from_schedule(schedule), calendar)
     report = ScheduleApplyReport(skipped=plan.skipped, warnings=plan.warnings)
     venue_id = schedule.venue_id or schedule.programme.venue_id
-    facilitator_ids = list(schedule.facilitators.values_list("pk", flat=True))
 
-    existing = {
-        session.schedule_date: session
-        for session in Session.objects.select_for_update().filter(schedule=schedule)
-    }
+    existing: dict[datetime.date, Session] = {}
+    if schedule.pk is not None:
+        sessions = Session.objects.filter(schedule=schedule)
+        if not dry_run:
+            sessions = sessions.select_for_update()
+        existing = {session.schedule_date: session for session in sessions}
     wanted: dict[datetime.date, Occurrence] = {occ.date: occ for occ in plan.occurrences}
     in_use = sessions_in_use(session.pk for session in existing.values())
 
@@ -74,6 +101,7 @@ def schedule_apply(
     for day, occurrence in wanted.items():
         session = existing.get(day)
         if session is None:
+            report.created_dates.append(day)
             to_create.append(
                 Session(
                     programme_id=schedule.programme_id, schedule=schedule, schedule_date=day,
@@ -97,6 +125,9 @@ def schedule_apply(
                 _("People are enrolled or attendance was taken: move this session by hand."),
             ))
         else:
+            report.updated_dates.append(day)
+            if dry_run:
+                continue
             session.starts_at, session.ends_at = occurrence.starts_at, occurrence.ends_at
             session.venue_id = venue_id
             session.revision += 1
@@ -114,17 +145,21 @@ def schedule_apply(
                   "attendance or manual changes: cancel it by hand if it should not take place."),
             ))
         else:
-            session.delete()
             report.deleted.append(day)
+            if not dry_run:
+                session.delete()
 
+    report.conflicts.sort(key=lambda conflict: conflict.date)
+    if dry_run:
+        return report
     created = Session.objects.bulk_create(to_create)
+    facilitator_ids = list(schedule.facilitators.values_list("pk", flat=True))
     if facilitator_ids:
         through = Session.facilitators.through
         through.objects.bulk_create(
             [through(session_id=s.pk, mediator_id=m) for s in created for m in facilitator_ids]
         )
     report.created = [session.pk for session in created]
-    report.conflicts.sort(key=lambda conflict: conflict.date)
     return report
 
 
@@ -227,3 +262,59 @@ def feed_token_mark_read(*, token: FeedTokenBase) -> None:
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(hours=1):
         token.last_used_at = now
         type(token).objects.filter(pk=token.pk).update(last_used_at=now)
+def programme_duplicate_into_next_school_year(*, programme: Programme) -> Programme:
+    """A draft copy of the programme whose schedules fall on the same weekdays one school year
+    later. No session is generated: the coordinator checks the copy, then generates them."""
+    reference = min(
+        (day for schedule in programme.schedules.all()
+         for day in [schedule.start_date, *map(as_date, schedule.dates or ())] if day),
+        default=timezone.localdate(),
+    )
+    next_year = school_year_start(reference) + 1
+    label = f"{next_year}–{next_year + 1}"
+    copy = Programme.objects.get(pk=programme.pk)
+    copy.pk = None
+    copy.title = _("%(title)s (%(year)s)") % {"title": programme.title, "year": label}
+    copy.title = copy.title[: Programme._meta.get_field("title").max_length]
+    copy.slug = programme_unique_slug(f"{programme.slug}-{next_year}-{next_year + 1}")
+    copy.status = ProgrammeStatus.DRAFT
+    copy.save()
+    copy.mediators.set(programme.mediators.all())
+    copy.partners.set(programme.partners.all())
+
+    for schedule in programme.schedules.prefetch_related("facilitators"):
+        keep_weekday = schedule.kind != ScheduleKind.HOLIDAY_WEEKDAYS
+        facilitators = list(schedule.facilitators.all())
+        schedule.pk = None
+        schedule.programme = copy
+        if schedule.start_date:
+            schedule.start_date = shift_to_next_school_year(schedule.start_date,
+                                                            keep_weekday=keep_weekday)
+        if schedule.end_date:
+            schedule.end_date = shift_to_next_school_year(schedule.end_date,
+                                                          keep_weekday=keep_weekday)
+        schedule.dates = [shift_to_next_school_year(as_date(day)).isoformat()
+                          for day in schedule.dates or ()]
+        schedule.excluded_dates = [
+            shift_to_next_school_year(as_date(day), keep_weekday=keep_weekday).isoformat()
+            for day in schedule.excluded_dates or ()
+        ]
+        schedule.save()
+        schedule.facilitators.set(facilitators)
+    return copy
+
+
+@transaction.atomic
+def schedule_save(
+    *, schedule: Schedule, facilitators: list | None = None,
+    calendar: HolidayCalendar | None = None,
+) -> ScheduleApplyReport:
+    """Save a schedule built by a form and generate its sessions at once."""
+    if schedule.end_time <= schedule.start_time:
+        raise SessionError(_("The end must come after the start."), field="end_time")
+    if schedule.start_date and schedule.end_date and schedule.end_date < schedule.start_date:
+        raise SessionError(_("The last date must not come before the first."), field="end_date")
+    schedule.save()
+    if facilitators is not None:
+        schedule.facilitators.set(facilitators)
+    return schedule_apply(schedule=schedule, calendar=calendar)

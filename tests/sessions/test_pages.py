@@ -47,7 +47,7 @@ def test_catalogue_shows_errors_for_bad_filters_and_still_lists(client, date):
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"age", "kind", "date"}
     assert titles(response) == ["Sport"]
-    assert 'id="id_age-errors"' in response.content.decode()
+    assert 'id="id_age_error"' in response.content.decode()
 
 
 def test_programme_page_shows_coming_sessions_only(client):

@@ -1,0 +1,50 @@
+"""Writes on programmes."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import Mediator, Partner, Programme
+
+
+class ProgrammeError(Exception):
+    """A rule on programmes was broken; the message is meant for the person who asked."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def programme_unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:200] or "programme"
+    slug, suffix = base, 2
+    taken = Programme.objects.exclude(pk=exclude_pk) if exclude_pk else Programme.objects.all()
+    while taken.filter(slug=slug).exists():
+        slug = f"{base}-{suffix}"
+        suffix += 1
+    return slug
+
+
+@transaction.atomic
+def programme_save(
+    *,
+    programme: Programme,
+    mediators: Iterable[Mediator] | None = None,
+    partners: Iterable[Partner] | None = None,
+) -> Programme:
+    """Create or update a programme built by a form (not yet saved), with its people."""
+    if programme.min_age is not None and programme.max_age is not None \
+            and programme.min_age > programme.max_age:
+        raise ProgrammeError(_("The minimum age must not exceed the maximum age."),
+                             field="max_age")
+    if not programme.slug:
+        programme.slug = programme_unique_slug(programme.title, exclude_pk=programme.pk)
+    programme.save()
+    if mediators is not None:
+        programme.mediators.set(mediators)
+    if partners is not None:
+        programme.partners.set(partners)
+    return programme

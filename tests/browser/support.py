@@ -1,0 +1,37 @@
+"""Helpers for browser tests: log a page in, and audit it with axe-core.
+
+``assert_accessible(page)`` fails on any serious or critical violation of WCAG 2.1 A/AA rules
+(the level RGAA 4 follows), listing each rule, its help text and the offending elements.
+"""
+
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+_axe = Axe()
+
+
+def axe_violations(page) -> list[dict]:
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    return _axe.run(page, options=options).response["violations"]
+
+
+def assert_accessible(page) -> None:
+    blocking = [v for v in axe_violations(page) if v.get("impact") in BLOCKING_IMPACTS]
+    lines = []
+    for violation in blocking:
+        targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        lines.append(f"{violation['impact']}: {violation['id']} – {violation['help']} ({targets})")
+    assert not blocking, f"{page.url}\n" + "\n".join(lines)
+
+
+def log_in(page, user, base_url: str) -> None:
+    """Give the page's browser context a session of ``user`` (no login form to fill)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
+                               "url": base_url}])
