@@ -30,14 +30,6 @@ class AuditFilterForm(forms.Form):
             ("", _("Any type")), *((value, value) for value in object_types)
         ]
 
-    def full_clean(self):
-        super().full_clean()
-        # Ties each error to its field for screen readers (the template renders the list).
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-errors"})
-
     def clean(self):
         cleaned = super().clean()
         since, until = cleaned.get("since"), cleaned.get("until")

@@ -168,5 +168,6 @@ def test_staff_page_filters_and_paginates(client, django_assert_max_num_queries)
 
     response = client.get("/accounts/audit/", {"since": "2026-03-05", "until": "2026-03-01"})
     body = response.content.decode()
-    assert 'aria-describedby="id_until-errors"' in body
-    assert 'id="id_until-errors"' in body
+    # Django ties the error list to its field (aria-describedby, aria-invalid).
+    assert 'aria-describedby="id_until_error"' in body
+    assert 'id="id_until_error"' in body
