@@ -79,13 +79,14 @@ def timed(function, *, repeat: int = REPEAT, before=None):
     """Best wall time of ``repeat`` runs; then one more run under tracemalloc (which slows
     everything down) for the peak of Python memory above what was allocated before, and the
     queries it made."""
-    times = []
+    times, cpu_times = [], []
     for _ in range(repeat):
         if before:
             before()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         function()
         times.append(time.perf_counter() - started)
+        cpu_times.append(time.process_time() - cpu_started)
     if before:
         before()
     tracemalloc.start()
@@ -93,7 +94,13 @@ def timed(function, *, repeat: int = REPEAT, before=None):
         result = function()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
+    CPU[function] = min(cpu_times)
     return result, min(times), peak, len(queries)
+
+
+# CPU time of this process per measured function: steadier than wall time on a shared machine
+# (but it leaves out the database server's own time on PostgreSQL).
+CPU: dict = {}
 
 
 def plain_icalendar(sessions) -> bytes:
@@ -148,18 +155,27 @@ def run() -> None:
     window = FeedWindow.current()
     cache = event_cache()
     print(f"Calendar feed benchmark: {SESSIONS:,} sessions in one feed's window "
-          f"({connection.vendor}, best of {REPEAT})")
+          f"({connection.vendor}, best of {REPEAT}, load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores)")
 
-    body, cold, cold_peak, cold_queries = timed(
-        lambda: feed_build(feed, window=window), before=cache.clear)
+    def build():
+        return feed_build(feed, window=window)
+
+    body, cold, cold_peak, cold_queries = timed(build, before=cache.clear)
+    cold_cpu = CPU[build]
     events = body.count(b"BEGIN:VEVENT")
     assert events == SESSIONS, events
-    warm_body, warm, warm_peak, warm_queries = timed(lambda: feed_build(feed, window=window))
+    warm_body, warm, warm_peak, warm_queries = timed(build)
+    warm_cpu = CPU[build]
     assert warm_body == body, "a warm build must be byte-identical"
 
     loaded = list(Session.objects.filter(programme=programme).select_related(
         "programme__venue"))
-    reference, plain, plain_peak, _ = timed(lambda: plain_icalendar(loaded), repeat=2)
+    def reference_build():
+        return plain_icalendar(loaded)
+
+    reference, plain, plain_peak, _ = timed(reference_build, repeat=2)
+    plain_cpu = CPU[reference_build]
     assert reference.count(b"BEGIN:VEVENT") == SESSIONS
 
     client = Client()
@@ -184,6 +200,8 @@ def run() -> None:
     print(f"  GET 200, warm, over HTTP   {http_warm * 1000:8.1f} ms, {http_queries} queries")
     print(f"  plain icalendar            {plain * 1000:8.1f} ms, peak {plain_peak / mib:6.1f} MiB "
           "(build + serialise, rows already loaded)")
+    print(f"  CPU time: cold {cold_cpu * 1000:.0f} ms, warm {warm_cpu * 1000:.0f} ms, "
+          f"icalendar {plain_cpu * 1000:.0f} ms")
     print(f"  ratio cold / icalendar     {cold / plain:8.3f} (icalendar {plain / cold:.0f}x slower)")
     print(f"  ratio warm / icalendar     {warm / plain:8.3f} (icalendar {plain / warm:.0f}x slower)")
     print(f"  kept events                {len(cache):,}, "
