@@ -313,3 +313,25 @@ def test_cancelled_session_title_says_so_in_english(client, programme):
     assert session.status == SessionStatus.CANCELLED
     event = events_of(client.get(feed_path(programme), {"lang": "en"}))[0]
     assert str(event["SUMMARY"]) == f"Cancelled: {programme.title}"
+
+
+def test_my_calendars_queries_do_not_grow_with_feeds(client, programme):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = user_with_role(Role.PARTNER)
+    MediatorFactory(user=user)
+    client.force_login(user)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("calendars:mine")).status_code == 200
+        return len(captured)
+
+    PartnerFactory().members.add(user)
+    one = queries()
+    for _ in range(5):
+        partner = PartnerFactory()
+        partner.members.add(user)
+        feed_token_for(partner=partner)
+    assert queries() == one <= 12
