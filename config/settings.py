@@ -225,6 +225,10 @@ NOTIFICATIONS_DIGEST_HOUR = int(os.environ.get("NOTIFICATIONS_DIGEST_HOUR", "18"
 NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6"))
 NOTIFICATIONS_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "30"))
 NOTIFICATIONS_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_MAX_SECONDS", "600"))
+
+# Days after a session's end during which its mediators may still change the register; after
+# that only coordinators can, giving a reason.
+ATTENDANCE_LOCK_DAYS = int(os.environ.get("ATTENDANCE_LOCK_DAYS", "7"))
 # A row left "sending" longer than this (worker killed) goes back to the queue; it must exceed
 # CELERY_TASK_TIME_LIMIT so that a live delivery is never taken over.
 NOTIFICATIONS_SENDING_TIMEOUT = int(os.environ.get("NOTIFICATIONS_SENDING_TIMEOUT", "900"))

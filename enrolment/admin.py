@@ -153,3 +153,6 @@ class HouseholdFeedTokenAdmin(FeedTokenAdminBase):
     search_fields = ("prefix", "household__reference")
     list_select_related = ("household",)
     autocomplete_fields = ("household",)
+
+
+from . import attendance_admin  # noqa: E402, F401  (registers the attendance models)

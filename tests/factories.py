@@ -239,6 +239,7 @@ class HealthNoteFactory(factory.django.DjangoModelFactory):
     participant = factory.SubFactory(ParticipantFactory)
     text = "Allergie aux arachides."
 
+
 def feed_token_for(*, partner=None, mediator=None, language: str = "fr"):
     """A private feed token and its raw secret, issued through the service."""
     from sessions.models import FeedScope, FeedToken
@@ -247,3 +248,28 @@ def feed_token_for(*, partner=None, mediator=None, language: str = "fr"):
     scope = FeedScope.PARTNER if partner is not None else FeedScope.MEDIATOR
     return feed_token_issue(token=FeedToken(scope=scope, partner=partner, mediator=mediator,
                                             language=language))
+
+
+def build_register(*, participants: int = 10, whole_cycle: bool = True, kind: str | None = None,
+                   starts_at: datetime.datetime | None = None, programme=None):
+    """A programme with a mediator, one session (today unless told) and confirmed enrolments:
+    returns (session, mediator, participants)."""
+    if programme is None:
+        programme = ProgrammeFactory(
+            enrolment_mode=EnrolmentMode.WHOLE_CYCLE if whole_cycle else EnrolmentMode.PER_SESSION,
+            kind=kind or (Kind.FAMILY_COURSE if whole_cycle else Kind.HOLIDAY_ACTIVITY),
+            capacity=max(participants, 1),
+        )
+        programme.mediators.add(MediatorFactory())
+    mediator = programme.mediators.first()
+    if starts_at is None:
+        starts_at = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0)
+    session = SessionFactory(programme=programme, starts_at=starts_at)
+    people = ParticipantFactory.create_batch(participants)
+    Enrolment.objects.bulk_create([
+        Enrolment(participant=person, programme=programme, status=EnrolmentStatus.CONFIRMED,
+                  source=EnrolmentSource.MEDIATOR,
+                  session=None if programme.is_whole_cycle else session)
+        for person in people
+    ])
+    return session, mediator, people

@@ -1,5 +1,24 @@
 """Reads of the enrolment app, one module per area; import them from here."""
 
+from .attendance import (
+    ProgrammeFigures,
+    Rate,
+    Register,
+    can_see_programme_attendance,
+    can_take_attendance,
+    expected_enrolments,
+    follow_up_contact,
+    follow_up_list,
+    follow_ups_visible_to,
+    programme_figures,
+    register_get,
+    register_is_locked,
+    register_lock_at,
+    sessions_for_register,
+    sessions_of_day,
+    sessions_to_complete,
+    walk_in_candidates,
+)
 from .enrolments import (
     Contact,
     enrolment_contact,
@@ -14,6 +33,23 @@ from .feeds import headcount_version, household_feed, household_feed_offers
 from .households import household_detail, household_list, household_of_user, participant_list
 
 __all__ = [
+    "ProgrammeFigures",
+    "Rate",
+    "Register",
+    "can_see_programme_attendance",
+    "can_take_attendance",
+    "expected_enrolments",
+    "follow_up_contact",
+    "follow_up_list",
+    "follow_ups_visible_to",
+    "programme_figures",
+    "register_get",
+    "register_is_locked",
+    "register_lock_at",
+    "sessions_for_register",
+    "sessions_of_day",
+    "sessions_to_complete",
+    "walk_in_candidates",
     "Contact",
     "enrolment_contact",
     "enrolment_list",
