@@ -11,6 +11,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as me_router
+from enrolment.attendance_api import figures_router as attendance_figures_router
+from enrolment.attendance_api import follow_ups_router
+from enrolment.attendance_api import sessions_router as attendance_router
 from enrolment.errors import EnrolmentError
 from enrolment.reports.api import router as reports_router
 from programmes.api import router as programmes_router
@@ -82,3 +85,6 @@ api.add_router("/me", me_router, tags=["accounts"])
 api.add_router("/programmes", programmes_router, tags=["programmes"])
 api.add_router("/sessions", sessions_router, tags=["sessions"])
 api.add_router("/reports", reports_router, tags=["reports"])
+api.add_router("/sessions", attendance_router, tags=["attendance"])
+api.add_router("/programmes", attendance_figures_router, tags=["attendance"])
+api.add_router("/follow-ups", follow_ups_router, tags=["attendance"])

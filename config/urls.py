@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("calendars/", include(calendar_urlpatterns)),
     path("calendars/", include(household_calendar_urlpatterns)),
+    path("attendance/", include("enrolment.attendance_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("privacy/", include("privacy.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -328,3 +328,16 @@ def follow_up_contact(follow_up: FollowUp) -> Contact | None:
     """The guardian to call: the same rule as for an enrolment, which only reads the
     participant (loaded with its guardians by follow_up_list)."""
     return enrolment_contact(follow_up)
+
+
+def programmes_with_figures_for(user) -> QuerySet[Programme]:
+    """Programmes whose attendance figures ``user`` may read: coordinators all, mediators
+    their own."""
+    if not getattr(user, "is_authenticated", False):
+        return Programme.objects.none()
+    if has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR):
+        return Programme.objects.all()
+    if not has_role(user, Role.MEDIATOR):
+        return Programme.objects.none()
+    return Programme.objects.filter(
+        pk__in=Programme.objects.filter(mediators__user=user).values("pk"))

@@ -1,0 +1,52 @@
+"""Forms of the register pages: a walk-in, a headcount, the close of a follow-up."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AgeBand, FollowUpOutcome
+
+
+class WalkInSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name"), max_length=100, required=False)
+
+
+class NewcomerForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    birth_date = forms.DateField(label=_("Birth date"),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    neighbourhood = forms.CharField(label=_("Neighbourhood"), max_length=120, required=False)
+    in_qpv = forms.BooleanField(label=_("Lives in a priority neighbourhood (QPV)"),
+                                required=False)
+
+    def tie_errors(self) -> None:
+        """Point each field in error at its message, for screen readers."""
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({
+                    "aria-describedby": f"{self[name].id_for_label}-errors",
+                    "aria-invalid": "true",
+                })
+
+
+class HeadcountForm(forms.Form):
+    """One number per age band."""
+
+    def __init__(self, *args, initial_counts: dict[str, int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in AgeBand.choices:
+            self.fields[value] = forms.IntegerField(
+                label=label, min_value=0, max_value=9999, required=False,
+                initial=(initial_counts or {}).get(value, 0),
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+
+    def counts(self) -> dict[str, int]:
+        return {band: count for band, count in self.cleaned_data.items() if count is not None}
+
+
+class FollowUpCloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=FollowUpOutcome.choices,
+                                widget=forms.RadioSelect)
+    note = forms.CharField(label=_("What was done"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,69 @@
+"""A mediator takes a register on a phone, loses the connection, reloads, and loses nothing."""
+
+import time
+
+import pytest
+from django.utils import timezone
+
+from enrolment.models import Attendance
+from tests.factories import build_register
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def wait_until(page, predicate: str, seconds: float = 10) -> None:
+    """Poll an async predicate (wait_for_function takes a promise for a truthy answer)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(predicate):
+        assert time.monotonic() < deadline, predicate
+        page.wait_for_timeout(100)
+
+
+def tap(page, person, status):
+    page.click(f'label[for="status-{person.pk}-{status}"]')
+
+
+def test_register_taken_offline_reaches_the_server(phone_page, live_server):
+    page = phone_page
+    session, mediator, people = build_register(
+        participants=8,
+        starts_at=timezone.localtime().replace(hour=0, minute=30, second=0, microsecond=0))
+    people = sorted(people, key=lambda person: (person.last_name, person.first_name, person.pk))
+
+    page.goto("/accounts/login/?next=/attendance/")
+    page.fill("#id_username", mediator.user.username)
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("main button[type=submit]")
+    page.click(f'a[href="/attendance/sessions/{session.pk}/"]')
+    # The worker controls the page and a copy of it is kept for offline use.
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    wait_until(page, "async () => !!(await caches.match(location.href))")
+
+    tap(page, people[0], "present")
+    tap(page, people[1], "late")
+    tap(page, people[2], "absent")
+    page.wait_for_selector("#sync-status.saved")
+    assert Attendance.objects.filter(session=session).count() == 3
+
+    page.context.set_offline(True)
+    tap(page, people[3], "present")
+    tap(page, people[4], "excused")
+    tap(page, people[2], "present")  # a correction, offline
+    page.wait_for_selector("#sync-status.pending")
+    assert Attendance.objects.filter(session=session).count() == 3
+
+    page.reload()
+    assert page.is_checked(f"#status-{people[4].pk}-excused")
+    assert page.is_checked(f"#status-{people[1].pk}-late")
+    tap(page, people[5], "absent")
+    page.wait_for_selector("#sync-status.pending")
+
+    page.context.set_offline(False)
+    page.wait_for_selector("#sync-status.saved", timeout=20_000)
+    held = dict(Attendance.objects.filter(session=session)
+                .values_list("participant_id", "status"))
+    assert held == {
+        people[0].pk: "present", people[1].pk: "late", people[2].pk: "present",
+        people[3].pk: "present", people[4].pk: "excused", people[5].pk: "absent",
+    }
+    assert page.evaluate(f"localStorage.getItem('attendance-queue-{session.pk}')") == "[]"
