@@ -20,3 +20,9 @@ class EnrolmentConfig(AppConfig):
         hooks.register_seats_taken_provider(seats_taken_for_sessions)
         hooks.register_headcount_version(headcount_version)
         hooks.register_feed_offers(household_feed_offers)
+
+        from .attendance_views import programme_panel
+        from .selectors.attendance import sessions_with_attendance
+
+        hooks.register_sessions_in_use_check(sessions_with_attendance)
+        hooks.register_programme_panel(programme_panel)

@@ -10,6 +10,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,6 +24,7 @@ from .attendance_forms import FollowUpCloseForm, HeadcountForm, NewcomerForm, Wa
 from .errors import EnrolmentError
 from .models import AttendanceStatus, FollowUpOutcome
 from .selectors import (
+    can_see_programme_attendance,
     can_take_attendance,
     follow_up_contact,
     follow_up_list,
@@ -223,3 +225,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     """Served under /attendance/ rather than /static/ so that its scope covers the register
     pages (a worker controls only pages below its own URL)."""
     return HttpResponse(_service_worker_source(), content_type="text/javascript")
+
+
+def programme_panel(request: HttpRequest, programme) -> str:
+    """The attendance rate on the programme page, for its mediators and coordinators."""
+    if not can_see_programme_attendance(request.user, programme):
+        return ""
+    return render_to_string("enrolment/attendance/_programme_panel.html", {
+        "programme": programme, "rate": programme_figures(programme=programme).overall,
+    }, request=request)

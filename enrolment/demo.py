@@ -27,6 +27,8 @@ from programmes.models import (
 from sessions.models import Schedule, ScheduleKind, Weekday
 from sessions.services import schedule_apply
 
+from .attendance_demo import load_attendance_demo
+
 DEMO_PASSWORD = "demo-mediation-2026"
 
 
@@ -119,6 +121,7 @@ def load_demo_data(today: datetime.date | None = None) -> dict[str, int]:
             )
             schedule.facilitators.add(*(mediators[name] for name in spec["mediators"]))
             created_sessions += len(schedule_apply(schedule=schedule).created)
+    load_attendance_demo(today)
     return {"programmes": Programme.objects.count(), "sessions_created": created_sessions}
 
 

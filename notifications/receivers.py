@@ -6,8 +6,12 @@ session change leaves no message behind and sends nothing.
 
 import logging
 
+from django.conf import settings
+from django.urls import reverse
+
 from enrolment import signals as enrolment_signals
 from enrolment.models import EnrolmentStatus
+from enrolment.selectors import follow_up_contact
 from sessions import signals as session_signals
 
 from . import services
@@ -45,6 +49,23 @@ def on_session_moved(sender, session, previous=None, changed_by=None, **kwargs) 
                                    previous=previous)
 
 
+def on_follow_up_opened(sender, follow_up, changed_by=None, **kwargs) -> None:
+    if follow_up.mediator is None:
+        logger.warning("Follow-up %s has no mediator to tell", follow_up.pk)
+        return
+    sessions = list(follow_up.sessions.order_by("starts_at"))
+    contact = follow_up_contact(follow_up)
+    services.follow_up_notify(
+        key=f"follow-up:{follow_up.pk}:opened", mediator_user=follow_up.mediator.user,
+        participant_name=follow_up.participant.full_name, programme=follow_up.programme,
+        absences=len(sessions), session_dates=[session.starts_at for session in sessions],
+        guardian=contact.name if contact else "",
+        guardian_phone=contact.phone if contact else "",
+        guardian_email=contact.email if contact else "",
+        url=f"{settings.SITE_URL}{reverse('attendance:follow-ups')}",
+    )
+
+
 def connect() -> None:
     """Connect the receivers of lower apps' signals (called once from AppConfig.ready)."""
     pairs = [
@@ -54,6 +75,7 @@ def connect() -> None:
         (enrolment_signals.enrolment_cancelled, on_enrolment_cancelled),
         (session_signals.session_cancelled, on_session_cancelled),
         (session_signals.session_moved, on_session_moved),
+        (enrolment_signals.follow_up_opened, on_follow_up_opened),
     ]
     for signal, receiver in pairs:
         signal.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")

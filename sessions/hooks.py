@@ -80,3 +80,19 @@ def register_feed_offers(provider: FeedOffersProvider) -> None:
 
 def feed_offers_from_other_apps(user) -> list:
     return [offer for provider in _feed_offers_providers for offer in provider(user)]
+
+
+ProgrammePanel = Callable[[object, object], str]
+
+_programme_panels: list[ProgrammePanel] = []
+
+
+def register_programme_panel(panel: ProgrammePanel) -> None:
+    """A higher app adds a block of HTML to the programme page: ``panel(request, programme)``
+    returns it rendered (empty for people who may not see it), e.g. attendance for staff."""
+    if panel not in _programme_panels:
+        _programme_panels.append(panel)
+
+
+def programme_panels(request, programme) -> list[str]:
+    return [html for panel in _programme_panels if (html := panel(request, programme))]

@@ -9,6 +9,7 @@ from programmes.selectors import programme_get_published
 
 from .feeds import webcal_url
 from .forms import CatalogueFilterForm
+from .hooks import programme_panels
 from .selectors import catalogue_programmes, session_list, upcoming_sessions_for_programme
 
 
@@ -33,7 +34,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     feed_url = programme_feed_url(programme)
     return render(request, "sessions/programme_detail.html", {
         "programme": programme, "sessions": sessions, "feed_url": feed_url,
-        "webcal_url": webcal_url(feed_url),
+        "webcal_url": webcal_url(feed_url), "panels": programme_panels(request, programme),
     })
 
 

@@ -341,3 +341,13 @@ def programmes_with_figures_for(user) -> QuerySet[Programme]:
         return Programme.objects.none()
     return Programme.objects.filter(
         pk__in=Programme.objects.filter(mediators__user=user).values("pk"))
+
+
+def sessions_with_attendance(session_ids) -> set[int]:
+    """Sessions whose register holds marks or headcounts: regenerating a schedule keeps them."""
+    ids = list(session_ids)
+    marked = set(Attendance.objects.filter(session_id__in=ids)
+                 .values_list("session_id", flat=True).distinct())
+    counted = set(AnonymousHeadcount.objects.filter(session_id__in=ids)
+                  .values_list("session_id", flat=True).distinct())
+    return marked | counted

@@ -169,3 +169,24 @@ def test_service_worker_is_served_under_the_register_scope(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert b"caches.open" in response.content
+
+
+def test_programme_page_shows_the_rate_to_its_staff_only(mediator_client):
+    client, session, _people = mediator_client
+    client.post(reverse("attendance:register", args=[session.pk]), {"all_present": "1"})
+    url = session.programme.get_absolute_url()
+    assert "Attendance rate: 100 %" in client.get(url).content.decode()
+    client.force_login(user_with_role(Role.FAMILY))
+    assert "Attendance rate" not in client.get(url).content.decode()
+    client.logout()
+    assert "Attendance rate" not in client.get(url).content.decode()
+
+
+def test_sessions_with_marks_survive_a_schedule_regeneration(mediator_client):
+    from sessions import hooks
+
+    _client, session, people = mediator_client
+    other = SessionFactory(programme=session.programme, starts_at=NOW.replace(hour=9))
+    Attendance.objects.create(session=session, participant=people[0], status="present")
+    assert hooks.sessions_in_use([session.pk, other.pk]) >= {session.pk}
+    assert other.pk not in hooks.sessions_in_use([other.pk])
