@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .audit import AuditAction, audit_record
 from .models import ApiToken, AuditEvent, Profile
 from .roles import can_read_audit
 
@@ -48,3 +49,21 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class AuditedReadsAdminMixin:
+    """For admins of personal data: opening an object or a list is recorded as a read."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            audit_record(action=AuditAction.VIEW, request=request,
+                         object_type=self.model._meta.label_lower, object_id=object_id,
+                         summary="admin")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        # The search terms stay out of the summary: they are often a person's name.
+        searched = "; searched" if request.GET.get("q") else ""
+        audit_record(action=AuditAction.VIEW, request=request,
+                     object_type=self.model._meta.label_lower, summary=f"admin list{searched}")
+        return super().changelist_view(request, extra_context)

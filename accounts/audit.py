@@ -12,6 +12,7 @@ It lives in the lowest app so that every other app may call it.
 """
 
 from collections.abc import Iterable
+from contextvars import ContextVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
@@ -21,6 +22,9 @@ from .models import AuditAction, AuditEvent
 from .network import client_ip
 
 __all__ = ["AuditAction", "audit_object_type", "audit_record", "audit_record_many"]
+
+# Set by accounts.middleware.AuditContextMiddleware for the duration of a request.
+current_request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
 
 SUMMARY_LENGTH = AuditEvent._meta.get_field("summary").max_length
 PATH_LENGTH = AuditEvent._meta.get_field("path").max_length
@@ -35,6 +39,8 @@ def _event(
     *, actor, action: str, target: models.Model | None, object_type: str, object_id,
     summary: str, request: HttpRequest | None,
 ) -> AuditEvent:
+    if request is None:
+        request = current_request.get()
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     if isinstance(actor, AnonymousUser) or (actor is not None and not actor.is_authenticated):
@@ -64,8 +70,8 @@ def audit_record(
     summary: str = "",
     request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """Append one event. ``actor`` defaults to the request's user; ``target`` fills in the
-    object type and id. Inside a transaction the event shares its fate: a change rolled back
+    """Append one event. ``request`` defaults to the one being served (if any) and ``actor`` to
+    its user; ``target`` fills in the object type and id. Inside a transaction the event shares its fate: a change rolled back
     leaves no trace of having happened. Keep names of people out of ``summary``."""
     event = _event(actor=actor, action=action, target=target, object_type=object_type,
                    object_id=object_id, summary=summary, request=request)

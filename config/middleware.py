@@ -23,7 +23,7 @@ class ApiErrorShapeMiddleware:
 
     A path the API's routes do not match (``/api/v1/programmes/abc``), a method an operation
     does not accept, or an unhandled exception would otherwise answer an HTML page to a client
-    that expects JSON.
+    that expects JSON. (Errors the API raises itself go through its handlers in config/api.py.)
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -36,7 +36,9 @@ class ApiErrorShapeMiddleware:
             and request.path.startswith(API_PREFIX)
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            shaped = JsonResponse({"detail": _detail(response.status_code), "errors": []},
+            from .api import error_body  # the API module loads every router: not at import
+
+            shaped = JsonResponse(error_body(_detail(response.status_code)),
                                   status=response.status_code)
             if response.has_header("Allow"):
                 shaped["Allow"] = response["Allow"]

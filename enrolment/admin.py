@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import AuditedReadsAdminMixin
 from accounts.roles import Role, has_role
 from sessions.admin import FeedTokenAdminBase
 
@@ -52,7 +53,7 @@ class EmergencyContactInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
     list_display = ("reference", "neighbourhood", "in_qpv", "created_by", "created_at",
                     "last_activity_at")
     list_filter = ("in_qpv", "neighbourhood", "created_at")
@@ -65,7 +66,7 @@ class HouseholdAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guardian)
-class GuardianAdmin(admin.ModelAdmin):
+class GuardianAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "household", "phone", "email", "preferred_channel", "language",
                     "is_primary", "user")
     list_filter = ("preferred_channel", "language", "is_primary", "opt_out_sms", "opt_out_email")
@@ -75,7 +76,7 @@ class GuardianAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "household", "birth_date", "sex", "school", "school_class")
     list_filter = ("sex", "school")
     search_fields = ("first_name", "last_name", "household__reference", "school")
@@ -84,7 +85,7 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
     list_display = ("household", "participant", "kind", "version", "given_at", "withdrawn_at",
                     "superseded_at")
     list_filter = ("kind", "version", ("withdrawn_at", admin.EmptyFieldListFilter),
@@ -97,14 +98,14 @@ class ConsentAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmergencyContact)
-class EmergencyContactAdmin(admin.ModelAdmin):
+class EmergencyContactAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
     list_display = ("name", "relationship", "phone", "household")
     search_fields = ("name", "phone", "household__reference")
     raw_id_fields = ("household",)
 
 
 @admin.register(HealthNote)
-class HealthNoteAdmin(admin.ModelAdmin):
+class HealthNoteAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
     """Health notes are sensitive: in the admin, coordinators and administrators only."""
 
     list_display = ("participant", "author", "created_at", "expires_on")
@@ -120,7 +121,7 @@ class HealthNoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
     list_display = ("participant", "programme", "session", "status", "waitlist_position",
                     "source", "referred_by_partner", "created_at")
     list_filter = ("status", "source", "programme__kind", "programme")

@@ -15,6 +15,10 @@ class PrivacyConfig(AppConfig):
         from celery.schedules import crontab
         from django.conf import settings
 
+        from . import receivers
+
+        receivers.connect()
+
         # Nightly, outside 02:00–03:00 (Europe/Paris DST changes make crontab fire oddly then).
         settings.CELERY_BEAT_SCHEDULE.setdefault("privacy-retention-sweep", {
             "task": "privacy.tasks.retention_sweep",

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import DescribedErrorsMixin
 
-class ErasureConfirmForm(forms.Form):
+
+class ErasureConfirmForm(DescribedErrorsMixin, forms.Form):
     reference = forms.CharField(
         label=_("Type the household's reference to confirm"), max_length=16,
         help_text=_("Erasure cannot be undone."),
@@ -11,13 +13,6 @@ class ErasureConfirmForm(forms.Form):
     def __init__(self, *args, expected: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.expected = expected
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-errors"})
 
     def clean_reference(self) -> str:
         value = self.cleaned_data["reference"].strip().upper()

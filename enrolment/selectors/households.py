@@ -2,6 +2,9 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from accounts.audit import AuditAction, audit_record
+from accounts.roles import is_staff_member
+
 from ..access import households_visible_to, participants_visible_to
 from ..models import Consent, Guardian, Household, Participant
 
@@ -34,8 +37,10 @@ def household_list(*, user, search: str = "") -> QuerySet[Household]:
 
 
 def household_detail(*, user, pk: int) -> Household:
-    """One visible household with everything its page shows; DoesNotExist otherwise."""
-    return (
+    """One visible household with everything its page shows; DoesNotExist otherwise.
+
+    A member of staff reading it is recorded in the audit trail (pages and API alike)."""
+    household = (
         households_visible_to(user)
         .prefetch_related(
             Prefetch("guardians", queryset=Guardian.objects.order_by("-is_primary", "pk")),
@@ -51,6 +56,10 @@ def household_detail(*, user, pk: int) -> Household:
         )
         .get(pk=pk)
     )
+    if is_staff_member(user):
+        audit_record(action=AuditAction.VIEW, actor=user, target=household,
+                     summary="household detail")
+    return household
 
 
 def household_of_user(*, user) -> Household | None:

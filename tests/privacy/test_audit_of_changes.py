@@ -1,0 +1,100 @@
+"""Changes to a household's personal data reach the audit trail, from any path."""
+
+import pytest
+from django.test import RequestFactory
+
+from accounts.audit import current_request
+from accounts.models import AuditAction, AuditEvent
+from accounts.roles import Role
+from enrolment.services import consent_give, consent_withdraw, participant_update
+from tests.factories import (
+    GuardianFactory,
+    HouseholdFactory,
+    ParticipantFactory,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_consent_given_and_withdrawn_are_recorded_with_who():
+    household = HouseholdFactory()
+    guardian = GuardianFactory(household=household)
+    mediator = user_with_role(Role.MEDIATOR)
+    consent = consent_give(household=household, kind="image_rights", version="2026-01",
+                           given_by=guardian, recorded_by=mediator)
+    consent_give(household=household, kind="image_rights", version="2026-02",
+                 given_by=guardian, recorded_by=mediator)
+    current = household.consents.get(superseded_at__isnull=True)
+    consent_withdraw(consent=current, withdrawn_by=mediator)
+
+    events = list(AuditEvent.objects.filter(action=AuditAction.CONSENT).order_by("pk"))
+    assert [e.summary.split(";")[0] for e in events] == [
+        "image_rights given", "image_rights superseded", "image_rights given",
+        "image_rights withdrawn"]
+    assert {e.actor for e in events} == {mediator}
+    assert events[0].object_id == str(consent.pk)
+    assert events[0].summary.endswith(f"household {household.pk}")
+
+
+def test_a_change_during_a_request_names_its_user_address_and_path():
+    participant = ParticipantFactory()
+    coordinator = user_with_role(Role.COORDINATOR)
+    request = RequestFactory().post("/households/1/children/2/", REMOTE_ADDR="203.0.113.9")
+    request.user = coordinator
+    token = current_request.set(request)
+    try:
+        participant_update(participant=participant, first_name="Inès", last_name="Moreau",
+                           birth_date=participant.birth_date, sex=participant.sex)
+    finally:
+        current_request.reset(token)
+    event = AuditEvent.objects.get(action=AuditAction.CHANGE,
+                                   object_type="enrolment.participant")
+    assert (event.actor, event.ip_address, event.path) == (
+        coordinator, "203.0.113.9", "/households/1/children/2/")
+
+
+def test_bookkeeping_saves_are_not_changes():
+    household = HouseholdFactory()
+    before = AuditEvent.objects.count()
+    household.save(update_fields=["last_activity_at"])
+    assert AuditEvent.objects.count() == before
+
+
+def test_admin_changes_are_recorded(client):
+    administrator = user_with_role(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    guardian = GuardianFactory()
+    client.force_login(administrator)
+    client.post(f"/admin/enrolment/guardian/{guardian.pk}/delete/", {"post": "yes"})
+    event = AuditEvent.objects.get(action=AuditAction.DELETE, object_type="enrolment.guardian")
+    assert event.actor == administrator
+    assert event.path == f"/admin/enrolment/guardian/{guardian.pk}/delete/"
+
+
+def test_admin_reads_of_personal_data_are_recorded(client):
+    coordinator = user_with_role(Role.COORDINATOR, is_staff=True, is_superuser=True)
+    household = HouseholdFactory()
+    client.force_login(coordinator)
+    assert client.get(f"/admin/enrolment/household/{household.pk}/change/").status_code == 200
+    assert client.get("/admin/enrolment/guardian/", {"q": "Durand"}).status_code == 200
+    views = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=coordinator)
+    assert views.filter(object_type="enrolment.household", object_id=str(household.pk)).exists()
+    assert views.get(object_type="enrolment.guardian").summary == "admin list; searched"
+
+
+def test_staff_reads_of_a_household_are_recorded_and_family_reads_are_not():
+    from enrolment.selectors import household_detail
+
+    household = HouseholdFactory()
+    family = user_with_role(Role.FAMILY)
+    GuardianFactory(household=household, user=family)
+    mediator = user_with_role(Role.MEDIATOR)
+    household.created_by = mediator
+    household.save()
+    before = AuditEvent.objects.filter(action=AuditAction.VIEW).count()
+
+    household_detail(user=family, pk=household.pk)
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW).count() == before
+    household_detail(user=mediator, pk=household.pk)
+    event = AuditEvent.objects.filter(action=AuditAction.VIEW).latest("pk")
+    assert (event.actor, event.object_id) == (mediator, str(household.pk))
