@@ -11,19 +11,7 @@ class ApiTokenForm(forms.Form):
     )
 
 
-class DescribedErrorsMixin:
-    """Ties each field's errors to it for screen readers: the template renders them in an
-    element with the id ``id_<field>-errors``."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-errors"})
-
-
-class AuditFilterForm(DescribedErrorsMixin, forms.Form):
+class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("User name"), required=False, max_length=150)
     action = forms.ChoiceField(
         label=_("Action"), required=False,

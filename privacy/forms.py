@@ -1,10 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import DescribedErrorsMixin
 
-
-class ErasureConfirmForm(DescribedErrorsMixin, forms.Form):
+class ErasureConfirmForm(forms.Form):
     reference = forms.CharField(
         label=_("Type the household's reference to confirm"), max_length=16,
         help_text=_("Erasure cannot be undone."),

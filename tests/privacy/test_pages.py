@@ -66,7 +66,8 @@ def test_erasure_asks_for_the_reference(client, household):
     assert client.get(url).status_code == 200
     response = client.post(url, {"reference": "F-WRONG"})
     assert response.status_code == 200
-    assert 'aria-describedby="id_reference-errors"' in response.content.decode()
+    assert 'id="id_reference_error"' in response.content.decode()
+    assert "id_reference_error" in response.content.decode().split('name="reference"')[1][:300]
     assert not Erasure.objects.exists()
 
     response = client.post(url, {"reference": household.reference.lower()})
