@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as me_router
+from enrolment import api as enrolment_api
 from enrolment.attendance_api import figures_router as attendance_figures_router
 from enrolment.attendance_api import follow_ups_router
 from enrolment.attendance_api import sessions_router as attendance_router
@@ -88,3 +89,8 @@ api.add_router("/reports", reports_router, tags=["reports"])
 api.add_router("/sessions", attendance_router, tags=["attendance"])
 api.add_router("/programmes", attendance_figures_router, tags=["attendance"])
 api.add_router("/follow-ups", follow_ups_router, tags=["attendance"])
+api.add_router("/households", enrolment_api.households, tags=["households"])
+api.add_router("/participants", enrolment_api.participants, tags=["households"])
+api.add_router("/enrolments", enrolment_api.enrolments, tags=["enrolments"])
+api.add_router("/referrals", enrolment_api.referrals, tags=["enrolments"])
+api.add_router("/programmes", enrolment_api.programme_waitlists, tags=["enrolments"])

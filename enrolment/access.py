@@ -80,3 +80,17 @@ def can_act_for_household(user, household: Household) -> bool:
     if has_role(user, Role.MEDIATOR, *_EVERYTHING):
         return households_visible_to(user).filter(pk=household.pk).exists()
     return household.guardians.filter(user=user).exists() if user.is_authenticated else False
+
+
+def can_manage_programme(user, programme) -> bool:
+    """Staff of a programme: its mediators, coordinators and administrators (waitlists, lists)."""
+    if has_role(user, *_EVERYTHING):
+        return True
+    return has_role(user, Role.MEDIATOR) and programme.mediators.filter(user=user).exists()
+
+
+def partner_of(user):
+    """The partner organisation a partner account acts for (its first, by name), or None."""
+    if not has_role(user, Role.PARTNER):
+        return None
+    return user.partner_organisations.order_by("name").first()

@@ -31,7 +31,13 @@ from .enrolments import (
     with_contacts,
 )
 from .feeds import headcount_version, household_feed, household_feed_offers
-from .households import household_detail, household_list, household_of_user, participant_list
+from .households import (
+    guardian_list,
+    household_detail,
+    household_list,
+    household_of_user,
+    participant_list,
+)
 
 __all__ = [
     "ProgrammeFigures",
@@ -55,6 +61,7 @@ __all__ = [
     "Contact",
     "enrolment_contact",
     "enrolment_list",
+    "guardian_list",
     "headcount_version",
     "household_feed",
     "household_feed_offers",

@@ -74,3 +74,9 @@ def participant_list(*, user, household_id: int | None = None) -> QuerySet[Parti
     if household_id is not None:
         participants = participants.filter(household_id=household_id)
     return participants.order_by("household_id", "birth_date", "pk")
+
+
+def guardian_list(*, user, household_id: int) -> QuerySet[Guardian]:
+    return Guardian.objects.filter(
+        household_id=household_id, household__in=households_visible_to(user)
+    )

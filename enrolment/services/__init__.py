@@ -19,6 +19,7 @@ from .enrolments import (
     eligibility_date,
     enrolment_cancel,
     enrolment_create,
+    enrolment_source_for,
     referral_accept,
     referral_create,
 )
@@ -37,6 +38,7 @@ from .households import (
     participant_enrol_guardian,
     participant_update,
 )
+from .referrals import referral_register
 
 __all__ = [
     "EnrolmentError",
@@ -58,6 +60,7 @@ __all__ = [
     "emergency_contact_create",
     "enrolment_cancel",
     "enrolment_create",
+    "enrolment_source_for",
     "guardian_create",
     "guardian_link_account",
     "guardian_make_primary",
@@ -70,4 +73,5 @@ __all__ = [
     "participant_update",
     "referral_accept",
     "referral_create",
+    "referral_register",
 ]

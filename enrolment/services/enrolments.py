@@ -356,6 +356,11 @@ def enrolment_create(
     return enrolment
 
 
+def enrolment_source_for(user) -> str:
+    """Staff enrol on a family's behalf; anyone else is the family itself."""
+    return EnrolmentSource.MEDIATOR if is_staff_member(user) else EnrolmentSource.FAMILY_ONLINE
+
+
 def cancellation_deadline(enrolment: Enrolment) -> datetime.datetime | None:
     """Until when a family may cancel online; None when the programme has no session yet."""
     if enrolment.session_id is not None:

@@ -1,0 +1,224 @@
+"""API of households, participants, enrolments, referrals and waiting lists.
+
+Every lookup goes through enrolment.access, so another household's id answers 404, never data.
+"""
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from accounts.auth import session_or_token
+from accounts.roles import Role, has_role, is_staff_member
+from programmes.selectors import programme_list_published
+from sessions.selectors import session_list
+
+from . import selectors, services
+from .access import can_manage_programme, enrolments_visible_to, partner_of
+from .models import EnrolmentSource, EnrolmentStatus
+from .schemas import (
+    DbId,
+    EnrolmentFilters,
+    EnrolmentIn,
+    EnrolmentOut,
+    GuardianIn,
+    GuardianOut,
+    GuardianUpdateIn,
+    HouseholdIn,
+    HouseholdOut,
+    ParticipantIn,
+    ParticipantOut,
+    ReferralIn,
+    WaitlistEntryOut,
+)
+
+households = Router(auth=session_or_token)
+participants = Router(auth=session_or_token)
+enrolments = Router(auth=session_or_token)
+referrals = Router(auth=session_or_token)
+programme_waitlists = Router(auth=session_or_token)
+
+
+def _writes_households(user) -> bool:
+    """Families and staff change households and enrol; a partner only refers."""
+    return has_role(user, Role.FAMILY, Role.MEDIATOR, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def _require_household_writer(user) -> None:
+    if not _writes_households(user):
+        raise HttpError(403, _("Your account cannot change households."))
+
+
+def _session_or_none(session_id: int | None):
+    if session_id is None:
+        return None
+    return get_object_or_404(session_list(), pk=session_id)
+
+
+# --- Households -------------------------------------------------------------------------------
+
+@households.get("", response=list[HouseholdOut], summary="Households you may see")
+@paginate
+def list_households(request: HttpRequest, search: str = ""):
+    return selectors.household_list(user=request.auth, search=search)
+
+
+@households.post("", response={201: HouseholdOut}, summary="Register a household")
+def create_household(request: HttpRequest, payload: HouseholdIn):
+    _require_household_writer(request.auth)
+    household = services.household_register(
+        created_by=request.auth, link_account=not is_staff_member(request.auth),
+        **payload.dict(),
+    )
+    return Status(201, selectors.household_detail(user=request.auth, pk=household.pk))
+
+
+@households.get("/{int:household_id}", response=HouseholdOut, summary="One household")
+def get_household(request: HttpRequest, household_id: DbId):
+    return get_object_or_404(selectors.household_list(user=request.auth), pk=household_id)
+
+
+@households.post("/{int:household_id}/guardians", response={201: GuardianOut},
+                 summary="Add a guardian")
+def add_guardian(request: HttpRequest, household_id: DbId, payload: GuardianIn):
+    _require_household_writer(request.auth)
+    household = get_object_or_404(selectors.household_list(user=request.auth), pk=household_id)
+    return Status(201, services.guardian_create(household=household, **payload.dict()))
+
+
+@households.put("/{int:household_id}/guardians/{int:guardian_id}", response=GuardianOut,
+                summary="Change a guardian")
+def update_guardian(request: HttpRequest, household_id: DbId, guardian_id: DbId,
+                    payload: GuardianUpdateIn):
+    _require_household_writer(request.auth)
+    guardian = get_object_or_404(
+        selectors.guardian_list(user=request.auth, household_id=household_id), pk=guardian_id
+    )
+    return services.guardian_update(guardian=guardian, **payload.dict())
+
+
+# --- Participants -----------------------------------------------------------------------------
+
+@participants.get("", response=list[ParticipantOut], summary="Participants you may see")
+@paginate
+def list_participants(request: HttpRequest, household: DbId | None = None):
+    return selectors.participant_list(user=request.auth, household_id=household)
+
+
+@participants.post("", response={201: ParticipantOut}, summary="Add a participant")
+def create_participant(request: HttpRequest, payload: ParticipantIn):
+    _require_household_writer(request.auth)
+    fields = payload.dict()
+    household = get_object_or_404(selectors.household_list(user=request.auth),
+                                  pk=fields.pop("household_id"))
+    return Status(201, services.participant_create(household=household, **fields))
+
+
+@participants.get("/{int:participant_id}", response=ParticipantOut, summary="One participant")
+def get_participant(request: HttpRequest, participant_id: DbId):
+    return get_object_or_404(selectors.participant_list(user=request.auth), pk=participant_id)
+
+
+# --- Enrolments -------------------------------------------------------------------------------
+
+@enrolments.get("", response=list[EnrolmentOut], summary="Enrolments you may see")
+@paginate
+def list_enrolments(request: HttpRequest, filters: Query[EnrolmentFilters]):
+    return selectors.enrolment_list(user=request.auth, status=filters.status,
+                                    programme_id=filters.programme,
+                                    household_id=filters.household)
+
+
+@enrolments.post("", response={201: EnrolmentOut},
+                 summary="Enrol a participant: confirmed, or waitlisted with a position")
+def create_enrolment(request: HttpRequest, payload: EnrolmentIn):
+    _require_household_writer(request.auth)
+    participant = get_object_or_404(selectors.participant_list(user=request.auth),
+                                    pk=payload.participant_id)
+    programme = get_object_or_404(programme_list_published(), pk=payload.programme_id)
+    enrolment = services.enrolment_create(
+        participant=participant, programme=programme,
+        session=_session_or_none(payload.session_id),
+        source=services.enrolment_source_for(request.auth), created_by=request.auth,
+        note=payload.note,
+    )
+    return Status(201, enrolment)
+
+
+@enrolments.get("/{int:enrolment_id}", response=EnrolmentOut, summary="One enrolment")
+def get_enrolment(request: HttpRequest, enrolment_id: DbId):
+    return get_object_or_404(selectors.enrolment_list(user=request.auth), pk=enrolment_id)
+
+
+@enrolments.post("/{int:enrolment_id}/cancel", response=EnrolmentOut,
+                 summary="Cancel: the first on the waiting list takes the place")
+def cancel_enrolment(request: HttpRequest, enrolment_id: DbId):
+    enrolment = get_object_or_404(enrolments_visible_to(request.auth), pk=enrolment_id)
+    if not _writes_households(request.auth) and enrolment.status != EnrolmentStatus.PROPOSED:
+        raise HttpError(403, _("A partner can only withdraw a referral not yet accepted."))
+    services.enrolment_cancel(enrolment=enrolment, cancelled_by=request.auth)
+    return selectors.enrolment_list(user=request.auth).get(pk=enrolment.pk)
+
+
+# --- Referrals --------------------------------------------------------------------------------
+
+@referrals.get("", response=list[EnrolmentOut], summary="Referrals you may see")
+@paginate
+def list_referrals(request: HttpRequest, status: EnrolmentStatus | None = None):
+    return selectors.enrolment_list(user=request.auth, status=status,
+                                    source=EnrolmentSource.PARTNER_REFERRAL)
+
+
+@referrals.post("", response={201: EnrolmentOut},
+                summary="A partner refers a participant (known, or a new family)")
+def create_referral(request: HttpRequest, payload: ReferralIn):
+    partner = partner_of(request.auth)
+    if partner is None:
+        raise HttpError(403, _("Only partner organisations refer participants."))
+    programme = get_object_or_404(programme_list_published(), pk=payload.programme_id)
+    session = _session_or_none(payload.session_id)
+    if payload.participant_id is not None:
+        participant = get_object_or_404(selectors.participant_list(user=request.auth),
+                                        pk=payload.participant_id)
+        referral = services.referral_create(
+            participant=participant, programme=programme, session=session, partner=partner,
+            created_by=request.auth, note=payload.note,
+        )
+    elif payload.participant is not None and payload.guardian is not None:
+        referral = services.referral_register(
+            partner=partner, created_by=request.auth, programme=programme, session=session,
+            guardian=payload.guardian.dict(), child=payload.participant.dict(),
+            note=payload.note,
+        )
+    else:
+        raise services.EnrolmentError(
+            _("Give a known participant, or the new participant and their guardian."),
+            field="participant_id",
+        )
+    return Status(201, selectors.enrolment_list(user=request.auth).get(pk=referral.pk))
+
+
+@referrals.post("/{int:enrolment_id}/accept", response=EnrolmentOut,
+                summary="Accept a referral (the family, or a mediator on its behalf)")
+def accept_referral(request: HttpRequest, enrolment_id: DbId):
+    _require_household_writer(request.auth)
+    referral = get_object_or_404(
+        selectors.enrolment_list(user=request.auth, source=EnrolmentSource.PARTNER_REFERRAL),
+        pk=enrolment_id,
+    )
+    services.referral_accept(enrolment=referral, accepted_by=request.auth)
+    return selectors.enrolment_list(user=request.auth).get(pk=referral.pk)
+
+
+# --- Waiting lists ----------------------------------------------------------------------------
+
+@programme_waitlists.get("/{int:programme_id}/waitlist", response=list[WaitlistEntryOut],
+                         summary="A programme's waiting list, in order (staff)")
+def programme_waitlist(request: HttpRequest, programme_id: DbId, session: DbId | None = None):
+    programme = get_object_or_404(programme_list_published(), pk=programme_id)
+    if not can_manage_programme(request.auth, programme):
+        raise HttpError(403, _("Only the programme's mediators and coordinators see its "
+                               "waiting list."))
+    return selectors.programme_waitlist(programme=programme, session_id=session)

@@ -1,0 +1,181 @@
+import datetime
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field as PydanticField
+
+from .models import Channel, Enrolment, EnrolmentStatus, Guardian, Household, Language, Sex
+
+# A primary key as the database can hold it: larger numbers are a 422, not a driver overflow.
+DbId = Annotated[int, PydanticField(ge=1, le=2**63 - 1)]
+
+class GuardianOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    phone: str
+    email: str
+    preferred_channel: str
+    language: str
+    opt_out_sms: bool
+    opt_out_email: bool
+    is_primary: bool
+    has_account: bool
+
+    @staticmethod
+    def resolve_has_account(guardian: Guardian) -> bool:
+        return guardian.user_id is not None
+
+
+class ParticipantOut(Schema):
+    id: int
+    household_id: int
+    first_name: str
+    last_name: str
+    birth_date: datetime.date
+    sex: str
+    school: str
+    school_class: str
+
+
+class HouseholdOut(Schema):
+    id: int
+    reference: str
+    neighbourhood: str
+    in_qpv: bool
+    created_at: datetime.datetime
+    guardians: list[GuardianOut]
+    participants: list[ParticipantOut]
+
+    @staticmethod
+    def resolve_guardians(household: Household) -> list:
+        return list(household.guardians.all())
+
+    @staticmethod
+    def resolve_participants(household: Household) -> list:
+        return list(household.participants.all())
+
+
+class GuardianIn(Schema):
+    first_name: str = PydanticField(min_length=1, max_length=100)
+    last_name: str = PydanticField(min_length=1, max_length=100)
+    phone: str = PydanticField("", max_length=32)
+    email: str = PydanticField("", max_length=254)
+    preferred_channel: Channel = Channel.SMS
+    language: Language = Language.FRENCH
+
+
+class GuardianUpdateIn(GuardianIn):
+    opt_out_sms: bool = False
+    opt_out_email: bool = False
+
+
+class HouseholdIn(GuardianIn):
+    """A household with its first guardian: a family registering itself, or a mediator."""
+
+    neighbourhood: str = PydanticField("", max_length=120)
+    in_qpv: bool = False
+
+
+class ChildIn(Schema):
+    first_name: str = PydanticField(min_length=1, max_length=100)
+    last_name: str = PydanticField(min_length=1, max_length=100)
+    birth_date: datetime.date
+    sex: Sex = Sex.UNSPECIFIED
+    school: str = PydanticField("", max_length=200)
+    school_class: str = PydanticField("", max_length=40)
+
+
+class ParticipantIn(ChildIn):
+    household_id: int
+
+
+class EnrolmentParticipantOut(Schema):
+    id: int
+    household_id: int
+    first_name: str
+    last_name: str
+
+
+class EnrolmentProgrammeOut(Schema):
+    id: int
+    title: str
+    slug: str
+    enrolment_mode: str
+
+
+class EnrolmentSessionOut(Schema):
+    id: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    status: str
+
+
+class EnrolmentOut(Schema):
+    id: int
+    status: str
+    position: int | None
+    source: str
+    participant: EnrolmentParticipantOut
+    programme: EnrolmentProgrammeOut
+    session: EnrolmentSessionOut | None
+    referred_by: str | None
+    created_at: datetime.datetime
+    promoted_at: datetime.datetime | None
+    cancelled_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_position(enrolment: Enrolment) -> int | None:
+        return enrolment.waitlist_position
+
+    @staticmethod
+    def resolve_referred_by(enrolment: Enrolment) -> str | None:
+        partner = enrolment.referred_by_partner
+        return partner.name if partner else None
+
+
+class EnrolmentIn(Schema):
+    participant_id: DbId
+    programme_id: DbId
+    session_id: DbId | None = None
+    note: str = PydanticField("", max_length=2000)
+
+
+class EnrolmentFilters(Schema):
+    status: EnrolmentStatus | None = None
+    programme: DbId | None = None
+    household: DbId | None = None
+
+
+class ReferralIn(Schema):
+    """A partner refers a participant already known to it, or a new family (child and guardian)."""
+
+    programme_id: DbId
+    session_id: DbId | None = None
+    participant_id: DbId | None = None
+    participant: ChildIn | None = None
+    guardian: GuardianIn | None = None
+    note: str = PydanticField("", max_length=2000)
+
+
+class WaitlistEntryOut(Schema):
+    id: int
+    position: int
+    session_id: int | None
+    participant_id: int
+    participant_name: str
+    household_reference: str
+    source: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_position(enrolment: Enrolment) -> int:
+        return enrolment.waitlist_position
+
+    @staticmethod
+    def resolve_participant_name(enrolment: Enrolment) -> str:
+        return enrolment.participant.full_name
+
+    @staticmethod
+    def resolve_household_reference(enrolment: Enrolment) -> str:
+        return enrolment.participant.household.reference
