@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: run test lint install migrate demo static messages benchmarks clean
+.PHONY: run test lint install migrate demo static messages benchmarks screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ messages: install
 
 benchmarks: migrate
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+screenshots: install
+	$(BIN)/python benchmarks/screenshots.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache build *.egg-info

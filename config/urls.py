@@ -4,13 +4,14 @@ from django.views.generic import RedirectView
 
 from enrolment.calendar_views import household_calendar_urlpatterns
 from sessions.urls import calendar_urlpatterns, session_urlpatterns
+from workspace import views as workspace_views
 from workspace.language import set_language
 
 from . import views
 from .api import api
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="catalogue:list", permanent=False), name="home"),
+    path("", workspace_views.home, name="home"),
     path("health", views.health, name="health"),
     path("programmes/", include("sessions.urls")),
     path("sessions/", include(session_urlpatterns)),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.roles import Role, has_role
 from jobs.services import job_start
 from programmes.models import Programme, ProgrammeStatus
 from programmes.services import ProgrammeError, programme_save
@@ -19,9 +20,17 @@ from sessions.services import (
     session_move,
 )
 
-from .access import coordinator_required
+from .access import coordinator_required, is_coordinator
 from .background import REGENERATE_SESSIONS
 from .forms import ProgrammeForm, ScheduleForm, SessionCancelForm, SessionMoveForm
+from .homes import (
+    coordinator_week,
+    family_home,
+    mediator_home,
+    open_follow_ups_per_programme,
+    partner_home,
+    programmes_needing_attention,
+)
 from .previews import schedule_preview
 from .selectors import coordination_programme_sessions, coordination_programmes, session_for_change
 
@@ -223,3 +232,23 @@ def session_move_view(request: HttpRequest, pk: int) -> HttpResponse:
         "new_start": form.times()[0] if confirming else None,
         "new_end": form.times()[1] if confirming else None,
     })
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own page; a visitor on the catalogue."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("catalogue:list")
+    if is_coordinator(user):
+        week = coordinator_week()
+        absences = open_follow_ups_per_programme(user=user)
+        return render(request, "workspace/home_coordinator.html", {
+            "week": week, "attention": programmes_needing_attention(week=week, absences=absences),
+        })
+    if has_role(user, Role.MEDIATOR):
+        return render(request, "workspace/home_mediator.html",
+                      {"home": mediator_home(user=user)})
+    if has_role(user, Role.PARTNER):
+        return render(request, "workspace/home_partner.html",
+                      {"home": partner_home(user=user)})
+    return render(request, "workspace/home_family.html", {"home": family_home(user=user)})

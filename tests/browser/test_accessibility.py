@@ -132,3 +132,34 @@ def test_a_running_job_page_updates_itself(desktop_page, live_server, data):
     page.get_by_role("link", name="Voir le résultat").or_(
         page.get_by_role("link", name="See the result")).first.wait_for()
     assert "Terminé." in page.content()
+
+
+@pytest.fixture
+def people(data):
+    from programmes.models import Mediator
+    from tests.factories import GuardianFactory, ParticipantFactory, PartnerFactory
+
+    programme, session = data["programme"], data["session"]
+    family = user_with_role(Role.FAMILY)
+    child = ParticipantFactory(household=GuardianFactory(user=family).household)
+    EnrolmentFactory(participant=child, programme=programme, session=session)
+    mediator = user_with_role(Role.MEDIATOR)
+    programme.mediators.add(Mediator.objects.create(user=mediator, field="socio_educational"))
+    partner = user_with_role(Role.PARTNER)
+    PartnerFactory().members.add(partner)
+    return {"family": family, "mediator": mediator, "partner": partner,
+            "coordinator": data["coordinator"]}
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}])
+def test_every_home_passes_axe(browser, viewport, live_server, data, people):
+    for role in ("family", "mediator", "partner", "coordinator"):
+        page = browser.new_context(base_url=live_server.url, locale="fr-FR",
+                                   viewport=viewport).new_page()
+        log_in(page, people[role], live_server.url)
+        page.goto("/")
+        assert_accessible(page)
+        if role == "mediator":
+            page.goto(reverse("attendance:register", args=[data["session"].pk]))
+            assert_accessible(page)
+        page.context.close()
