@@ -148,3 +148,12 @@ def test_admin_issues_a_household_link(client, family):
     assert HouseholdFeedToken.objects.get(household=other).language == "en"
     changelist = reverse("admin:enrolment_householdfeedtoken_changelist")
     assert client.get(changelist, {"q": other.reference}).status_code == 200
+
+
+def test_a_cancelled_session_stays_in_the_household_feed_as_cancelled(client, family):
+    from sessions.services import session_cancel
+
+    session_cancel(session=family["chosen"], reason="Salle fermée")
+    event = uids(client.get(household_path(family["raw"])))[f"session-{family['chosen'].pk}"]
+    assert str(event["STATUS"]) == "CANCELLED" and event["SEQUENCE"] == 1
+    assert "Zoé" in str(event["SUMMARY"])
