@@ -116,6 +116,10 @@ def schedule_apply(
         )
         if not differs:
             report.unchanged += 1
+        elif session.edited_by_hand and session.updated_at >= schedule.updated_at:
+            # Edited by hand after the rule's last change: a decision already taken, not a
+            # conflict to report again on every regeneration.
+            report.unchanged += 1
         elif session.edited_by_hand:
             report.conflicts.append(ScheduleConflict(
                 session.pk, day, _("This session was edited by hand; it was left as it is.")))

@@ -87,19 +87,20 @@ def test_regenerating_is_idempotent():
                 .values_list("pk", "starts_at", "ends_at", "venue_id", "revision")) == snapshot
 
 
-@time_machine.travel(BEFORE_THE_SCHOOL_YEAR, tick=False)
 def test_editing_times_updates_free_sessions_and_reports_those_in_use_or_edited(in_use):
-    schedule = september_schedule()
-    schedule_apply(schedule=schedule)
-    sessions = sessions_by_day(schedule)
-    in_use.add(sessions[9].pk)
-    moved_to = datetime.datetime(2026, 9, 17, 10, tzinfo=PARIS)
-    session_move(session=sessions[16], starts_at=moved_to,
-                 ends_at=moved_to + datetime.timedelta(hours=2))
+    with time_machine.travel(BEFORE_THE_SCHOOL_YEAR, tick=False) as clock:
+        schedule = september_schedule()
+        schedule_apply(schedule=schedule)
+        sessions = sessions_by_day(schedule)
+        in_use.add(sessions[9].pk)
+        moved_to = datetime.datetime(2026, 9, 17, 10, tzinfo=PARIS)
+        session_move(session=sessions[16], starts_at=moved_to,
+                     ends_at=moved_to + datetime.timedelta(hours=2))
+        clock.shift(datetime.timedelta(days=1))  # the rule changes after the hand edit
 
-    schedule.start_time, schedule.end_time = datetime.time(15), datetime.time(17)
-    schedule.save()
-    report = schedule_apply(schedule=schedule)
+        schedule.start_time, schedule.end_time = datetime.time(15), datetime.time(17)
+        schedule.save()
+        report = schedule_apply(schedule=schedule)
 
     assert sorted(report.updated) == sorted(sessions[day].pk for day in (2, 23, 30))
     assert [(c.session_id, c.date.day) for c in report.conflicts] == [
@@ -128,6 +129,22 @@ def test_dropping_dates_deletes_free_sessions_only(in_use):
     assert report.deleted == [datetime.date(2026, 9, 16)]
     assert [c.session_id for c in report.conflicts] == [sessions[23].pk, sessions[30].pk]
     assert set(sessions_by_day(schedule)) == {2, 9, 23, 30}
+
+
+@time_machine.travel(BEFORE_THE_SCHOOL_YEAR, tick=False)
+def test_a_session_edited_after_the_rule_is_not_reported_again():
+    schedule = september_schedule()
+    schedule_apply(schedule=schedule)
+    moved = sessions_by_day(schedule)[16]
+    moved_to = datetime.datetime(2026, 9, 17, 10, tzinfo=PARIS)
+    session_move(session=moved, starts_at=moved_to,
+                 ends_at=moved_to + datetime.timedelta(hours=2))
+
+    report = schedule_apply(schedule=schedule)
+
+    assert report.conflicts == [] and report.updated == [] and report.unchanged == 5
+    moved.refresh_from_db()
+    assert moved.starts_at == moved_to
 
 
 def test_changing_the_venue_moves_free_sessions():
