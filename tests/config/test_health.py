@@ -74,9 +74,7 @@ def test_503_naming_the_broker_when_it_is_unreachable(client):
     previous_url = celery_app.conf.get("broker_write_url")
     celery_app.conf.broker_write_url = f"redis://127.0.0.1:{closed_port()}/0"
     try:
-        started = time.monotonic()
         response = client.get(URL)
-        elapsed = time.monotonic() - started
     finally:
         celery_app.conf.broker_write_url = previous_url
 
@@ -85,5 +83,3 @@ def test_503_naming_the_broker_when_it_is_unreachable(client):
     assert body["checks"]["broker"] == "down"
     assert "broker" in body["down"]
     assert body["checks"]["database"] == "ok"
-    # One retry after 0.2 s (kombu's default waits 2 s); the margin is for a busy machine.
-    assert elapsed < 2
