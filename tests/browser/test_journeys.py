@@ -1,0 +1,136 @@
+"""One journey per role on a phone, end to end, with an axe audit of every page visited.
+
+Elements are found by their names, values and addresses rather than their text, so that the
+journeys pass in French and in English alike.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from enrolment.models import Attendance
+from programmes.models import Mediator
+from sessions.models import Schedule, Session, SessionStatus
+from tests.browser.support import assert_accessible
+from tests.factories import (
+    EnrolmentFactory,
+    PartnerFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    VenueFactory,
+    user_with_role,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
+
+
+def sign_in(page, username: str) -> None:
+    page.goto(reverse("login"))
+    assert_accessible(page)
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/")
+    assert_accessible(page)
+
+
+def test_coordinator_creates_a_programme_with_a_previewed_schedule_and_cancels_a_session(
+        phone_page):
+    page = phone_page
+    user_with_role(Role.COORDINATOR, username="claire")
+    venue = VenueFactory(name="Centre social")
+    first_day = timezone.localdate() + datetime.timedelta(days=1)
+    sign_in(page, "claire")
+
+    page.locator(f"main a[href='{reverse('workspace:programme-create')}']").first.click()
+    assert_accessible(page)
+    page.fill("#id_title", "Atelier parents")
+    page.select_option("#id_kind", "family_course")
+    page.select_option("#id_field", "socio_educational")
+    page.select_option("#id_audience", "parents")
+    page.select_option("#id_enrolment_mode", "whole_cycle")
+    page.fill("#id_capacity", "12")
+    page.select_option("#id_venue", str(venue.pk))
+    page.select_option("#id_status", "published")
+    page.select_option("#id_schedule-kind", "weekly")
+    for index in range(7):  # every day of the week: the preview cannot be empty
+        page.check(f"#id_schedule-weekdays_{index}")
+    page.fill("#id_schedule-start_date", first_day.isoformat())
+    page.fill("#id_schedule-end_date", (first_day + datetime.timedelta(days=13)).isoformat())
+    page.fill("#id_schedule-start_time", "14:00")
+    page.fill("#id_schedule-end_time", "16:00")
+
+    page.click("button[name=action][value=preview]")
+    preview = page.locator("#preview")
+    preview.wait_for()
+    assert preview.locator(".preview-dates li").count() >= 1
+    assert not Schedule.objects.exists()  # the preview saved nothing
+    assert_accessible(page)
+
+    page.click("button[name=action][value=save]")
+    page.wait_for_url("**/coordination/programmes/*/")
+    assert_accessible(page)
+    session = Session.objects.filter(programme__title="Atelier parents").order_by(
+        "starts_at").first()
+    assert session is not None
+    EnrolmentFactory(programme=session.programme)  # someone to tell
+
+    page.click(f"a[href='{reverse('workspace:session-cancel', args=[session.pk])}']")
+    assert_accessible(page)
+    assert page.locator(".message-warning").inner_text().startswith("1")
+    page.fill("#id_reason", "Salle indisponible")
+    page.click("main form button[type=submit].button-danger")
+    page.wait_for_url("**/coordination/programmes/*/")
+    assert_accessible(page)
+    session.refresh_from_db()
+    assert (session.status, session.status_reason) == (SessionStatus.CANCELLED,
+                                                       "Salle indisponible")
+
+
+def test_mediator_takes_attendance_from_the_home(phone_page):
+    page = phone_page
+    mediator = Mediator.objects.create(
+        user=user_with_role(Role.MEDIATOR, username="amina"), field="socio_educational")
+    programme = ProgrammeFactory(title="Aide aux devoirs")
+    programme.mediators.add(mediator)
+    now = timezone.now()
+    session = SessionFactory(programme=programme, starts_at=now,
+                             ends_at=now + datetime.timedelta(minutes=1))
+    EnrolmentFactory.create_batch(3, programme=programme)
+    sign_in(page, "amina")
+
+    page.click("a[data-register]")
+    page.wait_for_url(f"**{reverse('attendance:register', args=[session.pk])}")
+    assert_accessible(page)
+    page.click("#all-present")
+    page.wait_for_function("() => document.querySelectorAll('input[value=present]:checked')"
+                           ".length === 3")
+    assert_accessible(page)
+    deadline = timezone.now() + datetime.timedelta(seconds=10)
+    while Attendance.objects.filter(session=session).count() < 3 and timezone.now() < deadline:
+        page.wait_for_timeout(200)
+    assert Attendance.objects.filter(session=session, status="present").count() == 3
+
+
+def test_partner_copies_its_feed_url(phone_page):
+    page = phone_page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    partner = PartnerFactory(name="Collège Jean Perrin")
+    partner.members.add(user_with_role(Role.PARTNER, username="julie"))
+    ProgrammeFactory().partners.add(partner)
+    sign_in(page, "julie")
+
+    page.click(f"main a[href='{reverse('calendars:mine')}']")
+    assert_accessible(page)
+    page.click("main form button[name=action][value=issue]")
+    address = page.locator("input.feed-url").first
+    address.wait_for()
+    assert_accessible(page)
+    page.click("button[data-copy]")
+    page.locator("[id$=-copied]").first.wait_for(state="visible")
+    assert page.evaluate("navigator.clipboard.readText()") == address.input_value()
+    assert "/calendars/" in address.input_value()
