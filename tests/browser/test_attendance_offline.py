@@ -55,6 +55,8 @@ def test_register_taken_offline_reaches_the_server(phone_page, live_server):
     page.reload()
     assert page.is_checked(f"#status-{people[4].pk}-excused")
     assert page.is_checked(f"#status-{people[1].pk}-late")
+    assert page.text_content('[data-figure="marked"]') == "5"
+    assert page.text_content('[data-figure="rate"]') == "50 %"  # 4 of 8 present or late
     tap(page, people[5], "absent")
     page.wait_for_selector("#sync-status.pending")
 

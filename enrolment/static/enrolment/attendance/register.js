@@ -57,6 +57,26 @@
     return note ? note.value : "";
   }
 
+  function setFigure(name, value) {
+    var node = document.querySelector('[data-figure="' + name + '"]');
+    if (node) { node.textContent = value; }
+  }
+  function showFigures() {
+    var rows = form.querySelectorAll(".register-row");
+    var marked = 0, expected = 0, attended = 0;
+    rows.forEach(function (row) {
+      var status = currentStatus(row);
+      if (status) { marked += 1; }
+      if (row.dataset.expected) {
+        expected += 1;
+        if (status === "present" || status === "late") { attended += 1; }
+      }
+    });
+    setFigure("marked", marked);
+    setFigure("expected", expected);
+    setFigure("rate", expected ? Math.round(100 * attended / expected) + " %" : "–");
+  }
+
   function enqueue(row) {
     var participantId = Number(row.dataset.participant);
     var status = currentStatus(row);
@@ -138,6 +158,7 @@
     var row = event.target.closest(".register-row");
     if (!row) { return; }
     enqueue(row);
+    showFigures();
     flush();
   });
 
@@ -149,6 +170,7 @@
         row.querySelector('input[type=radio][value="present"]').checked = true;
         enqueue(row);
       });
+      showFigures();
       flush();
     });
   }
@@ -160,6 +182,7 @@
 
   applyState();
   applyQueue();
+  showFigures();
   flush();
 
   if ("serviceWorker" in navigator) {
