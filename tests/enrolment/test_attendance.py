@@ -294,3 +294,18 @@ def test_programme_figures_count_present_and_late_over_expected(register,
 
 def test_statuses_are_the_four_of_the_product():
     assert AttendanceStatus.values == ["present", "late", "excused", "absent"]
+
+
+def test_sessions_of_the_day_on_the_night_clocks_go_back():
+    """25 October 2026 lasts 25 hours in Paris: its late session is today's, not tomorrow's."""
+    from enrolment.selectors import sessions_of_day
+
+    late, mediator, _people = build_register(participants=0, starts_at=datetime.datetime(
+        2026, 10, 25, 23, 30, tzinfo=PARIS))
+    programme = late.programme
+    early = SessionFactory(programme=programme,
+                           starts_at=datetime.datetime(2026, 10, 25, 0, 30, tzinfo=PARIS))
+    SessionFactory(programme=programme,
+                   starts_at=datetime.datetime(2026, 10, 26, 0, 30, tzinfo=PARIS))
+    day = sessions_of_day(user=mediator.user, day=datetime.date(2026, 10, 25))
+    assert [session.pk for session in day] == [early.pk, late.pk]
