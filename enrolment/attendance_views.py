@@ -28,6 +28,7 @@ from .selectors import (
     can_take_attendance,
     follow_up_contact,
     follow_up_list,
+    follow_ups_read,
     programme_figures,
     programmes_with_figures_for,
     register_get,
@@ -176,7 +177,7 @@ def headcount(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def follow_ups(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
-    rows = list(follow_up_list(user=request.user))
+    rows = follow_ups_read(user=request.user)
     for follow_up in rows:
         follow_up.contact = follow_up_contact(follow_up)
         follow_up.close_form = FollowUpCloseForm(prefix=f"f{follow_up.pk}")

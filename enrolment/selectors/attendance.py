@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.audit import AuditAction, audit_record_many
 from accounts.roles import Role, has_role
 from programmes.models import Mediator, Programme
 from sessions.models import Session, SessionStatus
@@ -351,3 +352,15 @@ def sessions_with_attendance(session_ids) -> set[int]:
     counted = set(AnonymousHeadcount.objects.filter(session_id__in=ids)
                   .values_list("session_id", flat=True).distinct())
     return marked | counted
+
+
+def follow_ups_read(*, user, status: str | None = FollowUpStatus.OPEN) -> list[FollowUp]:
+    """Follow-ups with their guardians' contacts, the read recorded in the audit trail (one
+    event per household shown, in one query)."""
+    follow_ups = list(follow_up_list(user=user, status=status))
+    households = {follow_up.participant.household_id: follow_up.participant.household
+                  for follow_up in follow_ups}
+    if households:
+        audit_record_many(action=AuditAction.VIEW, actor=user, targets=households.values(),
+                          summary="follow-ups of absences")
+    return follow_ups

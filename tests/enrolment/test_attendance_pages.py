@@ -190,3 +190,21 @@ def test_sessions_with_marks_survive_a_schedule_regeneration(mediator_client):
     Attendance.objects.create(session=session, participant=people[0], status="present")
     assert hooks.sessions_in_use([session.pk, other.pk]) >= {session.pk}
     assert other.pk not in hooks.sessions_in_use([other.pk])
+
+
+def test_follow_ups_page_is_audited_and_bounded(client, django_assert_max_num_queries):
+    from accounts.models import AuditEvent
+
+    session, mediator, people = build_register(participants=6,
+                                               starts_at=NOW - datetime.timedelta(days=1))
+    today = SessionFactory(programme=session.programme, starts_at=NOW.replace(hour=14))
+    client.force_login(mediator.user)
+    for target in (session, today):
+        client.post(reverse("attendance:register", args=[target.pk]),
+                    {f"status-{person.pk}": "absent" for person in people})
+    assert FollowUp.objects.count() == 6
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("attendance:follow-ups"))
+    assert page.content.decode().count('class="card"') == 6
+    assert AuditEvent.objects.filter(action="view", summary="follow-ups of absences",
+                                     object_type="enrolment.household").count() == 6
