@@ -241,11 +241,11 @@ def _close_gap(*, programme_id: int, session_id: int | None, position: int) -> N
     )
 
 
-def _place(enrolment: Enrolment, *, capacity: int, waitlist_enabled: bool, target: str) -> None:
-    """Confirm or waitlist ``enrolment`` (unsaved status); the target must be locked."""
-    taken = _places_taken(programme_id=enrolment.programme_id, session_id=enrolment.session_id)
+def _place(enrolment: Enrolment, *, free: int, waitlist_enabled: bool, target: str) -> None:
+    """Confirm or waitlist ``enrolment`` (unsaved status) given the ``free`` places counted
+    under the target's lock."""
     now = timezone.now()
-    if taken < capacity:
+    if free > 0:
         enrolment.status = EnrolmentStatus.CONFIRMED
         enrolment.waitlist_position = None
         enrolment.confirmed_at = now
@@ -262,11 +262,12 @@ def _place(enrolment: Enrolment, *, capacity: int, waitlist_enabled: bool, targe
 
 
 def _fill_free_places(*, programme_id: int, session_id: int | None, capacity: int,
-                      changed_by) -> list[Enrolment]:
-    """Promote the first waitlisted, in order, while places are free; the target is locked."""
+                      changed_by) -> int:
+    """Promote the first waitlisted, in order, while places are free; the target is locked.
+    Returns the places still free afterwards."""
     free = capacity - _places_taken(programme_id=programme_id, session_id=session_id)
     if free <= 0:
-        return []
+        return free
     promoted = list(
         _waitlist(programme_id=programme_id, session_id=session_id)
         .select_for_update().order_by("waitlist_position")[:free]
@@ -282,7 +283,7 @@ def _fill_free_places(*, programme_id: int, session_id: int | None, capacity: in
         _close_gap(programme_id=programme_id, session_id=session_id, position=position)
     for enrolment in promoted:
         signals.enrolment_promoted.send(Enrolment, enrolment=enrolment, changed_by=changed_by)
-    return promoted
+    return free - len(promoted)
 
 
 def _touch(household_id: int) -> None:
@@ -339,19 +340,21 @@ def enrolment_create(
                                           session=session)
     _check_no_overlap(participant=participant, programme=programme, session=session)
 
+    _touch(participant.household_id)
+
+    # From here on the target's row is locked: keep the work short.
     session_id = session.pk if session else None
     capacity, waitlist_enabled = _lock_target(programme_id=programme.pk, session_id=session_id)
     # A place freed without a promotion (a capacity raised by hand) goes to those already waiting.
-    _fill_free_places(programme_id=programme.pk, session_id=session_id, capacity=capacity,
-                      changed_by=created_by)
+    free = _fill_free_places(programme_id=programme.pk, session_id=session_id,
+                             capacity=capacity, changed_by=created_by)
     enrolment = Enrolment(
         participant=participant, programme=programme, session=session, source=source,
         created_by=created_by, note=note,
     )
-    _place(enrolment, capacity=capacity, waitlist_enabled=waitlist_enabled,
+    _place(enrolment, free=free, waitlist_enabled=waitlist_enabled,
            target="session" if session else "programme")
     _save_new(enrolment)
-    _touch(participant.household_id)
     _announce_placed(enrolment, changed_by=created_by)
     return enrolment
 
@@ -459,9 +462,9 @@ def referral_accept(*, enrolment: Enrolment, accepted_by) -> Enrolment:
     _check_target(programme=enrolment.programme, session=enrolment.session)
     _check_no_overlap(participant=participant, programme=enrolment.programme,
                       session=enrolment.session)
-    _fill_free_places(programme_id=programme_id, session_id=session_id, capacity=capacity,
-                      changed_by=accepted_by)
-    _place(enrolment, capacity=capacity, waitlist_enabled=waitlist_enabled,
+    free = _fill_free_places(programme_id=programme_id, session_id=session_id,
+                             capacity=capacity, changed_by=accepted_by)
+    _place(enrolment, free=free, waitlist_enabled=waitlist_enabled,
            target="session" if session_id else "programme")
     enrolment.save(update_fields=["status", "waitlist_position", "confirmed_at"])
     _touch(participant.household_id)
