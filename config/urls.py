@@ -24,6 +24,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("coordination/", include("workspace.urls")),
+    path("my/", include("enrolment.urls")),
     path("jobs/", include("jobs.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),

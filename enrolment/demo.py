@@ -28,6 +28,7 @@ from sessions.models import Schedule, ScheduleKind, Weekday
 from sessions.services import schedule_apply
 
 from .attendance_demo import load_attendance_demo
+from .households_demo import load_households_demo
 
 DEMO_PASSWORD = "demo-mediation-2026"
 
@@ -122,6 +123,7 @@ def load_demo_data(today: datetime.date | None = None) -> dict[str, int]:
             schedule.facilitators.add(*(mediators[name] for name in spec["mediators"]))
             created_sessions += len(schedule_apply(schedule=schedule).created)
     load_attendance_demo(today)
+    load_households_demo(today)
     return {"programmes": Programme.objects.count(), "sessions_created": created_sessions}
 
 

@@ -1,0 +1,197 @@
+"""Benchmark: 200 concurrent enrolments for 20 places, through HTTP, on PostgreSQL.
+
+Creates a throwaway database on the server DATABASE_URL points to, migrates it, builds a
+whole-cycle programme of 20 places and 200 families (one child and one API token each), starts
+gunicorn on 127.0.0.1 with a free port, then fires 200 POST /api/v1/enrolments at once (threads
+released together by a barrier). Checks and prints: every answer is a 201, exactly 20 confirmed,
+180 waitlisted with positions 1..180 in commit order; then 5 confirmed families cancel and the
+positions 1..5 are promoted. Prints throughput and latencies. Drops the database at the end.
+
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/mediation .venv/bin/python \\
+     benchmarks/bench_concurrent_enrolments.py
+"""
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+REQUESTS = 200
+PLACES = 20
+CANCELLED = 5
+# 4 processes × 8 threads: 32 database connections at most, well under the server's 100.
+WORKERS, THREADS = 4, 8
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def throwaway_database_url(server_url: str) -> tuple[str, str]:
+    parts = urlsplit(server_url)
+    name = f"bench_enrolments_{os.getpid()}"
+    return urlunsplit(parts._replace(path=f"/{name}")), name
+
+
+def admin_sql(server_url: str, statement: str) -> None:
+    import psycopg
+
+    parts = urlsplit(server_url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def build_data(env: dict) -> dict:
+    """In a child process: Django set up on the throwaway database."""
+    code = f"""
+import datetime, json, django
+django.setup()
+from django.utils import timezone
+from accounts.models import ApiToken
+from accounts.roles import Role
+from programmes.models import EnrolmentMode
+from tests.factories import (GuardianFactory, ParticipantFactory, ProgrammeFactory,
+                             SessionFactory, user_with_role)
+programme = ProgrammeFactory(title="Bench", enrolment_mode=EnrolmentMode.WHOLE_CYCLE,
+                             capacity={PLACES})
+SessionFactory(programme=programme)
+families = []
+for index in range({REQUESTS}):
+    user = user_with_role(Role.FAMILY, username=f"bench{{index}}")
+    household = GuardianFactory(user=user).household
+    child = ParticipantFactory(household=household)
+    families.append({{"participant": child.pk, "token": ApiToken.generate(user=user, name="b")[1]}})
+print(json.dumps({{"programme": programme.pk, "families": families}}))
+"""
+    output = subprocess.run([PYTHON, "-c", code], cwd=BASE_DIR, env=env, check=True,
+                            capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def start_server(env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [GUNICORN, "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(WORKERS), "--threads", str(THREADS), "--backlog", "512"],
+        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/programmes",
+                                        timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def post(url: str, token: str, body: dict | None = None) -> tuple[int, dict, float]:
+    request = urllib.request.Request(
+        url, data=json.dumps(body or {}).encode(), method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            status, payload = response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        status, payload = error.code, json.loads(error.read() or b"{}")
+    return status, payload, time.perf_counter() - started
+
+
+def fire(base: str, programme: int, families: list[dict]) -> tuple[list, float]:
+    barrier = threading.Barrier(len(families) + 1)
+    results: list = [None] * len(families)
+
+    def one(index: int) -> None:
+        family = families[index]
+        barrier.wait()
+        results[index] = post(f"{base}/api/v1/enrolments", family["token"],
+                              {"participant_id": family["participant"],
+                               "programme_id": programme})
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(families))]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - started
+
+
+def main() -> int:
+    server_url = os.environ.get("DATABASE_URL", "")
+    if not server_url.startswith(("postgres://", "postgresql://")):
+        print("DATABASE_URL must point to PostgreSQL (row locks are what this measures).")
+        return 2
+    database_url, name = throwaway_database_url(server_url)
+    env = {key: value for key, value in os.environ.items() if key != "DEBUG"}
+    env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="config.settings",
+               CELERY_TASK_ALWAYS_EAGER="1", CONN_MAX_AGE="60", LOG_LEVEL="WARNING")
+    admin_sql(server_url, f'CREATE DATABASE "{name}"')
+    server = None
+    try:
+        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput"], cwd=BASE_DIR, env=env,
+                       check=True, stdout=subprocess.DEVNULL)
+        data = build_data(env)
+        port = free_port()
+        server = start_server(env, port)
+        base = f"http://127.0.0.1:{port}"
+        results, elapsed = fire(base, data["programme"], data["families"])
+
+        statuses = [status for status, _body, _seconds in results]
+        latencies = sorted(seconds for _status, _body, seconds in results)
+        bodies = [body for _status, body, _seconds in results]
+        confirmed = [b for b in bodies if b.get("status") == "confirmed"]
+        waitlisted = sorted((b for b in bodies if b.get("status") == "waitlisted"),
+                            key=lambda b: b["id"])
+        in_commit_order = [b["position"] for b in waitlisted] == list(range(1, len(waitlisted) + 1))
+        print(f"{REQUESTS} concurrent POST /api/v1/enrolments for {PLACES} places "
+              f"(gunicorn {WORKERS} workers × {THREADS} threads, PostgreSQL)")
+        print(f"  answers: {dict(sorted((s, statuses.count(s)) for s in set(statuses)))}")
+        print(f"  confirmed: {len(confirmed)}, waitlisted: {len(waitlisted)}, "
+              f"positions 1..{len(waitlisted)} in commit (id) order: {in_commit_order}")
+        print(f"  wall time: {elapsed:.2f} s, throughput: {REQUESTS / elapsed:.0f} enrolments/s")
+        print(f"  latency: median {statistics.median(latencies) * 1000:.0f} ms, "
+              f"p95 {latencies[int(0.95 * len(latencies)) - 1] * 1000:.0f} ms, "
+              f"max {latencies[-1] * 1000:.0f} ms")
+
+        token_of = {f["participant"]: f["token"] for f in data["families"]}
+        first_waiting = [b["id"] for b in waitlisted[:CANCELLED]]
+        started = time.perf_counter()
+        cancels = [post(f"{base}/api/v1/enrolments/{b['id']}/cancel",
+                        token_of[b["participant"]["id"]])[0] for b in confirmed[:CANCELLED]]
+        cancel_seconds = time.perf_counter() - started
+        check = [json.loads(urllib.request.urlopen(urllib.request.Request(
+            f"{base}/api/v1/enrolments/{pk}",
+            headers={"Authorization": f"Bearer {token_of[b['participant']['id']]}"})).read())
+            for pk, b in zip(first_waiting, waitlisted[:CANCELLED], strict=True)]
+        promoted_ok = all(item["status"] == "confirmed" for item in check)
+        print(f"  {CANCELLED} cancellations: {cancels.count(200)} answered 200 in "
+              f"{cancel_seconds * 1000:.0f} ms; positions 1..{CANCELLED} promoted: {promoted_ok}")
+        ok = (statuses.count(201) == REQUESTS and len(confirmed) == PLACES
+              and len(waitlisted) == REQUESTS - PLACES and in_commit_order and promoted_ok)
+        print("  result: OK" if ok else "  result: FAILED")
+        return 0 if ok else 1
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,464 @@
+"""Pages of the family, mediator and partner spaces (each role's home at / links to its own).
+
+Every object is looked up through enrolment.access: another household's id answers 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role, has_role, is_staff_member
+from programmes.models import Programme
+from programmes.selectors import programme_get_published
+
+from . import selectors, services
+from .access import can_manage_programme, enrolments_visible_to, households_visible_to, partner_of
+from .errors import EnrolmentError
+from .forms import (
+    ChildForm,
+    ConsentForm,
+    EnrolForm,
+    GuardianEditForm,
+    HouseholdForm,
+    HouseholdSearchForm,
+    ProgrammeChoiceForm,
+    QuickHouseholdForm,
+    ReferralForm,
+    show_error,
+)
+from .models import ConsentKind, EnrolmentSource, EnrolmentStatus
+from .selectors.spaces import (
+    household_enrolments,
+    open_sessions,
+    pending_referrals,
+    programme_lists,
+    programmes_managed_by,
+    published_programmes,
+)
+
+CONSENT_VERSION = "2026-01"
+GUARDIAN_FIELDS = ("first_name", "last_name", "phone", "email", "preferred_channel", "language")
+CHILD_FIELDS = ("first_name", "last_name", "birth_date", "sex", "school", "school_class")
+
+
+def _pick(data: dict, names) -> dict:
+    return {name: data[name] for name in names}
+
+
+def _next_or(request: HttpRequest, default: str) -> str:
+    """The ``next`` parameter when it stays on this site, else ``default``."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _staff_only(user) -> None:
+    if not is_staff_member(user):
+        raise PermissionDenied
+
+
+def _household_page(request: HttpRequest, household) -> str:
+    if is_staff_member(request.user):
+        return reverse("enrolment:household", args=[household.pk])
+    return reverse("enrolment:family")
+
+
+# --- Programme page panel -----------------------------------------------------------------
+
+def programme_panel(request: HttpRequest, programme: Programme) -> str:
+    """The enrol button on a programme page, and the lists for its staff."""
+    user = request.user
+    context = {
+        "programme": programme,
+        "can_enrol": not user.is_authenticated or has_role(user, Role.FAMILY)
+        or is_staff_member(user),
+        "can_refer": partner_of(user) is not None if user.is_authenticated else False,
+        "manages": user.is_authenticated and can_manage_programme(user, programme),
+    }
+    return render_to_string("enrolment/_programme_panel.html", context, request=request)
+
+
+# --- Family space -------------------------------------------------------------------------
+
+@login_required
+def family_home(request: HttpRequest) -> HttpResponse:
+    household = selectors.household_of_user(user=request.user)
+    if household is None:
+        return redirect("enrolment:family-register")
+    household = selectors.household_detail(user=request.user, pk=household.pk)
+    enrolments = household_enrolments(household=household)
+    return render(request, "enrolment/family_home.html", {
+        "household": household, "enrolments": enrolments,
+        "referrals": [e for e in enrolments if e.status == EnrolmentStatus.PROPOSED],
+        "consent_kinds": ConsentKind.choices,
+    })
+
+
+@login_required
+def family_register(request: HttpRequest) -> HttpResponse:
+    if selectors.household_of_user(user=request.user) is not None:
+        return redirect("enrolment:family")
+    form = HouseholdForm(request.POST or None, initial={
+        "first_name": request.user.first_name, "last_name": request.user.last_name,
+        "email": request.user.email,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_register(
+                created_by=request.user, link_account=True,
+                **_pick(form.cleaned_data, (*GUARDIAN_FIELDS, "neighbourhood", "in_qpv")),
+            )
+        except EnrolmentError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Your household is registered."))
+            return redirect(_next_or(request, reverse("enrolment:family")))
+    return render(request, "enrolment/household_form.html", {
+        "form": form, "title": _("Register your household"),
+    })
+
+
+def _visible_household(request: HttpRequest, pk: int):
+    try:
+        return selectors.household_detail(user=request.user, pk=pk)
+    except households_visible_to(request.user).model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _writable_household(request: HttpRequest, pk: int):
+    if not (has_role(request.user, Role.FAMILY) or is_staff_member(request.user)):
+        raise PermissionDenied
+    return _visible_household(request, pk)
+
+
+@login_required
+def child_add(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = _writable_household(request, household_pk)
+    form = ChildForm(request.POST or None, initial={
+        "last_name": household.guardians.all()[0].last_name if household.guardians.all() else "",
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant = services.participant_create(
+                household=household, **_pick(form.cleaned_data, CHILD_FIELDS))
+        except EnrolmentError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": participant.full_name})
+            return redirect(_next_or(request, _household_page(request, household)))
+    return render(request, "enrolment/simple_form.html", {
+        "form": form, "title": _("Add a child"), "back": _household_page(request, household),
+    })
+
+
+@login_required
+def guardian_edit(request: HttpRequest, household_pk: int, pk: int | None = None) -> HttpResponse:
+    household = _writable_household(request, household_pk)
+    guardian = get_object_or_404(household.guardians.all(), pk=pk) if pk else None
+    initial = {name: getattr(guardian, name) for name in
+               (*GUARDIAN_FIELDS, "opt_out_sms", "opt_out_email")} if guardian else {}
+    form = GuardianEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if guardian is None:
+                services.guardian_create(household=household,
+                                         **_pick(form.cleaned_data, GUARDIAN_FIELDS))
+            else:
+                services.guardian_update(guardian=guardian, **form.cleaned_data)
+        except EnrolmentError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_household_page(request, household))
+    title = _("Edit %(name)s") % {"name": guardian.full_name} if guardian else _("Add a guardian")
+    return render(request, "enrolment/simple_form.html", {
+        "form": form, "title": title, "back": _household_page(request, household),
+    })
+
+
+@login_required
+def consents(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = _writable_household(request, household_pk)
+    current = {consent.kind: consent for consent in household.current_consents
+               if consent.participant_id is None}
+    if request.method == "POST":
+        form = ConsentForm(request.POST)
+        kind = request.POST.get("kind")
+        if request.POST.get("action") == "withdraw" and kind in current:
+            services.consent_withdraw(consent=current[kind], withdrawn_by=request.user)
+            messages.success(request, _("Consent withdrawn."))
+            return redirect("enrolment:consents", household_pk=household.pk)
+        if form.is_valid():
+            given_by = getattr(request.user, "guardian", None)
+            services.consent_give(
+                household=household, kind=form.cleaned_data["kind"], version=CONSENT_VERSION,
+                given_by=given_by if given_by and given_by.household_id == household.pk
+                else None,
+                recorded_by=request.user,
+            )
+            messages.success(request, _("Consent recorded."))
+            return redirect("enrolment:consents", household_pk=household.pk)
+        messages.error(request, _("Tick “I agree” to give this consent."))
+    kinds = [
+        {"kind": kind, "label": label, "current": current.get(kind),
+         "form": ConsentForm(initial={"kind": kind}, auto_id=f"id_{kind}_%s")}
+        for kind, label in ConsentKind.choices
+    ]
+    return render(request, "enrolment/consents.html", {
+        "household": household, "kinds": kinds, "version": CONSENT_VERSION,
+        "back": _household_page(request, household),
+    })
+
+
+# --- Enrolling ------------------------------------------------------------------------------
+
+def _household_for_enrolment(request: HttpRequest):
+    """The household a family enrols for (its own), or the one a mediator chose."""
+    if is_staff_member(request.user):
+        pk = request.GET.get("household") or request.POST.get("household")
+        if not pk or not str(pk).isdigit():
+            return None
+        return _visible_household(request, int(pk))
+    if not has_role(request.user, Role.FAMILY):
+        raise PermissionDenied
+    own = selectors.household_of_user(user=request.user)
+    return selectors.household_detail(user=request.user, pk=own.pk) if own else None
+
+
+@login_required
+def enrol(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        programme = programme_get_published(slug=slug)
+    except Programme.DoesNotExist as exc:
+        raise Http404 from exc
+    household = _household_for_enrolment(request)
+    if household is None:
+        if is_staff_member(request.user):
+            return redirect(reverse("enrolment:mediation") + f"?enrol_in={programme.slug}")
+        return redirect(reverse("enrolment:family-register") + f"?next={request.path}")
+    participants = list(household.participants.all())
+    sessions = None if programme.is_whole_cycle else open_sessions(programme=programme)
+    form = EnrolForm(request.POST or None, participants=participants, sessions=sessions)
+    if request.method == "POST" and form.is_valid():
+        participant = next(p for p in participants if p.pk == form.cleaned_data["participant"])
+        session = (next(s for s in sessions if s.pk == form.cleaned_data["session"])
+                   if sessions is not None else None)
+        try:
+            enrolment = services.enrolment_create(
+                participant=participant, programme=programme, session=session,
+                source=services.enrolment_source_for(request.user), created_by=request.user,
+            )
+        except EnrolmentError as error:
+            show_error(form, error)
+        else:
+            params = {"name": participant.first_name, "programme": programme.title,
+                      "position": enrolment.waitlist_position}
+            if enrolment.status == EnrolmentStatus.CONFIRMED:
+                messages.success(request, _("%(name)s is enrolled in “%(programme)s”.") % params)
+            else:
+                messages.warning(request, _("“%(programme)s” is full: %(name)s is number "
+                                            "%(position)s on the waiting list. You will be told "
+                                            "as soon as a place is free.") % params)
+            return redirect(_household_page(request, household))
+    return render(request, "enrolment/enrol.html", {
+        "programme": programme, "household": household, "form": form,
+        "participants": participants, "sessions": sessions,
+        "staff": is_staff_member(request.user),
+    })
+
+
+def _actionable_enrolment(request: HttpRequest, pk: int):
+    enrolment = get_object_or_404(
+        enrolments_visible_to(request.user).select_related(
+            "participant__household", "programme", "session"),
+        pk=pk,
+    )
+    writer = has_role(request.user, Role.FAMILY) or is_staff_member(request.user)
+    if not writer and not (enrolment.status == EnrolmentStatus.PROPOSED
+                           and partner_of(request.user) is not None):
+        raise PermissionDenied
+    return enrolment
+
+
+def _back_from(request: HttpRequest, enrolment) -> str:
+    if has_role(request.user, Role.PARTNER) and not is_staff_member(request.user) \
+            and not has_role(request.user, Role.FAMILY):
+        return reverse("enrolment:partner")
+    return _household_page(request, enrolment.participant.household)
+
+
+@login_required
+def enrolment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _actionable_enrolment(request, pk)
+    if request.method == "POST":
+        try:
+            services.enrolment_cancel(enrolment=enrolment, cancelled_by=request.user)
+        except EnrolmentError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The enrolment of %(name)s is cancelled.")
+                             % {"name": enrolment.participant.first_name})
+        return redirect(_back_from(request, enrolment))
+    return render(request, "enrolment/enrolment_cancel.html", {
+        "enrolment": enrolment, "back": _back_from(request, enrolment),
+        "deadline": services.cancellation_deadline(enrolment),
+    })
+
+
+@login_required
+@require_POST
+def referral_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _actionable_enrolment(request, pk)
+    if not (has_role(request.user, Role.FAMILY) or is_staff_member(request.user)):
+        raise PermissionDenied
+    try:
+        enrolment = services.referral_accept(enrolment=enrolment, accepted_by=request.user)
+    except EnrolmentError as error:
+        messages.error(request, error.message)
+    else:
+        if enrolment.status == EnrolmentStatus.CONFIRMED:
+            messages.success(request, _("Referral accepted: %(name)s is enrolled.")
+                             % {"name": enrolment.participant.first_name})
+        else:
+            messages.warning(request, _("Referral accepted: the programme is full, "
+                                        "%(name)s is number %(position)s on the waiting list.")
+                             % {"name": enrolment.participant.first_name,
+                                "position": enrolment.waitlist_position})
+    return redirect(_back_from(request, enrolment))
+
+
+# --- Mediator space -----------------------------------------------------------------------
+
+@login_required
+def mediation_home(request: HttpRequest) -> HttpResponse:
+    _staff_only(request.user)
+    search = HouseholdSearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    households = selectors.household_list(user=request.user, search=query)[:20] if query else []
+    everything = has_role(request.user, Role.COORDINATOR, Role.ADMINISTRATOR)
+    return render(request, "enrolment/mediation_home.html", {
+        "search": search, "query": query, "households": households,
+        "programmes": programmes_managed_by(user=request.user, everything=everything),
+        "referrals": pending_referrals(
+            enrolments=selectors.enrolment_list(user=request.user))[:50],
+        "programme_slug": request.GET.get("enrol_in", ""),
+    })
+
+
+@login_required
+def household_create_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request.user)
+    form = QuickHouseholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                household = services.household_register(
+                    created_by=request.user,
+                    **_pick(data, (*GUARDIAN_FIELDS, "neighbourhood", "in_qpv")),
+                )
+                if data["child_first_name"]:
+                    services.participant_create(
+                        household=household, first_name=data["child_first_name"],
+                        last_name=data["last_name"], birth_date=data["child_birth_date"],
+                    )
+        except EnrolmentError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Household %(reference)s created.")
+                             % {"reference": household.reference})
+            url = reverse("enrolment:household", args=[household.pk])
+            slug = request.GET.get("enrol_in")
+            return redirect(f"{url}?enrol_in={slug}" if slug else url)
+    return render(request, "enrolment/household_form.html", {
+        "form": form, "title": _("New household"), "back": reverse("enrolment:mediation"),
+    })
+
+
+@login_required
+def household_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request.user)
+    household = _visible_household(request, pk)
+    programmes = published_programmes()
+    form = ProgrammeChoiceForm(request.GET if "programme" in request.GET else None,
+                               programmes=programmes)
+    if form.is_valid():
+        programme = programmes.get(pk=form.cleaned_data["programme"])
+        return redirect(reverse("enrolment:enrol", args=[programme.slug])
+                        + f"?household={household.pk}")
+    return render(request, "enrolment/household.html", {
+        "household": household, "enrolments": household_enrolments(household=household),
+        "programme_form": form,
+        "programme_slug": request.GET.get("enrol_in", ""),
+    })
+
+
+@login_required
+def programme_people(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_object_or_404(Programme.objects.select_related("venue"), pk=pk)
+    if not can_manage_programme(request.user, programme):
+        raise PermissionDenied
+    return render(request, "enrolment/programme_people.html",
+                  {"programme": programme, **programme_lists(programme=programme)})
+
+
+# --- Partner space ------------------------------------------------------------------------
+
+def _partner(request: HttpRequest):
+    partner = partner_of(request.user)
+    if partner is None:
+        raise PermissionDenied
+    return partner
+
+
+@login_required
+def partner_home(request: HttpRequest) -> HttpResponse:
+    partner = _partner(request)
+    referrals = selectors.enrolment_list(user=request.user,
+                                         source=EnrolmentSource.PARTNER_REFERRAL)[:200]
+    return render(request, "enrolment/partner_home.html", {
+        "partner": partner, "referrals": referrals,
+        "programme_form": ProgrammeChoiceForm(programmes=published_programmes()),
+    })
+
+
+@login_required
+def partner_refer(request: HttpRequest) -> HttpResponse:
+    partner = _partner(request)
+    choice = ProgrammeChoiceForm(request.GET or None, programmes=published_programmes())
+    if not choice.is_valid():
+        return redirect("enrolment:partner")
+    programme = get_object_or_404(published_programmes(), pk=choice.cleaned_data["programme"])
+    sessions = None if programme.is_whole_cycle else open_sessions(programme=programme)
+    form = ReferralForm(request.POST or None, sessions=sessions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        session = (next(s for s in sessions if s.pk == data["session"])
+                   if sessions is not None else None)
+        try:
+            services.referral_register(
+                partner=partner, created_by=request.user, programme=programme, session=session,
+                guardian={"first_name": data["guardian_first_name"],
+                          "last_name": data["guardian_last_name"],
+                          "phone": data["guardian_phone"]},
+                child=_pick(data, CHILD_FIELDS), note=data["note"],
+            )
+        except EnrolmentError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Referral sent: the family or a mediator will "
+                                        "confirm it."))
+            return redirect("enrolment:partner")
+    return render(request, "enrolment/partner_refer.html", {
+        "form": form, "programme": programme, "partner": partner,
+    })
