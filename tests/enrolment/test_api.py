@@ -19,6 +19,12 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english(english, client):
+    """Assertions read the English messages; pages answer in the browser's language."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 API = "/api/v1"
 LIST_QUERIES = 7  # session, user, roles, count, page, guardians, participants
 

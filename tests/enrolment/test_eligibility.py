@@ -10,6 +10,12 @@ from programmes.models import Audience, EnrolmentMode
 from tests.factories import ParticipantFactory, ProgrammeFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english(english, client):
+    """Assertions read the English messages; pages answer in the browser's language."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 

@@ -28,6 +28,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_english(english, client):
+    """Assertions read the English messages; pages answer in the browser's language."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def whole_cycle(capacity: int = 2, **kwargs):
     programme = ProgrammeFactory(enrolment_mode=EnrolmentMode.WHOLE_CYCLE, capacity=capacity,
                                  **kwargs)

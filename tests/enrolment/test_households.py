@@ -40,6 +40,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_english(english, client):
+    """Assertions read the English messages; pages answer in the browser's language."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def test_a_mediator_registers_a_household_without_an_account():
     mediator = user_with_role(Role.MEDIATOR)
     household = household_register(created_by=mediator, first_name=" Awa ", last_name="Traoré",
