@@ -42,7 +42,7 @@ def measure(browser, base: str, account: str | None, path: str) -> tuple[int, in
         cdp.send("Network.enable")
         cdp.send("Network.clearBrowserCache")
         finished = []
-        page.on("requestfinished", finished.append)
+        page.on("requestfinished", lambda request: finished.append(request))
         response = page.goto(path, wait_until="networkidle")
         total = 0
         for request in finished:
