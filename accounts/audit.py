@@ -20,8 +20,10 @@ from django.http import HttpRequest
 
 from .models import AuditAction, AuditEvent
 from .network import client_ip
+from .roles import is_staff_member
 
-__all__ = ["AuditAction", "audit_object_type", "audit_record", "audit_record_many"]
+__all__ = ["AuditAction", "audit_object_type", "audit_record", "audit_record_many",
+           "audit_staff_read"]
 
 # Set by accounts.middleware.AuditContextMiddleware for the duration of a request.
 current_request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
@@ -94,3 +96,19 @@ def audit_record_many(
         for target in targets
     ]
     return AuditEvent.objects.bulk_create(events)
+
+
+def audit_staff_read(
+    request: HttpRequest,
+    *,
+    target: models.Model | None = None,
+    object_type: str = "",
+    summary: str = "",
+) -> None:
+    """Record a read of personal data when a member of staff makes it (a family reading its
+    own household is not recorded). For pages and API operations; ``request.auth`` (the API's
+    authenticated user) is preferred to the session's."""
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    if user is not None and is_staff_member(user):
+        audit_record(action=AuditAction.VIEW, actor=user, target=target,
+                     object_type=object_type, summary=summary, request=request)

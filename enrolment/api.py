@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from accounts.audit import audit_staff_read
 from accounts.auth import session_or_token
 from accounts.roles import Role, has_role, is_staff_member
 from programmes.selectors import programme_list_published
@@ -62,6 +63,7 @@ def _session_or_none(session_id: int | None):
 @households.get("", response=list[HouseholdOut], summary="Households you may see")
 @paginate
 def list_households(request: HttpRequest, search: str = ""):
+    audit_staff_read(request, object_type="enrolment.household", summary="API list")
     return selectors.household_list(user=request.auth, search=search)
 
 
@@ -77,7 +79,9 @@ def create_household(request: HttpRequest, payload: HouseholdIn):
 
 @households.get("/{int:household_id}", response=HouseholdOut, summary="One household")
 def get_household(request: HttpRequest, household_id: DbId):
-    return get_object_or_404(selectors.household_list(user=request.auth), pk=household_id)
+    household = get_object_or_404(selectors.household_list(user=request.auth), pk=household_id)
+    audit_staff_read(request, target=household, summary="API")
+    return household
 
 
 @households.post("/{int:household_id}/guardians", response={201: GuardianOut},
@@ -118,7 +122,10 @@ def create_participant(request: HttpRequest, payload: ParticipantIn):
 
 @participants.get("/{int:participant_id}", response=ParticipantOut, summary="One participant")
 def get_participant(request: HttpRequest, participant_id: DbId):
-    return get_object_or_404(selectors.participant_list(user=request.auth), pk=participant_id)
+    participant = get_object_or_404(selectors.participant_list(user=request.auth),
+                                    pk=participant_id)
+    audit_staff_read(request, target=participant, summary="API")
+    return participant
 
 
 # --- Enrolments -------------------------------------------------------------------------------

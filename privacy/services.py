@@ -58,14 +58,13 @@ def _iso(value) -> str | None:
 
 
 def household_messages(*, household: Household) -> list[Message]:
-    """Messages sent (or to be sent) to the household's guardians: by address or account."""
+    """Messages about the household, or sent to its guardians' addresses or accounts."""
     guardians = list(household.guardians.all())
     addresses = {g.phone for g in guardians if g.phone} | {g.email for g in guardians if g.email}
     users = [g.user_id for g in guardians if g.user_id]
-    if not addresses and not users:
-        return []
-    return list(Message.objects.filter(Q(address__in=addresses) | Q(recipient_user_id__in=users))
-                .order_by("created_at", "pk"))
+    return list(Message.objects.filter(
+        Q(household=household) | Q(address__in=addresses) | Q(recipient_user_id__in=users)
+    ).order_by("created_at", "pk"))
 
 
 def household_export(*, household: Household, exported_by, request: HttpRequest | None = None
@@ -213,6 +212,7 @@ def household_erase(
         pk__in=[m.pk for m in messages],
         state__in=(MessageState.PENDING, MessageState.SENDING, MessageState.FAILED),
     ).update(state=MessageState.CANCELLED, cancel_reason=ERASED_MESSAGE_REASON)
+    # Kept, emptied, rather than deleted: their keys are what stops a reminder going twice.
     Message.objects.filter(pk__in=[m.pk for m in messages]).update(
         address="", recipient_name="", subject="", body="", context={}, last_error="",
         recipient_user=None,

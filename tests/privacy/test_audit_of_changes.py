@@ -98,3 +98,30 @@ def test_staff_reads_of_a_household_are_recorded_and_family_reads_are_not():
     household_detail(user=mediator, pk=household.pk)
     event = AuditEvent.objects.filter(action=AuditAction.VIEW).latest("pk")
     assert (event.actor, event.object_id) == (mediator, str(household.pk))
+
+
+def test_api_reads_by_staff_are_recorded(client):
+    from accounts.models import ApiToken
+
+    household = HouseholdFactory()
+    family = user_with_role(Role.FAMILY)
+    GuardianFactory(household=household, user=family)
+    child = ParticipantFactory(household=household)
+    coordinator = user_with_role(Role.COORDINATOR)
+    _, staff_token = ApiToken.generate(user=coordinator, name="t")
+    _, family_token = ApiToken.generate(user=family, name="t")
+    before = AuditEvent.objects.filter(action=AuditAction.VIEW).count()
+
+    for url in (f"/api/v1/households/{household.pk}", f"/api/v1/participants/{child.pk}"):
+        assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {family_token}").status_code == 200
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW).count() == before
+
+    for url in (f"/api/v1/households/{household.pk}", f"/api/v1/participants/{child.pk}",
+                "/api/v1/households"):
+        assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {staff_token}").status_code == 200
+    events = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=coordinator)
+    assert set(events.values_list("object_type", "object_id", "path")) == {
+        ("enrolment.household", str(household.pk), f"/api/v1/households/{household.pk}"),
+        ("enrolment.participant", str(child.pk), f"/api/v1/participants/{child.pk}"),
+        ("enrolment.household", "", "/api/v1/households"),
+    }
