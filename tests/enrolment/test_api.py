@@ -26,7 +26,7 @@ def _messages_in_english(english, client):
     """Assertions read the English messages; pages answer in the browser's language."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 API = "/api/v1"
-LIST_QUERIES = 7  # session, user, roles, count, page, guardians, participants
+LIST_QUERIES = 8  # session, user, roles, count, page, guardians, participants, audit event
 
 
 @pytest.fixture
