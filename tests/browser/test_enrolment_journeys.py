@@ -111,3 +111,37 @@ def test_mediator_registers_a_family_and_enrols_its_child_on_its_behalf(phone_pa
     page.goto(reverse("enrolment:programme-people", args=[programme.pk]))
     assert page.locator("table", has_text="Issa Traoré").is_visible()
     assert_accessible(page)
+
+
+def test_other_enrolment_pages_pass_axe_on_a_phone(phone_page, live_server):
+    page = phone_page
+    programme = ProgrammeFactory(enrolment_mode=EnrolmentMode.WHOLE_CYCLE)
+    SessionFactory(programme=programme)
+    partner_user = user_with_role(Role.PARTNER)
+    partner = programme.partners.create(name="Centre social", kind="social_centre")
+    partner.members.add(partner_user)
+    referral = EnrolmentFactory(programme=programme, status=EnrolmentStatus.PROPOSED,
+                                source=EnrolmentSource.PARTNER_REFERRAL,
+                                referred_by_partner=partner)
+    household = referral.participant.household
+    GuardianFactory(household=household)
+    mediator = MediatorFactory()
+    programme.mediators.add(mediator)
+
+    log_in_with_the_form(page, partner_user)
+    for url in (reverse("enrolment:partner"),
+                reverse("enrolment:partner-refer") + f"?programme={programme.pk}"):
+        page.goto(url)
+        assert_accessible(page)
+    page.locator("main form button[type=submit]").click()  # empty: errors tied to fields
+    assert page.locator("[aria-invalid=true]").count() > 0
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    log_in_with_the_form(page, mediator.user)
+    for url in (reverse("enrolment:mediation") + "?q=" + household.guardians.first().last_name,
+                reverse("enrolment:consents", args=[household.pk]),
+                reverse("enrolment:child-add", args=[household.pk]),
+                reverse("enrolment:cancel", args=[referral.pk])):
+        page.goto(url)
+        assert_accessible(page)

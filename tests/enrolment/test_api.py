@@ -27,6 +27,7 @@ def _messages_in_english(english, client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 API = "/api/v1"
 LIST_QUERIES = 8  # session, user, roles, count, page, guardians, participants, audit event
+WAITLIST_QUERIES = 5  # session, user, roles, programme, waitlist with participants
 
 
 @pytest.fixture
@@ -242,3 +243,9 @@ def test_lists_make_a_bounded_number_of_queries(client, django_assert_max_num_qu
             response = client.get(f"{API}/{url}", {"limit": 100})
         assert response.status_code == 200
     assert response.json()["count"] == 0
+    for position in range(1, 31):
+        EnrolmentFactory(programme=programme, session=session,
+                         status=EnrolmentStatus.WAITLISTED, waitlist_position=position)
+    with django_assert_max_num_queries(WAITLIST_QUERIES):
+        response = client.get(f"{API}/programmes/{programme.pk}/waitlist")
+    assert [entry["position"] for entry in response.json()] == list(range(1, 31))
