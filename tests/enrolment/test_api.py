@@ -25,6 +25,8 @@ pytestmark = pytest.mark.django_db
 def _messages_in_english(english, client):
     """Assertions read the English messages; pages answer in the browser's language."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 API = "/api/v1"
 LIST_QUERIES = 8  # session, user, roles, count, page, guardians, participants, audit event
 WAITLIST_QUERIES = 5  # session, user, roles, programme, waitlist with participants

@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 def _messages_in_english(english, client):
     """Assertions read the English messages; pages answer in the browser's language."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
