@@ -11,12 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from enrolment.models import Attendance
-from programmes.models import Mediator
+from enrolment.models import Attendance, Enrolment, EnrolmentSource, EnrolmentStatus
+from programmes.models import EnrolmentMode, Mediator
 from sessions.models import Schedule, Session, SessionStatus
 from tests.browser.support import assert_accessible
 from tests.factories import (
     EnrolmentFactory,
+    GuardianFactory,
+    ParticipantFactory,
     PartnerFactory,
     ProgrammeFactory,
     SessionFactory,
@@ -91,18 +93,72 @@ def test_coordinator_creates_a_programme_with_a_previewed_schedule_and_cancels_a
                                                        "Salle indisponible")
 
 
-def test_mediator_takes_attendance_from_the_home(phone_page):
+def test_family_enrols_a_child_and_cancels(phone_page):
+    page = phone_page
+    programme = ProgrammeFactory(title="Sport et culture", what_to_bring="Une gourde")
+    session = SessionFactory(programme=programme)
+    family = user_with_role(Role.FAMILY, username="nadia")
+    household = GuardianFactory(user=family).household
+    ParticipantFactory(household=household, first_name="Lina", last_name="Durand")
+    sign_in(page, "nadia")
+
+    page.click(f"main a[href='{reverse('catalogue:list')}']")
+    assert_accessible(page)
+    page.click(f"main a[href='{programme.get_absolute_url()}']")
+    assert_accessible(page)
+    page.click(f"main a[href='{reverse('enrolment:enrol', args=[programme.slug])}']")
+    assert_accessible(page)
+    page.get_by_label("Lina Durand").check()
+    page.check(f"input[name=session][value='{session.pk}']")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**{reverse('enrolment:family')}")
+    assert_accessible(page)
+    enrolment = Enrolment.objects.get()
+    assert enrolment.status == EnrolmentStatus.CONFIRMED
+
+    page.goto("/")  # the home shows the session, who goes, and what to bring
+    assert page.locator("main", has_text="Une gourde").is_visible()
+    assert_accessible(page)
+    page.click(f"main a[href='{reverse('enrolment:family')}']")
+    page.click(f"a[href='{reverse('enrolment:cancel', args=[enrolment.pk])}']")
+    assert_accessible(page)  # the confirmation
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**{reverse('enrolment:family')}")
+    assert_accessible(page)
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.CANCELLED
+
+
+def test_mediator_enrols_a_family_and_takes_attendance(phone_page):
     page = phone_page
     mediator = Mediator.objects.create(
         user=user_with_role(Role.MEDIATOR, username="amina"), field="socio_educational")
-    programme = ProgrammeFactory(title="Aide aux devoirs")
+    programme = ProgrammeFactory(title="Aide aux devoirs",
+                                 enrolment_mode=EnrolmentMode.WHOLE_CYCLE)
     programme.mediators.add(mediator)
     now = timezone.now()
     session = SessionFactory(programme=programme, starts_at=now,
                              ends_at=now + datetime.timedelta(minutes=1))
-    EnrolmentFactory.create_batch(3, programme=programme)
+    EnrolmentFactory.create_batch(2, programme=programme)
+    household = GuardianFactory(last_name="Traoré", household__created_by=mediator.user).household
+    ParticipantFactory(household=household, first_name="Issa", last_name="Traoré")
     sign_in(page, "amina")
 
+    page.click(f"main a[href='{reverse('enrolment:mediation')}']")
+    assert_accessible(page)
+    page.goto(f"{reverse('enrolment:mediation')}?enrol_in={programme.slug}&q=Traoré")
+    assert_accessible(page)
+    page.click(f"main a[href^='{reverse('enrolment:enrol', args=[programme.slug])}']")
+    assert_accessible(page)
+    page.get_by_label("Issa Traoré").check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**{reverse('enrolment:household', args=[household.pk])}*")
+    assert_accessible(page)
+    enrolment = Enrolment.objects.get(participant__household=household)
+    assert (enrolment.status, enrolment.source) == (EnrolmentStatus.CONFIRMED,
+                                                    EnrolmentSource.MEDIATOR)
+
+    page.goto("/")
     page.click("a[data-register]")
     page.wait_for_url(f"**{reverse('attendance:register', args=[session.pk])}")
     assert_accessible(page)
@@ -116,14 +172,39 @@ def test_mediator_takes_attendance_from_the_home(phone_page):
     assert Attendance.objects.filter(session=session, status="present").count() == 3
 
 
-def test_partner_copies_its_feed_url(phone_page):
+def test_partner_refers_a_pupil_and_copies_its_feed_url(phone_page):
     page = phone_page
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     partner = PartnerFactory(name="Collège Jean Perrin")
     partner.members.add(user_with_role(Role.PARTNER, username="julie"))
-    ProgrammeFactory().partners.add(partner)
+    programme = ProgrammeFactory(title="Remobilisation", enrolment_mode=EnrolmentMode.WHOLE_CYCLE,
+                                 min_age=11, max_age=16)
+    programme.partners.add(partner)
+    SessionFactory(programme=programme)
     sign_in(page, "julie")
 
+    page.click(f"main a[href='{reverse('enrolment:partner')}']")
+    assert_accessible(page)
+    page.select_option("main form.filters select", str(programme.pk))
+    page.locator("main form.filters button[type=submit]").click()
+    page.wait_for_url(f"**{reverse('enrolment:partner-refer')}*")
+    assert_accessible(page)
+    page.fill("#id_first_name", "Yanis")
+    page.fill("#id_last_name", "Martin")
+    page.fill("#id_birth_date", (timezone.localdate() - datetime.timedelta(days=13 * 366))
+              .isoformat())
+    page.fill("#id_guardian_first_name", "Sarah")
+    page.fill("#id_guardian_last_name", "Martin")
+    page.fill("#id_guardian_phone", "06 12 34 56 78")
+    page.fill("#id_note", "Absences répétées depuis octobre.")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**{reverse('enrolment:partner')}")
+    assert_accessible(page)
+    referral = Enrolment.objects.get(referred_by_partner=partner)
+    assert referral.status == EnrolmentStatus.PROPOSED
+
+    page.goto("/")
+    assert_accessible(page)
     page.click(f"main a[href='{reverse('calendars:mine')}']")
     assert_accessible(page)
     page.click("main form button[name=action][value=issue]")
