@@ -9,6 +9,9 @@ from django.utils import translation
 from config.celery import app as celery_app
 
 CHROMIUM = "/usr/bin/chromium"
+# Assertions read the English message ids; tests/i18n checks that French is the default.
+TEST_LANGUAGE = "en"
+TEST_BROWSER_LOCALE = "en-GB"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -26,6 +29,13 @@ def pytest_collection_modifyitems(config, items):
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(
                 reason="needs PostgreSQL row locks; runs in CI's second pass (DATABASE_URL)"))
+
+
+@pytest.fixture(autouse=True)
+def _english_for_assertions(settings):
+    settings.LANGUAGE_CODE = TEST_LANGUAGE
+    with translation.override(TEST_LANGUAGE):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +85,7 @@ def browser():
 @pytest.fixture
 def phone_page(browser, live_server):
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="fr-FR", base_url=live_server.url,
+        viewport={"width": 390, "height": 844}, locale=TEST_BROWSER_LOCALE, base_url=live_server.url,
         is_mobile=True, has_touch=True,
     )
     page = context.new_page()
@@ -87,7 +97,7 @@ def phone_page(browser, live_server):
 @pytest.fixture
 def desktop_page(browser, live_server):
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="fr-FR", base_url=live_server.url
+        viewport={"width": 1280, "height": 900}, locale=TEST_BROWSER_LOCALE, base_url=live_server.url
     )
     page = context.new_page()
     page.set_default_timeout(10_000)

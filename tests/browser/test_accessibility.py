@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from jobs.models import BackgroundJob, JobState
 from tests.browser.support import assert_accessible, log_in
+from tests.conftest import TEST_BROWSER_LOCALE
 from tests.factories import (
     EnrolmentFactory,
     ProgrammeFactory,
@@ -154,7 +155,7 @@ def people(data):
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}])
 def test_every_home_passes_axe(browser, viewport, live_server, data, people):
     for role in ("family", "mediator", "partner", "coordinator"):
-        page = browser.new_context(base_url=live_server.url, locale="fr-FR",
+        page = browser.new_context(base_url=live_server.url, locale=TEST_BROWSER_LOCALE,
                                    viewport=viewport).new_page()
         log_in(page, people[role], live_server.url)
         page.goto("/")

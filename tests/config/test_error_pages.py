@@ -50,7 +50,7 @@ def test_500_page_needs_neither_database_nor_context_processors():
     ("/missing/", 404, "Page not found"),
     ("/no-such-page/", 404, "Page not found"),
 ])
-def test_error_pages_use_the_site_layout(client, failing_urls, url, status, title):
+def test_error_pages_use_the_site_layout(client, failing_urls, settings, url, status, title):
     client.raise_request_exception = False
     response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     body = response.content.decode()
@@ -59,6 +59,7 @@ def test_error_pages_use_the_site_layout(client, failing_urls, url, status, titl
     assert 'class="site-header"' in body
 
     # French unless the browser asks otherwise.
+    settings.LANGUAGE_CODE = "fr"
     assert '<html lang="fr">' in client.get(url).content.decode()
 
 
