@@ -27,8 +27,10 @@ def _free_port() -> int:
 
 
 def _manage(env: dict, *args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    result = subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env,
+                            capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
 
 
 @contextmanager

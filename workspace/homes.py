@@ -24,7 +24,6 @@ from programmes.models import Programme, ProgrammeStatus
 from sessions.models import Session, SessionStatus
 from sessions.selectors import session_list, with_places_left
 
-FAMILY_HORIZON_DAYS = 60
 COORDINATOR_WEEK_DAYS = 7
 # A session this soon with fewer than this share of its places taken is "under-filled".
 UNDER_FILLED_WITHIN_DAYS = 14
@@ -78,8 +77,7 @@ def family_home(*, user, limit: int = 8) -> FamilyHome:
     if going:
         sessions = (
             Session.objects.filter(Q(pk__in=session_ids) | Q(programme_id__in=programme_ids),
-                                   ends_at__gte=now,
-                                   starts_at__lt=now + datetime.timedelta(days=FAMILY_HORIZON_DAYS))
+                                   ends_at__gte=now)
             .select_related("programme", "venue").order_by("starts_at")[:limit]
         )
         for session in sessions:
