@@ -17,6 +17,8 @@ from enrolment.attendance_api import follow_ups_router
 from enrolment.attendance_api import sessions_router as attendance_router
 from enrolment.errors import EnrolmentError
 from enrolment.reports.api import router as reports_router
+from notifications.api import router as notifications_router
+from notifications.services import NotificationError
 from programmes.api import router as programmes_router
 from sessions.api import router as sessions_router
 from sessions.services import SessionError
@@ -51,7 +53,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
     return api.create_response(request, error_body(summary, errors), status=422)
 
 
-def _domain_error_response(request: HttpRequest, exc: SessionError | EnrolmentError, status: int):
+def _domain_error_response(
+    request: HttpRequest, exc: SessionError | EnrolmentError | NotificationError, status: int
+):
     errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
     return api.create_response(request, error_body(exc.message, errors), status=status)
 
@@ -64,6 +68,11 @@ def on_domain_error(request: HttpRequest, exc: SessionError):
 @api.exception_handler(EnrolmentError)
 def on_enrolment_error(request: HttpRequest, exc: EnrolmentError):
     # 409 when the request conflicts with the current state (full, already enrolled, too late).
+    return _domain_error_response(request, exc, exc.status_code)
+
+
+@api.exception_handler(NotificationError)
+def on_notification_error(request: HttpRequest, exc: NotificationError):
     return _domain_error_response(request, exc, exc.status_code)
 
 
@@ -94,3 +103,4 @@ api.add_router("/participants", enrolment_api.participants, tags=["households"])
 api.add_router("/enrolments", enrolment_api.enrolments, tags=["enrolments"])
 api.add_router("/referrals", enrolment_api.referrals, tags=["enrolments"])
 api.add_router("/programmes", enrolment_api.programme_waitlists, tags=["enrolments"])
+api.add_router("/notifications", notifications_router, tags=["notifications"])

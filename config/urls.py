@@ -20,6 +20,7 @@ urlpatterns = [
     path("calendars/", include(calendar_urlpatterns)),
     path("calendars/", include(household_calendar_urlpatterns)),
     path("attendance/", include("enrolment.attendance_urls")),
+    path("notifications/", include("notifications.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("privacy/", include("privacy.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

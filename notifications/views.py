@@ -1,0 +1,83 @@
+"""Staff: what was sent and what failed; families: how they want to be told."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import is_staff_member
+from enrolment.errors import EnrolmentError
+from enrolment.selectors import household_of_user
+from enrolment.services import guardian_update
+
+from .forms import MessageFilterForm, PreferencesForm
+from .selectors import message_list, messages_of_household, messages_visible_to
+from .services import NotificationError, message_retry
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def message_log(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    form = MessageFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    messages_qs = message_list(
+        user=request.user, session_id=filters.get("session"),
+        household_id=filters.get("household"), state=filters.get("state") or None,
+        channel=filters.get("channel") or None, kind=filters.get("kind") or None,
+    )
+    page = Paginator(messages_qs, 50).get_page(request.GET.get("page"))
+    return render(request, "notifications/message_log.html", {"form": form, "page": page})
+
+
+@login_required
+@require_POST
+def message_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_staff(request)
+    message = get_object_or_404(messages_visible_to(request.user), pk=pk)
+    try:
+        message_retry(message=message, retried_by=request.user)
+        messages.success(request, _("The message will be sent again."))
+    except NotificationError as error:
+        messages.error(request, error.message)
+    return redirect(request.POST.get("next") or "notifications:log")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """A guardian chooses how the service tells them things."""
+    household = household_of_user(user=request.user)
+    guardian = household and household.guardians.filter(user=request.user).first()
+    if guardian is None:
+        raise Http404
+    form = PreferencesForm(request.POST or None, initial={
+        "preferred_channel": guardian.preferred_channel, "language": guardian.language,
+        "opt_out_sms": guardian.opt_out_sms, "opt_out_email": guardian.opt_out_email,
+    })
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            guardian_update(
+                guardian=guardian, first_name=guardian.first_name, last_name=guardian.last_name,
+                phone=guardian.phone, email=guardian.email,
+                preferred_channel=data["preferred_channel"], language=data["language"],
+                opt_out_sms=data["opt_out_sms"], opt_out_email=data["opt_out_email"],
+            )
+        except EnrolmentError as error:
+            form.add_error("preferred_channel" if error.field in ("phone", "email") else None,
+                           error.message)
+        else:
+            messages.success(request, _("Your choices are saved."))
+            return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {
+        "form": form, "guardian": guardian,
+        "sent": messages_of_household(household_id=household.pk, limit=20),
+    })
