@@ -116,6 +116,10 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["state", "due_at"], name="notification_state_due"),
             models.Index(fields=["session", "kind"], name="notification_session_kind"),
+            # The sweep's "already written?" lookup. Not partial: SQLite cannot use the partial
+            # unique index when kind is a bound parameter.
+            models.Index(fields=["session", "participant", "reminder_offset"],
+                         name="notification_reminder_lookup"),
             models.Index(fields=["household", "created_at"], name="notification_household"),
         ]
 

@@ -5,6 +5,7 @@ message exists if and only if its cause was committed; delivery is queued after 
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -200,6 +201,12 @@ def session_notify_change(*, session: Session, kind: str, previous: dict | None 
 
 # --- Reminders -------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
+def _session_url(session_id: int) -> str:
+    # Cached: a sweep writes the same session's link for each of its participants.
+    return settings.SITE_URL + reverse("sessions:detail", kwargs={"pk": session_id})
+
+
 def _reminder_key(participant_id: int, session_id: int, offset: timing.Offset,
                   starts_at: datetime.datetime) -> str:
     return f"reminder:p{participant_id}:s{session_id}:{offset}:{int(starts_at.timestamp())}"
@@ -216,8 +223,7 @@ def _reminder_row(*, enrolment: Enrolment, recipient: Recipient, offset: timing.
             "participant": enrolment.participant.first_name, "programme": programme.title,
             "starts_at": starts_at, "ends_at": ends_at, "venue": venue, "address": address,
             "what_to_bring": programme.what_to_bring,
-            "session_url": settings.SITE_URL + reverse("sessions:detail",
-                                                       kwargs={"pk": session_id}),
+            "session_url": _session_url(session_id),
         },
         programme_id=enrolment.programme_id, session_id=session_id, enrolment_id=enrolment.pk,
         participant_id=enrolment.participant_id,
@@ -288,7 +294,7 @@ def _candidates(*, whole_cycle: bool, programme_ids: list[int], offset: timing.O
 
 
 def reminders_create_due(*, now: datetime.datetime | None = None) -> int:
-    """Write the reminders that are due and not written yet; return how many were written.
+    """Write the reminders that are due and not written yet; return how many will be sent.
 
     Per offset, only sessions close enough to need one are looked at, already written
     (participant, session, offset) are excluded in SQL, and the rest is read in keyset pages:
@@ -314,15 +320,20 @@ def reminders_create_due(*, now: datetime.datetime | None = None) -> int:
         for whole_cycle in (False, True):
             candidates = _candidates(whole_cycle=whole_cycle, programme_ids=programme_ids,
                                      offset=offset, now=now, until=now + offset.approximate + slack)
-            after = Q()
+            # Keyset pages on the enrolment's primary key (an index range scan); a whole-cycle
+            # enrolment gives a row per session, so the last one seen is skipped by
+            # (pk, session) rather than by an OR that would defeat the index.
+            last: tuple[int, int] | None = None
             while True:
-                page = list(candidates.filter(after)[:batch])
+                page_query = candidates if last is None else candidates.filter(pk__gte=last[0])
+                page = [row for row in page_query[:batch]
+                        if last is None or (row.pk, row.target_session_id) > last]
                 if not page:
                     break
-                last = page[-1]
-                after = Q(pk__gt=last.pk) | Q(pk=last.pk,
-                                              target_session_id__gt=last.target_session_id)
-                created += len(messages_queue(_due_rows(page, offset, now)))
+                last = (page[-1].pk, page[-1].target_session_id)
+                rows = _due_rows(page, offset, now)
+                messages_queue(rows)
+                created += sum(row.state == MessageState.PENDING for row in rows)
     return created
 
 
