@@ -26,14 +26,15 @@ from programmes.models import Mediator, Partner, Programme, ProgrammeStatus
 
 from .hooks import headcount_version, seats_taken
 from .ical import (
+    CALENDAR_TAIL,
     PARIS,
     EventCache,
     EventData,
     EventExtras,
     EventWriter,
     build_context,
+    calendar_head,
     contact_line,
-    join_calendar,
 )
 from .models import FeedContentVersion, FeedTokenBase, Session
 
@@ -112,11 +113,23 @@ def feed_version(feed: Feed, window: FeedWindow) -> FeedVersion:
     )
     identity = (
         FORMAT, feed.name, feed.description, feed.language, feed.settings, settings.SITE_URL,
-        window.start, window.end, settings.CALENDAR_FEED_MAX_EVENTS, sorted(figures.items()),
+        window.start, window.end, settings.CALENDAR_FEED_MAX_EVENTS, settings.CALENDAR_FEED_MAX_BYTES,
+        sorted(figures.items()),
     )
     etag = '"' + hashlib.sha256(repr(identity).encode()).hexdigest()[:32] + '"'
     moments = [figures["changed"], figures["programme_changed"], figures["content"], window.today]
     return FeedVersion(etag=etag, last_modified=max(m for m in moments if m is not None))
+
+
+def _past_count(windowed: QuerySet[Session], window: FeedWindow) -> int:
+    """How many of the window's sessions (sorted by start) ended before today."""
+    return windowed.filter(ends_at__lte=window.today).count()
+
+
+def _keep_coming_first(items: list, first_coming: int, keep: int) -> list:
+    """``keep`` items of a list sorted by start: the coming ones, then the latest past ones."""
+    coming = items[first_coming:first_coming + keep]
+    return items[max(first_coming - (keep - len(coming)), 0):first_coming] + coming
 
 
 def _within_cap(rows: list[tuple], windowed: QuerySet[Session], window: FeedWindow) -> list[tuple]:
@@ -125,9 +138,24 @@ def _within_cap(rows: list[tuple], windowed: QuerySet[Session], window: FeedWind
     cap = settings.CALENDAR_FEED_MAX_EVENTS
     if len(rows) <= cap:
         return rows
-    first_coming = windowed.filter(ends_at__lte=window.today).count()
-    coming = rows[first_coming:first_coming + cap]
-    return rows[max(first_coming - (cap - len(coming)), 0):first_coming] + coming
+    return _keep_coming_first(rows, _past_count(windowed, window), cap)
+
+
+def _within_bytes(events: list[bytes], windowed: QuerySet[Session], window: FeedWindow,
+                  room: int) -> list[bytes]:
+    """Events (sorted by start) that fit in ``room`` bytes, the coming ones first: Google also
+    stops reading feeds much larger than 1 MB."""
+    if sum(map(len, events)) <= room:
+        return events
+    first_coming = min(_past_count(windowed, window), len(events))
+    order = list(range(first_coming, len(events))) + list(range(first_coming - 1, -1, -1))
+    kept, used = set(), 0
+    for index in order:
+        used += len(events[index])
+        if used > room:
+            break
+        kept.add(index)
+    return [event for index, event in enumerate(events) if index in kept]
 
 
 def _programme_contacts(programme_ids: set[int]) -> dict[int, str]:
@@ -184,8 +212,11 @@ def feed_build(feed: Feed, *, window: FeedWindow, cache: EventCache | None = Non
                                      extras=extras.get(row[0], no_extras))
                 events[index] = event
                 cache.put(keys[index], event)
-        return join_calendar(name=feed.name, description=feed.description,
-                             events=[event for event in events if event is not None])
+        head = calendar_head(name=feed.name, description=feed.description)
+        room = settings.CALENDAR_FEED_MAX_BYTES - len(head) - len(CALENDAR_TAIL)
+        kept = _within_bytes([event for event in events if event is not None], windowed, window,
+                             room)
+        return b"".join((head, *kept, CALENDAR_TAIL))
 
 
 def webcal_url(https_url: str) -> str:

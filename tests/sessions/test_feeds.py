@@ -176,6 +176,22 @@ def test_window_and_size_limit(client, programme, settings):
     assert [str(e["UID"]).split("@")[0] for e in events] == [f"session-{s.pk}" for s in coming[:3]]
 
 
+def test_size_limit_keeps_coming_sessions_first(client, programme, settings):
+    past = [SessionFactory(programme=programme, starts_at=NOW - datetime.timedelta(days=d),
+                           ends_at=NOW - datetime.timedelta(days=d, hours=-2)) for d in (20, 10)]
+    coming = many_sessions(programme, 3)
+    full = client.get(feed_path(programme)).content
+    event_size = len(full[full.index(b"BEGIN:VEVENT"):full.index(b"END:VEVENT\r\n") + 12])
+    settings.CALENDAR_FEED_MAX_BYTES = len(full) - event_size // 2
+    trimmed = client.get(feed_path(programme))
+    assert len(trimmed.content) <= settings.CALENDAR_FEED_MAX_BYTES
+    kept = [str(e["UID"]).split("@")[0] for e in events_of(trimmed)]
+    assert kept == [f"session-{s.pk}" for s in [past[1], *coming]], "the oldest goes first"
+    settings.CALENDAR_FEED_MAX_BYTES = len(full) - 3 * event_size + event_size // 2
+    kept = [str(e["UID"]).split("@")[0] for e in events_of(client.get(feed_path(programme)))]
+    assert kept == [f"session-{s.pk}" for s in coming[:2]], "then the farthest coming one"
+
+
 def test_feed_build_queries_do_not_grow_with_sessions(client, django_assert_max_num_queries):
     for _ in range(3):
         programme = ProgrammeFactory()
