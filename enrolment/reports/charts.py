@@ -6,6 +6,8 @@ spreadsheets use; the SVG only draws them. Geometry is computed here, the templa
 
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+
 LABEL_WIDTH = 200
 BAR_AREA = 320
 ROW_HEIGHT = 30
@@ -39,13 +41,14 @@ class Chart:
 def _display(value: int | float | None, masked_label: str, unit: str) -> str:
     if value is None:
         return masked_label
-    return f"{value:g}{unit}" if isinstance(value, float) else f"{value}{unit}"
+    return f"{number_format(value)}{unit}"
 
 
 def bar_chart(*, chart_id: str, title: str, rows: list[tuple[str, int | float | None]],
-              masked_label: str = "", unit: str = "") -> Chart:
-    """Horizontal bars, one per category: long labels stay readable."""
-    largest = max((value for _label, value in rows if value), default=0)
+              masked_label: str = "", unit: str = "", maximum: float | None = None) -> Chart:
+    """Horizontal bars, one per category: long labels stay readable. ``maximum`` fixes the
+    scale (100 for percentages); otherwise the longest bar is the largest value."""
+    largest = maximum or max((value for _label, value in rows if value), default=0)
     bars = []
     for index, (label, value) in enumerate(rows):
         y = index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2

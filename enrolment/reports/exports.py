@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 
 from programmes.models import Kind
 
-from ..models import EnrolmentSource, EnrolmentStatus, Sex
+from ..models import AttendanceStatus, EnrolmentSource, EnrolmentStatus, Sex
 from .selectors import AGE_BANDS, ReportSummary
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -133,19 +133,30 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
         [_("Enrolments confirmed"), summary.enrolments_confirmed],
         [_("Enrolments waitlisted"), summary.enrolments_waitlisted],
         [_("Enrolments cancelled"), summary.enrolments_cancelled],
+        [_("Attendances"), summary.attendances],
+        [_("People expected (sessions with a register)"), summary.expected],
+        [_("Expected people who came"), summary.attended],
+        [_("Attendance rate (%)"), summary.attendance_rate],
+        [_("Anonymous attendees"), summary.anonymous_headcount],
+        [_("Participants followed up"), summary.follow_up_participants],
+        [_("Follow-ups opened"), summary.follow_ups],
         [_("Masking"), masked_note],
         [_("Age taken"), _("at the period's start")],
     ]
     breakdown_header = [_("Group"), _("Participants"), _("Households")]
+    rate_header = [_("Attendances"), _("Expected"), _("Expected who came"),
+                   _("Attendance rate (%)")]
     return [
         Table(_("Indicators"), [_("Indicator"), _("Value")], totals),
         Table(_("By programme"),
               [_("Programme"), _("Kind"), _("Sessions planned"), _("Sessions held"),
-               _("Sessions cancelled"), _("Participants")],
+               _("Sessions cancelled"), _("Participants"), *rate_header],
               [[row.title, row.kind_label, row.sessions_planned, row.sessions_held,
-                row.sessions_cancelled, row.participants] for row in summary.by_programme]),
-        Table(_("By kind"), [_("Kind"), _("Sessions held"), _("Participants")],
-              [[row.label, row.sessions_held, row.participants] for row in summary.by_kind]),
+                row.sessions_cancelled, row.participants, *rate_cells(row)]
+               for row in summary.by_programme]),
+        Table(_("By kind"), [_("Kind"), _("Sessions held"), _("Participants"), *rate_header],
+              [[row.label, row.sessions_held, row.participants, *rate_cells(row)]
+               for row in summary.by_kind]),
         Table(_("By age band"), [_("Age band"), _("Participants")],
               [[row.label, row.participants] for row in summary.by_age_band]),
         Table(_("By neighbourhood"), [_("Neighbourhood"), _("In a QPV"), _("Participants"),
@@ -156,9 +167,17 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
               [[row.label, row.participants, row.households] for row in summary.by_qpv]),
         Table(_("By sex"), [_("Sex"), _("Participants")],
               [[row.label, row.participants] for row in summary.by_sex]),
-        Table(_("By month"), [_("Month"), _("Sessions held")],
-              [[row.month, row.sessions_held] for row in summary.over_time]),
+        Table(_("By month"), [_("Month"), _("Sessions held"), *rate_header],
+              [[row.month, row.sessions_held, *rate_cells(row)] for row in summary.over_time]),
+        Table(_("Anonymous attendees"), [_("Age band"), _("People")],
+              [[row.label, row.count] for row in summary.anonymous_by_age_band]),
+        Table(_("Follow-ups"), [_("Outcome"), _("Follow-ups")],
+              [[row.label, row.count] for row in summary.follow_up_outcomes]),
     ]
+
+
+def rate_cells(row) -> list:
+    return [row.attendances, row.expected, row.attended, row.attendance_rate]
 
 
 def age_band_label(birth_date: datetime.date, reference: datetime.date) -> str:
@@ -190,3 +209,22 @@ def enrolment_table(rows: Iterable[tuple], *, names: bool, reference: datetime.d
                    created_at, cancelled_at]
 
     return Table(_("Enrolments"), header, lines())
+
+
+def attendance_table(rows: Iterable[tuple], *, names: bool, reference: datetime.date) -> Table:
+    """The marks of the period, one row per participant and session."""
+    statuses, kinds, sexes = dict(AttendanceStatus.choices), dict(Kind.choices), dict(Sex.choices)
+    who = [_("Last name"), _("First name"), _("Birth date")] if names else [_("Age band")]
+    header = [_("Household"), *who, _("Sex"), _("Neighbourhood"), _("In a QPV"),
+              _("Programme"), _("Kind"), _("Session"), _("Status"), _("Walk-in")]
+
+    def lines():
+        for (reference_code, last_name, first_name, birth_date, sex, neighbourhood, in_qpv,
+             title, kind, session_start, status, walk_in) in rows:
+            person = ([last_name, first_name, birth_date] if names
+                      else [age_band_label(birth_date, reference)])
+            yield [reference_code, *person, str(sexes.get(sex, sex)), neighbourhood, in_qpv,
+                   title, str(kinds.get(kind, kind)), session_start,
+                   str(statuses.get(status, status)), walk_in]
+
+    return Table(_("Attendance"), header, lines())

@@ -41,29 +41,32 @@ def rate(numerator: int | None, denominator: int | None) -> float | None:
 
 def mask_summary(summary, threshold: int | None = None):
     """A copy of a ReportSummary with its small counts masked, for partners and anonymous
-    exports. Counts of sessions say nothing about a person and stay as they are."""
+    exports. Counts of sessions say nothing about a person and stay as they are; a rate is
+    hidden when either of its counts is."""
     threshold = mask_threshold() if threshold is None else threshold
     result = copy.deepcopy(summary)
     result.masked, result.mask_threshold = True, threshold
-    for name in _TOTALS:
-        setattr(result, name, masked(getattr(summary, name), threshold))
+    _mask_each([result], _TOTALS, threshold)
     # Parts of a total shown beside it: masked together, as a breakdown.
     for names in _SPLIT_TOTALS:
         values = mask_column([getattr(summary, name) for name in names], threshold)
         for name, value in zip(names, values, strict=True):
             setattr(result, name, value)
-    for breakdown in _BREAKDOWNS:
-        rows = getattr(result, breakdown)
-        for column in ("participants", "households"):
-            if rows and hasattr(rows[0], column):
-                _mask_rows(rows, column, threshold)
-    for name in ("by_programme", "by_kind"):
-        rows = getattr(result, name)
-        for column in _ROW_COUNTS:
-            if rows and hasattr(rows[0], column):
-                for row in rows:
-                    setattr(row, column, masked(getattr(row, column), threshold))
+    for breakdown, columns in _BREAKDOWNS.items():
+        for column in columns:
+            _mask_rows(getattr(result, breakdown), column, threshold)
+    for name in ("by_programme", "by_kind", "over_time"):
+        _mask_each(getattr(result, name), _ROW_COUNTS, threshold)
+    for row in [result, *result.by_programme, *result.by_kind, *result.over_time]:
+        row.attendance_rate = rate(row.attended, row.expected)
     return result
+
+
+def _mask_each(rows: list, columns: tuple[str, ...], threshold: int) -> None:
+    for row in rows:
+        for column in columns:
+            if hasattr(row, column):
+                setattr(row, column, masked(getattr(row, column), threshold))
 
 
 def _mask_rows(rows: list, column: str, threshold: int) -> None:
@@ -72,10 +75,15 @@ def _mask_rows(rows: list, column: str, threshold: int) -> None:
         setattr(row, column, value)
 
 
-_TOTALS = ("participants", "households", "enrolments")
+_TOTALS = ("participants", "households", "enrolments", "attendances", "expected", "attended",
+           "anonymous_headcount", "follow_up_participants", "follow_ups")
 _SPLIT_TOTALS = (
     ("new_households", "returning_households"),
     ("enrolments_confirmed", "enrolments_waitlisted", "enrolments_cancelled"),
 )
-_BREAKDOWNS = ("by_age_band", "by_neighbourhood", "by_qpv", "by_sex")
-_ROW_COUNTS = ("participants",)
+_BREAKDOWNS = {
+    "by_age_band": ("participants",), "by_neighbourhood": ("participants", "households"),
+    "by_qpv": ("participants", "households"), "by_sex": ("participants",),
+    "anonymous_by_age_band": ("count",), "follow_up_outcomes": ("count",),
+}
+_ROW_COUNTS = ("participants", "attendances", "expected", "attended")

@@ -45,6 +45,16 @@ class ReportQuery(Schema):
         return end
 
 
+class RateOut(Schema):
+    """Marks of people who came; people expected and those of them who came, over the
+    sessions whose register was taken; their rate in percent."""
+
+    attendances: int | None
+    expected: int | None
+    attended: int | None
+    attendance_rate: float | None
+
+
 class BreakdownOut(Schema):
     key: str
     label: str
@@ -52,7 +62,7 @@ class BreakdownOut(Schema):
     households: int | None = None
 
 
-class ProgrammeRowOut(Schema):
+class ProgrammeRowOut(RateOut):
     programme_id: int
     title: str
     kind: str
@@ -62,16 +72,22 @@ class ProgrammeRowOut(Schema):
     participants: int | None
 
 
-class KindRowOut(Schema):
+class KindRowOut(RateOut):
     kind: str
     label: str
     sessions_held: int | None
     participants: int | None
 
 
-class MonthOut(Schema):
+class MonthOut(RateOut):
     month: datetime.date
     sessions_held: int | None
+
+
+class CountOut(Schema):
+    key: str
+    label: str
+    count: int | None
 
 
 class PeriodOut(Schema):
@@ -79,7 +95,7 @@ class PeriodOut(Schema):
     end: datetime.date
 
 
-class ReportSummaryOut(Schema):
+class ReportSummaryOut(RateOut):
     """Counts are null when masked (from 1 to mask_threshold − 1 people)."""
 
     period: PeriodOut
@@ -97,6 +113,11 @@ class ReportSummaryOut(Schema):
     enrolments_confirmed: int | None
     enrolments_waitlisted: int | None
     enrolments_cancelled: int | None
+    anonymous_headcount: int | None
+    follow_up_participants: int | None
+    follow_ups: int | None
+    anonymous_by_age_band: list[CountOut]
+    follow_up_outcomes: list[CountOut]
     by_age_band: list[BreakdownOut]
     by_neighbourhood: list[BreakdownOut]
     by_qpv: list[BreakdownOut]

@@ -6,11 +6,16 @@ Definitions (also on the pages, in docs and in the API's description):
 - a session is *planned* when it belongs to the period whatever its status, *cancelled* when
   cancelled, *held* when not cancelled and already started;
 - *enrolments* are those recorded during the period, counted by their status today;
-- a participant is *reached* by a programme when holding a confirmed enrolment in one of its
-  held sessions of the period, or in the whole cycle of a programme with a held session in the
-  period; a household is reached through its participants;
-- a reached household is *returning* when one of its participants was reached before the
-  period (in any programme), *new* otherwise;
+- a participant is *reached* when marked present or late (walk-ins included) at a held session
+  of the period; a household is reached through its participants; *attendances* count those
+  marks;
+- a reached household is *returning* when one of its participants was marked present or late
+  before the period (in any programme), *new* otherwise;
+- the *attendance rate* is, as on the programme pages, over the held sessions whose register was
+  taken: the expected people (confirmed in the session or in the programme's whole cycle) marked
+  present or late, over the expected people;
+- *anonymous headcounts* (people who came without giving their names) are added up apart;
+- *follow-ups* are those opened during the period, with their outcome today;
 - ages are taken at the period's start, so that every participant falls in one band.
 """
 
@@ -19,18 +24,43 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Kind, Programme
 from sessions.models import Session, SessionStatus
 
-from ..models import Enrolment, EnrolmentStatus, Participant, Sex
+from ..models import (
+    ATTENDED_STATUSES,
+    AgeBand,
+    AnonymousHeadcount,
+    Attendance,
+    Enrolment,
+    EnrolmentStatus,
+    FollowUp,
+    FollowUpOutcome,
+    FollowUpStatus,
+    Participant,
+    Sex,
+)
 from .access import ReportScope
 from .filters import ReportFilters, years_before
-from .masking import mask_summary
+from .masking import mask_summary, rate
 
 # (key, label, oldest age in the band); the last band has no upper age.
 AGE_BANDS: list[tuple[str, str, int | None]] = [
@@ -45,6 +75,17 @@ AGE_BANDS: list[tuple[str, str, int | None]] = [
 UNKNOWN_NEIGHBOURHOOD = _("Not recorded")
 
 
+@dataclass(kw_only=True)
+class RateFields:
+    """Marks of people who came; people expected and those of them who came, over the
+    sessions whose register was taken; their rate in percent."""
+
+    attendances: int | None = 0
+    expected: int | None = 0
+    attended: int | None = 0
+    attendance_rate: float | None = None
+
+
 @dataclass
 class BreakdownRow:
     key: str
@@ -54,7 +95,7 @@ class BreakdownRow:
 
 
 @dataclass
-class ProgrammeRow:
+class ProgrammeRow(RateFields):
     programme_id: int
     title: str
     kind: str
@@ -66,7 +107,7 @@ class ProgrammeRow:
 
 
 @dataclass
-class KindRow:
+class KindRow(RateFields):
     kind: str
     label: str
     sessions_held: int | None
@@ -74,13 +115,20 @@ class KindRow:
 
 
 @dataclass
-class TimeRow:
+class TimeRow(RateFields):
     month: datetime.date
     sessions_held: int
 
 
 @dataclass
-class ReportSummary:
+class CountRow:
+    key: str
+    label: str
+    count: int | None
+
+
+@dataclass
+class ReportSummary(RateFields):
     filters: ReportFilters
     participants: int | None
     households: int | None
@@ -93,6 +141,11 @@ class ReportSummary:
     enrolments_confirmed: int | None
     enrolments_waitlisted: int | None
     enrolments_cancelled: int | None
+    anonymous_headcount: int | None = 0
+    follow_up_participants: int | None = 0
+    follow_ups: int | None = 0
+    anonymous_by_age_band: list[CountRow] = field(default_factory=list)
+    follow_up_outcomes: list[CountRow] = field(default_factory=list)
     by_age_band: list[BreakdownRow] = field(default_factory=list)
     by_neighbourhood: list[BreakdownRow] = field(default_factory=list)
     by_qpv: list[BreakdownRow] = field(default_factory=list)
@@ -134,12 +187,50 @@ def held_sessions(sessions: QuerySet[Session], *, now: datetime.datetime) -> Que
     return sessions.exclude(status=SessionStatus.CANCELLED).filter(starts_at__lt=now)
 
 
-def reaching_enrolments(sessions: QuerySet[Session]) -> QuerySet[Enrolment]:
-    """Confirmed enrolments in one of ``sessions``, or in the whole cycle of their programmes."""
-    return Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED).filter(
-        Q(session__in=sessions)
-        | Q(session__isnull=True, programme__in=sessions.values("programme_id"))
+def attendances_in(sessions: QuerySet[Session]) -> QuerySet[Attendance]:
+    """Marks of people who came (present or late, walk-ins included) to ``sessions``."""
+    return Attendance.objects.filter(session__in=sessions, status__in=ATTENDED_STATUSES)
+
+
+def _expected_count() -> Subquery:
+    """People expected at the outer session: confirmed in it or in its programme's cycle."""
+    expected = (
+        Enrolment.objects.filter(programme_id=OuterRef("programme_id"),
+                                 status=EnrolmentStatus.CONFIRMED)
+        .filter(Q(session_id=OuterRef("pk")) | Q(session__isnull=True))
+        .order_by().values("programme_id").annotate(count=Count("pk")).values("count")
     )
+    return Coalesce(Subquery(expected, output_field=IntegerField()), 0)
+
+
+def _attended_count() -> Subquery:
+    """Expected people of the outer session marked present or late there."""
+    expected = Enrolment.objects.filter(
+        programme_id=OuterRef(OuterRef("programme_id")), participant_id=OuterRef("participant_id"),
+        status=EnrolmentStatus.CONFIRMED,
+    ).filter(Q(session_id=OuterRef(OuterRef("pk"))) | Q(session__isnull=True))
+    attended = (
+        Attendance.objects.filter(session_id=OuterRef("pk"), status__in=ATTENDED_STATUSES)
+        .filter(Exists(expected))
+        .order_by().values("session_id").annotate(count=Count("pk")).values("count")
+    )
+    return Coalesce(Subquery(attended, output_field=IntegerField()), 0)
+
+
+def _attendance_sums(sessions: QuerySet[Session], group_by: str, **group_exprs):
+    """Per ``group_by``: marks of people who came, and expected / attended over the sessions
+    whose register was taken, in one query."""
+    registered = Exists(Attendance.objects.filter(session_id=OuterRef("pk")))
+    came = Count("attendances", filter=Q(attendances__status__in=ATTENDED_STATUSES))
+    marks = (
+        sessions.annotate(**group_exprs).values(group_by)
+        .annotate(sessions=Count("pk", distinct=True), attendances=came).order_by()
+    )
+    rates = (
+        sessions.filter(registered).annotate(**group_exprs).values(group_by)
+        .annotate(expected=Sum(_expected_count()), attended=Sum(_attended_count())).order_by()
+    )
+    return marks, rates
 
 
 def age_band_case(reference: datetime.date) -> Case:
@@ -159,13 +250,13 @@ def report_summary(
     now = now or timezone.now()
     sessions = report_sessions(programmes=programmes, filters=filters)
     held = held_sessions(sessions, now=now)
-    reaching = reaching_enrolments(held)
-    reached = Participant.objects.filter(pk__in=reaching.values("participant_id"))
+    came = attendances_in(held)
+    reached = Participant.objects.filter(pk__in=came.values("participant_id"))
 
     session_counts = sessions.aggregate(**_session_counts(now))
     enrolment_counts = _enrolment_counts(programmes=programmes, filters=filters)
 
-    earlier = reaching_enrolments(held_sessions(
+    earlier = attendances_in(held_sessions(
         Session.objects.filter(starts_at__lt=filters.starts_at), now=now))
     returning = Exists(earlier.filter(participant__household_id=OuterRef("household_id")))
     reach = reached.aggregate(
@@ -187,9 +278,15 @@ def report_summary(
     summary.by_age_band = _by_age_band(reached, reference=filters.start)
     summary.by_neighbourhood, summary.by_qpv = _by_neighbourhood(reached)
     summary.by_sex = _by_sex(reached)
-    summary.by_programme = _by_programme(sessions, reaching=reaching, now=now)
-    summary.by_kind = _by_kind(summary.by_programme, reaching=reaching)
+    summary.by_programme = _by_programme(sessions, came=came, now=now)
+    summary.by_kind = _by_kind(summary.by_programme, came=came)
+    for name in ("attendances", "expected", "attended"):
+        setattr(summary, name, sum(getattr(row, name) for row in summary.by_programme))
+    summary.attendance_rate = rate(summary.attended, summary.expected)
     summary.over_time = _over_time(held, filters=filters)
+    summary.anonymous_by_age_band = _anonymous_headcounts(held)
+    summary.anonymous_headcount = sum(row.count for row in summary.anonymous_by_age_band)
+    _follow_ups(summary, programmes=programmes, filters=filters)
     return summary
 
 
@@ -284,7 +381,7 @@ def _by_sex(reached: QuerySet[Participant]) -> list[BreakdownRow]:
     return [BreakdownRow(str(sex), str(label), rows.get(sex, 0)) for sex, label in labels.items()]
 
 
-def _by_programme(sessions: QuerySet[Session], *, reaching: QuerySet[Enrolment],
+def _by_programme(sessions: QuerySet[Session], *, came: QuerySet[Attendance],
                   now: datetime.datetime) -> list[ProgrammeRow]:
     rows = (
         sessions.values("programme_id", "programme__title", "programme__kind")
@@ -292,50 +389,105 @@ def _by_programme(sessions: QuerySet[Session], *, reaching: QuerySet[Enrolment],
         .order_by("programme__title", "programme_id")
     )
     participants = dict(
-        reaching.values("programme_id").annotate(count=Count("participant_id", distinct=True))
-        .order_by().values_list("programme_id", "count")
+        came.values("session__programme_id")
+        .annotate(count=Count("participant_id", distinct=True))
+        .order_by().values_list("session__programme_id", "count")
     )
+    held = held_sessions(sessions, now=now)
+    marks, rates = _attendance_sums(held, "programme_id")
+    attendances = {row["programme_id"]: row["attendances"] for row in marks}
+    rates_by_id = {row["programme_id"]: row for row in rates}
     kind_labels = dict(Kind.choices)
-    return [
-        ProgrammeRow(
-            programme_id=row["programme_id"], title=row["programme__title"],
+    result = []
+    for row in rows:
+        programme_id = row["programme_id"]
+        expected = rates_by_id.get(programme_id, {}).get("expected") or 0
+        attended = rates_by_id.get(programme_id, {}).get("attended") or 0
+        result.append(ProgrammeRow(
+            programme_id=programme_id, title=row["programme__title"],
             kind=row["programme__kind"], kind_label=str(kind_labels[row["programme__kind"]]),
             sessions_planned=row["planned"], sessions_held=row["held"],
             sessions_cancelled=row["cancelled"],
-            participants=participants.get(row["programme_id"], 0),
-        )
-        for row in rows
-    ]
+            participants=participants.get(programme_id, 0),
+            attendances=attendances.get(programme_id, 0), expected=expected, attended=attended,
+            attendance_rate=rate(attended, expected),
+        ))
+    return result
 
 
-def _by_kind(by_programme: list[ProgrammeRow], *, reaching: QuerySet[Enrolment]
+def _by_kind(by_programme: list[ProgrammeRow], *, came: QuerySet[Attendance]
              ) -> list[KindRow]:
     # A participant may come to two programmes of one kind: count them once, in the database.
     participants = dict(
-        reaching.values("programme__kind")
+        came.values("session__programme__kind")
         .annotate(count=Count("participant_id", distinct=True))
-        .order_by().values_list("programme__kind", "count")
+        .order_by().values_list("session__programme__kind", "count")
     )
-    held: dict[str, int] = {}
-    for row in by_programme:
-        held[row.kind] = held.get(row.kind, 0) + (row.sessions_held or 0)
-    return [
-        KindRow(kind=str(kind), label=str(label), sessions_held=held.get(kind, 0),
-                participants=participants.get(kind, 0))
+    rows = {
+        str(kind): KindRow(kind=str(kind), label=str(label), sessions_held=0,
+                           participants=participants.get(kind, 0))
         for kind, label in Kind.choices
-    ]
+    }
+    # Sessions belong to one programme: the other sums add up.
+    for programme in by_programme:
+        row = rows[programme.kind]
+        row.sessions_held += programme.sessions_held
+        row.attendances += programme.attendances
+        row.expected += programme.expected
+        row.attended += programme.attended
+    for row in rows.values():
+        row.attendance_rate = rate(row.attended, row.expected)
+    return list(rows.values())
 
 
 def _over_time(held: QuerySet[Session], *, filters: ReportFilters) -> list[TimeRow]:
     paris = ZoneInfo(settings.TIME_ZONE)
-    rows = {
-        (timezone.localtime(month, paris).date() if isinstance(month, datetime.datetime)
-         else month): count
-        for month, count in held.annotate(month=TruncMonth("starts_at", tzinfo=paris))
-        .values("month").annotate(count=Count("pk")).order_by().values_list("month", "count")
-    }
-    return [TimeRow(month=month, sessions_held=rows.get(month, 0))
-            for month in months_between(filters.start, filters.end)]
+    month = TruncMonth("starts_at", tzinfo=paris)
+    marks, rates = _attendance_sums(held, "month", month=month)
+
+    def by_month(rows) -> dict:
+        return {(timezone.localtime(row["month"], paris).date()
+                 if isinstance(row["month"], datetime.datetime) else row["month"]): row
+                for row in rows}
+
+    marks, rates = by_month(marks), by_month(rates)
+    result = []
+    for day in months_between(filters.start, filters.end):
+        expected = rates.get(day, {}).get("expected") or 0
+        attended = rates.get(day, {}).get("attended") or 0
+        result.append(TimeRow(
+            month=day, sessions_held=marks.get(day, {}).get("sessions", 0),
+            attendances=marks.get(day, {}).get("attendances", 0), expected=expected,
+            attended=attended, attendance_rate=rate(attended, expected)))
+    return result
+
+
+def _anonymous_headcounts(held: QuerySet[Session]) -> list[CountRow]:
+    counts = dict(
+        AnonymousHeadcount.objects.filter(session__in=held).values("age_band")
+        .annotate(total=Sum("count")).order_by().values_list("age_band", "total")
+    )
+    return [CountRow(str(band), str(label), counts.get(band, 0) or 0)
+            for band, label in AgeBand.choices]
+
+
+def _follow_ups(summary: ReportSummary, *, programmes: QuerySet[Programme],
+                filters: ReportFilters) -> None:
+    follow_ups = FollowUp.objects.filter(
+        programme__in=report_programmes(programmes=programmes, filters=filters),
+        opened_at__gte=filters.starts_at, opened_at__lt=filters.ends_before,
+    )
+    outcomes = {str(outcome): Count("pk", filter=Q(status=FollowUpStatus.CLOSED, outcome=outcome))
+                for outcome in FollowUpOutcome.values}
+    counts = follow_ups.aggregate(
+        participants=Count("participant_id", distinct=True), total=Count("pk"),
+        open=Count("pk", filter=Q(status=FollowUpStatus.OPEN)), **outcomes,
+    )
+    summary.follow_up_participants, summary.follow_ups = counts["participants"], counts["total"]
+    summary.follow_up_outcomes = [CountRow("open", str(_("Still open")), counts["open"])] + [
+        CountRow(str(outcome), str(label), counts[str(outcome)])
+        for outcome, label in FollowUpOutcome.choices
+    ]
 
 
 ENROLMENT_LIST_FIELDS = (
@@ -355,4 +507,24 @@ def enrolment_list_rows(*, programmes: QuerySet[Programme], filters: ReportFilte
         .order_by("programme__title", "session__starts_at", "participant__last_name",
                   "participant__first_name", "pk")
         .values_list(*ENROLMENT_LIST_FIELDS)
+    )
+
+
+ATTENDANCE_LIST_FIELDS = (
+    "participant__household__reference", "participant__last_name", "participant__first_name",
+    "participant__birth_date", "participant__sex", "participant__household__neighbourhood",
+    "participant__household__in_qpv", "session__programme__title", "session__programme__kind",
+    "session__starts_at", "status", "walk_in",
+)
+
+
+def attendance_list_rows(*, programmes: QuerySet[Programme], filters: ReportFilters
+                         ) -> QuerySet:
+    """Every mark taken at the sessions of the period, as tuples of ATTENDANCE_LIST_FIELDS."""
+    sessions = report_sessions(programmes=programmes, filters=filters)
+    return (
+        Attendance.objects.filter(session__in=sessions)
+        .order_by("session__starts_at", "session_id", "participant__last_name",
+                  "participant__first_name", "pk")
+        .values_list(*ATTENDANCE_LIST_FIELDS)
     )

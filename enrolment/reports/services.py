@@ -13,9 +13,9 @@ from pathlib import Path
 from django.conf import settings
 
 from .access import report_scope
-from .exports import enrolment_table, summary_tables, xlsx_file
+from .exports import attendance_table, enrolment_table, summary_tables, xlsx_file
 from .forms import ReportFilterForm
-from .selectors import enrolment_list_rows, report_summary_for
+from .selectors import attendance_list_rows, enrolment_list_rows, report_summary_for
 
 
 def export_folder() -> Path:
@@ -41,9 +41,16 @@ def report_tables(*, user, what: str, query: dict, anonymous: bool) -> list:
     if what == "summary":
         return summary_tables(report_summary_for(scope=scope, filters=filters,
                                                  anonymous=anonymous))
-    rows = enrolment_list_rows(programmes=scope.programmes, filters=filters)
-    return [enrolment_table(rows.iterator(chunk_size=2000),
-                            names=scope.names and not anonymous, reference=filters.start)]
+    rows, table = LISTS[what]
+    return [table(rows(programmes=scope.programmes, filters=filters).iterator(chunk_size=2000),
+                  names=scope.names and not anonymous, reference=filters.start)]
+
+
+# The lists that can be exported: how to read their rows, and how to lay them out.
+LISTS = {
+    "enrolments": (enrolment_list_rows, enrolment_table),
+    "attendance": (attendance_list_rows, attendance_table),
+}
 
 
 def report_export_write(*, user, what: str, query: dict, anonymous: bool, token: str) -> Path:

@@ -20,11 +20,11 @@ from .charts import bar_chart, column_chart
 from .exports import CONTENT_TYPES, csv_stream, xlsx_file
 from .filters import ReportFilters, school_year_bounds, school_year_of
 from .forms import ReportFilterForm
-from .selectors import ReportSummary, enrolment_list_rows, report_summary_for
-from .services import export_path, new_export_token, report_tables
+from .selectors import ReportSummary, report_summary_for
+from .services import LISTS, export_path, new_export_token, report_tables
 from .tasks import report_export_build
 
-EXPORTS = ("summary", "enrolments")
+EXPORTS = ("summary", *LISTS)
 DOWNLOAD_SALT = "reports.export.download"
 
 
@@ -39,8 +39,12 @@ def _charts(summary: ReportSummary) -> dict:
     hidden = _("masked")
     return {
         "over_time": column_chart(
-            chart_id="chart-over-time", title=_("Sessions held by month"),
-            rows=[(month_label(row.month), row.sessions_held) for row in summary.over_time]),
+            chart_id="chart-over-time", title=_("Attendances by month"), masked_label=hidden,
+            rows=[(month_label(row.month), row.attendances) for row in summary.over_time]),
+        "rate_by_kind": bar_chart(
+            chart_id="chart-rate-kind", title=_("Attendance rate by kind of programme"),
+            masked_label=hidden, unit=" %", maximum=100,
+            rows=[(row.label, row.attendance_rate) for row in summary.by_kind if row.expected]),
         "qpv": bar_chart(
             chart_id="chart-qpv", title=_("Participants by QPV"), masked_label=hidden,
             rows=[(row.label, row.participants) for row in summary.by_qpv]),
@@ -69,7 +73,6 @@ def _report_context(request: HttpRequest, scope: ReportScope, filters: ReportFil
         "summary": summary, "filters": filters, "scope": scope, "charts": _charts(summary),
         "query": urlencode(query),
         "anonymous_query": urlencode({**query, "anonymous": "1"}),
-        "exports": EXPORTS if scope.lists else ("summary",),
     }
 
 
@@ -113,7 +116,7 @@ def export(request: HttpRequest, what: str, fmt: str) -> HttpResponse:
     anonymous = request.GET.get("anonymous") == "1"
     filters = ReportFilterForm(request.GET, programmes=scope.programmes).report_filters()
     filename = f"{what}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.{fmt}"
-    if fmt == "xlsx" and what != "summary" and enrolment_list_rows(
+    if fmt == "xlsx" and what != "summary" and LISTS[what][0](
             programmes=scope.programmes, filters=filters).count() > settings.REPORT_EXPORT_SYNC_ROWS:
         return _export_later(request, what=what, anonymous=anonymous, filename=filename)
     tables = report_tables(user=request.user, what=what, query=request.GET, anonymous=anonymous)

@@ -15,6 +15,11 @@ Period: 1 September – 31 December 2026, seen on 15 December 2026 at noon (Pari
 | d | H3 Centre-ville | 1986-06-06 (40) | F | Parcours confirmed |
 | e | H4 (no neighbourhood) | 2010-02-02 (16) | – | S2 confirmed (cancelled session), Parcours cancelled |
 | f | H5 Les Martinets, QPV | 1956-01-01 (70) | M | S3 confirmed (to come) |
+
+Registers: S0 c present; S1 a present, b late, c present, f present as a walk-in; T1 b present,
+d absent; T2 none taken. Anonymous headcounts at S1: 3 aged 6–11, 2 aged 26–59. Follow-ups:
+c in Cuisine opened 25 Oct (open), d in Parcours opened 10 Nov (closed: family reached), e in
+Parcours opened 1 Aug (closed: withdrawn, before the period).
 """
 
 import datetime
@@ -25,7 +30,16 @@ import pytest
 import time_machine
 
 from accounts.roles import Role
-from enrolment.models import EnrolmentStatus, Sex
+from enrolment.models import (
+    AnonymousHeadcount,
+    Attendance,
+    AttendanceStatus,
+    EnrolmentStatus,
+    FollowUp,
+    FollowUpOutcome,
+    FollowUpStatus,
+    Sex,
+)
 from enrolment.reports.filters import ReportFilters
 from programmes.models import EnrolmentMode, Field, Kind
 from sessions.models import SessionStatus
@@ -159,6 +173,29 @@ def known_data(db, frozen_now) -> KnownData:
     enrol("e", "S2")
     enrol("e", "Parcours", EnrolmentStatus.CANCELLED)
     enrol("f", "S3")
+
+    for session, name, status, walk_in in (
+        ("S0", "c", AttendanceStatus.PRESENT, False),
+        ("S1", "a", AttendanceStatus.PRESENT, False),
+        ("S1", "b", AttendanceStatus.LATE, False),
+        ("S1", "c", AttendanceStatus.PRESENT, False),
+        ("S1", "f", AttendanceStatus.PRESENT, True),
+        ("T1", "b", AttendanceStatus.PRESENT, False),
+        ("T1", "d", AttendanceStatus.ABSENT, False),
+    ):
+        Attendance.objects.create(session=sessions[session], participant=participants[name],
+                                  status=status, walk_in=walk_in)
+    AnonymousHeadcount.objects.create(session=sessions["S1"], age_band="6-11", count=3)
+    AnonymousHeadcount.objects.create(session=sessions["S1"], age_band="26-59", count=2)
+    for name, programme, opened, outcome in (
+        ("c", cuisine, "2026-10-25", ""),
+        ("d", parcours, "2026-11-10", FollowUpOutcome.REACHED),
+        ("e", parcours, "2026-08-01", FollowUpOutcome.WITHDRAWN),
+    ):
+        FollowUp.objects.create(
+            participant=participants[name], programme=programme, opened_at=at(opened),
+            status=FollowUpStatus.CLOSED if outcome else FollowUpStatus.OPEN, outcome=outcome,
+            closed_at=at(opened) + datetime.timedelta(days=3) if outcome else None)
 
     family = user_with_role(Role.FAMILY, username="famille")
     return KnownData(

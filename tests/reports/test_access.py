@@ -29,7 +29,7 @@ def test_mediator_sees_their_own_programmes(client, known_data):
     client.force_login(known_data.mediator_parcours)
     response = client.get("/reports/", QUERY)
     assert titles(response) == ["Parcours"]
-    assert response.context["summary"].participants == 2
+    assert response.context["summary"].participants == 1
     # Another mediator's programme is not a choice of the filter.
     response = client.get("/reports/", {**QUERY, "programme": known_data.cuisine.pk})
     assert "programme" in response.context["form"].errors
@@ -75,7 +75,15 @@ def test_api_summary_follows_the_same_rules(client, known_data):
     assert body["period"] == {"start": "2026-09-01", "end": "2026-12-31"}
     assert (body["participants"], body["households"], body["new_households"],
             body["returning_households"]) == (4, 3, 2, 1)
-    assert {row["key"]: row["participants"] for row in body["by_age_band"]}["26-59"] == 1
+    assert {row["key"]: row["participants"] for row in body["by_age_band"]}["60+"] == 1
+    assert (body["attendances"], body["expected"], body["attended"], body["attendance_rate"]) == (
+        5, 5, 4, 80.0)
+    assert body["anonymous_headcount"] == 5 and body["follow_up_participants"] == 2
+    assert {row["key"]: row["count"] for row in body["follow_up_outcomes"]}["reached"] == 1
+    assert [row["attendance_rate"] for row in body["by_programme"]] == [100.0, 50.0]
+    assert body["over_time"][1] == {
+        "month": "2026-10-01", "sessions_held": 1, "attendances": 4, "expected": 3,
+        "attended": 3, "attendance_rate": 100.0}
     assert body["age_reference"] == "period_start"
     anonymous = client.get("/api/v1/reports/summary", {**QUERY, "anonymous": "true"}).json()
     assert anonymous["masked"] is True and anonymous["participants"] is None

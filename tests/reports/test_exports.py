@@ -48,7 +48,9 @@ def test_summary_csv_holds_the_indicators(client, known_data, english):
     assert values["Participants reached"] == "4"
     assert values["Returning households"] == "1"
     assert values["Sessions cancelled"] == "1"
-    assert ["Cuisine", "Holiday activity", "3", "1", "1", "3"] in rows
+    assert values["Attendance rate (%)"] == "80"
+    assert ["Cuisine", "Holiday activity", "3", "1", "1", "4", "4", "3", "3", "100"] in rows
+    assert ["Parcours", "Family course", "2", "2", "0", "1", "1", "2", "1", "50"] in rows
 
 
 def test_summary_xlsx_and_anonymous_masking(client, known_data, english):
@@ -58,8 +60,10 @@ def test_summary_xlsx_and_anonymous_masking(client, known_data, english):
     assert indicators["Participants reached"] == 4
     assert indicators["Period start"].date() == PERIOD.start
     assert workbook["Indicators"]["B2"].number_format == "DD/MM/YYYY"
+    assert indicators["Attendance rate (%)"] == 80.0
     ages = dict(workbook["By age band"].iter_rows(values_only=True))
-    assert ages["26–59 years"] == 1
+    assert ages["60 years and over"] == 1
+    assert dict(workbook["Anonymous attendees"].iter_rows(values_only=True))["6 to 11"] == 3
 
     workbook = xlsx(client.get("/reports/export/summary.xlsx", {**QUERY, "anonymous": "1"}))
     indicators = {row[0]: row[1] for row in workbook["Indicators"].iter_rows(values_only=True)}
@@ -121,3 +125,20 @@ def test_long_xlsx_list_is_written_by_the_worker(client, known_data, settings, c
     assert client.get(link.replace("/download/", "/download/x")).status_code == 404
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT,
                                      object_type="reports.enrolments").count() == 1
+
+
+def test_attendance_list(client, known_data, english):
+    client.force_login(known_data.coordinator)
+    rows = csv_rows(client.get("/reports/export/attendance.csv", QUERY))
+    assert rows[0] == ["Household", "Last name", "First name", "Birth date", "Sex",
+                       "Neighbourhood", "In a QPV", "Programme", "Kind", "Session", "Status",
+                       "Walk-in"]
+    # S0 is before the period: six marks.
+    assert [(row[2], row[10], row[11]) for row in rows[1:]] == [
+        ("A", "Present", "no"), ("B", "Late", "no"), ("C", "Present", "no"),
+        ("F", "Present", "yes"), ("B", "Present", "no"), ("D", "Absent", "no")]
+    assert rows[1][9] == "21/10/2026 14:00"
+
+    client.force_login(known_data.mediator_parcours)
+    rows = csv_rows(client.get("/reports/export/attendance.csv", QUERY))
+    assert [row[1] for row in rows] == ["Age band", "6–10 years", "26–59 years"]

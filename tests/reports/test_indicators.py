@@ -30,53 +30,75 @@ def test_totals(known_data):
         5, 3, 1)
     assert (summary.enrolments, summary.enrolments_confirmed, summary.enrolments_waitlisted,
             summary.enrolments_cancelled) == (9, 7, 1, 1)
+    # a, b, c and the walk-in f came; d was absent.
     assert (summary.participants, summary.households) == (4, 3)
     # H2's child came in June, before the period.
     assert (summary.new_households, summary.returning_households) == (2, 1)
+    assert summary.attendances == 5
+    # S1 expected a, b, c (all came); T1 expected b, d (b came); T2 has no register.
+    assert (summary.expected, summary.attended, summary.attendance_rate) == (5, 4, 80.0)
+    assert summary.anonymous_headcount == 5
+    assert counts_of(summary.anonymous_by_age_band) == {
+        "0-5": 0, "6-11": 3, "12-17": 0, "18-25": 0, "26-59": 2, "60+": 0}
+    assert (summary.follow_up_participants, summary.follow_ups) == (2, 2)
+    assert counts_of(summary.follow_up_outcomes) == {
+        "open": 1, "reached": 1, "not_reached": 0, "withdrawn": 0, "referred": 0}
+
+
+def counts_of(rows):
+    return {row.key: row.count for row in rows}
 
 
 def test_breakdowns(known_data):
     summary = summary_for()
     assert counts(summary.by_age_band) == {
-        "0-5": 1, "6-10": 1, "11-14": 1, "15-17": 0, "18-25": 0, "26-59": 1, "60+": 0}
+        "0-5": 1, "6-10": 1, "11-14": 1, "15-17": 0, "18-25": 0, "26-59": 0, "60+": 1}
     assert [(row.label, row.participants, row.households) for row in summary.by_neighbourhood] == [
-        ("Les Martinets", 3, 2), ("Centre-ville", 1, 1)]
+        ("Les Martinets", 4, 3)]
     assert [(row.key, row.participants, row.households) for row in summary.by_qpv] == [
-        ("qpv", 3, 2), ("other", 1, 1)]
-    assert counts(summary.by_sex) == {"female": 2, "male": 1, "unspecified": 1}
+        ("qpv", 4, 3), ("other", 0, 0)]
+    assert counts(summary.by_sex) == {"female": 1, "male": 2, "unspecified": 1}
 
 
-def test_per_programme_and_kind(known_data):
+def test_per_programme_kind_and_month(known_data):
     summary = summary_for()
     assert [(row.title, row.sessions_planned, row.sessions_held, row.sessions_cancelled,
-             row.participants) for row in summary.by_programme] == [
-        ("Cuisine", 3, 1, 1, 3), ("Parcours", 2, 2, 0, 2)]
-    by_kind = {row.kind: (row.sessions_held, row.participants) for row in summary.by_kind}
-    assert by_kind[Kind.HOLIDAY_ACTIVITY] == (1, 3)
-    assert by_kind[Kind.FAMILY_COURSE] == (2, 2)
-    assert by_kind[Kind.REMOBILISATION] == (0, 0)
+             row.participants, row.attendances, row.expected, row.attended, row.attendance_rate)
+            for row in summary.by_programme] == [
+        ("Cuisine", 3, 1, 1, 4, 4, 3, 3, 100.0), ("Parcours", 2, 2, 0, 1, 1, 2, 1, 50.0)]
+    by_kind = {row.kind: (row.sessions_held, row.participants, row.attendances,
+                          row.attendance_rate) for row in summary.by_kind}
+    assert by_kind[Kind.HOLIDAY_ACTIVITY] == (1, 4, 4, 100.0)
+    assert by_kind[Kind.FAMILY_COURSE] == (2, 1, 1, 50.0)
+    assert by_kind[Kind.REMOBILISATION] == (0, 0, 0, None)
+    assert [(row.month.isoformat(), row.sessions_held, row.attendances, row.expected,
+             row.attended, row.attendance_rate) for row in summary.over_time] == [
+        ("2026-09-01", 0, 0, 0, 0, None), ("2026-10-01", 1, 4, 3, 3, 100.0),
+        ("2026-11-01", 2, 1, 2, 1, 50.0), ("2026-12-01", 0, 0, 0, 0, None)]
 
 
 def test_filters(known_data):
     by_venue = summary_for(dataclasses.replace(PERIOD, venue_id=known_data.martinets.pk))
-    # S1, S2, S3 and T2; the whole-cycle course reaches b and d through T2.
+    # S1, S2, S3 and T2 (no register): those who came to S1.
     assert (by_venue.sessions_planned, by_venue.sessions_held, by_venue.participants) == (4, 2, 4)
+    assert (by_venue.expected, by_venue.attended) == (3, 3)
     assert by_venue.enrolments == 6
 
     by_kind = summary_for(dataclasses.replace(PERIOD, kind=Kind.FAMILY_COURSE))
-    assert (by_kind.sessions_planned, by_kind.participants, by_kind.households) == (2, 2, 2)
-    assert (by_kind.new_households, by_kind.returning_households) == (2, 0)
+    assert (by_kind.sessions_planned, by_kind.participants, by_kind.households) == (2, 1, 1)
+    assert (by_kind.new_households, by_kind.returning_households) == (1, 0)
+    assert (by_kind.follow_up_participants, by_kind.anonymous_headcount) == (1, 0)
 
     by_partner = summary_for(dataclasses.replace(PERIOD, partner_id=known_data.partner.pk))
     assert [row.title for row in by_partner.by_programme] == ["Cuisine"]
-    assert by_partner.participants == 3
+    assert (by_partner.participants, by_partner.attendance_rate) == (4, 100.0)
 
     by_programme = summary_for(dataclasses.replace(PERIOD, programme_id=known_data.parcours.pk))
     assert by_programme.enrolments == 3
 
     october = summary_for(ReportFilters(start=datetime.date(2026, 10, 21),
                                         end=datetime.date(2026, 10, 21)))
-    assert (october.sessions_planned, october.participants, october.enrolments) == (1, 3, 0)
+    assert (october.sessions_planned, october.participants, october.enrolments) == (1, 4, 0)
 
 
 def test_age_is_taken_at_the_period_start(known_data):
@@ -109,18 +131,28 @@ def test_masked_summary(known_data, settings):
             masked.enrolments_cancelled) == (7, None, None)
     # Sessions are not people: never masked.
     assert (masked.sessions_planned, masked.sessions_held) == (5, 3)
+    # 4 attended of 5 expected: the rate would give the 4 away.
+    assert (masked.attendances, masked.expected, masked.attended) == (5, 5, None)
+    assert masked.attendance_rate is None
+    assert masked.anonymous_headcount == 5
+    assert counts_of(masked.anonymous_by_age_band)["6-11"] is None
     assert all(row.participants in (None, 0) for row in masked.by_age_band)
+    assert [(row.participants, row.attendance_rate) for row in masked.by_programme] == [
+        (None, None), (None, None)]
 
     settings.REPORT_MASK_THRESHOLD = 3
     masked = mask_summary(summary)
-    assert (masked.participants, masked.households) == (4, 3)
-    # Les Martinets 3 stays; Centre-ville 1 is hidden, and so is the next smallest.
-    assert [row.participants for row in masked.by_neighbourhood] == [None, None]
-    assert [row.participants for row in masked.by_qpv] == [None, None]
-    assert counts(masked.by_qpv, "households") == {
-        "qpv": None, "other": None}
+    assert (masked.participants, masked.households, masked.attendance_rate) == (4, 3, 80.0)
+    # 2 and 1: both below 3.
+    assert (masked.new_households, masked.returning_households) == (None, None)
+    # Female 1, male 2, unspecified 1: all hidden.
+    assert counts(masked.by_sex) == {"female": None, "male": None, "unspecified": None}
+    assert [row.participants for row in masked.by_neighbourhood] == [4]
+    # Cuisine: 3 of 3 expected stay; Parcours: 1 of 2 hidden, and its rate with them.
+    assert [(row.expected, row.attended, row.attendance_rate) for row in masked.by_programme] == [
+        (3, 3, 100.0), (None, None, None)]
     # The unmasked summary is left alone.
-    assert summary.by_qpv[0].participants == 3
+    assert summary.by_sex[0].participants == 1
 
 
 def test_school_year():

@@ -4,17 +4,26 @@ import datetime
 
 import pytest
 
-from enrolment.models import Enrolment, EnrolmentStatus, Household, Participant
+from enrolment.models import (
+    AnonymousHeadcount,
+    Attendance,
+    AttendanceStatus,
+    Enrolment,
+    EnrolmentStatus,
+    FollowUp,
+    Household,
+    Participant,
+)
 from tests.factories import MediatorFactory, PartnerFactory, ProgrammeFactory, SessionFactory
 
 from .conftest import PERIOD, at
 
 pytestmark = pytest.mark.django_db
 
-# Recorded in docs/performance.md ("Reports"): the request's session, user and roles, ten
+# Recorded in docs/performance.md ("Reports"): the request's session, user and roles, fifteen
 # aggregate queries, and for the page the three lists of filter choices.
-DASHBOARD_QUERIES = 16
-API_QUERIES = 13
+DASHBOARD_QUERIES = 21
+API_QUERIES = 18
 
 
 def grow(known_data, *, programmes: int, participants_each: int) -> None:
@@ -27,7 +36,8 @@ def grow(known_data, *, programmes: int, participants_each: int) -> None:
         [Participant(household=household, first_name="X", last_name="Y",
                      birth_date=datetime.date(1960 + n % 60, 1 + n % 12, 1))
          for n, household in enumerate(households)])
-    enrolments = []
+    enrolments, marks, headcounts, follow_ups = [], [], [], []
+    statuses = list(AttendanceStatus)
     for index in range(programmes):
         programme = ProgrammeFactory(venue=known_data.martinets)
         programme.partners.add(partner, known_data.partner)
@@ -35,12 +45,22 @@ def grow(known_data, *, programmes: int, participants_each: int) -> None:
         for day in (5, 12, 19):
             session = SessionFactory(programme=programme, starts_at=at(f"2026-10-{day:02d}"),
                                      ends_at=at(f"2026-10-{day:02d}", 16))
+            group = people[index * participants_each:(index + 1) * participants_each]
             enrolments += [
                 Enrolment(participant=person, programme=programme, session=session,
                           status=EnrolmentStatus.CONFIRMED, source="mediator")
-                for person in people[index * participants_each:(index + 1) * participants_each]
+                for person in group
             ]
+            marks += [Attendance(session=session, participant=person,
+                                 status=statuses[n % len(statuses)])
+                      for n, person in enumerate(group)]
+            headcounts.append(AnonymousHeadcount(session=session, age_band="26-59", count=4))
+        follow_ups.append(FollowUp(participant=group[0], programme=programme,
+                                   opened_at=at("2026-10-20")))
     Enrolment.objects.bulk_create(enrolments)
+    Attendance.objects.bulk_create(marks)
+    AnonymousHeadcount.objects.bulk_create(headcounts)
+    FollowUp.objects.bulk_create(follow_ups)
 
 
 @pytest.mark.parametrize("size", [0, 1])
@@ -56,4 +76,7 @@ def test_dashboard_queries_are_bounded(client, known_data, django_assert_max_num
         with django_assert_max_num_queries(API_QUERIES):
             assert client.get("/api/v1/reports/summary", query).status_code == 200
     client.force_login(known_data.coordinator)
-    assert client.get("/reports/", query).context["summary"].participants == 4 + 180 * size
+    summary = client.get("/reports/", query).context["summary"]
+    # Half of each group is marked present or late (statuses in turn).
+    assert summary.participants == 4 + 96 * size
+    assert summary.follow_ups == 2 + 12 * size
