@@ -192,45 +192,46 @@ def attendances_in(sessions: QuerySet[Session]) -> QuerySet[Attendance]:
     return Attendance.objects.filter(session__in=sessions, status__in=ATTENDED_STATUSES)
 
 
-def _expected_count() -> Subquery:
-    """People expected at the outer session: confirmed in it or in its programme's cycle."""
-    expected = (
-        Enrolment.objects.filter(programme_id=OuterRef("programme_id"),
-                                 status=EnrolmentStatus.CONFIRMED)
-        .filter(Q(session_id=OuterRef("pk")) | Q(session__isnull=True))
-        .order_by().values("programme_id").annotate(count=Count("pk")).values("count")
-    )
-    return Coalesce(Subquery(expected, output_field=IntegerField()), 0)
+def _count(queryset: QuerySet, key: str) -> Coalesce:
+    """A correlated COUNT(*) of ``queryset``, grouped on ``key``, as an integer (0 for none)."""
+    counted = queryset.order_by().values(key).annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _attended_count() -> Subquery:
-    """Expected people of the outer session marked present or late there."""
-    expected = Enrolment.objects.filter(
-        programme_id=OuterRef(OuterRef("programme_id")), participant_id=OuterRef("participant_id"),
-        status=EnrolmentStatus.CONFIRMED,
-    ).filter(Q(session_id=OuterRef(OuterRef("pk"))) | Q(session__isnull=True))
-    attended = (
-        Attendance.objects.filter(session_id=OuterRef("pk"), status__in=ATTENDED_STATUSES)
-        .filter(Exists(expected))
-        .order_by().values("session_id").annotate(count=Count("pk")).values("count")
-    )
-    return Coalesce(Subquery(attended, output_field=IntegerField()), 0)
+def _session_attendance() -> dict[str, Case | Coalesce]:
+    """Per outer session: marks of people who came; and, when its register was taken, the
+    people expected (confirmed in it or in its programme's cycle) and those of them who came.
 
-
-def _attendance_sums(sessions: QuerySet[Session], group_by: str, **group_exprs):
-    """Per ``group_by``: marks of people who came, and expected / attended over the sessions
-    whose register was taken, in one query."""
+    Correlated subqueries per session rather than joins, so that grouping by month or
+    programme computes the group once per session, not once per mark."""
+    came = Attendance.objects.filter(session_id=OuterRef("pk"), status__in=ATTENDED_STATUSES)
+    confirmed = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED)
+    expected = confirmed.filter(programme_id=OuterRef("programme_id")).filter(
+        Q(session_id=OuterRef("pk")) | Q(session__isnull=True))
+    # Two EXISTS rather than one with OR: each matches an index on its own.
+    in_session = confirmed.filter(session_id=OuterRef(OuterRef("pk")),
+                                  participant_id=OuterRef("participant_id"))
+    in_cycle = confirmed.filter(programme_id=OuterRef(OuterRef("programme_id")),
+                                session__isnull=True, participant_id=OuterRef("participant_id"))
     registered = Exists(Attendance.objects.filter(session_id=OuterRef("pk")))
-    came = Count("attendances", filter=Q(attendances__status__in=ATTENDED_STATUSES))
-    marks = (
+    return {
+        "attendances": _count(came, "session_id"),
+        "expected": Case(When(registered, then=_count(expected, "programme_id")), default=0),
+        "attended": _count(came.filter(Exists(in_session) | Exists(in_cycle)), "session_id"),
+    }
+
+
+def _attendance_sums(sessions: QuerySet[Session], group_by: str, **group_exprs) -> dict:
+    """Per ``group_by``: sessions, marks of people who came, people expected and those of them
+    who came (over sessions whose register was taken), in one query."""
+    per_session = _session_attendance()
+    rows = (
         sessions.annotate(**group_exprs).values(group_by)
-        .annotate(sessions=Count("pk", distinct=True), attendances=came).order_by()
+        .annotate(sessions=Count("pk"),
+                  **{name: Sum(expression) for name, expression in per_session.items()})
+        .order_by()
     )
-    rates = (
-        sessions.filter(registered).annotate(**group_exprs).values(group_by)
-        .annotate(expected=Sum(_expected_count()), attended=Sum(_attended_count())).order_by()
-    )
-    return marks, rates
+    return {row[group_by]: row for row in rows}
 
 
 def age_band_case(reference: datetime.date) -> Case:
@@ -394,22 +395,20 @@ def _by_programme(sessions: QuerySet[Session], *, came: QuerySet[Attendance],
         .order_by().values_list("session__programme_id", "count")
     )
     held = held_sessions(sessions, now=now)
-    marks, rates = _attendance_sums(held, "programme_id")
-    attendances = {row["programme_id"]: row["attendances"] for row in marks}
-    rates_by_id = {row["programme_id"]: row for row in rates}
+    sums = _attendance_sums(held, "programme_id")
     kind_labels = dict(Kind.choices)
     result = []
     for row in rows:
         programme_id = row["programme_id"]
-        expected = rates_by_id.get(programme_id, {}).get("expected") or 0
-        attended = rates_by_id.get(programme_id, {}).get("attended") or 0
+        counts = sums.get(programme_id, {})
+        expected, attended = counts.get("expected", 0), counts.get("attended", 0)
         result.append(ProgrammeRow(
             programme_id=programme_id, title=row["programme__title"],
             kind=row["programme__kind"], kind_label=str(kind_labels[row["programme__kind"]]),
             sessions_planned=row["planned"], sessions_held=row["held"],
             sessions_cancelled=row["cancelled"],
             participants=participants.get(programme_id, 0),
-            attendances=attendances.get(programme_id, 0), expected=expected, attended=attended,
+            attendances=counts.get("attendances", 0), expected=expected, attended=attended,
             attendance_rate=rate(attended, expected),
         ))
     return result
@@ -443,22 +442,18 @@ def _by_kind(by_programme: list[ProgrammeRow], *, came: QuerySet[Attendance]
 def _over_time(held: QuerySet[Session], *, filters: ReportFilters) -> list[TimeRow]:
     paris = ZoneInfo(settings.TIME_ZONE)
     month = TruncMonth("starts_at", tzinfo=paris)
-    marks, rates = _attendance_sums(held, "month", month=month)
-
-    def by_month(rows) -> dict:
-        return {(timezone.localtime(row["month"], paris).date()
-                 if isinstance(row["month"], datetime.datetime) else row["month"]): row
-                for row in rows}
-
-    marks, rates = by_month(marks), by_month(rates)
+    sums = {
+        (timezone.localtime(key, paris).date() if isinstance(key, datetime.datetime) else key): row
+        for key, row in _attendance_sums(held, "month", month=month).items()
+    }
     result = []
     for day in months_between(filters.start, filters.end):
-        expected = rates.get(day, {}).get("expected") or 0
-        attended = rates.get(day, {}).get("attended") or 0
+        counts = sums.get(day, {})
+        expected, attended = counts.get("expected", 0), counts.get("attended", 0)
         result.append(TimeRow(
-            month=day, sessions_held=marks.get(day, {}).get("sessions", 0),
-            attendances=marks.get(day, {}).get("attendances", 0), expected=expected,
-            attended=attended, attendance_rate=rate(attended, expected)))
+            month=day, sessions_held=counts.get("sessions", 0),
+            attendances=counts.get("attendances", 0), expected=expected, attended=attended,
+            attendance_rate=rate(attended, expected)))
     return result
 
 
