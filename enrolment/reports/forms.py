@@ -34,8 +34,6 @@ class ReportFilterForm(forms.Form):
             programmes__in=programmes).distinct().order_by("name")
         start, end = default_period()
         self.fields["start"].initial, self.fields["end"].initial = start, end
-        for name, bound in self.fields.items():
-            bound.widget.attrs.setdefault("aria-describedby", f"id_{name}-errors")
 
     def clean_start(self):
         return self._in_range(self.cleaned_data.get("start"))
