@@ -202,36 +202,52 @@ def _session_attendance() -> dict[str, Case | Coalesce]:
     """Per outer session: marks of people who came; and, when its register was taken, the
     people expected (confirmed in it or in its programme's cycle) and those of them who came.
 
-    Correlated subqueries per session rather than joins, so that grouping by month or
-    programme computes the group once per session, not once per mark."""
+    Correlated counts on each session rather than joins: a session's month or programme is then
+    computed once per session, not once per mark. Each count or EXISTS tests one target (the
+    session, or the programme's cycle) rather than both with OR, so that each uses an index."""
     came = Attendance.objects.filter(session_id=OuterRef("pk"), status__in=ATTENDED_STATUSES)
     confirmed = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED)
-    expected = confirmed.filter(programme_id=OuterRef("programme_id")).filter(
-        Q(session_id=OuterRef("pk")) | Q(session__isnull=True))
-    # Two EXISTS rather than one with OR: each matches an index on its own.
-    in_session = confirmed.filter(session_id=OuterRef(OuterRef("pk")),
-                                  participant_id=OuterRef("participant_id"))
-    in_cycle = confirmed.filter(programme_id=OuterRef(OuterRef("programme_id")),
-                                session__isnull=True, participant_id=OuterRef("participant_id"))
+    in_session = confirmed.filter(session_id=OuterRef("pk"))
+    in_cycle = confirmed.filter(programme_id=OuterRef("programme_id"), session__isnull=True)
+    came_in_session = confirmed.filter(session_id=OuterRef(OuterRef("pk")),
+                                       participant_id=OuterRef("participant_id"))
+    came_in_cycle = confirmed.filter(
+        programme_id=OuterRef(OuterRef("programme_id")), session__isnull=True,
+        participant_id=OuterRef("participant_id"))
     registered = Exists(Attendance.objects.filter(session_id=OuterRef("pk")))
+    expected = _count(in_session, "session_id") + _count(in_cycle, "programme_id")
     return {
         "attendances": _count(came, "session_id"),
-        "expected": Case(When(registered, then=_count(expected, "programme_id")), default=0),
-        "attended": _count(came.filter(Exists(in_session) | Exists(in_cycle)), "session_id"),
+        "expected": Case(When(registered, then=expected), default=0),
+        "attended": _count(came.filter(Exists(came_in_session) | Exists(came_in_cycle)),
+                           "session_id"),
     }
 
 
-def _attendance_sums(sessions: QuerySet[Session], group_by: str, **group_exprs) -> dict:
-    """Per ``group_by``: sessions, marks of people who came, people expected and those of them
-    who came (over sessions whose register was taken), in one query."""
-    per_session = _session_attendance()
-    rows = (
-        sessions.annotate(**group_exprs).values(group_by)
-        .annotate(sessions=Count("pk"),
-                  **{name: Sum(expression) for name, expression in per_session.items()})
-        .order_by()
-    )
-    return {row[group_by]: row for row in rows}
+def _attendance_by_session(held: QuerySet[Session]) -> list[dict]:
+    """One row per held session: its programme, its local month, and its attendance counts.
+    One query; the rows grow with the sessions of the period (a few hundred a year), not with
+    the marks."""
+    month = TruncMonth("starts_at", tzinfo=ZoneInfo(settings.TIME_ZONE))
+    # Prefixed: "attendances" is already the name of the sessions' marks.
+    counts = {f"count_{name}": value for name, value in _session_attendance().items()}
+    rows = held.annotate(month=month, **counts).values("programme_id", "month", *counts)
+    return [{"programme_id": row["programme_id"], "month": row["month"],
+             **{name: row[f"count_{name}"] for name in ATTENDANCE_COUNTS}}
+            for row in rows.order_by()]
+
+
+ATTENDANCE_COUNTS = ("attendances", "expected", "attended")
+
+
+def _sum_by(rows: list[dict], key: str) -> dict:
+    sums: dict = {}
+    for row in rows:
+        group = sums.setdefault(row[key], dict.fromkeys(("sessions", *ATTENDANCE_COUNTS), 0))
+        group["sessions"] += 1
+        for name in ATTENDANCE_COUNTS:
+            group[name] += row[name]
+    return sums
 
 
 def age_band_case(reference: datetime.date) -> Case:
@@ -279,12 +295,13 @@ def report_summary(
     summary.by_age_band = _by_age_band(reached, reference=filters.start)
     summary.by_neighbourhood, summary.by_qpv = _by_neighbourhood(reached)
     summary.by_sex = _by_sex(reached)
-    summary.by_programme = _by_programme(sessions, came=came, now=now)
+    by_session = _attendance_by_session(held)
+    summary.by_programme = _by_programme(sessions, came=came, now=now, by_session=by_session)
     summary.by_kind = _by_kind(summary.by_programme, came=came)
     for name in ("attendances", "expected", "attended"):
         setattr(summary, name, sum(getattr(row, name) for row in summary.by_programme))
     summary.attendance_rate = rate(summary.attended, summary.expected)
-    summary.over_time = _over_time(held, filters=filters)
+    summary.over_time = _over_time(by_session, filters=filters)
     summary.anonymous_by_age_band = _anonymous_headcounts(held)
     summary.anonymous_headcount = sum(row.count for row in summary.anonymous_by_age_band)
     _follow_ups(summary, programmes=programmes, filters=filters)
@@ -383,7 +400,7 @@ def _by_sex(reached: QuerySet[Participant]) -> list[BreakdownRow]:
 
 
 def _by_programme(sessions: QuerySet[Session], *, came: QuerySet[Attendance],
-                  now: datetime.datetime) -> list[ProgrammeRow]:
+                  now: datetime.datetime, by_session: list[dict]) -> list[ProgrammeRow]:
     rows = (
         sessions.values("programme_id", "programme__title", "programme__kind")
         .annotate(**_session_counts(now))
@@ -394,8 +411,7 @@ def _by_programme(sessions: QuerySet[Session], *, came: QuerySet[Attendance],
         .annotate(count=Count("participant_id", distinct=True))
         .order_by().values_list("session__programme_id", "count")
     )
-    held = held_sessions(sessions, now=now)
-    sums = _attendance_sums(held, "programme_id")
+    sums = _sum_by(by_session, "programme_id")
     kind_labels = dict(Kind.choices)
     result = []
     for row in rows:
@@ -439,12 +455,11 @@ def _by_kind(by_programme: list[ProgrammeRow], *, came: QuerySet[Attendance]
     return list(rows.values())
 
 
-def _over_time(held: QuerySet[Session], *, filters: ReportFilters) -> list[TimeRow]:
+def _over_time(by_session: list[dict], *, filters: ReportFilters) -> list[TimeRow]:
     paris = ZoneInfo(settings.TIME_ZONE)
-    month = TruncMonth("starts_at", tzinfo=paris)
     sums = {
         (timezone.localtime(key, paris).date() if isinstance(key, datetime.datetime) else key): row
-        for key, row in _attendance_sums(held, "month", month=month).items()
+        for key, row in _sum_by(by_session, "month").items()
     }
     result = []
     for day in months_between(filters.start, filters.end):
