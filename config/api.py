@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from accounts.api import router as me_router
+from config.accounts.api import router as me_router
 from enrolment import api as enrolment_api
 from enrolment.attendance_api import figures_router as attendance_figures_router
 from enrolment.attendance_api import follow_ups_router

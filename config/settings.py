@@ -57,14 +57,14 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
-    "accounts",
+    "config.accounts",
     "programmes",
     "sessions.apps.WorkshopSessionsConfig",
     "enrolment",
     "notifications",
-    "privacy",
-    "jobs",
-    "workspace",
+    "config.privacy",
+    "config.jobs",
+    "config.workspace",
 ]
 
 MIDDLEWARE = [
@@ -73,12 +73,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After LocaleMiddleware: a logged-in person's own language wins over the browser's.
-    "workspace.language.AccountLanguageMiddleware",
+    "config.workspace.language.AccountLanguageMiddleware",
     "config.middleware.ApiErrorShapeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "accounts.middleware.AuditContextMiddleware",
+    "config.accounts.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -131,7 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.LockoutBackend",
+    "config.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -269,8 +269,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "accounts.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.accounts.views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.accounts.network.client_ip"
 AXES_VERBOSE = False
 # Number of reverse proxies in front of the web processes that append to X-Forwarded-For;
 # 0 means the peer address is the client's.

@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from config.workspace import views as workspace_views
+from config.workspace.language import set_language
 from enrolment.calendar_views import household_calendar_urlpatterns
 from sessions.urls import calendar_urlpatterns, session_urlpatterns
-from workspace import views as workspace_views
-from workspace.language import set_language
 
 from . import views
 from .api import api
@@ -16,17 +16,17 @@ urlpatterns = [
     path("programmes/", include("sessions.urls")),
     path("sessions/", include(session_urlpatterns)),
     path("reports/", include("enrolment.reports.urls")),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("config.accounts.urls")),
     path("calendars/", include(calendar_urlpatterns)),
     path("calendars/", include(household_calendar_urlpatterns)),
     path("attendance/", include("enrolment.attendance_urls")),
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("privacy/", include("privacy.urls")),
+    path("privacy/", include("config.privacy.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("coordination/", include("workspace.urls")),
+    path("coordination/", include("config.workspace.urls")),
     path("my/", include("enrolment.urls")),
-    path("jobs/", include("jobs.urls")),
+    path("jobs/", include("config.jobs.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
+from config.accounts.roles import Role
 from enrolment.models import Enrolment, EnrolmentStatus
 from enrolment.selectors import Contact, enrolment_contact, with_contacts
 from programmes.models import Programme

@@ -5,8 +5,8 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from accounts.auth import session_or_token
-from accounts.roles import Role, has_role
+from config.accounts.auth import session_or_token
+from config.accounts.roles import Role, has_role
 from config.pagination import BoundedLimitOffsetPagination
 
 from .schemas import SessionCancelIn, SessionFilters, SessionOut

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import hash_token
+from config.accounts.models import hash_token
 from programmes.models import Programme, ProgrammeStatus, Venue
 from programmes.services import programme_unique_slug
 

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import AuditAction, audit_record_many
-from accounts.roles import Role, has_role
+from config.accounts.audit import AuditAction, audit_record_many
+from config.accounts.roles import Role, has_role
 from programmes.models import Kind, Programme
 from sessions.models import Session, SessionStatus
 

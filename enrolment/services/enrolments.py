@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import is_staff_member
+from config.accounts.roles import is_staff_member
 from programmes.models import Audience, Partner, Programme, ProgrammeStatus
 from programmes.selectors import age_on
 from sessions.models import Session, SessionStatus

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
-from jobs.models import BackgroundJob, JobState
+from config.accounts.roles import Role
+from config.jobs.models import BackgroundJob, JobState
 from tests.browser.support import assert_accessible, log_in
 from tests.conftest import TEST_BROWSER_LOCALE
 from tests.factories import (

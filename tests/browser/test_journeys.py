@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
+from config.accounts.roles import Role
 from enrolment.models import Attendance, Enrolment, EnrolmentSource, EnrolmentStatus
 from programmes.models import EnrolmentMode, Mediator
 from sessions.models import Schedule, Session, SessionStatus

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from accounts.models import AuditEvent
-from accounts.roles import Role
+from config.accounts.models import AuditEvent
+from config.accounts.roles import Role
 from enrolment.models import (
     AnonymousHeadcount,
     Attendance,

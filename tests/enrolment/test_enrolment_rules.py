@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from accounts.roles import Role
+from config.accounts.roles import Role
 from enrolment import signals
 from enrolment.errors import EnrolmentError
 from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from accounts.roles import Role
+from config.accounts.roles import Role
 from enrolment import signals
 from enrolment.models import FollowUp, FollowUpStatus
 from enrolment.selectors import follow_up_contact, follow_up_list

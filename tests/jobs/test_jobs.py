@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
-from jobs.models import BackgroundJob, JobState
-from jobs.registry import JobOutcome, register_job_handler
-from jobs.services import JobError, job_run, job_start
+from config.accounts.roles import Role
+from config.jobs.models import BackgroundJob, JobState
+from config.jobs.registry import JobOutcome, register_job_handler
+from config.jobs.services import JobError, job_run, job_start
 from sessions.models import Session
 from tests.factories import ScheduleFactory, user_with_role
 

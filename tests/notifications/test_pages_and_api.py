@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from accounts.roles import Role
+from config.accounts.roles import Role
 from enrolment.models import Guardian
 from notifications.models import MessageState
 from tests.factories import (

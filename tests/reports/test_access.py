@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.models import ApiToken
+from config.accounts.models import ApiToken
 
 from .conftest import PERIOD
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.roles import Role
+from config.accounts.roles import Role
 from programmes.models import ProgrammeStatus
 from sessions.models import Schedule, ScheduleKind, Session, SessionStatus
 from sessions.services import schedule_apply

@@ -8,7 +8,8 @@ class PrivacyConfig(AppConfig):
     The highest app: it reads and erases what every other app holds about a household.
     """
 
-    name = "privacy"
+    name = "config.privacy"
+    label = "privacy"
     verbose_name = _("Data protection")
 
     def ready(self) -> None:
@@ -21,10 +22,10 @@ class PrivacyConfig(AppConfig):
 
         # Nightly, outside 02:00–03:00 (Europe/Paris DST changes make crontab fire oddly then).
         settings.CELERY_BEAT_SCHEDULE.setdefault("privacy-retention-sweep", {
-            "task": "privacy.tasks.retention_sweep",
+            "task": "config.privacy.tasks.retention_sweep",
             "schedule": crontab(hour=4, minute=15),
         })
         settings.CELERY_BEAT_SCHEDULE.setdefault("privacy-health-notes-purge", {
-            "task": "privacy.tasks.health_notes_purge",
+            "task": "config.privacy.tasks.health_notes_purge",
             "schedule": crontab(hour=4, minute=45),
         })

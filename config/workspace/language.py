@@ -15,7 +15,7 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from accounts.services import AccountError, profile_language, profile_language_set
+from config.accounts.services import AccountError, profile_language, profile_language_set
 
 SESSION_KEY = "account_language"
 

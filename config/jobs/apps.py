@@ -3,5 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class JobsConfig(AppConfig):
-    name = "jobs"
+    name = "config.jobs"
+    label = "jobs"
     verbose_name = _("Background jobs")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts.roles import can_handle_data_requests
+from config.accounts.roles import can_handle_data_requests
 from enrolment.access import households_visible_to
 from enrolment.models import Household
 

@@ -3,7 +3,7 @@
 Every app records reads of a household's personal data by staff, changes, exports, consent
 changes and erasures through it::
 
-    from accounts.audit import AuditAction, audit_record
+    from config.accounts.audit import AuditAction, audit_record
 
     audit_record(actor=request.user, action=AuditAction.VIEW, target=household,
                  request=request)

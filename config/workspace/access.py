@@ -3,7 +3,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from accounts.roles import Role, has_role
+from config.accounts.roles import Role, has_role
 
 
 def is_coordinator(user) -> bool:

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
-    name = "accounts"
+    name = "config.accounts"
+    label = "accounts"
     verbose_name = _("Accounts")
 
     def ready(self) -> None:

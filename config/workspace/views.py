@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, has_role
-from jobs.services import job_start
+from config.accounts.roles import Role, has_role
+from config.jobs.services import job_start
 from programmes.models import Programme, ProgrammeStatus
 from programmes.services import ProgrammeError, programme_save
 from sessions.models import Schedule, Session

@@ -3,8 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jobs.models import BackgroundJob
-from jobs.registry import JobOutcome, ProgressReport
+from config.jobs.models import BackgroundJob
+from config.jobs.registry import JobOutcome, ProgressReport
 from programmes.models import ProgrammeStatus
 from sessions.models import Schedule
 from sessions.services import schedule_apply

@@ -11,9 +11,9 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.audit import AuditAction, audit_record, audit_record_many
-from accounts.models import ApiToken
-from accounts.roles import Role
+from config.accounts.audit import AuditAction, audit_record, audit_record_many
+from config.accounts.models import ApiToken
+from config.accounts.roles import Role
 from enrolment.models import (
     ACTIVE_STATUSES,
     EmergencyContact,

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import AccountError, api_token_create
+from config.accounts.services import AccountError, api_token_create
 
 
 class Command(BaseCommand):
