@@ -1,4 +1,8 @@
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.core import mail
 
 from config.accounts.roles import Role
@@ -59,6 +63,8 @@ def test_api_refuses_families_and_shows_mediators_only_their_households(client):
     assert {item["id"] for item in body["items"]} == {message.pk for message in mine}
 
 
+# An SMS retried during quiet hours (21:00–08:00) waits for the morning: retry at midday.
+@time_machine.travel(datetime.datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Europe/Paris")))
 def test_api_retry(client, celery_eager, sms_outbox, django_capture_on_commit_callbacks):
     client.force_login(user_with_role(Role.COORDINATOR))
     _guardian, _session, (failed,) = _household_messages(1, state=MessageState.FAILED)
