@@ -143,3 +143,12 @@ def household_export_data(*, household_id: int) -> Household:
             "participant", "given_by").order_by("given_at")),
         "emergency_contacts",
     ).select_related("created_by").get(pk=household_id)
+
+
+def erasure_for_household(*, household) -> Erasure | None:
+    """The erasure of a household, if its data was already erased."""
+    return Erasure.objects.filter(household=household).select_related("erased_by").first()
+
+
+def recent_erasures(*, limit: int = 50) -> list[Erasure]:
+    return list(Erasure.objects.select_related("household", "erased_by")[:limit])

@@ -16,8 +16,7 @@ from enrolment.access import households_visible_to
 from enrolment.models import Household
 
 from .forms import ErasureConfirmForm
-from .models import Erasure
-from .selectors import upcoming_anonymisations
+from .selectors import erasure_for_household, recent_erasures, upcoming_anonymisations
 from .services import PrivacyError, household_erase, household_export
 
 
@@ -55,7 +54,7 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def erase(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household_for(request, pk)
-    erasure = Erasure.objects.filter(household=household).first()
+    erasure = erasure_for_household(household=household)
     form = ErasureConfirmForm(request.POST or None, expected=household.reference)
     if request.method == "POST" and erasure is None and form.is_valid():
         try:
@@ -76,5 +75,5 @@ def overview(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     return render(request, "privacy/overview.html", {
         "upcoming": upcoming_anonymisations(now=now)[:200],
-        "erasures": Erasure.objects.select_related("household", "erased_by")[:50],
+        "erasures": recent_erasures(),
     })
