@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and locale: it takes back the Vary they add where a body depends on neither.
-    "config.middleware.VaryOnlyOnMiddleware",
+    "core.middleware.VaryOnlyOnMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After LocaleMiddleware: a logged-in person's own language wins over the browser's.
