@@ -28,9 +28,11 @@ demo: migrate
 static: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
+# Links in feeds, e-mails and the API follow PORT unless SITE_URL is set (production sets it).
 run: demo static
 	@echo "Web: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server, the worker and beat)"
-	DEBUG=$${DEBUG:-1} WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} WEB_PORT=$(PORT) \
+		$(BIN)/honcho start -f Procfile
 
 lint: install
 	$(BIN)/ruff check .

@@ -36,13 +36,18 @@ INSECURE_DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# Absolute URLs (feeds, e-mails, SMS) are built from this, not from the request's Host header.
+# Absolute URLs (feeds, webcal links, e-mails, SMS, the API's .ics links) are built from this,
+# not from the request's Host header. `make run PORT=…` sets it to that port; production must
+# set it (a link to the development address would be mailed to families).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Refuse to run a production configuration with development defaults.
 PRODUCTION = env_bool("PRODUCTION", False)
 if PRODUCTION and (DEBUG or not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY):
     raise ImproperlyConfigured("PRODUCTION=1 requires DEBUG off and a SECRET_KEY of your own.")
+if PRODUCTION and not os.environ.get("SITE_URL", "").strip():
+    raise ImproperlyConfigured("PRODUCTION=1 requires SITE_URL, the public address of the site "
+                               "(e.g. https://ateliers.example.org).")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
