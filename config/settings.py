@@ -175,6 +175,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mediation@example.org")
+# Seconds to connect and to wait for each answer of the mail server: without it a server that
+# accepts connections and never answers holds a worker until the task's time limit.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "20"))
 
 # Celery. The default broker needs no server: kombu's filesystem transport under var/.
 CELERY_FILESYSTEM_BROKER_DIR = VAR_DIR / "celery-broker"

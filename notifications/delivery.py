@@ -7,14 +7,15 @@ NOTIFICATIONS_SENDING_TIMEOUT, and the same task redelivered by the broker (acks
 back at once, since its own claim is on it.
 """
 
+import contextlib
 import datetime
 import logging
 import smtplib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -91,22 +92,64 @@ def retry_delay(attempts: int) -> float:
     return min(delay, settings.NOTIFICATIONS_RETRY_MAX_SECONDS)
 
 
-def _send(message: Message, subject: str, body: str) -> str:
+def _smtp_failure(error: Exception) -> DeliveryError:
+    """What an SMTP error means for the message: a 5xx answer is final, a 4xx one (greylisting,
+    mailbox busy, server overloaded) and a lost or silent connection are worth another try.
+    A refused login is the service's configuration, not the message's: tried again too."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _text in error.recipients.values()]
+        code = max(codes) if codes else None
+    else:
+        code = getattr(error, "smtp_code", None)
+    permanent = (isinstance(code, int) and 500 <= code < 600
+                 and not isinstance(error, smtplib.SMTPAuthenticationError))
+    kind = PermanentDeliveryError if permanent else DeliveryError
+    return kind(f"Mail server: {error}")
+
+
+def _close_quietly(connection) -> None:
+    """End an SMTP session whose message was accepted. A server that hangs or drops on QUIT
+    changes nothing for the message (bounded by EMAIL_TIMEOUT)."""
+    smtp = getattr(connection, "connection", None)
+    try:
+        connection.close()
+    except Exception as error:
+        logger.info("Mail server did not end the session cleanly after accepting: %r", error)
+        if smtp is not None:
+            with contextlib.suppress(Exception):
+                smtp.close()
+
+
+def _no_cleanup() -> None:
+    return None
+
+
+def _send(message: Message, subject: str, body: str) -> tuple[str, Callable[[], None]]:
+    """Hand the message to its channel; return the provider's id and what to do once the
+    outcome is recorded (ending the SMTP session), so that a server that accepted the message
+    and then hangs or fails on QUIT cannot make it count as not sent."""
     if message.channel == Channel.SMS:
-        return send_sms(to=message.address, body=body, reference=message.key)
+        return send_sms(to=message.address, body=body, reference=message.key), _no_cleanup
     domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost"
+    # EMAIL_TIMEOUT bounds the connection and each answer awaited from the server.
+    connection = get_connection(fail_silently=False)
     email = EmailMessage(
-        subject=subject, body=body, to=[message.address],
+        subject=subject, body=body, to=[message.address], connection=connection,
         # Stable across retries, so a mail client can tell a resent copy from a new message.
         headers={"Message-ID": f"<{message.key.replace(':', '.')}@{domain}>"},
     )
     try:
+        # Opened here, so that sending does not also close: the message is sent once the
+        # server's answer to its data is read.
+        connection.open()
         email.send(fail_silently=False)
-    except smtplib.SMTPRecipientsRefused as error:
-        raise PermanentDeliveryError(f"Address refused: {error}") from error
     except (smtplib.SMTPException, OSError) as error:
-        raise DeliveryError(f"Mail server: {error}") from error
-    return email.extra_headers["Message-ID"]
+        _close_quietly(connection)
+        raise _smtp_failure(error) from error
+    except BaseException:
+        _close_quietly(connection)
+        raise
+    return email.extra_headers["Message-ID"], lambda: _close_quietly(connection)
 
 
 def _claim(message: Message, token: str, now) -> bool:
@@ -149,7 +192,7 @@ def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
             kind=message.kind, channel=message.channel, language=message.language,
             context=message.context, recipient_name=message.recipient_name,
         )
-        provider_id = _send(message, subject, body)
+        provider_id, finish = _send(message, subject, body)
     except PermanentDeliveryError as error:
         claimed.update(state=MessageState.FAILED, last_error=str(error)[:2000])
         logger.warning("Message %s failed for good: %s", message.pk, error)
@@ -174,6 +217,7 @@ def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
     )
     if not recorded:
         logger.error("Message %s was sent but its claim had been taken over", message.pk)
+    finish()
     return "sent"
 
 
