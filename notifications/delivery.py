@@ -232,7 +232,8 @@ def messages_release_stuck(*, now=None) -> int:
 
 
 def messages_dispatch_due(*, now=None) -> int:
-    """Queue every pending row that is due and not queued recently (batched by primary key)."""
+    """Queue every pending row that is due and not queued recently (batched by primary key);
+    return how many rows this call queued."""
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_REDISPATCH_AFTER)
     due = Message.objects.filter(state=MessageState.PENDING, due_at__lte=now).filter(
@@ -244,7 +245,11 @@ def messages_dispatch_due(*, now=None) -> int:
         if not ids:
             return dispatched
         last_pk = ids[-1]
-        Message.objects.filter(pk__in=ids).update(dispatched_at=now)
-        if not dispatch_now(ids):
+        # Marked under the same condition they were read with: of two sweeps reading the same
+        # rows, each queues (and counts) only those it marked itself.
+        due.filter(pk__in=ids).update(dispatched_at=now)
+        mine = list(Message.objects.filter(pk__in=ids, state=MessageState.PENDING,
+                                           dispatched_at=now).values_list("pk", flat=True))
+        if mine and not dispatch_now(mine):
             return dispatched
-        dispatched += len(ids)
+        dispatched += len(mine)

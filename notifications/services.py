@@ -289,7 +289,8 @@ def _candidates(*, whole_cycle: bool, programme_ids: list[int], offset: timing.O
 
 
 def reminders_create_due(*, now: datetime.datetime | None = None) -> int:
-    """Write the reminders that are due and not written yet; return how many will be sent.
+    """Write the reminders that are due and not written yet; return how many this call wrote
+    to be sent.
 
     Per offset, only sessions close enough to need one are looked at, already written
     (participant, session, offset) are excluded in SQL, and the rest is read in keyset pages:
@@ -326,9 +327,10 @@ def reminders_create_due(*, now: datetime.datetime | None = None) -> int:
                 if not page:
                     break
                 last = (page[-1].pk, page[-1].target_session_id)
-                rows = _due_rows(page, offset, now)
-                messages_queue(rows)
-                created += sum(row.state == MessageState.PENDING for row in rows)
+                # Counted from what this sweep wrote: another sweep running at once may have
+                # written some of the same rows first (their keys are unique), and those are
+                # its own.
+                created += len(messages_queue(_due_rows(page, offset, now)))
     return created
 
 

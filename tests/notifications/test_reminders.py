@@ -183,3 +183,24 @@ def test_sweep_query_count_does_not_grow_with_enrolments(families,
     with time_machine.travel(paris(2026, 12, 7, 14), tick=False), \
             django_assert_max_num_queries(14):
         assert reminders_create_due() == families
+
+
+def test_two_sweeps_at_once_count_only_the_rows_each_wrote(monkeypatch):
+    """Both read the same candidates; the one that writes second writes nothing and says so."""
+    import copy
+
+    from notifications import services
+
+    _enrolled(paris(2026, 12, 9, 14))
+    _enrolled(paris(2026, 12, 9, 15))
+    real_queue = services.messages_queue
+
+    def other_sweep_wins_the_race(messages):
+        if messages:
+            real_queue([copy.deepcopy(message) for message in messages])
+        return real_queue(messages)
+
+    monkeypatch.setattr(services, "messages_queue", other_sweep_wins_the_race)
+    with time_machine.travel(paris(2026, 12, 7, 15, 0), tick=True):
+        assert reminders_create_due() == 0
+        assert _reminders(state=MessageState.PENDING).count() == 2
