@@ -243,6 +243,9 @@ NOTIFICATIONS_SENDING_TIMEOUT = int(os.environ.get("NOTIFICATIONS_SENDING_TIMEOU
 # A pending row queued this long ago without being delivered is queued again by the sweep.
 NOTIFICATIONS_REDISPATCH_AFTER = int(os.environ.get("NOTIFICATIONS_REDISPATCH_AFTER", "300"))
 NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "1000"))
+# /health answers 503 naming a channel whose oldest due message has waited longer than this
+# (seconds): a provider that hangs, or workers that stopped taking messages.
+NOTIFICATIONS_HEALTH_MAX_WAIT = int(os.environ.get("NOTIFICATIONS_HEALTH_MAX_WAIT", "600"))
 
 # Domain settings.
 SCHOOL_HOLIDAY_ZONE = os.environ.get("SCHOOL_HOLIDAY_ZONE", "C")

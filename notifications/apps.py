@@ -26,3 +26,7 @@ class NotificationsConfig(AppConfig):
             "schedule": crontab(hour=settings.NOTIFICATIONS_DIGEST_HOUR, minute=0),
         })
         worker_ready.connect(receivers.sweep_at_worker_start, dispatch_uid="notifications-sweep")
+
+        from core.health import register_check
+
+        register_check(receivers.outbox_health)
