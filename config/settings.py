@@ -237,9 +237,11 @@ NOTIFICATIONS_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_MAX_
 # Days after a session's end during which its mediators may still change the register; after
 # that only coordinators can, giving a reason.
 ATTENDANCE_LOCK_DAYS = int(os.environ.get("ATTENDANCE_LOCK_DAYS", "7"))
-# A row left "sending" longer than this (worker killed) goes back to the queue; it must exceed
-# CELERY_TASK_TIME_LIMIT so that a live delivery is never taken over.
-NOTIFICATIONS_SENDING_TIMEOUT = int(os.environ.get("NOTIFICATIONS_SENDING_TIMEOUT", "900"))
+# A row "sending" whose claim was not renewed for this long (its worker was killed) goes back to
+# the queue. A running delivery renews its claim every third of it, so the default of one sweep
+# interval takes a dead worker's message back within two sweeps and never a live one's.
+NOTIFICATIONS_SENDING_TIMEOUT = int(os.environ.get("NOTIFICATIONS_SENDING_TIMEOUT",
+                                                   str(NOTIFICATIONS_SWEEP_INTERVAL)))
 # A pending row queued this long ago without being delivered is queued again by the sweep.
 NOTIFICATIONS_REDISPATCH_AFTER = int(os.environ.get("NOTIFICATIONS_REDISPATCH_AFTER", "300"))
 NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "1000"))

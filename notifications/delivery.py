@@ -2,21 +2,25 @@
 
 Exactly once in effect: a row is claimed by a conditional UPDATE (pending -> sending) that only
 one worker can win, and its outcome is recorded by another conditional UPDATE on the same claim.
-A worker killed between the two leaves the row "sending"; the sweep puts it back after
-NOTIFICATIONS_SENDING_TIMEOUT, and the same task redelivered by the broker (acks_late) takes it
-back at once, since its own claim is on it.
+While the provider is being called, a thread of the delivering process renews the claim
+(``claimed_at``) every third of NOTIFICATIONS_SENDING_TIMEOUT. A worker killed between the two
+UPDATEs stops renewing it: the sweep puts the row back once the claim is older than
+NOTIFICATIONS_SENDING_TIMEOUT (one sweep interval by default), so within two sweep intervals, and
+never takes over a delivery that is still running. The same task redelivered by the broker
+(acks_late) takes its row back at once, since its own claim is on it.
 """
 
 import contextlib
 import datetime
 import logging
 import smtplib
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -165,6 +169,38 @@ def _claim(message: Message, token: str, now) -> bool:
     )
 
 
+class ClaimKeeper:
+    """Renews a claim from a thread while the provider is being called, so that the sweep can
+    tell a delivery that is running (however slow the provider) from one whose worker died."""
+
+    def __init__(self, *, message_id: int, token: str) -> None:
+        self.message_id, self.token = message_id, token
+        self.every = max(settings.NOTIFICATIONS_SENDING_TIMEOUT / 3, 0.2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._renew, daemon=True,
+                                        name=f"claim-{message_id}")
+
+    def __enter__(self) -> "ClaimKeeper":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        # Bounded: a renewal blocked on the database must not hold the delivery back.
+        self._thread.join(timeout=self.every)
+
+    def _renew(self) -> None:
+        try:
+            while not self._stop.wait(self.every):
+                Message.objects.filter(
+                    pk=self.message_id, state=MessageState.SENDING, claimed_by=self.token,
+                ).update(claimed_at=timezone.now())
+        except Exception:
+            logger.exception("Could not renew the claim on message %s", self.message_id)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+
 def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
     """Try to deliver one message; return what happened (for logs and tests)."""
     token = claim_token or uuid.uuid4().hex
@@ -192,7 +228,8 @@ def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
             kind=message.kind, channel=message.channel, language=message.language,
             context=message.context, recipient_name=message.recipient_name,
         )
-        provider_id, finish = _send(message, subject, body)
+        with ClaimKeeper(message_id=message.pk, token=token):
+            provider_id, finish = _send(message, subject, body)
     except PermanentDeliveryError as error:
         claimed.update(state=MessageState.FAILED, last_error=str(error)[:2000])
         logger.warning("Message %s failed for good: %s", message.pk, error)
@@ -222,7 +259,8 @@ def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
 
 
 def messages_release_stuck(*, now=None) -> int:
-    """Rows left "sending" by a worker that died go back to pending."""
+    """Rows left "sending" by a worker that died go back to pending: their claim was not
+    renewed for NOTIFICATIONS_SENDING_TIMEOUT (a running delivery renews it, see ClaimKeeper)."""
     now = now or timezone.now()
     limit = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT)
     return Message.objects.filter(state=MessageState.SENDING, claimed_at__lt=limit).update(

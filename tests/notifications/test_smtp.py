@@ -203,3 +203,24 @@ def test_every_provider_has_a_timeout_by_default():
     smtp = get_connection("django.core.mail.backends.smtp.EmailBackend")
     assert smtp.timeout == settings.EMAIL_TIMEOUT
     assert 0 < settings.OVH_SMS["TIMEOUT"] <= 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_delivery_keeps_its_claim_while_the_sweep_runs(smtp_server, settings):
+    """The sweep takes back claims that are not renewed; a live delivery renews its own."""
+    import threading
+
+    settings.NOTIFICATIONS_SENDING_TIMEOUT = 0.9  # renewed every 0.3 s
+    settings.EMAIL_TIMEOUT = 3.0
+    smtp_server.hang_on = {"DATA"}
+    message = email_message()
+    outcomes = []
+    delivering = threading.Thread(target=lambda: outcomes.append(deliver(message)[0]))
+    delivering.start()
+    try:
+        time.sleep(2.0)  # more than twice the timeout, while the server keeps it waiting
+        assert Message.objects.get(pk=message.pk).state == MessageState.SENDING
+        assert delivery.messages_release_stuck() == 0
+    finally:
+        delivering.join(timeout=10)
+    assert outcomes == ["retry"], "its own claim was still on it when the server gave up"
