@@ -23,11 +23,12 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from kombu.exceptions import OperationalError
 
 from . import timing
 from .errors import DeliveryError, PermanentDeliveryError
-from .models import Channel, Message, MessageState
+from .models import Channel, Message, MessageKind, MessageState
 from .rendering import render_message
 from .sms import send_sms
 
@@ -214,6 +215,15 @@ def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
         return "not-due"
     if message.channel == Channel.SMS:
         allowed_from = timing.sms_allowed_from(now)
+        starts_at = message.session_starts_at
+        if allowed_from > now and message.kind == MessageKind.REMINDER and starts_at and (
+                allowed_from >= starts_at):
+            # Held until the morning it would come after the session: a reminder then is noise.
+            reason = gettext("No SMS could go before the session outside the quiet hours.")
+            if Message.objects.filter(pk=message.pk, state=MessageState.PENDING).update(
+                    state=MessageState.CANCELLED, cancel_reason=reason):
+                logger.info("Reminder %s dropped: %s", message.pk, reason)
+            return "too-late"
         if allowed_from > now:
             Message.objects.filter(pk=message.pk, state=MessageState.PENDING).update(
                 due_at=allowed_from, dispatched_at=None)

@@ -6,6 +6,7 @@ message exists if and only if its cause was committed; delivery is queued after 
 
 import datetime
 import functools
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from . import timing
 from .delivery import dispatch_on_commit, messages_queue
 from .models import Channel, Message, MessageKind, MessageState
 from .rendering import to_context_value
+
+logger = logging.getLogger(__name__)
 
 
 class NotificationError(DomainError):
@@ -248,11 +251,18 @@ def _skip_reminders_already_due(*, enrolments: list[Enrolment], reason: str,
             targets = list(Session.objects.filter(
                 programme_id=enrolment.programme_id, starts_at__gt=now, starts_at__lte=horizon,
             ).exclude(status=SessionStatus.CANCELLED).select_related("venue"))
-        recipient = recipient_from_contact(enrolment_contact(enrolment))
+        contact = enrolment_contact(enrolment)
+        recipient = recipient_from_contact(contact)
+        by_sms = recipient.channel == Channel.SMS
+        can_email = contact is not None and contact.can_email
         for session in targets:
+            if by_sms and timing.sms_too_late(now=now, starts_at=session.starts_at):
+                # The message just written waits for the end of the quiet hours, after the
+                # session: it covers nothing, and the sweep decides about these reminders.
+                continue
             for offset in timing.programme_offsets(enrolment.programme.reminder_offsets):
                 due = timing.reminder_due_at(starts_at=session.starts_at, offset=offset,
-                                             by_sms=recipient.channel == Channel.SMS)
+                                             by_sms=by_sms, can_email=can_email)
                 if due <= now < session.starts_at:
                     rows.append(_reminder_row(
                         enrolment=enrolment, recipient=recipient, offset=offset,
@@ -345,26 +355,39 @@ def _all_offsets() -> set[timing.Offset]:
 def _due_rows(page: list[Enrolment], offset: timing.Offset, now) -> list[Message]:
     rows = []
     for enrolment in page:
-        recipient = recipient_from_contact(enrolment_contact(enrolment))
+        contact = enrolment_contact(enrolment)
+        recipient = recipient_from_contact(contact)
         by_sms = recipient.channel == Channel.SMS
+        can_email = contact is not None and contact.can_email
         starts_at = enrolment.target_starts_at
-        due = timing.reminder_due_at(starts_at=starts_at, offset=offset, by_sms=by_sms)
-        if not due <= now < starts_at:
+        plan = timing.reminder_timing(starts_at=starts_at, offset=offset, by_sms=by_sms,
+                                      can_email=can_email)
+        if not plan.due_at <= now < starts_at:
             continue
+        if plan.by_email_instead:
+            # No SMS could go between the reminder's moment and the session.
+            recipient = Recipient(Channel.EMAIL, contact.email, recipient.language,
+                                  recipient.name)
+        state, reason = MessageState.PENDING, ""
         # After an outage, only the latest of the reminders now due goes out.
-        superseded = any(
-            timing.reminder_due_at(
-                starts_at=starts_at, offset=other, by_sms=by_sms) <= now
-            for other in timing.programme_offsets(enrolment.programme.reminder_offsets)
-            if other.approximate < offset.approximate
-        )
+        if any(timing.reminder_due_at(starts_at=starts_at, offset=other, by_sms=by_sms,
+                                      can_email=can_email) <= now
+               for other in timing.programme_offsets(enrolment.programme.reminder_offsets)
+               if other.approximate < offset.approximate):
+            state, reason = MessageState.CANCELLED, _(
+                "A later reminder was due by the time this one could go.")
+        elif recipient.channel == Channel.SMS and timing.sms_too_late(now=now,
+                                                                       starts_at=starts_at):
+            state, reason = MessageState.CANCELLED, _(
+                "No SMS could go before the session outside the quiet hours, and the guardian "
+                "has no e-mail address.")
+            logger.info("Reminder %s of participant %s for session %s dropped: %s", offset,
+                        enrolment.participant_id, enrolment.target_session_id, reason)
         rows.append(_reminder_row(
             enrolment=enrolment, recipient=recipient, offset=offset,
             session_id=enrolment.target_session_id, starts_at=starts_at,
             ends_at=enrolment.target_ends_at, venue=enrolment.target_venue,
-            address=enrolment.target_address, due_at=due,
-            state=MessageState.CANCELLED if superseded else MessageState.PENDING,
-            reason=_("A later reminder was due by the time this one could go."),
+            address=enrolment.target_address, due_at=plan.due_at, state=state, reason=reason,
         ))
     return rows
 
