@@ -183,6 +183,11 @@ def session_notify_change(*, session: Session, kind: str, previous: dict | None 
         context["reason"] = session.status_reason
         if previous:
             context["previous_starts_at"] = previous.get("starts_at")
+        told = _replace_unsent_about_session(
+            session=session, household_id=members[0].participant.household_id, kind=kind,
+            context=context)
+        if told:
+            continue
         messages.append(build_message(
             key=f"session:{session.pk}:{event}:r{session.revision}:{group[0]}", kind=kind,
             recipient=contacts[group], context=context, programme_id=session.programme_id,
@@ -195,6 +200,47 @@ def session_notify_change(*, session: Session, kind: str, previous: dict | None 
             "The message about the move, sent when these reminders were already due, "
             "says it all."))
     return len(messages)
+
+
+_SUPERSEDED_ON_CHANGE = (MessageKind.SESSION_MOVED, MessageKind.SESSION_CANCELLED)
+_UPDATED_ON_MOVE = (MessageKind.ENROLMENT_CONFIRMED, MessageKind.ENROLMENT_PROMOTED)
+
+
+def _replace_unsent_about_session(*, session: Session, household_id: int, kind: str,
+                                  context: dict) -> bool:
+    """Messages about ``session`` to this household that are still unsent (an SMS waiting for
+    the morning) are replaced by one giving its latest state, so that a family does not get at
+    08:00 the confirmation with the old time, "moved to 14:00", "moved to 16:00" and
+    "cancelled". Each row is changed only while still pending (a conditional UPDATE): one that
+    a worker took meanwhile counts as told.
+
+    Earlier change messages are cancelled, and the new one says what time the family was last
+    told of. On a move, an unsent confirmation of an enrolment in this very session is given
+    the new time and place instead; it then tells everything, and True is returned (no
+    message to add). On a cancellation it is cancelled too: the cancellation names the session.
+    """
+    unsent = list(Message.objects.filter(
+        session_id=session.pk, household_id=household_id, state=MessageState.PENDING,
+        kind__in=[*_SUPERSEDED_ON_CHANGE, *_UPDATED_ON_MOVE],
+    ).order_by("created_at", "pk"))
+    reason = _("Replaced by a later message giving the latest state of the session.")[:200]
+    told_by_confirmation = False
+    for message in unsent:
+        pending = Message.objects.filter(pk=message.pk, state=MessageState.PENDING)
+        if message.kind in _UPDATED_ON_MOVE and kind == MessageKind.SESSION_MOVED:
+            refreshed = {**message.context, **to_context_value(
+                {name: context[name] for name in ("starts_at", "ends_at", "venue", "address",
+                                                  "session_url")})}
+            told_by_confirmation |= bool(pending.update(context=refreshed))
+            continue
+        if pending.update(state=MessageState.CANCELLED, cancel_reason=reason) and (
+                message.kind == MessageKind.SESSION_MOVED
+                and message.context.get("previous_starts_at")):
+            # What the family was last told is the time before the first of these moves.
+            context.setdefault("told_starts_at", message.context["previous_starts_at"])
+    if "told_starts_at" in context:
+        context["previous_starts_at"] = context.pop("told_starts_at")
+    return told_by_confirmation
 
 
 # --- Reminders -------------------------------------------------------------------------------
