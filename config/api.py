@@ -11,14 +11,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as me_router
+from attendance.api import figures_router as attendance_figures_router
+from attendance.api import follow_ups_router
+from attendance.api import sessions_router as attendance_router
 from core.errors import DomainError, error_body
 from enrolment import api as enrolment_api
-from enrolment.attendance_api import figures_router as attendance_figures_router
-from enrolment.attendance_api import follow_ups_router
-from enrolment.attendance_api import sessions_router as attendance_router
-from enrolment.reports.api import router as reports_router
 from notifications.api import router as notifications_router
 from programmes.api import router as programmes_router
+from reports.api import router as reports_router
 from sessions.api import router as sessions_router
 
 api = NinjaAPI(

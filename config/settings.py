@@ -63,9 +63,12 @@ INSTALLED_APPS = [
     "programmes",
     "sessions.apps.WorkshopSessionsConfig",
     "enrolment",
+    "attendance",
     "notifications",
+    "reports",
     "privacy",
     "workspace",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -12,14 +12,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendance.selectors import follow_up_list, sessions_of_day, sessions_to_complete
 from enrolment.models import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
-from enrolment.selectors import (
-    enrolment_list,
-    follow_up_list,
-    household_of_user,
-    sessions_of_day,
-    sessions_to_complete,
-)
+from enrolment.selectors import enrolment_list, household_of_user
 from programmes.models import Programme, ProgrammeStatus
 from sessions.models import Session, SessionStatus
 from sessions.selectors import session_list, with_places_left

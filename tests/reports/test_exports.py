@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import AuditAction, AuditEvent
 from enrolment.models import Participant
-from enrolment.reports.exports import Table, csv_stream, neutralise
+from reports.exports import Table, csv_stream, neutralise
 
 from .conftest import PERIOD
 
