@@ -8,6 +8,9 @@ class AttendanceConfig(AppConfig):
     verbose_name = _("Attendance")
 
     def ready(self) -> None:
+        from . import personal_data
+
+        personal_data.register()
         from sessions import hooks
 
         from .selectors import sessions_with_attendance

@@ -3,7 +3,6 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from accounts.audit import AuditAction, audit_record_many
 from accounts.roles import Role, has_role
+from core.time import local_day_bounds, local_today
 from enrolment.access import participants_visible_to
 from enrolment.models import Enrolment, EnrolmentStatus, Guardian, Participant
 from enrolment.selectors import Contact, enrolment_contact
@@ -167,17 +167,9 @@ def register_get(*, session: Session, with_corrections: bool = False) -> Registe
     return Register(session=session, rows=rows, headcounts=headcounts, corrections=corrections)
 
 
-def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    zone = ZoneInfo(settings.TIME_ZONE)
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min,
-                                    tzinfo=zone)
-    return start, end
-
-
 def sessions_of_day(*, user, day: datetime.date | None = None) -> list[Session]:
     """The user's sessions of a local day, each with ``marked`` (marks taken so far)."""
-    start, end = _day_bounds(day or timezone.localdate())
+    start, end = local_day_bounds(day or local_today())
     return list(
         sessions_for_register(user)
         .filter(starts_at__gte=start, starts_at__lt=end)
@@ -188,7 +180,7 @@ def sessions_of_day(*, user, day: datetime.date | None = None) -> list[Session]:
 
 def sessions_to_complete(*, user, days: int = 7) -> list[Session]:
     """Past sessions of the last ``days`` days whose register nobody has taken yet."""
-    today_start, _end = _day_bounds(timezone.localdate())
+    today_start, _end = local_day_bounds(local_today())
     return list(
         sessions_for_register(user)
         .filter(starts_at__gte=today_start - datetime.timedelta(days=days),

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import Role, has_role, is_staff_member
+from accounts.access import require_staff
+from accounts.roles import Role, has_role
 from core.errors import DomainError
 from enrolment.access import participants_visible_to
 from sessions.selectors import session_list
@@ -51,11 +52,6 @@ from .services import (
 SERVICE_WORKER = "attendance/sw.js"
 
 
-def _staff_only(request: HttpRequest) -> None:
-    if not is_staff_member(request.user):
-        raise PermissionDenied
-
-
 def _register_session(request: HttpRequest, pk: int):
     session = get_object_or_404(session_list(published_only=False), pk=pk)
     if not can_take_attendance(request.user, session):
@@ -65,7 +61,7 @@ def _register_session(request: HttpRequest, pk: int):
 
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    require_staff(request.user)
     context = {
         "sessions": sessions_of_day(user=request.user),
         "to_complete": sessions_to_complete(user=request.user),
@@ -176,7 +172,7 @@ def headcount(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def follow_ups(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    require_staff(request.user)
     rows = follow_ups_read(user=request.user)
     for follow_up in rows:
         follow_up.contact = follow_up_contact(follow_up)

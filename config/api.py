@@ -5,6 +5,7 @@ Every error answers the same JSON shape::
     {"detail": "human-readable summary", "errors": [{"field": "start", "message": "…"}]}
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -52,6 +53,12 @@ def on_domain_error(request: HttpRequest, exc: DomainError):
     """Every app's refusals: the status, the message and the field the error itself carries."""
     return api.create_response(request, error_body(exc.message, exc.as_errors()),
                                status=exc.status)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(
+        request, error_body(str(exc) or _("You do not have access to this.")), status=403)
 
 
 @api.exception_handler(Http404)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import Role
+from core.time import school_year_bounds, school_year_of
 from programmes.models import (
     Audience,
     EnrolmentMode,
@@ -76,10 +77,11 @@ VENUES = [
 ]
 
 
-def school_year_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """1 September to 30 June of the school year ``today`` falls in."""
-    first_year = today.year if today.month >= 8 else today.year - 1
-    return datetime.date(first_year, 9, 1), datetime.date(first_year + 1, 6, 30)
+def term_dates(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """When the demo's weekly programmes run: the school year's first day to the end of June,
+    when classes stop (the school year itself runs to 31 August)."""
+    first_day, last_day = school_year_bounds(school_year_of(today))
+    return first_day, datetime.date(last_day.year, 6, 30)
 
 
 @transaction.atomic
@@ -149,8 +151,8 @@ def _load_accounts() -> dict:
 
 
 def _programme_specs(today: datetime.date) -> list[dict]:
-    term_start, term_end = school_year_bounds(today)
-    year_end = datetime.date(term_end.year, 8, 31)
+    term_start, term_end = term_dates(today)
+    _first_day, year_end = school_year_bounds(school_year_of(today))
     t = datetime.time
     return [
         {

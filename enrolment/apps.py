@@ -7,6 +7,9 @@ class EnrolmentConfig(AppConfig):
     verbose_name = _("Enrolment")
 
     def ready(self) -> None:
+        from . import personal_data
+
+        personal_data.register()
         from sessions import hooks
 
         from .selectors import (

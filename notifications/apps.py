@@ -7,6 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from . import personal_data
+
+        personal_data.register()
         from celery.schedules import crontab
         from celery.signals import worker_ready
         from django.conf import settings

@@ -2,10 +2,10 @@
 
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
+
+from core.time import local_midnight, school_year_bounds, school_year_of
 
 # Reports look at the service's own years; far-off dates are refused, not computed with.
 EARLIEST_DATE = datetime.date(2000, 1, 1)
@@ -46,19 +46,6 @@ class ReportFilters:
             if value not in (None, ""):
                 query[name] = str(value)
         return query
-
-
-def local_midnight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
-def school_year_of(day: datetime.date) -> int:
-    """The year a school year starts in: 1 September to 31 August."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def school_year_bounds(first_year: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(first_year, 9, 1), datetime.date(first_year + 1, 8, 31)
 
 
 def years_before(day: datetime.date, years: int) -> datetime.date:

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.audit import AuditAction, audit_record
+from core.time import school_year_bounds, school_year_of
 
 from .access import ReportScope, report_scope
 from .charts import bar_chart, column_chart
 from .exports import CONTENT_TYPES, csv_stream, xlsx_file
-from .filters import ReportFilters, school_year_bounds, school_year_of
+from .filters import ReportFilters
 from .forms import ReportFilterForm
 from .selectors import ReportSummary, report_summary_for
 from .services import LISTS, export_path, new_export_token, report_tables
