@@ -77,7 +77,7 @@ def load_attendance_demo(today: datetime.date) -> int:
     for slug, families in FAMILIES.items():
         programme = Programme.objects.filter(slug=slug).first()
         mediator = programme.mediators.select_related("user").first() if programme else None
-        if mediator is None:
+        if programme is None or mediator is None:
             continue
         participants = {spec[0]: _family(programme, spec, mediator.user) for spec in families}
         past = list(
