@@ -1,5 +1,6 @@
 """Writes on background jobs: start one, run it (from the Celery task), record its progress."""
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -93,3 +94,16 @@ def job_run(*, job_id: int) -> str:
         job.result_file.save(name, ContentFile(content), save=False)
     job.save()
     return JobState.SUCCEEDED
+
+
+def job_files_prune(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of jobs finished more than JOB_FILE_KEEP_HOURS ago: exports hold
+    personal data, and their page has said how long they are kept."""
+    limit = (now or timezone.now()) - datetime.timedelta(hours=settings.JOB_FILE_KEEP_HOURS)
+    pruned = 0
+    for job in BackgroundJob.objects.filter(finished_at__lt=limit).exclude(result_file=""):
+        job.result_file.delete(save=False)
+        job.result_file = ""
+        job.save(update_fields=["result_file"])
+        pruned += 1
+    return pruned

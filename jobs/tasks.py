@@ -6,3 +6,8 @@ from . import services
 @shared_task(ignore_result=True)
 def run_job(job_id: int) -> str:
     return services.job_run(job_id=job_id)
+
+
+@shared_task(ignore_result=True)
+def prune_files() -> int:
+    return services.job_files_prune()
