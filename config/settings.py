@@ -348,6 +348,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.health_notes_purge",
         "schedule": crontab(hour=4, minute=45),
     },
+    "jobs-redispatch-stale": {
+        "task": "jobs.tasks.redispatch_stale",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     "jobs-files-prune": {
         "task": "jobs.tasks.prune_files",
         "schedule": crontab(minute=30),

@@ -11,3 +11,8 @@ def run_job(job_id: int) -> str:
 @shared_task(ignore_result=True)
 def prune_files() -> int:
     return services.job_files_prune()
+
+
+@shared_task(ignore_result=True)
+def redispatch_stale() -> int:
+    return services.jobs_redispatch_stale()
