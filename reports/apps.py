@@ -8,3 +8,10 @@ class ReportsConfig(AppConfig):
     name = "reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from jobs.registry import register_job_handler
+
+        from .services import REPORT_EXPORT, report_export_build
+
+        register_job_handler(REPORT_EXPORT, report_export_build)

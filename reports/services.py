@@ -1,35 +1,14 @@
-"""Exports written to a file for later download: the only writes of the reports.
+"""Exports: the tables a person may download, and the long ones written as background jobs."""
 
-The file is named by an unguessable token and handed out only through a link signed for the
-account that asked for it; files older than REPORT_EXPORT_KEEP_HOURS are removed.
-"""
+from django.utils.translation import gettext as _
 
-import os
-import secrets
-import shutil
-import time
-from pathlib import Path
-
-from django.conf import settings
+from jobs.models import BackgroundJob
+from jobs.registry import JobOutcome, ProgressReport
 
 from .access import report_scope
 from .exports import attendance_table, enrolment_table, summary_tables, xlsx_file
 from .forms import ReportFilterForm
 from .selectors import attendance_list_rows, enrolment_list_rows, report_summary_for
-
-
-def export_folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "report-exports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def export_path(token: str) -> Path:
-    return export_folder() / f"{token}.xlsx"
-
-
-def new_export_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 def report_tables(*, user, what: str, query: dict, anonymous: bool) -> list:
@@ -53,23 +32,17 @@ LISTS = {
 }
 
 
-def report_export_write(*, user, what: str, query: dict, anonymous: bool, token: str) -> Path:
-    """Write the XLSX export under its token; the name appears only once it is complete."""
-    exports_prune()
-    tables = report_tables(user=user, what=what, query=query, anonymous=anonymous)
-    target = export_path(token)
-    partial = target.with_suffix(".part")
-    with xlsx_file(tables) as source, open(partial, "wb") as output:
-        shutil.copyfileobj(source, output)
-    os.replace(partial, target)
-    return target
+REPORT_EXPORT = "reports.export"
 
 
-def exports_prune() -> int:
-    limit = time.time() - 3600 * settings.REPORT_EXPORT_KEEP_HOURS
-    removed = 0
-    for path in export_folder().iterdir():
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+def report_export_build(job: BackgroundJob, report: ProgressReport) -> JobOutcome:
+    """A long XLSX export, written by the worker as a background job: the job's page shows its
+    progress, then offers the file to the account that asked, and to nobody else."""
+    params = job.params
+    report(0, 1, _("Reading the rows"))
+    tables = report_tables(user=job.owner, what=params["what"], query=params["query"],
+                           anonymous=params["anonymous"])
+    with xlsx_file(tables) as source:
+        content = source.read()
+    report(1, 1)
+    return JobOutcome(message=_("The export is ready."), file=(params["filename"], content))

@@ -9,5 +9,4 @@ urlpatterns = [
     path("annual/", views.annual_report, name="annual"),
     path("annual/<int:year>/", views.annual_report, name="annual-year"),
     path("export/<slug:what>.<slug:fmt>", views.export, name="export"),
-    path("export/download/<str:signed>/", views.download, name="download"),
 ]

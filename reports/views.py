@@ -4,7 +4,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.audit import AuditAction, audit_record
 from core.time import school_year_bounds, school_year_of
+from jobs.services import job_start
 
 from .access import ReportScope, report_scope
 from .charts import bar_chart, column_chart
@@ -22,11 +22,9 @@ from .exports import CONTENT_TYPES, csv_stream, xlsx_file
 from .filters import ReportFilters
 from .forms import ReportFilterForm
 from .selectors import ReportSummary, report_summary_for
-from .services import LISTS, export_path, new_export_token, report_tables
-from .tasks import report_export_build
+from .services import LISTS, REPORT_EXPORT, report_tables
 
 EXPORTS = ("summary", *LISTS)
-DOWNLOAD_SALT = "reports.export.download"
 
 
 def _scope(request: HttpRequest) -> ReportScope:
@@ -132,30 +130,9 @@ def export(request: HttpRequest, what: str, fmt: str) -> HttpResponse:
 
 def _export_later(request: HttpRequest, *, what: str, anonymous: bool, filename: str
                   ) -> HttpResponse:
-    token = new_export_token()
-    report_export_build.delay_on_commit(
-        user_id=request.user.pk, what=what, query=dict(request.GET.items()),
-        anonymous=anonymous, token=token)
+    job = job_start(kind=REPORT_EXPORT, owner=request.user,
+                    title=_("Export of %(file)s") % {"file": filename},
+                    params={"what": what, "query": dict(request.GET.items()),
+                            "anonymous": anonymous, "filename": filename})
     _audit_export(request, what=what, fmt="xlsx")
-    signed = signing.dumps({"user": request.user.pk, "token": token, "name": filename},
-                           salt=DOWNLOAD_SALT)
-    return redirect("reports:download", signed=signed)
-
-
-@require_GET
-@login_required
-def download(request: HttpRequest, signed: str) -> HttpResponse:
-    """The file the worker wrote, for the account that asked; a waiting page until then."""
-    try:
-        data = signing.loads(signed, salt=DOWNLOAD_SALT,
-                             max_age=3600 * settings.REPORT_EXPORT_KEEP_HOURS)
-    except signing.BadSignature as exc:
-        raise Http404 from exc
-    if data["user"] != request.user.pk:
-        raise Http404
-    path = export_path(data["token"])
-    if path.exists():
-        return FileResponse(open(path, "rb"), as_attachment=True,  # noqa: SIM115
-                            filename=data["name"], content_type=CONTENT_TYPES["xlsx"])
-    return render(request, "reports/export_pending.html", {"name": data["name"]},
-                  status=202)
+    return redirect(job)
