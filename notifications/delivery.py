@@ -20,11 +20,13 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from kombu.exceptions import OperationalError
+
+from core.tasks import after_commit
 
 from . import timing
 from .errors import DeliveryError, PermanentDeliveryError
@@ -62,11 +64,10 @@ def dispatch_on_commit(message_ids: Iterable[int]) -> None:
     if not ids:
         return
 
-    # A plain function, not functools.partial: Django 5.2's robust on_commit reads __qualname__.
     def dispatch_after_commit() -> None:
         dispatch_now(ids)
 
-    transaction.on_commit(dispatch_after_commit, robust=True)
+    after_commit(dispatch_after_commit)
 
 
 def messages_queue(messages: list[Message]) -> list[int]:

@@ -37,6 +37,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import hash_token
+from core.time import local_midnight
 from programmes.models import Mediator, Partner, Programme, ProgrammeStatus
 
 from .hooks import headcount_version, seats_taken
@@ -80,8 +81,7 @@ class FeedWindow:
         day = (now or timezone.now()).astimezone(PARIS).date()
 
         def midnight(offset: int) -> datetime.datetime:
-            return datetime.datetime.combine(
-                day + datetime.timedelta(days=offset), datetime.time.min, tzinfo=PARIS)
+            return local_midnight(day + datetime.timedelta(days=offset))
 
         return cls(today=midnight(0), start=midnight(-settings.CALENDAR_FEED_PAST_DAYS),
                    end=midnight(settings.CALENDAR_FEED_FUTURE_DAYS + 1))
@@ -302,5 +302,5 @@ def feed_token_find(model: type[FeedTokenBase], raw_token: str, *, related: tupl
     """The token (revoked or not) whose secret is ``raw_token`` and whose fields match ``kind``
     (e.g. its scope: a partner's secret on a mediator's path finds nothing), or None; one
     query."""
-    return model.objects.select_related(*related).filter(
+    return model._default_manager.select_related(*related).filter(
         token_hash=hash_token(raw_token), **(kind or {})).first()

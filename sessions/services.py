@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import hash_token
 from core.errors import DomainError
+from core.time import school_year_of
 from programmes.models import Programme, ProgrammeStatus, Venue
-from programmes.services import programme_unique_slug
+from programmes.services import programme_save, programme_unique_slug
 
 from . import signals
 from .holidays import HolidayCalendar
@@ -32,7 +33,7 @@ from .scheduling import (
     SkippedDate,
     as_date,
     plan_schedule,
-    school_year_start,
+    schedule_rule_problems,
     shift_to_next_school_year,
 )
 
@@ -89,7 +90,9 @@ def schedule_apply(
         sessions = Session.objects.filter(schedule=schedule)
         if not dry_run:
             sessions = sessions.select_for_update()
-        existing = {session.schedule_date: session for session in sessions}
+        # Generated sessions always have their date (the only way a schedule gets sessions).
+        existing = {session.schedule_date: session for session in sessions
+                    if session.schedule_date is not None}
     wanted: dict[datetime.date, Occurrence] = {occ.date: occ for occ in plan.occurrences}
     in_use = sessions_in_use(session.pk for session in existing.values())
 
@@ -224,7 +227,7 @@ def feed_token_issue(*, token: Token, created_by=None) -> tuple[Token, str]:
     """Save ``token`` (new, naming its owner) with a fresh secret, revoking the owner's previous
     token; return it with the raw secret, which is shown once and stored only hashed."""
     now = timezone.now()
-    type(token).objects.select_for_update().filter(
+    type(token)._default_manager.select_for_update().filter(
         revoked_at__isnull=True, **token.owner_fields()
     ).update(revoked_at=now)
     raw = secrets.token_urlsafe(32)
@@ -244,7 +247,7 @@ def feed_token_rotate(*, token: Token, created_by=None) -> tuple[Token, str]:
 def feed_token_revoke(*, token: FeedTokenBase) -> FeedTokenBase:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        type(token).objects.filter(pk=token.pk).update(revoked_at=token.revoked_at)
+        type(token)._default_manager.filter(pk=token.pk).update(revoked_at=token.revoked_at)
     return token
 
 
@@ -274,7 +277,7 @@ def feed_token_mark_read(*, token: FeedTokenBase) -> None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(hours=1):
         token.last_used_at = now
-        type(token).objects.filter(pk=token.pk).update(last_used_at=now)
+        type(token)._default_manager.filter(pk=token.pk).update(last_used_at=now)
 def programme_duplicate_into_next_school_year(*, programme: Programme) -> Programme:
     """A draft copy of the programme whose schedules fall on the same weekdays one school year
     later. No session is generated: the coordinator checks the copy, then generates them."""
@@ -283,7 +286,7 @@ def programme_duplicate_into_next_school_year(*, programme: Programme) -> Progra
          for day in [schedule.start_date, *map(as_date, schedule.dates or ())] if day),
         default=timezone.localdate(),
     )
-    next_year = school_year_start(reference) + 1
+    next_year = school_year_of(reference) + 1
     label = f"{next_year}–{next_year + 1}"
     copy = Programme.objects.get(pk=programme.pk)
     copy.pk = None
@@ -323,11 +326,23 @@ def schedule_save(
     calendar: HolidayCalendar | None = None,
 ) -> ScheduleApplyReport:
     """Save a schedule built by a form and generate its sessions at once."""
-    if schedule.end_time <= schedule.start_time:
-        raise SessionError(_("The end must come after the start."), field="end_time")
-    if schedule.start_date and schedule.end_date and schedule.end_date < schedule.start_date:
-        raise SessionError(_("The last date must not come before the first."), field="end_date")
+    problems = schedule_rule_problems(ScheduleRule.from_schedule(schedule))
+    if problems:
+        field_name, message = problems[0]
+        raise SessionError(message, field=field_name)
     schedule.save()
     if facilitators is not None:
         schedule.facilitators.set(facilitators)
     return schedule_apply(schedule=schedule, calendar=calendar)
+
+
+@transaction.atomic
+def programme_create_with_schedule(
+    *, programme: Programme, mediators: list, partners: list, schedule: Schedule,
+    facilitators: list,
+) -> ScheduleApplyReport:
+    """A coordinator's new programme and its first schedule, saved together or not at all: a
+    schedule that fails leaves no programme behind."""
+    programme = programme_save(programme=programme, mediators=mediators, partners=partners)
+    schedule.programme = programme
+    return schedule_save(schedule=schedule, facilitators=facilitators)
