@@ -56,14 +56,24 @@ def test_production_refuses_to_start_without_site_url(tmp_path):
     assert "PRODUCTION=1 requires SITE_URL" in result.stderr
 
 
-def test_make_run_passes_its_port_to_site_url():
-    """`make run PORT=8123` serves on 8123, and every absolute link must say 8123 too."""
-    result = subprocess.run(["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60, env={**os.environ, "SITE_URL": ""})
-    command = next(line for line in result.stdout.replace("\\\n", " ").splitlines()
-                   if "honcho" in line)
-    assert "SITE_URL=${SITE_URL:-http://127.0.0.1:8123}" in command
-    assert "WEB_PORT=8123" in command
+@pytest.mark.parametrize(("environment", "expected"), [
+    ({}, "http://127.0.0.1:8123"),
+    ({"SITE_URL": "https://ateliers.example.org"}, "https://ateliers.example.org"),
+])
+def test_make_run_passes_its_port_to_site_url(environment, expected):
+    """`make run PORT=8123` serves on 8123, and every absolute link must say 8123 too, the
+    demo data's messages included (written before the server starts)."""
+    env = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True,
+        text=True, timeout=60, env={**env, **environment})
+    command = next(line for line in result.stdout.splitlines() if "honcho" in line)
+    assert f"SITE_URL={expected} " in command and "WEB_PORT=8123" in command
+    # A target-specific variable of `run`, so its prerequisites (the demo data) see it too.
+    database = subprocess.run(["make", "-p", "-n", "run", "PORT=8123"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60,
+                              env={**env, **environment})
+    assert f"run: SITE_URL := {expected}" in database.stdout
 
 
 def test_production_cookies_are_secure(tmp_path):
