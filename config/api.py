@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from allocation.api import router as allocation_router
+from allocation.errors import AllocationError
 from config.accounts.api import router as me_router
 from enrolment import api as enrolment_api
 from enrolment.attendance_api import figures_router as attendance_figures_router
@@ -71,6 +73,11 @@ def on_enrolment_error(request: HttpRequest, exc: EnrolmentError):
     return _domain_error_response(request, exc, exc.status_code)
 
 
+@api.exception_handler(AllocationError)
+def on_allocation_error(request: HttpRequest, exc: AllocationError):
+    return _domain_error_response(request, exc, exc.status_code)
+
+
 @api.exception_handler(NotificationError)
 def on_notification_error(request: HttpRequest, exc: NotificationError):
     return _domain_error_response(request, exc, exc.status_code)
@@ -104,3 +111,4 @@ api.add_router("/enrolments", enrolment_api.enrolments, tags=["enrolments"])
 api.add_router("/referrals", enrolment_api.referrals, tags=["enrolments"])
 api.add_router("/programmes", enrolment_api.programme_waitlists, tags=["enrolments"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
+api.add_router("/allocation", allocation_router, tags=["allocation"])

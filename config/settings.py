@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sessions.apps.WorkshopSessionsConfig",
     "enrolment",
     "notifications",
+    "allocation",
     "config.privacy",
     "config.jobs",
     "config.workspace",
