@@ -212,7 +212,9 @@ def round_holds_places(*, programme: Programme, session: Session | None) -> None
 def _source_for(user, partner: Partner | None) -> str:
     if partner is not None:
         return EnrolmentSource.PARTNER_REFERRAL
-    return EnrolmentSource.MEDIATOR if is_staff_member(user) else EnrolmentSource.FAMILY_ONLINE
+    if user is not None and is_staff_member(user):
+        return EnrolmentSource.MEDIATOR
+    return EnrolmentSource.FAMILY_ONLINE
 
 
 def _first_session(activity: RoundActivity) -> Session | None:
