@@ -25,7 +25,7 @@ class WishAdmin(admin.ModelAdmin):
     list_filter = ["round", "outcome", "source"]
     list_select_related = ["round", "participant", "activity__programme", "activity__session"]
     raw_id_fields = ["participant", "activity", "enrolment", "referred_by_partner", "created_by"]
-    readonly_fields = ["outcome", "pass_number", "turn", "enrolment", "publication_note"]
+    readonly_fields = ["outcome", "pass_number", "enrolment", "publication_note"]
 
 
 @admin.register(ChildResult)

@@ -203,7 +203,6 @@ class Wish(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16, choices=WishOutcome.choices,
                                blank=True)
     pass_number = models.PositiveSmallIntegerField(_("pass"), null=True, blank=True)
-    turn = models.PositiveIntegerField(_("turn"), null=True, blank=True)
     enrolment = models.ForeignKey(Enrolment, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+", verbose_name=_("enrolment"))
     publication_note = models.CharField(_("note at publication"), max_length=300, blank=True)

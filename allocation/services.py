@@ -331,15 +331,15 @@ def round_inputs_build(*, round_: AllocationRound) -> matching.RoundInput:
             slots=tuple((_epoch(s.starts_at), _epoch(s.ends_at)) for s in sessions_of(activity))))
     by_key = {str(activity.pk): activity for activity in activities}
 
-    wishes = list(Wish.objects.filter(round=round_).select_related("participant__household")
-                  .order_by("participant_id", "rank"))
     wished: dict[int, list[str]] = defaultdict(list)
-    participants: dict[int, Participant] = {}
     sources: dict[int, set[str]] = defaultdict(set)
-    for wish in wishes:
-        wished[wish.participant_id].append(str(wish.activity_id))
-        participants[wish.participant_id] = wish.participant
-        sources[wish.participant_id].add(wish.source)
+    for participant_id, activity_id, source in Wish.objects.filter(round=round_).order_by(
+            "participant_id", "rank").values_list("participant_id", "activity_id", "source"):
+        wished[participant_id].append(str(activity_id))
+        sources[participant_id].add(source)
+    participants: dict[int, Participant] = {
+        participant.pk: participant for participant in
+        Participant.objects.filter(pk__in=list(wished)).select_related("household")}
     ids = list(participants)
 
     held = (Enrolment.objects.filter(participant_id__in=ids, status__in=ACTIVE_STATUSES)
@@ -383,6 +383,22 @@ def round_inputs_build(*, round_: AllocationRound) -> matching.RoundInput:
     ).exclude(round=round_).values_list("participant_id", flat=True):
         granted_before[participant_id] += 1
 
+    # Eligibility depends on the birth date and sex only: children alike share one check.
+    checked: dict[tuple, bool] = {}
+
+    def is_eligible(participant: Participant, activity: RoundActivity) -> bool:
+        key = (participant.birth_date, participant.sex, participant.guardian_record_id is None,
+               activity.pk)
+        if key not in checked:
+            sessions = sessions_of(activity)
+            try:
+                eligibility_check(participant=participant, programme=activity.programme,
+                                  session=sessions[0] if sessions else None)
+                checked[key] = True
+            except EnrolmentError:
+                checked[key] = False
+        return checked[key]
+
     children = []
     criteria: dict[int, set[str]] = {}
     for participant_id in ids:
@@ -392,13 +408,8 @@ def round_inputs_build(*, round_: AllocationRound) -> matching.RoundInput:
             activity = by_key[key]
             if (activity.programme_id, activity.session_id) in enrolled_in[participant_id]:
                 continue
-            sessions = sessions_of(activity)
-            try:
-                eligibility_check(participant=participant, programme=activity.programme,
-                                  session=sessions[0] if sessions else None)
-            except EnrolmentError:
-                continue
-            eligible.add(key)
+            if is_eligible(participant, activity):
+                eligible.add(key)
         children.append(matching.Child(
             key=str(participant_id), household=str(participant.household_id),
             eligible=frozenset(eligible), busy=tuple(sorted(busy[participant_id]))))
@@ -460,14 +471,19 @@ def _store_result(round_: AllocationRound, data: matching.RoundInput,
     for decision in allocation.decisions:
         for child in units[decision.unit].children:
             by_child_activity[(int(child), int(decision.activity))] = decision
-    wishes = list(Wish.objects.filter(round=round_))
-    for wish in wishes:
-        decision = by_child_activity.get((wish.participant_id, wish.activity_id))
+    # One UPDATE per outcome and pass (a handful), not one per wish.
+    groups: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    for pk, participant_id, activity_id in Wish.objects.filter(round=round_).values_list(
+            "pk", "participant_id", "activity_id"):
+        decision = by_child_activity.get((participant_id, activity_id))
         # A grouped child's wish that its siblings did not share is never examined.
-        wish.outcome = decision.outcome if decision else WishOutcome.INELIGIBLE
-        wish.pass_number = decision.pass_number if decision else None
-        wish.turn = decision.turn if decision else None
-    Wish.objects.bulk_update(wishes, ["outcome", "pass_number", "turn"], batch_size=1000)
+        key = (decision.outcome, decision.pass_number) if decision else (
+            WishOutcome.INELIGIBLE, None)
+        groups[key].append(pk)
+    for (outcome, pass_number), pks in groups.items():
+        for start in range(0, len(pks), 500):
+            Wish.objects.filter(pk__in=pks[start:start + 500]).update(
+                outcome=outcome, pass_number=pass_number)
 
 
 @transaction.atomic
@@ -579,7 +595,8 @@ def round_publish(*, round_: AllocationRound, published_by=None,
                     .values_list("participant_id", "position"))
     # Places first, in the order they were given; then waiting lists in priority order.
     granted = sorted((w for w in wishes if w.outcome == WishOutcome.GRANTED),
-                     key=lambda w: (w.turn, w.participant_id))
+                     key=lambda w: (w.pass_number, position.get(w.participant_id, 0),
+                                    w.participant_id))
     waiting = sorted((w for w in wishes if w.outcome == WishOutcome.WAITLISTED),
                      key=lambda w: (position.get(w.participant_id, 0), w.participant_id, w.rank))
     ordered = granted + waiting
