@@ -195,7 +195,7 @@ def test_waiting_lists_follow_the_priority_order_and_only_hold_full_wishes(data)
     for index, key in enumerate(result.order):
         for child in next(u for u in data.units if u.key == key).children:
             position[child] = index
-    for activity, children in result.waitlists.items():
+    for children in result.waitlists.values():
         assert [position[c] for c in children] == sorted(position[c] for c in children)
     waitlisted = {(d.unit, d.activity) for d in result.decisions if d.outcome == WAITLISTED}
     units = {unit.key: unit for unit in data.units}

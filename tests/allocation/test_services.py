@@ -150,7 +150,7 @@ def test_rules_change_and_rerun_before_publication_only(world):
     _wish_everything(world)
     services.round_close(round_=round_)
     services.round_compute(round_=round_)
-    weights = {rule: 0 for rule in round_.weights}
+    weights = dict.fromkeys(round_.weights, 0)
     with pytest.raises(AllocationError) as bad:
         services.round_update_rules(round_=round_, weights={"qpv": 101}, max_per_child=1,
                                     max_per_household=None)
