@@ -7,7 +7,7 @@ from ninja import Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from config.accounts.auth import session_or_token
+from accounts.auth import session_or_token
 from enrolment.access import partner_of
 from enrolment.schemas import DbId
 
@@ -142,7 +142,7 @@ def set_wishes(request: HttpRequest, round_id: DbId, payload: WishesIn):
     participants = selectors.participants_by_id(user=request.auth, round_=round_,
                                                 ids=payload.participant_ids)
     if len(participants) != len(set(payload.participant_ids)):
-        raise AllocationError(_("Unknown child."), field="participant_ids", status_code=404)
+        raise AllocationError(_("Unknown child."), field="participant_ids", status=404)
     activities = selectors.activities_by_id(round_=round_, ids=payload.activity_ids)
     if len(activities) != len(payload.activity_ids):
         raise AllocationError(_("This activity is not part of the round."),
@@ -160,7 +160,7 @@ def round_report(request: HttpRequest, round_id: DbId):
     round_ = selectors.round_get(pk=round_id)
     if round_.computed_at is None:
         raise AllocationError(_("This round has not been computed yet."), field="round",
-                              status_code=409)
+                              status=409)
     preview = selectors.round_preview(round_=round_)
     share = lambda s: {"label": s.label, "children": s.children, "served": s.served,  # noqa: E731
                        "percent": s.percent}

@@ -7,8 +7,8 @@ class AllocationConfig(AppConfig):
     verbose_name = _("Allocation rounds")
 
     def ready(self) -> None:
-        from config.jobs.registry import register_job_handler
         from enrolment.gates import register_enrolment_gate
+        from jobs.registry import register_job_handler
         from sessions.hooks import register_programme_panel
 
         from . import jobs

@@ -1,15 +1,7 @@
-"""The one domain error of the allocation app."""
+"""The domain error of the allocation app."""
+
+from core.errors import DomainError
 
 
-class AllocationError(Exception):
-    """A rule of allocation rounds was broken; ``message`` is meant for the person who asked.
-
-    ``field`` names the input at fault; ``status_code`` is what the API answers (400 bad input,
-    403 a right the person lacks, 409 a conflict with the round's state).
-    """
-
-    def __init__(self, message: str, *, field: str | None = None, status_code: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.status_code = status_code
+class AllocationError(DomainError):
+    """A rule of allocation rounds was broken (window, caps, weights, the round's state)."""

@@ -3,16 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Kind, Programme, ProgrammeStatus
 
-from .errors import AllocationError
 from .models import MAX_WEIGHT, PriorityRule
 
 WISH_SLOTS = 5
-
-
-def show_error(form: forms.Form, error: AllocationError) -> None:
-    """Attach a service's error to the field it names, or to the form as a whole."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 class RulesForm(forms.Form):

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from config.jobs.registry import JobOutcome
+from jobs.registry import JobOutcome
 
 from . import services
 from .models import AllocationRound

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from config.accounts.roles import Role, has_role
+from accounts.roles import Role, has_role
 from enrolment.access import households_visible_to, partner_of
 from enrolment.models import Enrolment, Household, Participant
 from programmes.models import Programme, ProgrammeStatus

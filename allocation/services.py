@@ -18,10 +18,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.accounts.audit import audit_record
-from config.accounts.models import AuditAction
-from config.accounts.roles import is_staff_member
-from config.jobs.services import job_start
+from accounts.audit import audit_record
+from accounts.models import AuditAction
+from accounts.roles import is_staff_member
 from enrolment.errors import EnrolmentError
 from enrolment.models import (
     ACTIVE_STATUSES,
@@ -34,6 +33,7 @@ from enrolment.models import (
 )
 from enrolment.selectors import Contact
 from enrolment.services import eligibility_check, enrolment_create
+from jobs.services import job_start
 from notifications.delivery import messages_queue
 from notifications.models import Message, MessageKind, MessageState
 from notifications.services import build_message, recipient_from_contact
@@ -127,7 +127,7 @@ def round_create(
         programme__in=[programme for programme, _session in targets])
     if busy.exists():
         raise AllocationError(_("A programme is already in a round that is not published."),
-                              field="programmes", status_code=409)
+                              field="programmes", status=409)
     round_ = AllocationRound(
         title=title.strip(), wishes_open_at=wishes_open_at, wishes_close_at=wishes_close_at,
         results_on=results_on, max_per_child=max_per_child, max_per_household=max_per_household,
@@ -156,7 +156,7 @@ def round_update_rules(
     round_ = _lock(round_)
     if round_.status == RoundStatus.PUBLISHED:
         raise AllocationError(_("The results are published: the rules can no longer change."),
-                              field="status", status_code=409)
+                              field="status", status=409)
     _check_rules(wishes_open_at=round_.wishes_open_at, wishes_close_at=round_.wishes_close_at,
                  max_per_child=max_per_child, max_per_household=max_per_household,
                  weights=weights)
@@ -178,7 +178,7 @@ def round_close(*, round_: AllocationRound, closed_by=None) -> AllocationRound:
     round_ = _lock(round_)
     if round_.status != RoundStatus.OPEN:
         raise AllocationError(_("This round is already closed."), field="status",
-                              status_code=409)
+                              status=409)
     now = timezone.now()
     round_.status = RoundStatus.CLOSED
     round_.seed = secrets.token_hex(16)
@@ -204,7 +204,7 @@ def round_holds_places(*, programme: Programme, session: Session | None) -> None
             _("Places in this activity are given by the allocation round “%(round)s”: make a "
               "wish there. Places left are open to everyone once its results are published.")
             % {"round": held.round.title},
-            field="session" if session is not None else "programme", status_code=409)
+            field="session" if session is not None else "programme", status=409)
 
 
 # --- Wishes ---------------------------------------------------------------------------------
@@ -244,7 +244,7 @@ def wishes_set(
     round_ = AllocationRound.objects.select_for_update().get(pk=round_.pk)
     if not round_.is_open_at(timezone.now()):
         raise AllocationError(_("Wishes for this round are closed."), field="round",
-                              status_code=409)
+                              status=409)
     if not participants:
         raise AllocationError(_("Choose the children this wish list is for."),
                               field="participants")
@@ -493,7 +493,7 @@ def round_compute(*, round_: AllocationRound, computed_by=None,
     round_ = _lock(round_)
     if round_.status != RoundStatus.CLOSED:
         raise AllocationError(_("Close the round before computing the allocation."),
-                              field="status", status_code=409)
+                              field="status", status=409)
     report(0, 4, _("Reading the wishes"))
     data = round_inputs_build(round_=round_)
     report(1, 4, _("Allocating places"))
@@ -579,10 +579,10 @@ def round_publish(*, round_: AllocationRound, published_by=None,
     round_ = _lock(round_)
     if round_.status != RoundStatus.CLOSED:
         raise AllocationError(_("Only a closed round can be published."), field="status",
-                              status_code=409)
+                              status=409)
     if round_.computed_at is None:
         raise AllocationError(_("Compute the allocation before publishing it."), field="status",
-                              status_code=409)
+                              status=409)
     # Published first: the enrolment gate lets the round's own enrolments through.
     round_.status = RoundStatus.PUBLISHED
     round_.published_at = timezone.now()
@@ -633,7 +633,7 @@ def computation_start(*, round_: AllocationRound, started_by):
 
     if round_.status != RoundStatus.CLOSED:
         raise AllocationError(_("Close the round before computing the allocation."),
-                              field="status", status_code=409)
+                              field="status", status=409)
     with translation.override(translation.get_language()):
         title = _("Allocation of “%(round)s”") % {"round": round_.title}
     return job_start(kind=COMPUTE, owner=started_by, title=title, params={"round": round_.pk})
@@ -644,6 +644,6 @@ def publication_start(*, round_: AllocationRound, started_by):
 
     if round_.status != RoundStatus.CLOSED or round_.computed_at is None:
         raise AllocationError(_("Compute the allocation before publishing it."),
-                              field="status", status_code=409)
+                              field="status", status=409)
     title = _("Publication of “%(round)s”") % {"round": round_.title}
     return job_start(kind=PUBLISH, owner=started_by, title=title, params={"round": round_.pk})

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import form_error
 from enrolment.access import partner_of
 
 from . import selectors, services
 from .errors import AllocationError
-from .forms import RoundForm, RulesForm, WishForm, show_error
+from .forms import RoundForm, RulesForm, WishForm
 from .models import RoundStatus
 
 
@@ -72,7 +73,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
                 max_per_household=data["max_per_household"], weights=form.weights(),
                 created_by=request.user)
         except AllocationError as error:
-            show_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Round opened."))
             return redirect("allocation:manage", pk=round_.pk)
@@ -95,7 +96,7 @@ def round_manage(request: HttpRequest, pk: int) -> HttpResponse:
                 max_per_household=form.cleaned_data["max_per_household"],
                 changed_by=request.user)
         except AllocationError as error:
-            show_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Rules saved. Compute the allocation again to see "
                                         "their effect."))
@@ -147,7 +148,7 @@ def wishes(request: HttpRequest, pk: int) -> HttpResponse:
                 grouped=form.cleaned_data["grouped"], created_by=request.user,
                 partner=partner_of(request.user))
         except AllocationError as error:
-            show_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Wishes saved. You can change them until %(date)s.")
                              % {"date": timezone.localtime(round_.wishes_close_at)

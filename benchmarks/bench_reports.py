@@ -54,7 +54,7 @@ def build_data() -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from config.accounts.roles import Role
+    from accounts.roles import Role
     from enrolment.models import (
         AnonymousHeadcount,
         Attendance,

@@ -57,15 +57,16 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
-    "config.accounts",
+    "core",
+    "accounts",
+    "jobs",
     "programmes",
     "sessions.apps.WorkshopSessionsConfig",
     "enrolment",
     "notifications",
     "allocation",
-    "config.privacy",
-    "config.jobs",
-    "config.workspace",
+    "privacy",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -74,12 +75,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After LocaleMiddleware: a logged-in person's own language wins over the browser's.
-    "config.workspace.language.AccountLanguageMiddleware",
-    "config.middleware.ApiErrorShapeMiddleware",
+    "accounts.language.AccountLanguageMiddleware",
+    "core.middleware.ApiErrorShapeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "config.accounts.middleware.AuditContextMiddleware",
+    "accounts.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -93,7 +94,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "config" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -132,7 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "config.accounts.backends.LockoutBackend",
+    "accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -147,11 +148,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-# The site-wide stylesheet lives in config/, which is not an app: name it for the finders.
-STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
-# The site-wide stylesheet lives outside any app.
-STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -251,7 +248,7 @@ REPORT_EXPORT_KEEP_HOURS = int(os.environ.get("REPORT_EXPORT_KEEP_HOURS", "24"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
-NINJA_PAGINATION_CLASS = "config.pagination.BoundedLimitOffsetPagination"
+NINJA_PAGINATION_CLASS = "core.pagination.BoundedLimitOffsetPagination"
 
 # Data protection. A household with no activity (enrolment, change, session attended) for
 # PRIVACY_RETENTION_DAYS is anonymised by a nightly task, coordinators having been warned
@@ -270,8 +267,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "config.accounts.views.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "config.accounts.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.network.client_ip"
 AXES_VERBOSE = False
 # Number of reverse proxies in front of the web processes that append to X-Forwarded-For;
 # 0 means the peer address is the client's.

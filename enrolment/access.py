@@ -13,7 +13,7 @@ enrolled in, and coordinators.
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from config.accounts.roles import Role, has_role, user_roles
+from accounts.roles import Role, has_role, user_roles
 
 from .models import Enrolment, EnrolmentStatus, Guardian, Household, Participant
 

@@ -10,9 +10,9 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from config.accounts.audit import audit_staff_read
-from config.accounts.auth import session_or_token
-from config.accounts.roles import Role, has_role, is_staff_member
+from accounts.audit import audit_staff_read
+from accounts.auth import session_or_token
+from accounts.roles import Role, has_role, is_staff_member
 from programmes.selectors import programme_list_published
 from sessions.selectors import session_list
 

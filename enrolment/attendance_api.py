@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
 
-from config.accounts.auth import session_or_token
+from accounts.auth import session_or_token
 from sessions.selectors import session_list
 
 from .attendance_schemas import (

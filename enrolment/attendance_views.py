@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from config.accounts.roles import Role, has_role, is_staff_member
+from accounts.roles import Role, has_role, is_staff_member
 from sessions.selectors import session_list
 
 from .access import participants_visible_to

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from programmes.models import (
     Audience,
     EnrolmentMode,

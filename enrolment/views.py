@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.accounts.roles import Role, has_role, is_staff_member
+from accounts.roles import Role, has_role, is_staff_member
 from programmes.models import Programme
 from programmes.selectors import programme_get_published
 

@@ -5,8 +5,8 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from config.accounts.auth import session_or_token
-from config.accounts.roles import is_staff_member
+from accounts.auth import session_or_token
+from accounts.roles import is_staff_member
 
 from .schemas import MessageFilters, MessageOut
 from .selectors import message_list, messages_visible_to

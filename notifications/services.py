@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.accounts.roles import Role
+from accounts.roles import Role
+from core.errors import DomainError
 from enrolment.models import Enrolment, EnrolmentStatus
 from enrolment.selectors import Contact, enrolment_contact, with_contacts
 from programmes.models import Programme
@@ -31,14 +32,8 @@ from .models import Channel, Message, MessageKind, MessageState
 from .rendering import to_context_value
 
 
-class NotificationError(Exception):
-    """A rule on messages was broken; the message is meant for the person who asked."""
-
-    def __init__(self, message: str, *, field: str | None = None, status_code: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.status_code = status_code
+class NotificationError(DomainError):
+    """A rule on messages was broken."""
 
 
 # --- Recipients and rows ---------------------------------------------------------------------
@@ -455,7 +450,7 @@ def message_retry(*, message: Message, retried_by=None) -> Message:
     message = Message.objects.select_for_update().get(pk=message.pk)
     if message.state != MessageState.FAILED:
         raise NotificationError(_("Only a failed message can be sent again."), field="state",
-                                status_code=409)
+                                status=409)
     now = timezone.now()
     message.state = MessageState.PENDING
     message.attempts = 0

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.accounts.roles import is_staff_member
+from accounts.roles import is_staff_member
 from enrolment.errors import EnrolmentError
 from enrolment.selectors import household_of_user
 from enrolment.services import guardian_update

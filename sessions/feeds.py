@@ -21,7 +21,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.accounts.models import hash_token
+from accounts.models import hash_token
 from programmes.models import Mediator, Partner, Programme, ProgrammeStatus
 
 from .hooks import headcount_version, seats_taken

@@ -10,7 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.accounts.models import hash_token
+from accounts.models import hash_token
+from core.errors import DomainError
 from programmes.models import Programme, ProgrammeStatus, Venue
 from programmes.services import programme_unique_slug
 
@@ -38,13 +39,8 @@ from .scheduling import (
 Token = TypeVar("Token", bound=FeedTokenBase)
 
 
-class SessionError(Exception):
-    """A rule on sessions was broken; the message is meant for the person who asked."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class SessionError(DomainError):
+    """A rule on sessions or schedules was broken."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from config.accounts.roles import Role, user_roles
+from accounts.roles import Role, user_roles
 from programmes.models import Programme
 
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
 
-from config.accounts.auth import session_or_token
+from accounts.auth import session_or_token
 
 from .access import report_scope
 from .filters import build_filters

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from config.accounts.audit import AuditAction, audit_record
+from accounts.audit import AuditAction, audit_record
 
 from .access import ReportScope, report_scope
 from .charts import bar_chart, column_chart

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from config.accounts.audit import AuditAction, audit_record_many
-from config.accounts.roles import Role, has_role
+from accounts.audit import AuditAction, audit_record_many
+from accounts.roles import Role, has_role
 from programmes.models import Mediator, Programme
 from sessions.models import Session, SessionStatus
 

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.accounts.audit import AuditAction, audit_record_many
-from config.accounts.roles import Role, has_role
+from accounts.audit import AuditAction, audit_record_many
+from accounts.roles import Role, has_role
 from programmes.models import Kind, Programme
 from sessions.models import Session, SessionStatus
 
@@ -82,18 +82,18 @@ def _check_can_mark(*, session: Session, user, now: datetime.datetime, reason: s
     if not can_take_attendance(user, session):
         raise EnrolmentError(
             _("Only the session's facilitators, the programme's mediators and coordinators "
-              "can take attendance."), status_code=403)
+              "can take attendance."), status=403)
     if session.status == SessionStatus.CANCELLED:
         raise EnrolmentError(_("This session is cancelled: it has no register."),
-                             field="session", status_code=409)
+                             field="session", status=409)
     if register_opens_on(session) > timezone.localtime(now).date():
         raise EnrolmentError(_("The register opens on the day of the session."),
-                             field="session", status_code=409)
+                             field="session", status=409)
     locked = register_is_locked(session, now=now)
     if locked and not has_role(user, Role.COORDINATOR):
         raise EnrolmentError(
             _("This register is locked: only a coordinator can correct it now."),
-            status_code=403)
+            status=403)
     return locked
 
 
@@ -298,7 +298,7 @@ def headcount_set(
     if session.programme.kind != Kind.HEALTH_PREVENTION:
         raise EnrolmentError(
             _("Anonymous headcounts are only for open health-prevention sessions."),
-            field="age_band", status_code=409)
+            field="age_band", status=409)
     for age_band, count in counts.items():
         if age_band not in AgeBand.values:
             raise EnrolmentError(_("Unknown age band “%(band)s”.") % {"band": age_band},
@@ -404,11 +404,11 @@ def follow_up_close(
     if not follow_ups_visible_to(closed_by).filter(pk=follow_up.pk).exists():
         raise EnrolmentError(
             _("Only the programme's mediators and coordinators can close this follow-up."),
-            status_code=403)
+            status=403)
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if follow_up.status != FollowUpStatus.OPEN:
         raise EnrolmentError(_("This follow-up is already closed."), field="status",
-                             status_code=409)
+                             status=409)
     if outcome not in FollowUpOutcome.values:
         raise EnrolmentError(_("Choose what came of the follow-up."), field="outcome")
     follow_up.status = FollowUpStatus.CLOSED

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.roles import Role
 from allocation import services
-from config.accounts.roles import Role
 from enrolment.models import Channel, Language
 from tests.factories import (
     GuardianFactory,

@@ -9,11 +9,11 @@ from django.utils import timezone
 from allocation import services
 from allocation.errors import AllocationError
 from allocation.models import ChildResult, RoundStatus, Wish, WishOutcome
-from config.jobs.models import BackgroundJob, JobState
-from config.jobs.services import job_run
 from enrolment.errors import EnrolmentError
 from enrolment.models import Enrolment, EnrolmentStatus
 from enrolment.services import enrolment_create
+from jobs.models import BackgroundJob, JobState
+from jobs.services import job_run
 from notifications.models import Message, MessageState
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_no_place_is_given_while_the_round_holds_the_activity(world):
     with pytest.raises(EnrolmentError) as refused:
         enrolment_create(participant=world["lina"], programme=football_am.programme,
                          session=football_am)
-    assert refused.value.field == "session" and refused.value.status_code == 409
+    assert refused.value.field == "session" and refused.value.status == 409
     assert not Enrolment.objects.exists()
 
 
@@ -67,7 +67,7 @@ def test_wishes_are_checked_and_replaced_until_the_window_closes(world):
     with pytest.raises(AllocationError) as closed:
         services.wishes_set(round_=round_, participants=[world["sami"]],
                             activities=[world["theatre_am"]])
-    assert closed.value.status_code == 409
+    assert closed.value.status == 409
 
 
 def test_close_compute_publish_in_the_background_and_reproduce(world, capsys,
@@ -163,5 +163,5 @@ def test_rules_change_and_rerun_before_publication_only(world):
     with pytest.raises(AllocationError) as late:
         services.round_update_rules(round_=round_, weights=weights, max_per_child=2,
                                     max_per_household=None)
-    assert late.value.status_code == 409
+    assert late.value.status == 409
     assert BackgroundJob.objects.count() == 0

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from config.accounts.models import ApiToken
-from config.accounts.roles import Role
+from accounts.models import ApiToken
+from accounts.roles import Role
 from enrolment.models import Attendance
 from tests.factories import MediatorFactory, build_register, user_with_role
 

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from enrolment.models import AnonymousHeadcount, Attendance, FollowUp
 from programmes.models import Kind
 from tests.factories import (
@@ -193,7 +193,7 @@ def test_sessions_with_marks_survive_a_schedule_regeneration(mediator_client):
 
 
 def test_follow_ups_page_is_audited_and_bounded(client, django_assert_max_num_queries):
-    from config.accounts.models import AuditEvent
+    from accounts.models import AuditEvent
 
     session, mediator, people = build_register(participants=6,
                                                starts_at=NOW - datetime.timedelta(days=1))

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from enrolment.models import (
     AnonymousHeadcount,
     Attendance,

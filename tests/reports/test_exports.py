@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from config.accounts.models import AuditAction, AuditEvent
+from accounts.models import AuditAction, AuditEvent
 from enrolment.models import Participant
 from enrolment.reports.exports import Table, csv_stream, neutralise
 
