@@ -3,7 +3,7 @@ their rights), results and report. Lookups go through selectors; writes through 
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -76,7 +76,7 @@ def create_round(request: HttpRequest, payload: RoundIn):
         programmes=programmes, max_per_child=payload.max_per_child,
         max_per_household=payload.max_per_household, weights=payload.weights.dict(),
         created_by=request.auth)
-    return 201, _round_out(round_, detail=True)
+    return Status(201, _round_out(round_, detail=True))
 
 
 @router.put("/rounds/{int:round_id}/rules", response=RoundOut, auth=session_or_token,
@@ -104,7 +104,7 @@ def compute_round(request: HttpRequest, round_id: DbId):
     _coordinator(request)
     job = services.computation_start(round_=selectors.round_get(pk=round_id),
                                      started_by=request.auth)
-    return 202, {"job_id": job.pk, "url": job.get_absolute_url()}
+    return Status(202, {"job_id": job.pk, "url": job.get_absolute_url()})
 
 
 @router.post("/rounds/{int:round_id}/publish", response={202: JobOut}, auth=session_or_token,
@@ -113,7 +113,7 @@ def publish_round(request: HttpRequest, round_id: DbId):
     _coordinator(request)
     job = services.publication_start(round_=selectors.round_get(pk=round_id),
                                      started_by=request.auth)
-    return 202, {"job_id": job.pk, "url": job.get_absolute_url()}
+    return Status(202, {"job_id": job.pk, "url": job.get_absolute_url()})
 
 
 @router.get("/rounds/{int:round_id}/wishes", response=list[WishOut], auth=session_or_token,
