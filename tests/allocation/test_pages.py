@@ -7,7 +7,7 @@ from django.urls import reverse
 from allocation import services
 from allocation.models import RoundStatus, SiblingGroup, Wish
 from jobs.models import BackgroundJob
-from tests.factories import GuardianFactory, ParticipantFactory, user_with_role
+from tests.factories import GuardianFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
