@@ -4,7 +4,8 @@ import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import F, QuerySet
-from django.utils import timezone
+
+from core.time import local_midnight
 
 from .models import ApiToken, AuditEvent
 
@@ -14,10 +15,6 @@ def api_token_list(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by(
         F("revoked_at").desc(nulls_first=True), "-created_at"
     )
-
-
-def _start_of_day(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def audit_event_list(
@@ -40,9 +37,9 @@ def audit_event_list(
     if object_id:
         events = events.filter(object_id=object_id)
     if since:
-        events = events.filter(occurred_at__gte=_start_of_day(since))
+        events = events.filter(occurred_at__gte=local_midnight(since))
     if until:
-        events = events.filter(occurred_at__lt=_start_of_day(until + datetime.timedelta(days=1)))
+        events = events.filter(occurred_at__lt=local_midnight(until + datetime.timedelta(days=1)))
     return events
 
 

@@ -55,3 +55,15 @@ def profile_language_set(*, user: AbstractBaseUser, language: str) -> Profile:
 def profile_language(*, user: AbstractBaseUser) -> str | None:
     """The language remembered for the account, if any."""
     return Profile.objects.filter(user=user).values_list("language", flat=True).first()
+
+
+def account_anonymise(*, user) -> None:
+    """A guardian's account after erasure: no name, no address, no password, no role, no token."""
+    user.username = f"erased-{user.pk}"
+    user.first_name = user.last_name = user.email = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["username", "first_name", "last_name", "email", "is_active",
+                             "password"])
+    user.groups.clear()
+    ApiToken.objects.filter(user=user).delete()

@@ -6,12 +6,6 @@ class AllocationConfig(AppConfig):
     name = "allocation"
     verbose_name = _("Allocation rounds")
 
-    def load_demo(self, today) -> None:
-        """Called by ``load_demo_data`` after the lower apps' demo data."""
-        from .demo import load_allocation_demo
-
-        load_allocation_demo(today)
-
     def ready(self) -> None:
         from enrolment.gates import register_enrolment_gate
         from jobs.registry import register_job_handler

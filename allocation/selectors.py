@@ -64,7 +64,7 @@ def open_rounds_for_programme(*, programme) -> list[AllocationRound]:
 
 
 def rules_with_weights(round_: AllocationRound) -> list[tuple[str, str, int]]:
-    return [(rule.value, rule.label, round_.weights[rule]) for rule in PriorityRule]
+    return [(rule.value, str(rule.label), round_.weights[rule]) for rule in PriorityRule]
 
 
 # --- Whom a person may wish for ---------------------------------------------------------------
@@ -195,7 +195,7 @@ def round_preview(*, round_: AllocationRound) -> Preview:
     """Who gets what at a glance: fill per activity, children with nothing, shares served."""
     activities = round_activities(round_=round_)
     places = {int(a["key"]): a["capacity"] for a in round_.inputs.get("activities", [])}
-    counts = defaultdict(Counter)
+    counts: defaultdict[int, Counter[str]] = defaultdict(Counter)
     for activity_id, outcome, rank, total in (
             Wish.objects.filter(round=round_).values_list("activity_id", "outcome", "rank")
             .annotate(total=Count("pk")).order_by()):
@@ -214,8 +214,8 @@ def round_preview(*, round_: AllocationRound) -> Preview:
         round=round_, outcome=WishOutcome.GRANTED).values_list("participant_id", flat=True))
     first = Wish.objects.filter(round=round_, outcome=WishOutcome.GRANTED, rank=1).count()
     unlucky = [result for result in results if not granted_per_child[result.participant_id]]
-    qpv = defaultdict(lambda: [0, 0])
-    ages = defaultdict(lambda: [0, 0])
+    qpv: defaultdict[bool, list[int]] = defaultdict(lambda: [0, 0])
+    ages: defaultdict[tuple[int, int] | None, list[int]] = defaultdict(lambda: [0, 0])
     for result in results:
         served = 1 if granted_per_child[result.participant_id] else 0
         key = result.participant.household.in_qpv

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.models import AuditAction
 from accounts.roles import is_staff_member
+from core.time import school_year_bounds, school_year_of
 from enrolment.errors import EnrolmentError
 from enrolment.models import (
     ACTIVE_STATUSES,
@@ -40,7 +41,6 @@ from notifications.services import build_message, recipient_from_contact
 from programmes.models import EnrolmentMode, Partner, Programme, ProgrammeStatus
 from sessions.hooks import seats_taken
 from sessions.models import Session, SessionStatus
-from sessions.scheduling import school_year_start
 
 from . import matching
 from .errors import AllocationError
@@ -298,7 +298,7 @@ def _epoch(moment: datetime.datetime) -> int:
 
 
 def _school_year_first_day(today: datetime.date) -> datetime.date:
-    return datetime.date(school_year_start(today), 9, 1)
+    return school_year_bounds(school_year_of(today))[0]
 
 
 def round_inputs_build(*, round_: AllocationRound) -> matching.RoundInput:
@@ -318,12 +318,14 @@ def round_inputs_build(*, round_: AllocationRound) -> matching.RoundInput:
         cycle_taken[programme_id] += 1
 
     def sessions_of(activity: RoundActivity) -> list[Session]:
-        return [activity.session] if activity.session_id else cycle_sessions[activity.programme_id]
+        if activity.session is not None:
+            return [activity.session]
+        return cycle_sessions[activity.programme_id]
 
     activity_inputs = []
     for activity in activities:
-        if activity.session_id:
-            free = activity.session.capacity - taken.get(activity.session_id, 0)
+        if activity.session is not None:
+            free = activity.session.capacity - taken.get(activity.session.pk, 0)
         else:
             free = activity.programme.capacity - cycle_taken[activity.programme_id]
         activity_inputs.append(matching.Activity(
@@ -475,9 +477,9 @@ def _store_result(round_: AllocationRound, data: matching.RoundInput,
     groups: dict[tuple[str, int | None], list[int]] = defaultdict(list)
     for pk, participant_id, activity_id in Wish.objects.filter(round=round_).values_list(
             "pk", "participant_id", "activity_id"):
-        decision = by_child_activity.get((participant_id, activity_id))
+        found = by_child_activity.get((participant_id, activity_id))
         # A grouped child's wish that its siblings did not share is never examined.
-        key = (decision.outcome, decision.pass_number) if decision else (
+        key = (found.outcome, found.pass_number) if found is not None else (
             WishOutcome.INELIGIBLE, None)
         groups[key].append(pk)
     for (outcome, pass_number), pks in groups.items():
@@ -547,7 +549,8 @@ def _result_messages(round_: AllocationRound, household_ids: set[int]) -> list[M
     messages = []
     url = f"{settings.SITE_URL}{reverse('allocation:results', args=[round_.pk])}"
     wishes = (Wish.objects.filter(round=round_, participant__household_id__in=household_ids)
-              .select_related("participant", "activity__programme", "activity__session")
+              .select_related("participant", "activity__programme", "activity__session",
+                              "enrolment")
               .order_by("participant__first_name", "participant_id", "rank"))
     per_household: dict[int, dict[int, dict]] = defaultdict(dict)
     for wish in wishes:
@@ -555,11 +558,11 @@ def _result_messages(round_: AllocationRound, household_ids: set[int]) -> list[M
             wish.participant_id, {"name": wish.participant.first_name, "granted": [],
                                   "waitlisted": []})
         label = wish.activity.programme.title
-        if wish.activity.session_id:
+        if wish.activity.session is not None:
             label += timezone.localtime(wish.activity.session.starts_at).strftime(" %d/%m %H:%M")
-        if wish.enrolment_id and wish.enrolment.status == EnrolmentStatus.CONFIRMED:
+        if wish.enrolment is not None and wish.enrolment.status == EnrolmentStatus.CONFIRMED:
             child["granted"].append(label)
-        elif wish.enrolment_id:
+        elif wish.enrolment is not None:
             child["waitlisted"].append(label)
     households = Household.objects.filter(pk__in=household_ids).prefetch_related("guardians")
     for household in households:

@@ -5,6 +5,7 @@ Every error answers the same JSON shape::
     {"detail": "human-readable summary", "errors": [{"field": "start", "message": "…"}]}
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -12,14 +13,14 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as me_router
 from allocation.api import router as allocation_router
+from attendance.api import figures_router as attendance_figures_router
+from attendance.api import follow_ups_router
+from attendance.api import sessions_router as attendance_router
 from core.errors import DomainError, error_body
 from enrolment import api as enrolment_api
-from enrolment.attendance_api import figures_router as attendance_figures_router
-from enrolment.attendance_api import follow_ups_router
-from enrolment.attendance_api import sessions_router as attendance_router
-from enrolment.reports.api import router as reports_router
 from notifications.api import router as notifications_router
 from programmes.api import router as programmes_router
+from reports.api import router as reports_router
 from sessions.api import router as sessions_router
 
 api = NinjaAPI(
@@ -53,6 +54,12 @@ def on_domain_error(request: HttpRequest, exc: DomainError):
     """Every app's refusals: the status, the message and the field the error itself carries."""
     return api.create_response(request, error_body(exc.message, exc.as_errors()),
                                status=exc.status)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(
+        request, error_body(str(exc) or _("You do not have access to this.")), status=403)
 
 
 @api.exception_handler(Http404)

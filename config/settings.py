@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -63,10 +64,13 @@ INSTALLED_APPS = [
     "programmes",
     "sessions.apps.WorkshopSessionsConfig",
     "enrolment",
+    "attendance",
     "notifications",
     "allocation",
+    "reports",
     "privacy",
     "workspace",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -199,7 +203,6 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BEAT_SCHEDULE: dict = {}  # apps add their entries in their AppConfig.ready()
 
 # Notifications. SMS go through a pluggable backend, like Django's EMAIL_BACKEND: the console
 # in development, notifications.sms.ovh.SmsBackend (OVHcloud's HTTP API) in production.
@@ -241,10 +244,11 @@ PUBLIC_HOLIDAY_SUBDIVISION = os.environ.get("PUBLIC_HOLIDAY_SUBDIVISION") or Non
 # Reports: counts of people from 1 to REPORT_MASK_THRESHOLD − 1 are masked for partners and in
 # exports marked anonymous.
 REPORT_MASK_THRESHOLD = int(os.environ.get("REPORT_MASK_THRESHOLD", "5"))
-# XLSX lists longer than this are written by the worker and downloaded from a link; CSV always
-# streams. Those files are removed after REPORT_EXPORT_KEEP_HOURS.
+# XLSX lists longer than this are written by a background job and downloaded from its page;
+# CSV always streams.
 REPORT_EXPORT_SYNC_ROWS = int(os.environ.get("REPORT_EXPORT_SYNC_ROWS", "5000"))
-REPORT_EXPORT_KEEP_HOURS = int(os.environ.get("REPORT_EXPORT_KEEP_HOURS", "24"))
+# Files that background jobs produced (long exports) are deleted after this many hours.
+JOB_FILE_KEEP_HOURS = int(os.environ.get("JOB_FILE_KEEP_HOURS", "24"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
@@ -323,3 +327,35 @@ CALENDAR_FEED_FUTURE_DAYS = int(os.environ.get("CALENDAR_FEED_FUTURE_DAYS", "365
 CALENDAR_FEED_MAX_EVENTS = int(os.environ.get("CALENDAR_FEED_MAX_EVENTS", "1000"))
 CALENDAR_FEED_MAX_BYTES = int(os.environ.get("CALENDAR_FEED_MAX_BYTES", "1000000"))
 CALENDAR_EVENT_CACHE_SIZE = int(os.environ.get("CALENDAR_EVENT_CACHE_SIZE", "50000"))
+
+# Every periodic task, in one place. Crontab entries avoid 02:00–03:00 Europe/Paris, which is
+# missing or doubled on DST days.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {
+        "task": "notifications.tasks.sweep",
+        "schedule": float(NOTIFICATIONS_SWEEP_INTERVAL),
+        # A sweep that waited longer than its interval is superseded by the next one.
+        "options": {"expires": float(NOTIFICATIONS_SWEEP_INTERVAL)},
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
+    },
+    "privacy-retention-sweep": {
+        "task": "privacy.tasks.retention_sweep",
+        "schedule": crontab(hour=4, minute=15),
+    },
+    "privacy-health-notes-purge": {
+        "task": "privacy.tasks.health_notes_purge",
+        "schedule": crontab(hour=4, minute=45),
+    },
+    "jobs-redispatch-stale": {
+        "task": "jobs.tasks.redispatch_stale",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
+    "jobs-files-prune": {
+        "task": "jobs.tasks.prune_files",
+        "schedule": crontab(minute=30),
+    },
+}

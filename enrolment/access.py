@@ -20,6 +20,11 @@ from .models import Enrolment, EnrolmentStatus, Guardian, Household, Participant
 _EVERYTHING = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
+def can_write_households(user) -> bool:
+    """Families and staff change households and enrol; a partner only refers."""
+    return has_role(user, Role.FAMILY, Role.MEDIATOR, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
 def households_visible_to(user) -> QuerySet[Household]:
     if not getattr(user, "is_authenticated", False):
         return Household.objects.none()

@@ -156,4 +156,3 @@ class HouseholdFeedTokenAdmin(FeedTokenAdminBase):
     autocomplete_fields = ("household",)
 
 
-from . import attendance_admin  # noqa: E402, F401  (registers the attendance models)

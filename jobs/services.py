@@ -1,5 +1,6 @@
 """Writes on background jobs: start one, run it (from the Celery task), record its progress."""
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from core.errors import DomainError
+from core.tasks import after_commit
 
 from .models import BackgroundJob, JobState
 from .registry import job_handler
@@ -37,8 +39,26 @@ def job_start(*, kind: str, owner, title: str, params: dict | None = None) -> Ba
     if job_handler(kind) is None:
         raise JobError(_("This kind of work cannot run in the background."), field="kind")
     job = BackgroundJob.objects.create(kind=kind, owner=owner, title=title, params=params or {})
-    transaction.on_commit(lambda: _dispatch(job.pk))
+
+    def dispatch_after_commit() -> None:
+        _dispatch(job.pk)
+
+    after_commit(dispatch_after_commit)
     return job
+
+
+# A job still pending this long after it was created lost its task (broker down at start, or a
+# worker killed before it claimed it): the sweep queues it again. Running it stays once-only.
+STALE_PENDING = datetime.timedelta(minutes=2)
+
+
+def jobs_redispatch_stale(*, now: datetime.datetime | None = None) -> int:
+    stale = list(BackgroundJob.objects.filter(
+        state=JobState.PENDING, created_at__lt=(now or timezone.now()) - STALE_PENDING,
+    ).values_list("pk", flat=True)[:100])
+    for job_id in stale:
+        _dispatch(job_id)
+    return len(stale)
 
 
 def job_report_progress(*, job_id: int, done: int, total: int, message: str = "") -> None:
@@ -93,3 +113,16 @@ def job_run(*, job_id: int) -> str:
         job.result_file.save(name, ContentFile(content), save=False)
     job.save()
     return JobState.SUCCEEDED
+
+
+def job_files_prune(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of jobs finished more than JOB_FILE_KEEP_HOURS ago: exports hold
+    personal data, and their page has said how long they are kept."""
+    limit = (now or timezone.now()) - datetime.timedelta(hours=settings.JOB_FILE_KEEP_HOURS)
+    pruned = 0
+    for job in BackgroundJob.objects.filter(finished_at__lt=limit).exclude(result_file=""):
+        job.result_file.delete(save=False)
+        job.result_file = ""
+        job.save(update_fields=["result_file"])
+        pruned += 1
+    return pruned

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from core.errors import DomainError
+from core.time import local_midnight
 from enrolment.models import Enrolment, EnrolmentStatus
 from enrolment.selectors import Contact, enrolment_contact, with_contacts
 from programmes.models import Programme
@@ -377,8 +378,7 @@ def _user_language(user) -> str:
 def digests_create(*, day: datetime.date) -> int:
     """One e-mail per mediator and coordinator with the sessions of ``day`` that concern them
     (headcounts included); nobody with no session that day gets one."""
-    zone = timing.local_zone()
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+    start = local_midnight(day)
     sessions = list(
         Session.objects.filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1))
         .select_related("programme", "venue")

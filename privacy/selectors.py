@@ -9,7 +9,6 @@ from django.db.models import (
     F,
     Max,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -18,13 +17,10 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from enrolment.models import (
-    Consent,
     Enrolment,
     EnrolmentStatus,
-    Guardian,
     HealthNote,
     Household,
-    Participant,
 )
 
 from .models import Erasure, RetentionWarning
@@ -128,21 +124,8 @@ def health_notes_to_purge(*, now: datetime.datetime) -> QuerySet[HealthNote]:
 
 
 def household_export_data(*, household_id: int) -> Household:
-    """One household with everything an export shows, in a fixed number of queries."""
-    return Household.objects.prefetch_related(
-        Prefetch("guardians", queryset=Guardian.objects.select_related("user").order_by("pk")),
-        Prefetch(
-            "participants",
-            queryset=Participant.objects.order_by("pk").prefetch_related(
-                Prefetch("health_notes", queryset=HealthNote.objects.order_by("created_at")),
-                Prefetch("enrolments", queryset=Enrolment.objects.select_related(
-                    "programme", "session", "referred_by_partner").order_by("created_at")),
-            ),
-        ),
-        Prefetch("consents", queryset=Consent.objects.select_related(
-            "participant", "given_by").order_by("given_at")),
-        "emergency_contacts",
-    ).select_related("created_by").get(pk=household_id)
+    """The household's own record; each app's section reads its own rows (core/personal_data)."""
+    return Household.objects.select_related("created_by").get(pk=household_id)
 
 
 def erasure_for_household(*, household) -> Erasure | None:

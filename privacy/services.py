@@ -12,21 +12,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction, audit_record, audit_record_many
-from accounts.models import ApiToken
 from accounts.roles import Role
 from core.errors import DomainError
+from core.personal_data import household_data
 from enrolment.models import (
     ACTIVE_STATUSES,
-    EmergencyContact,
     Enrolment,
-    Guardian,
     HealthNote,
     Household,
     HouseholdFeedToken,
-    Participant,
 )
 from enrolment.services import enrolment_cancel
-from notifications.models import Message, MessageState
 
 from .models import Erasure, ErasureReason, RetentionWarning
 from .selectors import (
@@ -40,32 +36,16 @@ from .selectors import (
 
 logger = logging.getLogger(__name__)
 
-# What an erased name becomes: neutral in every language, and obviously not a name.
-ERASED_NAME = "***"
-ERASED_MESSAGE_REASON = "personal data erased"
 
 
 class PrivacyError(DomainError):
     """A data-protection request that cannot be carried out."""
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def household_messages(*, household: Household) -> list[Message]:
-    """Messages about the household, or sent to its guardians' addresses or accounts."""
-    guardians = list(household.guardians.all())
-    addresses = {g.phone for g in guardians if g.phone} | {g.email for g in guardians if g.email}
-    users = [g.user_id for g in guardians if g.user_id]
-    return list(Message.objects.filter(
-        Q(household=household) | Q(address__in=addresses) | Q(recipient_user_id__in=users)
-    ).order_by("created_at", "pk"))
-
-
 def household_export(*, household: Household, exported_by, request: HttpRequest | None = None
                      ) -> dict:
-    """Everything stored about a household, as plain data (the right of access, art. 15)."""
+    """Everything stored about a household, as plain data (the right of access, art. 15): its
+    own record, then each section that an app registered (core/personal_data.py)."""
     household = household_export_data(household_id=household.pk)
     erasure = Erasure.objects.filter(household=household).first()
     data = {
@@ -80,88 +60,16 @@ def household_export(*, household: Household, exported_by, request: HttpRequest 
             "last_activity_at": _iso(household.last_activity_at),
             "erased_at": _iso(erasure.erased_at) if erasure else None,
         },
-        "guardians": [
-            {
-                "id": guardian.pk, "first_name": guardian.first_name,
-                "last_name": guardian.last_name, "phone": guardian.phone,
-                "email": guardian.email, "preferred_channel": guardian.preferred_channel,
-                "language": guardian.language, "opt_out_sms": guardian.opt_out_sms,
-                "opt_out_email": guardian.opt_out_email, "is_primary": guardian.is_primary,
-                "account": guardian.user.get_username() if guardian.user else None,
-                "created_at": _iso(guardian.created_at),
-            }
-            for guardian in household.guardians.all()
-        ],
-        "participants": [
-            {
-                "id": participant.pk, "first_name": participant.first_name,
-                "last_name": participant.last_name,
-                "birth_date": _iso(participant.birth_date), "sex": participant.sex,
-                "school": participant.school, "school_class": participant.school_class,
-                "created_at": _iso(participant.created_at),
-                "health_notes": [
-                    {"id": note.pk, "text": note.text, "created_at": _iso(note.created_at),
-                     "expires_on": _iso(note.expires_on)}
-                    for note in participant.health_notes.all()
-                ],
-                "enrolments": [
-                    {
-                        "id": enrolment.pk, "programme": enrolment.programme.title,
-                        "session_starts_at": _iso(enrolment.session.starts_at)
-                        if enrolment.session else None,
-                        "status": enrolment.status, "source": enrolment.source,
-                        "referred_by": enrolment.referred_by_partner.name
-                        if enrolment.referred_by_partner else None,
-                        "note": enrolment.note,
-                        "created_at": _iso(enrolment.created_at),
-                        "confirmed_at": _iso(enrolment.confirmed_at),
-                        "cancelled_at": _iso(enrolment.cancelled_at),
-                    }
-                    for enrolment in participant.enrolments.all()
-                ],
-            }
-            for participant in household.participants.all()
-        ],
-        "consents": [
-            {
-                "id": consent.pk, "kind": consent.kind, "version": consent.version,
-                "participant_id": consent.participant_id,
-                "given_at": _iso(consent.given_at),
-                "given_by": consent.given_by.full_name if consent.given_by else None,
-                "withdrawn_at": _iso(consent.withdrawn_at),
-                "superseded_at": _iso(consent.superseded_at),
-            }
-            for consent in household.consents.all()
-        ],
-        "emergency_contacts": [
-            {"id": contact.pk, "name": contact.name, "relationship": contact.relationship,
-             "phone": contact.phone}
-            for contact in household.emergency_contacts.all()
-        ],
-        "messages": [
-            {
-                "id": message.pk, "kind": message.kind, "channel": message.channel,
-                "address": message.address, "subject": message.subject, "body": message.body,
-                "state": message.state, "created_at": _iso(message.created_at),
-                "sent_at": _iso(message.sent_at),
-            }
-            for message in household_messages(household=household)
-        ],
     }
+    for holder in household_data.holders():
+        data[holder.key] = holder.export(household)
     audit_record(action=AuditAction.EXPORT, actor=exported_by, target=household,
                  request=request, summary="household data export")
     return data
 
 
-def _anonymise_account(user) -> None:
-    user.username = f"erased-{user.pk}"
-    user.first_name = user.last_name = user.email = ""
-    user.is_active = False
-    user.set_unusable_password()
-    user.save(update_fields=["username", "first_name", "last_name", "email", "is_active",
-                             "password"])
-    user.groups.clear()
-    ApiToken.objects.filter(user=user).delete()
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def _cancel_running_enrolments(*, household: Household, now: datetime.datetime) -> int:
@@ -202,32 +110,10 @@ def household_erase(
     now = timezone.now()
     cancelled = _cancel_running_enrolments(household=household, now=now)
 
-    guardians = list(household.guardians.select_related("user"))
-    messages = household_messages(household=household)
-    Message.objects.filter(
-        pk__in=[m.pk for m in messages],
-        state__in=(MessageState.PENDING, MessageState.SENDING, MessageState.FAILED),
-    ).update(state=MessageState.CANCELLED, cancel_reason=ERASED_MESSAGE_REASON)
-    # Kept, emptied, rather than deleted: their keys are what stops a reminder going twice.
-    Message.objects.filter(pk__in=[m.pk for m in messages]).update(
-        address="", recipient_name="", subject="", body="", context={}, last_error="",
-        recipient_user=None,
-    )
-    for guardian in guardians:
-        if guardian.user is not None:
-            _anonymise_account(guardian.user)
-    Guardian.objects.filter(household=household).delete()
-    EmergencyContact.objects.filter(household=household).delete()
-    HealthNote.objects.filter(participant__household=household).delete()
-    Enrolment.objects.filter(participant__household=household).update(note="")
-    for participant in Participant.objects.filter(household=household):
-        participant.first_name = ERASED_NAME
-        participant.last_name = ""
-        participant.birth_date = participant.birth_date.replace(day=1)
-        participant.school = participant.school_class = ""
-        participant.guardian_record = None
-        participant.save(update_fields=["first_name", "last_name", "birth_date", "school",
-                                        "school_class", "guardian_record"])
+    # Dependents first: messages are found through the guardians' addresses, marks through the
+    # participants.
+    erased = {holder.key: holder.erase(household, now)
+              for holder in reversed(household_data.holders())}
     RetentionWarning.objects.filter(household=household).delete()
     HouseholdFeedToken.objects.filter(household=household, revoked_at__isnull=True).update(
         revoked_at=now)
@@ -236,8 +122,8 @@ def household_erase(
     audit_record(
         action=AuditAction.ERASE if reason == ErasureReason.REQUEST else AuditAction.ANONYMISE,
         actor=erased_by, target=household, request=request,
-        summary=f"{reason}: {len(guardians)} guardian(s), {len(messages)} message(s), "
-                f"{cancelled} running enrolment(s) cancelled",
+        summary=f"{reason}: " + ", ".join(f"{key} {count}" for key, count in erased.items())
+                + f", {cancelled} running enrolment(s) cancelled",
     )
     return erasure
 

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import coordinator_required
+from core.errors import form_error
 from jobs.services import job_start
 from programmes.forms import ProgrammeForm
 from programmes.models import Programme, ProgrammeStatus
-from programmes.services import ProgrammeError, programme_save
+from programmes.services import ProgrammeError
 
 from .background import REGENERATE_SESSIONS
 from .coordination_forms import ScheduleForm, SessionCancelForm, SessionMoveForm
@@ -24,6 +25,7 @@ from .selectors import (
 )
 from .services import (
     SessionError,
+    programme_create_with_schedule,
     programme_duplicate_into_next_school_year,
     schedule_save,
     session_cancel,
@@ -67,16 +69,16 @@ def programme_create(request: HttpRequest) -> HttpResponse:
         schedule = schedule_form.fill(Schedule(programme=programme))
         if request.POST.get("action") == SAVE:
             try:
-                programme = programme_save(
+                report = programme_create_with_schedule(
                     programme=programme, mediators=form.cleaned_data["mediators"],
-                    partners=form.cleaned_data["partners"])
-                schedule.programme = programme
-                report = schedule_save(schedule=schedule,
-                                       facilitators=schedule_form.cleaned_data["facilitators"])
+                    partners=form.cleaned_data["partners"], schedule=schedule,
+                    facilitators=schedule_form.cleaned_data["facilitators"])
             except ProgrammeError as error:
-                form.add_error(error.field, error.message)
+                programme.pk = None  # rolled back: a second try creates it afresh
+                form_error(form, error)
             except SessionError as error:
-                schedule_form.add_error(error.field, error.message)
+                programme.pk = None
+                form_error(schedule_form, error)
             else:
                 _saved_message(request, report)
                 return redirect("coordination:programme", pk=programme.pk)

@@ -7,12 +7,11 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.time import local_datetime
 from programmes.models import Mediator, Venue
 from sessions.models import Schedule, ScheduleKind, Weekday
-from sessions.scheduling import ScheduleRule, local_datetime
+from sessions.scheduling import ScheduleRule, schedule_rule_problems
 
-# A schedule spans a school year or so; longer ranges are a typing mistake.
-MAX_SCHEDULE_DAYS = 2 * 366
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -102,25 +101,11 @@ class ScheduleForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        kind = cleaned.get("kind")
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if kind == ScheduleKind.WEEKLY and not cleaned.get("weekdays"):
-            self.add_error("weekdays", _("Choose at least one day of the week."))
-        if kind in (ScheduleKind.WEEKLY, ScheduleKind.HOLIDAY_WEEKDAYS):
-            if start is None:
-                self.add_error("start_date", _("Give the first date."))
-            if end is None:
-                self.add_error("end_date", _("Give the last date."))
-            if start and end:
-                if end < start:
-                    self.add_error("end_date", _("The last date must not come before the first."))
-                elif (end - start).days > MAX_SCHEDULE_DAYS:
-                    self.add_error("end_date", _("A schedule covers two years at most."))
-        if kind == ScheduleKind.DATE_LIST and not cleaned.get("dates"):
-            self.add_error("dates", _("Give at least one date."))
-        begins, finishes = cleaned.get("start_time"), cleaned.get("end_time")
-        if begins and finishes and finishes <= begins:
-            self.add_error("end_time", _("The end must come after the start."))
+        required = ("kind", "start_time", "end_time", "skip_school_holidays",
+                    "skip_public_holidays")
+        if all(name in cleaned for name in required):
+            for field, message in schedule_rule_problems(self.rule()):
+                self.add_error(field, message)
         return cleaned
 
     def rule(self) -> ScheduleRule:

@@ -12,14 +12,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendance.selectors import follow_up_list, sessions_of_day, sessions_to_complete
+from core.time import local_today
 from enrolment.models import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
-from enrolment.selectors import (
-    enrolment_list,
-    follow_up_list,
-    household_of_user,
-    sessions_of_day,
-    sessions_to_complete,
-)
+from enrolment.selectors import enrolment_list, household_of_user
 from programmes.models import Programme, ProgrammeStatus
 from sessions.models import Session, SessionStatus
 from sessions.selectors import session_list, with_places_left
@@ -129,12 +125,8 @@ def partner_home(*, user, limit: int = 10) -> PartnerHome:
     )
 
 
-def _local_today() -> datetime.date:
-    return timezone.localdate()
-
-
 def coordinator_week(*, days: int = COORDINATOR_WEEK_DAYS) -> list[Session]:
-    today = _local_today()
+    today = local_today()
     sessions = list(session_list(start=today, end=today + datetime.timedelta(days=days - 1),
                                  published_only=False))
     return with_places_left(sessions)

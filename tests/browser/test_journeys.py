@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from enrolment.models import Attendance, Enrolment, EnrolmentSource, EnrolmentStatus
+from attendance.models import Attendance
+from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus
 from programmes.models import EnrolmentMode, Mediator
 from sessions.models import Schedule, Session, SessionStatus
 from tests.browser.support import assert_accessible
