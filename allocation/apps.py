@@ -11,7 +11,7 @@ class AllocationConfig(AppConfig):
         from jobs.registry import register_job_handler
         from sessions.hooks import register_programme_panel
 
-        from . import jobs
+        from . import jobs, personal_data
         from .services import round_holds_places
         from .views import programme_panel
 
@@ -19,3 +19,4 @@ class AllocationConfig(AppConfig):
         register_job_handler(jobs.PUBLISH, jobs.publish_handler)
         register_enrolment_gate(round_holds_places)
         register_programme_panel(programme_panel)
+        personal_data.register()

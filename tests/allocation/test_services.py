@@ -165,3 +165,16 @@ def test_rules_change_and_rerun_before_publication_only(world):
                                     max_per_household=None)
     assert late.value.status == 409
     assert BackgroundJob.objects.count() == 0
+
+
+def test_a_households_wishes_are_in_its_export_and_their_notes_go_at_erasure(world):
+    from allocation.personal_data import _erase_wishes, _wishes
+
+    _wish_everything(world)
+    services.round_close(round_=world["round"])
+    services.round_compute(round_=world["round"])
+    Wish.objects.filter(participant=world["lina"]).update(publication_note="séance annulée")
+    rows = _wishes(world["household"])
+    assert len(rows) == 4 and rows[0]["points"] == 6 and "qpv" in rows[0]["rules_applied"]
+    assert _erase_wishes(world["household"], timezone.now()) == 4
+    assert not Wish.objects.exclude(publication_note="").exists()
