@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
@@ -225,11 +225,13 @@ def _first_session(activity: RoundActivity) -> Session | None:
 
 
 def _drop_from_groups(*, round_: AllocationRound, participant_ids: list[int]) -> None:
-    SiblingGroupMember.objects.filter(round=round_, participant_id__in=participant_ids).delete()
+    memberships = SiblingGroupMember.objects.filter(round=round_,
+                                                    participant_id__in=participant_ids)
+    group_ids = list(memberships.values_list("group_id", flat=True).distinct())
+    memberships.delete()
     # A group of one is no group.
-    for group in SiblingGroup.objects.filter(round=round_).prefetch_related("memberships"):
-        if len(group.memberships.all()) < 2:
-            group.delete()
+    SiblingGroup.objects.filter(pk__in=group_ids).annotate(
+        size=Count("memberships")).filter(size__lt=2).delete()
 
 
 @transaction.atomic
@@ -543,6 +545,11 @@ def _enrol(wish: Wish, *, published_by) -> None:
     except EnrolmentError as error:
         # Something changed since the computation (a session cancelled or started).
         wish.publication_note = error.message[:300]
+        return
+    if wish.referred_by_partner_id is not None:
+        # The partner who wished for the child follows the enrolment as its referral.
+        Enrolment.objects.filter(pk=wish.enrolment.pk).update(
+            referred_by_partner_id=wish.referred_by_partner_id)
 
 
 def _result_messages(round_: AllocationRound, household_ids: set[int]) -> list[Message]:
@@ -637,8 +644,7 @@ def computation_start(*, round_: AllocationRound, started_by):
     if round_.status != RoundStatus.CLOSED:
         raise AllocationError(_("Close the round before computing the allocation."),
                               field="status", status=409)
-    with translation.override(translation.get_language()):
-        title = _("Allocation of “%(round)s”") % {"round": round_.title}
+    title = _("Allocation of “%(round)s”") % {"round": round_.title}
     return job_start(kind=COMPUTE, owner=started_by, title=title, params={"round": round_.pk})
 
 

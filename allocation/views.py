@@ -171,7 +171,9 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
                                         household_id=_household_id(request))
     children = selectors.household_children(user=request.user, round_=round_,
                                             household=household)
-    published = round_.status == RoundStatus.PUBLISHED
+    # Coordinators read the explanation of the preview too, before publishing.
+    published = round_.status == RoundStatus.PUBLISHED or (
+        round_.computed_at is not None and selectors.can_manage_rounds(request.user))
     return render(request, "allocation/results.html", {
         "round": round_, "household": household, "published": published,
         "rows": selectors.wishes_of(round_=round_, participants=children) if published else [],

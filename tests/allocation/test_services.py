@@ -178,3 +178,18 @@ def test_a_households_wishes_are_in_its_export_and_their_notes_go_at_erasure(wor
     assert len(rows) == 4 and rows[0]["points"] == 6 and "qpv" in rows[0]["rules_applied"]
     assert _erase_wishes(world["household"], timezone.now()) == 4
     assert not Wish.objects.exclude(publication_note="").exists()
+
+
+def test_a_place_wished_by_a_partner_stays_its_referral_after_publication(world):
+    round_ = world["round"]
+    services.wishes_set(round_=round_, participants=[world["other"]],
+                        activities=[world["theatre_am"]], created_by=world["partner_user"],
+                        partner=world["partner"])
+    services.round_close(round_=round_)
+    services.round_compute(round_=round_)
+    services.round_publish(round_=round_)
+    enrolment = Enrolment.objects.get(participant=world["other"])
+    assert (enrolment.status, enrolment.source, enrolment.referred_by_partner) == (
+        EnrolmentStatus.CONFIRMED, "partner_referral", world["partner"])
+    assert ChildResult.objects.get(participant=world["other"]).criteria == [
+        "first_time", "referred"]
