@@ -14,8 +14,15 @@ class AllocationRoundAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "wishes_open_at", "wishes_close_at", "results_on"]
     list_filter = ["status"]
     search_fields = ["title"]
-    readonly_fields = ["seed", "inputs", "result_digest", "computed_at", "closed_at",
-                       "published_at", "created_by"]
+    readonly_fields = [
+        "seed",
+        "inputs",
+        "result_digest",
+        "computed_at",
+        "closed_at",
+        "published_at",
+        "created_by",
+    ]
     inlines = [RoundActivityInline]
 
 

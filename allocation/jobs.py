@@ -31,8 +31,11 @@ def publish_handler(job, report) -> JobOutcome:
     round_ = _round(job)
     summary = services.round_publish(round_=round_, published_by=job.owner, report=report)
     return JobOutcome(
-        message=_("Results published: %(confirmed)s places confirmed, %(waitlisted)s on waiting "
-                  "lists, %(families)s families told.") % summary,
+        message=_(
+            "Results published: %(confirmed)s places confirmed, %(waitlisted)s on waiting "
+            "lists, %(families)s families told."
+        )
+        % summary,
         result=summary,
         result_url=reverse("allocation:manage", args=[round_.pk]),
     )

@@ -109,14 +109,18 @@ class Allocation:
 
     def digest(self) -> str:
         """A fingerprint of the whole result, to compare two computations."""
-        text = repr((
-            self.order,
-            sorted(self.points.items()),
-            [(d.unit, d.activity, d.rank, d.outcome, d.pass_number, d.turn)
-             for d in self.decisions],
-            sorted(self.granted.items()),
-            sorted(self.waitlists.items()),
-        ))
+        text = repr(
+            (
+                self.order,
+                sorted(self.points.items()),
+                [
+                    (d.unit, d.activity, d.rank, d.outcome, d.pass_number, d.turn)
+                    for d in self.decisions
+                ],
+                sorted(self.granted.items()),
+                sorted(self.waitlists.items()),
+            )
+        )
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -137,8 +141,11 @@ def priority_order(data: RoundInput) -> tuple[list[Unit], dict[str, int], dict[s
 
 
 def overlaps(first: tuple[tuple[int, int], ...], second: list[tuple[int, int]]) -> bool:
-    return any(start < other_end and other_start < end
-               for start, end in first for other_start, other_end in second)
+    return any(
+        start < other_end and other_start < end
+        for start, end in first
+        for other_start, other_end in second
+    )
 
 
 def allocate(data: RoundInput) -> Allocation:
@@ -147,13 +154,19 @@ def allocate(data: RoundInput) -> Allocation:
     children = {child.key: child for child in data.children}
     free = {key: activity.capacity for key, activity in activities.items()}
     held: dict[str, list[tuple[int, int]]] = {
-        key: list(child.busy) for key, child in children.items()}
+        key: list(child.busy) for key, child in children.items()
+    }
     household_count: Counter[str] = Counter()
-    result = Allocation(order=[unit.key for unit in ordered], points=points, draws=draws,
-                        granted={key: [] for key in activities},
-                        waitlists={key: [] for key in activities})
-    wishes = {unit.key: [w for w in dict.fromkeys(unit.wishes) if w in activities]
-              for unit in ordered}
+    result = Allocation(
+        order=[unit.key for unit in ordered],
+        points=points,
+        draws=draws,
+        granted={key: [] for key in activities},
+        waitlists={key: [] for key in activities},
+    )
+    wishes = {
+        unit.key: [w for w in dict.fromkeys(unit.wishes) if w in activities] for unit in ordered
+    }
     cursor = dict.fromkeys(wishes, 0)
     grants: Counter[str] = Counter()
     finished: set[str] = set()
@@ -176,7 +189,8 @@ def allocate(data: RoundInput) -> Allocation:
         if any(overlaps(activity.slots, held[child.key]) for child in members):
             return OVERLAP
         if data.max_per_household is not None and (
-                household_count[members[0].household] + len(members) > data.max_per_household):
+            household_count[members[0].household] + len(members) > data.max_per_household
+        ):
             return HOUSEHOLD_CAP
         if free[key] < len(members):
             return FULL
@@ -205,7 +219,7 @@ def allocate(data: RoundInput) -> Allocation:
                 finished.add(unit.key)
     # Wishes never reached: the unit had its share of activities.
     for unit in ordered:
-        for key in wishes[unit.key][cursor[unit.key]:]:
+        for key in wishes[unit.key][cursor[unit.key] :]:
             decide(unit, key, CHILD_CAP, None)
     _waitlist(data, ordered, wishes, decisions, grants, held, household_count, result)
     return result
@@ -225,7 +239,8 @@ def _waitlist(data, ordered, wishes, decisions, grants, held, household_count, r
                 continue
             household = households[unit.children[0]]
             if data.max_per_household is not None and (
-                    household_count[household] + len(unit.children) > data.max_per_household):
+                household_count[household] + len(unit.children) > data.max_per_household
+            ):
                 break
             slots = activities[key].slots
             if any(overlaps(slots, held[child]) for child in unit.children):
@@ -240,13 +255,29 @@ def _waitlist(data, ordered, wishes, decisions, grants, held, household_count, r
 
 def input_to_json(data: RoundInput) -> dict:
     return {
-        "activities": [{"key": a.key, "capacity": a.capacity, "slots": [list(s) for s in a.slots]}
-                       for a in data.activities],
-        "children": [{"key": c.key, "household": c.household, "eligible": sorted(c.eligible),
-                      "busy": [list(s) for s in c.busy]} for c in data.children],
-        "units": [{"key": u.key, "children": list(u.children), "wishes": list(u.wishes),
-                   "criteria": sorted(u.criteria), "granted_before": u.granted_before}
-                  for u in data.units],
+        "activities": [
+            {"key": a.key, "capacity": a.capacity, "slots": [list(s) for s in a.slots]}
+            for a in data.activities
+        ],
+        "children": [
+            {
+                "key": c.key,
+                "household": c.household,
+                "eligible": sorted(c.eligible),
+                "busy": [list(s) for s in c.busy],
+            }
+            for c in data.children
+        ],
+        "units": [
+            {
+                "key": u.key,
+                "children": list(u.children),
+                "wishes": list(u.wishes),
+                "criteria": sorted(u.criteria),
+                "granted_before": u.granted_before,
+            }
+            for u in data.units
+        ],
         "weights": dict(sorted(data.weights.items())),
         "max_per_child": data.max_per_child,
         "max_per_household": data.max_per_household,
@@ -256,12 +287,29 @@ def input_to_json(data: RoundInput) -> dict:
 
 def input_from_json(data: dict) -> RoundInput:
     return RoundInput(
-        activities=tuple(Activity(a["key"], a["capacity"], tuple(tuple(s) for s in a["slots"]))
-                         for a in data["activities"]),
-        children=tuple(Child(c["key"], c["household"], frozenset(c["eligible"]),
-                             tuple(tuple(s) for s in c["busy"])) for c in data["children"]),
-        units=tuple(Unit(u["key"], tuple(u["children"]), tuple(u["wishes"]),
-                         frozenset(u["criteria"]), u["granted_before"]) for u in data["units"]),
+        activities=tuple(
+            Activity(a["key"], a["capacity"], tuple(tuple(s) for s in a["slots"]))
+            for a in data["activities"]
+        ),
+        children=tuple(
+            Child(
+                c["key"],
+                c["household"],
+                frozenset(c["eligible"]),
+                tuple(tuple(s) for s in c["busy"]),
+            )
+            for c in data["children"]
+        ),
+        units=tuple(
+            Unit(
+                u["key"],
+                tuple(u["children"]),
+                tuple(u["wishes"]),
+                frozenset(u["criteria"]),
+                u["granted_before"],
+            )
+            for u in data["units"]
+        ),
         weights=dict(data["weights"]),
         max_per_child=data["max_per_child"],
         max_per_household=data["max_per_household"],

@@ -26,8 +26,10 @@ class PriorityRule(models.TextChoices):
     FIRST_TIME = "first_time", _("First time served this school year")
     REFERRED = "referred", _("Referred by a partner or a mediator")
     SIBLING_GROUP = "sibling_group", _("Siblings kept together (all or none)")
-    GRANTED_BEFORE = "granted_before", _("Per wish already granted in an earlier round this "
-                                         "school year (subtracted)")
+    GRANTED_BEFORE = (
+        "granted_before",
+        _("Per wish already granted in an earlier round this school year (subtracted)"),
+    )
 
 
 class WishOutcome(models.TextChoices):
@@ -45,22 +47,29 @@ class AllocationRound(models.Model):
     wishes_open_at = models.DateTimeField(_("wishes open at"))
     wishes_close_at = models.DateTimeField(_("wishes close at"))
     results_on = models.DateField(_("results published on"))
-    max_per_child = models.PositiveSmallIntegerField(
-        _("activities per child at most"), default=2)
+    max_per_child = models.PositiveSmallIntegerField(_("activities per child at most"), default=2)
     max_per_household = models.PositiveSmallIntegerField(
-        _("activities per household at most"), null=True, blank=True,
-        help_text=_("Leave empty for no household cap."))
+        _("activities per household at most"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for no household cap."),
+    )
     weight_qpv = models.PositiveSmallIntegerField(_("weight: lives in a QPV"), default=3)
     weight_first_time = models.PositiveSmallIntegerField(
-        _("weight: first time served this school year"), default=2)
+        _("weight: first time served this school year"), default=2
+    )
     weight_referred = models.PositiveSmallIntegerField(
-        _("weight: referred by a partner or a mediator"), default=2)
+        _("weight: referred by a partner or a mediator"), default=2
+    )
     weight_sibling_group = models.PositiveSmallIntegerField(
-        _("weight: siblings kept together"), default=1)
+        _("weight: siblings kept together"), default=1
+    )
     weight_granted_before = models.PositiveSmallIntegerField(
-        _("weight: per wish already granted this school year (subtracted)"), default=1)
-    status = models.CharField(_("status"), max_length=16, choices=RoundStatus.choices,
-                              default=RoundStatus.OPEN)
+        _("weight: per wish already granted this school year (subtracted)"), default=1
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=RoundStatus.choices, default=RoundStatus.OPEN
+    )
     # Drawn when wishes close, then published: nobody can know it while wishing.
     seed = models.CharField(_("seed of the draw"), max_length=64, blank=True)
     # Exactly what the last computation read, so that anyone can run it again.
@@ -70,8 +79,13 @@ class AllocationRound(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"))
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
@@ -79,24 +93,35 @@ class AllocationRound(models.Model):
         verbose_name = _("allocation round")
         verbose_name_plural = _("allocation rounds")
         constraints = [
-            models.CheckConstraint(condition=Q(wishes_close_at__gt=F("wishes_open_at")),
-                                   name="allocation_round_window_ordered"),
-            models.CheckConstraint(condition=Q(max_per_child__gte=1),
-                                   name="allocation_round_child_cap_positive"),
+            models.CheckConstraint(
+                condition=Q(wishes_close_at__gt=F("wishes_open_at")),
+                name="allocation_round_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_per_child__gte=1), name="allocation_round_child_cap_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(max_per_household__isnull=True) | Q(max_per_household__gte=1),
-                name="allocation_round_household_cap_positive"),
+                name="allocation_round_household_cap_positive",
+            ),
             models.CheckConstraint(
-                condition=Q(weight_qpv__lte=MAX_WEIGHT, weight_first_time__lte=MAX_WEIGHT,
-                            weight_referred__lte=MAX_WEIGHT,
-                            weight_sibling_group__lte=MAX_WEIGHT,
-                            weight_granted_before__lte=MAX_WEIGHT),
-                name="allocation_round_weights_bounded"),
-            models.CheckConstraint(condition=Q(status=RoundStatus.OPEN) | ~Q(seed=""),
-                                   name="allocation_round_seed_once_closed"),
+                condition=Q(
+                    weight_qpv__lte=MAX_WEIGHT,
+                    weight_first_time__lte=MAX_WEIGHT,
+                    weight_referred__lte=MAX_WEIGHT,
+                    weight_sibling_group__lte=MAX_WEIGHT,
+                    weight_granted_before__lte=MAX_WEIGHT,
+                ),
+                name="allocation_round_weights_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RoundStatus.OPEN) | ~Q(seed=""),
+                name="allocation_round_seed_once_closed",
+            ),
             models.CheckConstraint(
                 condition=~Q(status=RoundStatus.PUBLISHED) | Q(published_at__isnull=False),
-                name="allocation_round_published_at"),
+                name="allocation_round_published_at",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,30 +141,47 @@ class AllocationRound(models.Model):
         }
 
     def is_open_at(self, moment) -> bool:
-        return (self.status == RoundStatus.OPEN
-                and self.wishes_open_at <= moment < self.wishes_close_at)
+        return (
+            self.status == RoundStatus.OPEN and self.wishes_open_at <= moment < self.wishes_close_at
+        )
 
 
 class RoundActivity(models.Model):
     """One place to wish for: a session of a per-session programme, or a whole-cycle programme."""
 
-    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE,
-                              related_name="activities", verbose_name=_("round"))
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+",
-                                  verbose_name=_("programme"))
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="+", verbose_name=_("session"))
+    round = models.ForeignKey(
+        AllocationRound,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("round"),
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
+    )
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("session"),
+    )
 
     class Meta:
         ordering = ["round", "session__starts_at", "programme__title", "pk"]
         verbose_name = _("activity of a round")
         verbose_name_plural = _("activities of a round")
         constraints = [
-            models.UniqueConstraint(fields=["round", "session"], condition=Q(session__isnull=False),
-                                    name="allocation_activity_session_once"),
-            models.UniqueConstraint(fields=["round", "programme"],
-                                    condition=Q(session__isnull=True),
-                                    name="allocation_activity_programme_once"),
+            models.UniqueConstraint(
+                fields=["round", "session"],
+                condition=Q(session__isnull=False),
+                name="allocation_activity_session_once",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "programme"],
+                condition=Q(session__isnull=True),
+                name="allocation_activity_programme_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -152,12 +194,18 @@ class RoundActivity(models.Model):
 class SiblingGroup(models.Model):
     """Children of one household who get an activity together or not at all."""
 
-    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE,
-                              related_name="sibling_groups", verbose_name=_("round"))
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+",
-                                  verbose_name=_("household"))
-    members = models.ManyToManyField(Participant, through="SiblingGroupMember",
-                                     related_name="+", verbose_name=_("children"))
+    round = models.ForeignKey(
+        AllocationRound,
+        on_delete=models.CASCADE,
+        related_name="sibling_groups",
+        verbose_name=_("round"),
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="+", verbose_name=_("household")
+    )
+    members = models.ManyToManyField(
+        Participant, through="SiblingGroupMember", related_name="+", verbose_name=_("children")
+    )
 
     class Meta:
         verbose_name = _("sibling group")
@@ -175,8 +223,9 @@ class SiblingGroupMember(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["round", "participant"],
-                                    name="allocation_one_group_per_child"),
+            models.UniqueConstraint(
+                fields=["round", "participant"], name="allocation_one_group_per_child"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -184,27 +233,45 @@ class SiblingGroupMember(models.Model):
 
 
 class Wish(models.Model):
-    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="wishes",
-                              verbose_name=_("round"))
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+",
-                                    verbose_name=_("child"))
-    activity = models.ForeignKey(RoundActivity, on_delete=models.CASCADE, related_name="wishes",
-                                 verbose_name=_("activity"))
+    round = models.ForeignKey(
+        AllocationRound, on_delete=models.CASCADE, related_name="wishes", verbose_name=_("round")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", verbose_name=_("child")
+    )
+    activity = models.ForeignKey(
+        RoundActivity, on_delete=models.CASCADE, related_name="wishes", verbose_name=_("activity")
+    )
     rank = models.PositiveSmallIntegerField(_("rank"))
     source = models.CharField(_("source"), max_length=20, choices=EnrolmentSource.choices)
     referred_by_partner = models.ForeignKey(
-        Partner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("referred by"))
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("referred by"),
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("entered by"))
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
     created_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
     # Result of the last computation, then of the publication.
-    outcome = models.CharField(_("outcome"), max_length=16, choices=WishOutcome.choices,
-                               blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=WishOutcome.choices, blank=True)
     pass_number = models.PositiveSmallIntegerField(_("pass"), null=True, blank=True)
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name=_("enrolment"))
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enrolment"),
+    )
     publication_note = models.CharField(_("note at publication"), max_length=300, blank=True)
 
     class Meta:
@@ -212,10 +279,12 @@ class Wish(models.Model):
         verbose_name = _("wish")
         verbose_name_plural = _("wishes")
         constraints = [
-            models.UniqueConstraint(fields=["round", "participant", "activity"],
-                                    name="allocation_wish_activity_once"),
-            models.UniqueConstraint(fields=["round", "participant", "rank"],
-                                    name="allocation_wish_rank_once"),
+            models.UniqueConstraint(
+                fields=["round", "participant", "activity"], name="allocation_wish_activity_once"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "participant", "rank"], name="allocation_wish_rank_once"
+            ),
             models.CheckConstraint(condition=Q(rank__gte=1), name="allocation_wish_rank_positive"),
         ]
         indexes = [models.Index(fields=["round", "outcome"])]
@@ -227,10 +296,12 @@ class Wish(models.Model):
 class ChildResult(models.Model):
     """Where a child stood in the last computation: points, rules that applied, draw, place."""
 
-    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="results",
-                              verbose_name=_("round"))
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+",
-                                    verbose_name=_("child"))
+    round = models.ForeignKey(
+        AllocationRound, on_delete=models.CASCADE, related_name="results", verbose_name=_("round")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", verbose_name=_("child")
+    )
     criteria = models.JSONField(_("rules that applied"), default=list)
     granted_before = models.PositiveSmallIntegerField(_("wishes granted before"), default=0)
     points = models.IntegerField(_("points"))
@@ -243,8 +314,9 @@ class ChildResult(models.Model):
         verbose_name = _("child's result")
         verbose_name_plural = _("children's results")
         constraints = [
-            models.UniqueConstraint(fields=["round", "participant"],
-                                    name="allocation_one_result_per_child"),
+            models.UniqueConstraint(
+                fields=["round", "participant"], name="allocation_one_result_per_child"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -42,7 +42,8 @@ def can_manage_rounds(user) -> bool:
 
 def round_list() -> QuerySet[AllocationRound]:
     return AllocationRound.objects.annotate(
-        activity_count=Count("activities", distinct=True)).order_by("-wishes_open_at", "-pk")
+        activity_count=Count("activities", distinct=True)
+    ).order_by("-wishes_open_at", "-pk")
 
 
 def round_get(*, pk: int) -> AllocationRound:
@@ -53,14 +54,15 @@ def round_get(*, pk: int) -> AllocationRound:
 
 
 def round_activities(*, round_: AllocationRound) -> list[RoundActivity]:
-    return list(round_.activities.select_related("programme", "session__venue",
-                                                 "programme__venue"))
+    return list(round_.activities.select_related("programme", "session__venue", "programme__venue"))
 
 
 def open_rounds_for_programme(*, programme) -> list[AllocationRound]:
-    return list(AllocationRound.objects.filter(
-        status__in=(RoundStatus.OPEN, RoundStatus.CLOSED),
-        activities__programme=programme).distinct())
+    return list(
+        AllocationRound.objects.filter(
+            status__in=(RoundStatus.OPEN, RoundStatus.CLOSED), activities__programme=programme
+        ).distinct()
+    )
 
 
 def rules_with_weights(round_: AllocationRound) -> list[tuple[str, str, int]]:
@@ -68,6 +70,7 @@ def rules_with_weights(round_: AllocationRound) -> list[tuple[str, str, int]]:
 
 
 # --- Whom a person may wish for ---------------------------------------------------------------
+
 
 def participants_for(*, user, round_: AllocationRound) -> QuerySet[Participant]:
     """The children ``user`` may enter wishes for and read results of, in this round."""
@@ -82,8 +85,7 @@ def participants_for(*, user, round_: AllocationRound) -> QuerySet[Participant]:
             condition |= Q(household__in=households_visible_to(user))
     partner = partner_of(user)
     if partner is not None:
-        referred = Enrolment.objects.filter(participant=OuterRef("pk"),
-                                            referred_by_partner=partner)
+        referred = Enrolment.objects.filter(participant=OuterRef("pk"), referred_by_partner=partner)
         wished = Wish.objects.filter(participant=OuterRef("pk"), referred_by_partner=partner)
         condition |= Q(Exists(referred)) | Q(Exists(wished))
     return Participant.objects.filter(pk__in=Participant.objects.filter(condition).values("pk"))
@@ -94,20 +96,26 @@ def household_for(*, user, round_: AllocationRound, household_id: int | None) ->
     may act for; 404 otherwise."""
     children = participants_for(user=user, round_=round_)
     if household_id is None:
-        household = Household.objects.filter(guardians__user=user).first() \
-            if getattr(user, "is_authenticated", False) else None
+        household = (
+            Household.objects.filter(guardians__user=user).first()
+            if getattr(user, "is_authenticated", False)
+            else None
+        )
     else:
         household = Household.objects.filter(
-            pk=household_id, pk__in=children.values("household_id")).first()
+            pk=household_id, pk__in=children.values("household_id")
+        ).first()
     if household is None:
         raise Http404
     return household
 
 
-def household_children(*, user, round_: AllocationRound,
-                       household: Household) -> list[Participant]:
-    return list(participants_for(user=user, round_=round_).filter(household=household)
-                .order_by("birth_date", "first_name", "pk"))
+def household_children(*, user, round_: AllocationRound, household: Household) -> list[Participant]:
+    return list(
+        participants_for(user=user, round_=round_)
+        .filter(household=household)
+        .order_by("birth_date", "first_name", "pk")
+    )
 
 
 @dataclass
@@ -126,14 +134,20 @@ def wishes_of(*, round_: AllocationRound, participants: list[Participant]) -> li
     """Each child's ranked wishes, group and result, in three queries."""
     ids = [participant.pk for participant in participants]
     rows = {participant.pk: ChildWishes(participant) for participant in participants}
-    for wish in (Wish.objects.filter(round=round_, participant_id__in=ids)
-                 .select_related("activity__programme", "activity__session", "enrolment")
-                 .order_by("rank")):
+    for wish in (
+        Wish.objects.filter(round=round_, participant_id__in=ids)
+        .select_related("activity__programme", "activity__session", "enrolment")
+        .order_by("rank")
+    ):
         rows[wish.participant_id].wishes.append(wish)
     groups: dict[int, list[int]] = defaultdict(list)
-    memberships = list(SiblingGroupMember.objects.filter(
-        group__in=SiblingGroupMember.objects.filter(round=round_, participant_id__in=ids)
-        .values("group_id")).select_related("participant"))
+    memberships = list(
+        SiblingGroupMember.objects.filter(
+            group__in=SiblingGroupMember.objects.filter(
+                round=round_, participant_id__in=ids
+            ).values("group_id")
+        ).select_related("participant")
+    )
     names = {m.participant_id: m.participant.first_name for m in memberships}
     for membership in memberships:
         groups[membership.group_id].append(membership.participant_id)
@@ -147,13 +161,17 @@ def wishes_of(*, round_: AllocationRound, participants: list[Participant]) -> li
 
 
 def activities_by_id(*, round_: AllocationRound, ids: list[int]) -> list[RoundActivity]:
-    found = {activity.pk: activity for activity in
-             RoundActivity.objects.filter(round=round_, pk__in=ids).select_related(
-                 "programme", "session")}
+    found = {
+        activity.pk: activity
+        for activity in RoundActivity.objects.filter(round=round_, pk__in=ids).select_related(
+            "programme", "session"
+        )
+    }
     return [found[pk] for pk in ids if pk in found]
 
 
 # --- Preview and report ---------------------------------------------------------------------
+
 
 @dataclass
 class ActivityFill:
@@ -197,21 +215,36 @@ def round_preview(*, round_: AllocationRound) -> Preview:
     places = {int(a["key"]): a["capacity"] for a in round_.inputs.get("activities", [])}
     counts: defaultdict[int, Counter[str]] = defaultdict(Counter)
     for activity_id, outcome, rank, total in (
-            Wish.objects.filter(round=round_).values_list("activity_id", "outcome", "rank")
-            .annotate(total=Count("pk")).order_by()):
+        Wish.objects.filter(round=round_)
+        .values_list("activity_id", "outcome", "rank")
+        .annotate(total=Count("pk"))
+        .order_by()
+    ):
         counts[activity_id]["wishes"] += total
         counts[activity_id][outcome] += total
         if rank == 1:
             counts[activity_id]["first"] += total
-    fill = [ActivityFill(activity, places.get(activity.pk, 0), counts[activity.pk]["wishes"],
-                         counts[activity.pk]["first"], counts[activity.pk][WishOutcome.GRANTED],
-                         counts[activity.pk][WishOutcome.WAITLISTED])
-            for activity in activities]
-    results = list(ChildResult.objects.filter(round=round_)
-                   .select_related("participant__household")
-                   .order_by("position", "participant_id"))
-    granted_per_child = Counter(Wish.objects.filter(
-        round=round_, outcome=WishOutcome.GRANTED).values_list("participant_id", flat=True))
+    fill = [
+        ActivityFill(
+            activity,
+            places.get(activity.pk, 0),
+            counts[activity.pk]["wishes"],
+            counts[activity.pk]["first"],
+            counts[activity.pk][WishOutcome.GRANTED],
+            counts[activity.pk][WishOutcome.WAITLISTED],
+        )
+        for activity in activities
+    ]
+    results = list(
+        ChildResult.objects.filter(round=round_)
+        .select_related("participant__household")
+        .order_by("position", "participant_id")
+    )
+    granted_per_child = Counter(
+        Wish.objects.filter(round=round_, outcome=WishOutcome.GRANTED).values_list(
+            "participant_id", flat=True
+        )
+    )
     first = Wish.objects.filter(round=round_, outcome=WishOutcome.GRANTED, rank=1).count()
     unlucky = [result for result in results if not granted_per_child[result.participant_id]]
     qpv: defaultdict[bool, list[int]] = defaultdict(lambda: [0, 0])
@@ -225,27 +258,45 @@ def round_preview(*, round_: AllocationRound) -> Preview:
         band = next((b for b in AGE_BANDS if b[0] <= age <= b[1]), None)
         ages[band][0] += 1
         ages[band][1] += served
-    by_qpv = [Share(_("Lives in a QPV") if key else _("Outside QPVs"), *qpv[key])
-              for key in (True, False) if key in qpv]
-    by_age = [Share(_("%(low)s–%(high)s years") % {"low": band[0], "high": band[1]}
-                    if band else _("Other ages"), *ages[band])
-              for band in [*AGE_BANDS, None] if band in ages]
-    return Preview(fill=fill, unlucky=unlucky, by_qpv=by_qpv, by_age=by_age,
-                   children=len(results), granted=sum(granted_per_child.values()),
-                   first_choices_granted=first)
+    by_qpv = [
+        Share(_("Lives in a QPV") if key else _("Outside QPVs"), *qpv[key])
+        for key in (True, False)
+        if key in qpv
+    ]
+    by_age = [
+        Share(
+            _("%(low)s–%(high)s years") % {"low": band[0], "high": band[1]}
+            if band
+            else _("Other ages"),
+            *ages[band],
+        )
+        for band in [*AGE_BANDS, None]
+        if band in ages
+    ]
+    return Preview(
+        fill=fill,
+        unlucky=unlucky,
+        by_qpv=by_qpv,
+        by_age=by_age,
+        children=len(results),
+        granted=sum(granted_per_child.values()),
+        first_choices_granted=first,
+    )
 
 
 def round_results(*, round_: AllocationRound) -> QuerySet[Wish]:
     """Every wish with its outcome, for coordinators (API and exports)."""
-    return (Wish.objects.filter(round=round_)
-            .select_related("participant", "activity__programme", "activity__session")
-            .order_by("participant_id", "rank"))
+    return (
+        Wish.objects.filter(round=round_)
+        .select_related("participant", "activity__programme", "activity__session")
+        .order_by("participant_id", "rank")
+    )
 
 
 def visible_wishes(*, user, round_: AllocationRound) -> QuerySet[Wish]:
     return round_results(round_=round_).filter(
-        participant__in=participants_for(user=user, round_=round_))
-
+        participant__in=participants_for(user=user, round_=round_)
+    )
 
 
 def programmes_by_id(*, ids: list[int]) -> list[Programme]:
@@ -253,5 +304,6 @@ def programmes_by_id(*, ids: list[int]) -> list[Programme]:
 
 
 def participants_by_id(*, user, round_: AllocationRound, ids: list[int]) -> list[Participant]:
-    return list(participants_for(user=user, round_=round_).filter(pk__in=ids)
-                .select_related("household"))
+    return list(
+        participants_for(user=user, round_=round_).filter(pk__in=ids).select_related("household")
+    )

@@ -17,8 +17,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def french_phone(browser, live_server, settings):
     settings.LANGUAGE_CODE = "fr"
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="fr-FR", base_url=live_server.url,
-        is_mobile=True, has_touch=True)
+        viewport={"width": 390, "height": 844},
+        locale="fr-FR",
+        base_url=live_server.url,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -34,15 +38,17 @@ def _fits_the_phone(page) -> None:
     assert not small, small
 
 
-def test_family_wishes_coordinator_publishes_family_reads_why(french_phone, live_server, world,
-                                                              celery_eager):
+def test_family_wishes_coordinator_publishes_family_reads_why(
+    french_phone, live_server, world, celery_eager
+):
     page = french_phone
     round_ = world["round"]
     log_in(page, world["family_user"], live_server.url)
 
     page.goto(world["football_am"].programme.get_absolute_url())
-    page.locator(f".allocation-panel a[href='{reverse('allocation:round', args=[round_.pk])}']"
-                 ).click()
+    page.locator(
+        f".allocation-panel a[href='{reverse('allocation:round', args=[round_.pk])}']"
+    ).click()
     assert page.locator("html").get_attribute("lang") == "fr"
     assert "L311-3-1" in page.locator(".crpa-notice").inner_text()
     assert_accessible(page)
@@ -77,8 +83,9 @@ def test_family_wishes_coordinator_publishes_family_reads_why(french_phone, live
     page.locator("#publish-round").click()
     page.get_by_role("link", name="Voir le résultat").click()
     assert Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED).count() == 4
-    assert Message.objects.filter(kind="allocation_result",
-                                  household=world["household"]).count() == 1
+    assert (
+        Message.objects.filter(kind="allocation_result", household=world["household"]).count() == 1
+    )
 
     page.context.clear_cookies()
     log_in(page, world["family_user"], live_server.url)

@@ -38,27 +38,49 @@ def rounds(draw):
         child_index += size
         for key in members:
             eligible = frozenset(draw(st.lists(st.sampled_from(keys), unique=True)))
-            busy = tuple(draw(st.lists(st.tuples(st.integers(0, 300), st.just(5)).map(
-                lambda t: (t[0], t[0] + t[1])), max_size=1)))
+            busy = tuple(
+                draw(
+                    st.lists(
+                        st.tuples(st.integers(0, 300), st.just(5)).map(
+                            lambda t: (t[0], t[0] + t[1])
+                        ),
+                        max_size=1,
+                    )
+                )
+            )
             children.append(Child(key, f"h{household}", eligible, busy))
         criteria = st.frozensets(st.sampled_from(["qpv", "first_time", "referred"]))
         if size > 1 and draw(st.booleans()):
-            units.append(Unit("g" + "-".join(members), tuple(members),
-                              tuple(draw(st.lists(st.sampled_from(keys), unique=True,
-                                                  max_size=5))),
-                              draw(criteria) | {"sibling_group"}, draw(st.integers(0, 2))))
+            units.append(
+                Unit(
+                    "g" + "-".join(members),
+                    tuple(members),
+                    tuple(draw(st.lists(st.sampled_from(keys), unique=True, max_size=5))),
+                    draw(criteria) | {"sibling_group"},
+                    draw(st.integers(0, 2)),
+                )
+            )
         else:
             for key in members:
-                units.append(Unit(f"c{key}", (key,),
-                                  tuple(draw(st.lists(st.sampled_from(keys), unique=True,
-                                                      max_size=5))),
-                                  draw(criteria), draw(st.integers(0, 2))))
+                units.append(
+                    Unit(
+                        f"c{key}",
+                        (key,),
+                        tuple(draw(st.lists(st.sampled_from(keys), unique=True, max_size=5))),
+                        draw(criteria),
+                        draw(st.integers(0, 2)),
+                    )
+                )
     weights = {rule: draw(st.integers(0, 5)) for rule in matching.RULES}
     return RoundInput(
-        activities=tuple(activities), children=tuple(children), units=tuple(units),
-        weights=weights, max_per_child=draw(st.integers(1, 3)),
+        activities=tuple(activities),
+        children=tuple(children),
+        units=tuple(units),
+        weights=weights,
+        max_per_child=draw(st.integers(1, 3)),
         max_per_household=draw(st.one_of(st.none(), st.integers(1, 5))),
-        seed=draw(st.text(min_size=1, max_size=8)))
+        seed=draw(st.text(min_size=1, max_size=8)),
+    )
 
 
 def _granted_per_child(result) -> dict[str, list[str]]:
@@ -86,7 +108,7 @@ def test_no_child_holds_two_overlapping_activities_nor_one_over_their_own_times(
     for child, activities in _granted_per_child(result).items():
         for index, first in enumerate(activities):
             assert not overlaps(slots[first], busy[child])
-            for second in activities[index + 1:]:
+            for second in activities[index + 1 :]:
                 assert not overlaps(slots[first], list(slots[second]))
 
 
@@ -130,9 +152,17 @@ def test_same_inputs_and_seed_give_the_same_result_whatever_the_input_order(data
     random.shuffle(shuffled_units)
     shuffled_children = list(data.children)
     random.shuffle(shuffled_children)
-    again = allocate(RoundInput(data.activities, tuple(shuffled_children),
-                                tuple(shuffled_units), data.weights, data.max_per_child,
-                                data.max_per_household, data.seed))
+    again = allocate(
+        RoundInput(
+            data.activities,
+            tuple(shuffled_children),
+            tuple(shuffled_units),
+            data.weights,
+            data.max_per_child,
+            data.max_per_household,
+            data.seed,
+        )
+    )
     assert again.digest() == first.digest()
     roundtrip = matching.input_from_json(matching.input_to_json(data))
     assert allocate(roundtrip).digest() == first.digest()
@@ -159,11 +189,15 @@ def test_each_unit_gets_its_best_feasible_wish_at_its_turn(data):
 
     def feasible(unit, key) -> bool:
         members = [children[c] for c in unit.children]
-        return (all(key in c.eligible for c in members)
-                and not any(overlaps(activities[key].slots, held[c.key]) for c in members)
-                and (data.max_per_household is None
-                     or household[members[0].household] + len(members) <= data.max_per_household)
-                and free[key] >= len(members))
+        return (
+            all(key in c.eligible for c in members)
+            and not any(overlaps(activities[key].slots, held[c.key]) for c in members)
+            and (
+                data.max_per_household is None
+                or household[members[0].household] + len(members) <= data.max_per_household
+            )
+            and free[key] >= len(members)
+        )
 
     by_turn = defaultdict(list)
     for decision in result.decisions:
@@ -173,11 +207,14 @@ def test_each_unit_gets_its_best_feasible_wish_at_its_turn(data):
         unit = units[decisions[0].unit]
         granted = [d for d in decisions if d.outcome == GRANTED]
         assert len(granted) <= 1
-        already = {d.activity for d in result.decisions
-                   if d.unit == unit.key and d.pass_number is not None
-                   and d.pass_number < pass_number}
-        candidates = [key for key in dict.fromkeys(unit.wishes)
-                      if key in activities and key not in already]
+        already = {
+            d.activity
+            for d in result.decisions
+            if d.unit == unit.key and d.pass_number is not None and d.pass_number < pass_number
+        }
+        candidates = [
+            key for key in dict.fromkeys(unit.wishes) if key in activities and key not in already
+        ]
         best = next((key for key in candidates if feasible(unit, key)), None)
         assert (granted[0].activity if granted else None) == best
         if best is not None:

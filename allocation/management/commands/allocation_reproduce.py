@@ -6,8 +6,10 @@ from allocation.services import round_reproduce
 
 
 class Command(BaseCommand):
-    help = ("Run a round's allocation again from its stored inputs and seed, and say whether the "
-            "result is the one stored.")
+    help = (
+        "Run a round's allocation again from its stored inputs and seed, and say whether the "
+        "result is the one stored."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("round_id", type=int)
