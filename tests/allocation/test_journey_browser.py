@@ -100,3 +100,18 @@ def test_family_wishes_coordinator_publishes_family_reads_why(
     assert "L311-3-1" in page.locator(".crpa-notice").inner_text()
     _fits_the_phone(page)
     assert_accessible(page)
+
+
+def test_the_round_list_and_the_opening_form_pass_axe_on_a_phone(french_phone, live_server, world):
+    page = french_phone
+    log_in(page, world["coordinator"], live_server.url)
+    page.goto(reverse("allocation:list"))
+    assert page.locator(".cards li").count() == 1
+    _fits_the_phone(page)
+    assert_accessible(page)
+    page.goto(reverse("allocation:create"))
+    page.locator("main form button[type=submit]").click()
+    invalid = page.locator("[aria-invalid=true]").first
+    assert invalid.is_visible()
+    _fits_the_phone(page)
+    assert_accessible(page)
