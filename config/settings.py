@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "enrolment",
     "attendance",
     "notifications",
+    "allocation",
     "reports",
     "privacy",
     "workspace",
