@@ -50,3 +50,10 @@ class FollowUpCloseForm(forms.Form):
                                 widget=forms.RadioSelect)
     note = forms.CharField(label=_("What was done"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HeldDeclarationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why there is no register"), max_length=300,
+        help_text=_("For example: the register was kept on paper; the phone had no battery."),
+    )

@@ -219,3 +219,32 @@ class FollowUp(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == FollowUpStatus.OPEN
+
+
+class HeldDeclaration(models.Model):
+    """A coordinator's statement that a session took place although no register was taken.
+
+    Reports count such a session as held and say how many were declared this way, so that a
+    funder can tell figures backed by a register from those that are not."""
+
+    session = models.OneToOneField(
+        Session, on_delete=models.CASCADE, related_name="held_declaration",
+        verbose_name=_("session"),
+    )
+    reason = models.CharField(_("why there is no register"), max_length=300)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("declared by"),
+    )
+    declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-declared_at", "-pk"]
+        verbose_name = _("session held without a register")
+        verbose_name_plural = _("sessions held without a register")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="held_declaration_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} ({self.reason})"

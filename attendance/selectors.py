@@ -24,6 +24,7 @@ from .models import (
     AttendanceCorrection,
     FollowUp,
     FollowUpStatus,
+    HeldDeclaration,
 )
 
 
@@ -118,6 +119,12 @@ class Register:
     rows: list[RegisterRow]
     headcounts: list[AnonymousHeadcount]
     corrections: list[AttendanceCorrection] = field(default_factory=list)
+    held_declaration: HeldDeclaration | None = None
+
+    @property
+    def taken(self) -> bool:
+        """Whether the register was taken: a mark, or an anonymous headcount of someone."""
+        return self.marked > 0 or self.anonymous_total > 0
 
     @property
     def rate(self) -> Rate:
@@ -164,7 +171,10 @@ def register_get(*, session: Session, with_corrections: bool = False) -> Registe
             AttendanceCorrection.objects.filter(attendance__session=session)
             .select_related("attendance__participant", "corrected_by")[:50]
         )
-    return Register(session=session, rows=rows, headcounts=headcounts, corrections=corrections)
+    held_declaration = (HeldDeclaration.objects.filter(session=session)
+                        .select_related("declared_by").first())
+    return Register(session=session, rows=rows, headcounts=headcounts, corrections=corrections,
+                    held_declaration=held_declaration)
 
 
 def sessions_of_day(*, user, day: datetime.date | None = None) -> list[Session]:
@@ -178,16 +188,45 @@ def sessions_of_day(*, user, day: datetime.date | None = None) -> list[Session]:
     )
 
 
-def sessions_to_complete(*, user, days: int = 7) -> list[Session]:
-    """Past sessions of the last ``days`` days whose register nobody has taken yet."""
+# --- Held means held ---------------------------------------------------------------------------
+# The one definition of a session that took place, used by the register pages and every report.
+
+def register_taken() -> Q:
+    """On an outer Session query: a register was taken (a mark, whatever it says, or an
+    anonymous headcount of at least one person)."""
+    return Q(Exists(Attendance.objects.filter(session_id=OuterRef("pk")))) | Q(Exists(
+        AnonymousHeadcount.objects.filter(session_id=OuterRef("pk"), count__gt=0)))
+
+
+def held_declared() -> Q:
+    """On an outer Session query: a coordinator declared it held without a register."""
+    return Q(Exists(HeldDeclaration.objects.filter(session_id=OuterRef("pk"))))
+
+
+def past_sessions(sessions: QuerySet[Session], *, now: datetime.datetime) -> QuerySet[Session]:
+    """Sessions that started before ``now`` and were not cancelled."""
+    return sessions.exclude(status=SessionStatus.CANCELLED).filter(starts_at__lt=now)
+
+
+def sessions_held(sessions: QuerySet[Session], *, now: datetime.datetime) -> QuerySet[Session]:
+    """Past sessions whose register was taken or that a coordinator declared held."""
+    return past_sessions(sessions, now=now).filter(register_taken() | held_declared())
+
+
+def sessions_register_missing(sessions: QuerySet[Session], *, now: datetime.datetime
+                              ) -> QuerySet[Session]:
+    """Past sessions with neither a register nor a declaration: not counted as held."""
+    return past_sessions(sessions, now=now).exclude(register_taken() | held_declared())
+
+
+def sessions_to_complete(*, user, limit: int = 50) -> list[Session]:
+    """The user's past sessions whose register is missing, the most recent first: once the
+    day is over they are not counted as held until someone takes the register (or a
+    coordinator declares them held)."""
     today_start, _end = local_day_bounds(local_today())
     return list(
-        sessions_for_register(user)
-        .filter(starts_at__gte=today_start - datetime.timedelta(days=days),
-                starts_at__lt=today_start)
-        .exclude(status=SessionStatus.CANCELLED)
-        .exclude(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
-        .order_by("-starts_at", "pk")[:20]
+        sessions_register_missing(sessions_for_register(user), now=today_start)
+        .order_by("-starts_at", "pk")[:limit]
     )
 
 

@@ -36,6 +36,7 @@ from .models import (
     FollowUp,
     FollowUpOutcome,
     FollowUpStatus,
+    HeldDeclaration,
 )
 from .selectors import (
     can_take_attendance,
@@ -313,6 +314,41 @@ def headcount_set(
             defaults={"count": count, "updated_by": updated_by, "updated_at": now},
         )
     return list(AnonymousHeadcount.objects.filter(session=session))
+
+
+# --- Held without a register ------------------------------------------------------------------
+
+HELD_REASON_LENGTH = HeldDeclaration._meta.get_field("reason").max_length
+
+
+@transaction.atomic
+def held_declaration_create(
+    *, session: Session, reason: str, declared_by, now: datetime.datetime | None = None,
+) -> HeldDeclaration:
+    """A coordinator states that a past session took place although no register was taken;
+    reports then count it as held, and say it was declared without a register."""
+    now = now or timezone.now()
+    if not has_role(declared_by, Role.COORDINATOR):
+        raise AttendanceError(_("Only a coordinator can declare a session held without a "
+                                "register."), status=403)
+    session = _lock_session(session)
+    if session.status == SessionStatus.CANCELLED:
+        raise AttendanceError(_("A cancelled session cannot be declared held."),
+                             field="reason", status=409)
+    if session.starts_at >= now:
+        raise AttendanceError(_("A session can be declared held only once it has started."),
+                             field="reason", status=409)
+    reason = (reason or "").strip()
+    if not reason:
+        raise AttendanceError(_("Say why there is no register, for example: the sheet was "
+                                "lost, the register was kept on paper."), field="reason")
+    if len(reason) > HELD_REASON_LENGTH:
+        raise AttendanceError(_("Keep the reason under %(limit)d characters.")
+                             % {"limit": HELD_REASON_LENGTH}, field="reason")
+    declaration, _created = HeldDeclaration.objects.update_or_create(
+        session=session,
+        defaults={"reason": reason, "declared_by": declared_by, "declared_at": now})
+    return declaration
 
 
 # --- Follow-up of absences ---------------------------------------------------------------------

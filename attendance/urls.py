@@ -10,6 +10,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.register, name="register"),
     path("sessions/<int:pk>/walk-in/", views.walk_in, name="walk-in"),
     path("sessions/<int:pk>/headcount/", views.headcount, name="headcount"),
+    path("sessions/<int:pk>/held/", views.held_declare, name="held-declare"),
     path("follow-ups/", views.follow_ups, name="follow-ups"),
     path("follow-ups/<int:pk>/close/", views.follow_up_close_view, name="follow-up-close"),
     path("programmes/<int:pk>/", views.programme_attendance, name="programme"),

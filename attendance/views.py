@@ -22,7 +22,13 @@ from core.errors import DomainError
 from enrolment.access import participants_visible_to
 from sessions.selectors import session_list
 
-from .forms import FollowUpCloseForm, HeadcountForm, NewcomerForm, WalkInSearchForm
+from .forms import (
+    FollowUpCloseForm,
+    HeadcountForm,
+    HeldDeclarationForm,
+    NewcomerForm,
+    WalkInSearchForm,
+)
 from .models import AttendanceStatus, FollowUpOutcome
 from .selectors import (
     can_see_programme_attendance,
@@ -45,6 +51,7 @@ from .services import (
     attendance_mark_all_present,
     follow_up_close,
     headcount_set,
+    held_declaration_create,
     walk_in_add,
     walk_in_register,
 )
@@ -113,6 +120,10 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         "headcount_form": HeadcountForm(initial_counts={
             headcount.age_band: headcount.count for headcount in page.headcounts})
         if session.programme.kind == "health_prevention" else None,
+        "held_form": HeldDeclarationForm() if (
+            has_role(request.user, Role.COORDINATOR) and not session.is_cancelled
+            and session.starts_at < timezone.now() and not page.taken
+            and page.held_declaration is None) else None,
     }
     return render(request, "attendance/register.html", context)
 
@@ -167,6 +178,25 @@ def headcount(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The headcount is saved."))
     else:
         messages.error(request, _("Enter whole numbers, zero or more."))
+    return redirect("attendance:register", pk=session.pk)
+
+
+@require_POST
+@login_required
+def held_declare(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator declares a past session held although no register was taken."""
+    session = _register_session(request, pk)
+    form = HeldDeclarationForm(request.POST)
+    if form.is_valid():
+        try:
+            held_declaration_create(session=session, reason=form.cleaned_data["reason"],
+                                    declared_by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The session counts as held, without a register."))
+    else:
+        messages.error(request, _("Say why there is no register."))
     return redirect("attendance:register", pk=session.pk)
 
 

@@ -129,6 +129,9 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
         [_("Returning households"), summary.returning_households],
         [_("Sessions planned"), summary.sessions_planned],
         [_("Sessions held"), summary.sessions_held],
+        [_("of which held without a register"), summary.sessions_held_without_register],
+        [_("Past sessions with the register missing (not held)"),
+         summary.sessions_register_missing],
         [_("Sessions cancelled"), summary.sessions_cancelled],
         [_("Enrolments recorded"), summary.enrolments],
         [_("Enrolments confirmed"), summary.enrolments_confirmed],
@@ -151,8 +154,10 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
         Table(_("Indicators"), [_("Indicator"), _("Value")], totals),
         Table(_("By programme"),
               [_("Programme"), _("Kind"), _("Sessions planned"), _("Sessions held"),
+               _("Held without a register"), _("Register missing"),
                _("Sessions cancelled"), _("Participants"), *rate_header],
               [[row.title, row.kind_label, row.sessions_planned, row.sessions_held,
+                row.sessions_held_without_register, row.sessions_register_missing,
                 row.sessions_cancelled, row.participants, *rate_cells(row)]
                for row in summary.by_programme]),
         Table(_("By kind"), [_("Kind"), _("Sessions held"), _("Participants"), *rate_header],
@@ -174,6 +179,8 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
               [[row.label, row.count] for row in summary.anonymous_by_age_band]),
         Table(_("Follow-ups"), [_("Outcome"), _("Follow-ups")],
               [[row.label, row.count] for row in summary.follow_up_outcomes]),
+        Table(_("Registers missing"), [_("Programme"), _("Session")],
+              [[row.title, row.starts_at] for row in summary.missing_registers]),
     ]
 
 

@@ -69,7 +69,16 @@ class ProgrammeRowOut(RateOut):
     sessions_planned: int | None
     sessions_held: int | None
     sessions_cancelled: int | None
+    sessions_held_without_register: int | None
+    sessions_register_missing: int | None
     participants: int | None
+
+
+class MissingRegisterOut(Schema):
+    session_id: int
+    programme_id: int
+    title: str
+    starts_at: datetime.datetime
 
 
 class KindRowOut(RateOut):
@@ -109,6 +118,9 @@ class ReportSummaryOut(RateOut):
     sessions_planned: int | None
     sessions_held: int | None
     sessions_cancelled: int | None
+    sessions_held_without_register: int | None
+    sessions_register_missing: int | None
+    missing_registers: list[MissingRegisterOut]
     enrolments: int | None
     enrolments_confirmed: int | None
     enrolments_waitlisted: int | None

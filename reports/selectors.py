@@ -4,7 +4,10 @@ Definitions (also on the pages, in docs and in the API's description):
 - the period is a range of local dates (Europe/Paris), both ends included; a session belongs to
   it by its start;
 - a session is *planned* when it belongs to the period whatever its status, *cancelled* when
-  cancelled, *held* when not cancelled and already started;
+  cancelled, *held* when not cancelled, already started and its register was taken (a mark,
+  or an anonymous headcount of at least one person) or a coordinator declared it held without
+  a register (counted apart as *held without a register*); a past session with neither is
+  *register missing* and is not held;
 - *enrolments* are those recorded during the period, counted by their status today;
 - a participant is *reached* when marked present or late (walk-ins included) at a held session
   of the period; a household is reached through its participants; *attendances* count those
@@ -51,6 +54,7 @@ from attendance.models import (
     FollowUpOutcome,
     FollowUpStatus,
 )
+from attendance.selectors import held_declared, register_taken, sessions_held
 from enrolment.models import Enrolment, EnrolmentStatus, Participant, Sex
 from programmes.models import Kind, Programme
 from sessions.models import Session, SessionStatus
@@ -101,6 +105,16 @@ class ProgrammeRow(RateFields):
     sessions_held: int | None
     sessions_cancelled: int | None
     participants: int | None
+    sessions_held_without_register: int | None = 0
+    sessions_register_missing: int | None = 0
+
+
+@dataclass
+class MissingRegisterRow:
+    session_id: int
+    programme_id: int
+    title: str
+    starts_at: datetime.datetime
 
 
 @dataclass
@@ -138,6 +152,9 @@ class ReportSummary(RateFields):
     enrolments_confirmed: int | None
     enrolments_waitlisted: int | None
     enrolments_cancelled: int | None
+    sessions_held_without_register: int | None = 0
+    sessions_register_missing: int | None = 0
+    missing_registers: list[MissingRegisterRow] = field(default_factory=list)
     anonymous_headcount: int | None = 0
     follow_up_participants: int | None = 0
     follow_ups: int | None = 0
@@ -181,7 +198,8 @@ def report_sessions(*, programmes: QuerySet[Programme], filters: ReportFilters
 
 
 def held_sessions(sessions: QuerySet[Session], *, now: datetime.datetime) -> QuerySet[Session]:
-    return sessions.exclude(status=SessionStatus.CANCELLED).filter(starts_at__lt=now)
+    """Held means held: the one definition, kept with the registers (attendance.selectors)."""
+    return sessions_held(sessions, now=now)
 
 
 def attendances_in(sessions: QuerySet[Session]) -> QuerySet[Attendance]:
@@ -287,8 +305,11 @@ def report_summary(
         sessions_planned=session_counts["planned"],
         sessions_held=session_counts["held"],
         sessions_cancelled=session_counts["cancelled"],
+        sessions_held_without_register=session_counts["held_without_register"],
+        sessions_register_missing=session_counts["register_missing"],
         **enrolment_counts,
     )
+    summary.missing_registers = _missing_registers(sessions, now=now)
     summary.by_age_band = _by_age_band(reached, reference=filters.start)
     summary.by_neighbourhood, summary.by_qpv = _by_neighbourhood(reached)
     summary.by_sex = _by_sex(reached)
@@ -336,11 +357,31 @@ def report_enrolments(*, programmes: QuerySet[Programme], filters: ReportFilters
 
 
 def _session_counts(now: datetime.datetime) -> dict[str, Count]:
+    past = ~Q(status=SessionStatus.CANCELLED) & Q(starts_at__lt=now)
+    taken, declared = register_taken(), held_declared()
     return {
         "planned": Count("pk"),
         "cancelled": Count("pk", filter=Q(status=SessionStatus.CANCELLED)),
-        "held": Count("pk", filter=~Q(status=SessionStatus.CANCELLED) & Q(starts_at__lt=now)),
+        "held": Count("pk", filter=past & (taken | declared)),
+        "held_without_register": Count("pk", filter=past & ~taken & declared),
+        "register_missing": Count("pk", filter=past & ~taken & ~declared),
     }
+
+
+MISSING_REGISTERS_SHOWN = 100
+
+
+def _missing_registers(sessions: QuerySet[Session], *, now: datetime.datetime
+                       ) -> list[MissingRegisterRow]:
+    """The past sessions of the period without a register nor a declaration, oldest first
+    (at most MISSING_REGISTERS_SHOWN; the count says how many in all)."""
+    rows = (
+        sessions.exclude(status=SessionStatus.CANCELLED).filter(starts_at__lt=now)
+        .exclude(register_taken() | held_declared())
+        .order_by("starts_at", "pk")
+        .values_list("pk", "programme_id", "programme__title", "starts_at")
+    )[:MISSING_REGISTERS_SHOWN]
+    return [MissingRegisterRow(*row) for row in rows]
 
 
 def _enrolment_counts(*, programmes: QuerySet[Programme], filters: ReportFilters) -> dict:
@@ -420,6 +461,8 @@ def _by_programme(sessions: QuerySet[Session], *, came: QuerySet[Attendance],
             kind=row["programme__kind"], kind_label=str(kind_labels[row["programme__kind"]]),
             sessions_planned=row["planned"], sessions_held=row["held"],
             sessions_cancelled=row["cancelled"],
+            sessions_held_without_register=row["held_without_register"],
+            sessions_register_missing=row["register_missing"],
             participants=participants.get(programme_id, 0),
             attendances=counts.get("attendances", 0), expected=expected, attended=attended,
             attendance_rate=rate(attended, expected),
