@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgeBand, FollowUpOutcome
+from core.age_bands import age_bands
+
+from .models import FollowUpOutcome
 
 
 class WalkInSearchForm(forms.Form):
@@ -34,9 +36,10 @@ class HeadcountForm(forms.Form):
 
     def __init__(self, *args, initial_counts: dict[str, int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        for value, label in AgeBand.choices:
+        for band in age_bands():
+            value = band.key
             self.fields[value] = forms.IntegerField(
-                label=label, min_value=0, max_value=9999, required=False,
+                label=band.label, min_value=0, max_value=9999, required=False,
                 initial=(initial_counts or {}).get(value, 0),
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )

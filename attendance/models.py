@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.age_bands import age_band_label
 from enrolment.models import Enrolment, Participant
 from programmes.models import Mediator, Programme
 from sessions.models import Session
@@ -110,22 +111,15 @@ class AttendanceCorrection(models.Model):
         return f"{self.attendance}: {self.old_status} → {self.new_status}"
 
 
-class AgeBand(models.TextChoices):
-    UNDER_6 = "0-5", _("Under 6")
-    CHILD = "6-11", _("6 to 11")
-    TEEN = "12-17", _("12 to 17")
-    YOUNG_ADULT = "18-25", _("18 to 25")
-    ADULT = "26-59", _("26 to 59")
-    SENIOR = "60+", _("60 and over")
-
-
 class AnonymousHeadcount(models.Model):
     """People who came to an open health-prevention session without giving their names."""
 
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, related_name="headcounts", verbose_name=_("session")
     )
-    age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices)
+    # A key of settings.REPORT_AGE_BANDS (core/age_bands.py): not choices, so that changing the
+    # setting needs no migration and keeps the counts recorded under earlier bands.
+    age_band = models.CharField(_("age band"), max_length=8)
     count = models.PositiveIntegerField(_("count"), default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -145,7 +139,7 @@ class AnonymousHeadcount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.session} – {self.get_age_band_display()}: {self.count}"
+        return f"{self.session} – {age_band_label(self.age_band)}: {self.count}"
 
 
 class FollowUpStatus(models.TextChoices):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction, audit_record_many
 from accounts.roles import Role, has_role
+from core.age_bands import age_band_keys
 from core.errors import DomainError
 from enrolment.access import participants_visible_to
 from enrolment.models import Enrolment, EnrolmentStatus, Household, Participant
@@ -28,7 +29,6 @@ from sessions.models import Session, SessionStatus
 
 from . import signals
 from .models import (
-    AgeBand,
     AnonymousHeadcount,
     Attendance,
     AttendanceCorrection,
@@ -303,7 +303,7 @@ def headcount_set(
             _("Anonymous headcounts are only for open health-prevention sessions."),
             field="age_band", status=409)
     for age_band, count in counts.items():
-        if age_band not in AgeBand.values:
+        if age_band not in age_band_keys():
             raise AttendanceError(_("Unknown age band “%(band)s”.") % {"band": age_band},
                                  field="age_band")
         if count is None or count < 0:

@@ -20,10 +20,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from attendance.models import AttendanceStatus
+from core.age_bands import age_band_of, age_on
 from enrolment.models import EnrolmentSource, EnrolmentStatus, Sex
 from programmes.models import Kind
 
-from .selectors import AGE_BANDS, ReportSummary
+from .selectors import ReportSummary
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "%d/%m/%Y"
@@ -163,8 +164,8 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
         Table(_("By kind"), [_("Kind"), _("Sessions held"), _("Participants"), *rate_header],
               [[row.label, row.sessions_held, row.participants, *rate_cells(row)]
                for row in summary.by_kind]),
-        Table(_("By age band"), [_("Age band"), _("Participants")],
-              [[row.label, row.participants] for row in summary.by_age_band]),
+        Table(_("By age band"), [_("Age band"), _("Participants"), _("Anonymous attendees")],
+              age_band_rows(summary)),
         Table(_("By neighbourhood"), [_("Neighbourhood"), _("In a QPV"), _("Participants"),
                                       _("Households")],
               [[row.label, row.key.endswith("|qpv"), row.participants, row.households]
@@ -184,17 +185,21 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
     ]
 
 
+def age_band_rows(summary: ReportSummary) -> list[list]:
+    """Participants and anonymous attendees side by side, in the same bands."""
+    anonymous = {row.key: row.count for row in summary.anonymous_by_age_band}
+    rows = [[row.label, row.participants, anonymous.pop(row.key, 0)]
+            for row in summary.by_age_band]
+    labels = {row.key: row.label for row in summary.anonymous_by_age_band}
+    return rows + [[labels[key], None, count] for key, count in anonymous.items()]
+
+
 def rate_cells(row) -> list:
     return [row.attendances, row.expected, row.attended, row.attendance_rate]
 
 
 def age_band_label(birth_date: datetime.date, reference: datetime.date) -> str:
-    age = reference.year - birth_date.year - (
-        (reference.month, reference.day) < (birth_date.month, birth_date.day))
-    for _key, label, oldest in AGE_BANDS:
-        if oldest is None or age <= oldest:
-            return str(label)
-    return ""
+    return age_band_of(age_on(birth_date, reference)).label
 
 
 def enrolment_table(rows: Iterable[tuple], *, names: bool, reference: datetime.date) -> Table:

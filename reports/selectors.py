@@ -47,7 +47,6 @@ from django.utils.translation import gettext_lazy as _
 
 from attendance.models import (
     ATTENDED_STATUSES,
-    AgeBand,
     AnonymousHeadcount,
     Attendance,
     FollowUp,
@@ -55,6 +54,7 @@ from attendance.models import (
     FollowUpStatus,
 )
 from attendance.selectors import held_declared, register_taken, sessions_held
+from core.age_bands import age_band_keys, age_band_label, age_bands
 from enrolment.models import Enrolment, EnrolmentStatus, Participant, Sex
 from programmes.models import Kind, Programme
 from sessions.models import Session, SessionStatus
@@ -63,16 +63,6 @@ from .access import ReportScope
 from .filters import ReportFilters, years_before
 from .masking import mask_summary, rate
 
-# (key, label, oldest age in the band); the last band has no upper age.
-AGE_BANDS: list[tuple[str, str, int | None]] = [
-    ("0-5", _("0–5 years"), 5),
-    ("6-10", _("6–10 years"), 10),
-    ("11-14", _("11–14 years"), 14),
-    ("15-17", _("15–17 years"), 17),
-    ("18-25", _("18–25 years"), 25),
-    ("26-59", _("26–59 years"), 59),
-    ("60+", _("60 years and over"), None),
-]
 UNKNOWN_NEIGHBOURHOOD = _("Not recorded")
 
 
@@ -266,12 +256,14 @@ def _sum_by(rows: list[dict], key: str) -> dict:
 
 
 def age_band_case(reference: datetime.date) -> Case:
-    """The age band of a participant on ``reference``, computed by the database."""
+    """The age band (core/age_bands.py) of a participant on ``reference``, computed by the
+    database."""
+    bands = age_bands()
     whens = [
-        When(birth_date__gt=years_before(reference, oldest + 1), then=Value(key))
-        for key, _label, oldest in AGE_BANDS if oldest is not None
+        When(birth_date__gt=years_before(reference, band.oldest + 1), then=Value(band.key))
+        for band in bands if band.oldest is not None
     ]
-    return Case(*whens, default=Value(AGE_BANDS[-1][0]), output_field=CharField())
+    return Case(*whens, default=Value(bands[-1].key), output_field=CharField())
 
 
 def report_summary(
@@ -400,7 +392,7 @@ def _by_age_band(reached: QuerySet[Participant], *, reference: datetime.date
         reached.annotate(band=age_band_case(reference)).values("band")
         .annotate(count=Count("pk")).order_by().values_list("band", "count")
     )
-    return [BreakdownRow(key, str(label), rows.get(key, 0)) for key, label, _oldest in AGE_BANDS]
+    return [BreakdownRow(band.key, band.label, rows.get(band.key, 0)) for band in age_bands()]
 
 
 def _by_neighbourhood(reached: QuerySet[Participant]
@@ -517,8 +509,10 @@ def _anonymous_headcounts(held: QuerySet[Session]) -> list[CountRow]:
         AnonymousHeadcount.objects.filter(session__in=held).values("age_band")
         .annotate(total=Sum("count")).order_by().values_list("age_band", "total")
     )
-    return [CountRow(str(band), str(label), counts.get(band, 0) or 0)
-            for band, label in AgeBand.choices]
+    # Counts recorded under bands of an earlier setting are shown after, not dropped.
+    keys = age_band_keys()
+    keys += sorted(key for key in counts if key not in keys)
+    return [CountRow(key, age_band_label(key), counts.get(key, 0) or 0) for key in keys]
 
 
 def _follow_ups(summary: ReportSummary, *, programmes: QuerySet[Programme],

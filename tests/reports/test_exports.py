@@ -66,9 +66,12 @@ def test_summary_xlsx_and_anonymous_masking(client, known_data, english):
     assert indicators["Period start"].date() == PERIOD.start
     assert workbook["Indicators"]["B2"].number_format == "DD/MM/YYYY"
     assert indicators["Attendance rate (%)"] == 80.0
-    ages = dict(workbook["By age band"].iter_rows(values_only=True))
-    assert ages["60 years and over"] == 1
-    assert dict(workbook["Anonymous attendees"].iter_rows(values_only=True))["6 to 11"] == 3
+    # One set of bands: participants and anonymous attendees side by side.
+    ages = {label: (named, anonymous) for label, named, anonymous
+            in workbook["By age band"].iter_rows(values_only=True)}
+    assert ages["65 years and over"] == (1, 0)
+    assert ages["6–11 years"] == (1, 3)
+    assert dict(workbook["Anonymous attendees"].iter_rows(values_only=True))["6–11 years"] == 3
 
     workbook = xlsx(client.get("/reports/export/summary.xlsx", {**QUERY, "anonymous": "1"}))
     indicators = {row[0]: row[1] for row in workbook["Indicators"].iter_rows(values_only=True)}
@@ -154,4 +157,4 @@ def test_attendance_list(client, known_data, english):
 
     client.force_login(known_data.mediator_parcours)
     rows = csv_rows(client.get("/reports/export/attendance.csv", QUERY))
-    assert [row[1] for row in rows] == ["Age band", "6–10 years", "26–59 years"]
+    assert [row[1] for row in rows] == ["Age band", "6–11 years", "26–64 years"]

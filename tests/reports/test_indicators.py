@@ -44,7 +44,7 @@ def test_totals(known_data):
     assert (summary.expected, summary.attended, summary.attendance_rate) == (5, 4, 80.0)
     assert summary.anonymous_headcount == 5
     assert counts_of(summary.anonymous_by_age_band) == {
-        "0-5": 0, "6-11": 3, "12-17": 0, "18-25": 0, "26-59": 2, "60+": 0}
+        "0-5": 0, "6-11": 3, "12-15": 0, "16-17": 0, "18-25": 0, "26-64": 2, "65+": 0}
     assert (summary.follow_up_participants, summary.follow_ups) == (2, 2)
     assert counts_of(summary.follow_up_outcomes) == {
         "open": 1, "reached": 1, "not_reached": 0, "withdrawn": 0, "referred": 0}
@@ -57,7 +57,7 @@ def counts_of(rows):
 def test_breakdowns(known_data):
     summary = summary_for()
     assert counts(summary.by_age_band) == {
-        "0-5": 1, "6-10": 1, "11-14": 1, "15-17": 0, "18-25": 0, "26-59": 0, "60+": 1}
+        "0-5": 1, "6-11": 1, "12-15": 1, "16-17": 0, "18-25": 0, "26-64": 0, "65+": 1}
     assert [(row.label, row.participants, row.households) for row in summary.by_neighbourhood] == [
         ("Les Martinets", 4, 3)]
     assert [(row.key, row.participants, row.households) for row in summary.by_qpv] == [
@@ -110,7 +110,7 @@ def test_age_is_taken_at_the_period_start(known_data):
     participant = known_data.participants["a"]
     # Six on the very first day of the period: no longer in the 0–5 band.
     Participant.objects.filter(pk=participant.pk).update(birth_date=datetime.date(2020, 9, 1))
-    assert counts(summary_for().by_age_band)["6-10"] == 2
+    assert counts(summary_for().by_age_band)["6-11"] == 2
     Participant.objects.filter(pk=participant.pk).update(birth_date=datetime.date(2020, 9, 2))
     assert counts(summary_for().by_age_band)["0-5"] == 1
 

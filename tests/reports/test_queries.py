@@ -46,7 +46,7 @@ def grow(known_data, *, programmes: int, participants_each: int) -> None:
             marks += [Attendance(session=session, participant=person,
                                  status=statuses[n % len(statuses)])
                       for n, person in enumerate(group)]
-            headcounts.append(AnonymousHeadcount(session=session, age_band="26-59", count=4))
+            headcounts.append(AnonymousHeadcount(session=session, age_band="26-64", count=4))
         follow_ups.append(FollowUp(participant=group[0], programme=programme,
                                    opened_at=at("2026-10-20")))
     Enrolment.objects.bulk_create(enrolments)
