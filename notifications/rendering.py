@@ -74,6 +74,8 @@ def render_message(
     )
     engine = text_engine()
     body_name = "sms" if channel == Channel.SMS else "email"
+    body: str
+    subject: str
     with translation.override(language), timezone.override(settings.TIME_ZONE):
         if values.get("reason_code"):
             values["reason"] = change_reason_text(values["reason_code"], values.get("reason", ""))
