@@ -242,3 +242,32 @@ class HeldDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} ({self.reason})"
+
+
+class RegisterSignature(models.Model):
+    """A participant's (or their guardian's) signature of a session's register, drawn with a
+    finger on the phone that takes the register: the on-screen "feuille d'émargement"."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("session"))
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="signatures",
+        verbose_name=_("participant"))
+    # A PNG as a data: URL, small (a few kilobytes): shown as it is, kept with the register.
+    image = models.TextField(_("signature"))
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("taken by"))
+
+    class Meta:
+        ordering = ["session", "participant__last_name", "participant__first_name"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "participant"],
+                                    name="signature_one_per_participant_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.session}"

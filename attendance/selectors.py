@@ -25,6 +25,7 @@ from .models import (
     FollowUp,
     FollowUpStatus,
     HeldDeclaration,
+    RegisterSignature,
 )
 
 
@@ -91,6 +92,7 @@ class RegisterRow:
     participant: Participant
     expected: bool
     attendance: Attendance | None = None
+    signature: RegisterSignature | None = None
 
     @property
     def status(self) -> str:
@@ -120,11 +122,12 @@ class Register:
     headcounts: list[AnonymousHeadcount]
     corrections: list[AttendanceCorrection] = field(default_factory=list)
     held_declaration: HeldDeclaration | None = None
+    signatures: dict[int, RegisterSignature] = field(default_factory=dict)
 
     @property
     def taken(self) -> bool:
         """Whether the register was taken: a mark, or an anonymous headcount of someone."""
-        return self.marked > 0 or self.anonymous_total > 0
+        return self.marked > 0 or self.anonymous_total > 0 or bool(self.signatures)
 
     @property
     def rate(self) -> Rate:
@@ -173,8 +176,12 @@ def register_get(*, session: Session, with_corrections: bool = False) -> Registe
         )
     held_declaration = (HeldDeclaration.objects.filter(session=session)
                         .select_related("declared_by").first())
+    signatures = {signature.participant_id: signature
+                  for signature in RegisterSignature.objects.filter(session=session)}
+    for row in rows:
+        row.signature = signatures.get(row.participant.pk)
     return Register(session=session, rows=rows, headcounts=headcounts, corrections=corrections,
-                    held_declaration=held_declaration)
+                    held_declaration=held_declaration, signatures=signatures)
 
 
 def sessions_of_day(*, user, day: datetime.date | None = None) -> list[Session]:
@@ -194,8 +201,14 @@ def sessions_of_day(*, user, day: datetime.date | None = None) -> list[Session]:
 def register_taken() -> Q:
     """On an outer Session query: a register was taken (a mark, whatever it says, or an
     anonymous headcount of at least one person)."""
-    return Q(Exists(Attendance.objects.filter(session_id=OuterRef("pk")))) | Q(Exists(
-        AnonymousHeadcount.objects.filter(session_id=OuterRef("pk"), count__gt=0)))
+    return (Q(Exists(Attendance.objects.filter(session_id=OuterRef("pk"))))
+            | Q(Exists(AnonymousHeadcount.objects.filter(session_id=OuterRef("pk"), count__gt=0)))
+            | signed())
+
+
+def signed() -> Q:
+    """On an outer Session query: at least one signature was drawn on the register."""
+    return Q(Exists(RegisterSignature.objects.filter(session_id=OuterRef("pk"))))
 
 
 def held_declared() -> Q:
@@ -392,3 +405,22 @@ def follow_ups_read(*, user, status: str | None = FollowUpStatus.OPEN) -> list[F
         audit_record_many(action=AuditAction.VIEW, actor=user, targets=households.values(),
                           summary="follow-ups of absences")
     return follow_ups
+
+
+@dataclass
+class SheetData:
+    """What a printed attendance sheet shows."""
+
+    session: Session
+    participants: list[Participant]
+    facilitators: list[str]
+
+
+def register_sheet(*, session: Session) -> SheetData:
+    """The expected participants and the facilitators (else the programme's mediators)."""
+    participants = [enrolment.participant for enrolment in expected_enrolments(session)]
+    facilitators = [str(mediator) for mediator in session.facilitators.select_related("user")]
+    if not facilitators:
+        facilitators = [str(mediator)
+                        for mediator in session.programme.mediators.select_related("user")]
+    return SheetData(session=session, participants=participants, facilitators=facilitators)

@@ -9,6 +9,7 @@ server already holds changes nothing. Of two marks of the same person, the one t
 device's clock wins, whatever order they arrive in.
 """
 
+import base64
 import datetime
 import uuid
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from .models import (
     FollowUpOutcome,
     FollowUpStatus,
     HeldDeclaration,
+    RegisterSignature,
 )
 from .selectors import (
     can_take_attendance,
@@ -352,6 +354,47 @@ def held_declaration_create(
         session=session,
         defaults={"reason": reason, "declared_by": declared_by, "declared_at": now})
     return declaration
+
+
+# --- Signatures --------------------------------------------------------------------------------
+
+SIGNATURE_PREFIX = "data:image/png;base64,"
+SIGNATURE_MAX_BYTES = 200_000
+
+
+@transaction.atomic
+def signature_record(
+    *, session: Session, participant: Participant, image: str, taken_by,
+    now: datetime.datetime | None = None,
+) -> RegisterSignature:
+    """Keep the signature a person drew on the phone for this session (drawing again replaces
+    it). Only someone who may take the register, from the day of the session on, for someone
+    on the register."""
+    now = now or timezone.now()
+    session = _lock_session(session)
+    _check_can_mark(session=session, user=taken_by, now=now)
+    on_register = (
+        expected_enrolments(session).filter(participant=participant).exists()
+        or Attendance.objects.filter(session=session, participant=participant).exists())
+    if not on_register:
+        raise AttendanceError(_("This person is not on the register of this session."),
+                             field="participant")
+    image = (image or "").strip()
+    try:
+        if not image.startswith(SIGNATURE_PREFIX):
+            raise ValueError
+        data = base64.b64decode(image[len(SIGNATURE_PREFIX):], validate=True)
+    except ValueError:
+        data = b""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise AttendanceError(_("Sign in the box first."), field="image")
+    if len(data) > SIGNATURE_MAX_BYTES:
+        raise AttendanceError(_("This signature is too large: clear it and sign again."),
+                             field="image")
+    signature, _created = RegisterSignature.objects.update_or_create(
+        session=session, participant=participant,
+        defaults={"image": image, "signed_at": now, "taken_by": taken_by})
+    return signature
 
 
 # --- Follow-up of absences ---------------------------------------------------------------------

@@ -41,6 +41,7 @@ from .selectors import (
     register_get,
     register_is_locked,
     register_lock_at,
+    register_sheet,
     sessions_of_day,
     sessions_to_complete,
     walk_in_candidates,
@@ -52,9 +53,11 @@ from .services import (
     follow_up_close,
     headcount_set,
     held_declaration_create,
+    signature_record,
     walk_in_add,
     walk_in_register,
 )
+from .sheets import register_sheet_pdf
 
 SERVICE_WORKER = "attendance/sw.js"
 
@@ -179,6 +182,42 @@ def headcount(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Enter whole numbers, zero or more."))
     return redirect("attendance:register", pk=session.pk)
+
+
+@require_GET
+@login_required
+def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable attendance sheet of a session, to be signed on paper."""
+    session = _register_session(request, pk)
+    content = register_sheet_pdf(register_sheet(session=session))
+    day = timezone.localtime(session.starts_at).date()
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = f"emargement-{session.programme.slug}-{day:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def sign(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    """A signature drawn with a finger on the phone, kept with the register."""
+    session = _register_session(request, pk)
+    participant = get_object_or_404(participants_visible_to(request.user), pk=participant_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            signature_record(session=session, participant=participant,
+                             image=request.POST.get("image", ""), taken_by=request.user)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("The signature of %(name)s is saved.")
+                             % {"name": participant.full_name})
+            return redirect("attendance:register", pk=session.pk)
+    page = register_get(session=session)
+    return render(request, "attendance/sign.html", {
+        "session": session, "participant": participant, "error": error,
+        "signature": page.signatures.get(participant.pk),
+    }, status=400 if error else 200)
 
 
 @require_POST

@@ -134,6 +134,7 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
         [_("of which held without a register"), summary.sessions_held_without_register],
         [_("Past sessions with the register missing (not held)"),
          summary.sessions_register_missing],
+        [_("Held sessions with signatures on the register"), summary.sessions_signed],
         [_("Sessions cancelled"), summary.sessions_cancelled],
         [_("Enrolments recorded"), summary.enrolments],
         [_("Enrolments confirmed"), summary.enrolments_confirmed],

@@ -120,6 +120,7 @@ class ReportSummaryOut(RateOut):
     sessions_cancelled: int | None
     sessions_held_without_register: int | None
     sessions_register_missing: int | None
+    sessions_signed: int | None
     missing_registers: list[MissingRegisterOut]
     enrolments: int | None
     enrolments_confirmed: int | None

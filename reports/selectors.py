@@ -55,7 +55,7 @@ from attendance.models import (
     FollowUpOutcome,
     FollowUpStatus,
 )
-from attendance.selectors import held_declared, register_taken, sessions_held
+from attendance.selectors import held_declared, register_taken, sessions_held, signed
 from core.age_bands import age_band_keys, age_band_label, age_bands
 from enrolment.models import Enrolment, EnrolmentStatus, Participant, Sex
 from programmes.models import Kind, Programme
@@ -152,6 +152,7 @@ class ReportSummary(RateFields):
     enrolments_cancelled: int | None
     sessions_held_without_register: int | None = 0
     sessions_register_missing: int | None = 0
+    sessions_signed: int | None = 0
     missing_registers: list[MissingRegisterRow] = field(default_factory=list)
     anonymous_headcount: int | None = 0
     follow_up_participants: int | None = 0
@@ -307,6 +308,7 @@ def report_summary(
         sessions_cancelled=session_counts["cancelled"],
         sessions_held_without_register=session_counts["held_without_register"],
         sessions_register_missing=session_counts["register_missing"],
+        sessions_signed=session_counts["signed"],
         **enrolment_counts,
     )
     summary.missing_registers = _missing_registers(sessions, now=now)
@@ -366,6 +368,7 @@ def _session_counts(now: datetime.datetime) -> dict[str, Count]:
         "held": Count("pk", filter=past & (taken | declared)),
         "held_without_register": Count("pk", filter=past & ~taken & declared),
         "register_missing": Count("pk", filter=past & ~taken & ~declared),
+        "signed": Count("pk", filter=past & signed()),
     }
 
 
