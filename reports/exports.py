@@ -9,6 +9,7 @@
 
 import csv
 import datetime
+import itertools
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from attendance.models import AttendanceStatus
 from core.age_bands import age_band_of, age_on
@@ -93,21 +95,57 @@ def _xlsx_cell(sheet, value, *, bold: bool = False) -> WriteOnlyCell:
         cell.number_format = "DD/MM/YYYY HH:MM"
     elif isinstance(value, datetime.date):
         cell.number_format = "DD/MM/YYYY"
+    elif isinstance(value, float):
+        cell.number_format = "0.0"
+    elif isinstance(value, int):
+        cell.number_format = "0"
     if bold:
         cell.font = Font(bold=True)
     return cell
 
 
+# Column widths are measured on the first rows (lists stream the rest); in characters.
+WIDTH_SAMPLE_ROWS = 200
+MIN_WIDTH, MAX_WIDTH = 8, 60
+
+
+def _shown_length(value) -> int:
+    if isinstance(value, datetime.datetime):
+        return 16
+    if isinstance(value, datetime.date):
+        return 10
+    return len(str(value)) if value is not None else 0
+
+
+def column_widths(header: list[str], rows: list[list]) -> list[float]:
+    widths = [len(str(name)) for name in header]
+    for row in rows:
+        for index, value in enumerate(row[:len(widths)]):
+            widths[index] = max(widths[index], _shown_length(value))
+    return [min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widths]
+
+
 def xlsx_file(tables: list[Table]):
-    """A temporary file holding the workbook, one sheet per table; the caller closes it."""
+    """A temporary file holding the workbook, one sheet per table, each with its header row
+    frozen, a filter on every column, widths fitted to the content and number formats; the
+    caller closes it."""
     workbook = Workbook(write_only=True)
     for table in tables:
         # Sheet titles: at most 31 characters, none of []:*?/\
         title = "".join(c for c in table.title if c not in "[]:*?/\\")[:31] or "Sheet"
         sheet = workbook.create_sheet(title=title)
+        rows = iter(table.rows)
+        first = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
+        for index, width in enumerate(column_widths(table.header, first), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
         sheet.append([_xlsx_cell(sheet, name, bold=True) for name in table.header])
-        for row in table.rows:
+        count = 0
+        for row in itertools.chain(first, rows):
             sheet.append([_xlsx_cell(sheet, value) for value in row])
+            count += 1
+        last_column = get_column_letter(max(len(table.header), 1))
+        sheet.auto_filter.ref = f"A1:{last_column}{count + 1}"
     output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     workbook.save(output)
     output.seek(0)
@@ -243,3 +281,17 @@ def attendance_table(rows: Iterable[tuple], *, names: bool, reference: datetime.
                    str(statuses.get(status, status)), walk_in]
 
     return Table(_("Attendance"), header, lines())
+
+
+# File names in French whatever the page's language: what, the period, and whether the figures
+# are masked (summary) or the lists name people.
+FILE_WHAT = {"summary": "bilan", "enrolments": "inscriptions", "attendance": "presences"}
+
+
+def export_filename(*, what: str, fmt: str, start: datetime.date, end: datetime.date,
+                    masked: bool) -> str:
+    if what == "summary":
+        masking = "chiffres-masques" if masked else "chiffres-complets"
+    else:
+        masking = "sans-noms" if masked else "nominatif"
+    return (f"{FILE_WHAT.get(what, what)}-du-{start:%d-%m-%Y}-au-{end:%d-%m-%Y}-{masking}.{fmt}")
