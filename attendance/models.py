@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.age_bands import age_band_label
-from enrolment.models import Enrolment, Participant
+from enrolment.models import Enrolment, Participant, Sex
+from programmes.models import Field as ProgrammeField
 from programmes.models import Mediator, Programme
 from sessions.models import Session
 
@@ -271,3 +272,51 @@ class RegisterSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.session}"
+
+
+class OutreachContact(models.Model):
+    """People a mediator met "going to them" (in the street, at an event), counted without
+    names: where, when, about what, and whether a referral followed."""
+
+    # Given by the phone that recorded it: sending again after a lost connection changes nothing.
+    client_id = models.UUIDField(_("client id"), unique=True)
+    day = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=150)
+    neighbourhood = models.CharField(_("neighbourhood"), max_length=120, blank=True)
+    in_qpv = models.BooleanField(_("in a priority neighbourhood (QPV)"), default=False)
+    theme = models.CharField(_("theme"), max_length=32, choices=ProgrammeField.choices)
+    referral = models.BooleanField(_("a referral followed"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+        verbose_name = _("outreach contact")
+        verbose_name_plural = _("outreach contacts")
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} – {self.place}"
+
+
+class OutreachCount(models.Model):
+    """How many people of one age band (core/age_bands.py) and sex an outreach contact met."""
+
+    contact = models.ForeignKey(OutreachContact, on_delete=models.CASCADE,
+                                related_name="counts", verbose_name=_("outreach contact"))
+    age_band = models.CharField(_("age band"), max_length=8)
+    sex = models.CharField(_("sex"), max_length=16, choices=Sex.choices)
+    count = models.PositiveIntegerField(_("people"))
+
+    class Meta:
+        verbose_name = _("outreach count")
+        verbose_name_plural = _("outreach counts")
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "age_band", "sex"],
+                                    name="outreach_count_one_per_band_and_sex"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact}: {self.age_band} {self.sex} {self.count}"

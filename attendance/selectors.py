@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.audit import AuditAction, audit_record_many
@@ -25,6 +26,7 @@ from .models import (
     FollowUp,
     FollowUpStatus,
     HeldDeclaration,
+    OutreachContact,
     RegisterSignature,
 )
 
@@ -424,3 +426,10 @@ def register_sheet(*, session: Session) -> SheetData:
         facilitators = [str(mediator)
                         for mediator in session.programme.mediators.select_related("user")]
     return SheetData(session=session, participants=participants, facilitators=facilitators)
+
+
+def outreach_recent(*, user, limit: int = 10) -> QuerySet:
+    """The user's latest outreach contacts, each with ``people`` (everyone counted)."""
+    return (OutreachContact.objects.filter(recorded_by=user)
+            .annotate(people=Coalesce(Sum("counts__count"), 0))
+            .order_by("-day", "-pk")[:limit])

@@ -24,8 +24,9 @@ from accounts.roles import Role, has_role
 from core.age_bands import age_band_keys
 from core.errors import DomainError
 from enrolment.access import participants_visible_to
-from enrolment.models import Enrolment, EnrolmentStatus, Household, Participant
+from enrolment.models import Enrolment, EnrolmentStatus, Household, Participant, Sex
 from enrolment.services import participant_create
+from programmes.models import Field as ProgrammeField
 from programmes.models import Kind, Programme
 from sessions.models import Session, SessionStatus
 
@@ -39,6 +40,8 @@ from .models import (
     FollowUpOutcome,
     FollowUpStatus,
     HeldDeclaration,
+    OutreachContact,
+    OutreachCount,
     RegisterSignature,
 )
 from .selectors import (
@@ -395,6 +398,54 @@ def signature_record(
         session=session, participant=participant,
         defaults={"image": image, "signed_at": now, "taken_by": taken_by})
     return signature
+
+
+# --- Outreach ("aller vers") ---------------------------------------------------------------------
+
+PLACE_LENGTH = cast(int, OutreachContact._meta.get_field("place").max_length)
+NEIGHBOURHOOD_LENGTH = cast(int, OutreachContact._meta.get_field("neighbourhood").max_length)
+
+
+@transaction.atomic
+def outreach_record(
+    *, client_id: uuid.UUID, recorded_by, day: datetime.date, place: str, theme: str,
+    counts: dict[tuple[str, str], int], neighbourhood: str = "", in_qpv: bool = False,
+    referral: bool = False, now: datetime.datetime | None = None,
+) -> OutreachContact:
+    """People a mediator met on outreach, counted by age band and sex, without names. A
+    contact sent again with the same ``client_id`` (a phone back online) changes nothing."""
+    now = now or timezone.now()
+    if not has_role(recorded_by, Role.MEDIATOR, Role.COORDINATOR):
+        raise AttendanceError(_("Only mediators and coordinators record outreach."), status=403)
+    existing = OutreachContact.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        return existing
+    if day > timezone.localtime(now).date() or day.year < 2000:
+        raise AttendanceError(_("Choose the day of the contact, today or before."), field="day")
+    place, neighbourhood = (place or "").strip(), (neighbourhood or "").strip()
+    if not place:
+        raise AttendanceError(_("Say where the contact took place."), field="place")
+    if len(place) > PLACE_LENGTH or len(neighbourhood) > NEIGHBOURHOOD_LENGTH:
+        raise AttendanceError(_("This text is too long."),
+                             field="place" if len(place) > PLACE_LENGTH else "neighbourhood")
+    if theme not in ProgrammeField.values:
+        raise AttendanceError(_("Choose a theme from the list."), field="theme")
+    bands, sexes = set(age_band_keys()), set(Sex.values)
+    for (band, sex), count in counts.items():
+        if band not in bands or sex not in sexes:
+            raise AttendanceError(_("Unknown age band or sex."), field="counts")
+        if count is None or count < 0:
+            raise AttendanceError(_("A headcount cannot be negative."), field="counts")
+    if not sum(counts.values()):
+        raise AttendanceError(_("Count at least one person met."), field="counts")
+    contact = OutreachContact.objects.create(
+        client_id=client_id, day=day, place=place, neighbourhood=neighbourhood,
+        in_qpv=in_qpv, theme=theme, referral=referral, recorded_by=recorded_by,
+        recorded_at=now)
+    OutreachCount.objects.bulk_create([
+        OutreachCount(contact=contact, age_band=band, sex=sex, count=count)
+        for (band, sex), count in counts.items() if count])
+    return contact
 
 
 # --- Follow-up of absences ---------------------------------------------------------------------

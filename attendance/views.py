@@ -1,6 +1,7 @@
 """Pages of the register: my sessions today, the register (works offline), walk-ins,
 follow-ups of absences, and a programme's attendance figures."""
 
+import datetime
 import functools
 import uuid
 
@@ -18,8 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import require_staff
 from accounts.roles import Role, has_role
+from core.age_bands import age_bands
 from core.errors import DomainError
 from enrolment.access import participants_visible_to
+from enrolment.models import Sex
+from programmes.models import Field as ProgrammeField
 from sessions.selectors import session_list
 
 from .forms import (
@@ -36,6 +40,7 @@ from .selectors import (
     follow_up_contact,
     follow_up_list,
     follow_ups_read,
+    outreach_recent,
     programme_figures,
     programmes_with_figures_for,
     register_get,
@@ -53,6 +58,7 @@ from .services import (
     follow_up_close,
     headcount_set,
     held_declaration_create,
+    outreach_record,
     signature_record,
     walk_in_add,
     walk_in_register,
@@ -218,6 +224,40 @@ def sign(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
         "session": session, "participant": participant, "error": error,
         "signature": page.signatures.get(participant.pk),
     }, status=400 if error else 200)
+
+
+@login_required
+def outreach(request: HttpRequest) -> HttpResponse:
+    """Outreach contacts on a phone: the script sends them through the API, offline first; the
+    form also posts here without the script."""
+    require_staff(request.user)
+    if request.method == "POST":
+        try:
+            day = datetime.date.fromisoformat(request.POST.get("day", ""))
+        except ValueError:
+            messages.error(request, _("Choose the day of the contact, today or before."))
+            return redirect("attendance:outreach")
+        counts = {}
+        for band in age_bands():
+            for sex in Sex.values:
+                value = request.POST.get(f"count-{band.key}-{sex}", "0") or "0"
+                counts[(band.key, sex)] = int(value) if value.isdigit() else -1
+        try:
+            outreach_record(
+                client_id=uuid.uuid4(), recorded_by=request.user, day=day,
+                place=request.POST.get("place", ""), theme=request.POST.get("theme", ""),
+                neighbourhood=request.POST.get("neighbourhood", ""),
+                in_qpv=bool(request.POST.get("in_qpv")), referral=bool(request.POST.get("referral")),
+                counts=counts)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The contact is recorded."))
+        return redirect("attendance:outreach")
+    return render(request, "attendance/outreach.html", {
+        "today": timezone.localdate(), "bands": age_bands(), "sexes": Sex.choices,
+        "themes": ProgrammeField.choices, "recent": outreach_recent(user=request.user),
+    })
 
 
 @require_POST

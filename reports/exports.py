@@ -183,6 +183,10 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
         [_("Expected people who came"), summary.attended],
         [_("Attendance rate (%)"), summary.attendance_rate],
         [_("Anonymous attendees"), summary.anonymous_headcount],
+        [_("People met on outreach (not added to participants)"), summary.outreach_people],
+        [_("of which in a QPV"), summary.outreach_people_in_qpv],
+        [_("Outreach contacts"), summary.outreach_contacts],
+        [_("Outreach contacts followed by a referral"), summary.outreach_referrals],
         [_("Participants followed up"), summary.follow_up_participants],
         [_("Follow-ups opened"), summary.follow_ups],
         [_("Masking"), masked_note],
@@ -204,7 +208,8 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
         Table(_("By kind"), [_("Kind"), _("Sessions held"), _("Participants"), *rate_header],
               [[row.label, row.sessions_held, row.participants, *rate_cells(row)]
                for row in summary.by_kind]),
-        Table(_("By age band"), [_("Age band"), _("Participants"), _("Anonymous attendees")],
+        Table(_("By age band"), [_("Age band"), _("Participants"), _("Anonymous attendees"),
+                                 _("People met on outreach")],
               age_band_rows(summary)),
         Table(_("By neighbourhood"), [_("Neighbourhood"), _("In a QPV"), _("Participants"),
                                       _("Households")],
@@ -228,10 +233,13 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
 def age_band_rows(summary: ReportSummary) -> list[list]:
     """Participants and anonymous attendees side by side, in the same bands."""
     anonymous = {row.key: row.count for row in summary.anonymous_by_age_band}
-    rows = [[row.label, row.participants, anonymous.pop(row.key, 0)]
+    met = {row.key: row.count for row in summary.outreach_by_age_band}
+    rows = [[row.label, row.participants, anonymous.pop(row.key, 0), met.pop(row.key, 0)]
             for row in summary.by_age_band]
-    labels = {row.key: row.label for row in summary.anonymous_by_age_band}
-    return rows + [[labels[key], None, count] for key, count in anonymous.items()]
+    labels = {row.key: row.label
+              for row in [*summary.anonymous_by_age_band, *summary.outreach_by_age_band]}
+    return rows + [[labels[key], None, anonymous.get(key, 0), met.get(key, 0)]
+                   for key in sorted(set(anonymous) | set(met))]
 
 
 def rate_cells(row) -> list:

@@ -122,6 +122,12 @@ class ReportSummaryOut(RateOut):
     sessions_register_missing: int | None
     sessions_signed: int | None
     missing_registers: list[MissingRegisterOut]
+    outreach_contacts: int | None
+    outreach_referrals: int | None
+    outreach_people: int | None
+    outreach_people_in_qpv: int | None
+    outreach_by_age_band: list[CountOut]
+    outreach_by_sex: list[CountOut]
     enrolments: int | None
     enrolments_confirmed: int | None
     enrolments_waitlisted: int | None

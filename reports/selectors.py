@@ -54,6 +54,8 @@ from attendance.models import (
     FollowUp,
     FollowUpOutcome,
     FollowUpStatus,
+    OutreachContact,
+    OutreachCount,
 )
 from attendance.selectors import held_declared, register_taken, sessions_held, signed
 from core.age_bands import age_band_keys, age_band_label, age_bands
@@ -154,6 +156,12 @@ class ReportSummary(RateFields):
     sessions_register_missing: int | None = 0
     sessions_signed: int | None = 0
     missing_registers: list[MissingRegisterRow] = field(default_factory=list)
+    outreach_contacts: int | None = 0
+    outreach_referrals: int | None = 0
+    outreach_people: int | None = 0
+    outreach_people_in_qpv: int | None = 0
+    outreach_by_age_band: list[CountRow] = field(default_factory=list)
+    outreach_by_sex: list[CountRow] = field(default_factory=list)
     anonymous_headcount: int | None = 0
     follow_up_participants: int | None = 0
     follow_ups: int | None = 0
@@ -277,9 +285,10 @@ def age_band_case(reference: datetime.date) -> Case:
 
 def report_summary(
     *, programmes: QuerySet[Programme], filters: ReportFilters,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime | None = None, outreach: bool = True,
 ) -> ReportSummary:
-    """Every indicator for ``filters`` over ``programmes``, unmasked."""
+    """Every indicator for ``filters`` over ``programmes``, unmasked; with the outreach
+    tallies of the period unless ``outreach`` is false (they belong to no programme)."""
     now = now or timezone.now()
     sessions = report_sessions(programmes=programmes, filters=filters)
     held = held_sessions(sessions, now=now)
@@ -326,13 +335,45 @@ def report_summary(
     summary.anonymous_headcount = sum(_counted(row.count)
                                       for row in summary.anonymous_by_age_band)
     _follow_ups(summary, programmes=programmes, filters=filters)
+    if outreach and filters.programme_id is None and filters.venue_id is None \
+            and filters.partner_id is None and not filters.kind:
+        _outreach(summary, filters=filters)
     return summary
+
+
+def _outreach(summary: ReportSummary, *, filters: ReportFilters) -> None:
+    """People met on outreach ("personnes rencontrées"), beside the participants and never
+    added to them: they gave no name, so nobody can tell whether they also enrolled."""
+    contacts = OutreachContact.objects.filter(day__gte=filters.start, day__lte=filters.end)
+    if filters.field:
+        contacts = contacts.filter(theme=filters.field)
+    totals = contacts.aggregate(contacts=Count("pk"),
+                                referrals=Count("pk", filter=Q(referral=True)))
+    rows = (OutreachCount.objects.filter(contact__in=contacts)
+            .values("age_band", "sex", "contact__in_qpv").annotate(people=Sum("count"))
+            .order_by())
+    by_band: dict[str, int] = {}
+    by_sex: dict[str, int] = {}
+    people = in_qpv = 0
+    for row in rows:
+        by_band[row["age_band"]] = by_band.get(row["age_band"], 0) + row["people"]
+        by_sex[row["sex"]] = by_sex.get(row["sex"], 0) + row["people"]
+        people += row["people"]
+        in_qpv += row["people"] if row["contact__in_qpv"] else 0
+    summary.outreach_contacts, summary.outreach_referrals = totals["contacts"], totals["referrals"]
+    summary.outreach_people, summary.outreach_people_in_qpv = people, in_qpv
+    keys = age_band_keys()
+    keys += sorted(key for key in by_band if key not in keys)
+    summary.outreach_by_age_band = [CountRow(key, age_band_label(key), by_band.get(key, 0))
+                                    for key in keys]
+    summary.outreach_by_sex = [CountRow(str(sex), str(label), by_sex.get(sex, 0))
+                               for sex, label in Sex.choices]
 
 
 def report_summary_for(*, scope: ReportScope, filters: ReportFilters, anonymous: bool = False
                        ) -> ReportSummary:
     """The summary as ``scope`` may see it: masked for partners and for anonymous exports."""
-    summary = report_summary(programmes=scope.programmes, filters=filters)
+    summary = report_summary(programmes=scope.programmes, filters=filters, outreach=scope.lists)
     return mask_summary(summary) if scope.masked or anonymous else summary
 
 

@@ -67,7 +67,7 @@ def test_summary_xlsx_and_anonymous_masking(client, known_data, english):
     assert workbook["Indicators"]["B2"].number_format == "DD/MM/YYYY"
     assert indicators["Attendance rate (%)"] == 80.0
     # One set of bands: participants and anonymous attendees side by side.
-    ages = {label: (named, anonymous) for label, named, anonymous
+    ages = {label: (named, anonymous) for label, named, anonymous, _met
             in workbook["By age band"].iter_rows(values_only=True)}
     assert ages["65 years and over"] == (1, 0)
     assert ages["6–11 years"] == (1, 3)
