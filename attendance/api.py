@@ -7,7 +7,7 @@ while offline: all or nothing, and idempotent by each mark's ``client_id``.
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from accounts.auth import session_or_token
@@ -100,5 +100,5 @@ def post_outreach(request: HttpRequest, payload: OutreachIn):
         place=payload.place, neighbourhood=payload.neighbourhood, in_qpv=payload.in_qpv,
         theme=payload.theme, referral=payload.referral,
         counts={(item.age_band, item.sex): item.count for item in payload.counts})
-    return 201, {"id": contact.pk, "client_id": contact.client_id, "day": contact.day,
-                 "people": sum(item.count for item in payload.counts)}
+    return Status(201, {"id": contact.pk, "client_id": contact.client_id, "day": contact.day,
+                        "people": sum(item.count for item in payload.counts)})
