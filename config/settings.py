@@ -259,6 +259,11 @@ PUBLIC_HOLIDAY_SUBDIVISION = os.environ.get("PUBLIC_HOLIDAY_SUBDIVISION") or Non
 # Reports: counts of people from 1 to REPORT_MASK_THRESHOLD − 1 are masked for partners and in
 # exports marked anonymous.
 REPORT_MASK_THRESHOLD = int(os.environ.get("REPORT_MASK_THRESHOLD", "5"))
+# The service's name, at the top of printed attendance sheets.
+MEDIATION_SERVICE_NAME = os.environ.get("MEDIATION_SERVICE_NAME", "Service municipal de médiation")
+# The one set of age bands of every figure (participants, headcounts, outreach), as the State's
+# urban-policy reports ask them (docs/reports.md); consecutive, the last one open.
+REPORT_AGE_BANDS = os.environ.get("REPORT_AGE_BANDS", "0-5,6-11,12-15,16-17,18-25,26-64,65+")
 # XLSX lists longer than this are written by a background job and downloaded from its page;
 # CSV always streams.
 REPORT_EXPORT_SYNC_ROWS = int(os.environ.get("REPORT_EXPORT_SYNC_ROWS", "5000"))

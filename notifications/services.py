@@ -183,7 +183,9 @@ def session_notify_change(*, session: Session, kind: str, previous: dict | None 
     messages = []
     for group, members in by_contact.items():
         context = _session_context(session, [member.participant.first_name for member in members])
+        # Words for the code are chosen when the message is written, in its language.
         context["reason"] = session.status_reason
+        context["reason_code"] = session.status_reason_code
         if previous:
             context["previous_starts_at"] = previous.get("starts_at")
         told = _replace_unsent_about_session(

@@ -127,7 +127,7 @@ def test_whole_cycle_enrolments_are_reminded_of_each_session():
 def test_no_reminder_for_a_cancelled_session():
     session, _child = _enrolled(paris(2026, 12, 9, 14))
     with time_machine.travel(paris(2026, 12, 1), tick=False):
-        session_cancel(session=session)
+        session_cancel(reason_code="venue_unavailable", session=session)
     with time_machine.travel(paris(2026, 12, 7, 14), tick=False):
         assert reminders_create_due() == 0
 
@@ -137,7 +137,7 @@ def test_a_moved_session_cancels_pending_reminders_and_reminds_at_the_new_time()
     with time_machine.travel(paris(2026, 12, 7, 14), tick=False):
         assert reminders_create_due() == 1  # pending: not delivered in this test
     with time_machine.travel(paris(2026, 12, 7, 15), tick=False):
-        session_move(session=session, starts_at=paris(2026, 12, 16, 14),
+        session_move(reason_code="venue_unavailable", session=session, starts_at=paris(2026, 12, 16, 14),
                      ends_at=paris(2026, 12, 16, 16))
     old = _reminders().get()
     assert old.state == MessageState.CANCELLED
