@@ -66,7 +66,10 @@ def _enrol(session):
 
 def _move(session, hour):
     return lambda: session_move(
-        session=session, starts_at=paris(2026, 12, 9, hour), ends_at=paris(2026, 12, 9, hour + 2)
+        session=session,
+        reason="Salle indisponible",
+        starts_at=paris(2026, 12, 9, hour),
+        ends_at=paris(2026, 12, 9, hour + 2),
     )
 
 
