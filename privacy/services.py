@@ -21,12 +21,14 @@ from enrolment.models import (
     HealthNote,
     Household,
     HouseholdFeedToken,
+    SafetySheet,
 )
 from enrolment.services import enrolment_cancel
 
 from .models import Erasure, ErasureReason, RetentionWarning
 from .selectors import (
     health_notes_to_purge,
+    safety_sheets_to_strip,
     household_export_data,
     households_to_anonymise,
     households_to_warn,
@@ -207,6 +209,23 @@ def health_notes_purge(*, now: datetime.datetime | None = None) -> int:
     # Each deletion reaches the audit trail through privacy.receivers.
     HealthNote.objects.filter(pk__in=[note.pk for note in notes]).delete()
     return len(notes)
+
+
+@transaction.atomic
+def safety_sheets_health_remove(*, now: datetime.datetime | None = None) -> int:
+    """Remove the health details, emergency contacts and authorised people of sheets past their
+    retention period, every version; the leave-alone and image-rights answers stay with the
+    household until it is anonymised."""
+    now = now or timezone.now()
+    ids = list(safety_sheets_to_strip(now=now).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    SafetySheet.objects.filter(pk__in=ids).update(health=None, contacts=None,
+                                                  health_removed_at=now)
+    audit_record_many(actor=None, action=AuditAction.DELETE,
+                      targets=list(SafetySheet.objects.filter(pk__in=ids)),
+                      summary="safety sheet health details removed (retention)")
+    return len(ids)
 
 
 def household_is_erased(household: Household) -> bool:

@@ -27,9 +27,29 @@ from .households import (
     participant_update,
 )
 from .referrals import referral_register
+from .safety import (
+    HealthInput,
+    ImageRights,
+    Person,
+    SafetySheetError,
+    SheetInput,
+    current_sheet,
+    safety_sheet_save,
+    sheet_missing_parts,
+    sheet_pending_refresh,
+)
 
 __all__ = [
     "EnrolmentError",
+    "HealthInput",
+    "ImageRights",
+    "Person",
+    "SafetySheetError",
+    "SheetInput",
+    "current_sheet",
+    "safety_sheet_save",
+    "sheet_missing_parts",
+    "sheet_pending_refresh",
     "cancellation_deadline",
     "consent_give",
     "consent_withdraw",
