@@ -263,8 +263,8 @@ def attendance_mark_all_present(
 
 # --- Check-out and safety sheets -------------------------------------------------------------
 
-COLLECTOR_LENGTH = CheckOut._meta.get_field("collector_name").max_length
-CHECK_OUT_NOTE_LENGTH = CheckOut._meta.get_field("note").max_length
+COLLECTOR_LENGTH: int = CheckOut._meta.get_field("collector_name").max_length or 200
+CHECK_OUT_NOTE_LENGTH: int = CheckOut._meta.get_field("note").max_length or 300
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ class EncryptedJSONBlobField(EncryptedTextField):
     """A JSON value (dict or list) encrypted as one Fernet token."""
 
     @property
-    def f(self) -> MultiFernet:  # type: ignore[override]
+    def f(self) -> MultiFernet:
         # Read on each use, so that a test or a rotation changing the keys is obeyed at once.
         return fernet()
 

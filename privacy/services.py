@@ -28,11 +28,11 @@ from enrolment.services import enrolment_cancel
 from .models import Erasure, ErasureReason, RetentionWarning
 from .selectors import (
     health_notes_to_purge,
-    safety_sheets_to_strip,
     household_export_data,
     households_to_anonymise,
     households_to_warn,
     retention_period,
+    safety_sheets_to_strip,
     warning_period,
 )
 

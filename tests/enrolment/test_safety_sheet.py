@@ -258,3 +258,61 @@ def test_the_households_export_holds_the_sheet_and_erasure_removes_it(world):
     assert exported[0]["health"]["allergies"] == "Kiwi"
     holder.erase(world["child"].household, timezone.now())
     assert not SafetySheet.objects.exists()
+
+
+def sheet_form(**overrides) -> dict:
+    data = {"allergies": "Arachides", "diet": "", "treatment": "", "has_pai": "on",
+            "pai_details": "Stylo dans le sac", "doctor_name": "Dr Martin",
+            "doctor_phone": "01 46 70 00 00",
+            "contact_1_name": "Fatou Diallo", "contact_1_relation": "mère",
+            "contact_1_phone": "06 00 00 00 01",
+            "authorised_1_name": "Awa Diallo", "authorised_1_relation": "tante",
+            "authorised_1_phone": "06 11 22 33 44", "image_internal": "on"}
+    return data | overrides
+
+
+def test_guardian_fills_the_sheet_on_the_page_and_the_booking_stops_waiting(client, world):
+    enrolment = Enrolment.objects.get(participant=world["child"], programme=world["programme"])
+    enrolment.sheet_pending = True
+    enrolment.save()
+    client.force_login(world["family"])
+    url = f"/my/participants/{world['child'].pk}/safety-sheet/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, sheet_form())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    sheet = SafetySheet.objects.get(participant=world["child"])
+    assert sheet.filled_as == "guardian" and sheet.health["has_pai"] is True
+    assert sheet.authorised_people == [{"name": "Awa Diallo", "phone": "06 11 22 33 44",
+                                        "relation": "tante"}]
+    enrolment.refresh_from_db()
+    assert not enrolment.sheet_pending
+    page = client.get(url).content.decode()
+    assert 'value="Awa Diallo"' in page  # the next version starts from this one
+
+
+def test_the_page_shows_a_refusal_beside_the_field_and_keeps_what_was_typed(client, world):
+    client.force_login(world["family"])
+    url = f"/my/participants/{world['child'].pk}/safety-sheet/"
+    response = client.post(url, sheet_form(authorised_1_phone="?", may_leave_alone="on"))
+    assert response.status_code == 200
+    assert "Give a phone number" in response.content.decode()
+    assert 'value="Awa Diallo"' in response.content.decode()
+    assert not SafetySheet.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["other_mediator", "other_family", "partner"])
+def test_the_page_is_closed_to_everyone_else(client, world, who):
+    client.force_login(world[who])
+    url = f"/my/participants/{world['child'].pk}/safety-sheet/"
+    assert client.get(url).status_code == 404
+    assert client.post(url, sheet_form()).status_code == 404
+    assert not SafetySheet.objects.exists()
+
+
+def test_the_mediator_sees_the_sheets_to_complete_on_their_home(client, world,
+                                                                django_assert_max_num_queries):
+    Enrolment.objects.filter(participant=world["child"]).update(sheet_pending=True)
+    client.force_login(world["mediator"])
+    with django_assert_max_num_queries(20):
+        page = client.get("/").content.decode()
+    assert "Safety sheets to complete" in page and "Lina" in page

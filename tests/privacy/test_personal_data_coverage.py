@@ -63,8 +63,8 @@ def personal_fields(models_to_walk) -> set[tuple[str, str]]:
             if isinstance(field, models.BooleanField):
                 continue
             # An encrypted field is there because it is personal, whatever its name.
-            if (PERSONAL_NAME.search(field.name) or isinstance(field, models.EmailField)
-                    or isinstance(field, EncryptedJSONBlobField)):
+            if PERSONAL_NAME.search(field.name) or isinstance(
+                    field, (models.EmailField, EncryptedJSONBlobField)):
                 found.add((model._meta.label, field.name))
     return found
 
