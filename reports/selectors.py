@@ -50,6 +50,8 @@ from attendance.models import (
     AgeBand,
     AnonymousHeadcount,
     Attendance,
+    CheckOut,
+    CollectedBy,
     FollowUp,
     FollowUpOutcome,
     FollowUpStatus,
@@ -150,6 +152,8 @@ class ReportSummary(RateFields):
     anonymous_headcount: int | None = 0
     follow_up_participants: int | None = 0
     follow_ups: int | None = 0
+    # Children collected by someone not on their safety sheet's list: a count, never a name.
+    check_outs_unlisted: int | None = 0
     anonymous_by_age_band: list[CountRow] = field(default_factory=list)
     follow_up_outcomes: list[CountRow] = field(default_factory=list)
     by_age_band: list[BreakdownRow] = field(default_factory=list)
@@ -312,6 +316,8 @@ def report_summary(
     summary.anonymous_headcount = sum(_counted(row.count)
                                       for row in summary.anonymous_by_age_band)
     _follow_ups(summary, programmes=programmes, filters=filters)
+    summary.check_outs_unlisted = CheckOut.objects.filter(
+        session__in=held, collected_by=CollectedBy.OTHER).count()
     return summary
 
 

@@ -205,3 +205,10 @@ def test_reports_count_unlisted_pick_ups_without_names(client, day):
     start = NOW - datetime.timedelta(days=1)
     assert check_outs_to_unlisted(start=start, end=NOW + datetime.timedelta(days=1)) == 1
     assert check_outs_to_unlisted(start=start - datetime.timedelta(days=9), end=start) == 0
+    with time_machine.travel(NOW + datetime.timedelta(hours=3), tick=False):
+        client.force_login(day["coordinator"])
+        this_month = client.get("/api/v1/reports/summary?start=2026-11-01&end=2026-11-30")
+        last_month = client.get("/api/v1/reports/summary?start=2026-10-01&end=2026-10-31")
+    assert this_month.json()["check_outs_unlisted"] == 1
+    assert last_month.json()["check_outs_unlisted"] == 0
+    assert "Karim" not in this_month.content.decode()
