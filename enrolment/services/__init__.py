@@ -35,6 +35,7 @@ from .safety import (
     SheetInput,
     current_sheet,
     safety_sheet_save,
+    safety_sheets_reencrypt,
     sheet_missing_parts,
     sheet_pending_refresh,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "SheetInput",
     "current_sheet",
     "safety_sheet_save",
+    "safety_sheets_reencrypt",
     "sheet_missing_parts",
     "sheet_pending_refresh",
     "cancellation_deadline",

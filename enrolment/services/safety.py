@@ -199,3 +199,19 @@ def safety_sheet_save(
     audit_record(actor=filled_by, action=AuditAction.CREATE, target=new,
                  summary=f"safety sheet version {new.version}")
     return new
+
+
+def safety_sheets_reencrypt(*, batch_size: int = 500) -> int:
+    """Read each version with any key of FIELD_ENCRYPTION_KEYS and write it back with the
+    first: after this, the old key can be removed. One transaction per batch."""
+    last_pk = 0
+    count = 0
+    while True:
+        batch = list(SafetySheet.objects.filter(pk__gt=last_pk).order_by("pk")
+                     .only("pk", "health", "contacts")[:batch_size])
+        if not batch:
+            return count
+        with transaction.atomic():
+            SafetySheet.objects.bulk_update(batch, ["health", "contacts"])
+        count += len(batch)
+        last_pk = batch[-1].pk
