@@ -1,6 +1,6 @@
 """Reads of safety sheets: always through enrolment.access, and audited by the caller."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from ..access import enrolments_visible_to, participants_with_sheet_visible_to
 from ..models import Enrolment, EnrolmentStatus, Participant, SafetySheet
@@ -32,9 +32,5 @@ def sheets_to_complete(*, user, limit: int = 100) -> QuerySet[Enrolment]:
         enrolments_visible_to(user)
         .filter(status=EnrolmentStatus.CONFIRMED, sheet_pending=True)
         .select_related("participant__household", "programme", "session")
-        .prefetch_related(Prefetch(
-            "participant__safety_sheets",
-            queryset=SafetySheet.objects.filter(superseded_at__isnull=True),
-            to_attr="current_sheet_list"))
         .order_by("programme__title", "participant__last_name", "participant__first_name")[:limit]
     )
