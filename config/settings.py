@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "enrolment",
     "attendance",
     "notifications",
+    "allocation",
     "reports",
     "privacy",
     "workspace",
