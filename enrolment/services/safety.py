@@ -130,6 +130,21 @@ def sheet_pending_refresh(*, participant: Participant, sheet: SafetySheet | None
     return changed
 
 
+def programme_sheet_pending_refresh(*, programme: Programme) -> int:
+    """After a programme's required parts changed: recompute ``sheet_pending`` on its running
+    enrolments, in two queries and one update per change."""
+    enrolments = list(Enrolment.objects.filter(programme=programme, status__in=ACTIVE_STATUSES))
+    sheets = {sheet.participant_id: sheet for sheet in SafetySheet.objects.filter(
+        participant_id__in=[e.participant_id for e in enrolments], superseded_at__isnull=True)}
+    changed = [e for e in enrolments
+               if e.sheet_pending != bool(sheet_missing_parts(sheets.get(e.participant_id),
+                                                              programme))]
+    for enrolment in changed:
+        enrolment.sheet_pending = not enrolment.sheet_pending
+    Enrolment.objects.bulk_update(changed, ["sheet_pending"])
+    return len(changed)
+
+
 @transaction.atomic
 def safety_sheet_save(
     *, participant: Participant, sheet: SheetInput, filled_by, filled_as: str,

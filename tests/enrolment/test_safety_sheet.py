@@ -317,3 +317,21 @@ def test_the_mediator_sees_the_sheets_to_complete_on_their_home(client, world,
     with django_assert_max_num_queries(20):
         page = client.get("/").content.decode()
     assert "Safety sheets to complete" in page and "Lina" in page
+
+
+def test_a_programme_that_starts_requiring_the_sheet_waits_for_it_from_then_on(world):
+    from programmes.services import programme_save
+
+    fill_safety_sheet(world["child"])
+    workshop = ProgrammeFactory(safety_sheet_parts=[])
+    enrolment = EnrolmentFactory(participant=ParticipantFactory(), programme=workshop)
+    filled = EnrolmentFactory(participant=world["child"], programme=workshop)
+    workshop.safety_sheet_parts = ["health"]
+    programme_save(programme=workshop)
+    enrolment.refresh_from_db()
+    filled.refresh_from_db()
+    assert enrolment.sheet_pending and not filled.sheet_pending
+    workshop.safety_sheet_parts = []
+    programme_save(programme=workshop)
+    enrolment.refresh_from_db()
+    assert not enrolment.sheet_pending
