@@ -32,7 +32,14 @@ from .selectors import (
     programmes_with_figures_for,
     register_get,
 )
-from .services import MarkInput, attendance_mark, follow_up_close, outreach_record
+from .services import (
+    CheckOutInput,
+    MarkInput,
+    SheetOpening,
+    attendance_batch_apply,
+    follow_up_close,
+    outreach_record,
+)
 
 sessions_router = Router(auth=session_or_token)
 follow_ups_router = Router(auth=session_or_token)
@@ -52,21 +59,25 @@ def _register_session(request: HttpRequest, session_id: int):
                      summary="The register of a session")
 def get_register(request: HttpRequest, session_id: int):
     session = _register_session(request, session_id)
-    return register_out(register_get(session=session))
+    return register_out(register_get(session=session, user=request.auth))
 
 
 @sessions_router.put("/{int:session_id}/attendance", response=MarkResultOut,
-                     summary="Send marks (all or nothing; idempotent by client_id)")
+                     summary="Send marks and check-outs (all or nothing; idempotent by client_id)")
 def put_register(request: HttpRequest, session_id: int, payload: AttendanceBatchIn):
     session = _register_session(request, session_id)
-    result = attendance_mark(
+    result = attendance_batch_apply(
         session=session, marked_by=request.auth,
         marks=[MarkInput(**mark.dict()) for mark in payload.marks],
+        check_outs=[CheckOutInput(**item.dict()) for item in payload.check_outs],
+        openings=[SheetOpening(**item.dict()) for item in payload.openings],
     )
     return {
         "applied": result.applied, "ignored": result.ignored,
+        "check_outs_applied": result.check_outs_applied,
+        "check_outs_ignored": result.check_outs_ignored,
         "follow_ups_opened": [follow_up.pk for follow_up in result.follow_ups],
-        "state": register_out(register_get(session=session)),
+        "state": register_out(register_get(session=session, user=request.auth)),
     }
 
 

@@ -320,3 +320,52 @@ class OutreachCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact}: {self.age_band} {self.sex} {self.count}"
+
+class CollectedBy(models.TextChoices):
+    AUTHORISED = "authorised", _("An authorised person")
+    ALONE = "alone", _("Left alone (allowed by the guardian)")
+    OTHER = "other", _("Someone not on the list")
+
+
+class CheckOut(models.Model):
+    """Who took a child home from a session, and when (on the device's clock).
+
+    Like a mark, it carries the id the phone gave it: sent again, it changes nothing; of two
+    check-outs of the same child, the one taken last on the devices' clocks wins.
+    """
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="check_outs", verbose_name=_("session")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="check_outs",
+        verbose_name=_("participant"),
+    )
+    collected_by = models.CharField(_("collected by"), max_length=16,
+                                    choices=CollectedBy.choices)
+    collector_name = models.CharField(_("name of the person"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    checked_out_at = models.DateTimeField(_("left at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    client_id = models.UUIDField(_("client id"), default=uuid.uuid4, unique=True)
+
+    class Meta:
+        ordering = ["session", "checked_out_at"]
+        verbose_name = _("check-out")
+        verbose_name_plural = _("check-outs")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "participant"],
+                                    name="check_out_one_per_participant_session"),
+            models.CheckConstraint(condition=~Q(collected_by="other") | ~Q(note=""),
+                                   name="check_out_unlisted_needs_note"),
+            models.CheckConstraint(condition=Q(collected_by="alone") | ~Q(collector_name=""),
+                                   name="check_out_names_the_collector"),
+        ]
+        indexes = [models.Index(fields=["collected_by", "checked_out_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.session}: {self.get_collected_by_display()}"

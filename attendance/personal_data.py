@@ -8,7 +8,17 @@ from typing import Any
 
 from core.personal_data import HouseholdDataHolder, household_data
 
-from .models import Attendance, AttendanceCorrection, FollowUp, RegisterSignature
+from .models import (
+    Attendance,
+    AttendanceCorrection,
+    CheckOut,
+    CollectedBy,
+    FollowUp,
+    RegisterSignature,
+)
+
+# What an erased name or note becomes (the rows stay: reports count check-outs).
+ERASED = "***"
 
 
 def _iso(value) -> str | None:
@@ -74,8 +84,28 @@ def _erase_signatures(household, now: datetime.datetime) -> int:
         participant__household=household).delete()
     return deleted
 
+def _check_outs(household) -> list[dict[str, Any]]:
+    return [
+        {"id": check_out.pk, "participant_id": check_out.participant_id,
+         "programme": check_out.session.programme.title,
+         "session_starts_at": _iso(check_out.session.starts_at),
+         "collected_by": check_out.collected_by, "collector_name": check_out.collector_name,
+         "note": check_out.note, "checked_out_at": _iso(check_out.checked_out_at)}
+        for check_out in CheckOut.objects.filter(participant__household=household)
+        .select_related("session__programme").order_by("checked_out_at", "pk")
+    ]
+
+
+def _erase_check_outs(household, now: datetime.datetime) -> int:
+    rows = CheckOut.objects.filter(participant__household=household)
+    rows.exclude(collected_by=CollectedBy.ALONE).update(collector_name=ERASED)
+    return rows.exclude(note="").update(note=ERASED)
+
 
 def register() -> None:
+    household_data.register(HouseholdDataHolder(
+        key="check_outs", covers={CheckOut: ("collector_name", "note")},
+        export=_check_outs, erase=_erase_check_outs))
     household_data.register(HouseholdDataHolder(
         key="attendance",
         covers={Attendance: ("note",),

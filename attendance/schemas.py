@@ -44,14 +44,68 @@ class MarkIn(Schema):
         return value
 
 
+def _aware_or_local(value: datetime.datetime | None) -> datetime.datetime | None:
+    if value is None:
+        return value
+    if not 2000 <= value.year <= 2100:
+        raise ValueError("Check the device's clock: this date is out of range.")
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+class CheckOutIn(Schema):
+    client_id: uuid.UUID = Field(description="Chosen by the device: sent again, it changes "
+                                             "nothing.")
+    participant_id: int = Field(ge=1, le=2**63 - 1)
+    collected_by: str = Field(description="authorised, alone or other")
+    collector_name: str = Field("", max_length=200,
+                                description="Required unless the child left alone.")
+    note: str = Field("", max_length=300, description="Required for someone not on the list.")
+    checked_out_at: datetime.datetime | None = Field(
+        None, description="When the child left, on the device's clock.")
+
+    @field_validator("checked_out_at")
+    @classmethod
+    def _aware(cls, value: datetime.datetime | None) -> datetime.datetime | None:
+        return _aware_or_local(value)
+
+
+class SheetOpeningIn(Schema):
+    client_id: uuid.UUID
+    participant_id: int = Field(ge=1, le=2**63 - 1)
+    opened_at: datetime.datetime | None = None
+
+    @field_validator("opened_at")
+    @classmethod
+    def _aware(cls, value: datetime.datetime | None) -> datetime.datetime | None:
+        return _aware_or_local(value)
+
+
 class AttendanceBatchIn(Schema):
-    marks: list[MarkIn] = Field(max_length=500)
+    marks: list[MarkIn] = Field(default_factory=list, max_length=500)
+    check_outs: list[CheckOutIn] = Field(default_factory=list, max_length=500)
+    openings: list[SheetOpeningIn] = Field(
+        default_factory=list, max_length=500,
+        description="Safety details opened on the register (each is audited).")
 
 
 class RateOut(Schema):
     expected: int
     attended: int
     percent: int | None
+
+
+class FlagsOut(Schema):
+    allergy: bool
+    pai: bool
+    may_not_leave_alone: bool
+    no_photos: bool
+
+
+class CheckOutOut(Schema):
+    collected_by: str
+    collector_name: str
+    note: str
+    checked_out_at: datetime.datetime
 
 
 class RegisterRowOut(Schema):
@@ -62,6 +116,11 @@ class RegisterRowOut(Schema):
     note: str
     marked_at: datetime.datetime | None
     client_marked_at: datetime.datetime | None
+    check_out: CheckOutOut | None
+    needs_check_out: bool
+    flags: FlagsOut | None = Field(
+        None, description="Only for the session's facilitators; details through the sheet "
+                          "API, each read audited.")
 
 
 class HeadcountOut(Schema):
@@ -85,6 +144,8 @@ class RegisterOut(Schema):
 class MarkResultOut(Schema):
     applied: list[uuid.UUID]
     ignored: list[uuid.UUID]
+    check_outs_applied: list[uuid.UUID]
+    check_outs_ignored: list[uuid.UUID]
     follow_ups_opened: list[int]
     state: RegisterOut = Field(description="The register after the marks.")
 
@@ -182,6 +243,18 @@ def register_out(register: Register) -> dict:
                 "note": row.note,
                 "marked_at": row.attendance.marked_at if row.attendance else None,
                 "client_marked_at": row.attendance.client_marked_at if row.attendance else None,
+                "check_out": {
+                    "collected_by": row.check_out.collected_by,
+                    "collector_name": row.check_out.collector_name,
+                    "note": row.check_out.note,
+                    "checked_out_at": row.check_out.checked_out_at,
+                } if row.check_out else None,
+                "needs_check_out": row.needs_check_out,
+                "flags": {
+                    "allergy": row.safety.allergy, "pai": row.safety.pai,
+                    "may_not_leave_alone": not row.safety.may_leave_alone,
+                    "no_photos": row.safety.no_photos,
+                } if row.safety is not None else None,
             }
             for row in register.rows
         ],

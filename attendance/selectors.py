@@ -13,9 +13,10 @@ from accounts.audit import AuditAction, audit_record_many
 from accounts.roles import Role, has_role
 from core.time import local_day_bounds, local_today
 from enrolment.access import participants_visible_to
-from enrolment.models import Enrolment, EnrolmentStatus, Guardian, Participant
-from enrolment.selectors import Contact, enrolment_contact
+from enrolment.models import Enrolment, EnrolmentStatus, Guardian, Participant, SafetySheet
+from enrolment.selectors import Contact, current_sheets, enrolment_contact
 from programmes.models import Mediator, Programme
+from programmes.selectors import age_on
 from sessions.models import Session, SessionStatus
 
 from .models import (
@@ -23,6 +24,8 @@ from .models import (
     AnonymousHeadcount,
     Attendance,
     AttendanceCorrection,
+    CheckOut,
+    CollectedBy,
     FollowUp,
     FollowUpStatus,
     HeldDeclaration,
@@ -89,12 +92,54 @@ def sessions_for_register(user) -> QuerySet[Session]:
     return sessions.filter(pk__in=mine)
 
 
+ADULT_AGE = 18
+
+
+@dataclass
+class ChildSafety:
+    """What the session's facilitators see of a child's safety sheet on the register."""
+
+    sheet: SafetySheet | None
+    guardians: list[str]
+
+    @property
+    def allergy(self) -> bool:
+        return self.sheet is not None and self.sheet.has_allergy
+
+    @property
+    def pai(self) -> bool:
+        return self.sheet is not None and self.sheet.has_pai
+
+    @property
+    def may_leave_alone(self) -> bool:
+        return self.sheet is not None and self.sheet.may_leave_alone
+
+    @property
+    def no_photos(self) -> bool:
+        # No sheet: no consent to photos either.
+        return self.sheet is None or self.sheet.no_photos
+
+    @property
+    def authorised(self) -> list[dict]:
+        """Who may collect the child: the guardians, then the people on the sheet."""
+        people = [{"name": name, "relation": "", "phone": ""} for name in self.guardians]
+        return people + (self.sheet.authorised_people if self.sheet is not None else [])
+
+
 @dataclass
 class RegisterRow:
     participant: Participant
     expected: bool
     attendance: Attendance | None = None
     signature: RegisterSignature | None = None
+    check_out: CheckOut | None = None
+    minor: bool = False
+    safety: ChildSafety | None = None
+
+    @property
+    def needs_check_out(self) -> bool:
+        """A child who came and has not been handed over yet."""
+        return self.minor and self.status in ATTENDED_STATUSES and self.check_out is None
 
     @property
     def status(self) -> str:
@@ -125,11 +170,22 @@ class Register:
     corrections: list[AttendanceCorrection] = field(default_factory=list)
     held_declaration: HeldDeclaration | None = None
     signatures: dict[int, RegisterSignature] = field(default_factory=dict)
+    # Flags and details of the safety sheets: only for the session's facilitators.
+    shows_safety: bool = False
 
     @property
     def taken(self) -> bool:
         """Whether the register was taken: a mark, or an anonymous headcount of someone."""
         return self.marked > 0 or self.anonymous_total > 0 or bool(self.signatures)
+
+    @property
+    def not_checked_out(self) -> list[RegisterRow]:
+        """Children still to hand over; once the session has ended, a warning."""
+        return [row for row in self.rows if row.needs_check_out]
+
+    @property
+    def ended(self) -> bool:
+        return timezone.now() >= self.session.ends_at
 
     @property
     def rate(self) -> Rate:
@@ -150,9 +206,20 @@ class Register:
         return sum(headcount.count for headcount in self.headcounts)
 
 
-def register_get(*, session: Session, with_corrections: bool = False) -> Register:
+def is_facilitator(user, session: Session) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return session.facilitators.filter(user=user).exists()
+
+
+def _is_minor(participant: Participant, session: Session) -> bool:
+    return age_on(participant.birth_date, timezone.localtime(session.starts_at).date()) < ADULT_AGE
+
+
+def register_get(*, session: Session, with_corrections: bool = False, user=None) -> Register:
     """The expected participants with their marks, then walk-ins, in a fixed number of
-    queries whatever the number of participants."""
+    queries whatever the number of participants. With ``user`` one of the session's
+    facilitators, each child's safety flags too (two more queries)."""
     expected = [enrolment.participant for enrolment in expected_enrolments(session)]
     marks = {
         attendance.participant_id: attendance
@@ -169,6 +236,23 @@ def register_get(*, session: Session, with_corrections: bool = False) -> Registe
          for mark in marks.values()),
         key=lambda row: (row.participant.last_name, row.participant.first_name),
     )
+    check_outs = {check_out.participant_id: check_out
+                  for check_out in CheckOut.objects.filter(session=session)}
+    for row in rows:
+        row.check_out = check_outs.get(row.participant.pk)
+        row.minor = _is_minor(row.participant, session)
+    shows_safety = user is not None and is_facilitator(user, session)
+    if shows_safety:
+        ids = [row.participant.pk for row in rows]
+        sheets = current_sheets(ids)
+        guardians: dict[int, list[str]] = defaultdict(list)
+        for participant_id, first_name, last_name in Guardian.objects.filter(
+                household__participants__in=ids).order_by("-is_primary", "pk").values_list(
+                "household__participants", "first_name", "last_name"):
+            guardians[participant_id].append(f"{first_name} {last_name}".strip())
+        for row in rows:
+            row.safety = ChildSafety(sheet=sheets.get(row.participant.pk),
+                                     guardians=guardians[row.participant.pk])
     headcounts = list(AnonymousHeadcount.objects.filter(session=session))
     corrections = []
     if with_corrections:
@@ -183,7 +267,8 @@ def register_get(*, session: Session, with_corrections: bool = False) -> Registe
     for row in rows:
         row.signature = signatures.get(row.participant.pk)
     return Register(session=session, rows=rows, headcounts=headcounts, corrections=corrections,
-                    held_declaration=held_declaration, signatures=signatures)
+                    held_declaration=held_declaration, signatures=signatures,
+                    shows_safety=shows_safety)
 
 
 def sessions_of_day(*, user, day: datetime.date | None = None) -> list[Session]:
@@ -195,6 +280,41 @@ def sessions_of_day(*, user, day: datetime.date | None = None) -> list[Session]:
         .annotate(marked=Count("attendances"))
         .order_by("starts_at", "pk")
     )
+
+
+def children_not_checked_out(*, user, days: int = 2) -> list[tuple[Session, int]]:
+    """Sessions of the last ``days`` days, ended, with children marked present or late and not
+    checked out, and how many: for the mediator's home."""
+    now = timezone.now()
+    today_start, _end = local_day_bounds(local_today())
+    sessions = list(
+        sessions_for_register(user)
+        .filter(starts_at__gte=today_start - datetime.timedelta(days=days), ends_at__lte=now)
+        .exclude(status=SessionStatus.CANCELLED)
+        .filter(Exists(Attendance.objects.filter(session=OuterRef("pk"),
+                                                 status__in=ATTENDED_STATUSES)))
+        .order_by("-starts_at", "pk")[:20]
+    )
+    if not sessions:
+        return []
+    attended = Attendance.objects.filter(
+        session__in=sessions, status__in=ATTENDED_STATUSES
+    ).exclude(Exists(CheckOut.objects.filter(session=OuterRef("session"),
+                                             participant=OuterRef("participant"))))
+    counts: dict[int, int] = defaultdict(int)
+    by_pk = {session.pk: session for session in sessions}
+    for session_id, birth_date in attended.values_list("session_id",
+                                                       "participant__birth_date"):
+        session = by_pk[session_id]
+        if age_on(birth_date, timezone.localtime(session.starts_at).date()) < ADULT_AGE:
+            counts[session_id] += 1
+    return [(session, counts[session.pk]) for session in sessions if counts[session.pk]]
+
+
+def check_outs_to_unlisted(*, start: datetime.datetime, end: datetime.datetime) -> int:
+    """Children handed to someone not on their sheet's list, in a period: a count, no names."""
+    return CheckOut.objects.filter(collected_by=CollectedBy.OTHER, checked_out_at__gte=start,
+                                   checked_out_at__lt=end).count()
 
 
 # --- Held means held ---------------------------------------------------------------------------

@@ -19,12 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import AuditAction, audit_record_many
+from accounts.audit import AuditAction, audit_record, audit_record_many
 from accounts.roles import Role, has_role
 from core.age_bands import age_band_keys
 from core.errors import DomainError
 from enrolment.access import participants_visible_to
-from enrolment.models import Enrolment, EnrolmentStatus, Household, Participant, Sex
+from enrolment.models import Enrolment, EnrolmentStatus, Guardian, Household, Participant, Sex
+from enrolment.selectors import current_sheets
 from enrolment.services import participant_create
 from programmes.models import Field as ProgrammeField
 from programmes.models import Kind, Programme
@@ -32,10 +33,13 @@ from sessions.models import Session, SessionStatus
 
 from . import signals
 from .models import (
+    ATTENDED_STATUSES,
     AnonymousHeadcount,
     Attendance,
     AttendanceCorrection,
     AttendanceStatus,
+    CheckOut,
+    CollectedBy,
     FollowUp,
     FollowUpOutcome,
     FollowUpStatus,
@@ -45,9 +49,11 @@ from .models import (
     RegisterSignature,
 )
 from .selectors import (
+    ChildSafety,
     can_take_attendance,
     expected_enrolments,
     follow_ups_visible_to,
+    is_facilitator,
     register_is_locked,
     register_opens_on,
     responsible_mediator,
@@ -262,6 +268,187 @@ def attendance_mark_all_present(
         if participant_id not in marked
     ]
     return attendance_mark(session=session, marks=marks, marked_by=marked_by, now=now)
+
+
+# --- Check-out and safety sheets -------------------------------------------------------------
+
+COLLECTOR_LENGTH: int = CheckOut._meta.get_field("collector_name").max_length or 200
+CHECK_OUT_NOTE_LENGTH: int = CheckOut._meta.get_field("note").max_length or 300
+
+
+@dataclass(frozen=True)
+class CheckOutInput:
+    participant_id: int
+    collected_by: str
+    client_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    collector_name: str = ""
+    note: str = ""
+    checked_out_at: datetime.datetime | None = None
+
+
+@dataclass(frozen=True)
+class SheetOpening:
+    """A facilitator opened a child's safety details on the register (maybe offline)."""
+
+    participant_id: int
+    client_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    opened_at: datetime.datetime | None = None
+
+
+@dataclass
+class BatchResult(MarkResult):
+    check_outs_applied: list[uuid.UUID] = field(default_factory=list)
+    check_outs_ignored: list[uuid.UUID] = field(default_factory=list)
+
+
+def _same_name(left: str, right: str) -> bool:
+    return " ".join(left.split()).casefold() == " ".join(right.split()).casefold()
+
+
+def _check_check_out(check_out: CheckOutInput, *, prefix: str, attended: set[int],
+                     safety: dict[int, ChildSafety], now: datetime.datetime) -> None:
+    if check_out.collected_by not in CollectedBy.values:
+        raise AttendanceError(_("Say who collected the child: authorised, alone or other."),
+                              field=prefix + "collected_by")
+    if check_out.participant_id not in attended:
+        raise AttendanceError(_("Only a child marked present or late can be checked out."),
+                              field=prefix + "participant_id")
+    name = check_out.collector_name.strip()
+    if len(name) > COLLECTOR_LENGTH:
+        raise AttendanceError(_("Keep the name under %(count)s characters.")
+                              % {"count": COLLECTOR_LENGTH}, field=prefix + "collector_name")
+    if len(check_out.note) > CHECK_OUT_NOTE_LENGTH:
+        raise AttendanceError(_("Keep the note under %(count)s characters.")
+                              % {"count": CHECK_OUT_NOTE_LENGTH}, field=prefix + "note")
+    if check_out.checked_out_at is not None and check_out.checked_out_at > now + CLOCK_TOLERANCE:
+        raise AttendanceError(_("This check-out is dated in the future: check the phone's "
+                                "clock."), field=prefix + "checked_out_at")
+    child = safety[check_out.participant_id]
+    if check_out.collected_by == CollectedBy.ALONE and not child.may_leave_alone:
+        raise AttendanceError(
+            _("This child may not leave alone: say who collected them."),
+            field=prefix + "collected_by")
+    if check_out.collected_by == CollectedBy.AUTHORISED and not any(
+            _same_name(name, person["name"]) for person in child.authorised):
+        raise AttendanceError(
+            _("This person is not on the list of people authorised to collect the "
+              "child: choose “someone else” and write a note."),
+            field=prefix + "collector_name")
+    if check_out.collected_by == CollectedBy.OTHER:
+        if not name:
+            raise AttendanceError(_("Give the name of the person who collected the child."),
+                                  field=prefix + "collector_name")
+        if not check_out.note.strip():
+            raise AttendanceError(
+                _("Write a note: who this person is and how their identity was checked."),
+                field=prefix + "note")
+
+
+def _safety_of(participant_ids: set[int]) -> dict[int, ChildSafety]:
+    sheets = current_sheets(participant_ids)
+    guardians: dict[int, list[str]] = {pid: [] for pid in participant_ids}
+    for participant_id, first_name, last_name in Guardian.objects.filter(
+            household__participants__in=participant_ids).values_list(
+            "household__participants", "first_name", "last_name"):
+        guardians[participant_id].append(f"{first_name} {last_name}".strip())
+    return {pid: ChildSafety(sheet=sheets.get(pid), guardians=guardians[pid])
+            for pid in participant_ids}
+
+
+def check_outs_record(
+    *, session: Session, check_outs: list[CheckOutInput], recorded_by,
+    now: datetime.datetime | None = None, result: BatchResult | None = None,
+) -> BatchResult:
+    """Record who collected each child, all or nothing; idempotent by client id. A child left
+    with someone not on the list tells the programme's mediators and the coordinators."""
+    now = now or timezone.now()
+    result = result if result is not None else BatchResult()
+    if not check_outs:
+        return result
+    session = _lock_session(session)
+    _check_can_mark(session=session, user=recorded_by, now=now)
+    ids = {check_out.participant_id for check_out in check_outs}
+    attended = set(Attendance.objects.filter(session=session, participant_id__in=ids,
+                                             status__in=ATTENDED_STATUSES)
+                   .values_list("participant_id", flat=True))
+    safety = _safety_of(ids & attended)
+    for index, check_out in enumerate(check_outs):
+        _check_check_out(check_out, prefix=f"check_outs.{index}.", attended=attended,
+                         safety=safety, now=now)
+    held = {row.participant_id: row for row in
+            CheckOut.objects.select_for_update().filter(session=session, participant_id__in=ids)}
+    seen = set(CheckOut.objects.filter(client_id__in=[c.client_id for c in check_outs])
+               .values_list("client_id", flat=True))
+    unlisted = []
+    for check_out in sorted(check_outs, key=lambda item: item.checked_out_at or now):
+        if check_out.client_id in seen:
+            result.check_outs_ignored.append(check_out.client_id)
+            continue
+        seen.add(check_out.client_id)
+        at = check_out.checked_out_at or now
+        current = held.get(check_out.participant_id)
+        if current is not None and at < current.checked_out_at:
+            result.check_outs_ignored.append(check_out.client_id)
+            continue
+        row = current or CheckOut(session=session, participant_id=check_out.participant_id)
+        row.collected_by = check_out.collected_by
+        row.collector_name = ("" if check_out.collected_by == CollectedBy.ALONE
+                              else check_out.collector_name.strip())
+        row.note = check_out.note.strip()
+        row.checked_out_at, row.recorded_by, row.recorded_at = at, recorded_by, now
+        row.client_id = check_out.client_id
+        row.save()
+        held[check_out.participant_id] = row
+        result.check_outs_applied.append(check_out.client_id)
+        if row.collected_by == CollectedBy.OTHER:
+            unlisted.append(row)
+    for row in unlisted:
+        signals.child_left_with_unlisted_person.send(CheckOut, check_out=row,
+                                                     recorded_by=recorded_by)
+    return result
+
+
+def sheet_openings_record(*, session: Session, openings: list[SheetOpening], opened_by) -> int:
+    """Audit each opening of a child's details on the register, once per client id."""
+    if not openings or not is_facilitator(opened_by, session):
+        return 0
+    sheets = current_sheets({opening.participant_id for opening in openings})
+    summaries = {
+        opening.client_id: f"register {session.pk}: safety details opened ({opening.client_id})"
+        for opening in openings
+    }
+    from accounts.models import AuditEvent
+
+    done = set(AuditEvent.objects.filter(summary__in=summaries.values())
+               .values_list("summary", flat=True))
+    recorded = 0
+    for opening in openings:
+        sheet = sheets.get(opening.participant_id)
+        summary = summaries[opening.client_id]
+        if sheet is None or summary in done:
+            continue
+        done.add(summary)
+        audit_record(action=AuditAction.VIEW, actor=opened_by, target=sheet, summary=summary)
+        recorded += 1
+    return recorded
+
+
+@transaction.atomic
+def attendance_batch_apply(
+    *, session: Session, marked_by, marks: list[MarkInput],
+    check_outs: list[CheckOutInput] = (), openings: list[SheetOpening] = (),  # type: ignore[assignment]
+    now: datetime.datetime | None = None,
+) -> BatchResult:
+    """What a phone sends: marks, then check-outs, then openings of details; all or nothing."""
+    now = now or timezone.now()
+    marked = attendance_mark(session=session, marks=marks, marked_by=marked_by, now=now) \
+        if marks else MarkResult()
+    result = BatchResult(applied=marked.applied, ignored=marked.ignored,
+                         follow_ups=marked.follow_ups)
+    check_outs_record(session=session, check_outs=list(check_outs), recorded_by=marked_by,
+                      now=now, result=result)
+    sheet_openings_record(session=session, openings=list(openings), opened_by=marked_by)
+    return result
 
 
 # --- Walk-ins ----------------------------------------------------------------------------------

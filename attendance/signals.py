@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # Repeated unexcused absences opened a follow-up; sends ``follow_up`` (a FollowUp with its
 # sessions set) and ``changed_by`` (who took the mark that opened it).
 follow_up_opened = Signal()
+
+# A child left with someone not on their sheet's list; sends ``check_out`` (a CheckOut) and
+# ``recorded_by``. The mediators of the programme and the coordinators are told.
+child_left_with_unlisted_person = Signal()

@@ -118,7 +118,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The register is saved."))
         return redirect("attendance:register", pk=session.pk)
-    page = register_get(session=session, with_corrections=True)
+    page = register_get(session=session, with_corrections=True, user=request.user)
     locked = register_is_locked(session)
     context = {
         "session": session, "programme": session.programme, "register": page,

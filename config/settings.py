@@ -50,6 +50,24 @@ if PRODUCTION and not os.environ.get("SITE_URL", "").strip():
     raise ImproperlyConfigured("PRODUCTION=1 requires SITE_URL, the public address of the site "
                                "(e.g. https://ateliers.example.org).")
 
+# Safety sheets (health details, people allowed to collect a child) are encrypted at rest with
+# Fernet keys (django-fernet-encrypted-fields). FIELD_ENCRYPTION_KEYS is a comma-separated list:
+# the first key encrypts, every key decrypts, so a new key is put first and the old one kept
+# until `manage.py safety_sheets_reencrypt` has run (docs/data-protection.md).
+INSECURE_DEV_FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHktaW5zZWN1cmUtZmllbGQta2V5LTAwMDA="
+FIELD_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in os.environ.get("FIELD_ENCRYPTION_KEYS", INSECURE_DEV_FIELD_ENCRYPTION_KEY).split(",")
+    if key.strip()
+]
+if PRODUCTION and (not FIELD_ENCRYPTION_KEYS
+                   or INSECURE_DEV_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured(
+        "PRODUCTION=1 requires FIELD_ENCRYPTION_KEYS of your own (see docs/data-protection.md).")
+# The library derives keys from SALT_KEY unless told otherwise; core.encryption uses
+# FIELD_ENCRYPTION_KEYS directly, but the setting must exist.
+SALT_KEY = FIELD_ENCRYPTION_KEYS
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -282,6 +300,11 @@ NINJA_PAGINATION_CLASS = "core.pagination.BoundedLimitOffsetPagination"
 PRIVACY_RETENTION_DAYS = int(os.environ.get("PRIVACY_RETENTION_DAYS", str(3 * 365)))
 PRIVACY_WARNING_DAYS = int(os.environ.get("PRIVACY_WARNING_DAYS", "30"))
 PRIVACY_HEALTH_NOTE_GRACE_DAYS = int(os.environ.get("PRIVACY_HEALTH_NOTE_GRACE_DAYS", "30"))
+# The health details of a safety sheet go sooner than the household: SAFETY_SHEET_RETENTION_DAYS
+# after the household's last activity, once none of the child's programmes has a session left.
+SAFETY_SHEET_RETENTION_DAYS = int(os.environ.get("SAFETY_SHEET_RETENTION_DAYS", "365"))
+# A family whose sheet is incomplete is reminded this many days before the first session.
+SAFETY_SHEET_REMINDER_DAYS = int(os.environ.get("SAFETY_SHEET_REMINDER_DAYS", "7"))
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one
 # address, that pair is refused for AXES_COOLOFF_MINUTES. Locking the pair rather than the
@@ -368,6 +391,10 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-health-notes-purge": {
         "task": "privacy.tasks.health_notes_purge",
         "schedule": crontab(hour=4, minute=45),
+    },
+    "privacy-safety-sheets-health-remove": {
+        "task": "privacy.tasks.safety_sheets_health_remove",
+        "schedule": crontab(hour=4, minute=50),
     },
     "jobs-redispatch-stale": {
         "task": "jobs.tasks.redispatch_stale",

@@ -31,6 +31,7 @@ from sessions.services import schedule_apply
 
 from .attendance import load_attendance_demo
 from .households import load_households_demo
+from .safety import load_safety_demo
 
 DEMO_PASSWORD = "demo-mediation-2026"
 
@@ -127,6 +128,7 @@ def load_demo_data(today: datetime.date | None = None) -> dict[str, int]:
             created_sessions += len(schedule_apply(schedule=schedule).created)
     load_attendance_demo(today)
     load_households_demo(today)
+    load_safety_demo(today)
     load_allocation_demo(today)
     return {"programmes": Programme.objects.count(), "sessions_created": created_sessions}
 
@@ -166,6 +168,7 @@ def _programme_specs(today: datetime.date) -> list[dict]:
             "kind": Kind.FAMILY_COURSE, "field": Field.SOCIO_EDUCATIONAL,
             "audience": Audience.PARENT_AND_CHILD, "min_age": 6, "max_age": 14,
             "enrolment_mode": EnrolmentMode.WHOLE_CYCLE, "capacity": 12,
+            "safety_sheet_parts": ["health", "collection"],
             "reminder_offsets": ["2d", "2h"],
             "venue": "Centre social Germaine Tillion",
             "mediators": ["mediatrice.educ"], "partners": ["Centre social Germaine Tillion"],
@@ -201,6 +204,9 @@ def _programme_specs(today: datetime.date) -> list[dict]:
             "audience": Audience.CHILDREN, "min_age": 6, "max_age": 11,
             "enrolment_mode": EnrolmentMode.PER_SESSION, "capacity": 16,
             "reminder_offsets": ["1d"],
+            # Outings with children: the whole safety sheet before the first morning.
+            "safety_sheet_parts": ["health", "emergency_contacts", "collection",
+                                   "image_rights"],
             "venue": "Centre social Germaine Tillion",
             "mediators": ["mediatrice.educ"],
             "partners": ["Centre social Germaine Tillion", "Point Information Jeunesse"],

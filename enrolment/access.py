@@ -99,3 +99,36 @@ def partner_of(user):
     if not has_role(user, Role.PARTNER):
         return None
     return user.partner_organisations.order_by("name").first()
+
+
+_RUNNING = (EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITLISTED, EnrolmentStatus.PROPOSED)
+
+
+def participants_with_sheet_visible_to(user) -> QuerySet[Participant]:
+    """Whose safety sheet ``user`` may read: the family its own children; the mediators of a
+    programme the child is enrolled in; the facilitators of a session the child is expected
+    at; coordinators and administrators. Nobody else, partners included."""
+    if not getattr(user, "is_authenticated", False):
+        return Participant.objects.none()
+    roles = user_roles(user)
+    if roles & set(_EVERYTHING):
+        return Participant.objects.all()
+    condition = Q(Exists(Guardian.objects.filter(household=OuterRef("household_id"),
+                                                 user=user)))
+    if Role.MEDIATOR in roles:
+        running = Enrolment.objects.filter(participant=OuterRef("pk"), status__in=_RUNNING)
+        condition |= Q(Exists(running.filter(
+            Q(programme__mediators__user=user)
+            | Q(session__facilitators__user=user)
+            | Q(session__isnull=True, programme__sessions__facilitators__user=user)
+        )))
+    return Participant.objects.filter(condition)
+
+
+def can_see_safety_sheet(user, participant: Participant) -> bool:
+    return participants_with_sheet_visible_to(user).filter(pk=participant.pk).exists()
+
+
+def can_fill_safety_sheet(user, participant: Participant) -> bool:
+    """The family, or staff who may read the sheet (a mediator filling it with the family)."""
+    return can_see_safety_sheet(user, participant)

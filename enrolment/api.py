@@ -3,7 +3,7 @@
 Every lookup goes through enrolment.access, so another household's id answers 404, never data.
 """
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -18,7 +18,7 @@ from sessions.selectors import session_list
 
 from . import selectors, services
 from .access import can_manage_programme, can_write_households, enrolments_visible_to, partner_of
-from .models import EnrolmentSource, EnrolmentStatus
+from .models import EnrolmentSource, EnrolmentStatus, FilledAs, Participant
 from .schemas import (
     DbId,
     EnrolmentFilters,
@@ -32,7 +32,10 @@ from .schemas import (
     ParticipantIn,
     ParticipantOut,
     ReferralIn,
+    SafetySheetIn,
+    SafetySheetOut,
     WaitlistEntryOut,
+    safety_sheet_out,
 )
 
 households = Router(auth=session_or_token)
@@ -121,6 +124,48 @@ def get_participant(request: HttpRequest, participant_id: DbId):
                                     pk=participant_id)
     audit_staff_read(request, target=participant, summary="API")
     return participant
+
+
+# --- Safety sheets ---------------------------------------------------------------------------
+
+def _sheet_participant(request: HttpRequest, participant_id: int):
+    try:
+        return selectors.safety_sheet_participant(user=request.auth,
+                                                  participant_id=participant_id)
+    except Participant.DoesNotExist:
+        raise Http404 from None
+
+
+@participants.get("/{int:participant_id}/safety-sheet", response=SafetySheetOut,
+                  summary="The current safety sheet (the family, the child's mediators and "
+                          "facilitators, coordinators)")
+def get_safety_sheet(request: HttpRequest, participant_id: DbId):
+    participant = _sheet_participant(request, participant_id)
+    sheet = services.current_sheet(participant)
+    if sheet is None:
+        raise HttpError(404, _("No safety sheet has been filled for this participant yet."))
+    audit_staff_read(request, target=sheet, summary="API safety sheet")
+    return safety_sheet_out(sheet)
+
+
+@participants.put("/{int:participant_id}/safety-sheet", response=SafetySheetOut,
+                  summary="Fill the safety sheet again (a new version)")
+def put_safety_sheet(request: HttpRequest, participant_id: DbId, payload: SafetySheetIn):
+    participant = _sheet_participant(request, participant_id)
+    rights = payload.image_rights
+    sheet = services.safety_sheet_save(
+        participant=participant, filled_by=request.auth,
+        filled_as=FilledAs.MEDIATOR if is_staff_member(request.auth) else FilledAs.GUARDIAN,
+        sheet=services.SheetInput(
+            health=services.HealthInput(**payload.health.dict()) if payload.health else None,
+            emergency_contacts=[services.Person(**p.dict()) for p in payload.emergency_contacts],
+            authorised_people=[services.Person(**p.dict()) for p in payload.authorised_people],
+            may_leave_alone=payload.may_leave_alone,
+            leave_alone_signed_on=payload.leave_alone_signed_on,
+            image_rights=services.ImageRights(**rights.dict()) if rights else None,
+        ),
+    )
+    return safety_sheet_out(sheet)
 
 
 # --- Enrolments -------------------------------------------------------------------------------

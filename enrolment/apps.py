@@ -31,3 +31,13 @@ class EnrolmentConfig(AppConfig):
         from .views import programme_panel as enrol_panel
 
         hooks.register_programme_panel(enrol_panel)
+
+        from programmes.signals import safety_sheet_parts_changed
+
+        from .services import programme_sheet_pending_refresh
+
+        def _refresh(sender, programme, **kwargs) -> None:
+            programme_sheet_pending_refresh(programme=programme)
+
+        safety_sheet_parts_changed.connect(_refresh, weak=False,
+                                           dispatch_uid="enrolment.sheet_pending_refresh")

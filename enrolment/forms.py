@@ -126,3 +126,85 @@ class ReferralForm(ChildForm):
         else:
             self.fields["session"].required = True
             self.fields["session"].choices = [(s.pk, s.label) for s in sessions]
+
+
+SHEET_ROWS = 3
+PHONE_WIDGET = forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"})
+
+
+class SafetySheetForm(forms.Form):
+    """The safety sheet on one page, in the order of the paper one; the service checks it."""
+
+    allergies = forms.CharField(
+        label=_("Allergies"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Food, medicine, insects… and what to do. Leave empty if none."))
+    diet = forms.CharField(label=_("Diet"), required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    treatment = forms.CharField(
+        label=_("Treatment to take"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Leave empty if none."))
+    has_pai = forms.BooleanField(label=_("The child has an individual care plan (PAI)"),
+                                 required=False)
+    pai_details = forms.CharField(
+        label=_("What the PAI says to do"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}))
+    doctor_name = forms.CharField(label=_("Doctor"), required=False, max_length=200)
+    doctor_phone = forms.CharField(label=_("Doctor's phone"), required=False, max_length=32,
+                                   widget=PHONE_WIDGET)
+    may_leave_alone = forms.BooleanField(
+        label=_("The child may leave alone at the end of the activity"), required=False)
+    leave_alone_signed_on = forms.DateField(
+        label=_("Date the guardian signed this authorisation"), required=False,
+        widget=DATE_INPUT)
+    image_internal = forms.BooleanField(label=_("Photos for internal use"), required=False)
+    image_printed = forms.BooleanField(label=_("Photos in printed documents"), required=False)
+    image_web = forms.BooleanField(label=_("Photos on the town's website"), required=False)
+    image_social = forms.BooleanField(label=_("Photos on social networks"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for prefix, title in (("contact", _("Emergency contact %(n)s")),
+                              ("authorised", _("Authorised person %(n)s"))):
+            for n in range(1, SHEET_ROWS + 1):
+                label = title % {"n": n}
+                self.fields[f"{prefix}_{n}_name"] = forms.CharField(
+                    label=_("%(who)s: name") % {"who": label}, required=False, max_length=200)
+                self.fields[f"{prefix}_{n}_relation"] = forms.CharField(
+                    label=_("%(who)s: relation to the child") % {"who": label},
+                    required=False, max_length=200)
+                self.fields[f"{prefix}_{n}_phone"] = forms.CharField(
+                    label=_("%(who)s: phone") % {"who": label}, required=False, max_length=32,
+                    widget=PHONE_WIDGET)
+
+    def people(self, prefix: str) -> list[tuple[str, str, str]]:
+        data = self.cleaned_data
+        rows = []
+        for n in range(1, SHEET_ROWS + 1):
+            row = (data.get(f"{prefix}_{n}_name", ""), data.get(f"{prefix}_{n}_relation", ""),
+                   data.get(f"{prefix}_{n}_phone", ""))
+            if any(value.strip() for value in row):
+                rows.append(row)
+        return rows
+
+    def _rows(self, prefix: str) -> list[list]:
+        return [[self[f"{prefix}_{n}_{part}"] for part in ("name", "relation", "phone")]
+                for n in range(1, SHEET_ROWS + 1)]
+
+    # What the template lays out, section by section.
+    def health_fields(self) -> list:
+        return [self[name] for name in ("allergies", "diet", "treatment", "has_pai",
+                                        "pai_details", "doctor_name", "doctor_phone")]
+
+    def contact_rows(self) -> list[list]:
+        return self._rows("contact")
+
+    def authorised_rows(self) -> list[list]:
+        return self._rows("authorised")
+
+    def leave_alone_fields(self) -> list:
+        return [self["may_leave_alone"], self["leave_alone_signed_on"]]
+
+    def image_fields(self) -> list:
+        return [self[name] for name in ("image_internal", "image_printed", "image_web",
+                                        "image_social")]

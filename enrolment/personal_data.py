@@ -16,6 +16,7 @@ from .models import (
     HealthNote,
     Household,
     Participant,
+    SafetySheet,
 )
 
 # What an erased name becomes: neutral in every language, and obviously not a name.
@@ -139,6 +140,30 @@ def _erase_emergency_contacts(household: Household, now: datetime.datetime) -> i
     return deleted
 
 
+def _safety_sheets(household: Household) -> list[dict[str, Any]]:
+    """Every version, decrypted: the household's own export is the one place they leave."""
+    return [
+        {
+            "id": sheet.pk, "participant_id": sheet.participant_id, "version": sheet.version,
+            "health": sheet.health, "contacts": sheet.contacts,
+            "may_leave_alone": sheet.may_leave_alone,
+            "leave_alone_signed_on": _iso(sheet.leave_alone_signed_on),
+            "image_rights": {"internal": sheet.image_internal, "printed": sheet.image_printed,
+                             "web": sheet.image_web, "social": sheet.image_social},
+            "filled_parts": sheet.filled_parts, "filled_as": sheet.filled_as,
+            "filled_at": _iso(sheet.filled_at), "superseded_at": _iso(sheet.superseded_at),
+            "health_removed_at": _iso(sheet.health_removed_at),
+        }
+        for sheet in SafetySheet.objects.filter(participant__household=household)
+        .order_by("participant_id", "version")
+    ]
+
+
+def _erase_safety_sheets(household: Household, now: datetime.datetime) -> int:
+    deleted, _per_model = SafetySheet.objects.filter(participant__household=household).delete()
+    return deleted
+
+
 def register() -> None:
     for holder in (
         HouseholdDataHolder(
@@ -155,5 +180,9 @@ def register() -> None:
             key="emergency_contacts",
             covers={EmergencyContact: ("name", "relationship", "phone")},
             export=_emergency_contacts, erase=_erase_emergency_contacts),
+        HouseholdDataHolder(
+            key="safety_sheets",
+            covers={SafetySheet: ("health", "contacts", "leave_alone_signed_on")},
+            export=_safety_sheets, erase=_erase_safety_sheets),
     ):
         household_data.register(holder)

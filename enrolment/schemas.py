@@ -123,6 +123,12 @@ class EnrolmentOut(Schema):
     created_at: datetime.datetime
     promoted_at: datetime.datetime | None
     cancelled_at: datetime.datetime | None
+    sheet_to_complete: bool = PydanticField(
+        description="Confirmed, but the programme waits for parts of the safety sheet.")
+
+    @staticmethod
+    def resolve_sheet_to_complete(enrolment: Enrolment) -> bool:
+        return enrolment.sheet_pending
 
     @staticmethod
     def resolve_position(enrolment: Enrolment) -> int | None:
@@ -179,3 +185,89 @@ class WaitlistEntryOut(Schema):
     @staticmethod
     def resolve_household_reference(enrolment: Enrolment) -> str:
         return enrolment.participant.household.reference
+
+
+# --- Safety sheets ----------------------------------------------------------------------------
+
+class PersonIn(Schema):
+    name: str = PydanticField(max_length=200)
+    relation: str = PydanticField("", max_length=200)
+    phone: str = PydanticField(max_length=32)
+
+
+class PersonOut(Schema):
+    name: str
+    relation: str
+    phone: str
+
+
+class HealthIn(Schema):
+    allergies: str = PydanticField("", max_length=1000,
+                                   description="Allergies; empty when there is none.")
+    diet: str = PydanticField("", max_length=1000)
+    treatment: str = PydanticField("", max_length=1000,
+                                   description="A treatment to take; empty when there is none.")
+    has_pai: bool = PydanticField(False, description="An individual care plan (PAI) exists.")
+    pai_details: str = PydanticField("", max_length=1000)
+    doctor_name: str = PydanticField("", max_length=200)
+    doctor_phone: str = PydanticField("", max_length=32)
+
+
+class HealthOut(Schema):
+    allergies: str = ""
+    diet: str = ""
+    treatment: str = ""
+    has_pai: bool = False
+    pai_details: str = ""
+    doctor_name: str = ""
+    doctor_phone: str = ""
+
+
+class ImageRightsSchema(Schema):
+    internal: bool = False
+    printed: bool = False
+    web: bool = False
+    social: bool = False
+
+
+class SafetySheetIn(Schema):
+    """A whole sheet; a part left null is not answered yet."""
+
+    health: HealthIn | None = None
+    emergency_contacts: list[PersonIn] = PydanticField(default_factory=list, max_length=10,
+                                                       description="In the order to call them.")
+    authorised_people: list[PersonIn] = PydanticField(default_factory=list, max_length=10)
+    may_leave_alone: bool = False
+    leave_alone_signed_on: datetime.date | None = None
+    image_rights: ImageRightsSchema | None = None
+
+
+class SafetySheetOut(Schema):
+    participant_id: int
+    version: int
+    health: HealthOut | None
+    emergency_contacts: list[PersonOut]
+    authorised_people: list[PersonOut]
+    may_leave_alone: bool
+    leave_alone_signed_on: datetime.date | None
+    image_rights: ImageRightsSchema
+    filled_parts: list[str]
+    filled_as: str
+    filled_by: str | None
+    filled_at: datetime.datetime
+    health_removed_at: datetime.datetime | None
+
+
+def safety_sheet_out(sheet) -> dict:
+    return {
+        "participant_id": sheet.participant_id, "version": sheet.version,
+        "health": sheet.health, "emergency_contacts": sheet.emergency_contacts,
+        "authorised_people": sheet.authorised_people,
+        "may_leave_alone": sheet.may_leave_alone,
+        "leave_alone_signed_on": sheet.leave_alone_signed_on,
+        "image_rights": {"internal": sheet.image_internal, "printed": sheet.image_printed,
+                         "web": sheet.image_web, "social": sheet.image_social},
+        "filled_parts": sheet.filled_parts, "filled_as": sheet.filled_as,
+        "filled_by": sheet.filled_by.get_username() if sheet.filled_by else None,
+        "filled_at": sheet.filled_at, "health_removed_at": sheet.health_removed_at,
+    }

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audit_staff_read
 from accounts.roles import Role, has_role, is_staff_member
 from programmes.models import Programme
 from programmes.selectors import programme_get_published
@@ -38,9 +39,10 @@ from .forms import (
     ProgrammeChoiceForm,
     QuickHouseholdForm,
     ReferralForm,
+    SafetySheetForm,
     show_error,
 )
-from .models import ConsentKind, EnrolmentSource, EnrolmentStatus
+from .models import ConsentKind, EnrolmentSource, EnrolmentStatus, FilledAs, Participant
 from .selectors.spaces import (
     household_enrolments,
     open_sessions,
@@ -467,4 +469,80 @@ def partner_refer(request: HttpRequest) -> HttpResponse:
             return redirect("enrolment:partner")
     return render(request, "enrolment/partner_refer.html", {
         "form": form, "programme": programme, "partner": partner,
+    })
+
+
+# --- Safety sheet ----------------------------------------------------------------------------
+
+def _sheet_initial(sheet) -> dict:
+    if sheet is None:
+        return {}
+    initial = dict(sheet.health_details)
+    initial |= {"may_leave_alone": sheet.may_leave_alone,
+                "leave_alone_signed_on": sheet.leave_alone_signed_on,
+                "image_internal": sheet.image_internal, "image_printed": sheet.image_printed,
+                "image_web": sheet.image_web, "image_social": sheet.image_social}
+    for prefix, people in (("contact", sheet.emergency_contacts),
+                           ("authorised", sheet.authorised_people)):
+        for n, person in enumerate(people, start=1):
+            for part in ("name", "relation", "phone"):
+                initial[f"{prefix}_{n}_{part}"] = person.get(part, "")
+    return initial
+
+
+def _sheet_field(error_field: str | None) -> str | None:
+    """``emergency_contacts.0.phone`` → ``contact_1_phone``; ``health.diet`` → ``diet``."""
+    if not error_field:
+        return None
+    parts = error_field.split(".")
+    if parts[0] in ("emergency_contacts", "authorised_people") and len(parts) == 3:
+        prefix = "contact" if parts[0] == "emergency_contacts" else "authorised"
+        return f"{prefix}_{int(parts[1]) + 1}_{parts[2]}"
+    return parts[-1]
+
+
+@login_required
+def safety_sheet(request: HttpRequest, participant_pk: int) -> HttpResponse:
+    """The guardian fills the sheet online, or a mediator with the family; each save is a new
+    version. Only the family and the staff named in enrolment.access reach this page."""
+    try:
+        participant = selectors.safety_sheet_participant(user=request.user,
+                                                         participant_id=participant_pk)
+    except Participant.DoesNotExist:
+        raise Http404 from None
+    current = services.current_sheet(participant)
+    staff = is_staff_member(request.user)
+    back = _next_or(request, reverse("home") if staff else reverse("enrolment:family"))
+    form = SafetySheetForm(request.POST or None, initial=_sheet_initial(current))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.safety_sheet_save(
+                participant=participant, filled_by=request.user,
+                filled_as=FilledAs.MEDIATOR if staff else FilledAs.GUARDIAN,
+                sheet=services.SheetInput(
+                    health=services.HealthInput(**_pick(data, (
+                        "allergies", "diet", "treatment", "has_pai", "pai_details",
+                        "doctor_name", "doctor_phone"))),
+                    emergency_contacts=[services.Person(*row) for row in form.people("contact")],
+                    authorised_people=[services.Person(*row)
+                                       for row in form.people("authorised")],
+                    may_leave_alone=data["may_leave_alone"],
+                    leave_alone_signed_on=data["leave_alone_signed_on"],
+                    image_rights=services.ImageRights(
+                        internal=data["image_internal"], printed=data["image_printed"],
+                        web=data["image_web"], social=data["image_social"]),
+                ),
+            )
+        except EnrolmentError as error:
+            field = _sheet_field(error.field)
+            form.add_error(field if field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The safety sheet of %(name)s is saved.")
+                             % {"name": participant.first_name})
+            return redirect(back)
+    elif current is not None:
+        audit_staff_read(request, target=current, summary="safety sheet page")
+    return render(request, "enrolment/safety_sheet.html", {
+        "participant": participant, "form": form, "sheet": current, "back": back,
     })

@@ -25,6 +25,8 @@ class MessageKind(models.TextChoices):
     SESSION_MOVED = "session_moved", _("Session moved")
     FOLLOW_UP_OPENED = "follow_up_opened", _("Follow-up opened")
     DAILY_DIGEST = "daily_digest", _("Daily digest of tomorrow's sessions")
+    CHECK_OUT_UNLISTED = "check_out_unlisted", _("Child collected by someone not on the list")
+    SAFETY_SHEET_REMINDER = "safety_sheet_reminder", _("Safety sheet to complete")
 
 
 class MessageState(models.TextChoices):

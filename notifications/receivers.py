@@ -67,6 +67,10 @@ def on_follow_up_opened(sender, follow_up, changed_by=None, **kwargs) -> None:
     )
 
 
+def on_child_left_with_unlisted_person(sender, check_out, recorded_by=None, **kwargs) -> None:
+    services.check_out_unlisted_notify(check_out=check_out, recorded_by=recorded_by)
+
+
 def connect() -> None:
     """Connect the receivers of lower apps' signals (called once from AppConfig.ready)."""
     pairs = [
@@ -77,6 +81,8 @@ def connect() -> None:
         (session_signals.session_cancelled, on_session_cancelled),
         (session_signals.session_moved, on_session_moved),
         (attendance_signals.follow_up_opened, on_follow_up_opened),
+        (attendance_signals.child_left_with_unlisted_person,
+         on_child_left_with_unlisted_person),
     ]
     for signal, receiver in pairs:
         signal.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")

@@ -536,6 +536,70 @@ def follow_up_notify(
     return message
 
 
+def check_out_unlisted_notify(*, check_out, recorded_by=None) -> int:
+    """Tell the programme's mediators and the coordinators at once that a child left with
+    someone not on their sheet's list (the attendance app's signal, inside its transaction).
+    The message names the child and the person, as the register does: no health detail."""
+    session = check_out.session
+    programme = session.programme
+    User = get_user_model()
+    people = {user.pk: user for user in User.objects.filter(
+        Q(groups__name=Role.COORDINATOR) | Q(mediator__programmes=programme), is_active=True,
+    ).select_related("profile").distinct()}
+    url = f"{settings.SITE_URL}{reverse('attendance:register', args=[session.pk])}"
+    messages = []
+    for user in people.values():
+        recipient = Recipient(Channel.EMAIL if user.email else None, user.email,
+                              _user_language(user), user.get_full_name() or user.username)
+        messages.append(build_message(
+            key=f"check-out:{check_out.pk}:{check_out.client_id}:unlisted:{user.pk}",
+            kind=MessageKind.CHECK_OUT_UNLISTED, recipient=recipient,
+            context={"participant": check_out.participant.full_name,
+                     "programme": programme.title, "starts_at": session.starts_at,
+                     "collector": check_out.collector_name, "note": check_out.note,
+                     "checked_out_at": check_out.checked_out_at,
+                     "recorded_by": (recorded_by.get_full_name() or recorded_by.username)
+                     if recorded_by is not None else "",
+                     "url": url},
+            programme=programme, session=session, participant=check_out.participant,
+            household_id=check_out.participant.household_id, recipient_user=user,
+        ))
+    return len(messages_queue(messages))
+
+
+def safety_sheet_reminders_create(*, now: datetime.datetime | None = None) -> int:
+    """Remind a family whose child's sheet is still incomplete, once per enrolment, when the
+    first session is SAFETY_SHEET_REMINDER_DAYS away or less."""
+    now = now or timezone.now()
+    horizon = now + datetime.timedelta(days=settings.SAFETY_SHEET_REMINDER_DAYS)
+    coming = Session.objects.filter(starts_at__gt=now, starts_at__lte=horizon).exclude(
+        status=SessionStatus.CANCELLED)
+    enrolments = with_contacts(
+        Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED, sheet_pending=True)
+        .filter(Q(session__in=coming)
+                | Q(session__isnull=True, programme__sessions__in=coming))
+        .exclude(Exists(Message.objects.filter(enrolment=OuterRef("pk"),
+                                               kind=MessageKind.SAFETY_SHEET_REMINDER)))
+        .select_related("programme", "participant").distinct()
+    )
+    messages = []
+    for enrolment in enrolments:
+        recipient = recipient_from_contact(enrolment_contact(enrolment))
+        session = _first_coming_session(enrolment)
+        messages.append(build_message(
+            key=f"safety-sheet:{enrolment.pk}:reminder",
+            kind=MessageKind.SAFETY_SHEET_REMINDER, recipient=recipient,
+            context={"participant": enrolment.participant.first_name,
+                     "programme": enrolment.programme.title,
+                     "starts_at": session.starts_at if session else None,
+                     "url": f"{settings.SITE_URL}{reverse('enrolment:family')}"},
+            programme=enrolment.programme, enrolment=enrolment,
+            participant=enrolment.participant,
+            household_id=enrolment.participant.household_id,
+        ))
+    return len(messages_queue(messages))
+
+
 @transaction.atomic
 def message_retry(*, message: Message, retried_by=None) -> Message:
     """Send a failed message again, from a fresh count of attempts."""

@@ -36,6 +36,7 @@ def sweep() -> dict[str, int]:
     now = timezone.now()
     released = delivery.messages_release_stuck(now=now)
     created = services.reminders_create_due(now=now)
+    created += services.safety_sheet_reminders_create(now=now)
     dispatched = delivery.messages_dispatch_due(now=now)
     summary = {"released": released, "reminders": created, "dispatched": dispatched}
     if any(summary.values()):

@@ -22,6 +22,7 @@ from enrolment.models import (
     EnrolmentStatus,
     HealthNote,
     Household,
+    SafetySheet,
 )
 
 from .models import Erasure, RetentionWarning
@@ -131,6 +132,23 @@ def health_notes_to_purge(*, now: datetime.datetime) -> QuerySet[HealthNote]:
         Q(expires_on__lt=timezone.localdate(now))
         | Q(expires_on__isnull=True, created_at__lt=now - grace) & ~Q(Exists(running_programme))
     ).order_by("pk")
+
+
+def safety_sheets_to_strip(*, now: datetime.datetime) -> QuerySet[SafetySheet]:
+    """Sheets whose health details are due to go: the household inactive for
+    SAFETY_SHEET_RETENTION_DAYS (shorter than the household's own period) and no programme of
+    the child with a session left."""
+    running_programme = Enrolment.objects.filter(
+        participant=OuterRef("participant"),
+        status__in=(EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITLISTED,
+                    EnrolmentStatus.PROPOSED),
+        programme__sessions__ends_at__gte=now,
+    )
+    cutoff = now - datetime.timedelta(days=settings.SAFETY_SHEET_RETENTION_DAYS)
+    return SafetySheet.objects.filter(
+        health_removed_at__isnull=True,
+        participant__household__last_activity_at__lt=cutoff,
+    ).exclude(Exists(running_programme)).order_by("pk")
 
 
 def household_export_data(*, household_id: int) -> Household:

@@ -22,6 +22,7 @@ from enrolment.models import (
     HealthNote,
     Household,
     HouseholdFeedToken,
+    SafetySheet,
 )
 from enrolment.services import enrolment_cancel
 
@@ -32,6 +33,7 @@ from .selectors import (
     households_to_anonymise,
     households_to_warn,
     retention_period,
+    safety_sheets_to_strip,
     warning_period,
 )
 
@@ -208,6 +210,23 @@ def health_notes_purge(*, now: datetime.datetime | None = None) -> int:
     # Each deletion reaches the audit trail through privacy.receivers.
     HealthNote.objects.filter(pk__in=[note.pk for note in notes]).delete()
     return len(notes)
+
+
+@transaction.atomic
+def safety_sheets_health_remove(*, now: datetime.datetime | None = None) -> int:
+    """Remove the health details, emergency contacts and authorised people of sheets past their
+    retention period, every version; the leave-alone and image-rights answers stay with the
+    household until it is anonymised."""
+    now = now or timezone.now()
+    ids = list(safety_sheets_to_strip(now=now).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    SafetySheet.objects.filter(pk__in=ids).update(health=None, contacts=None,
+                                                  health_removed_at=now)
+    audit_record_many(actor=None, action=AuditAction.DELETE,
+                      targets=list(SafetySheet.objects.filter(pk__in=ids)),
+                      summary="safety sheet health details removed (retention)")
+    return len(ids)
 
 
 def household_is_erased(household: Household) -> bool:

@@ -14,3 +14,8 @@ def retention_sweep() -> dict[str, int]:
 @shared_task(acks_late=True)
 def health_notes_purge() -> int:
     return services.health_notes_purge()
+
+
+@shared_task(acks_late=True)
+def safety_sheets_health_remove() -> int:
+    return services.safety_sheets_health_remove()

@@ -42,6 +42,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
         (_("Enrolment"), {"fields": ("enrolment_mode", "capacity", "waitlist_enabled",
                                      "cancellation_deadline_hours")}),
         (_("Follow-up and reminders"), {"fields": ("reminder_offsets",
-                                                   "absence_follow_up_threshold")}),
+                                                   "absence_follow_up_threshold",
+                                                   "safety_sheet_parts")}),
         (_("Place and people"), {"fields": ("venue", "mediators", "partners")}),
     )

@@ -110,6 +110,15 @@ class Mediator(models.Model):
         return self.user.get_full_name() or self.user.get_username()
 
 
+class SafetySheetPart(models.TextChoices):
+    """Parts of a child's safety sheet a programme may require before the first session."""
+
+    HEALTH = "health", _("Health (allergies, diet, treatment, PAI, doctor)")
+    EMERGENCY_CONTACTS = "emergency_contacts", _("Emergency contacts")
+    COLLECTION = "collection", _("Who may collect the child")
+    IMAGE_RIGHTS = "image_rights", _("Image rights")
+
+
 class Programme(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
@@ -140,6 +149,12 @@ class Programme(models.Model):
     absence_follow_up_threshold = models.PositiveSmallIntegerField(
         _("unexcused absences in a row before a follow-up"), default=2,
         help_text=_("0 turns the follow-up off (it is always on for remobilisation)."),
+    )
+    safety_sheet_parts = models.JSONField(
+        _("safety sheet parts required"), default=list, blank=True,
+        help_text=_('Parts of the safety sheet a family completes before the first session, '
+                    'e.g. ["health", "emergency_contacts", "collection", "image_rights"] for a '
+                    'holiday trip; empty for a workshop for adults.'),
     )
     venue = models.ForeignKey(
         Venue, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("venue")

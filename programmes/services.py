@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 
+from . import signals
 from .models import Mediator, Partner, Programme
 
 
@@ -39,7 +40,13 @@ def programme_save(
                              field="max_age")
     if not programme.slug:
         programme.slug = programme_unique_slug(programme.title, exclude_pk=programme.pk)
+    previous_parts = (Programme.objects.filter(pk=programme.pk)
+                      .values_list("safety_sheet_parts", flat=True).first()
+                      if programme.pk else None)
     programme.save()
+    if programme.pk and previous_parts is not None \
+            and sorted(previous_parts) != sorted(programme.safety_sheet_parts or []):
+        signals.safety_sheet_parts_changed.send(Programme, programme=programme)
     if mediators is not None:
         programme.mediators.set(mediators)
     if partners is not None:

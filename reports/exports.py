@@ -189,6 +189,7 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
         [_("Outreach contacts followed by a referral"), summary.outreach_referrals],
         [_("Participants followed up"), summary.follow_up_participants],
         [_("Follow-ups opened"), summary.follow_ups],
+        [_("Children collected by someone not on the list"), summary.check_outs_unlisted],
         [_("Masking"), masked_note],
         [_("Age taken"), _("at the period's start")],
     ]

@@ -77,7 +77,7 @@ def _mask_rows(rows: list, column: str, threshold: int) -> None:
 
 _TOTALS = ("participants", "households", "enrolments", "attendances", "expected", "attended",
            "anonymous_headcount", "follow_up_participants", "follow_ups", "outreach_people",
-           "outreach_people_in_qpv")
+           "outreach_people_in_qpv", "check_outs_unlisted")
 _SPLIT_TOTALS = (
     ("new_households", "returning_households"),
     ("enrolments_confirmed", "enrolments_waitlisted", "enrolments_cancelled"),

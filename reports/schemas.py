@@ -135,6 +135,7 @@ class ReportSummaryOut(RateOut):
     anonymous_headcount: int | None
     follow_up_participants: int | None
     follow_ups: int | None
+    check_outs_unlisted: int | None
     anonymous_by_age_band: list[CountOut]
     follow_up_outcomes: list[CountOut]
     by_age_band: list[BreakdownOut]

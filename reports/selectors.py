@@ -51,6 +51,8 @@ from attendance.models import (
     ATTENDED_STATUSES,
     AnonymousHeadcount,
     Attendance,
+    CheckOut,
+    CollectedBy,
     FollowUp,
     FollowUpOutcome,
     FollowUpStatus,
@@ -165,6 +167,8 @@ class ReportSummary(RateFields):
     anonymous_headcount: int | None = 0
     follow_up_participants: int | None = 0
     follow_ups: int | None = 0
+    # Children collected by someone not on their safety sheet's list: a count, never a name.
+    check_outs_unlisted: int | None = 0
     anonymous_by_age_band: list[CountRow] = field(default_factory=list)
     follow_up_outcomes: list[CountRow] = field(default_factory=list)
     by_age_band: list[BreakdownRow] = field(default_factory=list)
@@ -338,6 +342,8 @@ def report_summary(
     if outreach and filters.programme_id is None and filters.venue_id is None \
             and filters.partner_id is None and not filters.kind:
         _outreach(summary, filters=filters)
+    summary.check_outs_unlisted = CheckOut.objects.filter(
+        session__in=held, collected_by=CollectedBy.OTHER).count()
     return summary
 
 

@@ -273,3 +273,29 @@ def build_register(*, participants: int = 10, whole_cycle: bool = True, kind: st
         for person in people
     ])
     return session, mediator, people
+
+
+def fill_safety_sheet(participant, *, filled_by=None, allergies: str = "Arachides",
+                      has_pai: bool = False, may_leave_alone: bool = False,
+                      authorised: tuple[tuple[str, str, str], ...] = (
+                          ("Awa Diallo", "tante", "06 11 22 33 44"),),
+                      photos: bool = True):
+    """A complete safety sheet, written through the service (encrypted as in production)."""
+    from enrolment.models import FilledAs
+    from enrolment.services import HealthInput, ImageRights, Person, SheetInput, safety_sheet_save
+
+    return safety_sheet_save(
+        participant=participant, filled_by=filled_by, filled_as=FilledAs.GUARDIAN,
+        sheet=SheetInput(
+            health=HealthInput(allergies=allergies, diet="Sans porc", has_pai=has_pai,
+                               pai_details="Stylo d'adrénaline dans le sac" if has_pai else "",
+                               doctor_name="Dr Martin", doctor_phone="01 46 70 00 00"),
+            emergency_contacts=[Person("Fatou Diallo", "mère", "06 00 00 00 01"),
+                                Person("Moussa Diallo", "père", "06 00 00 00 02")],
+            authorised_people=[Person(name, relation, phone)
+                               for name, relation, phone in authorised],
+            may_leave_alone=may_leave_alone,
+            leave_alone_signed_on=timezone.localdate() if may_leave_alone else None,
+            image_rights=ImageRights(internal=photos, printed=photos, web=False, social=False),
+        ),
+    )

@@ -12,10 +12,15 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attendance.selectors import follow_up_list, sessions_of_day, sessions_to_complete
+from attendance.selectors import (
+    children_not_checked_out,
+    follow_up_list,
+    sessions_of_day,
+    sessions_to_complete,
+)
 from core.time import local_today
 from enrolment.models import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
-from enrolment.selectors import enrolment_list, household_of_user
+from enrolment.selectors import enrolment_list, household_of_user, sheets_to_complete
 from programmes.models import Programme, ProgrammeStatus
 from sessions.models import Session, SessionStatus
 from sessions.selectors import session_list, with_places_left
@@ -170,6 +175,8 @@ class MediatorHome:
     to_complete: list[Session]
     follow_ups: list
     open_follow_ups: int
+    not_checked_out: list[tuple[Session, int]] = field(default_factory=list)
+    sheets_to_complete: list[Enrolment] = field(default_factory=list)
 
 
 def mediator_home(*, user, limit: int = 5) -> MediatorHome:
@@ -178,6 +185,8 @@ def mediator_home(*, user, limit: int = 5) -> MediatorHome:
     return MediatorHome(
         today=sessions_of_day(user=user), to_complete=sessions_to_complete(user=user),
         follow_ups=list(follow_ups[:limit]), open_follow_ups=follow_ups.count(),
+        not_checked_out=children_not_checked_out(user=user),
+        sheets_to_complete=list(sheets_to_complete(user=user, limit=20)),
     )
 
 

@@ -14,6 +14,7 @@ from .households import (
     Participant,
     Sex,
 )
+from .safety import FilledAs, SafetySheet
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -24,11 +25,13 @@ __all__ = [
     "Enrolment",
     "EnrolmentSource",
     "EnrolmentStatus",
+    "FilledAs",
     "Guardian",
     "HealthNote",
     "Household",
     "HouseholdFeedToken",
     "Language",
     "Participant",
+    "SafetySheet",
     "Sex",
 ]

@@ -50,6 +50,11 @@ class Enrolment(models.Model):
         Partner, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals",
         verbose_name=_("referred by"),
     )
+    sheet_pending = models.BooleanField(
+        _("safety sheet to complete"), default=False,
+        help_text=_("The programme requires parts of the safety sheet the family has not "
+                    "filled yet."),
+    )
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -115,3 +120,10 @@ class Enrolment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        """"Confirmed — sheet to complete" while the programme waits for the safety sheet."""
+        if self.status == EnrolmentStatus.CONFIRMED and self.sheet_pending:
+            return str(_("Confirmed — safety sheet to complete"))
+        return str(self.get_status_display())

@@ -18,8 +18,18 @@ from .households import (
     household_of_user,
     participant_list,
 )
+from .safety import (
+    current_sheets,
+    safety_sheet_participant,
+    safety_sheet_versions,
+    sheets_to_complete,
+)
 
 __all__ = [
+    "current_sheets",
+    "safety_sheet_participant",
+    "safety_sheet_versions",
+    "sheets_to_complete",
     "Contact",
     "enrolment_contact",
     "enrolment_list",

@@ -27,9 +27,33 @@ from .households import (
     participant_update,
 )
 from .referrals import referral_register
+from .safety import (
+    HealthInput,
+    ImageRights,
+    Person,
+    SafetySheetError,
+    SheetInput,
+    current_sheet,
+    programme_sheet_pending_refresh,
+    safety_sheet_save,
+    safety_sheets_reencrypt,
+    sheet_missing_parts,
+    sheet_pending_refresh,
+)
 
 __all__ = [
     "EnrolmentError",
+    "HealthInput",
+    "ImageRights",
+    "Person",
+    "SafetySheetError",
+    "SheetInput",
+    "current_sheet",
+    "programme_sheet_pending_refresh",
+    "safety_sheet_save",
+    "safety_sheets_reencrypt",
+    "sheet_missing_parts",
+    "sheet_pending_refresh",
     "cancellation_deadline",
     "consent_give",
     "consent_withdraw",

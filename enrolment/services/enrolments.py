@@ -36,6 +36,7 @@ from ..models import (
     Participant,
     Sex,
 )
+from .safety import current_sheet, sheet_missing_parts
 
 ADULT_AGE = 18
 CHILD_AUDIENCES = {Audience.CHILDREN, Audience.TEENAGERS}
@@ -357,6 +358,8 @@ def enrolment_create(
     )
     _place(enrolment, free=free, waitlist_enabled=waitlist_enabled,
            target="session" if session else "programme")
+    # The place is held; the family completes the safety sheet before the first session.
+    enrolment.sheet_pending = bool(sheet_missing_parts(current_sheet(participant), programme))
     _save_new(enrolment)
     _announce_placed(enrolment, changed_by=created_by)
     return enrolment

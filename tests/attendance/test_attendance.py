@@ -93,8 +93,8 @@ def test_register_lists_expected_then_walk_ins_in_bounded_queries(register,
                                                                   django_assert_num_queries):
     session, user, people = register
     attendance_mark(session=session, marked_by=user, marks=[mark(people[0], "present")])
-    # Expected people, marks, headcounts, a held declaration, signatures.
-    with django_assert_num_queries(5):
+    # Expected people, marks, check-outs, headcounts, a held declaration, signatures.
+    with django_assert_num_queries(6):
         page = register_get(session=session)
     assert [row.participant.pk for row in page.rows] == [
         person.pk for person in sorted(people, key=lambda p: (p.last_name, p.first_name, p.pk))]

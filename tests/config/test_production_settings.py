@@ -7,8 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
+# A field-encryption key of the deployment's own (the development default is refused).
+FIELD_KEY = Fernet.generate_key().decode()
 
 
 def _manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -17,7 +20,7 @@ def _manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {
         key: value for key, value in os.environ.items()
         if key not in {"DEBUG", "SECRET_KEY", "PRODUCTION", "DJANGO_SETTINGS_MODULE",
-                       "DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL"}
+                       "DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL", "FIELD_ENCRYPTION_KEYS"}
     }
     environment.update(VAR_DIR=str(tmp_path), ALLOWED_HOSTS="ateliers.example.org", **env)
     return subprocess.run(
@@ -29,7 +32,7 @@ def _manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = _manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING",
                      PRODUCTION="1", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50),
-                     SITE_URL="https://ateliers.example.org")
+                     SITE_URL="https://ateliers.example.org", FIELD_ENCRYPTION_KEYS=FIELD_KEY)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "WARNING" not in result.stderr + result.stdout
     assert "no issues" in result.stdout
@@ -83,6 +86,20 @@ def test_production_cookies_are_secure(tmp_path):
         " s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0)"
     )
     result = _manage(tmp_path, "shell", "-c", code, PRODUCTION="1", DEBUG="0",
-                     SECRET_KEY=secrets.token_urlsafe(50), SITE_URL="https://ateliers.example.org")
+                     SECRET_KEY=secrets.token_urlsafe(50), SITE_URL="https://ateliers.example.org",
+                     FIELD_ENCRYPTION_KEYS=FIELD_KEY)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == ["True"] * 5
+
+
+@pytest.mark.parametrize("keys", ["", "ZGV2LW9ubHktaW5zZWN1cmUtZmllbGQta2V5LTAwMDA=",
+                                  f"{FIELD_KEY},ZGV2LW9ubHktaW5zZWN1cmUtZmllbGQta2V5LTAwMDA="],
+                         ids=["none", "default", "default-kept-for-decryption"])
+def test_production_refuses_the_development_field_encryption_key(tmp_path, keys):
+    env = {"PRODUCTION": "1", "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
+           "SITE_URL": "https://ateliers.example.org"}
+    if keys:
+        env["FIELD_ENCRYPTION_KEYS"] = keys
+    result = _manage(tmp_path, "check", **env)
+    assert result.returncode != 0
+    assert "PRODUCTION=1 requires FIELD_ENCRYPTION_KEYS of your own" in result.stderr

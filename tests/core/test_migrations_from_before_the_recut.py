@@ -12,7 +12,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("attendance", None), ("enrolment", "0003_attendance")]
+# Programmes as they were then too: its later columns (safety sheet parts) did not exist yet.
+BEFORE = [("attendance", None), ("enrolment", "0003_attendance"), ("programmes", "0001_initial"),
+          ("workshop_sessions", "0002_feed_tokens")]
 
 
 def _migrate(targets):

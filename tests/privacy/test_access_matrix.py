@@ -23,6 +23,7 @@ from enrolment.models import (
     HealthNote,
     Household,
     Participant,
+    SafetySheet,
 )
 from programmes.models import ProgrammeStatus
 from tests.factories import (
@@ -37,6 +38,7 @@ from tests.factories import (
     PartnerFactory,
     ProgrammeFactory,
     SessionFactory,
+    fill_safety_sheet,
     user_with_role,
 )
 
@@ -44,7 +46,7 @@ pytestmark = pytest.mark.django_db
 
 FOREIGN_ID = 9001
 SECRETS = ["Zébulon", "Secretname", "0699999999", "zebulon@example.org", "Hiddenchild",
-           "HEALTH-SECRET", "EMERGENCY-SECRET", "NOTE-SECRET", "draft-secret-title",
+           "HEALTH-SECRET", "SHEET-ALLERGY-SECRET", "COLLECTOR-SECRET", "EMERGENCY-SECRET", "NOTE-SECRET", "draft-secret-title",
            "token-of-someone-else"]
 REFUSED = {401, 403, 404, 405}
 ROLES = [None, Role.FAMILY, Role.MEDIATOR, Role.PARTNER, Role.COORDINATOR]
@@ -69,6 +71,9 @@ def private_world():
     EnrolmentFactory(pk=FOREIGN_ID, participant=child, programme=draft, session=session,
                      note="NOTE-SECRET", referred_by_partner=PartnerFactory())
     HealthNoteFactory(pk=FOREIGN_ID, participant=child, text="HEALTH-SECRET")
+    sheet = fill_safety_sheet(child, allergies="SHEET-ALLERGY-SECRET",
+                              authorised=(("COLLECTOR-SECRET", "oncle", "0611111111"),))
+    SafetySheet.objects.filter(pk=sheet.pk).update(id=FOREIGN_ID)
     EmergencyContact.objects.create(pk=FOREIGN_ID, household=household,
                                     name="EMERGENCY-SECRET", phone="0600000001")
     ConsentFactory(pk=FOREIGN_ID, household=household, given_by=guardian)
@@ -81,7 +86,7 @@ def private_world():
 def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.filter(pk=FOREIGN_ID).count()
             for model in (Household, Guardian, Participant, Enrolment, HealthNote,
-                          EmergencyContact, Consent)} | {
+                          EmergencyContact, Consent, SafetySheet)} | {
         "tokens": ApiToken.objects.filter(pk=FOREIGN_ID, revoked_at__isnull=True).count()}
 
 
@@ -193,3 +198,4 @@ def test_the_matrix_covers_pages_and_api(client):
     assert f"/accounts/tokens/{FOREIGN_ID}/revoke/" in urls
     operations = _api_operations(client)
     assert ("GET", f"/api/v1/sessions/{FOREIGN_ID}") in operations
+    assert ("PUT", f"/api/v1/participants/{FOREIGN_ID}/safety-sheet") in operations

@@ -15,6 +15,7 @@ from django.db import models
 from django.test.utils import isolate_apps
 
 from attendance.models import Attendance
+from core.encryption import EncryptedJSONBlobField
 from core.personal_data import HouseholdDataHolder, HouseholdDataRegistry, household_data
 from tests.factories import (
     EnrolmentFactory,
@@ -64,7 +65,9 @@ def personal_fields(models_to_walk) -> set[tuple[str, str]]:
                 continue
             if isinstance(field, models.BooleanField):
                 continue
-            if PERSONAL_NAME.search(field.name) or isinstance(field, models.EmailField):
+            # An encrypted field is there because it is personal, whatever its name.
+            if PERSONAL_NAME.search(field.name) or isinstance(
+                    field, (models.EmailField, EncryptedJSONBlobField)):
                 found.add((model._meta.label, field.name))
     return found
 

@@ -10,6 +10,9 @@
   if (!form || !window.fetch || !window.localStorage) { return; }
 
   var key = "attendance-queue-" + form.dataset.session;
+  // Check-outs and openings of safety details wait beside the marks and go in the same batch.
+  var checkOutKey = "attendance-checkouts-" + form.dataset.session;
+  var openingKey = "attendance-openings-" + form.dataset.session;
   var stateKey = "attendance-state-" + form.dataset.session;
   var statusBox = document.getElementById("sync-status");
   var saveButton = document.getElementById("save-register");
@@ -20,13 +23,23 @@
   var text = {
     saved: form.dataset.textSaved || "All marks are saved.",
     waiting: form.dataset.textWaiting || "%s mark(s) waiting: they will be sent when the connection returns.",
-    sending: form.dataset.textSending || "Sending…"
+    sending: form.dataset.textSending || "Sending…",
+    left: form.dataset.textLeft || "Left at %t with %n",
+    leftAlone: form.dataset.textLeftAlone || "Left alone at %t",
+    notSent: form.dataset.textNotSent || "(not sent yet)",
+    choose: form.dataset.textChoose || "Choose who collected the child.",
+    otherNeeded: form.dataset.textOtherNeeded || "Give the person's name and a note."
   };
 
   function loadQueue() {
     try { return JSON.parse(localStorage.getItem(key)) || []; } catch (error) { return []; }
   }
   function saveQueue(queue) { localStorage.setItem(key, JSON.stringify(queue)); }
+  function loadList(name) {
+    try { return JSON.parse(localStorage.getItem(name)) || []; } catch (error) { return []; }
+  }
+  function saveList(name, list) { localStorage.setItem(name, JSON.stringify(list)); }
+  function waitingCount() { return loadQueue().length + loadList(checkOutKey).length; }
 
   function newId() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -41,7 +54,7 @@
     statusBox.textContent = message;
   }
   function showQueue() {
-    var count = loadQueue().length;
+    var count = waitingCount();
     if (count) { show("pending", text.waiting.replace("%s", count)); } else { show("saved", text.saved); }
   }
 
@@ -109,36 +122,91 @@
     try { state = JSON.parse(localStorage.getItem(stateKey)); } catch (error) { state = null; }
     if (!state || Date.parse(state.at) <= Number(form.dataset.renderedAt) * 1000) { return; }
     state.rows.forEach(setRow);
+    applyCheckOuts(state.rows);
   }
 
   function applyQueue() {
     loadQueue().forEach(setRow);
+    loadList(checkOutKey).forEach(function (item) { showCheckOut(item, true); });
+  }
+  function applyCheckOuts(rows) {
+    rows.forEach(function (row) {
+      if (row.check_out) { showCheckOut({ participant_id: row.participant_id, collected_by: row.check_out.collected_by, collector_name: row.check_out.collector_name, checked_out_at: row.check_out.checked_out_at }, false); }
+    });
   }
 
   function forget(sentIds) {
-    saveQueue(loadQueue().filter(function (mark) { return sentIds.indexOf(mark.client_id) === -1; }));
+    function keep(item) { return sentIds.indexOf(item.client_id) === -1; }
+    saveQueue(loadQueue().filter(keep));
+    saveList(checkOutKey, loadList(checkOutKey).filter(keep));
+    saveList(openingKey, loadList(openingKey).filter(keep));
+  }
+
+  function hhmm(iso) {
+    var date = new Date(iso);
+    return ("0" + date.getHours()).slice(-2) + ":" + ("0" + date.getMinutes()).slice(-2);
+  }
+  function showCheckOut(checkOut, pending) {
+    var box = document.getElementById("check-out-status-" + checkOut.participant_id);
+    if (!box) { return; }
+    var at = hhmm(checkOut.checked_out_at);
+    var message = checkOut.collected_by === "alone" ? text.leftAlone.replace("%t", at)
+      : text.left.replace("%t", at).replace("%n", checkOut.collector_name);
+    box.textContent = pending ? message + " " + text.notSent : message;
+  }
+  function checkOutError(participantId, message) {
+    var box = document.getElementById("check-out-error-" + participantId);
+    if (box) { box.textContent = message || ""; }
+  }
+
+  function recordCheckOut(participantId) {
+    var chosen = document.querySelector('input[name="collector-' + participantId + '"]:checked');
+    checkOutError(participantId, "");
+    if (!chosen) { checkOutError(participantId, text.choose); return; }
+    var item = {
+      client_id: newId(), participant_id: Number(participantId), collected_by: chosen.value,
+      collector_name: "", note: "", checked_out_at: new Date().toISOString()
+    };
+    if (chosen.value === "authorised") { item.collector_name = chosen.dataset.name; }
+    if (chosen.value === "other") {
+      item.collector_name = document.getElementById("other-name-" + participantId).value.trim();
+      item.note = document.getElementById("other-note-" + participantId).value.trim();
+      if (!item.collector_name || !item.note) { checkOutError(participantId, text.otherNeeded); return; }
+    }
+    var queue = loadList(checkOutKey).filter(function (other) { return other.participant_id !== item.participant_id; });
+    queue.push(item);
+    saveList(checkOutKey, queue);
+    showCheckOut(item, true);
+    var details = chosen.closest("details");
+    if (details) { details.open = false; }
+    flush();
   }
 
   function flush() {
     var batch = loadQueue();
-    if (sending || !batch.length) { showQueue(); return; }
+    var checkOuts = loadList(checkOutKey);
+    var openings = loadList(openingKey);
+    if (sending || !(batch.length || checkOuts.length || openings.length)) { showQueue(); return; }
     sending = true;
     show("pending", text.sending);
     fetch(form.dataset.api, {
       method: "PUT", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
-      body: JSON.stringify({ marks: batch })
+      body: JSON.stringify({ marks: batch, check_outs: checkOuts, openings: openings })
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
+        var sent = { marks: batch, check_outs: checkOuts, openings: openings };
         if (response.ok) {
-          forget(batch.map(function (mark) { return mark.client_id; }));
-          if (body.state) { remember(body.state); }
+          forget([].concat(batch, checkOuts, openings).map(function (item) { return item.client_id; }));
+          if (body.state) { remember(body.state); applyCheckOuts(body.state.rows); }
           return true;
         }
-        var item = /^marks\.(\d+)\./.exec(((body.errors || [])[0] || {}).field || "");
+        var item = /^(marks|check_outs|openings)\.(\d+)\./.exec(((body.errors || [])[0] || {}).field || "");
         if (response.status === 400 && item) {
-          // That mark can never be accepted: drop it, keep the others.
-          forget([batch[Number(item[1])].client_id]);
+          // That item can never be accepted: drop it, keep the others.
+          var refused = sent[item[1]][Number(item[2])];
+          forget([refused.client_id]);
+          if (item[1] === "check_outs") { checkOutError(refused.participant_id, body.detail); }
           show("error", body.detail);
           return true;
         }
@@ -150,7 +218,9 @@
       return false;
     }).then(function (retry) {
       sending = false;
-      if (retry && loadQueue().length) { flush(); } else if (retry) { showQueue(); }
+      if (retry && (loadQueue().length || loadList(checkOutKey).length || loadList(openingKey).length)) {
+        flush();
+      } else if (retry) { showQueue(); }
     });
   }
 
@@ -174,11 +244,24 @@
       flush();
     });
   }
+  document.querySelectorAll("[data-check-out]").forEach(function (button) {
+    button.addEventListener("click", function () { recordCheckOut(button.dataset.checkOut); });
+  });
+  // Each opening of a child's safety details is recorded in the audit trail, offline too.
+  document.querySelectorAll(".safety-details").forEach(function (details) {
+    details.addEventListener("toggle", function () {
+      if (!details.open) { return; }
+      var openings = loadList(openingKey);
+      openings.push({ client_id: newId(), participant_id: Number(details.dataset.participant), opened_at: new Date().toISOString() });
+      saveList(openingKey, openings);
+      flush();
+    });
+  });
   if (saveButton) { saveButton.hidden = true; }
   form.addEventListener("submit", function (event) { event.preventDefault(); flush(); });
 
   window.addEventListener("online", flush);
-  window.setInterval(function () { if (loadQueue().length) { flush(); } }, 15000);
+  window.setInterval(function () { if (waitingCount() || loadList(openingKey).length) { flush(); } }, 15000);
 
   applyState();
   applyQueue();
