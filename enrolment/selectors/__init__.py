@@ -23,8 +23,10 @@ from .attendance import (
 )
 from .enrolments import (
     Contact,
+    contacts_of_participants,
     enrolment_contact,
     enrolment_list,
+    participant_contact,
     programme_roster,
     programme_waitlist,
     seats_taken_for_sessions,
@@ -61,7 +63,9 @@ __all__ = [
     "sessions_to_complete",
     "walk_in_candidates",
     "Contact",
+    "contacts_of_participants",
     "enrolment_contact",
+    "participant_contact",
     "enrolment_list",
     "guardian_list",
     "headcount_version",

@@ -8,7 +8,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from programmes.models import Programme
 
 from ..access import enrolments_visible_to
-from ..models import ACTIVE_STATUSES, Channel, Enrolment, EnrolmentStatus, Guardian
+from ..models import (
+    ACTIVE_STATUSES,
+    Channel,
+    Enrolment,
+    EnrolmentStatus,
+    Guardian,
+    Participant,
+)
 
 
 def enrolment_list(
@@ -132,6 +139,47 @@ def with_contacts(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
         Prefetch("participant__household__guardians",
                  queryset=Guardian.objects.order_by("-is_primary", "pk"))
     )
+
+
+def participant_contact(participant: Participant) -> Contact | None:
+    """Whom enrolment_contact() would name for any enrolment of this participant; two queries
+    (the participant with their guardian record, the household's guardians)."""
+    loaded = (
+        Participant.objects.select_related("guardian_record", "household")
+        .prefetch_related(Prefetch("household__guardians",
+                                   queryset=Guardian.objects.order_by("-is_primary", "pk")))
+        .get(pk=participant.pk)
+    )
+    return enrolment_contact(Enrolment(participant=loaded))
+
+
+_CONTACT_COLUMNS = ("pk", "household_id", "first_name", "last_name", "phone", "email",
+                    "preferred_channel", "language", "opt_out_sms", "opt_out_email")
+
+
+def contacts_of_participants(
+    participants: list[tuple[int, int, int | None]],
+) -> dict[int, Contact | None]:
+    """enrolment_contact() for many participants, given as (participant id, household id,
+    guardian record id), in one query of plain rows (no model is built): for the sweep, which
+    tells thousands of people at once."""
+    households = {household_id for _pk, household_id, _record in participants}
+    records = {record for _pk, _household, record in participants if record is not None}
+    rows = Guardian.objects.filter(Q(household_id__in=households) | Q(pk__in=records)).order_by(
+        "-is_primary", "pk").values_list(*_CONTACT_COLUMNS)
+    by_pk: dict[int, Contact] = {}
+    first_of_household: dict[int, Contact] = {}
+    for pk, household_id, first, last, phone, email, channel, language, no_sms, no_email in rows:
+        contact = Contact(guardian_id=pk, name=f"{first} {last}".strip(), phone=phone,
+                          email=email, channel=channel, language=language, opt_out_sms=no_sms,
+                          opt_out_email=no_email)
+        by_pk[pk] = contact
+        # Ordered primary first, then by id: the first seen is enrolment_contact()'s choice.
+        first_of_household.setdefault(household_id, contact)
+    return {
+        pk: by_pk.get(record) if record is not None else first_of_household.get(household_id)
+        for pk, household_id, record in participants
+    }
 
 
 def _contact_from(guardian: Guardian) -> Contact:
