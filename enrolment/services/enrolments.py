@@ -12,6 +12,7 @@ in a cycle.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
@@ -223,6 +224,32 @@ def _places_taken(*, programme_id: int, session_id: int | None) -> int:
     ).count()
 
 
+@dataclass(frozen=True)
+class _Tally:
+    """The target's places taken and waiting list, as counted under its lock."""
+
+    taken: int
+    waiting: int
+    last_position: int
+
+
+def _tally(*, programme_id: int, session_id: int | None) -> _Tally:
+    """Places taken, people waiting and the last waiting position, in one query: every query
+    made while holding the target's lock delays every other enrolment in it."""
+    own = _target_filter(programme_id=programme_id, session_id=session_id)
+    counted = own if session_id is None else (
+        # Whole-cycle enrolments of the programme, if any, sit in every one of its sessions.
+        own | Q(programme_id=programme_id, session__isnull=True))
+    waiting = Q(status=EnrolmentStatus.WAITLISTED) & own
+    figures = Enrolment.objects.filter(counted).aggregate(
+        taken=Count("pk", filter=Q(status=EnrolmentStatus.CONFIRMED)),
+        waiting=Count("pk", filter=waiting),
+        last=Max("waitlist_position", filter=waiting),
+    )
+    return _Tally(taken=figures["taken"], waiting=figures["waiting"],
+                  last_position=figures["last"] or 0)
+
+
 def _waitlist(*, programme_id: int, session_id: int | None):
     return Enrolment.objects.filter(
         _target_filter(programme_id=programme_id, session_id=session_id),
@@ -241,9 +268,10 @@ def _close_gap(*, programme_id: int, session_id: int | None, position: int) -> N
     )
 
 
-def _place(enrolment: Enrolment, *, free: int, waitlist_enabled: bool, target: str) -> None:
+def _place(enrolment: Enrolment, *, free: int, waitlist_enabled: bool, target: str,
+           last_position: int | None = None) -> None:
     """Confirm or waitlist ``enrolment`` (unsaved status) given the ``free`` places counted
-    under the target's lock."""
+    under the target's lock (and the last waiting position, when counted with them)."""
     now = timezone.now()
     if free > 0:
         enrolment.status = EnrolmentStatus.CONFIRMED
@@ -254,7 +282,7 @@ def _place(enrolment: Enrolment, *, free: int, waitlist_enabled: bool, target: s
         message = (_("This session is full.") if target == "session"
                    else _("This programme is full."))
         raise EnrolmentError(message, field=target, status_code=409)
-    last = _waitlist(
+    last = last_position if last_position is not None else _waitlist(
         programme_id=enrolment.programme_id, session_id=enrolment.session_id
     ).aggregate(last=Max("waitlist_position"))["last"]
     enrolment.status = EnrolmentStatus.WAITLISTED
@@ -262,10 +290,15 @@ def _place(enrolment: Enrolment, *, free: int, waitlist_enabled: bool, target: s
 
 
 def _fill_free_places(*, programme_id: int, session_id: int | None, capacity: int,
-                      changed_by) -> int:
+                      changed_by, tally: _Tally | None = None) -> int:
     """Promote the first waitlisted, in order, while places are free; the target is locked.
     Returns the places still free afterwards."""
-    free = capacity - _places_taken(programme_id=programme_id, session_id=session_id)
+    if tally is None:
+        free = capacity - _places_taken(programme_id=programme_id, session_id=session_id)
+    else:
+        free = capacity - tally.taken
+        if tally.waiting == 0:
+            return free
     if free <= 0:
         return free
     promoted = list(
@@ -306,16 +339,26 @@ def _lock_and_check_request(
     return participant
 
 
-def _announce_placed(enrolment: Enrolment, *, changed_by) -> None:
+def _prepare_announcement(*, participant: Participant, programme: Programme,
+                          session: Session | None) -> dict:
+    """Let receivers read, before the target's lock, what they need once the place is given
+    (whom to tell and about which session): what each returned, keyed by receiver."""
+    responses = signals.enrolment_placing.send(Enrolment, participant=participant,
+                                               programme=programme, session=session)
+    return {receiver: response for receiver, response in responses if response is not None}
+
+
+def _announce_placed(enrolment: Enrolment, *, changed_by, prepared: dict | None = None) -> None:
     signal = (signals.enrolment_confirmed if enrolment.status == EnrolmentStatus.CONFIRMED
               else signals.enrolment_waitlisted)
-    signal.send(Enrolment, enrolment=enrolment, changed_by=changed_by)
+    signal.send(Enrolment, enrolment=enrolment, changed_by=changed_by, prepared=prepared or {})
 
 
 def _save_new(enrolment: Enrolment) -> None:
+    # No savepoint of its own (two more round trips under the lock): the error leaves the
+    # service, whose atomic block rolls back everything it did.
     try:
-        with transaction.atomic():
-            enrolment.save()
+        enrolment.save()
     except IntegrityError as exc:
         # Only reachable when a service was bypassed: the constraints are the last guard.
         raise EnrolmentError(
@@ -341,21 +384,27 @@ def enrolment_create(
     _check_no_overlap(participant=participant, programme=programme, session=session)
 
     _touch(participant.household_id)
-
-    # From here on the target's row is locked: keep the work short.
     session_id = session.pk if session else None
-    capacity, waitlist_enabled = _lock_target(programme_id=programme.pk, session_id=session_id)
-    # A place freed without a promotion (a capacity raised by hand) goes to those already waiting.
-    free = _fill_free_places(programme_id=programme.pk, session_id=session_id,
-                             capacity=capacity, changed_by=created_by)
     enrolment = Enrolment(
         participant=participant, programme=programme, session=session, source=source,
         created_by=created_by, note=note,
     )
+    prepared = _prepare_announcement(participant=participant, programme=programme,
+                                     session=session)
+
+    # From here on the target's row is locked until the commit: only count, place and insert
+    # (the enrolment, its audit event, its message), each one query.
+    capacity, waitlist_enabled = _lock_target(programme_id=programme.pk, session_id=session_id)
+    tally = _tally(programme_id=programme.pk, session_id=session_id)
+    # A place freed without a promotion (a capacity raised by hand) goes to those already waiting.
+    free = _fill_free_places(programme_id=programme.pk, session_id=session_id,
+                             capacity=capacity, changed_by=created_by, tally=tally)
+    promoted = free != capacity - tally.taken
     _place(enrolment, free=free, waitlist_enabled=waitlist_enabled,
-           target="session" if session else "programme")
+           target="session" if session else "programme",
+           last_position=None if promoted else tally.last_position)
     _save_new(enrolment)
-    _announce_placed(enrolment, changed_by=created_by)
+    _announce_placed(enrolment, changed_by=created_by, prepared=prepared)
     return enrolment
 
 
