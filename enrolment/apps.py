@@ -13,11 +13,13 @@ class EnrolmentConfig(AppConfig):
             headcount_version,
             household_feed_offers,
             seats_taken_for_sessions,
+            seats_taken_in,
             sessions_with_enrolments,
         )
 
         hooks.register_sessions_in_use_check(sessions_with_enrolments)
         hooks.register_seats_taken_provider(seats_taken_for_sessions)
+        hooks.register_seats_taken_in_provider(seats_taken_in)
         hooks.register_headcount_version(headcount_version)
         hooks.register_feed_offers(household_feed_offers)
 

@@ -30,6 +30,7 @@ from .enrolments import (
     programme_roster,
     programme_waitlist,
     seats_taken_for_sessions,
+    seats_taken_in,
     sessions_with_enrolments,
     with_contacts,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "programme_roster",
     "programme_waitlist",
     "seats_taken_for_sessions",
+    "seats_taken_in",
     "sessions_with_enrolments",
     "with_contacts",
 ]

@@ -90,6 +90,21 @@ def seats_taken_for_sessions(sessions: list) -> dict[int, int]:
     }
 
 
+def seats_taken_in(sessions: QuerySet) -> dict[int, int]:
+    """Confirmed places of every session of ``sessions`` (0 included), without loading them:
+    the sessions grouped with their own confirmed enrolments, then, when some programmes are
+    enrolled by whole cycle, their confirmed count added to each of their sessions."""
+    rows = list(sessions.order_by().values_list("pk", "programme_id").annotate(
+        own=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.CONFIRMED))))
+    whole_cycle = dict(
+        Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED, session__isnull=True,
+                                 programme_id__in={programme_id for _pk, programme_id, _n in rows})
+        .order_by().values("programme_id").annotate(count=Count("pk"))
+        .values_list("programme_id", "count")
+    ) if rows else {}
+    return {pk: own + whole_cycle.get(programme_id, 0) for pk, programme_id, own in rows}
+
+
 def sessions_with_enrolments(session_ids) -> set[int]:
     """Sessions that hold active per-session enrolments: regenerating a schedule keeps them."""
     return set(

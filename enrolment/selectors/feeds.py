@@ -6,14 +6,14 @@ from django.db.models import (
     BigIntegerField,
     Exists,
     ExpressionWrapper,
-    F,
     Func,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
 )
+from django.db.models.functions import Cast, Coalesce
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -34,20 +34,32 @@ def _covering(**filters) -> QuerySet[Enrolment]:
     )
 
 
-def _count_version(**filters) -> dict:
-    """Aggregates over sessions that change when any of their confirmed counts change."""
-    count = Subquery(_covering(**filters).order_by().annotate(
-        n=Func(F("pk"), function="COUNT")).values("n"), output_field=BigIntegerField())
-    return {
-        "confirmed": Sum(count),
-        "confirmed_weighted": Sum(ExpressionWrapper(count * F("pk"),
-                                                    output_field=BigIntegerField())),
-    }
+def _fingerprint(enrolments: QuerySet[Enrolment]) -> Subquery:
+    """One number that changes whenever an enrolment joins or leaves the set: a sum of a hash of
+    each (enrolment, session), so that one confirmed for another cancelled changes it too."""
+    hashed = ExpressionWrapper(
+        (Cast("pk", BigIntegerField()) * 48271
+         + Coalesce(Cast("session_id", BigIntegerField()), 0) * 16807) % 2147483647 + 1,
+        output_field=BigIntegerField())
+    return Subquery(enrolments.order_by().annotate(fingerprint=Func(hashed, function="SUM"))
+                    .values("fingerprint"), output_field=BigIntegerField())
 
 
-def headcount_version() -> dict:
+def _count_version(sessions: QuerySet[Session], **filters) -> dict:
+    """Aggregates for a feed's version query that change when the confirmed count of any of
+    ``sessions`` changes. Neither subquery refers to the outer row: each runs once, over the
+    enrolments of those sessions (by the session and programme indexes), not once per
+    session."""
+    confirmed = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED, **filters)
+    own = confirmed.filter(session__in=sessions.order_by().values("pk"))
+    cycle = confirmed.filter(session__isnull=True,
+                             programme__in=sessions.order_by().values("programme_id"))
+    return {"confirmed_own": Max(_fingerprint(own)), "confirmed_cycle": Max(_fingerprint(cycle))}
+
+
+def headcount_version(sessions: QuerySet[Session]) -> dict:
     """For partner and mediator feeds, which show places taken (sessions.hooks)."""
-    return _count_version()
+    return _count_version(sessions)
 
 
 def _participant_names(household: Household):
@@ -80,7 +92,8 @@ def household_feed(*, household: Household, language: str) -> Feed:
         name=name, language=language, private=True, settings=("household", household.pk),
         sessions=Session.objects.filter(Exists(_covering(participant__household=household))),
         extras=_participant_names(household),
-        version_aggregates=lambda: _count_version(participant__household=household),
+        version_aggregates=lambda sessions: _count_version(sessions,
+                                                           participant__household=household),
     )
 
 
