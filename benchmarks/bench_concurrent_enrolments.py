@@ -61,8 +61,8 @@ import json, django
 django.setup()
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from config.accounts.models import ApiToken
-from config.accounts.roles import Role
+from accounts.models import ApiToken
+from accounts.roles import Role
 from programmes.models import EnrolmentMode
 from tests.factories import (GuardianFactory, ParticipantFactory, ProgrammeFactory,
                              SessionFactory)

@@ -117,8 +117,8 @@ def build_data() -> dict:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from config.accounts.models import ApiToken
-    from config.accounts.roles import Role
+    from accounts.models import ApiToken
+    from accounts.roles import Role
     from enrolment.models import Guardian, Household, Participant
     from programmes.models import (
         Audience,

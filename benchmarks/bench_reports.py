@@ -54,18 +54,9 @@ def build_data() -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from config.accounts.roles import Role
-    from enrolment.models import (
-        AnonymousHeadcount,
-        Attendance,
-        AttendanceStatus,
-        Enrolment,
-        EnrolmentStatus,
-        FollowUp,
-        Household,
-        Participant,
-        Sex,
-    )
+    from accounts.roles import Role
+    from attendance.models import AnonymousHeadcount, Attendance, AttendanceStatus, FollowUp
+    from enrolment.models import Enrolment, EnrolmentStatus, Household, Participant, Sex
     from programmes.models import Kind, Mediator, Partner, Programme, ProgrammeStatus, Venue
     from sessions.models import Session
 
@@ -172,10 +163,10 @@ def main() -> None:
 
 
 def run() -> None:
-    from enrolment.reports.filters import ReportFilters
-    from enrolment.reports.selectors import report_summary
-    from enrolment.reports.services import new_export_token, report_export_write
     from programmes.models import Programme
+    from reports.filters import ReportFilters
+    from reports.selectors import report_summary
+    from reports.services import new_export_token, report_export_write
 
     started = time.perf_counter()
     data = build_data()

@@ -5,23 +5,22 @@ Every error answers the same JSON shape::
     {"detail": "human-readable summary", "errors": [{"field": "start", "message": "…"}]}
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from config.accounts.api import router as me_router
+from accounts.api import router as me_router
+from attendance.api import figures_router as attendance_figures_router
+from attendance.api import follow_ups_router
+from attendance.api import sessions_router as attendance_router
+from core.errors import DomainError, error_body
 from enrolment import api as enrolment_api
-from enrolment.attendance_api import figures_router as attendance_figures_router
-from enrolment.attendance_api import follow_ups_router
-from enrolment.attendance_api import sessions_router as attendance_router
-from enrolment.errors import EnrolmentError
-from enrolment.reports.api import router as reports_router
 from notifications.api import router as notifications_router
-from notifications.services import NotificationError
 from programmes.api import router as programmes_router
+from reports.api import router as reports_router
 from sessions.api import router as sessions_router
-from sessions.services import SessionError
 
 api = NinjaAPI(
     title="Mediation workshops API",
@@ -29,10 +28,6 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
-
-
-def error_body(detail: str, errors: list[dict] | None = None) -> dict:
-    return {"detail": detail, "errors": errors or []}
 
 
 def _field_name(location: list) -> str:
@@ -53,27 +48,17 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
     return api.create_response(request, error_body(summary, errors), status=422)
 
 
-def _domain_error_response(
-    request: HttpRequest, exc: SessionError | EnrolmentError | NotificationError, status: int
-):
-    errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
-    return api.create_response(request, error_body(exc.message, errors), status=status)
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError):
+    """Every app's refusals: the status, the message and the field the error itself carries."""
+    return api.create_response(request, error_body(exc.message, exc.as_errors()),
+                               status=exc.status)
 
 
-@api.exception_handler(SessionError)
-def on_domain_error(request: HttpRequest, exc: SessionError):
-    return _domain_error_response(request, exc, 400)
-
-
-@api.exception_handler(EnrolmentError)
-def on_enrolment_error(request: HttpRequest, exc: EnrolmentError):
-    # 409 when the request conflicts with the current state (full, already enrolled, too late).
-    return _domain_error_response(request, exc, exc.status_code)
-
-
-@api.exception_handler(NotificationError)
-def on_notification_error(request: HttpRequest, exc: NotificationError):
-    return _domain_error_response(request, exc, exc.status_code)
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(
+        request, error_body(str(exc) or _("You do not have access to this.")), status=403)
 
 
 @api.exception_handler(Http404)

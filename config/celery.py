@@ -7,9 +7,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Packages inside an app are not discovered by the app's name alone.
-app.autodiscover_tasks(["enrolment.reports"])
-
 
 @app.on_after_configure.connect
 def ensure_filesystem_broker_folders(**kwargs) -> None:

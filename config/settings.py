@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -57,14 +58,18 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
-    "config.accounts",
+    "core",
+    "accounts",
+    "jobs",
     "programmes",
     "sessions.apps.WorkshopSessionsConfig",
     "enrolment",
+    "attendance",
     "notifications",
-    "config.privacy",
-    "config.jobs",
-    "config.workspace",
+    "reports",
+    "privacy",
+    "workspace",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -73,12 +78,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After LocaleMiddleware: a logged-in person's own language wins over the browser's.
-    "config.workspace.language.AccountLanguageMiddleware",
-    "config.middleware.ApiErrorShapeMiddleware",
+    "accounts.language.AccountLanguageMiddleware",
+    "core.middleware.ApiErrorShapeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "config.accounts.middleware.AuditContextMiddleware",
+    "accounts.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -92,7 +97,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "config" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -131,7 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "config.accounts.backends.LockoutBackend",
+    "accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -146,11 +151,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-# The site-wide stylesheet lives in config/, which is not an app: name it for the finders.
-STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
-# The site-wide stylesheet lives outside any app.
-STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -201,7 +202,6 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BEAT_SCHEDULE: dict = {}  # apps add their entries in their AppConfig.ready()
 
 # Notifications. SMS go through a pluggable backend, like Django's EMAIL_BACKEND: the console
 # in development, notifications.sms.ovh.SmsBackend (OVHcloud's HTTP API) in production.
@@ -243,14 +243,15 @@ PUBLIC_HOLIDAY_SUBDIVISION = os.environ.get("PUBLIC_HOLIDAY_SUBDIVISION") or Non
 # Reports: counts of people from 1 to REPORT_MASK_THRESHOLD − 1 are masked for partners and in
 # exports marked anonymous.
 REPORT_MASK_THRESHOLD = int(os.environ.get("REPORT_MASK_THRESHOLD", "5"))
-# XLSX lists longer than this are written by the worker and downloaded from a link; CSV always
-# streams. Those files are removed after REPORT_EXPORT_KEEP_HOURS.
+# XLSX lists longer than this are written by a background job and downloaded from its page;
+# CSV always streams.
 REPORT_EXPORT_SYNC_ROWS = int(os.environ.get("REPORT_EXPORT_SYNC_ROWS", "5000"))
-REPORT_EXPORT_KEEP_HOURS = int(os.environ.get("REPORT_EXPORT_KEEP_HOURS", "24"))
+# Files that background jobs produced (long exports) are deleted after this many hours.
+JOB_FILE_KEEP_HOURS = int(os.environ.get("JOB_FILE_KEEP_HOURS", "24"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
-NINJA_PAGINATION_CLASS = "config.pagination.BoundedLimitOffsetPagination"
+NINJA_PAGINATION_CLASS = "core.pagination.BoundedLimitOffsetPagination"
 
 # Data protection. A household with no activity (enrolment, change, session attended) for
 # PRIVACY_RETENTION_DAYS is anonymised by a nightly task, coordinators having been warned
@@ -269,8 +270,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "config.accounts.views.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "config.accounts.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.network.client_ip"
 AXES_VERBOSE = False
 # Number of reverse proxies in front of the web processes that append to X-Forwarded-For;
 # 0 means the peer address is the client's.
@@ -325,3 +326,35 @@ CALENDAR_FEED_FUTURE_DAYS = int(os.environ.get("CALENDAR_FEED_FUTURE_DAYS", "365
 CALENDAR_FEED_MAX_EVENTS = int(os.environ.get("CALENDAR_FEED_MAX_EVENTS", "1000"))
 CALENDAR_FEED_MAX_BYTES = int(os.environ.get("CALENDAR_FEED_MAX_BYTES", "1000000"))
 CALENDAR_EVENT_CACHE_SIZE = int(os.environ.get("CALENDAR_EVENT_CACHE_SIZE", "50000"))
+
+# Every periodic task, in one place. Crontab entries avoid 02:00–03:00 Europe/Paris, which is
+# missing or doubled on DST days.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {
+        "task": "notifications.tasks.sweep",
+        "schedule": float(NOTIFICATIONS_SWEEP_INTERVAL),
+        # A sweep that waited longer than its interval is superseded by the next one.
+        "options": {"expires": float(NOTIFICATIONS_SWEEP_INTERVAL)},
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
+    },
+    "privacy-retention-sweep": {
+        "task": "privacy.tasks.retention_sweep",
+        "schedule": crontab(hour=4, minute=15),
+    },
+    "privacy-health-notes-purge": {
+        "task": "privacy.tasks.health_notes_purge",
+        "schedule": crontab(hour=4, minute=45),
+    },
+    "jobs-redispatch-stale": {
+        "task": "jobs.tasks.redispatch_stale",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
+    "jobs-files-prune": {
+        "task": "jobs.tasks.prune_files",
+        "schedule": crontab(minute=30),
+    },
+}

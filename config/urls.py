@@ -2,31 +2,32 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from config.workspace import views as workspace_views
-from config.workspace.language import set_language
+from accounts.language import set_language
+from core import health
 from enrolment.calendar_views import household_calendar_urlpatterns
-from sessions.urls import calendar_urlpatterns, session_urlpatterns
+from sessions.urls import calendar_urlpatterns, coordination_urlpatterns, session_urlpatterns
+from workspace import views as workspace_views
 
-from . import views
 from .api import api
 
 urlpatterns = [
     path("", workspace_views.home, name="home"),
-    path("health", views.health, name="health"),
+    path("health", health.health, name="health"),
     path("programmes/", include("sessions.urls")),
     path("sessions/", include(session_urlpatterns)),
-    path("reports/", include("enrolment.reports.urls")),
-    path("accounts/", include("config.accounts.urls")),
+    path("reports/", include("reports.urls")),
+    path("accounts/", include("accounts.urls")),
     path("calendars/", include(calendar_urlpatterns)),
     path("calendars/", include(household_calendar_urlpatterns)),
-    path("attendance/", include("enrolment.attendance_urls")),
+    path("attendance/", include("attendance.urls")),
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("privacy/", include("config.privacy.urls")),
+    path("privacy/", include("privacy.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("coordination/", include("config.workspace.urls")),
+    path("coordination/", include(coordination_urlpatterns)),
+    path("coordination/programmes/", include("programmes.urls")),
     path("my/", include("enrolment.urls")),
-    path("jobs/", include("config.jobs.urls")),
+    path("jobs/", include("jobs.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
     path("admin/", admin.site.urls),

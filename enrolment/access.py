@@ -13,11 +13,16 @@ enrolled in, and coordinators.
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from config.accounts.roles import Role, has_role, user_roles
+from accounts.roles import Role, has_role, user_roles
 
 from .models import Enrolment, EnrolmentStatus, Guardian, Household, Participant
 
 _EVERYTHING = (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def can_write_households(user) -> bool:
+    """Families and staff change households and enrol; a partner only refers."""
+    return has_role(user, Role.FAMILY, Role.MEDIATOR, Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
 def households_visible_to(user) -> QuerySet[Household]:

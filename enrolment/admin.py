@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.accounts.admin import AuditedReadsAdminMixin
-from config.accounts.roles import Role, has_role
+from accounts.admin import AuditedReadsAdminMixin
+from accounts.roles import Role, has_role
 from sessions.admin import FeedTokenAdminBase
 
 from .errors import EnrolmentError
@@ -156,4 +156,3 @@ class HouseholdFeedTokenAdmin(FeedTokenAdminBase):
     autocomplete_fields = ("household",)
 
 
-from . import attendance_admin  # noqa: E402, F401  (registers the attendance models)

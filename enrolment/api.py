@@ -10,14 +10,14 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from config.accounts.audit import audit_staff_read
-from config.accounts.auth import session_or_token
-from config.accounts.roles import Role, has_role, is_staff_member
+from accounts.audit import audit_staff_read
+from accounts.auth import session_or_token
+from accounts.roles import is_staff_member
 from programmes.selectors import programme_list_published
 from sessions.selectors import session_list
 
 from . import selectors, services
-from .access import can_manage_programme, enrolments_visible_to, partner_of
+from .access import can_manage_programme, can_write_households, enrolments_visible_to, partner_of
 from .models import EnrolmentSource, EnrolmentStatus
 from .schemas import (
     DbId,
@@ -42,13 +42,8 @@ referrals = Router(auth=session_or_token)
 programme_waitlists = Router(auth=session_or_token)
 
 
-def _writes_households(user) -> bool:
-    """Families and staff change households and enrol; a partner only refers."""
-    return has_role(user, Role.FAMILY, Role.MEDIATOR, Role.COORDINATOR, Role.ADMINISTRATOR)
-
-
 def _require_household_writer(user) -> None:
-    if not _writes_households(user):
+    if not can_write_households(user):
         raise HttpError(403, _("Your account cannot change households."))
 
 
@@ -163,7 +158,7 @@ def get_enrolment(request: HttpRequest, enrolment_id: DbId):
                  summary="Cancel: the first on the waiting list takes the place")
 def cancel_enrolment(request: HttpRequest, enrolment_id: DbId):
     enrolment = get_object_or_404(enrolments_visible_to(request.auth), pk=enrolment_id)
-    if not _writes_households(request.auth) and enrolment.status != EnrolmentStatus.PROPOSED:
+    if not can_write_households(request.auth) and enrolment.status != EnrolmentStatus.PROPOSED:
         raise HttpError(403, _("A partner can only withdraw a referral not yet accepted."))
     services.enrolment_cancel(enrolment=enrolment, cancelled_by=request.auth)
     return selectors.enrolment_list(user=request.auth).get(pk=enrolment.pk)

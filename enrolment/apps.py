@@ -7,6 +7,9 @@ class EnrolmentConfig(AppConfig):
     verbose_name = _("Enrolment")
 
     def ready(self) -> None:
+        from . import personal_data
+
+        personal_data.register()
         from sessions import hooks
 
         from .selectors import (
@@ -26,9 +29,3 @@ class EnrolmentConfig(AppConfig):
         from .views import programme_panel as enrol_panel
 
         hooks.register_programme_panel(enrol_panel)
-
-        from .attendance_views import programme_panel
-        from .selectors.attendance import sessions_with_attendance
-
-        hooks.register_sessions_in_use_check(sessions_with_attendance)
-        hooks.register_programme_panel(programme_panel)

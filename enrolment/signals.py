@@ -28,6 +28,3 @@ enrolment_promoted = Signal()
 enrolment_cancelled = Signal()
 # A partner referred a participant; the guardian (or a mediator) must accept it.
 referral_proposed = Signal()
-# Repeated unexcused absences opened a follow-up; sends ``follow_up`` (a FollowUp with its
-# sessions set) and ``changed_by`` (who took the mark that opened it).
-follow_up_opened = Signal()

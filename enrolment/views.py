@@ -15,12 +15,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.accounts.roles import Role, has_role, is_staff_member
+from accounts.roles import Role, has_role, is_staff_member
 from programmes.models import Programme
 from programmes.selectors import programme_get_published
 
 from . import selectors, services
-from .access import can_manage_programme, enrolments_visible_to, households_visible_to, partner_of
+from .access import (
+    can_manage_programme,
+    can_write_households,
+    enrolments_visible_to,
+    households_visible_to,
+    partner_of,
+)
 from .errors import EnrolmentError
 from .forms import (
     ChildForm,
@@ -136,7 +142,7 @@ def _visible_household(request: HttpRequest, pk: int):
 
 
 def _writable_household(request: HttpRequest, pk: int):
-    if not (has_role(request.user, Role.FAMILY) or is_staff_member(request.user)):
+    if not can_write_households(request.user):
         raise PermissionDenied
     return _visible_household(request, pk)
 

@@ -1,12 +1,10 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from config.accounts.auth import session_or_token
-from config.accounts.roles import is_staff_member
+from accounts.access import require_staff
+from accounts.auth import session_or_token
 
 from .schemas import MessageFilters, MessageOut
 from .selectors import message_list, messages_visible_to
@@ -15,15 +13,10 @@ from .services import message_retry
 router = Router(auth=session_or_token)
 
 
-def _staff_only(request: HttpRequest) -> None:
-    if not is_staff_member(request.auth):
-        raise HttpError(403, _("Only the service's staff can see messages."))
-
-
 @router.get("", response=list[MessageOut], summary="Messages sent or to send (staff)")
 @paginate(LimitOffsetPagination)
 def list_messages(request: HttpRequest, filters: Query[MessageFilters]):
-    _staff_only(request)
+    require_staff(request.auth)
     return message_list(
         user=request.auth, session_id=filters.session, household_id=filters.household,
         state=filters.state, channel=filters.channel, kind=filters.kind, since=filters.since,
@@ -34,6 +27,6 @@ def list_messages(request: HttpRequest, filters: Query[MessageFilters]):
 @router.post("/{int:message_id}/retry", response=MessageOut,
              summary="Send a failed message again (staff)")
 def retry_message(request: HttpRequest, message_id: int):
-    _staff_only(request)
+    require_staff(request.auth)
     message = get_object_or_404(messages_visible_to(request.auth), pk=message_id)
     return message_retry(message=message, retried_by=request.auth)

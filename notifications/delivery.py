@@ -15,10 +15,11 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
+
+from core.tasks import after_commit
 
 from . import timing
 from .errors import DeliveryError, PermanentDeliveryError
@@ -56,11 +57,10 @@ def dispatch_on_commit(message_ids: Iterable[int]) -> None:
     if not ids:
         return
 
-    # A plain function, not functools.partial: Django 5.2's robust on_commit reads __qualname__.
     def dispatch_after_commit() -> None:
         dispatch_now(ids)
 
-    transaction.on_commit(dispatch_after_commit, robust=True)
+    after_commit(dispatch_after_commit)
 
 
 def messages_queue(messages: list[Message], *, new_keys: bool = False) -> list[int]:

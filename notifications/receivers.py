@@ -9,9 +9,10 @@ import logging
 from django.conf import settings
 from django.urls import reverse
 
+from attendance import signals as attendance_signals
+from attendance.selectors import follow_up_contact
 from enrolment import signals as enrolment_signals
 from enrolment.models import EnrolmentStatus
-from enrolment.selectors import follow_up_contact
 from sessions import signals as session_signals
 
 from . import services
@@ -87,7 +88,7 @@ def connect() -> None:
         (enrolment_signals.enrolment_cancelled, on_enrolment_cancelled),
         (session_signals.session_cancelled, on_session_cancelled),
         (session_signals.session_moved, on_session_moved),
-        (enrolment_signals.follow_up_opened, on_follow_up_opened),
+        (attendance_signals.follow_up_opened, on_follow_up_opened),
     ]
     for signal, receiver in pairs:
         signal.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")

@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from config.accounts.roles import Role, is_staff_member, user_roles
+from accounts.roles import Role, is_staff_member, user_roles
 from enrolment.access import households_visible_to
 
 from .models import Message

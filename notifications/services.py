@@ -19,7 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.accounts.roles import Role
+from accounts.roles import Role
+from core.errors import DomainError
+from core.time import local_midnight
 from enrolment.models import Enrolment, EnrolmentStatus
 from enrolment.selectors import (
     Contact,
@@ -38,14 +40,8 @@ from .models import Channel, Message, MessageKind, MessageState
 from .rendering import to_context_value
 
 
-class NotificationError(Exception):
-    """A rule on messages was broken; the message is meant for the person who asked."""
-
-    def __init__(self, message: str, *, field: str | None = None, status_code: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.status_code = status_code
+class NotificationError(DomainError):
+    """A rule on messages was broken."""
 
 
 # --- Recipients and rows ---------------------------------------------------------------------
@@ -510,8 +506,7 @@ def _user_language(user) -> str:
 def digests_create(*, day: datetime.date) -> int:
     """One e-mail per mediator and coordinator with the sessions of ``day`` that concern them
     (headcounts included); nobody with no session that day gets one."""
-    zone = timing.local_zone()
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+    start = local_midnight(day)
     sessions = list(
         Session.objects.filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1))
         .select_related("programme", "venue")
@@ -583,7 +578,7 @@ def message_retry(*, message: Message, retried_by=None) -> Message:
     message = Message.objects.select_for_update().get(pk=message.pk)
     if message.state != MessageState.FAILED:
         raise NotificationError(_("Only a failed message can be sent again."), field="state",
-                                status_code=409)
+                                status=409)
     now = timezone.now()
     message.state = MessageState.PENDING
     message.attempts = 0

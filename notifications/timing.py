@@ -7,16 +7,13 @@ earlier, whatever daylight saving time does in between. An hour or minute offset
 import datetime
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from core.time import local_zone
+
 UTC = datetime.UTC
 _OFFSET_RE = re.compile(r"^\s*(\d{1,3})\s*([dhm])\s*$")
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 @dataclass(frozen=True, order=True)

@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.accounts.roles import is_staff_member
+from accounts.access import require_staff
 from enrolment.errors import EnrolmentError
 from enrolment.selectors import household_of_user
 from enrolment.services import guardian_update
@@ -19,14 +18,9 @@ from .selectors import message_list, messages_of_household, messages_visible_to
 from .services import NotificationError, message_retry
 
 
-def _require_staff(request: HttpRequest) -> None:
-    if not is_staff_member(request.user):
-        raise PermissionDenied
-
-
 @login_required
 def message_log(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    require_staff(request.user)
     form = MessageFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     messages_qs = message_list(
@@ -41,7 +35,7 @@ def message_log(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def message_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_staff(request)
+    require_staff(request.user)
     message = get_object_or_404(messages_visible_to(request.user), pk=pk)
     try:
         message_retry(message=message, retried_by=request.user)

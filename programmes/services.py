@@ -6,16 +6,13 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
+
 from .models import Mediator, Partner, Programme
 
 
-class ProgrammeError(Exception):
-    """A rule on programmes was broken; the message is meant for the person who asked."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ProgrammeError(DomainError):
+    """A rule on programmes was broken."""
 
 
 def programme_unique_slug(title: str, *, exclude_pk: int | None = None) -> str:

@@ -5,9 +5,9 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from config.accounts.auth import session_or_token
-from config.accounts.roles import Role, has_role
-from config.pagination import BoundedLimitOffsetPagination
+from accounts.auth import session_or_token
+from accounts.roles import Role, has_role
+from core.pagination import BoundedLimitOffsetPagination
 
 from .schemas import SessionCancelIn, SessionFilters, SessionOut
 from .selectors import session_list, with_places_left

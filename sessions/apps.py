@@ -9,6 +9,10 @@ class WorkshopSessionsConfig(AppConfig):
     verbose_name = _("Sessions and schedules")
 
     def ready(self) -> None:
+        from jobs.registry import register_job_handler
+
         from . import receivers
+        from .background import REGENERATE_SESSIONS, regenerate_sessions
 
         receivers.connect()
+        register_job_handler(REGENERATE_SESSIONS, regenerate_sessions)

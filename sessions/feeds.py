@@ -21,7 +21,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.accounts.models import hash_token
+from accounts.models import hash_token
+from core.time import local_midnight
 from programmes.models import Mediator, Partner, Programme, ProgrammeStatus
 
 from .hooks import headcount_version, seats_taken_in
@@ -65,8 +66,7 @@ class FeedWindow:
         day = (now or timezone.now()).astimezone(PARIS).date()
 
         def midnight(offset: int) -> datetime.datetime:
-            return datetime.datetime.combine(
-                day + datetime.timedelta(days=offset), datetime.time.min, tzinfo=PARIS)
+            return local_midnight(day + datetime.timedelta(days=offset))
 
         return cls(today=midnight(0), start=midnight(-settings.CALENDAR_FEED_PAST_DAYS),
                    end=midnight(settings.CALENDAR_FEED_FUTURE_DAYS + 1))

@@ -3,10 +3,10 @@
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from core.time import local_datetime, school_year_bounds, school_year_of
 
 from .holidays import HolidayCalendar
 from .models import ScheduleKind
@@ -75,9 +75,31 @@ def as_date(value: str | datetime.date) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
-def local_datetime(day: datetime.date, time: datetime.time) -> datetime.datetime:
-    """Wall-clock time in the service's zone: 14:00 stays 14:00 across DST changes."""
-    return datetime.datetime.combine(day, time, tzinfo=ZoneInfo(settings.TIME_ZONE))
+# A schedule spans a school year or so; longer ranges are a typing mistake.
+MAX_SCHEDULE_DAYS = 2 * 366
+
+
+def schedule_rule_problems(rule: ScheduleRule) -> list[tuple[str, str]]:
+    """What is wrong with a schedule, as (field, message): the form shows them all beside their
+    fields, the service refuses with the first. The one place that states a schedule's limits."""
+    problems = []
+    if rule.kind == ScheduleKind.WEEKLY and not rule.weekdays:
+        problems.append(("weekdays", _("Choose at least one day of the week.")))
+    if rule.kind in (ScheduleKind.WEEKLY, ScheduleKind.HOLIDAY_WEEKDAYS):
+        if rule.start_date is None:
+            problems.append(("start_date", _("Give the first date.")))
+        if rule.end_date is None:
+            problems.append(("end_date", _("Give the last date.")))
+        if rule.start_date and rule.end_date:
+            if rule.end_date < rule.start_date:
+                problems.append(("end_date", _("The last date must not come before the first.")))
+            elif (rule.end_date - rule.start_date).days > MAX_SCHEDULE_DAYS:
+                problems.append(("end_date", _("A schedule covers two years at most.")))
+    if rule.kind == ScheduleKind.DATE_LIST and not rule.dates:
+        problems.append(("dates", _("Give at least one date.")))
+    if rule.start_time and rule.end_time and rule.end_time <= rule.start_time:
+        problems.append(("end_time", _("The end must come after the start.")))
+    return problems
 
 
 def _candidate_dates(rule: ScheduleRule, calendar: HolidayCalendar) -> Iterable[datetime.date]:
@@ -144,11 +166,6 @@ def plan_schedule(rule: ScheduleRule, calendar: HolidayCalendar | None = None) -
     return plan
 
 
-def school_year_start(day: datetime.date) -> int:
-    """The calendar year a school year starts in (September): 2026 for 2026–27."""
-    return day.year if day.month >= 8 else day.year - 1
-
-
 def shift_to_next_school_year(day: datetime.date, *, keep_weekday: bool = True) -> datetime.date:
     """The same day of the next school year.
 
@@ -163,7 +180,8 @@ def shift_to_next_school_year(day: datetime.date, *, keep_weekday: bool = True) 
         except ValueError:
             return day.replace(year=day.year + 1, day=28)
     shifted = day + datetime.timedelta(weeks=52)
-    next_year_first_day = datetime.date(school_year_start(day) + 1, 9, 1)
-    if day >= datetime.date(school_year_start(day), 9, 1) and shifted < next_year_first_day:
+    this_year_first_day, _last_day = school_year_bounds(school_year_of(day))
+    next_year_first_day, _last_day = school_year_bounds(school_year_of(day) + 1)
+    if day >= this_year_first_day and shifted < next_year_first_day:
         shifted += datetime.timedelta(weeks=1)
     return shifted

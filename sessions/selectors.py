@@ -3,13 +3,13 @@
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.time import local_midnight
 from programmes.models import Mediator, Partner, Programme, ProgrammeStatus
 from programmes.selectors import programme_list_published
 
@@ -20,10 +20,6 @@ from .models import FeedScope, FeedToken, FeedTokenBase, Session, SessionStatus
 # (9999-12-31 plus one day, 0001-01-01 in Paris), and no session is planned there anyway.
 EARLIEST_FILTER_DATE = datetime.date(2000, 1, 1)
 LATEST_FILTER_DATE = datetime.date(2199, 12, 31)
-
-
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 def session_list(
@@ -42,9 +38,9 @@ def session_list(
     if programme_id is not None:
         sessions = sessions.filter(programme_id=programme_id)
     if start is not None:
-        sessions = sessions.filter(ends_at__gte=_day_start(start))
+        sessions = sessions.filter(ends_at__gte=local_midnight(start))
     if end is not None:
-        sessions = sessions.filter(starts_at__lt=_day_start(end + datetime.timedelta(days=1)))
+        sessions = sessions.filter(starts_at__lt=local_midnight(end + datetime.timedelta(days=1)))
     if kind:
         sessions = sessions.filter(programme__kind=kind)
     if venue_id is not None:
@@ -80,7 +76,7 @@ def catalogue_programmes(
 ) -> QuerySet[Programme]:
     """Published programmes, each annotated with its next session's start."""
     programmes = programme_list_published(kind=kind, field=field, age=age)
-    from_moment = _day_start(on_or_after) if on_or_after else timezone.now()
+    from_moment = local_midnight(on_or_after) if on_or_after else timezone.now()
     coming = Session.objects.filter(
         programme=OuterRef("pk"), starts_at__gte=from_moment
     ).exclude(status=SessionStatus.CANCELLED)
@@ -169,3 +165,30 @@ def venue_clashes(
                 clashes[occurrence.date] = session
                 break
     return clashes
+
+
+def coordination_programmes(*, status: str | None = None) -> QuerySet[Programme]:
+    """Every programme with its venue, its coming sessions' count and the next one's start."""
+    now = timezone.now()
+    coming = Q(sessions__starts_at__gte=now) & ~Q(sessions__status=SessionStatus.CANCELLED)
+    programmes = Programme.objects.select_related("venue").annotate(
+        coming_sessions=Count("sessions", filter=coming, distinct=True),
+        next_session_start=Min("sessions__starts_at", filter=coming),
+        schedule_count=Count("schedules", distinct=True),
+    )
+    if status:
+        programmes = programmes.filter(status=status)
+    return programmes.order_by("status", "title")
+
+
+def coordination_programme_sessions(*, programme: Programme, limit: int = 60) -> list[Session]:
+    sessions = list(
+        Session.objects.filter(programme=programme, ends_at__gte=timezone.now())
+        .select_related("venue", "programme").order_by("starts_at")[:limit]
+    )
+    return with_places_left(sessions)
+
+
+def session_for_change(*, pk: int) -> Session:
+    session = Session.objects.select_related("programme", "venue").get(pk=pk)
+    return with_places_left([session])[0]

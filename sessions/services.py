@@ -10,9 +10,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.accounts.models import hash_token
+from accounts.models import hash_token
+from core.errors import DomainError
+from core.time import school_year_of
 from programmes.models import Programme, ProgrammeStatus, Venue
-from programmes.services import programme_unique_slug
+from programmes.services import programme_save, programme_unique_slug
 
 from . import signals
 from .holidays import HolidayCalendar
@@ -31,20 +33,15 @@ from .scheduling import (
     SkippedDate,
     as_date,
     plan_schedule,
-    school_year_start,
+    schedule_rule_problems,
     shift_to_next_school_year,
 )
 
 Token = TypeVar("Token", bound=FeedTokenBase)
 
 
-class SessionError(Exception):
-    """A rule on sessions was broken; the message is meant for the person who asked."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class SessionError(DomainError):
+    """A rule on sessions or schedules was broken."""
 
 
 @dataclass(frozen=True)
@@ -274,7 +271,7 @@ def programme_duplicate_into_next_school_year(*, programme: Programme) -> Progra
          for day in [schedule.start_date, *map(as_date, schedule.dates or ())] if day),
         default=timezone.localdate(),
     )
-    next_year = school_year_start(reference) + 1
+    next_year = school_year_of(reference) + 1
     label = f"{next_year}–{next_year + 1}"
     copy = Programme.objects.get(pk=programme.pk)
     copy.pk = None
@@ -314,11 +311,23 @@ def schedule_save(
     calendar: HolidayCalendar | None = None,
 ) -> ScheduleApplyReport:
     """Save a schedule built by a form and generate its sessions at once."""
-    if schedule.end_time <= schedule.start_time:
-        raise SessionError(_("The end must come after the start."), field="end_time")
-    if schedule.start_date and schedule.end_date and schedule.end_date < schedule.start_date:
-        raise SessionError(_("The last date must not come before the first."), field="end_date")
+    problems = schedule_rule_problems(ScheduleRule.from_schedule(schedule))
+    if problems:
+        field_name, message = problems[0]
+        raise SessionError(message, field=field_name)
     schedule.save()
     if facilitators is not None:
         schedule.facilitators.set(facilitators)
     return schedule_apply(schedule=schedule, calendar=calendar)
+
+
+@transaction.atomic
+def programme_create_with_schedule(
+    *, programme: Programme, mediators: list, partners: list, schedule: Schedule,
+    facilitators: list,
+) -> ScheduleApplyReport:
+    """A coordinator's new programme and its first schedule, saved together or not at all: a
+    schedule that fails leaves no programme behind."""
+    programme = programme_save(programme=programme, mediators=mediators, partners=partners)
+    schedule.programme = programme
+    return schedule_save(schedule=schedule, facilitators=facilitators)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import calendar_views, views
+from . import calendar_views, coordination, views
 
 app_name = "catalogue"
 
@@ -35,3 +35,17 @@ calendar_urlpatterns = ([
     path("partners/<feedtoken:token>.ics", calendar_views.partner_calendar, name="partner"),
     path("mediators/<feedtoken:token>.ics", calendar_views.mediator_calendar, name="mediator"),
 ], "calendars")
+
+coordination_urlpatterns = ([
+    path("programmes/", coordination.programme_list, name="programmes"),
+    path("programmes/new/", coordination.programme_create, name="programme-create"),
+    path("programmes/<int:pk>/", coordination.programme_detail, name="programme"),
+    path("programmes/<int:pk>/duplicate/", coordination.programme_duplicate,
+         name="programme-duplicate"),
+    path("programmes/<int:pk>/schedules/new/", coordination.schedule_create,
+         name="schedule-create"),
+    path("schedules/<int:pk>/", coordination.schedule_edit, name="schedule-edit"),
+    path("sessions/regenerate/", coordination.sessions_regenerate, name="sessions-regenerate"),
+    path("sessions/<int:pk>/cancel/", coordination.session_cancel_view, name="session-cancel"),
+    path("sessions/<int:pk>/move/", coordination.session_move_view, name="session-move"),
+], "coordination")

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from enrolment.models import (
     Consent,
     ConsentKind,

@@ -1,16 +1,5 @@
 """Models of the enrolment app, one module per area; import them from here."""
 
-from .attendance import (
-    ATTENDED_STATUSES,
-    AgeBand,
-    AnonymousHeadcount,
-    Attendance,
-    AttendanceCorrection,
-    AttendanceStatus,
-    FollowUp,
-    FollowUpOutcome,
-    FollowUpStatus,
-)
 from .enrolments import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
 from .feeds import HouseholdFeedToken
 from .households import (
@@ -27,15 +16,6 @@ from .households import (
 )
 
 __all__ = [
-    "ATTENDED_STATUSES",
-    "AgeBand",
-    "AnonymousHeadcount",
-    "Attendance",
-    "AttendanceCorrection",
-    "AttendanceStatus",
-    "FollowUp",
-    "FollowUpOutcome",
-    "FollowUpStatus",
     "ACTIVE_STATUSES",
     "Channel",
     "Consent",

@@ -1,26 +1,5 @@
 """Reads of the enrolment app, one module per area; import them from here."""
 
-from .attendance import (
-    ProgrammeFigures,
-    Rate,
-    Register,
-    can_see_programme_attendance,
-    can_take_attendance,
-    expected_enrolments,
-    follow_up_contact,
-    follow_up_list,
-    follow_ups_read,
-    follow_ups_visible_to,
-    programme_figures,
-    programmes_with_figures_for,
-    register_get,
-    register_is_locked,
-    register_lock_at,
-    sessions_for_register,
-    sessions_of_day,
-    sessions_to_complete,
-    walk_in_candidates,
-)
 from .enrolments import (
     Contact,
     contacts_of_participants,
@@ -44,25 +23,6 @@ from .households import (
 )
 
 __all__ = [
-    "ProgrammeFigures",
-    "Rate",
-    "Register",
-    "can_see_programme_attendance",
-    "can_take_attendance",
-    "expected_enrolments",
-    "follow_up_contact",
-    "follow_up_list",
-    "follow_ups_read",
-    "follow_ups_visible_to",
-    "programme_figures",
-    "programmes_with_figures_for",
-    "register_get",
-    "register_is_locked",
-    "register_lock_at",
-    "sessions_for_register",
-    "sessions_of_day",
-    "sessions_to_complete",
-    "walk_in_candidates",
     "Contact",
     "contacts_of_participants",
     "enrolment_contact",

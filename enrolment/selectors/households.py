@@ -2,8 +2,8 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from config.accounts.audit import AuditAction, audit_record
-from config.accounts.roles import is_staff_member
+from accounts.audit import AuditAction, audit_record
+from accounts.roles import is_staff_member
 
 from ..access import households_visible_to, participants_visible_to
 from ..models import Consent, Guardian, Household, Participant

@@ -1,18 +1,6 @@
 """Writes of the enrolment app, one module per area; import them from here."""
 
 from ..errors import EnrolmentError
-from .attendance import (
-    MarkInput,
-    MarkResult,
-    attendance_mark,
-    attendance_mark_all_present,
-    follow_up_close,
-    follow_up_threshold,
-    follow_ups_evaluate,
-    headcount_set,
-    walk_in_add,
-    walk_in_register,
-)
 from .enrolments import (
     cancellation_deadline,
     eligibility_check,
@@ -42,16 +30,6 @@ from .referrals import referral_register
 
 __all__ = [
     "EnrolmentError",
-    "MarkInput",
-    "MarkResult",
-    "attendance_mark",
-    "attendance_mark_all_present",
-    "follow_up_close",
-    "follow_up_threshold",
-    "follow_ups_evaluate",
-    "headcount_set",
-    "walk_in_add",
-    "walk_in_register",
     "cancellation_deadline",
     "consent_give",
     "consent_withdraw",

@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.accounts.roles import is_staff_member
+from accounts.roles import is_staff_member
 from programmes.models import Audience, Partner, Programme, ProgrammeStatus
 from programmes.selectors import age_on
 from sessions.models import Session, SessionStatus
@@ -162,7 +162,7 @@ def _check_not_enrolled(
     else:
         message = _("%(name)s is already enrolled in this programme.")
     raise EnrolmentError(message % {"name": participant.first_name}, field="participant",
-                         status_code=409)
+                         status=409)
 
 
 def _check_no_overlap(
@@ -196,7 +196,7 @@ def _check_no_overlap(
               "at the same time.")
             % {"name": participant.first_name, "programme": clash.programme.title,
                "date": local.strftime("%d/%m/%Y"), "time": local.strftime("%H:%M")},
-            field="participant", status_code=409,
+            field="participant", status=409,
         )
 
 
@@ -281,7 +281,7 @@ def _place(enrolment: Enrolment, *, free: int, waitlist_enabled: bool, target: s
     if not waitlist_enabled:
         message = (_("This session is full.") if target == "session"
                    else _("This programme is full."))
-        raise EnrolmentError(message, field=target, status_code=409)
+        raise EnrolmentError(message, field=target, status=409)
     last = last_position if last_position is not None else _waitlist(
         programme_id=enrolment.programme_id, session_id=enrolment.session_id
     ).aggregate(last=Max("waitlist_position"))["last"]
@@ -362,7 +362,7 @@ def _save_new(enrolment: Enrolment) -> None:
     except IntegrityError as exc:
         # Only reachable when a service was bypassed: the constraints are the last guard.
         raise EnrolmentError(
-            _("This participant is already enrolled here."), field="participant", status_code=409
+            _("This participant is already enrolled here."), field="participant", status=409
         ) from exc
 
 
@@ -441,7 +441,7 @@ def enrolment_cancel(*, enrolment: Enrolment, cancelled_by) -> Enrolment:
     )
     if enrolment.status == EnrolmentStatus.CANCELLED:
         raise EnrolmentError(_("This enrolment is already cancelled."), field="status",
-                             status_code=409)
+                             status=409)
     previous_status = enrolment.status
     # ``cancelled_by=None`` is the system (a script, a retention job): no deadline applies.
     bound_by_deadline = cancelled_by is not None and not is_staff_member(cancelled_by)
@@ -452,7 +452,7 @@ def enrolment_cancel(*, enrolment: Enrolment, cancelled_by) -> Enrolment:
                 _("It is too late to cancel online (the deadline was %(deadline)s): please "
                   "contact a mediator.")
                 % {"deadline": timezone.localtime(deadline).strftime("%d/%m/%Y %H:%M")},
-                field="status", status_code=409,
+                field="status", status=409,
             )
     position = enrolment.waitlist_position
     enrolment.status = EnrolmentStatus.CANCELLED
@@ -507,7 +507,7 @@ def referral_accept(*, enrolment: Enrolment, accepted_by) -> Enrolment:
     )
     if enrolment.status != EnrolmentStatus.PROPOSED:
         raise EnrolmentError(_("This referral was already answered."), field="status",
-                             status_code=409)
+                             status=409)
     _check_target(programme=enrolment.programme, session=enrolment.session)
     _check_no_overlap(participant=participant, programme=enrolment.programme,
                       session=enrolment.session)

@@ -63,7 +63,7 @@ def household_register(
     """
     if link_account and Guardian.objects.filter(user=created_by).exists():
         raise EnrolmentError(_("This account already belongs to a household."), field="user",
-                             status_code=409)
+                             status=409)
     household = Household.objects.create(
         created_by=created_by, neighbourhood=neighbourhood.strip(), in_qpv=in_qpv
     )
@@ -149,10 +149,10 @@ def guardian_link_account(*, guardian: Guardian, user) -> Guardian:
     """Give an invited guardian's new account access to their household."""
     if Guardian.objects.filter(user=user).exclude(pk=guardian.pk).exists():
         raise EnrolmentError(_("This account already belongs to a household."), field="user",
-                             status_code=409)
+                             status=409)
     if guardian.user_id is not None and guardian.user_id != user.pk:
         raise EnrolmentError(_("This guardian already has an account."), field="user",
-                             status_code=409)
+                             status=409)
     guardian.user = user
     guardian.save(update_fields=["user"])
     return guardian
@@ -269,7 +269,7 @@ def consent_withdraw(*, consent: Consent, withdrawn_by=None) -> Consent:
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if not consent.is_current:
         raise EnrolmentError(_("This consent is no longer in force."), field="consent",
-                             status_code=409)
+                             status=409)
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = withdrawn_by
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
@@ -298,7 +298,7 @@ def health_note_create(*, participant: Participant, text: str, author,
     if not can_see_health_notes(author, participant):
         raise EnrolmentError(
             _("Only the mediators of this participant's programmes and coordinators can write "
-              "health notes."), status_code=403,
+              "health notes."), status=403,
         )
     if not text.strip():
         raise EnrolmentError(_("Write the note."), field="text")

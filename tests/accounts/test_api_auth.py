@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from config.accounts.models import ApiToken
-from config.accounts.roles import Role
+from accounts.models import ApiToken
+from accounts.roles import Role
 from sessions.models import SessionStatus
 from tests.factories import SessionFactory, UserFactory, user_with_role
 

@@ -5,9 +5,9 @@ import time_machine
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
-from config.accounts.audit import audit_record, audit_record_many
-from config.accounts.models import AuditAction, AuditEvent
-from config.accounts.roles import Role
+from accounts.audit import audit_record, audit_record_many
+from accounts.models import AuditAction, AuditEvent
+from accounts.roles import Role
 from tests.factories import ProgrammeFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 import pytest
 
-from config.accounts.models import AuditAction, AuditEvent
+from accounts.models import AuditAction, AuditEvent
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from config.accounts.models import ApiToken, hash_token
+from accounts.models import ApiToken, hash_token
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

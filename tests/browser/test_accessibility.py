@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from config.accounts.roles import Role
-from config.jobs.models import BackgroundJob, JobState
+from accounts.roles import Role
+from jobs.models import BackgroundJob, JobState
 from tests.browser.support import assert_accessible, log_in
 from tests.conftest import TEST_BROWSER_LOCALE
 from tests.factories import (
@@ -45,14 +45,14 @@ def public_urls(data) -> list[str]:
 def coordinator_urls(data) -> list[str]:
     programme, session = data["programme"], data["session"]
     return [
-        reverse("workspace:programmes"),
-        reverse("workspace:programme-create"),
-        reverse("workspace:programme", args=[programme.pk]),
-        reverse("workspace:programme-edit", args=[programme.pk]),
-        reverse("workspace:programme-duplicate", args=[programme.pk]),
-        reverse("workspace:schedule-edit", args=[programme.schedules.get().pk]),
-        reverse("workspace:session-cancel", args=[session.pk]),
-        reverse("workspace:session-move", args=[session.pk]),
+        reverse("coordination:programmes"),
+        reverse("coordination:programme-create"),
+        reverse("coordination:programme", args=[programme.pk]),
+        reverse("programmes:edit", args=[programme.pk]),
+        reverse("coordination:programme-duplicate", args=[programme.pk]),
+        reverse("coordination:schedule-edit", args=[programme.schedules.get().pk]),
+        reverse("coordination:session-cancel", args=[session.pk]),
+        reverse("coordination:session-move", args=[session.pk]),
         data["job"].get_absolute_url(),
         reverse("accounts:tokens"),
     ]
@@ -73,7 +73,7 @@ def test_pages_pass_axe(request, viewport, live_server, data):
 def test_forms_with_errors_pass_axe(phone_page, live_server, data):
     page = phone_page
     log_in(page, data["coordinator"], live_server.url)
-    page.goto(reverse("workspace:programme-create"))
+    page.goto(reverse("coordination:programme-create"))
     page.get_by_role("button", name="Enregistrer").or_(
         page.get_by_role("button", name="Save")).first.click()
     invalid = page.locator("[aria-invalid=true]").first
@@ -129,7 +129,7 @@ def test_a_running_job_page_updates_itself(desktop_page, live_server, data):
     assert page.locator("#job-progress").get_attribute("value") == "30"
     BackgroundJob.objects.filter(pk=job.pk).update(
         state=JobState.SUCCEEDED, progress=100, message="Terminé.",
-        result_url=reverse("workspace:programmes"), finished_at=datetime.datetime.now(datetime.UTC))
+        result_url=reverse("coordination:programmes"), finished_at=datetime.datetime.now(datetime.UTC))
     page.get_by_role("link", name="Voir le résultat").or_(
         page.get_by_role("link", name="See the result")).first.wait_for()
     assert "Terminé." in page.content()

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from enrolment.models import Attendance
+from attendance.models import Attendance
 from tests.factories import build_register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

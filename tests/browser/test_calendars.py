@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from tests.browser.support import assert_accessible, log_in
 from tests.factories import PartnerFactory, ProgrammeFactory, SessionFactory, user_with_role
 

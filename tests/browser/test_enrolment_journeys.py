@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus, Household
 from programmes.models import EnrolmentMode
 from tests.browser.support import assert_accessible

@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from config.accounts.roles import Role
-from enrolment.models import Attendance, Enrolment, EnrolmentSource, EnrolmentStatus
+from accounts.roles import Role
+from attendance.models import Attendance
+from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus
 from programmes.models import EnrolmentMode, Mediator
 from sessions.models import Schedule, Session, SessionStatus
 from tests.browser.support import assert_accessible
@@ -48,7 +49,7 @@ def test_coordinator_creates_a_programme_with_a_previewed_schedule_and_cancels_a
     first_day = timezone.localdate() + datetime.timedelta(days=1)
     sign_in(page, "claire")
 
-    page.locator(f"main a[href='{reverse('workspace:programme-create')}']").first.click()
+    page.locator(f"main a[href='{reverse('coordination:programme-create')}']").first.click()
     assert_accessible(page)
     page.fill("#id_title", "Atelier parents")
     page.select_option("#id_kind", "family_course")
@@ -81,7 +82,7 @@ def test_coordinator_creates_a_programme_with_a_previewed_schedule_and_cancels_a
     assert session is not None
     EnrolmentFactory(programme=session.programme)  # someone to tell
 
-    page.click(f"a[href='{reverse('workspace:session-cancel', args=[session.pk])}']")
+    page.click(f"a[href='{reverse('coordination:session-cancel', args=[session.pk])}']")
     assert_accessible(page)
     assert page.locator(".message-warning").inner_text().startswith("1")
     page.fill("#id_reason", "Salle indisponible")

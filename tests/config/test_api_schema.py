@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from config.accounts.models import ApiToken
-from config.accounts.roles import Role
+from accounts.models import ApiToken
+from accounts.roles import Role
 from config.wsgi import application
 from tests.factories import ProgrammeFactory, SessionFactory, user_with_role
 

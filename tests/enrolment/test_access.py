@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from enrolment.access import (
     can_see_health_notes,
     enrolments_visible_to,

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus, Household
 from programmes.models import Audience, EnrolmentMode
 from tests.factories import (

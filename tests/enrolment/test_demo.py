@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from vacances_scolaires_france import SchoolHolidayDates
 
-from enrolment.demo import load_demo_data
+from demo.services import load_demo_data
 from sessions.models import Schedule, ScheduleKind, Session
 
 pytestmark = pytest.mark.django_db

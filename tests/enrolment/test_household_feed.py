@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from config.accounts.roles import Role
-from config.privacy.services import household_erase
+from accounts.roles import Role
 from enrolment.models import EnrolmentStatus, HouseholdFeedToken
+from privacy.services import household_erase
 from programmes.models import EnrolmentMode
 from sessions.feeds import event_cache
 from sessions.services import feed_token_issue

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from enrolment.errors import EnrolmentError
 from enrolment.models import (
     Channel,
@@ -65,7 +65,7 @@ def test_a_family_registers_itself_once():
         household_register(created_by=family, first_name="Nadia", last_name="Durand",
                            email="n@example.org", preferred_channel=Channel.EMAIL,
                            link_account=True)
-    assert error.value.status_code == 409
+    assert error.value.status == 409
 
 
 @pytest.mark.parametrize(
@@ -152,7 +152,7 @@ def test_health_notes_are_written_only_by_those_who_may_read_them():
     mediator = MediatorFactory()
     with pytest.raises(EnrolmentError) as error:
         health_note_create(participant=participant, text="Asthme", author=mediator.user)
-    assert error.value.status_code == 403
+    assert error.value.status == 403
     assert not HealthNote.objects.exists()
     enrolment.programme.mediators.add(mediator)
     note = health_note_create(participant=participant, text="Asthme", author=mediator.user,

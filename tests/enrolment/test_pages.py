@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from enrolment.models import Consent, Enrolment, EnrolmentSource, EnrolmentStatus, Household
 from programmes.models import EnrolmentMode
 from tests.factories import (

@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from config.accounts.roles import Role
-from config.jobs.models import BackgroundJob, JobState
-from config.jobs.registry import JobOutcome, register_job_handler
-from config.jobs.services import JobError, job_run, job_start
+from accounts.roles import Role
+from jobs.models import BackgroundJob, JobState
+from jobs.registry import JobOutcome, register_job_handler
+from jobs.services import JobError, job_run, job_start, jobs_redispatch_stale
 from sessions.models import Session
 from tests.factories import ScheduleFactory, user_with_role
 
@@ -82,7 +82,7 @@ def test_regenerating_sessions_in_the_background(celery_eager, django_capture_on
                                end_date=datetime.date(2026, 9, 30))
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("workspace:sessions-regenerate"),
+        response = client.post(reverse("coordination:sessions-regenerate"),
                                {"programme": schedule.programme_id})
     job = BackgroundJob.objects.get()
     assert response["Location"] == job.get_absolute_url()
@@ -91,7 +91,7 @@ def test_regenerating_sessions_in_the_background(celery_eager, django_capture_on
     assert job.result["created"] == Session.objects.filter(schedule=schedule).count() == 5
     page = client.get(job.get_absolute_url()).content.decode()
     assert "5 sessions created" in page
-    assert reverse("workspace:programme", args=[schedule.programme_id]) in page
+    assert reverse("coordination:programme", args=[schedule.programme_id]) in page
     assert "job-progress.js" not in page  # finished: nothing left to poll
 
 
@@ -104,3 +104,17 @@ def test_a_running_job_page_polls_with_a_static_script(client):
     assert 'src="/static/jobs/job-progress.js"' in body
     assert 'value="40"' in body
     assert "<script>" not in body  # no inline script: the CSP forbids them
+
+
+def test_a_job_whose_task_was_lost_is_queued_again_and_runs_once(celery_eager, settings,
+                                                                   tmp_path):
+    """The broker was down when the job started: the sweep queues it again, once it is stale."""
+    settings.MEDIA_ROOT = tmp_path
+    job = BackgroundJob.objects.create(kind="test.export", owner=user_with_role(Role.COORDINATOR),
+                                       title="Export")
+    assert jobs_redispatch_stale(now=job.created_at + datetime.timedelta(seconds=30)) == 0
+    later = job.created_at + datetime.timedelta(minutes=5)
+    assert jobs_redispatch_stale(now=later) == 1
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED
+    assert jobs_redispatch_stale(now=later) == 0

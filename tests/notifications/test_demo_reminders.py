@@ -3,7 +3,7 @@ import datetime
 import pytest
 import time_machine
 
-from enrolment.demo import load_demo_data
+from demo.services import load_demo_data
 from enrolment.models import Enrolment
 from notifications.models import Message, MessageKind, MessageState
 from notifications.services import reminders_create_due

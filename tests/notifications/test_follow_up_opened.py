@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from enrolment.services import MarkInput, attendance_mark
+from attendance.services import MarkInput, attendance_mark
 from notifications.models import Message, MessageKind
 from tests.factories import GuardianFactory, SessionFactory, build_register
 

@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 from django.db import transaction
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from enrolment.services import enrolment_cancel, enrolment_create
 from notifications.models import Message, MessageKind, MessageState
 from notifications.services import digests_create, follow_up_notify

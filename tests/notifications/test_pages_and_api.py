@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from enrolment.models import Guardian
 from notifications.models import MessageState
 from tests.factories import (

@@ -13,8 +13,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from config.accounts.models import ApiToken
-from config.accounts.roles import Role
+from accounts.models import ApiToken
+from accounts.roles import Role
 from enrolment.models import (
     Consent,
     EmergencyContact,

@@ -3,9 +3,9 @@
 import pytest
 from django.test import RequestFactory
 
-from config.accounts.audit import current_request
-from config.accounts.models import AuditAction, AuditEvent
-from config.accounts.roles import Role
+from accounts.audit import current_request
+from accounts.models import AuditAction, AuditEvent
+from accounts.roles import Role
 from enrolment.services import consent_give, consent_withdraw, participant_update
 from tests.factories import (
     GuardianFactory,
@@ -101,7 +101,7 @@ def test_staff_reads_of_a_household_are_recorded_and_family_reads_are_not():
 
 
 def test_api_reads_by_staff_are_recorded(client):
-    from config.accounts.models import ApiToken
+    from accounts.models import ApiToken
 
     household = HouseholdFactory()
     family = user_with_role(Role.FAMILY)

@@ -1,9 +1,9 @@
 import pytest
 
-from config.accounts.models import AuditAction, AuditEvent
-from config.accounts.roles import Role
-from config.privacy.models import Erasure
-from config.privacy.services import retention_warn
+from accounts.models import AuditAction, AuditEvent
+from accounts.roles import Role
+from privacy.models import Erasure
+from privacy.services import retention_warn
 from tests.factories import (
     GuardianFactory,
     HealthNoteFactory,

@@ -29,19 +29,18 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from config.accounts.roles import Role
-from enrolment.models import (
+from accounts.roles import Role
+from attendance.models import (
     AnonymousHeadcount,
     Attendance,
     AttendanceStatus,
-    EnrolmentStatus,
     FollowUp,
     FollowUpOutcome,
     FollowUpStatus,
-    Sex,
 )
-from enrolment.reports.filters import ReportFilters
+from enrolment.models import EnrolmentStatus, Sex
 from programmes.models import EnrolmentMode, Field, Kind
+from reports.filters import ReportFilters
 from sessions.models import SessionStatus
 from tests.factories import (
     EnrolmentFactory,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.accounts.models import ApiToken
+from accounts.models import ApiToken
 
 from .conftest import PERIOD
 

@@ -1,14 +1,17 @@
 """Exports: French CSV and XLSX, names only for coordinators, formulas neutralised, audited."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
 import pytest
 
-from config.accounts.models import AuditAction, AuditEvent
+from accounts.models import AuditAction, AuditEvent
 from enrolment.models import Participant
-from enrolment.reports.exports import Table, csv_stream, neutralise
+from jobs.models import BackgroundJob, JobState
+from jobs.services import job_files_prune
+from reports.exports import Table, csv_stream, neutralise
 
 from .conftest import PERIOD
 
@@ -101,30 +104,38 @@ def test_unknown_export_is_404(client, known_data):
     assert client.get("/reports/export/households.csv").status_code == 404
 
 
-def test_long_xlsx_list_is_written_by_the_worker(client, known_data, settings, celery_eager,
-                                                  tmp_path, django_capture_on_commit_callbacks,
-                                                  english):
+def test_long_xlsx_list_is_written_by_a_background_job(client, known_data, settings, celery_eager,
+                                                        tmp_path, django_capture_on_commit_callbacks,
+                                                        english):
     settings.REPORT_EXPORT_SYNC_ROWS = 5
     settings.MEDIA_ROOT = tmp_path
     client.force_login(known_data.coordinator)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.get("/reports/export/enrolments.xlsx", QUERY)
     assert response.status_code == 302
-    link = response["Location"]
-    waiting = client.get(link)
-    assert waiting.status_code == 202
-    assert '<meta http-equiv="refresh" content="5">' in waiting.content.decode()
+    job = BackgroundJob.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.state == JobState.PENDING and not job.download_url
+    assert client.get(job.get_absolute_url()).status_code == 200
 
     for callback in callbacks:
         callback()
-    workbook = xlsx(client.get(link))
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED
+    assert job.result_file.name.endswith(".xlsx")
+    download = client.get(job.download_url)
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
     assert len(list(workbook["Enrolments"].iter_rows())) == 1 + 9
-    # The link is for the account that asked, and cannot be forged.
+    # The file is for the account that asked.
     client.force_login(known_data.mediator_cuisine)
-    assert client.get(link).status_code == 404
-    assert client.get(link.replace("/download/", "/download/x")).status_code == 404
+    assert client.get(job.download_url).status_code == 404
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT,
                                      object_type="reports.enrolments").count() == 1
+    # Exports hold personal data: their files go after JOB_FILE_KEEP_HOURS.
+    assert job_files_prune(now=job.finished_at + datetime.timedelta(
+        hours=settings.JOB_FILE_KEEP_HOURS + 1)) == 1
+    job.refresh_from_db()
+    assert not job.result_file and not list(tmp_path.rglob("*.xlsx"))
 
 
 def test_attendance_list(client, known_data, english):

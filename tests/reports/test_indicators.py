@@ -5,11 +5,12 @@ import datetime
 
 import pytest
 
+from core.time import school_year_bounds, school_year_of
 from enrolment.models import Participant
-from enrolment.reports.filters import ReportFilters, school_year_bounds, school_year_of
-from enrolment.reports.masking import mask_column, mask_summary, rate
-from enrolment.reports.selectors import report_summary
 from programmes.models import Kind, Programme
+from reports.filters import ReportFilters
+from reports.masking import mask_column, mask_summary, rate
+from reports.selectors import report_summary
 
 from .conftest import PERIOD
 

@@ -4,16 +4,8 @@ import datetime
 
 import pytest
 
-from enrolment.models import (
-    AnonymousHeadcount,
-    Attendance,
-    AttendanceStatus,
-    Enrolment,
-    EnrolmentStatus,
-    FollowUp,
-    Household,
-    Participant,
-)
+from attendance.models import AnonymousHeadcount, Attendance, AttendanceStatus, FollowUp
+from enrolment.models import Enrolment, EnrolmentStatus, Household, Participant
 from tests.factories import MediatorFactory, PartnerFactory, ProgrammeFactory, SessionFactory
 
 from .conftest import PERIOD, at

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils.http import http_date
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from programmes.models import Field, ProgrammeStatus
 from sessions import hooks
 from sessions.models import FeedToken, SessionStatus

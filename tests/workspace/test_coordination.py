@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from programmes.models import ProgrammeStatus
 from sessions.models import Schedule, ScheduleKind, Session, SessionStatus
 from sessions.services import schedule_apply
@@ -49,7 +49,7 @@ def programme_data(venue, **extra) -> dict:
 def test_coordination_pages_are_for_coordinators_only(client, role):
     if role:
         client.force_login(user_with_role(role))
-    response = client.get(reverse("workspace:programmes"))
+    response = client.get(reverse("coordination:programmes"))
     assert response.status_code == (302 if role is None else 403)
 
 
@@ -61,7 +61,7 @@ def test_create_programme_previews_dates_before_saving(coordinator_client, engli
     SessionFactory(programme=other, venue=venue,
                    starts_at=datetime.datetime(2026, 9, 9, 13, 30, tzinfo=datetime.UTC),
                    ends_at=datetime.datetime(2026, 9, 9, 15, tzinfo=datetime.UTC))
-    url = reverse("workspace:programme-create")
+    url = reverse("coordination:programme-create")
     response = coordinator_client.post(url, {**programme_data(venue), "action": "preview"})
     assert response.status_code == 200
     preview = response.context["preview"]
@@ -83,7 +83,7 @@ def test_create_programme_previews_dates_before_saving(coordinator_client, engli
     response = coordinator_client.post(url, {**programme_data(venue), "action": "save"})
     schedule = Schedule.objects.get(programme__title="Parcours parents")
     assert response.status_code == 302
-    assert response["Location"] == reverse("workspace:programme", args=[schedule.programme_id])
+    assert response["Location"] == reverse("coordination:programme", args=[schedule.programme_id])
     assert Session.objects.filter(schedule=schedule).count() == len(dates)
 
 
@@ -92,7 +92,7 @@ def test_preview_warns_when_the_school_calendar_is_not_published(coordinator_cli
     venue = VenueFactory()
     data = programme_data(venue, **{"schedule-start_date": "2029-09-01",
                                     "schedule-end_date": "2029-10-30", "action": "preview"})
-    preview = coordinator_client.post(reverse("workspace:programme-create"), data).context["preview"]
+    preview = coordinator_client.post(reverse("coordination:programme-create"), data).context["preview"]
     assert preview.rows == []
     assert "published only up to" in preview.warnings[0]
 
@@ -102,7 +102,7 @@ def test_form_errors_are_tied_to_their_fields(coordinator_client, english):
     venue = VenueFactory()
     data = programme_data(venue, **{"schedule-weekdays": [], "schedule-end_time": "13:00",
                                     "action": "save"})
-    response = coordinator_client.post(reverse("workspace:programme-create"), data)
+    response = coordinator_client.post(reverse("coordination:programme-create"), data)
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_schedule-end_time_error"' in body
@@ -121,7 +121,7 @@ def test_schedule_edit_preview_shows_sessions_kept_by_enrolments(coordinator_cli
     data = {"kind": "weekly", "weekdays": ["3"], "start_date": "2026-09-01",
             "end_date": "2026-09-30", "start_time": "14:00", "end_time": "16:00",
             "skip_school_holidays": "on", "skip_public_holidays": "on", "action": "preview"}
-    url = reverse("workspace:schedule-edit", args=[schedule.pk])
+    url = reverse("coordination:schedule-edit", args=[schedule.pk])
     preview = coordinator_client.post(url, data).context["preview"]
     assert [conflict.session_id for conflict in preview.conflicts] == [held.pk]
     assert len(preview.removed) == 4  # the other Wednesdays
@@ -137,7 +137,7 @@ def test_schedule_edit_preview_shows_sessions_kept_by_enrolments(coordinator_cli
 def test_cancel_asks_for_confirmation_and_says_how_many_are_told(coordinator_client, english):
     session = SessionFactory()
     EnrolmentFactory.create_batch(3, programme=session.programme, session=session)
-    url = reverse("workspace:session-cancel", args=[session.pk])
+    url = reverse("coordination:session-cancel", args=[session.pk])
     response = coordinator_client.get(url)
     assert "3 people are enrolled and will be told" in response.content.decode()
     session.refresh_from_db()
@@ -151,7 +151,7 @@ def test_cancel_asks_for_confirmation_and_says_how_many_are_told(coordinator_cli
 
 def test_move_goes_through_a_confirmation_step(coordinator_client, english):
     session = SessionFactory()
-    url = reverse("workspace:session-move", args=[session.pk])
+    url = reverse("coordination:session-move", args=[session.pk])
     new_day = (session.starts_at + datetime.timedelta(days=1)).date().isoformat()
     data = {"date": new_day, "start_time": "10:00", "end_time": "12:00",
             "venue": session.venue_id, "reason": "Travaux"}
@@ -172,7 +172,7 @@ def test_move_into_the_past_is_refused_on_its_field(coordinator_client, english)
     session = SessionFactory()
     data = {"date": "2020-01-01", "start_time": "10:00", "end_time": "12:00",
             "venue": session.venue_id, "action": "save"}
-    response = coordinator_client.post(reverse("workspace:session-move", args=[session.pk]), data)
+    response = coordinator_client.post(reverse("coordination:session-move", args=[session.pk]), data)
     assert response.status_code == 200
     assert "date" in response.context["form"].errors
 
@@ -182,12 +182,12 @@ def test_duplicate_into_next_school_year(coordinator_client):
     schedule = ScheduleFactory(start_date=datetime.date(2026, 9, 2),
                                end_date=datetime.date(2027, 6, 30),
                                excluded_dates=["2026-12-16"])
-    url = reverse("workspace:programme-duplicate", args=[schedule.programme_id])
+    url = reverse("coordination:programme-duplicate", args=[schedule.programme_id])
     assert coordinator_client.get(url).status_code == 200
     response = coordinator_client.post(url)
     copy_schedule = Schedule.objects.exclude(pk=schedule.pk).get()
     copy = copy_schedule.programme
-    assert response["Location"] == reverse("workspace:programme", args=[copy.pk])
+    assert response["Location"] == reverse("coordination:programme", args=[copy.pk])
     assert copy.status == ProgrammeStatus.DRAFT
     assert "2027–2028" in copy.title
     assert copy_schedule.start_date == datetime.date(2027, 9, 1)  # a Wednesday again
@@ -202,10 +202,10 @@ def test_programme_list_queries_are_bounded(coordinator_client, django_assert_ma
         SessionFactory.create_batch(2, programme=ProgrammeFactory())
     # Session, user, roles, programmes with their counts (docs/performance.md).
     with django_assert_max_num_queries(4):
-        response = coordinator_client.get(reverse("workspace:programmes"))
+        response = coordinator_client.get(reverse("coordination:programmes"))
     assert len(response.context["programmes"]) == 15
 
 
 def test_holiday_schedule_kind_is_offered(coordinator_client, english):
-    response = coordinator_client.get(reverse("workspace:programme-create"))
+    response = coordinator_client.get(reverse("coordination:programme-create"))
     assert ScheduleKind.HOLIDAY_WEEKDAYS.value in response.content.decode()

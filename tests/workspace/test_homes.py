@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from config.accounts.roles import Role
+from accounts.roles import Role
 from enrolment.models import EnrolmentSource, EnrolmentStatus
 from programmes.models import EnrolmentMode
 from tests.factories import (

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from config.accounts.models import Profile
-from config.accounts.roles import Role
+from accounts.models import Profile
+from accounts.roles import Role
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,89 @@
+"""API of registers and follow-ups: the same rights as the pages.
+
+``PUT /sessions/{id}/attendance`` takes a batch of marks, as a phone sends the marks it queued
+while offline: all or nothing, and idempotent by each mark's ``client_id``.
+"""
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router
+from ninja.errors import HttpError
+
+from accounts.auth import session_or_token
+from sessions.selectors import session_list
+
+from .schemas import (
+    AttendanceBatchIn,
+    FollowUpCloseIn,
+    FollowUpOut,
+    MarkResultOut,
+    ProgrammeFiguresOut,
+    RegisterOut,
+    figures_out,
+    register_out,
+)
+from .selectors import (
+    can_take_attendance,
+    follow_up_list,
+    programme_figures,
+    programmes_with_figures_for,
+    register_get,
+)
+from .services import MarkInput, attendance_mark, follow_up_close
+
+sessions_router = Router(auth=session_or_token)
+follow_ups_router = Router(auth=session_or_token)
+figures_router = Router(auth=session_or_token)
+
+
+def _register_session(request: HttpRequest, session_id: int):
+    session = get_object_or_404(session_list(published_only=False), pk=session_id)
+    if not can_take_attendance(request.auth, session):
+        raise HttpError(403, _("Only the session's facilitators, the programme's mediators and "
+                               "coordinators can see its register."))
+    return session
+
+
+@sessions_router.get("/{int:session_id}/attendance", response=RegisterOut,
+                     summary="The register of a session")
+def get_register(request: HttpRequest, session_id: int):
+    session = _register_session(request, session_id)
+    return register_out(register_get(session=session))
+
+
+@sessions_router.put("/{int:session_id}/attendance", response=MarkResultOut,
+                     summary="Send marks (all or nothing; idempotent by client_id)")
+def put_register(request: HttpRequest, session_id: int, payload: AttendanceBatchIn):
+    session = _register_session(request, session_id)
+    result = attendance_mark(
+        session=session, marked_by=request.auth,
+        marks=[MarkInput(**mark.dict()) for mark in payload.marks],
+    )
+    return {
+        "applied": result.applied, "ignored": result.ignored,
+        "follow_ups_opened": [follow_up.pk for follow_up in result.follow_ups],
+        "state": register_out(register_get(session=session)),
+    }
+
+
+@follow_ups_router.get("", response=list[FollowUpOut], summary="Follow-ups of absences")
+def list_follow_ups(request: HttpRequest, status: str = "open"):
+    return list(follow_up_list(user=request.auth, status=status or None))
+
+
+@follow_ups_router.post("/{int:follow_up_id}/close", response=FollowUpOut,
+                        summary="Record the outcome and close a follow-up")
+def close_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpCloseIn):
+    follow_up = get_object_or_404(follow_up_list(user=request.auth, status=None),
+                                  pk=follow_up_id)
+    follow_up_close(follow_up=follow_up, outcome=payload.outcome, note=payload.note,
+                    closed_by=request.auth)
+    return get_object_or_404(follow_up_list(user=request.auth, status=None), pk=follow_up_id)
+
+
+@figures_router.get("/{int:programme_id}/attendance", response=ProgrammeFiguresOut,
+                    summary="Attendance rates of a programme, per session and participant")
+def get_programme_figures(request: HttpRequest, programme_id: int):
+    programme = get_object_or_404(programmes_with_figures_for(request.auth), pk=programme_id)
+    return figures_out(programme_figures(programme=programme))

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AttendanceConfig(AppConfig):
+    name = "attendance"
+    label = "attendance"
+    verbose_name = _("Attendance")
+
+    def ready(self) -> None:
+        from . import personal_data
+
+        personal_data.register()
+        from sessions import hooks
+
+        from .selectors import sessions_with_attendance
+        from .views import programme_panel
+
+        hooks.register_sessions_in_use_check(sessions_with_attendance)
+        hooks.register_programme_panel(programme_panel)

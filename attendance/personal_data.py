@@ -1,0 +1,68 @@
+"""What attendance holds about a household, for export and erasure (see core/personal_data.py).
+
+Marks stay after erasure (reports count them); the free text a mediator typed about a person goes.
+"""
+
+import datetime
+from typing import Any
+
+from core.personal_data import HouseholdDataHolder, household_data
+
+from .models import Attendance, AttendanceCorrection, FollowUp
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _attendance(household) -> list[dict[str, Any]]:
+    marks = (Attendance.objects.filter(participant__household=household)
+             .select_related("session__programme").prefetch_related("corrections")
+             .order_by("session__starts_at", "pk"))
+    return [
+        {
+            "id": mark.pk, "participant_id": mark.participant_id,
+            "programme": mark.session.programme.title,
+            "session_starts_at": _iso(mark.session.starts_at), "status": mark.status,
+            "walk_in": mark.walk_in, "note": mark.note, "marked_at": _iso(mark.marked_at),
+            "corrections": [
+                {"old_status": correction.old_status, "new_status": correction.new_status,
+                 "old_note": correction.old_note, "new_note": correction.new_note,
+                 "reason": correction.reason, "corrected_at": _iso(correction.corrected_at)}
+                for correction in mark.corrections.all()
+            ],
+        }
+        for mark in marks
+    ]
+
+
+def _erase_attendance(household, now: datetime.datetime) -> int:
+    AttendanceCorrection.objects.filter(attendance__participant__household=household).update(
+        old_note="", new_note="", reason="")
+    return Attendance.objects.filter(participant__household=household).update(note="")
+
+
+def _follow_ups(household) -> list[dict[str, Any]]:
+    return [
+        {"id": follow_up.pk, "participant_id": follow_up.participant_id,
+         "programme": follow_up.programme.title, "status": follow_up.status,
+         "outcome": follow_up.outcome, "outcome_note": follow_up.outcome_note,
+         "opened_at": _iso(follow_up.opened_at), "closed_at": _iso(follow_up.closed_at)}
+        for follow_up in FollowUp.objects.filter(participant__household=household)
+        .select_related("programme").order_by("opened_at", "pk")
+    ]
+
+
+def _erase_follow_ups(household, now: datetime.datetime) -> int:
+    return FollowUp.objects.filter(participant__household=household).update(outcome_note="")
+
+
+def register() -> None:
+    household_data.register(HouseholdDataHolder(
+        key="attendance",
+        covers={Attendance: ("note",),
+                AttendanceCorrection: ("old_note", "new_note", "reason")},
+        export=_attendance, erase=_erase_attendance))
+    household_data.register(HouseholdDataHolder(
+        key="follow_ups", covers={FollowUp: ("outcome_note",)},
+        export=_follow_ups, erase=_erase_follow_ups))

@@ -1,0 +1,198 @@
+"""API shapes of registers, marks, follow-ups and attendance rates."""
+
+import datetime
+import uuid
+
+from django.utils import timezone
+from ninja import Schema
+from pydantic import Field, field_validator
+
+from .selectors import (
+    ProgrammeFigures,
+    Rate,
+    Register,
+    follow_up_contact,
+    register_is_locked,
+    register_lock_at,
+)
+
+
+class MarkIn(Schema):
+    client_id: uuid.UUID = Field(description="Chosen by the device: a mark sent again with the "
+                                             "same id changes nothing.")
+    participant_id: int = Field(ge=1, le=2**63 - 1)
+    status: str = Field(description="present, late, excused or absent")
+    note: str = ""
+    client_marked_at: datetime.datetime | None = Field(
+        None, description="When the mark was taken on the device: the latest mark wins.")
+    reason: str = Field("", description="Required once the register is locked.")
+    walk_in: bool = Field(False, description="Someone not enrolled in this session.")
+
+    @field_validator("client_marked_at")
+    @classmethod
+    def _aware(cls, value: datetime.datetime | None) -> datetime.datetime | None:
+        if value is None:
+            return value
+        if not 2000 <= value.year <= 2100:
+            raise ValueError("Check the device's clock: this date is out of range.")
+        # A time without an offset is read as the service's local time.
+        if timezone.is_naive(value):
+            return timezone.make_aware(value)
+        return value
+
+
+class AttendanceBatchIn(Schema):
+    marks: list[MarkIn] = Field(max_length=500)
+
+
+class RateOut(Schema):
+    expected: int
+    attended: int
+    percent: int | None
+
+
+class RegisterRowOut(Schema):
+    participant_id: int
+    name: str
+    expected: bool
+    status: str | None
+    note: str
+    marked_at: datetime.datetime | None
+    client_marked_at: datetime.datetime | None
+
+
+class HeadcountOut(Schema):
+    age_band: str
+    count: int
+
+
+class RegisterOut(Schema):
+    session_id: int
+    programme_id: int
+    programme: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    locked: bool
+    lock_at: datetime.datetime
+    rate: RateOut
+    rows: list[RegisterRowOut]
+    headcounts: list[HeadcountOut]
+
+
+class MarkResultOut(Schema):
+    applied: list[uuid.UUID]
+    ignored: list[uuid.UUID]
+    follow_ups_opened: list[int]
+    state: RegisterOut = Field(description="The register after the marks.")
+
+
+class ContactOut(Schema):
+    name: str
+    phone: str
+    email: str
+
+
+class FollowUpOut(Schema):
+    id: int
+    participant_id: int
+    participant: str
+    programme_id: int
+    programme: str
+    mediator: str | None
+    status: str
+    outcome: str
+    outcome_note: str
+    opened_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    sessions_missed: list[datetime.datetime]
+    contact: ContactOut | None
+
+    @staticmethod
+    def resolve_participant(follow_up) -> str:
+        return follow_up.participant.full_name
+
+    @staticmethod
+    def resolve_programme(follow_up) -> str:
+        return follow_up.programme.title
+
+    @staticmethod
+    def resolve_mediator(follow_up) -> str | None:
+        return str(follow_up.mediator) if follow_up.mediator else None
+
+    @staticmethod
+    def resolve_sessions_missed(follow_up) -> list[datetime.datetime]:
+        return [session.starts_at for session in follow_up.sessions.all()]
+
+    @staticmethod
+    def resolve_contact(follow_up) -> dict | None:
+        contact = follow_up_contact(follow_up)
+        if contact is None:
+            return None
+        return {"name": contact.name, "phone": contact.phone, "email": contact.email}
+
+
+class FollowUpCloseIn(Schema):
+    outcome: str = Field(description="reached, not_reached, withdrawn or referred")
+    note: str = ""
+
+
+class SessionRateOut(Schema):
+    session_id: int
+    starts_at: datetime.datetime
+    rate: RateOut
+
+
+class ParticipantRateOut(Schema):
+    participant_id: int
+    name: str
+    rate: RateOut
+
+
+class ProgrammeFiguresOut(Schema):
+    programme_id: int
+    overall: RateOut
+    sessions: list[SessionRateOut]
+    participants: list[ParticipantRateOut]
+
+
+def rate_out(rate: Rate) -> dict:
+    return {"expected": rate.expected, "attended": rate.attended, "percent": rate.percent}
+
+
+def register_out(register: Register) -> dict:
+    session = register.session
+    return {
+        "session_id": session.pk,
+        "programme_id": session.programme_id,
+        "programme": session.programme.title,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "locked": register_is_locked(session),
+        "lock_at": register_lock_at(session),
+        "rate": rate_out(register.rate),
+        "rows": [
+            {
+                "participant_id": row.participant.pk,
+                "name": row.participant.full_name,
+                "expected": row.expected,
+                "status": row.status or None,
+                "note": row.note,
+                "marked_at": row.attendance.marked_at if row.attendance else None,
+                "client_marked_at": row.attendance.client_marked_at if row.attendance else None,
+            }
+            for row in register.rows
+        ],
+        "headcounts": [{"age_band": headcount.age_band, "count": headcount.count}
+                       for headcount in register.headcounts],
+    }
+
+
+def figures_out(figures: ProgrammeFigures) -> dict:
+    return {
+        "programme_id": figures.programme.pk,
+        "overall": rate_out(figures.overall),
+        "sessions": [{"session_id": session.pk, "starts_at": session.starts_at,
+                      "rate": rate_out(rate)} for session, rate in figures.sessions],
+        "participants": [{"participant_id": row.participant_id, "name": row.name,
+                          "rate": rate_out(row.rate)} for row in figures.participants],
+    }

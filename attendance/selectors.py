@@ -1,0 +1,355 @@
+"""Reads on attendance: who may take a register, the register itself, follow-ups and rates."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.audit import AuditAction, audit_record_many
+from accounts.roles import Role, has_role
+from core.time import local_day_bounds, local_today
+from enrolment.access import participants_visible_to
+from enrolment.models import Enrolment, EnrolmentStatus, Guardian, Participant
+from enrolment.selectors import Contact, enrolment_contact
+from programmes.models import Mediator, Programme
+from sessions.models import Session, SessionStatus
+
+from .models import (
+    ATTENDED_STATUSES,
+    AnonymousHeadcount,
+    Attendance,
+    AttendanceCorrection,
+    FollowUp,
+    FollowUpStatus,
+)
+
+
+def can_take_attendance(user, session: Session) -> bool:
+    """Facilitators of the session, mediators of its programme and coordinators; nobody else."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if has_role(user, Role.COORDINATOR):
+        return True
+    if not has_role(user, Role.MEDIATOR):
+        return False
+    return Session.objects.filter(pk=session.pk).filter(
+        Q(facilitators__user=user) | Q(programme__mediators__user=user)
+    ).exists()
+
+
+def can_see_programme_attendance(user, programme: Programme) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR):
+        return True
+    return has_role(user, Role.MEDIATOR) and programme.mediators.filter(user=user).exists()
+
+
+def register_lock_at(session: Session) -> datetime.datetime:
+    return session.ends_at + datetime.timedelta(days=settings.ATTENDANCE_LOCK_DAYS)
+
+
+def register_is_locked(session: Session, *, now: datetime.datetime | None = None) -> bool:
+    return (now or timezone.now()) >= register_lock_at(session)
+
+
+def register_opens_on(session: Session) -> datetime.date:
+    """Marks are taken from the day of the session on, not before."""
+    return timezone.localtime(session.starts_at).date()
+
+
+def expected_enrolments(session: Session) -> QuerySet[Enrolment]:
+    """Confirmed enrolments in the session, or in its programme's whole cycle."""
+    return (
+        Enrolment.objects.filter(programme_id=session.programme_id,
+                                 status=EnrolmentStatus.CONFIRMED)
+        .filter(Q(session_id=session.pk) | Q(session__isnull=True))
+        .select_related("participant")
+        .order_by("participant__last_name", "participant__first_name", "participant_id")
+    )
+
+
+def sessions_for_register(user) -> QuerySet[Session]:
+    """Sessions whose register ``user`` may take, with what the register page shows."""
+    sessions = Session.objects.select_related("programme", "venue")
+    if has_role(user, Role.COORDINATOR):
+        return sessions
+    if not has_role(user, Role.MEDIATOR):
+        return sessions.none()
+    mine = Session.objects.filter(
+        Q(facilitators__user=user) | Q(programme__mediators__user=user)
+    ).values("pk")
+    return sessions.filter(pk__in=mine)
+
+
+@dataclass
+class RegisterRow:
+    participant: Participant
+    expected: bool
+    attendance: Attendance | None = None
+
+    @property
+    def status(self) -> str:
+        return self.attendance.status if self.attendance else ""
+
+    @property
+    def note(self) -> str:
+        return self.attendance.note if self.attendance else ""
+
+
+@dataclass
+class Rate:
+    expected: int
+    attended: int
+
+    @property
+    def percent(self) -> int | None:
+        if not self.expected:
+            return None
+        return round(100 * min(self.attended, self.expected) / self.expected)
+
+
+@dataclass
+class Register:
+    session: Session
+    rows: list[RegisterRow]
+    headcounts: list[AnonymousHeadcount]
+    corrections: list[AttendanceCorrection] = field(default_factory=list)
+
+    @property
+    def rate(self) -> Rate:
+        expected = [row for row in self.rows if row.expected]
+        attended = [row for row in expected if row.status in ATTENDED_STATUSES]
+        return Rate(expected=len(expected), attended=len(attended))
+
+    @property
+    def marked(self) -> int:
+        return sum(1 for row in self.rows if row.attendance is not None)
+
+    @property
+    def walk_ins(self) -> int:
+        return sum(1 for row in self.rows if not row.expected)
+
+    @property
+    def anonymous_total(self) -> int:
+        return sum(headcount.count for headcount in self.headcounts)
+
+
+def register_get(*, session: Session, with_corrections: bool = False) -> Register:
+    """The expected participants with their marks, then walk-ins, in a fixed number of
+    queries whatever the number of participants."""
+    expected = [enrolment.participant for enrolment in expected_enrolments(session)]
+    marks = {
+        attendance.participant_id: attendance
+        for attendance in Attendance.objects.filter(session=session).select_related(
+            "participant", "marked_by")
+    }
+    rows = [RegisterRow(participant=participant, expected=True,
+                        attendance=marks.pop(participant.pk, None))
+            for participant in expected]
+    # A mark of someone no longer expected (a walk-in, or an enrolment cancelled after the
+    # session) stays on the register.
+    rows += sorted(
+        (RegisterRow(participant=mark.participant, expected=False, attendance=mark)
+         for mark in marks.values()),
+        key=lambda row: (row.participant.last_name, row.participant.first_name),
+    )
+    headcounts = list(AnonymousHeadcount.objects.filter(session=session))
+    corrections = []
+    if with_corrections:
+        corrections = list(
+            AttendanceCorrection.objects.filter(attendance__session=session)
+            .select_related("attendance__participant", "corrected_by")[:50]
+        )
+    return Register(session=session, rows=rows, headcounts=headcounts, corrections=corrections)
+
+
+def sessions_of_day(*, user, day: datetime.date | None = None) -> list[Session]:
+    """The user's sessions of a local day, each with ``marked`` (marks taken so far)."""
+    start, end = local_day_bounds(day or local_today())
+    return list(
+        sessions_for_register(user)
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .annotate(marked=Count("attendances"))
+        .order_by("starts_at", "pk")
+    )
+
+
+def sessions_to_complete(*, user, days: int = 7) -> list[Session]:
+    """Past sessions of the last ``days`` days whose register nobody has taken yet."""
+    today_start, _end = local_day_bounds(local_today())
+    return list(
+        sessions_for_register(user)
+        .filter(starts_at__gte=today_start - datetime.timedelta(days=days),
+                starts_at__lt=today_start)
+        .exclude(status=SessionStatus.CANCELLED)
+        .exclude(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+        .order_by("-starts_at", "pk")[:20]
+    )
+
+
+def walk_in_candidates(*, user, query: str, limit: int = 20) -> QuerySet[Participant]:
+    """Participants the user may see whose name matches every word of ``query``."""
+    words = query.split()
+    if not words:
+        return Participant.objects.none()
+    participants = participants_visible_to(user)
+    for word in words:
+        participants = participants.filter(Q(first_name__icontains=word)
+                                           | Q(last_name__icontains=word))
+    return participants.select_related("household").order_by("last_name", "first_name")[:limit]
+
+
+def follow_ups_visible_to(user) -> QuerySet[FollowUp]:
+    if not getattr(user, "is_authenticated", False):
+        return FollowUp.objects.none()
+    if has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR):
+        return FollowUp.objects.all()
+    if not has_role(user, Role.MEDIATOR):
+        return FollowUp.objects.none()
+    return FollowUp.objects.filter(
+        Q(mediator__user=user)
+        | Q(pk__in=FollowUp.objects.filter(programme__mediators__user=user).values("pk"))
+    )
+
+
+def follow_up_list(*, user, status: str | None = FollowUpStatus.OPEN) -> QuerySet[FollowUp]:
+    follow_ups = follow_ups_visible_to(user)
+    if status:
+        follow_ups = follow_ups.filter(status=status)
+    return (
+        follow_ups.select_related(
+            "participant__household", "participant__guardian_record", "programme",
+            "mediator__user", "closed_by",
+        )
+        .prefetch_related(
+            Prefetch("sessions", queryset=Session.objects.order_by("starts_at")),
+            Prefetch("participant__household__guardians",
+                     queryset=Guardian.objects.order_by("-is_primary", "pk")),
+        )
+        .order_by("-opened_at", "-pk")
+    )
+
+
+@dataclass
+class ParticipantRate:
+    participant_id: int
+    name: str
+    rate: Rate
+
+
+@dataclass
+class ProgrammeFigures:
+    programme: Programme
+    sessions: list[tuple[Session, Rate]]
+    participants: list[ParticipantRate]
+
+    @property
+    def overall(self) -> Rate:
+        return Rate(expected=sum(rate.expected for _session, rate in self.sessions),
+                    attended=sum(min(rate.attended, rate.expected)
+                                 for _session, rate in self.sessions))
+
+
+def programme_figures(*, programme: Programme) -> ProgrammeFigures:
+    """Attendance rates (present and late over expected) of the sessions whose register was
+    taken, per session and per participant, in three queries.
+
+    Expected means the current confirmed enrolments: the session's own, or the whole cycle's.
+    """
+    held = list(
+        Session.objects.filter(programme=programme)
+        .exclude(status=SessionStatus.CANCELLED)
+        .filter(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
+        .order_by("starts_at")
+    )
+    held_ids = {session.pk for session in held}
+    enrolments = list(
+        Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.CONFIRMED)
+        .filter(Q(session__isnull=True) | Q(session_id__in=held_ids))
+        .values_list("participant_id", "session_id", "participant__first_name",
+                     "participant__last_name")
+    )
+    attended_pairs = set(
+        Attendance.objects.filter(session_id__in=held_ids, status__in=ATTENDED_STATUSES)
+        .values_list("participant_id", "session_id")
+    )
+    expected_by_session: dict[int, set[int]] = defaultdict(set)
+    names: dict[int, str] = {}
+    for participant_id, session_id, first_name, last_name in enrolments:
+        names[participant_id] = f"{first_name} {last_name}".strip()
+        targets = held_ids if session_id is None else {session_id}
+        for target in targets:
+            expected_by_session[target].add(participant_id)
+    per_participant: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    session_rates = []
+    for session in held:
+        expected = expected_by_session[session.pk]
+        attended = {pid for pid in expected if (pid, session.pk) in attended_pairs}
+        session_rates.append((session, Rate(expected=len(expected), attended=len(attended))))
+        for participant_id in expected:
+            per_participant[participant_id][0] += 1
+            per_participant[participant_id][1] += participant_id in attended
+    participants = sorted(
+        (ParticipantRate(participant_id=pid, name=names[pid],
+                         rate=Rate(expected=counts[0], attended=counts[1]))
+         for pid, counts in per_participant.items()),
+        key=lambda row: row.name,
+    )
+    return ProgrammeFigures(programme=programme, sessions=session_rates,
+                            participants=participants)
+
+
+def responsible_mediator(*, programme: Programme, session: Session | None) -> Mediator | None:
+    """A mediator of the programme who facilitated the session, else its first mediator."""
+    mediators = list(programme.mediators.order_by("pk"))
+    if session is not None:
+        facilitators = set(session.facilitators.values_list("pk", flat=True))
+        for mediator in mediators:
+            if mediator.pk in facilitators:
+                return mediator
+    return mediators[0] if mediators else None
+
+
+def follow_up_contact(follow_up: FollowUp) -> Contact | None:
+    """The guardian to call: the same rule as for an enrolment, which only reads the
+    participant (loaded with its guardians by follow_up_list)."""
+    return enrolment_contact(follow_up)
+
+
+def programmes_with_figures_for(user) -> QuerySet[Programme]:
+    """Programmes whose attendance figures ``user`` may read: coordinators all, mediators
+    their own."""
+    if not getattr(user, "is_authenticated", False):
+        return Programme.objects.none()
+    if has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR):
+        return Programme.objects.all()
+    if not has_role(user, Role.MEDIATOR):
+        return Programme.objects.none()
+    return Programme.objects.filter(
+        pk__in=Programme.objects.filter(mediators__user=user).values("pk"))
+
+
+def sessions_with_attendance(session_ids) -> set[int]:
+    """Sessions whose register holds marks or headcounts: regenerating a schedule keeps them."""
+    ids = list(session_ids)
+    marked = set(Attendance.objects.filter(session_id__in=ids)
+                 .values_list("session_id", flat=True).distinct())
+    counted = set(AnonymousHeadcount.objects.filter(session_id__in=ids)
+                  .values_list("session_id", flat=True).distinct())
+    return marked | counted
+
+
+def follow_ups_read(*, user, status: str | None = FollowUpStatus.OPEN) -> list[FollowUp]:
+    """Follow-ups with their guardians' contacts, the read recorded in the audit trail (one
+    event per household shown, in one query)."""
+    follow_ups = list(follow_up_list(user=user, status=status))
+    households = {follow_up.participant.household_id: follow_up.participant.household
+                  for follow_up in follow_ups}
+    if households:
+        audit_record_many(action=AuditAction.VIEW, actor=user, targets=households.values(),
+                          summary="follow-ups of absences")
+    return follow_ups

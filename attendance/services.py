@@ -1,0 +1,422 @@
+"""Writes on attendance: registers taken on a phone (possibly offline), walk-ins, headcounts,
+and the follow-up of repeated absences.
+
+A batch of marks is all or nothing: every item is checked before anything is written, so a bad
+item (unknown participant, status, someone not expected) leaves the register as it was.
+
+Marks sent again after a lost connection carry the ids the device gave them: a mark whose id the
+server already holds changes nothing. Of two marks of the same person, the one taken last on the
+device's clock wins, whatever order they arrive in.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import AuditAction, audit_record_many
+from accounts.roles import Role, has_role
+from core.errors import DomainError
+from enrolment.access import participants_visible_to
+from enrolment.models import Enrolment, EnrolmentStatus, Household, Participant
+from enrolment.services import participant_create
+from programmes.models import Kind, Programme
+from sessions.models import Session, SessionStatus
+
+from . import signals
+from .models import (
+    AgeBand,
+    AnonymousHeadcount,
+    Attendance,
+    AttendanceCorrection,
+    AttendanceStatus,
+    FollowUp,
+    FollowUpOutcome,
+    FollowUpStatus,
+)
+from .selectors import (
+    can_take_attendance,
+    expected_enrolments,
+    follow_ups_visible_to,
+    register_is_locked,
+    register_opens_on,
+    responsible_mediator,
+)
+
+
+class AttendanceError(DomainError):
+    """A register, walk-in, headcount or follow-up that cannot be written."""
+
+
+NOTE_LENGTH = Attendance._meta.get_field("note").max_length
+REASON_LENGTH = AttendanceCorrection._meta.get_field("reason").max_length
+# A phone whose clock runs far ahead would otherwise win every later conflict.
+CLOCK_TOLERANCE = datetime.timedelta(hours=1)
+DEFAULT_FOLLOW_UP_THRESHOLD = 2
+
+
+@dataclass(frozen=True)
+class MarkInput:
+    participant_id: int
+    status: str
+    client_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    client_marked_at: datetime.datetime | None = None
+    note: str = ""
+    reason: str = ""
+    walk_in: bool = False
+
+
+@dataclass
+class MarkResult:
+    applied: list[uuid.UUID] = field(default_factory=list)
+    # Replays of marks already held, and marks older than the one held.
+    ignored: list[uuid.UUID] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
+
+
+# --- Rights and state of a register ---------------------------------------------------------
+
+def _check_can_mark(*, session: Session, user, now: datetime.datetime, reason: str = "") -> bool:
+    """Raise unless ``user`` may change the register now; return whether it is locked."""
+    if not can_take_attendance(user, session):
+        raise AttendanceError(
+            _("Only the session's facilitators, the programme's mediators and coordinators "
+              "can take attendance."), status=403)
+    if session.status == SessionStatus.CANCELLED:
+        raise AttendanceError(_("This session is cancelled: it has no register."),
+                             field="session", status=409)
+    if register_opens_on(session) > timezone.localtime(now).date():
+        raise AttendanceError(_("The register opens on the day of the session."),
+                             field="session", status=409)
+    locked = register_is_locked(session, now=now)
+    if locked and not has_role(user, Role.COORDINATOR):
+        raise AttendanceError(
+            _("This register is locked: only a coordinator can correct it now."),
+            status=403)
+    return locked
+
+
+def _lock_session(session: Session) -> Session:
+    # Marks of one session are applied one batch at a time, so two phones sending at once
+    # compare their times against each other's marks.
+    return Session.objects.select_for_update().select_related("programme").get(pk=session.pk)
+
+
+# --- Marks -------------------------------------------------------------------------------------
+
+def _validate(
+    *, marks: list[MarkInput], expected_ids: set[int], on_register: set[int],
+    known: dict[int, Participant], visible_ids: set[int], locked: bool, now: datetime.datetime,
+) -> None:
+    for index, mark in enumerate(marks):
+        prefix = f"marks.{index}."
+        if mark.status not in AttendanceStatus.values:
+            raise AttendanceError(
+                _("Unknown status “%(status)s”: use present, late, excused or absent.")
+                % {"status": mark.status}, field=prefix + "status")
+        if mark.participant_id not in known:
+            raise AttendanceError(_("Unknown participant %(id)s.") % {"id": mark.participant_id},
+                                 field=prefix + "participant_id")
+        if mark.participant_id not in expected_ids | on_register:
+            if not mark.walk_in:
+                raise AttendanceError(
+                    _("%(name)s is not expected in this session: add them as a walk-in.")
+                    % {"name": known[mark.participant_id].full_name},
+                    field=prefix + "participant_id")
+            if mark.participant_id not in visible_ids:
+                raise AttendanceError(_("Unknown participant %(id)s.")
+                                     % {"id": mark.participant_id},
+                                     field=prefix + "participant_id")
+        if len(mark.note) > NOTE_LENGTH:
+            raise AttendanceError(_("Keep the note under %(count)s characters.")
+                                 % {"count": NOTE_LENGTH}, field=prefix + "note")
+        if len(mark.reason) > REASON_LENGTH:
+            raise AttendanceError(_("Keep the reason under %(count)s characters.")
+                                 % {"count": REASON_LENGTH}, field=prefix + "reason")
+        if locked and not mark.reason.strip():
+            raise AttendanceError(_("The register is locked: give a reason for the correction."),
+                                 field=prefix + "reason")
+        if mark.client_marked_at is not None and mark.client_marked_at > now + CLOCK_TOLERANCE:
+            raise AttendanceError(_("This mark is dated in the future: check the phone's clock."),
+                                 field=prefix + "client_marked_at")
+
+
+@transaction.atomic
+def attendance_mark(
+    *, session: Session, marks: list[MarkInput], marked_by, now: datetime.datetime | None = None
+) -> MarkResult:
+    """Apply a batch of marks to a session's register, all or nothing."""
+    now = now or timezone.now()
+    session = _lock_session(session)
+    locked = _check_can_mark(session=session, user=marked_by, now=now)
+    participant_ids = {mark.participant_id for mark in marks}
+    expected_ids = set(expected_enrolments(session).values_list("participant_id", flat=True))
+    held = {
+        attendance.participant_id: attendance
+        for attendance in Attendance.objects.select_for_update().filter(
+            session=session, participant_id__in=participant_ids)
+    }
+    known = Participant.objects.in_bulk(participant_ids)
+    walk_in_ids = {mark.participant_id for mark in marks
+                   if mark.walk_in and mark.participant_id not in expected_ids | set(held)}
+    visible_ids = set(participants_visible_to(marked_by).filter(pk__in=walk_in_ids)
+                      .values_list("pk", flat=True)) if walk_in_ids else set()
+    _validate(marks=marks, expected_ids=expected_ids, on_register=set(held), known=known,
+              visible_ids=visible_ids, locked=locked, now=now)
+
+    client_ids = [mark.client_id for mark in marks]
+    seen = set(Attendance.objects.filter(client_id__in=client_ids)
+               .values_list("client_id", flat=True))
+    seen |= set(AttendanceCorrection.objects.filter(client_id__in=client_ids)
+                .values_list("client_id", flat=True))
+
+    result = MarkResult()
+    created: dict[int, Attendance] = {}
+    changed: dict[int, Attendance] = {}
+    corrections: list[AttendanceCorrection] = []
+    ordered = sorted(enumerate(marks),
+                     key=lambda item: (item[1].client_marked_at or now, item[0]))
+    for _index, mark in ordered:
+        if mark.client_id in seen:
+            result.ignored.append(mark.client_id)
+            continue
+        seen.add(mark.client_id)
+        marked_at_device = mark.client_marked_at or now
+        note = mark.note.strip()
+        current = created.get(mark.participant_id) or held.get(mark.participant_id)
+        if current is None:
+            created[mark.participant_id] = Attendance(
+                session=session, participant_id=mark.participant_id, status=mark.status,
+                note=note, walk_in=mark.participant_id not in expected_ids, marked_by=marked_by,
+                marked_at=now, client_id=mark.client_id, client_marked_at=marked_at_device,
+            )
+            result.applied.append(mark.client_id)
+            continue
+        if marked_at_device < current.client_marked_at:
+            result.ignored.append(mark.client_id)
+            continue
+        if (current.status, current.note) != (mark.status, note):
+            corrections.append(AttendanceCorrection(
+                attendance=current, old_status=current.status, new_status=mark.status,
+                old_note=current.note, new_note=note, reason=mark.reason.strip(),
+                after_lock=locked, corrected_by=marked_by, corrected_at=now,
+                client_id=mark.client_id,
+            ))
+        current.status, current.note = mark.status, note
+        current.marked_by, current.marked_at = marked_by, now
+        current.client_id, current.client_marked_at = mark.client_id, marked_at_device
+        if current.pk is not None:
+            changed[mark.participant_id] = current
+        result.applied.append(mark.client_id)
+
+    if created:
+        Attendance.objects.bulk_create(created.values())
+    if changed:
+        Attendance.objects.bulk_update(
+            changed.values(),
+            ["status", "note", "marked_by", "marked_at", "client_id", "client_marked_at"],
+        )
+    if corrections:
+        for correction in corrections:
+            # Rows created earlier in this batch got their key from bulk_create.
+            correction.attendance_id = correction.attendance.pk
+        AttendanceCorrection.objects.bulk_create(corrections)
+        audit_record_many(
+            action=AuditAction.CHANGE, actor=marked_by,
+            targets=[correction.attendance for correction in corrections],
+            summary=_("Attendance corrected after the register locked")
+            if locked else _("Attendance corrected"),
+        )
+    touched = set(created) | set(changed)
+    if touched:
+        result.follow_ups = follow_ups_evaluate(
+            programme=session.programme, participant_ids=touched, changed_by=marked_by)
+    return result
+
+
+@transaction.atomic
+def attendance_mark_all_present(
+    *, session: Session, marked_by, now: datetime.datetime | None = None
+) -> MarkResult:
+    """Mark present every expected participant not marked yet; exceptions are corrected next."""
+    now = now or timezone.now()
+    marked = set(Attendance.objects.filter(session=session)
+                 .values_list("participant_id", flat=True))
+    marks = [
+        MarkInput(participant_id=participant_id, status=AttendanceStatus.PRESENT,
+                  client_marked_at=now)
+        for participant_id in expected_enrolments(session).values_list("participant_id",
+                                                                        flat=True)
+        if participant_id not in marked
+    ]
+    return attendance_mark(session=session, marks=marks, marked_by=marked_by, now=now)
+
+
+# --- Walk-ins ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def walk_in_add(
+    *, session: Session, participant: Participant, marked_by,
+    status: str = AttendanceStatus.PRESENT, now: datetime.datetime | None = None,
+) -> MarkResult:
+    """Put on the register someone who came without being enrolled in this session."""
+    return attendance_mark(
+        session=session, marked_by=marked_by, now=now,
+        marks=[MarkInput(participant_id=participant.pk, status=status, walk_in=True,
+                         client_marked_at=now or timezone.now())],
+    )
+
+
+@transaction.atomic
+def walk_in_register(
+    *, session: Session, first_name: str, last_name: str, birth_date: datetime.date,
+    marked_by, neighbourhood: str = "", in_qpv: bool = False,
+    now: datetime.datetime | None = None,
+) -> Participant:
+    """A newcomer with the least data that reports need: a household of their own, created by
+    the mediator, completed later (guardian, consents) when the family enrols."""
+    now = now or timezone.now()
+    _check_can_mark(session=session, user=marked_by, now=now)
+    household = Household.objects.create(created_by=marked_by, neighbourhood=neighbourhood.strip(),
+                                         in_qpv=in_qpv)
+    participant = participant_create(household=household, first_name=first_name,
+                                     last_name=last_name, birth_date=birth_date)
+    walk_in_add(session=session, participant=participant, marked_by=marked_by, now=now)
+    return participant
+
+
+@transaction.atomic
+def headcount_set(
+    *, session: Session, counts: dict[str, int], updated_by,
+    now: datetime.datetime | None = None,
+) -> list[AnonymousHeadcount]:
+    """Set (not add to) the anonymous headcount of each age band: sending twice is harmless."""
+    now = now or timezone.now()
+    session = _lock_session(session)
+    _check_can_mark(session=session, user=updated_by, now=now)
+    if session.programme.kind != Kind.HEALTH_PREVENTION:
+        raise AttendanceError(
+            _("Anonymous headcounts are only for open health-prevention sessions."),
+            field="age_band", status=409)
+    for age_band, count in counts.items():
+        if age_band not in AgeBand.values:
+            raise AttendanceError(_("Unknown age band “%(band)s”.") % {"band": age_band},
+                                 field="age_band")
+        if count is None or count < 0:
+            raise AttendanceError(_("A headcount cannot be negative."), field=age_band)
+    for age_band, count in counts.items():
+        AnonymousHeadcount.objects.update_or_create(
+            session=session, age_band=age_band,
+            defaults={"count": count, "updated_by": updated_by, "updated_at": now},
+        )
+    return list(AnonymousHeadcount.objects.filter(session=session))
+
+
+# --- Follow-up of absences ---------------------------------------------------------------------
+
+def follow_up_threshold(programme: Programme) -> int:
+    """Unexcused absences in a row that open a follow-up; 0 when the rule is off."""
+    if programme.kind == Kind.REMOBILISATION:
+        return programme.absence_follow_up_threshold or DEFAULT_FOLLOW_UP_THRESHOLD
+    if not programme.is_whole_cycle:
+        return 0
+    return programme.absence_follow_up_threshold
+
+
+def _absence_streak(attendances: list[Attendance], covered: set[int]) -> list[Session]:
+    """Sessions of the latest unexcused absences in a row, newest first.
+
+    Excused absences neither count nor break the run; a presence (or lateness) ends it, and so
+    does a session already part of an earlier follow-up.
+    """
+    streak = []
+    for attendance in attendances:
+        if attendance.session_id in covered:
+            break
+        if attendance.status == AttendanceStatus.ABSENT:
+            streak.append(attendance.session)
+        elif attendance.status != AttendanceStatus.EXCUSED:
+            break
+    return streak
+
+
+def follow_ups_evaluate(
+    *, programme: Programme, participant_ids: set[int], changed_by=None
+) -> list[FollowUp]:
+    """Open a follow-up for each participant whose unexcused absences in a row reach the
+    programme's threshold, unless one is already open."""
+    threshold = follow_up_threshold(programme)
+    if not threshold or not participant_ids:
+        return []
+    existing = FollowUp.objects.filter(programme=programme, participant_id__in=participant_ids)
+    open_for = set(existing.filter(status=FollowUpStatus.OPEN)
+                   .values_list("participant_id", flat=True))
+    candidates = set(participant_ids) - open_for
+    if not candidates:
+        return []
+    covered: dict[int, set[int]] = {}
+    for participant_id, session_id in FollowUp.sessions.through.objects.filter(
+        followup__in=existing.filter(participant_id__in=candidates)
+    ).values_list("followup__participant_id", "session_id"):
+        covered.setdefault(participant_id, set()).add(session_id)
+    by_participant: dict[int, list[Attendance]] = {}
+    for attendance in (
+        Attendance.objects.filter(session__programme=programme, participant_id__in=candidates)
+        .exclude(session__status=SessionStatus.CANCELLED)
+        .select_related("session")
+        .order_by("participant_id", "-session__starts_at")
+    ):
+        by_participant.setdefault(attendance.participant_id, []).append(attendance)
+    opened = []
+    for participant_id, attendances in by_participant.items():
+        streak = _absence_streak(attendances, covered.get(participant_id, set()))
+        if len(streak) < threshold:
+            continue
+        opened.append(_follow_up_open(programme=programme, participant_id=participant_id,
+                                      sessions=streak, changed_by=changed_by))
+    return opened
+
+
+def _follow_up_open(
+    *, programme: Programme, participant_id: int, sessions: list[Session], changed_by
+) -> FollowUp:
+    enrolment = (
+        Enrolment.objects.filter(programme=programme, participant_id=participant_id,
+                                 status=EnrolmentStatus.CONFIRMED)
+        .order_by("-created_at").first()
+    )
+    follow_up = FollowUp.objects.create(
+        participant_id=participant_id, programme=programme, enrolment=enrolment,
+        mediator=responsible_mediator(programme=programme, session=sessions[0]),
+    )
+    follow_up.sessions.set(sessions)
+    signals.follow_up_opened.send(sender=FollowUp, follow_up=follow_up, changed_by=changed_by)
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_close(
+    *, follow_up: FollowUp, outcome: str, closed_by, note: str = "",
+    now: datetime.datetime | None = None,
+) -> FollowUp:
+    """Record what the mediator did, and close the follow-up."""
+    if not follow_ups_visible_to(closed_by).filter(pk=follow_up.pk).exists():
+        raise AttendanceError(
+            _("Only the programme's mediators and coordinators can close this follow-up."),
+            status=403)
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.status != FollowUpStatus.OPEN:
+        raise AttendanceError(_("This follow-up is already closed."), field="status",
+                             status=409)
+    if outcome not in FollowUpOutcome.values:
+        raise AttendanceError(_("Choose what came of the follow-up."), field="outcome")
+    follow_up.status = FollowUpStatus.CLOSED
+    follow_up.outcome = outcome
+    follow_up.outcome_note = note.strip()
+    follow_up.closed_at = now or timezone.now()
+    follow_up.closed_by = closed_by
+    follow_up.save(update_fields=["status", "outcome", "outcome_note", "closed_at", "closed_by"])
+    return follow_up

@@ -1,8 +1,0 @@
-from celery import shared_task
-
-from . import services
-
-
-@shared_task(ignore_result=True)
-def run_job(job_id: int) -> str:
-    return services.job_run(job_id=job_id)
