@@ -348,7 +348,7 @@ def _skip_reminders_already_due(*, enrolments: list[Enrolment], reason: str,
 
 
 def _candidates(*, whole_cycle: bool, session_ids: list[int], offset: timing.Offset,
-                after: tuple[int, int] = (0, 0)) -> QuerySet[Enrolment]:
+                after: tuple[int, int] = (0, 0)) -> QuerySet[Enrolment, tuple]:
     """Confirmed enrolments in these sessions (their own, or their programme's whole cycle) with
     no reminder row yet for this offset; one row per (enrolment, session), the session's fields
     annotated."""

@@ -32,9 +32,14 @@ def _frozen():
 
 def _sessions(programme, count: int) -> list:
     start = NOW + datetime.timedelta(days=5)
-    return [SessionFactory(programme=programme, starts_at=start + datetime.timedelta(days=i),
-                           ends_at=start + datetime.timedelta(days=i, hours=2))
-            for i in range(count)]
+    return [
+        SessionFactory(
+            programme=programme,
+            starts_at=start + datetime.timedelta(days=i),
+            ends_at=start + datetime.timedelta(days=i, hours=2),
+        )
+        for i in range(count)
+    ]
 
 
 @pytest.fixture
@@ -50,8 +55,12 @@ def partner_world():
     for count, session in zip([2, 0, 5], sessions, strict=True):
         for _index in range(count):
             EnrolmentFactory(programme=per_session, session=session)
-    EnrolmentFactory(programme=per_session, session=sessions[1],
-                     status=EnrolmentStatus.WAITLISTED, waitlist_position=1)
+    EnrolmentFactory(
+        programme=per_session,
+        session=sessions[1],
+        status=EnrolmentStatus.WAITLISTED,
+        waitlist_position=1,
+    )
     for _index in range(4):
         EnrolmentFactory(programme=cycle)
     _token, raw = feed_token_for(partner=partner)
@@ -84,7 +93,9 @@ def test_a_swap_of_enrolments_changes_the_etag_and_the_kept_events(client, partn
     assert client.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
     # The same count, other people: one leaves, another joins. The version must move.
-    leaving = Enrolment.objects.filter(session=sessions[0], status=EnrolmentStatus.CONFIRMED).first()
+    leaving = Enrolment.objects.filter(
+        session=sessions[0], status=EnrolmentStatus.CONFIRMED
+    ).first()
     leaving.status, leaving.cancelled_at = EnrolmentStatus.CANCELLED, timezone.now()
     leaving.save()
     EnrolmentFactory(programme=programme, session=sessions[0])
@@ -101,8 +112,7 @@ def test_a_swap_of_enrolments_changes_the_etag_and_the_kept_events(client, partn
 def test_a_whole_cycle_enrolment_changes_the_etag(client, partner_world):
     path, _programme, _sessions_, cycle_sessions = partner_world
     etag = client.get(path)["ETag"]
-    EnrolmentFactory(programme=cycle_sessions[0].programme,
-                     participant=ParticipantFactory())
+    EnrolmentFactory(programme=cycle_sessions[0].programme, participant=ParticipantFactory())
     response = client.get(path, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert _places(response.content)[cycle_sessions[1].pk] == "5/15"
@@ -110,7 +120,8 @@ def test_a_whole_cycle_enrolment_changes_the_etag(client, partner_world):
 
 @pytest.mark.parametrize("sessions_count", [5, 40])
 def test_private_feed_queries_do_not_grow_with_sessions_or_enrolments(
-        client, sessions_count, django_assert_max_num_queries):
+    client, sessions_count, django_assert_max_num_queries
+):
     partner = PartnerFactory()
     programme = ProgrammeFactory(capacity=30)
     programme.partners.add(partner)

@@ -24,10 +24,12 @@ pytestmark = pytest.mark.django_db
 # the session's with its programme for a per-session programme. Other reads join more tables.
 LOCK = {
     EnrolmentMode.WHOLE_CYCLE: re.compile(
-        r'^SELECT .* FROM "programmes_programme" WHERE "programmes_programme"\."id" = '),
+        r'^SELECT .* FROM "programmes_programme" WHERE "programmes_programme"\."id" = '
+    ),
     EnrolmentMode.PER_SESSION: re.compile(
         r'^SELECT .* FROM "workshop_sessions_session" INNER JOIN "programmes_programme" '
-        r'ON \([^)]*\) WHERE "workshop_sessions_session"\."id" = '),
+        r'ON \([^)]*\) WHERE "workshop_sessions_session"\."id" = '
+    ),
 }
 # Under the lock: places and waiting list counted (1), enrolment (1), audit event (1), message (1).
 UNDER_LOCK_BUDGET = 4
@@ -41,8 +43,11 @@ def _family():
 def _queries_under_lock(queries, mode: str) -> list[str]:
     statements = [query["sql"] for query in queries.captured_queries]
     lock = max(index for index, sql in enumerate(statements) if LOCK[mode].match(sql))
-    return [sql for sql in statements[lock + 1:]
-            if not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    return [
+        sql
+        for sql in statements[lock + 1 :]
+        if not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
 
 
 @pytest.mark.parametrize("mode", [EnrolmentMode.WHOLE_CYCLE, EnrolmentMode.PER_SESSION])
@@ -50,23 +55,31 @@ def test_only_count_insert_audit_and_message_run_under_the_lock(mode):
     programme = ProgrammeFactory(enrolment_mode=mode, capacity=1)
     sessions = [SessionFactory(programme=programme) for _index in range(3)]
     session = None if mode == EnrolmentMode.WHOLE_CYCLE else sessions[0]
-    for expected in (EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITLISTED,
-                     EnrolmentStatus.WAITLISTED):
+    for expected in (
+        EnrolmentStatus.CONFIRMED,
+        EnrolmentStatus.WAITLISTED,
+        EnrolmentStatus.WAITLISTED,
+    ):
         participant = _family()
         with CaptureQueriesContext(connection) as queries:
-            enrolment = enrolment_create(participant=participant, programme=programme,
-                                         session=session)
+            enrolment = enrolment_create(
+                participant=participant, programme=programme, session=session
+            )
         assert enrolment.status == expected
         under_lock = _queries_under_lock(queries, mode)
         assert len(under_lock) <= UNDER_LOCK_BUDGET, "\n".join(under_lock)
 
     # The messages are complete all the same: status, position and the session to come.
-    messages = list(Message.objects.filter(kind__in=[MessageKind.ENROLMENT_CONFIRMED,
-                                                     MessageKind.ENROLMENT_WAITLISTED])
-                    .order_by("pk"))
-    assert [m.kind for m in messages] == [MessageKind.ENROLMENT_CONFIRMED,
-                                          MessageKind.ENROLMENT_WAITLISTED,
-                                          MessageKind.ENROLMENT_WAITLISTED]
+    messages = list(
+        Message.objects.filter(
+            kind__in=[MessageKind.ENROLMENT_CONFIRMED, MessageKind.ENROLMENT_WAITLISTED]
+        ).order_by("pk")
+    )
+    assert [m.kind for m in messages] == [
+        MessageKind.ENROLMENT_CONFIRMED,
+        MessageKind.ENROLMENT_WAITLISTED,
+        MessageKind.ENROLMENT_WAITLISTED,
+    ]
     assert [m.context["position"] for m in messages] == [None, 1, 2]
     assert all(m.channel == "email" and m.state == MessageState.PENDING for m in messages)
     first = min(sessions, key=lambda s: s.starts_at)

@@ -24,24 +24,33 @@ PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime.datetime(2026, 12, 7, 14, tzinfo=PARIS)
 
 
-def _sessions(count: int, *, per_session: int, capacity: int | None = None,
-              whole_cycle: bool = False) -> list:
+def _sessions(
+    count: int, *, per_session: int, capacity: int | None = None, whole_cycle: bool = False
+) -> list:
     """``count`` sessions within the next two days, each with ``per_session`` confirmed
     families (a whole-cycle programme puts the same families in every session)."""
     programme = ProgrammeFactory(
-        reminder_offsets=["2d"], capacity=capacity or per_session,
-        enrolment_mode="whole_cycle" if whole_cycle else "per_session")
+        reminder_offsets=["2d"],
+        capacity=capacity or per_session,
+        enrolment_mode="whole_cycle" if whole_cycle else "per_session",
+    )
     sessions = [
-        SessionFactory(programme=programme, starts_at=NOW + datetime.timedelta(hours=3 + index),
-                       ends_at=NOW + datetime.timedelta(hours=4 + index))
+        SessionFactory(
+            programme=programme,
+            starts_at=NOW + datetime.timedelta(hours=3 + index),
+            ends_at=NOW + datetime.timedelta(hours=4 + index),
+        )
         for index in range(count)
     ]
     targets = [None] if whole_cycle else sessions
     for session in targets:
         for _index in range(per_session):
             guardian = GuardianFactory()
-            EnrolmentFactory(participant=ParticipantFactory(household=guardian.household),
-                             programme=programme, session=session)
+            EnrolmentFactory(
+                participant=ParticipantFactory(household=guardian.household),
+                programme=programme,
+                session=session,
+            )
     return sessions
 
 
@@ -54,8 +63,9 @@ def _sweep() -> tuple[int, int]:
 def _assert_once_each(expected: int) -> None:
     reminders = Message.objects.filter(kind=MessageKind.REMINDER)
     assert reminders.count() == expected
-    assert reminders.values("participant", "session", "reminder_offset").distinct().count() == \
-        expected
+    assert (
+        reminders.values("participant", "session", "reminder_offset").distinct().count() == expected
+    )
 
 
 def test_queries_grow_with_batches_not_rows(settings):
@@ -82,7 +92,7 @@ def test_queries_grow_with_batches_not_rows(settings):
 
 def test_a_session_fuller_than_its_places_is_read_in_several_pages(settings):
     settings.NOTIFICATIONS_BATCH_SIZE = 4
-    session, = _sessions(1, per_session=11, capacity=11)
+    (session,) = _sessions(1, per_session=11, capacity=11)
     # Places lowered after the enrolments: the chunk's estimate is short, the pages follow.
     session.capacity_override = 2
     session.save(update_fields=["capacity_override"])
