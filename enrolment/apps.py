@@ -7,9 +7,10 @@ class EnrolmentConfig(AppConfig):
     verbose_name = _("Enrolment")
 
     def ready(self) -> None:
-        from . import personal_data
+        from . import personal_data, receivers
 
         personal_data.register()
+        receivers.connect()
         from sessions import hooks
 
         from .selectors import (

@@ -12,6 +12,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import translation
@@ -58,8 +59,12 @@ def _count_version(sessions: QuerySet[Session], **filters) -> dict:
 
 
 def headcount_version(sessions: QuerySet[Session]) -> dict:
-    """For partner and mediator feeds, which show places taken (sessions.hooks)."""
-    return _count_version(sessions)
+    """For partner and mediator feeds, which show places taken (sessions.hooks): the headcount
+    versions the enrolment services bump on the target they lock (the session, or the programme
+    for a whole cycle). Read from the rows the version query scans anyway, so a 304 reads no
+    enrolment however many there are."""
+    return {"headcounts": Sum("headcount_version"),
+            "cycle_headcounts": Sum("programme__headcount_version")}
 
 
 def _participant_names(household: Household):

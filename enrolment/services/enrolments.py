@@ -15,7 +15,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Func, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -202,15 +203,27 @@ def _check_no_overlap(
 
 # --- Places under lock ----------------------------------------------------------------------
 
-def _lock_target(*, programme_id: int, session_id: int | None) -> tuple[int, bool]:
-    """Lock the row places are counted against; return its capacity and whether it waitlists."""
+def _target_rows(*, programme_id: int, session_id: int | None):
     if session_id is None:
-        programme = Programme.objects.select_for_update().get(pk=programme_id)
+        return Programme.objects.filter(pk=programme_id)
+    return Session.objects.filter(pk=session_id)
+
+
+def _take_lock(*, programme_id: int, session_id: int | None) -> None:
+    """Lock the row places are counted against by bumping its headcount version: the UPDATE
+    takes the row lock as ``SELECT … FOR UPDATE`` would, and in the same statement tells the
+    partner and mediator feeds that their places may have changed."""
+    _target_rows(programme_id=programme_id, session_id=session_id).update(
+        headcount_version=F("headcount_version") + 1)
+
+
+def _lock_target(*, programme_id: int, session_id: int | None) -> tuple[int, bool]:
+    """Lock the target's row; return its capacity and whether it waitlists."""
+    _take_lock(programme_id=programme_id, session_id=session_id)
+    if session_id is None:
+        programme = Programme.objects.get(pk=programme_id)
         return programme.capacity, programme.waitlist_enabled
-    session = (
-        Session.objects.select_for_update(of=("self",)).select_related("programme")
-        .get(pk=session_id)
-    )
+    session = Session.objects.select_related("programme").get(pk=session_id)
     return session.capacity, session.programme.waitlist_enabled
 
 
@@ -226,28 +239,44 @@ def _places_taken(*, programme_id: int, session_id: int | None) -> int:
 
 @dataclass(frozen=True)
 class _Tally:
-    """The target's places taken and waiting list, as counted under its lock."""
+    """The target's capacity, places taken and waiting list, as read under its lock."""
 
+    capacity: int
+    waitlist_enabled: bool
     taken: int
     waiting: int
     last_position: int
 
 
 def _tally(*, programme_id: int, session_id: int | None) -> _Tally:
-    """Places taken, people waiting and the last waiting position, in one query: every query
-    made while holding the target's lock delays every other enrolment in it."""
+    """Capacity, places taken, people waiting and the last waiting position, in one query:
+    every query made while holding the target's lock delays every other enrolment in it."""
     own = _target_filter(programme_id=programme_id, session_id=session_id)
     counted = own if session_id is None else (
         # Whole-cycle enrolments of the programme, if any, sit in every one of its sessions.
         own | Q(programme_id=programme_id, session__isnull=True))
-    waiting = Q(status=EnrolmentStatus.WAITLISTED) & own
-    figures = Enrolment.objects.filter(counted).aggregate(
-        taken=Count("pk", filter=Q(status=EnrolmentStatus.CONFIRMED)),
-        waiting=Count("pk", filter=waiting),
-        last=Max("waitlist_position", filter=waiting),
-    )
-    return _Tally(taken=figures["taken"], waiting=figures["waiting"],
-                  last_position=figures["last"] or 0)
+    enrolments = Enrolment.objects.order_by()
+
+    def figure(rows, expression):
+        return Subquery(rows.annotate(value=expression).values("value")[:1])
+
+    waiting = enrolments.filter(own, status=EnrolmentStatus.WAITLISTED)
+    counts = {
+        "taken": figure(enrolments.filter(counted, status=EnrolmentStatus.CONFIRMED),
+                        Func(F("pk"), function="COUNT")),
+        "waiting": figure(waiting, Func(F("pk"), function="COUNT")),
+        "last": figure(waiting, Func(F("waitlist_position"), function="MAX")),
+    }
+    if session_id is None:
+        row = Programme.objects.filter(pk=programme_id).values_list(
+            "capacity", "waitlist_enabled").annotate(**counts).get()
+    else:
+        row = Session.objects.filter(pk=session_id).values_list(
+            Coalesce("capacity_override", "programme__capacity"),
+            "programme__waitlist_enabled").annotate(**counts).get()
+    capacity, waitlist_enabled, taken, waiting_count, last = row
+    return _Tally(capacity=capacity, waitlist_enabled=waitlist_enabled, taken=taken or 0,
+                  waiting=waiting_count or 0, last_position=last or 0)
 
 
 def _waitlist(*, programme_id: int, session_id: int | None):
@@ -311,6 +340,7 @@ def _fill_free_places(*, programme_id: int, session_id: int | None, capacity: in
         enrolment.status = EnrolmentStatus.CONFIRMED
         enrolment.waitlist_position = None
         enrolment.promoted_at = enrolment.confirmed_at = now
+        enrolment.headcount_counted = True
         enrolment.save(update_fields=["status", "waitlist_position", "promoted_at",
                                       "confirmed_at"])
         _close_gap(programme_id=programme_id, session_id=session_id, position=position)
@@ -357,6 +387,7 @@ def _announce_placed(enrolment: Enrolment, *, changed_by, prepared: dict | None 
 def _save_new(enrolment: Enrolment) -> None:
     # No savepoint of its own (two more round trips under the lock): the error leaves the
     # service, whose atomic block rolls back everything it did.
+    enrolment.headcount_counted = True
     try:
         enrolment.save()
     except IntegrityError as exc:
@@ -394,13 +425,13 @@ def enrolment_create(
 
     # From here on the target's row is locked until the commit: only count, place and insert
     # (the enrolment, its audit event, its message), each one query.
-    capacity, waitlist_enabled = _lock_target(programme_id=programme.pk, session_id=session_id)
+    _take_lock(programme_id=programme.pk, session_id=session_id)
     tally = _tally(programme_id=programme.pk, session_id=session_id)
     # A place freed without a promotion (a capacity raised by hand) goes to those already waiting.
     free = _fill_free_places(programme_id=programme.pk, session_id=session_id,
-                             capacity=capacity, changed_by=created_by, tally=tally)
-    promoted = free != capacity - tally.taken
-    _place(enrolment, free=free, waitlist_enabled=waitlist_enabled,
+                             capacity=tally.capacity, changed_by=created_by, tally=tally)
+    promoted = free != tally.capacity - tally.taken
+    _place(enrolment, free=free, waitlist_enabled=tally.waitlist_enabled,
            target="session" if session else "programme",
            last_position=None if promoted else tally.last_position)
     _save_new(enrolment)
@@ -459,6 +490,7 @@ def enrolment_cancel(*, enrolment: Enrolment, cancelled_by) -> Enrolment:
     enrolment.waitlist_position = None
     enrolment.cancelled_at = timezone.now()
     enrolment.cancelled_by = cancelled_by
+    enrolment.headcount_counted = True
     enrolment.save(update_fields=["status", "waitlist_position", "cancelled_at", "cancelled_by"])
     if position is not None:
         _close_gap(programme_id=programme_id, session_id=session_id, position=position)
@@ -515,6 +547,7 @@ def referral_accept(*, enrolment: Enrolment, accepted_by) -> Enrolment:
                              capacity=capacity, changed_by=accepted_by)
     _place(enrolment, free=free, waitlist_enabled=waitlist_enabled,
            target="session" if session_id else "programme")
+    enrolment.headcount_counted = True
     enrolment.save(update_fields=["status", "waitlist_position", "confirmed_at"])
     _touch(participant.household_id)
     _announce_placed(enrolment, changed_by=accepted_by)

@@ -138,3 +138,20 @@ def test_private_feed_queries_do_not_grow_with_sessions_or_enrolments(
         assert client.get(path).status_code == 200
     with django_assert_max_num_queries(2):
         assert client.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_enrolling_and_cancelling_through_the_services_change_the_etag(client, partner_world):
+    from enrolment.services import enrolment_cancel, enrolment_create
+
+    path, programme, sessions, _cycle = partner_world
+    etag = client.get(path)["ETag"]
+    enrolment = enrolment_create(
+        participant=ParticipantFactory(), programme=programme, session=sessions[2]
+    )
+    after_enrolling = client.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert after_enrolling.status_code == 200
+    assert _places(after_enrolling.content)[sessions[2].pk] == "6/12"
+    enrolment_cancel(enrolment=enrolment, cancelled_by=None)
+    after_cancelling = client.get(path, HTTP_IF_NONE_MATCH=after_enrolling["ETag"])
+    assert after_cancelling.status_code == 200
+    assert _places(after_cancelling.content)[sessions[2].pk] == "5/12"

@@ -20,18 +20,17 @@ from tests.factories import GuardianFactory, ParticipantFactory, ProgrammeFactor
 
 pytestmark = pytest.mark.django_db
 
-# The lock (FOR UPDATE on PostgreSQL): the programme's row read by primary key for a whole cycle,
-# the session's with its programme for a per-session programme. Other reads join more tables.
+# The lock: the UPDATE that bumps the target's headcount version (the programme's row for a
+# whole cycle, the session's for a per-session programme) takes the row lock until the commit.
 LOCK = {
     EnrolmentMode.WHOLE_CYCLE: re.compile(
-        r'^SELECT .* FROM "programmes_programme" WHERE "programmes_programme"\."id" = '
+        r'^UPDATE "programmes_programme" SET "headcount_version"'
     ),
     EnrolmentMode.PER_SESSION: re.compile(
-        r'^SELECT .* FROM "workshop_sessions_session" INNER JOIN "programmes_programme" '
-        r'ON \([^)]*\) WHERE "workshop_sessions_session"\."id" = '
+        r'^UPDATE "workshop_sessions_session" SET "headcount_version"'
     ),
 }
-# Under the lock: places and waiting list counted (1), enrolment (1), audit event (1), message (1).
+# Under the lock: capacity, places and waiting list read (1), enrolment (1), audit event (1), message (1).
 UNDER_LOCK_BUDGET = 4
 
 
@@ -42,7 +41,9 @@ def _family():
 
 def _queries_under_lock(queries, mode: str) -> list[str]:
     statements = [query["sql"] for query in queries.captured_queries]
-    lock = max(index for index, sql in enumerate(statements) if LOCK[mode].match(sql))
+    locks = [index for index, sql in enumerate(statements) if LOCK[mode].match(sql)]
+    assert len(locks) == 1, statements
+    lock = locks[0]
     return [
         sql
         for sql in statements[lock + 1 :]
