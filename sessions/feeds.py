@@ -89,6 +89,10 @@ class Feed:
     extras: ExtrasProvider | None = None
     # Aggregates over the window's sessions (given as a queryset) added to the version query.
     version_aggregates: Callable[[QuerySet[Session]], dict] = field(default=lambda sessions: {})
+    # Columns of a session that change whenever its extras do (counters bumped with them): read
+    # with the keys, they key the kept events in place of the extras, which are then computed
+    # for the missing events only.
+    extras_key: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,17 +197,22 @@ def feed_build(feed: Feed, *, window: FeedWindow, cache: EventCache | None = Non
     rows = _within_cap(list(
         windowed.order_by("starts_at", "pk").values_list(
             "pk", "revision", Cast("updated_at", CharField()),
-            Cast("programme__updated_at", CharField()))
+            Cast("programme__updated_at", CharField()), *feed.extras_key)
     ), windowed, window)
-    extras = feed.extras(windowed) if feed.extras and rows else {}
+    # With an extras key, the kept events are looked up without computing any extras.
+    keyed_extras = bool(feed.extras and feed.extras_key)
+    extras = feed.extras(windowed) if feed.extras and rows and not keyed_extras else {}
     no_extras = EventExtras()
     with translation.override(feed.language):
         context = build_context(content_version)
-        keys = [(pk, revision, changed, programme_changed, extras.get(pk, no_extras), context)
-                for pk, revision, changed, programme_changed in rows]
+        keys = [(row[:4], row[4:] if keyed_extras else extras.get(row[0], no_extras), context)
+                for row in rows]
         events = [cache.get(key) for key in keys]
         missing = {rows[i][0]: i for i, event in enumerate(events) if event is None}
         if missing:
+            if keyed_extras and feed.extras:
+                extras = feed.extras(windowed if len(missing) > _LOAD_BY_KEY_MAX
+                                     else Session.objects.filter(pk__in=list(missing)))
             loaded = _missing_rows(windowed, list(missing))
             contacts = _programme_contacts({row[-1] for row in loaded})
             writer = EventWriter()
@@ -241,6 +250,11 @@ def programme_feed(*, programme: Programme, language: str) -> Feed:
                 sessions=Session.objects.filter(programme=programme))
 
 
+# Bumped whenever a session's places taken may have changed (its own enrolments, or its
+# programme's whole cycle): they key the kept events of the feeds that show headcounts.
+HEADCOUNT_KEY = ("headcount_version", "programme__headcount_version")
+
+
 def _headcount_extras(sessions: QuerySet[Session]) -> dict[int, EventExtras]:
     # Grouped counts, no model: a warm build of 10,000 events must stay close to a public one.
     return {pk: EventExtras(places_taken=taken) for pk, taken in seats_taken_in(sessions).items()}
@@ -258,6 +272,7 @@ def partner_feed(*, partner: Partner, language: str, field: str | None = None) -
         name=name, language=language, private=True, settings=("partner", partner.pk, field),
         sessions=Session.objects.filter(programme__in=programmes),
         extras=_headcount_extras, version_aggregates=headcount_version,
+        extras_key=HEADCOUNT_KEY,
     )
 
 
@@ -272,7 +287,7 @@ def mediator_feed(*, mediator: Mediator, language: str) -> Feed:
         name = _("%(mediator)s – my sessions") % {"mediator": mediator}
     return Feed(name=name, language=language, private=True, settings=("mediator", mediator.pk),
                 sessions=sessions, extras=_headcount_extras,
-                version_aggregates=headcount_version)
+                version_aggregates=headcount_version, extras_key=HEADCOUNT_KEY)
 
 
 def feed_token_find(model: type[FeedTokenBase], raw_token: str, *, related: tuple = ()):
