@@ -9,6 +9,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -58,7 +59,8 @@ def recipient_from_contact(contact: Contact | None) -> Recipient:
     if contact is None:
         return Recipient(None, "", settings.LANGUAGE_CODE, "")
     channel = contact.reachable_channel
-    address = {Channel.SMS: contact.phone, Channel.EMAIL: contact.email}.get(channel, "")
+    addresses: dict[str | None, str] = {Channel.SMS: contact.phone, Channel.EMAIL: contact.email}
+    address = addresses.get(channel, "")
     return Recipient(channel, address, contact.language or settings.LANGUAGE_CODE, contact.name)
 
 
@@ -98,7 +100,7 @@ def _session_context(session: Session, participant_names: Iterable[str] = ()) ->
 
 # --- Enrolment events ------------------------------------------------------------------------
 
-_ENROLMENT_EVENTS = {
+_ENROLMENT_EVENTS: dict[str, tuple[str, str]] = {
     MessageKind.ENROLMENT_CONFIRMED: ("confirmed", "confirmed_at"),
     MessageKind.ENROLMENT_WAITLISTED: ("waitlisted", "created_at"),
     MessageKind.ENROLMENT_PROMOTED: ("promoted", "promoted_at"),
@@ -171,7 +173,7 @@ def enrolment_notify(*, enrolment: Enrolment, kind: str, reason: str = "",
     else:
         recipient, session = notice.recipient, notice.session
     moment = getattr(enrolment, moment_field) or enrolment.created_at
-    context = {"participant": enrolment.participant.first_name,
+    context: dict[str, Any] = {"participant": enrolment.participant.first_name,
                "programme": enrolment.programme.title, "reason": reason,
                "position": enrolment.waitlist_position}
     if session is not None and kind != MessageKind.ENROLMENT_CANCELLED:
@@ -327,7 +329,7 @@ def _skip_reminders_already_due(*, enrolments: list[Enrolment], reason: str,
         if sessions is not None:
             targets = sessions
         elif enrolment.session_id is not None:
-            targets = [enrolment.session]
+            targets = [cast(Session, enrolment.session)]  # session_id is set, so not None
         else:
             targets = list(Session.objects.filter(
                 programme_id=enrolment.programme_id, starts_at__gt=now, starts_at__lte=horizon,

@@ -2,6 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -16,6 +17,15 @@ from ..models import (
     Guardian,
     Participant,
 )
+
+_E = TypeVar("_E", bound=Enrolment)
+
+
+class HasParticipant(Protocol):
+    """Anything that names a participant (an enrolment, an attendance follow-up)."""
+
+    @property
+    def participant(self) -> Participant: ...
 
 
 def enrolment_list(
@@ -137,7 +147,7 @@ class Contact:
     @property
     def reachable_channel(self) -> str | None:
         """The preferred channel when usable, else the other one, else None."""
-        usable = {Channel.SMS: self.can_sms, Channel.EMAIL: self.can_email}
+        usable: dict[str, bool] = {Channel.SMS: self.can_sms, Channel.EMAIL: self.can_email}
         if usable.get(self.channel):
             return self.channel
         for channel, ok in usable.items():
@@ -146,7 +156,7 @@ class Contact:
         return None
 
 
-def with_contacts(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+def with_contacts(enrolments: QuerySet[_E]) -> QuerySet[_E]:
     """Load what enrolment_contact() needs, in a fixed number of queries for the list."""
     return enrolments.select_related(
         "participant__guardian_record", "participant__household"
@@ -205,7 +215,7 @@ def _contact_from(guardian: Guardian) -> Contact:
     )
 
 
-def enrolment_contact(enrolment: Enrolment) -> Contact | None:
+def enrolment_contact(enrolment: HasParticipant) -> Contact | None:
     """The adult participant themselves, else the household's primary guardian (or first)."""
     participant = enrolment.participant
     if participant.guardian_record is not None:
