@@ -158,7 +158,7 @@ class Programme(models.Model):
     # Bumped by a higher app whenever the places taken in the whole cycle may have changed;
     # feeds that show headcounts put it in their version, so that a 304 reads no enrolment.
     headcount_version = models.PositiveIntegerField(
-        _("headcount version"), default=0, editable=False
+        _("headcount version"), default=0, db_default=0, editable=False
     )
 
     class Meta:

@@ -115,7 +115,7 @@ class Session(models.Model):
     # Bumped by a higher app whenever the places taken in the session may have changed (not a
     # change of the session: no SEQUENCE, no updated_at); headcount feeds put it in their version.
     headcount_version = models.PositiveIntegerField(
-        _("headcount version"), default=0, editable=False
+        _("headcount version"), default=0, db_default=0, editable=False
     )
     # Set when the session was edited by hand: regenerating the schedule leaves it alone.
     edited_by_hand = models.BooleanField(_("edited by hand"), default=False, editable=False)
