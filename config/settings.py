@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "enrolment",
     "attendance",
     "notifications",
+    "allocation",
     "reports",
     "privacy",
     "workspace",
