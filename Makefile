@@ -28,9 +28,12 @@ demo: migrate
 static: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
+# Links in pages, the API, feeds and messages follow PORT unless SITE_URL is set (production
+# sets it). Exported to the prerequisites too: the demo data writes messages with links.
+run: export SITE_URL := $(or $(SITE_URL),http://127.0.0.1:$(PORT))
 run: demo static
 	@echo "Web: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server, the worker and beat)"
-	DEBUG=$${DEBUG:-1} WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	DEBUG=$${DEBUG:-1} SITE_URL=$(SITE_URL) WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 lint: install
 	$(BIN)/ruff check .

@@ -37,13 +37,18 @@ INSECURE_DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# Absolute URLs (feeds, e-mails, SMS) are built from this, not from the request's Host header.
+# Absolute URLs (feeds, webcal links, e-mails, SMS, the API's .ics links) are built from this,
+# not from the request's Host header. `make run PORT=…` sets it to that port; production must
+# set it (a link to the development address would be mailed to families).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Refuse to run a production configuration with development defaults.
 PRODUCTION = env_bool("PRODUCTION", False)
 if PRODUCTION and (DEBUG or not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY):
     raise ImproperlyConfigured("PRODUCTION=1 requires DEBUG off and a SECRET_KEY of your own.")
+if PRODUCTION and not os.environ.get("SITE_URL", "").strip():
+    raise ImproperlyConfigured("PRODUCTION=1 requires SITE_URL, the public address of the site "
+                               "(e.g. https://ateliers.example.org).")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -76,6 +81,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and locale: it takes back the Vary they add where a body depends on neither.
+    "core.middleware.VaryOnlyOnMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After LocaleMiddleware: a logged-in person's own language wins over the browser's.
@@ -173,6 +180,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mediation@example.org")
+# Seconds to connect and to wait for each answer of the mail server: without it a server that
+# accepts connections and never answers holds a worker until the task's time limit.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "20"))
 
 # Celery. The default broker needs no server: kombu's filesystem transport under var/.
 CELERY_FILESYSTEM_BROKER_DIR = VAR_DIR / "celery-broker"
@@ -231,12 +241,17 @@ NOTIFICATIONS_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_MAX_
 # Days after a session's end during which its mediators may still change the register; after
 # that only coordinators can, giving a reason.
 ATTENDANCE_LOCK_DAYS = int(os.environ.get("ATTENDANCE_LOCK_DAYS", "7"))
-# A row left "sending" longer than this (worker killed) goes back to the queue; it must exceed
-# CELERY_TASK_TIME_LIMIT so that a live delivery is never taken over.
-NOTIFICATIONS_SENDING_TIMEOUT = int(os.environ.get("NOTIFICATIONS_SENDING_TIMEOUT", "900"))
+# A row "sending" whose claim was not renewed for this long (its worker was killed) goes back to
+# the queue. A running delivery renews its claim every third of it, so the default of one sweep
+# interval takes a dead worker's message back within two sweeps and never a live one's.
+NOTIFICATIONS_SENDING_TIMEOUT = int(os.environ.get("NOTIFICATIONS_SENDING_TIMEOUT",
+                                                   str(NOTIFICATIONS_SWEEP_INTERVAL)))
 # A pending row queued this long ago without being delivered is queued again by the sweep.
 NOTIFICATIONS_REDISPATCH_AFTER = int(os.environ.get("NOTIFICATIONS_REDISPATCH_AFTER", "300"))
 NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "1000"))
+# /health answers 503 naming a channel whose oldest due message has waited longer than this
+# (seconds): a provider that hangs, or workers that stopped taking messages.
+NOTIFICATIONS_HEALTH_MAX_WAIT = int(os.environ.get("NOTIFICATIONS_HEALTH_MAX_WAIT", "600"))
 
 # Domain settings.
 SCHOOL_HOLIDAY_ZONE = os.environ.get("SCHOOL_HOLIDAY_ZONE", "C")

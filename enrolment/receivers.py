@@ -7,13 +7,13 @@ erasure cascading to its enrolments) bumps it here, so that no partner or mediat
 answering 304 with stale places.
 """
 
-from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
 from programmes.models import Programme
 from sessions.models import Session
 
 from .models import Enrolment
+from .services.enrolments import headcount_bump
 
 
 def _bump_target(sender, instance: Enrolment, raw: bool = False, **kwargs) -> None:
@@ -23,7 +23,7 @@ def _bump_target(sender, instance: Enrolment, raw: bool = False, **kwargs) -> No
         rows = Session.objects.filter(pk=instance.session_id)
     else:
         rows = Programme.objects.filter(pk=instance.programme_id)
-    rows.update(headcount_version=F("headcount_version") + 1)
+    headcount_bump(rows)
 
 
 def connect() -> None:

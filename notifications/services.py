@@ -6,6 +6,7 @@ message exists if and only if its cause was committed; delivery is queued after 
 
 import datetime
 import functools
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ from . import timing
 from .delivery import dispatch_on_commit, messages_queue
 from .models import Channel, Message, MessageKind, MessageState
 from .rendering import to_context_value
+
+logger = logging.getLogger(__name__)
 
 
 class NotificationError(DomainError):
@@ -122,11 +125,13 @@ def _first_coming_session(enrolment: Enrolment) -> Session | None:
 class EnrolmentNotice:
     """What the message about a new enrolment needs whatever place it gets, read before the
     target's row is locked: whom to tell, the session to name, the sessions whose reminders
-    may already be due."""
+    may already be due, and whether the guardian has an e-mail address (a reminder that no
+    SMS can bring before the session goes by e-mail then)."""
 
     recipient: Recipient
     session: Session | None
     reminder_sessions: list[Session]
+    can_email: bool = False
 
 
 def _reminder_horizon(programme: Programme, now: datetime.datetime) -> datetime.datetime:
@@ -138,12 +143,14 @@ def _reminder_horizon(programme: Programme, now: datetime.datetime) -> datetime.
 def enrolment_notice_prepare(*, participant, programme: Programme,
                              session: Session | None) -> EnrolmentNotice:
     """Read what enrolment_notify() needs for a new enrolment, outside the target's lock."""
-    recipient = recipient_from_contact(participant_contact(participant))
+    contact = participant_contact(participant)
+    recipient = recipient_from_contact(contact)
+    can_email = contact is not None and contact.can_email
     probe = Enrolment(participant=participant, programme=programme, session=session)
     if session is not None:
         first = _first_coming_session(probe)
         return EnrolmentNotice(recipient=recipient, session=first,
-                               reminder_sessions=[first] if first else [])
+                               reminder_sessions=[first] if first else [], can_email=can_email)
     now = timezone.now()
     coming = list(
         Session.objects.select_related("programme", "venue")
@@ -152,7 +159,8 @@ def enrolment_notice_prepare(*, participant, programme: Programme,
         .exclude(status=SessionStatus.CANCELLED).order_by("starts_at")
     )
     first = coming[0] if coming else _first_coming_session(probe)
-    return EnrolmentNotice(recipient=recipient, session=first, reminder_sessions=coming)
+    return EnrolmentNotice(recipient=recipient, session=first, reminder_sessions=coming,
+                           can_email=can_email)
 
 
 def enrolment_notify(*, enrolment: Enrolment, kind: str, reason: str = "",
@@ -192,6 +200,7 @@ def enrolment_notify(*, enrolment: Enrolment, kind: str, reason: str = "",
             enrolments=[enrolment],
             sessions=notice.reminder_sessions if notice is not None else None,
             recipient=notice.recipient if notice is not None else None,
+            can_email=notice.can_email if notice is not None else None,
             reason=_("The enrolment message, sent when these reminders were already due, "
                      "says it all."))
     if kind == MessageKind.ENROLMENT_CANCELLED:
@@ -240,6 +249,11 @@ def session_notify_change(*, session: Session, kind: str, previous: dict | None 
         context["reason"] = session.status_reason
         if previous:
             context["previous_starts_at"] = previous.get("starts_at")
+        told = _replace_unsent_about_session(
+            session=session, household_id=members[0].participant.household_id, kind=kind,
+            context=context)
+        if told:
+            continue
         messages.append(build_message(
             key=f"session:{session.pk}:{event}:r{session.revision}:{group[0]}", kind=kind,
             recipient=contacts[group], context=context, programme_id=session.programme_id,
@@ -252,6 +266,47 @@ def session_notify_change(*, session: Session, kind: str, previous: dict | None 
             "The message about the move, sent when these reminders were already due, "
             "says it all."))
     return len(messages)
+
+
+_SUPERSEDED_ON_CHANGE = (MessageKind.SESSION_MOVED, MessageKind.SESSION_CANCELLED)
+_UPDATED_ON_MOVE = (MessageKind.ENROLMENT_CONFIRMED, MessageKind.ENROLMENT_PROMOTED)
+
+
+def _replace_unsent_about_session(*, session: Session, household_id: int, kind: str,
+                                  context: dict) -> bool:
+    """Messages about ``session`` to this household that are still unsent (an SMS waiting for
+    the morning) are replaced by one giving its latest state, so that a family does not get at
+    08:00 the confirmation with the old time, "moved to 14:00", "moved to 16:00" and
+    "cancelled". Each row is changed only while still pending (a conditional UPDATE): one that
+    a worker took meanwhile counts as told.
+
+    Earlier change messages are cancelled, and the new one says what time the family was last
+    told of. On a move, an unsent confirmation of an enrolment in this very session is given
+    the new time and place instead; it then tells everything, and True is returned (no
+    message to add). On a cancellation it is cancelled too: the cancellation names the session.
+    """
+    unsent = list(Message.objects.filter(
+        session_id=session.pk, household_id=household_id, state=MessageState.PENDING,
+        kind__in=[*_SUPERSEDED_ON_CHANGE, *_UPDATED_ON_MOVE],
+    ).order_by("created_at", "pk"))
+    reason = _("Replaced by a later message giving the latest state of the session.")[:200]
+    told_by_confirmation = False
+    for message in unsent:
+        pending = Message.objects.filter(pk=message.pk, state=MessageState.PENDING)
+        if message.kind in _UPDATED_ON_MOVE and kind == MessageKind.SESSION_MOVED:
+            refreshed = {**message.context, **to_context_value(
+                {name: context[name] for name in ("starts_at", "ends_at", "venue", "address",
+                                                  "session_url")})}
+            told_by_confirmation |= bool(pending.update(context=refreshed))
+            continue
+        if pending.update(state=MessageState.CANCELLED, cancel_reason=reason) and (
+                message.kind == MessageKind.SESSION_MOVED
+                and message.context.get("previous_starts_at")):
+            # What the family was last told is the time before the first of these moves.
+            context.setdefault("told_starts_at", message.context["previous_starts_at"])
+    if "told_starts_at" in context:
+        context["previous_starts_at"] = context.pop("told_starts_at")
+    return told_by_confirmation
 
 
 # --- Reminders -------------------------------------------------------------------------------
@@ -318,10 +373,12 @@ def _reminder_row(*, enrolment: Enrolment | _Reminded, recipient: Recipient,
 
 def _skip_reminders_already_due(*, enrolments: list[Enrolment], reason: str,
                                 sessions: list[Session] | None = None,
-                                recipient: Recipient | None = None) -> None:
+                                recipient: Recipient | None = None,
+                                can_email: bool | None = None) -> None:
     """Write, as cancelled, the reminders that are already due for these enrolments: the
-    message just written covers them, and the sweep must not send them late. ``sessions``
-    and ``recipient``, when given, are those of every enrolment (nothing more is read)."""
+    message just written covers them, and the sweep must not send them late. ``sessions``,
+    ``recipient`` and ``can_email`` (whether the guardian has an e-mail address), when given,
+    are those of every enrolment (nothing more is read)."""
     now = timezone.now()
     horizon = max((_reminder_horizon(e.programme, now) for e in enrolments), default=now)
     rows = []
@@ -334,11 +391,21 @@ def _skip_reminders_already_due(*, enrolments: list[Enrolment], reason: str,
             targets = list(Session.objects.filter(
                 programme_id=enrolment.programme_id, starts_at__gt=now, starts_at__lte=horizon,
             ).exclude(status=SessionStatus.CANCELLED).select_related("venue"))
-        told = recipient or recipient_from_contact(enrolment_contact(enrolment))
+        if recipient is not None:
+            told, emailable = recipient, bool(can_email)
+        else:
+            contact = enrolment_contact(enrolment)
+            told = recipient_from_contact(contact)
+            emailable = contact is not None and contact.can_email
+        by_sms = told.channel == Channel.SMS
         for session in targets:
+            if by_sms and timing.sms_too_late(now=now, starts_at=session.starts_at):
+                # The message just written waits for the end of the quiet hours, after the
+                # session: it covers nothing, and the sweep decides about these reminders.
+                continue
             for offset in timing.programme_offsets(enrolment.programme.reminder_offsets):
                 due = timing.reminder_due_at(starts_at=session.starts_at, offset=offset,
-                                             by_sms=told.channel == Channel.SMS)
+                                             by_sms=by_sms, can_email=emailable)
                 if due <= now < session.starts_at:
                     rows.append(_reminder_row(
                         enrolment=enrolment, recipient=told, offset=offset,
@@ -416,7 +483,8 @@ def _due_session_chunks(*, programme_ids: list[int], now: datetime.datetime,
 
 
 def reminders_create_due(*, now: datetime.datetime | None = None) -> int:
-    """Write the reminders that are due and not written yet; return how many will be sent.
+    """Write the reminders that are due and not written yet; return how many this call wrote
+    to be sent.
 
     Per offset, only sessions close enough to need one are looked at, a few at a time (as many
     as make about a batch of places); already written (participant, session, offset) are
@@ -451,9 +519,10 @@ def reminders_create_due(*, now: datetime.datetime | None = None) -> int:
                 if not page:
                     break
                 last = (page[-1][9], page[-1][0])
-                rows = _due_rows(page, offset, now)
-                messages_queue(rows)
-                created += sum(row.state == MessageState.PENDING for row in rows)
+                # Counted from what this sweep wrote: another sweep running at once may have
+                # written some of the same rows first (their keys are unique), and those are
+                # its own.
+                created += len(messages_queue(_due_rows(page, offset, now)))
                 if len(page) < batch:
                     break
     return created
@@ -473,27 +542,41 @@ def _due_rows(page: list[tuple], offset: timing.Offset, now) -> list[Message]:
     rows = []
     for (pk, participant_id, first_name, household_id, _record, programme_id, title,
          what_to_bring, raw_offsets, session_id, starts_at, ends_at, venue, address) in page:
-        recipient = recipient_from_contact(contacts.get(participant_id))
+        contact = contacts.get(participant_id)
+        recipient = recipient_from_contact(contact)
         by_sms = recipient.channel == Channel.SMS
-        due = timing.reminder_due_at(starts_at=starts_at, offset=offset, by_sms=by_sms)
-        if not due <= now < starts_at:
+        can_email = contact is not None and contact.can_email
+        plan = timing.reminder_timing(starts_at=starts_at, offset=offset, by_sms=by_sms,
+                                      can_email=can_email)
+        if not plan.due_at <= now < starts_at:
             continue
+        if plan.by_email_instead and contact is not None:
+            # No SMS could go between the reminder's moment and the session.
+            recipient = Recipient(Channel.EMAIL, contact.email, recipient.language,
+                                  recipient.name)
         if programme_id not in offsets_of:
             offsets_of[programme_id] = timing.programme_offsets(raw_offsets)
+        state, reason = MessageState.PENDING, ""
         # After an outage, only the latest of the reminders now due goes out.
-        superseded = any(
-            timing.reminder_due_at(
-                starts_at=starts_at, offset=other, by_sms=by_sms) <= now
-            for other in offsets_of[programme_id]
-            if other.approximate < offset.approximate
-        )
+        if any(timing.reminder_due_at(starts_at=starts_at, offset=other, by_sms=by_sms,
+                                      can_email=can_email) <= now
+               for other in offsets_of[programme_id]
+               if other.approximate < offset.approximate):
+            state, reason = MessageState.CANCELLED, _(
+                "A later reminder was due by the time this one could go.")
+        elif recipient.channel == Channel.SMS and timing.sms_too_late(now=now,
+                                                                       starts_at=starts_at):
+            state, reason = MessageState.CANCELLED, _(
+                "No SMS could go before the session outside the quiet hours, and the guardian "
+                "has no e-mail address.")
+            logger.info("Reminder %s of participant %s for session %s dropped: %s", offset,
+                        participant_id, session_id, reason)
         rows.append(_reminder_row(
             enrolment=_Reminded(pk, participant_id, first_name, household_id, programme_id,
                                 title, what_to_bring),
             recipient=recipient, offset=offset, session_id=session_id, starts_at=starts_at,
-            ends_at=ends_at, venue=venue, address=address, due_at=due,
-            state=MessageState.CANCELLED if superseded else MessageState.PENDING,
-            reason=_("A later reminder was due by the time this one could go."),
+            ends_at=ends_at, venue=venue, address=address, due_at=plan.due_at, state=state,
+            reason=reason,
         ))
     return rows
 

@@ -160,6 +160,10 @@ class Programme(models.Model):
     headcount_version = models.PositiveIntegerField(
         _("headcount version"), default=0, db_default=0, editable=False
     )
+    # When headcount_version was last bumped (same statement): headcount feeds' Last-Modified.
+    headcount_changed_at = models.DateTimeField(
+        _("headcount changed at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["title"]

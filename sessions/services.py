@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -251,8 +251,21 @@ def feed_token_revoke(*, token: FeedTokenBase) -> FeedTokenBase:
     return token
 
 
+def sessions_touch(*, sessions: QuerySet[Session], new_revision: bool = True) -> int:
+    """Record that something the events of ``sessions`` show changed without the sessions
+    themselves changing (their venue, their programme's text or mediators, a participant's first
+    name). Their DTSTAMP and LAST-MODIFIED move, and their SEQUENCE with ``new_revision``, so
+    that clients take the new text; only the feeds holding these sessions get a new version."""
+    values: dict = {"updated_at": timezone.now()}
+    if new_revision:
+        values["revision"] = F("revision") + 1
+    return sessions.update(**values)
+
+
 def feed_content_touch() -> None:
-    """Record that a venue, a mediator or who runs a programme changed (see FeedContentVersion)."""
+    """Record that who sees which session changed (a programme's partners, a session's
+    facilitators, a deleted session): no remaining session row dates that (see
+    FeedContentVersion)."""
     now = timezone.now()
     if not FeedContentVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
         FeedContentVersion.objects.get_or_create(pk=1, defaults={"changed_at": now})

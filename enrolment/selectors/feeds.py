@@ -4,8 +4,10 @@ from collections import defaultdict
 
 from django.db.models import (
     BigIntegerField,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
+    F,
     Func,
     Max,
     OuterRef,
@@ -14,7 +16,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -35,36 +37,49 @@ def _covering(**filters) -> QuerySet[Enrolment]:
     )
 
 
-def _fingerprint(enrolments: QuerySet[Enrolment]) -> Subquery:
-    """One number that changes whenever an enrolment joins or leaves the set: a sum of a hash of
-    each (enrolment, session), so that one confirmed for another cancelled changes it too."""
-    hashed = ExpressionWrapper(
-        (Cast("pk", BigIntegerField()) * 48271
-         + Coalesce(Cast("session_id", BigIntegerField()), 0) * 16807) % 2147483647 + 1,
-        output_field=BigIntegerField())
-    return Subquery(enrolments.order_by().annotate(fingerprint=Func(hashed, function="SUM"))
-                    .values("fingerprint"), output_field=BigIntegerField())
+def _latest_change() -> Func:
+    """The latest moment an enrolment row changed (MAX over the rows of a subquery); an
+    enrolment keeps no change date, but each of its transitions has one."""
+    created = F("created_at")
+    return Func(Greatest(created, *(Coalesce(name, created) for name in (
+        "confirmed_at", "promoted_at", "cancelled_at"))), function="MAX")
 
 
-def _count_version(sessions: QuerySet[Session], **filters) -> dict:
-    """Aggregates for a feed's version query that change when the confirmed count of any of
-    ``sessions`` changes. Neither subquery refers to the outer row: each runs once, over the
-    enrolments of those sessions (by the session and programme indexes), not once per
-    session."""
-    confirmed = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED, **filters)
-    own = confirmed.filter(session__in=sessions.order_by().values("pk"))
-    cycle = confirmed.filter(session__isnull=True,
-                             programme__in=sessions.order_by().values("programme_id"))
-    return {"confirmed_own": Max(_fingerprint(own)), "confirmed_cycle": Max(_fingerprint(cycle))}
+def _per_session(enrolments: QuerySet[Enrolment], function: str, field: str) -> Subquery:
+    return Subquery(enrolments.order_by().annotate(value=Func(F(field), function=function))
+                    .values("value"), output_field=BigIntegerField())
+
+
+def _weighted(value: Subquery) -> Sum:
+    return Sum(ExpressionWrapper(value * F("pk"), output_field=BigIntegerField()))
 
 
 def headcount_version(sessions: QuerySet[Session]) -> dict:
     """For partner and mediator feeds, which show places taken (sessions.hooks): the headcount
     versions the enrolment services bump on the target they lock (the session, or the programme
     for a whole cycle). Read from the rows the version query scans anyway, so a 304 reads no
-    enrolment however many there are."""
+    enrolment however many there are. The moments of those bumps are Last-Modified's: a
+    change of places taken answers 200 to If-Modified-Since too."""
     return {"headcounts": Sum("headcount_version"),
-            "cycle_headcounts": Sum("programme__headcount_version")}
+            "cycle_headcounts": Sum("programme__headcount_version"),
+            "headcount_changed_at": Max("headcount_changed_at"),
+            "cycle_headcount_changed_at": Max("programme__headcount_changed_at")}
+
+
+def _household_version(household: Household) -> dict:
+    """The household feed shows who is enrolled, not only how many: swapping one child for
+    another in a session must change its version. An enrolment cancelled takes its session out
+    of the feed, so the latest change is taken over all the household's enrolments."""
+    covering = _covering(participant__household=household)
+    everything = Enrolment.objects.filter(participant__household=household).order_by()
+    latest = Subquery(everything.annotate(moment=_latest_change()).values("moment")[:1],
+                      output_field=DateTimeField())
+    return {
+        "confirmed": Sum(_per_session(covering, "COUNT", "pk")),
+        "participants_weighted": _weighted(_per_session(covering, "SUM", "participant_id")),
+        "enrolments_weighted": _weighted(_per_session(covering, "SUM", "pk")),
+        "household_changed_at": Max(latest),
+    }
 
 
 def _participant_names(household: Household):
@@ -98,8 +113,7 @@ def household_feed(*, household: Household, language: str) -> Feed:
         name=name, language=language, private=True, settings=("household", household.pk),
         sessions=Session.objects.filter(Exists(_covering(participant__household=household))),
         extras=_participant_names(household),
-        version_aggregates=lambda sessions: _count_version(sessions,
-                                                           participant__household=household),
+        version_aggregates=lambda _sessions: _household_version(household),
     )
 
 

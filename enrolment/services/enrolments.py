@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, Func, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Func, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -212,12 +212,19 @@ def _target_rows(*, programme_id: int, session_id: int | None):
     return Session.objects.filter(pk=session_id)
 
 
+def headcount_bump(rows: QuerySet) -> int:
+    """Tell the partner and mediator feeds that the places taken in these sessions or
+    programmes may have changed: their headcount version (ETag, kept events) and, in the same
+    statement, its moment (Last-Modified)."""
+    return rows.update(headcount_version=F("headcount_version") + 1,
+                       headcount_changed_at=timezone.now())
+
+
 def _take_lock(*, programme_id: int, session_id: int | None) -> None:
     """Lock the row places are counted against by bumping its headcount version: the UPDATE
     takes the row lock as ``SELECT … FOR UPDATE`` would, and in the same statement tells the
     partner and mediator feeds that their places may have changed."""
-    _target_rows(programme_id=programme_id, session_id=session_id).update(
-        headcount_version=F("headcount_version") + 1)
+    headcount_bump(_target_rows(programme_id=programme_id, session_id=session_id))
 
 
 def _lock_target(*, programme_id: int, session_id: int | None) -> tuple[int, bool]:

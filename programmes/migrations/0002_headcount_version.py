@@ -15,4 +15,9 @@ class Migration(migrations.Migration):
             name='headcount_version',
             field=models.PositiveIntegerField(db_default=0, default=0, editable=False, verbose_name='headcount version'),
         ),
+        migrations.AddField(
+            model_name='programme',
+            name='headcount_changed_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='headcount changed at'),
+        ),
     ]

@@ -156,3 +156,33 @@ def test_enrolling_and_cancelling_through_the_services_change_the_etag(client, p
     after_cancelling = client.get(path, HTTP_IF_NONE_MATCH=after_enrolling["ETag"])
     assert after_cancelling.status_code == 200
     assert _places(after_cancelling.content)[sessions[2].pk] == "5/12"
+
+
+def test_places_changed_through_the_services_move_last_modified(
+    client, partner_world, django_assert_max_num_queries
+):
+    """The moment of a headcount bump is set in the same UPDATE: If-Modified-Since answers 200
+    after an enrolment or a cancellation, of a session or of a whole cycle, and a 304 still
+    reads no enrolment."""
+    from enrolment.services import enrolment_cancel, enrolment_create
+
+    path, programme, sessions, cycle_sessions = partner_world
+    moment = NOW
+    for change in ("session", "cycle", "cancel"):
+        before = client.get(path)
+        moment += datetime.timedelta(minutes=2)
+        with time_machine.travel(moment, tick=False):
+            with django_assert_max_num_queries(2):
+                assert client.get(path, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"]
+                                  ).status_code == 304
+            if change == "session":
+                enrolled = enrolment_create(participant=ParticipantFactory(),
+                                            programme=programme, session=sessions[1])
+            elif change == "cycle":
+                enrolment_create(participant=ParticipantFactory(),
+                                 programme=cycle_sessions[0].programme, session=None)
+            else:
+                enrolment_cancel(enrolment=enrolled, cancelled_by=None)
+            after = client.get(path, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+        assert after.status_code == 200, change
+        assert after["Last-Modified"] != before["Last-Modified"], change
