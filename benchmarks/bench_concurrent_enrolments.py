@@ -7,8 +7,14 @@ released together by a barrier). Checks and prints: every answer is a 201, exact
 180 waitlisted with positions 1..180 in commit order; then 5 confirmed families cancel and the
 positions 1..5 are promoted. Prints throughput and latencies. Drops the database at the end.
 
+The ceiling is measured in the same run, on the same server with the same threads: the 200
+families each read ``GET /api/v1/me`` at once (an authenticated read, no lock), before and after
+the enrolments; the budget is an enrolment rate of at least half of it, p95 under 2 s.
+
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/mediation .venv/bin/python \\
      benchmarks/bench_concurrent_enrolments.py
+With BENCH_DATABASE_URL, that database is used (emptied before and after) instead of a
+throwaway one; BENCH_PORT fixes gunicorn's port.
 """
 
 import json
@@ -116,6 +122,42 @@ def post(url: str, token: str, body: dict | None = None) -> tuple[int, dict, flo
     return status, payload, time.perf_counter() - started
 
 
+def get(url: str, token: str) -> tuple[int, float]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    return status, time.perf_counter() - started
+
+
+def fire_reads(base: str, families: list[dict]) -> tuple[list, float]:
+    """The ceiling: every family reads /api/v1/me at once."""
+    barrier = threading.Barrier(len(families) + 1)
+    results: list = [None] * len(families)
+
+    def one(index: int) -> None:
+        barrier.wait()
+        results[index] = get(f"{base}/api/v1/me", families[index]["token"])
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(families))]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - started
+
+
+def p95(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return ordered[int(0.95 * len(ordered)) - 1]
+
+
 def fire(base: str, programme: int, families: list[dict]) -> tuple[list, float]:
     barrier = threading.Barrier(len(families) + 1)
     results: list = [None] * len(families)
@@ -142,20 +184,37 @@ def main() -> int:
     if not server_url.startswith(("postgres://", "postgresql://")):
         print("DATABASE_URL must point to PostgreSQL (row locks are what this measures).")
         return 2
-    database_url, name = throwaway_database_url(server_url)
+    own_database = os.environ.get("BENCH_DATABASE_URL", "")
+    if own_database:
+        database_url, name = own_database, ""
+    else:
+        database_url, name = throwaway_database_url(server_url)
     env = {key: value for key, value in os.environ.items() if key != "DEBUG"}
     env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="config.settings",
                CELERY_TASK_ALWAYS_EAGER="1", CONN_MAX_AGE="60", LOG_LEVEL="WARNING")
-    admin_sql(server_url, f'CREATE DATABASE "{name}"')
+    if name:
+        admin_sql(server_url, f'CREATE DATABASE "{name}"')
     server = None
     try:
         subprocess.run([PYTHON, "manage.py", "migrate", "--noinput"], cwd=BASE_DIR, env=env,
                        check=True, stdout=subprocess.DEVNULL)
+        if not name:
+            subprocess.run([PYTHON, "manage.py", "flush", "--noinput"], cwd=BASE_DIR, env=env,
+                           check=True, stdout=subprocess.DEVNULL)
         data = build_data(env)
-        port = free_port()
+        port = int(os.environ.get("BENCH_PORT") or free_port())
         server = start_server(env, port)
         base = f"http://127.0.0.1:{port}"
+        load_before = os.getloadavg()
+        # Warm every worker and thread (connections, caches), then the ceiling, the enrolments,
+        # and the ceiling again: the load of a shared machine moves during the run.
+        fire_reads(base, data["families"])
+        reads_before, reads_before_elapsed = fire_reads(base, data["families"])
         results, elapsed = fire(base, data["programme"], data["families"])
+        reads_after, reads_after_elapsed = fire_reads(base, data["families"])
+        read_statuses = [status for status, _seconds in reads_before + reads_after]
+        read_rate = 2 * REQUESTS / (reads_before_elapsed + reads_after_elapsed)
+        read_p95 = p95([seconds for _status, seconds in reads_before + reads_after])
 
         statuses = [status for status, _body, _seconds in results]
         latencies = sorted(seconds for _status, _body, seconds in results)
@@ -173,6 +232,18 @@ def main() -> int:
         print(f"  latency: median {statistics.median(latencies) * 1000:.0f} ms, "
               f"p95 {latencies[int(0.95 * len(latencies)) - 1] * 1000:.0f} ms, "
               f"max {latencies[-1] * 1000:.0f} ms")
+        print(f"  ceiling, GET /api/v1/me by the same {REQUESTS} threads: {read_rate:.0f}/s "
+              f"({REQUESTS / reads_before_elapsed:.0f}/s before, "
+              f"{REQUESTS / reads_after_elapsed:.0f}/s after; answers "
+              f"{dict(sorted((s, read_statuses.count(s)) for s in set(read_statuses)))}), "
+              f"p95 {read_p95 * 1000:.0f} ms")
+        ratio = (REQUESTS / elapsed) / read_rate
+        enrol_p95 = latencies[int(0.95 * len(latencies)) - 1]
+        print(f"  ratio enrolments / reads: {ratio:.2f} (budget >= 0.5: "
+              f"{'holds' if ratio >= 0.5 else 'MISSED'}); p95 {enrol_p95:.2f} s (budget < 2 s: "
+              f"{'holds' if enrol_p95 < 2 else 'MISSED'})")
+        print(f"  load average {' '.join(f'{v:.1f}' for v in load_before)} before, "
+              f"{' '.join(f'{v:.1f}' for v in os.getloadavg())} after, on {os.cpu_count()} cores")
 
         token_of = {f["participant"]: f["token"] for f in data["families"]}
         first_waiting = [b["id"] for b in waitlisted[:CANCELLED]]
@@ -195,7 +266,11 @@ def main() -> int:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if name:
+            admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            subprocess.run([PYTHON, "manage.py", "flush", "--noinput"], cwd=BASE_DIR, env=env,
+                           check=False, stdout=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":

@@ -92,9 +92,10 @@ def measure(enrolments: int) -> dict:
     traveller = time_machine.travel(now, tick=False)
     traveller.start()
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         created = reminders_create_due(now=now)
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as second_queries:
         second = reminders_create_due(now=now)
@@ -102,6 +103,15 @@ def measure(enrolments: int) -> dict:
     rows = Message.objects.count()
     distinct = Message.objects.values("participant", "session", "reminder_offset").distinct()
     distinct_count = distinct.count()
+    # The ceiling, in the same run: inserting the same outbox rows, already built, as the sweep
+    # does (batches, conflicts ignored). Up to 10,000 rows, as a rate.
+    sample = list(Message.objects.order_by("pk")[:10_000])
+    Message.objects.all().delete()
+    for message in sample:
+        message.pk = None
+    started = time.perf_counter()
+    Message.objects.bulk_create(sample, ignore_conflicts=True, batch_size=1000)
+    insert_rate = len(sample) / (time.perf_counter() - started)
     # Memory separately: tracemalloc slows Python down several times.
     Message.objects.all().delete()
     tracemalloc.start()
@@ -110,7 +120,8 @@ def measure(enrolments: int) -> dict:
     tracemalloc.stop()
     traveller.stop()
     return {
-        "enrolments": enrolments, "created": created, "rows": rows,
+        "enrolments": enrolments, "created": created, "rows": rows, "cpu": cpu,
+        "insert_rate": insert_rate,
         "distinct": distinct_count, "queued": len(queued), "seconds": elapsed,
         "queries": len(queries), "peak_mib": peak / 2**20, "second_created": second,
         "second_seconds": second_elapsed, "second_queries": len(second_queries),
@@ -122,15 +133,30 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor}; batch size {os.environ.get('NOTIFICATIONS_BATCH_SIZE', 1000)}")
     print(f"{'enrolments':>10} {'written':>8} {'queued':>8} {'time s':>7} {'queries':>7} "
-          f"{'peak MiB':>8} | {'2nd: written':>12} {'time s':>7} {'queries':>7}")
+          f"{'peak MiB':>8} | {'2nd: written':>12} {'time s':>7} {'queries':>7} | "
+          f"{'per s':>6} {'CPU s':>6} {'insert/s':>8} {'ratio':>5}")
+    results = []
     for size in sizes:
         result = measure(size)
+        results.append(result)
         assert result["created"] == result["rows"] == result["distinct"] == size, result
         assert result["second_created"] == 0, result
         print(f"{result['enrolments']:>10} {result['created']:>8} {result['queued']:>8} "
               f"{result['seconds']:>7.1f} {result['queries']:>7} {result['peak_mib']:>8.1f} | "
               f"{result['second_created']:>12} {result['second_seconds']:>7.1f} "
-              f"{result['second_queries']:>7}")
+              f"{result['second_queries']:>7} | {size / result['seconds']:>6.0f} "
+              f"{result['cpu']:>6.1f} {result['insert_rate']:>8.0f} "
+              f"{size / result['seconds'] / result['insert_rate']:>5.2f}")
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        print(f"time {last['enrolments']:,} / {first['enrolments']:,}: "
+              f"{last['seconds'] / first['seconds']:.1f} for "
+              f"{last['enrolments'] / first['enrolments']:.0f} times the data (budget <= 12 at "
+              "100,000 / 10,000)")
+    print("per s: reminders written per second (budget >= 2,000 on PostgreSQL); insert/s: the "
+          "same rows inserted as they are (the ceiling); ratio: per s / insert/s")
+    print(f"load average {' '.join(f'{v:.1f}' for v in os.getloadavg())} on "
+          f"{os.cpu_count()} cores")
     print(f"(timestamp {timezone.now():%Y-%m-%d %H:%M} UTC; data in {WORKDIR})")
 
 

@@ -7,20 +7,23 @@ class EnrolmentConfig(AppConfig):
     verbose_name = _("Enrolment")
 
     def ready(self) -> None:
-        from . import personal_data
+        from . import personal_data, receivers
 
         personal_data.register()
+        receivers.connect()
         from sessions import hooks
 
         from .selectors import (
             headcount_version,
             household_feed_offers,
             seats_taken_for_sessions,
+            seats_taken_in,
             sessions_with_enrolments,
         )
 
         hooks.register_sessions_in_use_check(sessions_with_enrolments)
         hooks.register_seats_taken_provider(seats_taken_for_sessions)
+        hooks.register_seats_taken_in_provider(seats_taken_in)
         hooks.register_headcount_version(headcount_version)
         hooks.register_feed_offers(household_feed_offers)
 

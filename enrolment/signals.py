@@ -6,11 +6,18 @@ the message. A receiver that talks to the outside world (a Celery task, a mail) 
 ``transaction.on_commit``. A receiver that raises rolls the change back, so keep receivers to
 database writes.
 
-Each sends ``enrolment`` (the Enrolment as saved) and ``changed_by`` (a user or None).
+Each sends ``enrolment`` (the Enrolment as saved) and ``changed_by`` (a user or None), except
+``enrolment_placing``.
 """
 
 from django.dispatch import Signal
 
+# About to decide a new enrolment's place, before the target's row is locked; sends
+# ``participant``, ``programme`` and ``session`` (or None). A receiver reads here, outside the
+# lock, what it will need once the place is given, and returns it (or None): the
+# ``enrolment_confirmed`` / ``enrolment_waitlisted`` signal that follows hands it back in
+# ``prepared``, a dict keyed by receiver.
+enrolment_placing = Signal()
 # A place was given at once (family, mediator, or a referral accepted).
 enrolment_confirmed = Signal()
 # The target was full: the enrolment joined the waiting list (see enrolment.waitlist_position).

@@ -70,10 +70,12 @@ def dispatch_on_commit(message_ids: Iterable[int]) -> None:
     after_commit(dispatch_after_commit)
 
 
-def messages_queue(messages: list[Message]) -> list[int]:
+def messages_queue(messages: list[Message], *, new_keys: bool = False) -> list[int]:
     """Insert outbox rows (a key already present is skipped) and queue the due ones after commit.
 
-    Call inside the transaction of the change that causes the messages.
+    Call inside the transaction of the change that causes the messages. ``new_keys`` says that
+    no key can be present yet (it names a row inserted in this transaction): the insert then
+    returns the ids itself, one query instead of two.
     """
     if not messages:
         return []
@@ -81,13 +83,20 @@ def messages_queue(messages: list[Message]) -> list[int]:
     for message in messages:
         if message.state == MessageState.PENDING and message.due_at <= now:
             message.dispatched_at = now
-    Message.objects.bulk_create(messages, ignore_conflicts=True,
-                                batch_size=settings.NOTIFICATIONS_BATCH_SIZE)
-    # ignore_conflicts leaves pks unset on some databases: read back the rows just written.
-    keys = [message.key for message in messages
-            if message.state == MessageState.PENDING and message.due_at <= now]
-    ids = list(Message.objects.filter(key__in=keys, state=MessageState.PENDING,
-                                      dispatched_at=now).values_list("pk", flat=True))
+    due = [message for message in messages
+           if message.state == MessageState.PENDING and message.due_at <= now]
+    if new_keys:
+        Message.objects.bulk_create(messages, batch_size=settings.NOTIFICATIONS_BATCH_SIZE)
+    else:
+        Message.objects.bulk_create(messages, ignore_conflicts=True,
+                                    batch_size=settings.NOTIFICATIONS_BATCH_SIZE)
+    if new_keys and all(message.pk for message in due):
+        ids = [message.pk for message in due]
+    else:
+        # ignore_conflicts leaves pks unset on some databases: read back the rows just written.
+        ids = list(Message.objects.filter(
+            key__in=[message.key for message in due], state=MessageState.PENDING,
+            dispatched_at=now).values_list("pk", flat=True))
     dispatch_on_commit(ids)
     return ids
 

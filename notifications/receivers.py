@@ -21,12 +21,23 @@ from .models import MessageKind
 logger = logging.getLogger(__name__)
 
 
-def on_enrolment_confirmed(sender, enrolment, changed_by=None, **kwargs) -> None:
-    services.enrolment_notify(enrolment=enrolment, kind=MessageKind.ENROLMENT_CONFIRMED)
+def on_enrolment_placing(sender, participant, programme, session=None,
+                         **kwargs) -> services.EnrolmentNotice:
+    # Read before the target's row is locked, so that under the lock only the message's
+    # insert is left.
+    return services.enrolment_notice_prepare(participant=participant, programme=programme,
+                                             session=session)
 
 
-def on_enrolment_waitlisted(sender, enrolment, changed_by=None, **kwargs) -> None:
-    services.enrolment_notify(enrolment=enrolment, kind=MessageKind.ENROLMENT_WAITLISTED)
+def on_enrolment_confirmed(sender, enrolment, changed_by=None, prepared=None, **kwargs) -> None:
+    services.enrolment_notify(enrolment=enrolment, kind=MessageKind.ENROLMENT_CONFIRMED,
+                              notice=(prepared or {}).get(on_enrolment_placing))
+
+
+def on_enrolment_waitlisted(sender, enrolment, changed_by=None, prepared=None,
+                            **kwargs) -> None:
+    services.enrolment_notify(enrolment=enrolment, kind=MessageKind.ENROLMENT_WAITLISTED,
+                              notice=(prepared or {}).get(on_enrolment_placing))
 
 
 def on_enrolment_promoted(sender, enrolment, changed_by=None, **kwargs) -> None:
@@ -74,6 +85,7 @@ def on_child_left_with_unlisted_person(sender, check_out, recorded_by=None, **kw
 def connect() -> None:
     """Connect the receivers of lower apps' signals (called once from AppConfig.ready)."""
     pairs = [
+        (enrolment_signals.enrolment_placing, on_enrolment_placing),
         (enrolment_signals.enrolment_confirmed, on_enrolment_confirmed),
         (enrolment_signals.enrolment_waitlisted, on_enrolment_waitlisted),
         (enrolment_signals.enrolment_promoted, on_enrolment_promoted),

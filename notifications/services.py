@@ -8,14 +8,15 @@ import datetime
 import functools
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +25,14 @@ from accounts.roles import Role
 from core.errors import DomainError
 from core.time import local_midnight
 from enrolment.models import Enrolment, EnrolmentStatus
-from enrolment.selectors import Contact, enrolment_contact, with_contacts
-from programmes.models import Programme
+from enrolment.selectors import (
+    Contact,
+    contacts_of_participants,
+    enrolment_contact,
+    participant_contact,
+    with_contacts,
+)
+from programmes.models import EnrolmentMode, Programme
 from sessions.hooks import seats_taken
 from sessions.models import Session, SessionStatus
 
@@ -114,16 +121,66 @@ def _first_coming_session(enrolment: Enrolment) -> Session | None:
     )
 
 
-def enrolment_notify(*, enrolment: Enrolment, kind: str, reason: str = "") -> Message:
-    """Tell the participant's contact about an enrolment event, in the caller's transaction."""
+@dataclass(frozen=True)
+class EnrolmentNotice:
+    """What the message about a new enrolment needs whatever place it gets, read before the
+    target's row is locked: whom to tell, the session to name, the sessions whose reminders
+    may already be due, and whether the guardian has an e-mail address (a reminder that no
+    SMS can bring before the session goes by e-mail then)."""
+
+    recipient: Recipient
+    session: Session | None
+    reminder_sessions: list[Session]
+    can_email: bool = False
+
+
+def _reminder_horizon(programme: Programme, now: datetime.datetime) -> datetime.datetime:
+    return now + datetime.timedelta(days=max(
+        [offset.approximate.days + 1
+         for offset in timing.programme_offsets(programme.reminder_offsets)] or [0]))
+
+
+def enrolment_notice_prepare(*, participant, programme: Programme,
+                             session: Session | None) -> EnrolmentNotice:
+    """Read what enrolment_notify() needs for a new enrolment, outside the target's lock."""
+    contact = participant_contact(participant)
+    recipient = recipient_from_contact(contact)
+    can_email = contact is not None and contact.can_email
+    probe = Enrolment(participant=participant, programme=programme, session=session)
+    if session is not None:
+        first = _first_coming_session(probe)
+        return EnrolmentNotice(recipient=recipient, session=first,
+                               reminder_sessions=[first] if first else [], can_email=can_email)
+    now = timezone.now()
+    coming = list(
+        Session.objects.select_related("programme", "venue")
+        .filter(programme_id=programme.pk, starts_at__gt=now,
+                starts_at__lte=_reminder_horizon(programme, now))
+        .exclude(status=SessionStatus.CANCELLED).order_by("starts_at")
+    )
+    first = coming[0] if coming else _first_coming_session(probe)
+    return EnrolmentNotice(recipient=recipient, session=first, reminder_sessions=coming,
+                           can_email=can_email)
+
+
+def enrolment_notify(*, enrolment: Enrolment, kind: str, reason: str = "",
+                     notice: EnrolmentNotice | None = None) -> Message:
+    """Tell the participant's contact about an enrolment event, in the caller's transaction.
+
+    With a ``notice`` prepared before the target's lock, the enrolment is taken as given (just
+    saved) and the only query is the insert of the message; without one, everything is read.
+    """
     event, moment_field = _ENROLMENT_EVENTS[kind]
-    enrolment = with_contacts(
-        Enrolment.objects.select_related("programme", "participant")
-    ).get(pk=enrolment.pk)
+    if notice is None:
+        enrolment = with_contacts(
+            Enrolment.objects.select_related("programme", "participant")
+        ).get(pk=enrolment.pk)
+        recipient = recipient_from_contact(enrolment_contact(enrolment))
+        session = _first_coming_session(enrolment) if kind != MessageKind.ENROLMENT_CANCELLED \
+            else enrolment.session
+    else:
+        recipient, session = notice.recipient, notice.session
     moment = getattr(enrolment, moment_field) or enrolment.created_at
-    recipient = recipient_from_contact(enrolment_contact(enrolment))
-    session = _first_coming_session(enrolment) if kind != MessageKind.ENROLMENT_CANCELLED else (
-        enrolment.session)
     context: dict[str, Any] = {"participant": enrolment.participant.first_name,
                "programme": enrolment.programme.title, "reason": reason,
                "position": enrolment.waitlist_position}
@@ -136,10 +193,16 @@ def enrolment_notify(*, enrolment: Enrolment, kind: str, reason: str = "") -> Me
         session_id=enrolment.session_id, enrolment=enrolment,
         participant_id=enrolment.participant_id, household_id=enrolment.participant.household_id,
     )
-    messages_queue([message])
+    # A prepared notice is for an enrolment inserted in this transaction: its key is new.
+    messages_queue([message], new_keys=notice is not None)
     if kind in (MessageKind.ENROLMENT_CONFIRMED, MessageKind.ENROLMENT_PROMOTED):
-        _skip_reminders_already_due(enrolments=[enrolment], reason=_(
-            "The enrolment message, sent when these reminders were already due, says it all."))
+        _skip_reminders_already_due(
+            enrolments=[enrolment],
+            sessions=notice.reminder_sessions if notice is not None else None,
+            recipient=notice.recipient if notice is not None else None,
+            can_email=notice.can_email if notice is not None else None,
+            reason=_("The enrolment message, sent when these reminders were already due, "
+                     "says it all."))
     if kind == MessageKind.ENROLMENT_CANCELLED:
         _cancel_pending_reminders(
             Q(participant_id=enrolment.participant_id, programme_id=enrolment.programme_id)
@@ -250,10 +313,17 @@ def _replace_unsent_about_session(*, session: Session, household_id: int, kind: 
 
 # --- Reminders -------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=4096)
+_URL_SENTINEL = 2_147_483_647
+
+
+@functools.cache
+def _session_url_pattern() -> str:
+    # Reversed once: a sweep writes thousands of links, and reverse() costs a few milliseconds.
+    return settings.SITE_URL + reverse("sessions:detail", kwargs={"pk": _URL_SENTINEL})
+
+
 def _session_url(session_id: int) -> str:
-    # Cached: a sweep writes the same session's link for each of its participants.
-    return settings.SITE_URL + reverse("sessions:detail", kwargs={"pk": session_id})
+    return _session_url_pattern().replace(str(_URL_SENTINEL), str(session_id))
 
 
 def _reminder_key(participant_id: int, session_id: int, offset: timing.Offset,
@@ -261,22 +331,41 @@ def _reminder_key(participant_id: int, session_id: int, offset: timing.Offset,
     return f"reminder:p{participant_id}:s{session_id}:{offset}:{int(starts_at.timestamp())}"
 
 
-def _reminder_row(*, enrolment: Enrolment, recipient: Recipient, offset: timing.Offset,
-                  session_id: int, starts_at, ends_at, venue: str, address: str,
-                  due_at, state: str = MessageState.PENDING, reason: str = "") -> Message:
-    programme = enrolment.programme
+@dataclass(frozen=True)
+class _Reminded:
+    """Who a reminder is for, as plain values (the sweep builds no enrolment model)."""
+
+    enrolment_id: int
+    participant_id: int
+    first_name: str
+    household_id: int
+    programme_id: int
+    programme_title: str
+    what_to_bring: str
+
+    @classmethod
+    def of(cls, enrolment: Enrolment) -> "_Reminded":
+        return cls(enrolment.pk, enrolment.participant_id, enrolment.participant.first_name,
+                   enrolment.participant.household_id, enrolment.programme_id,
+                   enrolment.programme.title, enrolment.programme.what_to_bring)
+
+
+def _reminder_row(*, enrolment: Enrolment | _Reminded, recipient: Recipient,
+                  offset: timing.Offset, session_id: int, starts_at, ends_at, venue: str,
+                  address: str, due_at, state: str = MessageState.PENDING,
+                  reason: str = "") -> Message:
+    who = enrolment if isinstance(enrolment, _Reminded) else _Reminded.of(enrolment)
     message = build_message(
-        key=_reminder_key(enrolment.participant_id, session_id, offset, starts_at),
+        key=_reminder_key(who.participant_id, session_id, offset, starts_at),
         kind=MessageKind.REMINDER, recipient=recipient, due_at=due_at,
         context={
-            "participant": enrolment.participant.first_name, "programme": programme.title,
+            "participant": who.first_name, "programme": who.programme_title,
             "starts_at": starts_at, "ends_at": ends_at, "venue": venue, "address": address,
-            "what_to_bring": programme.what_to_bring,
+            "what_to_bring": who.what_to_bring,
             "session_url": _session_url(session_id),
         },
-        programme_id=enrolment.programme_id, session_id=session_id, enrolment_id=enrolment.pk,
-        participant_id=enrolment.participant_id,
-        household_id=enrolment.participant.household_id,
+        programme_id=who.programme_id, session_id=session_id, enrolment_id=who.enrolment_id,
+        participant_id=who.participant_id, household_id=who.household_id,
         reminder_offset=str(offset), session_starts_at=starts_at,
     )
     if state == MessageState.CANCELLED and message.state != MessageState.CANCELLED:
@@ -285,13 +374,15 @@ def _reminder_row(*, enrolment: Enrolment, recipient: Recipient, offset: timing.
 
 
 def _skip_reminders_already_due(*, enrolments: list[Enrolment], reason: str,
-                                sessions: list[Session] | None = None) -> None:
+                                sessions: list[Session] | None = None,
+                                recipient: Recipient | None = None,
+                                can_email: bool | None = None) -> None:
     """Write, as cancelled, the reminders that are already due for these enrolments: the
-    message just written covers them, and the sweep must not send them late."""
+    message just written covers them, and the sweep must not send them late. ``sessions``,
+    ``recipient`` and ``can_email`` (whether the guardian has an e-mail address), when given,
+    are those of every enrolment (nothing more is read)."""
     now = timezone.now()
-    horizon = now + datetime.timedelta(days=max(
-        [offset.approximate.days + 1 for e in enrolments
-         for offset in timing.programme_offsets(e.programme.reminder_offsets)] or [0]))
+    horizon = max((_reminder_horizon(e.programme, now) for e in enrolments), default=now)
     rows = []
     for enrolment in enrolments:
         if sessions is not None:
@@ -302,10 +393,13 @@ def _skip_reminders_already_due(*, enrolments: list[Enrolment], reason: str,
             targets = list(Session.objects.filter(
                 programme_id=enrolment.programme_id, starts_at__gt=now, starts_at__lte=horizon,
             ).exclude(status=SessionStatus.CANCELLED).select_related("venue"))
-        contact = enrolment_contact(enrolment)
-        recipient = recipient_from_contact(contact)
-        by_sms = recipient.channel == Channel.SMS
-        can_email = contact is not None and contact.can_email
+        if recipient is not None:
+            told, emailable = recipient, bool(can_email)
+        else:
+            contact = enrolment_contact(enrolment)
+            told = recipient_from_contact(contact)
+            emailable = contact is not None and contact.can_email
+        by_sms = told.channel == Channel.SMS
         for session in targets:
             if by_sms and timing.sms_too_late(now=now, starts_at=session.starts_at):
                 # The message just written waits for the end of the quiet hours, after the
@@ -313,10 +407,10 @@ def _skip_reminders_already_due(*, enrolments: list[Enrolment], reason: str,
                 continue
             for offset in timing.programme_offsets(enrolment.programme.reminder_offsets):
                 due = timing.reminder_due_at(starts_at=session.starts_at, offset=offset,
-                                             by_sms=by_sms, can_email=can_email)
+                                             by_sms=by_sms, can_email=emailable)
                 if due <= now < session.starts_at:
                     rows.append(_reminder_row(
-                        enrolment=enrolment, recipient=recipient, offset=offset,
+                        enrolment=enrolment, recipient=told, offset=offset,
                         session_id=session.pk, starts_at=session.starts_at,
                         ends_at=session.ends_at, venue=session.venue.name,
                         address=session.venue.address, due_at=due,
@@ -324,32 +418,20 @@ def _skip_reminders_already_due(*, enrolments: list[Enrolment], reason: str,
     messages_queue(rows)
 
 
-class _ReminderTarget(TypedDict):
-    """The session fields _candidates() annotates on each enrolment row."""
-    target_session_id: int
-    target_starts_at: datetime.datetime
-    target_ends_at: datetime.datetime
-    target_venue: str
-    target_address: str
-
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
-
-    EnrolmentWithTarget = WithAnnotations[Enrolment, _ReminderTarget]
-
-
-def _candidates(*, whole_cycle: bool, programme_ids: list[int], offset: timing.Offset,
-                now: datetime.datetime, until: datetime.datetime
-                ) -> "QuerySet[EnrolmentWithTarget]":
-    """Confirmed enrolments with a session starting in (now, until] and no reminder row yet
-    for this offset; one row per (enrolment, session), the session's fields annotated."""
+def _candidates(*, whole_cycle: bool, session_ids: list[int], offset: timing.Offset,
+                after: tuple[int, int] = (0, 0)) -> QuerySet[Enrolment, tuple]:
+    """Confirmed enrolments in these sessions (their own, or their programme's whole cycle) with
+    no reminder row yet for this offset; one row per (enrolment, session), the session's fields
+    annotated."""
     target = "programme__sessions__" if whole_cycle else "session__"
+    after_session, after_pk = after
     enrolments = Enrolment.objects.filter(
+        # Keyset on (session, enrolment), in the same filter() call as the other conditions on
+        # the target: a second call on programme__sessions would join the sessions again.
+        Q(**{f"{target}id__gt": after_session})
+        | Q(**{f"{target}id": after_session}, pk__gt=after_pk),
         status=EnrolmentStatus.CONFIRMED, session__isnull=whole_cycle,
-        programme_id__in=programme_ids,
-        **{f"{target}starts_at__gt": now, f"{target}starts_at__lte": until,
-           f"{target}status__in": [SessionStatus.SCHEDULED, SessionStatus.MOVED]},
+        **{f"{target}id__in": session_ids},
     ).annotate(
         target_session_id=F(f"{target}id"), target_starts_at=F(f"{target}starts_at"),
         target_ends_at=F(f"{target}ends_at"), target_venue=F(f"{target}venue__name"),
@@ -360,19 +442,55 @@ def _candidates(*, whole_cycle: bool, programme_ids: list[int], offset: timing.O
         session_id=OuterRef("target_session_id"), reminder_offset=str(offset),
         session_starts_at=OuterRef("target_starts_at"),
     )
-    return with_contacts(
-        enrolments.filter(~Exists(already)).select_related("programme")
-        .order_by("pk", "target_session_id")
-    )
+    # Plain rows: building an enrolment, participant and programme model per row was most of
+    # the sweep's time.
+    return enrolments.filter(~Exists(already)).order_by("target_session_id", "pk").values_list(
+        *_CANDIDATE_COLUMNS)
+
+
+_CANDIDATE_COLUMNS = (
+    "pk", "participant_id", "participant__first_name", "participant__household_id",
+    "participant__guardian_record_id", "programme_id", "programme__title",
+    "programme__what_to_bring", "programme__reminder_offsets", "target_session_id",
+    "target_starts_at", "target_ends_at", "target_venue", "target_address",
+)
+
+
+def _due_session_chunks(*, programme_ids: list[int], now: datetime.datetime,
+                        until: datetime.datetime, batch: int) -> Iterator[list[int]]:
+    """Ids of the sessions starting in (now, until], in keyset pages on the primary key, cut
+    into chunks whose places add up to about ``batch``: a chunk's enrolments are read (and
+    sorted) on their own, so no query ever sorts every reminder still to write."""
+    sessions = Session.objects.filter(
+        programme_id__in=programme_ids, starts_at__gt=now, starts_at__lte=until,
+        status__in=[SessionStatus.SCHEDULED, SessionStatus.MOVED],
+    ).annotate(places=Coalesce("capacity_override", "programme__capacity"))
+    last_pk = 0
+    while True:
+        page = list(sessions.filter(pk__gt=last_pk).order_by("pk")
+                    .values_list("pk", "places")[:batch])
+        if not page:
+            return
+        last_pk = page[-1][0]
+        chunk: list[int] = []
+        room = batch
+        for pk, places in page:
+            if chunk and (places or 1) > room:
+                yield chunk
+                chunk, room = [], batch
+            chunk.append(pk)
+            room -= places or 1
+        if chunk:
+            yield chunk
 
 
 def reminders_create_due(*, now: datetime.datetime | None = None) -> int:
     """Write the reminders that are due and not written yet; return how many this call wrote
     to be sent.
 
-    Per offset, only sessions close enough to need one are looked at, already written
-    (participant, session, offset) are excluded in SQL, and the rest is read in keyset pages:
-    the sweep's memory does not grow with the number of enrolments.
+    Per offset, only sessions close enough to need one are looked at, a few at a time (as many
+    as make about a batch of places); already written (participant, session, offset) are
+    excluded in SQL. Queries grow with the batches, and memory holds one batch at a time.
     """
     now = now or timezone.now()
     batch = settings.NOTIFICATIONS_BATCH_SIZE
@@ -384,31 +502,31 @@ def reminders_create_due(*, now: datetime.datetime | None = None) -> int:
         return 0
     programmes = Programme.objects.filter(
         sessions__starts_at__gt=now, sessions__starts_at__lte=now + longest + slack,
-    ).distinct().values_list("pk", "reminder_offsets")
-    by_offset: dict[timing.Offset, list[int]] = defaultdict(list)
-    for programme_id, raw in programmes:
+    ).distinct().values_list("pk", "reminder_offsets", "enrolment_mode")
+    by_offset: dict[tuple[timing.Offset, bool], list[int]] = defaultdict(list)
+    for programme_id, raw, mode in programmes:
         for offset in timing.programme_offsets(raw):
-            by_offset[offset].append(programme_id)
+            by_offset[offset, mode == EnrolmentMode.WHOLE_CYCLE].append(programme_id)
     created = 0
-    for offset, programme_ids in by_offset.items():
-        for whole_cycle in (False, True):
-            candidates = _candidates(whole_cycle=whole_cycle, programme_ids=programme_ids,
-                                     offset=offset, now=now, until=now + offset.approximate + slack)
-            # Keyset pages on the enrolment's primary key (an index range scan); a whole-cycle
-            # enrolment gives a row per session, so the last one seen is skipped by
-            # (pk, session) rather than by an OR that would defeat the index.
-            last: tuple[int, int] | None = None
+    for (offset, whole_cycle), programme_ids in by_offset.items():
+        chunks = _due_session_chunks(programme_ids=programme_ids, now=now,
+                                     until=now + offset.approximate + slack, batch=batch)
+        for chunk in chunks:
+            # Usually one page per chunk; more only where a session holds more confirmed
+            # people than its places (a capacity lowered afterwards).
+            last: tuple[int, int] = (0, 0)
             while True:
-                page_query = candidates if last is None else candidates.filter(pk__gte=last[0])
-                page = [row for row in page_query[:batch]
-                        if last is None or (row.pk, row.target_session_id) > last]
+                page = list(_candidates(whole_cycle=whole_cycle, session_ids=chunk,
+                                        offset=offset, after=last)[:batch])
                 if not page:
                     break
-                last = (page[-1].pk, page[-1].target_session_id)
+                last = (page[-1][9], page[-1][0])
                 # Counted from what this sweep wrote: another sweep running at once may have
                 # written some of the same rows first (their keys are unique), and those are
                 # its own.
                 created += len(messages_queue(_due_rows(page, offset, now)))
+                if len(page) < batch:
+                    break
     return created
 
 
@@ -420,14 +538,16 @@ def _all_offsets() -> set[timing.Offset]:
     return offsets
 
 
-def _due_rows(page: "list[EnrolmentWithTarget]", offset: timing.Offset, now) -> list[Message]:
+def _due_rows(page: list[tuple], offset: timing.Offset, now) -> list[Message]:
+    contacts = contacts_of_participants([(row[1], row[3], row[4]) for row in page])
+    offsets_of: dict[int, list[timing.Offset]] = {}
     rows = []
-    for enrolment in page:
-        contact = enrolment_contact(enrolment)
+    for (pk, participant_id, first_name, household_id, _record, programme_id, title,
+         what_to_bring, raw_offsets, session_id, starts_at, ends_at, venue, address) in page:
+        contact = contacts.get(participant_id)
         recipient = recipient_from_contact(contact)
         by_sms = recipient.channel == Channel.SMS
         can_email = contact is not None and contact.can_email
-        starts_at = enrolment.target_starts_at
         plan = timing.reminder_timing(starts_at=starts_at, offset=offset, by_sms=by_sms,
                                       can_email=can_email)
         if not plan.due_at <= now < starts_at:
@@ -436,11 +556,13 @@ def _due_rows(page: "list[EnrolmentWithTarget]", offset: timing.Offset, now) -> 
             # No SMS could go between the reminder's moment and the session.
             recipient = Recipient(Channel.EMAIL, contact.email, recipient.language,
                                   recipient.name)
+        if programme_id not in offsets_of:
+            offsets_of[programme_id] = timing.programme_offsets(raw_offsets)
         state, reason = MessageState.PENDING, ""
         # After an outage, only the latest of the reminders now due goes out.
         if any(timing.reminder_due_at(starts_at=starts_at, offset=other, by_sms=by_sms,
                                       can_email=can_email) <= now
-               for other in timing.programme_offsets(enrolment.programme.reminder_offsets)
+               for other in offsets_of[programme_id]
                if other.approximate < offset.approximate):
             state, reason = MessageState.CANCELLED, _(
                 "A later reminder was due by the time this one could go.")
@@ -450,12 +572,13 @@ def _due_rows(page: "list[EnrolmentWithTarget]", offset: timing.Offset, now) -> 
                 "No SMS could go before the session outside the quiet hours, and the guardian "
                 "has no e-mail address.")
             logger.info("Reminder %s of participant %s for session %s dropped: %s", offset,
-                        enrolment.participant_id, enrolment.target_session_id, reason)
+                        participant_id, session_id, reason)
         rows.append(_reminder_row(
-            enrolment=enrolment, recipient=recipient, offset=offset,
-            session_id=enrolment.target_session_id, starts_at=starts_at,
-            ends_at=enrolment.target_ends_at, venue=enrolment.target_venue,
-            address=enrolment.target_address, due_at=plan.due_at, state=state, reason=reason,
+            enrolment=_Reminded(pk, participant_id, first_name, household_id, programme_id,
+                                title, what_to_bring),
+            recipient=recipient, offset=offset, session_id=session_id, starts_at=starts_at,
+            ends_at=ends_at, venue=venue, address=address, due_at=plan.due_at, state=state,
+            reason=reason,
         ))
     return rows
 

@@ -170,6 +170,15 @@ class Programme(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Bumped by a higher app whenever the places taken in the whole cycle may have changed;
+    # feeds that show headcounts put it in their version, so that a 304 reads no enrolment.
+    headcount_version = models.PositiveIntegerField(
+        _("headcount version"), default=0, db_default=0, editable=False
+    )
+    # When headcount_version was last bumped (same statement): headcount feeds' Last-Modified.
+    headcount_changed_at = models.DateTimeField(
+        _("headcount changed at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["title"]

@@ -40,7 +40,7 @@ from accounts.models import hash_token
 from core.time import local_midnight
 from programmes.models import Mediator, Partner, Programme, ProgrammeStatus
 
-from .hooks import headcount_version, seats_taken
+from .hooks import headcount_version, seats_taken_in
 from .ical import (
     CALENDAR_TAIL,
     PARIS,
@@ -102,9 +102,13 @@ class Feed:
     private: bool = False
     settings: tuple = ()
     extras: ExtrasProvider | None = None
-    # Aggregates over the feed's sessions that change with its extras; those named
-    # "..._changed_at" are moments, which Last-Modified also follows.
-    version_aggregates: Callable[[], dict] = field(default=dict)
+    # Aggregates over the window's sessions (given as a queryset) added to the version query;
+    # those named "..._changed_at" are moments, which Last-Modified also follows.
+    version_aggregates: Callable[[QuerySet[Session]], dict] = field(default=lambda sessions: {})
+    # Columns of a session that change whenever its extras do (counters bumped with them): read
+    # with the keys, they key the kept events in place of the extras, which are then computed
+    # for the missing events only.
+    extras_key: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,8 @@ def feed_version(feed: Feed, window: FeedWindow) -> FeedVersion:
     the content version, which moves with changes to other feeds; Last-Modified keeps it, since
     a session leaving a feed leaves no row to date that.
     """
-    figures = window.filter(feed.sessions).aggregate(
+    windowed = window.filter(feed.sessions)
+    figures = windowed.aggregate(
         count=Count("pk"),
         keys=Sum("pk"),
         keys_squared=Sum(F("pk") * F("pk")),
@@ -134,7 +139,7 @@ def feed_version(feed: Feed, window: FeedWindow) -> FeedVersion:
         revisions=Sum("revision"),
         programme_changed=Max("programme__updated_at"),
         content_changed_at=_content_version("changed_at"),
-        **feed.version_aggregates(),
+        **feed.version_aggregates(windowed),
     )
     identity = (
         FORMAT, feed.name, feed.description, feed.language, feed.settings, settings.SITE_URL,
@@ -212,17 +217,23 @@ def feed_build(feed: Feed, *, window: FeedWindow, cache: EventCache | None = Non
     rows = _within_cap(list(
         windowed.order_by("starts_at", "pk").values_list(
             "pk", "revision", Cast("updated_at", CharField()),
-            Cast("programme__updated_at", CharField()), still_coming)
+            Cast("programme__updated_at", CharField()), *feed.extras_key, still_coming)
     ))
-    extras = feed.extras(windowed) if feed.extras and rows else {}
+    # With an extras key, the kept events are looked up without computing any extras.
+    keyed_extras = bool(feed.extras and feed.extras_key)
+    extras = feed.extras(windowed) if feed.extras and rows and not keyed_extras else {}
     no_extras = EventExtras()
     with translation.override(feed.language):
         context = build_context()
-        keys = [(pk, revision, changed, programme_changed, extras.get(pk, no_extras), context)
-                for pk, revision, changed, programme_changed, _coming in rows]
+        # A row: the session's key (4 columns), its extras key if any, whether it is coming.
+        keys = [(row[:4], row[4:-1] if keyed_extras else extras.get(row[0], no_extras), context)
+                for row in rows]
         events = [cache.get(key) for key in keys]
         missing = {rows[i][0]: i for i, event in enumerate(events) if event is None}
         if missing:
+            if keyed_extras and feed.extras:
+                extras = feed.extras(windowed if len(missing) > _LOAD_BY_KEY_MAX
+                                     else Session.objects.filter(pk__in=list(missing)))
             loaded = _missing_rows(windowed, list(missing))
             contacts = _programme_contacts({row[-1] for row in loaded})
             writer = EventWriter()
@@ -262,10 +273,14 @@ def programme_feed(*, programme: Programme, language: str) -> Feed:
                 sessions=Session.objects.filter(programme=programme))
 
 
+# Bumped whenever a session's places taken may have changed (its own enrolments, or its
+# programme's whole cycle): they key the kept events of the feeds that show headcounts.
+HEADCOUNT_KEY = ("headcount_version", "programme__headcount_version")
+
+
 def _headcount_extras(sessions: QuerySet[Session]) -> dict[int, EventExtras]:
-    listed = list(sessions.select_related("programme"))
-    taken = seats_taken(listed)
-    return {session.pk: EventExtras(places_taken=taken.get(session.pk, 0)) for session in listed}
+    # Grouped counts, no model: a warm build of 10,000 events must stay close to a public one.
+    return {pk: EventExtras(places_taken=taken) for pk, taken in seats_taken_in(sessions).items()}
 
 
 def partner_feed(*, partner: Partner, language: str, field: str | None = None) -> Feed:
@@ -280,6 +295,7 @@ def partner_feed(*, partner: Partner, language: str, field: str | None = None) -
         name=name, language=language, private=True, settings=("partner", partner.pk, field),
         sessions=Session.objects.filter(programme__in=programmes),
         extras=_headcount_extras, version_aggregates=headcount_version,
+        extras_key=HEADCOUNT_KEY,
     )
 
 
@@ -294,7 +310,7 @@ def mediator_feed(*, mediator: Mediator, language: str) -> Feed:
         name = _("%(mediator)s – my sessions") % {"mediator": mediator}
     return Feed(name=name, language=language, private=True, settings=("mediator", mediator.pk),
                 sessions=sessions, extras=_headcount_extras,
-                version_aggregates=headcount_version)
+                version_aggregates=headcount_version, extras_key=HEADCOUNT_KEY)
 
 
 def feed_token_find(model: type[FeedTokenBase], raw_token: str, *, related: tuple = (),

@@ -6,6 +6,8 @@ of its own (enrolments, attendance); regenerating a schedule never deletes or mo
 
 from collections.abc import Callable, Iterable
 
+from django.db.models import QuerySet
+
 SessionsInUseCheck = Callable[[Iterable[int]], set[int]]
 
 _sessions_in_use_checks: list[SessionsInUseCheck] = []
@@ -49,21 +51,39 @@ def seats_taken(sessions: list) -> dict[int, int]:
     return _seats_taken_provider(sessions)
 
 
-HeadcountVersion = Callable[[], dict]
+SeatsTakenInProvider = Callable[[QuerySet], dict[int, int]]
+
+_seats_taken_in_provider: SeatsTakenInProvider | None = None
+
+
+def register_seats_taken_in_provider(provider: SeatsTakenInProvider) -> None:
+    """The enrolment app tells how many places each session of a queryset has taken, for every
+    session of it (0 included), in grouped queries that load no model: feeds of thousands."""
+    global _seats_taken_in_provider
+    _seats_taken_in_provider = provider
+
+
+def seats_taken_in(sessions: QuerySet) -> dict[int, int]:
+    if _seats_taken_in_provider is None:
+        return dict.fromkeys(sessions.values_list("pk", flat=True), 0)
+    return _seats_taken_in_provider(sessions)
+
+
+HeadcountVersion = Callable[[QuerySet], dict]
 
 _headcount_version: HeadcountVersion | None = None
 
 
 def register_headcount_version(provider: HeadcountVersion) -> None:
-    """The enrolment app gives aggregates over sessions (name -> expression, e.g. the latest
-    change of their enrolments) that change whenever a session's places taken change; feeds that
-    show headcounts put them in their ETag."""
+    """The enrolment app gives aggregates over a queryset of sessions (name -> expression) that
+    change whenever one of their places taken changes; feeds that show headcounts put them in
+    their ETag. They are computed in the feed's one version query."""
     global _headcount_version
     _headcount_version = provider
 
 
-def headcount_version() -> dict:
-    return _headcount_version() if _headcount_version is not None else {}
+def headcount_version(sessions: QuerySet) -> dict:
+    return _headcount_version(sessions) if _headcount_version is not None else {}
 
 
 FeedOffersProvider = Callable[[object], list]

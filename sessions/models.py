@@ -135,6 +135,15 @@ class Session(models.Model):
     )
     # Bumped on every change of time, place or status; calendar feeds use it as SEQUENCE.
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    # Bumped by a higher app whenever the places taken in the session may have changed (not a
+    # change of the session: no SEQUENCE, no updated_at); headcount feeds put it in their version.
+    headcount_version = models.PositiveIntegerField(
+        _("headcount version"), default=0, db_default=0, editable=False
+    )
+    # When headcount_version was last bumped (same statement): headcount feeds' Last-Modified.
+    headcount_changed_at = models.DateTimeField(
+        _("headcount changed at"), null=True, blank=True, editable=False
+    )
     # Set when the session was edited by hand: regenerating the schedule leaves it alone.
     edited_by_hand = models.BooleanField(_("edited by hand"), default=False, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)

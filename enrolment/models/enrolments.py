@@ -70,6 +70,10 @@ class Enrolment(models.Model):
         related_name="+", verbose_name=_("cancelled by"),
     )
 
+    # Not stored: set by the services on an enrolment they save under its target's lock, whose
+    # headcount version that lock already bumped (enrolment.receivers bumps it otherwise).
+    headcount_counted: bool = False
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("enrolment")

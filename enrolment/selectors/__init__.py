@@ -2,11 +2,14 @@
 
 from .enrolments import (
     Contact,
+    contacts_of_participants,
     enrolment_contact,
     enrolment_list,
+    participant_contact,
     programme_roster,
     programme_waitlist,
     seats_taken_for_sessions,
+    seats_taken_in,
     sessions_with_enrolments,
     with_contacts,
 )
@@ -31,7 +34,9 @@ __all__ = [
     "safety_sheet_versions",
     "sheets_to_complete",
     "Contact",
+    "contacts_of_participants",
     "enrolment_contact",
+    "participant_contact",
     "enrolment_list",
     "guardian_list",
     "headcount_version",
@@ -44,6 +49,7 @@ __all__ = [
     "programme_roster",
     "programme_waitlist",
     "seats_taken_for_sessions",
+    "seats_taken_in",
     "sessions_with_enrolments",
     "with_contacts",
 ]

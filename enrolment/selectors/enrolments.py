@@ -100,6 +100,21 @@ def seats_taken_for_sessions(sessions: list) -> dict[int, int]:
     }
 
 
+def seats_taken_in(sessions: QuerySet) -> dict[int, int]:
+    """Confirmed places of every session of ``sessions`` (0 included), without loading them:
+    the sessions grouped with their own confirmed enrolments, then, when some programmes are
+    enrolled by whole cycle, their confirmed count added to each of their sessions."""
+    rows = list(sessions.order_by().values_list("pk", "programme_id").annotate(
+        own=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.CONFIRMED))))
+    whole_cycle = dict(
+        Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED, session__isnull=True,
+                                 programme_id__in={programme_id for _pk, programme_id, _n in rows})
+        .order_by().values("programme_id").annotate(count=Count("pk"))
+        .values_list("programme_id", "count")
+    ) if rows else {}
+    return {pk: own + whole_cycle.get(programme_id, 0) for pk, programme_id, own in rows}
+
+
 def sessions_with_enrolments(session_ids) -> set[int]:
     """Sessions that hold active per-session enrolments: regenerating a schedule keeps them."""
     return set(
@@ -149,6 +164,47 @@ def with_contacts(enrolments: QuerySet[_E]) -> QuerySet[_E]:
         Prefetch("participant__household__guardians",
                  queryset=Guardian.objects.order_by("-is_primary", "pk"))
     )
+
+
+def participant_contact(participant: Participant) -> Contact | None:
+    """Whom enrolment_contact() would name for any enrolment of this participant; two queries
+    (the participant with their guardian record, the household's guardians)."""
+    loaded = (
+        Participant.objects.select_related("guardian_record", "household")
+        .prefetch_related(Prefetch("household__guardians",
+                                   queryset=Guardian.objects.order_by("-is_primary", "pk")))
+        .get(pk=participant.pk)
+    )
+    return enrolment_contact(Enrolment(participant=loaded))
+
+
+_CONTACT_COLUMNS = ("pk", "household_id", "first_name", "last_name", "phone", "email",
+                    "preferred_channel", "language", "opt_out_sms", "opt_out_email")
+
+
+def contacts_of_participants(
+    participants: list[tuple[int, int, int | None]],
+) -> dict[int, Contact | None]:
+    """enrolment_contact() for many participants, given as (participant id, household id,
+    guardian record id), in one query of plain rows (no model is built): for the sweep, which
+    tells thousands of people at once."""
+    households = {household_id for _pk, household_id, _record in participants}
+    records = {record for _pk, _household, record in participants if record is not None}
+    rows = Guardian.objects.filter(Q(household_id__in=households) | Q(pk__in=records)).order_by(
+        "-is_primary", "pk").values_list(*_CONTACT_COLUMNS)
+    by_pk: dict[int, Contact] = {}
+    first_of_household: dict[int, Contact] = {}
+    for pk, household_id, first, last, phone, email, channel, language, no_sms, no_email in rows:
+        contact = Contact(guardian_id=pk, name=f"{first} {last}".strip(), phone=phone,
+                          email=email, channel=channel, language=language, opt_out_sms=no_sms,
+                          opt_out_email=no_email)
+        by_pk[pk] = contact
+        # Ordered primary first, then by id: the first seen is enrolment_contact()'s choice.
+        first_of_household.setdefault(household_id, contact)
+    return {
+        pk: by_pk.get(record) if record is not None else first_of_household.get(household_id)
+        for pk, household_id, record in participants
+    }
 
 
 def _contact_from(guardian: Guardian) -> Contact:

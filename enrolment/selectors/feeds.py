@@ -54,25 +54,16 @@ def _weighted(value: Subquery) -> Sum:
     return Sum(ExpressionWrapper(value * F("pk"), output_field=BigIntegerField()))
 
 
-def _count_version(**filters) -> dict:
-    """Aggregates over sessions that change when the confirmed count of any of them changes,
-    and the latest enrolment change among them (for Last-Modified)."""
-    count = _per_session(_covering(**filters), "COUNT", "pk")
-    covering_any = Enrolment.objects.filter(
-        Q(session=OuterRef("pk")) | Q(session__isnull=True, programme=OuterRef("programme_id")),
-        **filters)
-    latest = Subquery(covering_any.order_by().annotate(moment=_latest_change()).values("moment"),
-                      output_field=DateTimeField())
-    return {
-        "confirmed": Sum(count),
-        "confirmed_weighted": _weighted(count),
-        "enrolments_changed_at": Max(latest),
-    }
-
-
-def headcount_version() -> dict:
-    """For partner and mediator feeds, which show places taken (sessions.hooks)."""
-    return _count_version()
+def headcount_version(sessions: QuerySet[Session]) -> dict:
+    """For partner and mediator feeds, which show places taken (sessions.hooks): the headcount
+    versions the enrolment services bump on the target they lock (the session, or the programme
+    for a whole cycle). Read from the rows the version query scans anyway, so a 304 reads no
+    enrolment however many there are. The moments of those bumps are Last-Modified's: a
+    change of places taken answers 200 to If-Modified-Since too."""
+    return {"headcounts": Sum("headcount_version"),
+            "cycle_headcounts": Sum("programme__headcount_version"),
+            "headcount_changed_at": Max("headcount_changed_at"),
+            "cycle_headcount_changed_at": Max("programme__headcount_changed_at")}
 
 
 def _household_version(household: Household) -> dict:
@@ -122,7 +113,7 @@ def household_feed(*, household: Household, language: str) -> Feed:
         name=name, language=language, private=True, settings=("household", household.pk),
         sessions=Session.objects.filter(Exists(_covering(participant__household=household))),
         extras=_participant_names(household),
-        version_aggregates=lambda: _household_version(household),
+        version_aggregates=lambda _sessions: _household_version(household),
     )
 
 

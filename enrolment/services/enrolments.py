@@ -12,10 +12,12 @@ in a cycle.
 """
 
 import datetime
+from dataclasses import dataclass
 from typing import cast
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Func, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -205,15 +207,34 @@ def _check_no_overlap(
 
 # --- Places under lock ----------------------------------------------------------------------
 
-def _lock_target(*, programme_id: int, session_id: int | None) -> tuple[int, bool]:
-    """Lock the row places are counted against; return its capacity and whether it waitlists."""
+def _target_rows(*, programme_id: int, session_id: int | None):
     if session_id is None:
-        programme = Programme.objects.select_for_update().get(pk=programme_id)
+        return Programme.objects.filter(pk=programme_id)
+    return Session.objects.filter(pk=session_id)
+
+
+def headcount_bump(rows: QuerySet) -> int:
+    """Tell the partner and mediator feeds that the places taken in these sessions or
+    programmes may have changed: their headcount version (ETag, kept events) and, in the same
+    statement, its moment (Last-Modified)."""
+    return rows.update(headcount_version=F("headcount_version") + 1,
+                       headcount_changed_at=timezone.now())
+
+
+def _take_lock(*, programme_id: int, session_id: int | None) -> None:
+    """Lock the row places are counted against by bumping its headcount version: the UPDATE
+    takes the row lock as ``SELECT … FOR UPDATE`` would, and in the same statement tells the
+    partner and mediator feeds that their places may have changed."""
+    headcount_bump(_target_rows(programme_id=programme_id, session_id=session_id))
+
+
+def _lock_target(*, programme_id: int, session_id: int | None) -> tuple[int, bool]:
+    """Lock the target's row; return its capacity and whether it waitlists."""
+    _take_lock(programme_id=programme_id, session_id=session_id)
+    if session_id is None:
+        programme = Programme.objects.get(pk=programme_id)
         return programme.capacity, programme.waitlist_enabled
-    session = (
-        Session.objects.select_for_update(of=("self",)).select_related("programme")
-        .get(pk=session_id)
-    )
+    session = Session.objects.select_related("programme").get(pk=session_id)
     return session.capacity, session.programme.waitlist_enabled
 
 
@@ -225,6 +246,48 @@ def _places_taken(*, programme_id: int, session_id: int | None) -> int:
     return confirmed.filter(
         Q(session_id=session_id) | Q(programme_id=programme_id, session__isnull=True)
     ).count()
+
+
+@dataclass(frozen=True)
+class _Tally:
+    """The target's capacity, places taken and waiting list, as read under its lock."""
+
+    capacity: int
+    waitlist_enabled: bool
+    taken: int
+    waiting: int
+    last_position: int
+
+
+def _tally(*, programme_id: int, session_id: int | None) -> _Tally:
+    """Capacity, places taken, people waiting and the last waiting position, in one query:
+    every query made while holding the target's lock delays every other enrolment in it."""
+    own = _target_filter(programme_id=programme_id, session_id=session_id)
+    counted = own if session_id is None else (
+        # Whole-cycle enrolments of the programme, if any, sit in every one of its sessions.
+        own | Q(programme_id=programme_id, session__isnull=True))
+    enrolments = Enrolment.objects.order_by()
+
+    def figure(rows, expression):
+        return Subquery(rows.annotate(value=expression).values("value")[:1])
+
+    waiting = enrolments.filter(own, status=EnrolmentStatus.WAITLISTED)
+    counts = {
+        "taken": figure(enrolments.filter(counted, status=EnrolmentStatus.CONFIRMED),
+                        Func(F("pk"), function="COUNT")),
+        "waiting": figure(waiting, Func(F("pk"), function="COUNT")),
+        "last": figure(waiting, Func(F("waitlist_position"), function="MAX")),
+    }
+    if session_id is None:
+        row = Programme.objects.filter(pk=programme_id).values_list(
+            "capacity", "waitlist_enabled").annotate(**counts).get()
+    else:
+        row = Session.objects.filter(pk=session_id).values_list(
+            Coalesce("capacity_override", "programme__capacity"),
+            "programme__waitlist_enabled").annotate(**counts).get()
+    capacity, waitlist_enabled, taken, waiting_count, last = row
+    return _Tally(capacity=capacity, waitlist_enabled=waitlist_enabled, taken=taken or 0,
+                  waiting=waiting_count or 0, last_position=last or 0)
 
 
 def _waitlist(*, programme_id: int, session_id: int | None):
@@ -245,9 +308,10 @@ def _close_gap(*, programme_id: int, session_id: int | None, position: int) -> N
     )
 
 
-def _place(enrolment: Enrolment, *, free: int, waitlist_enabled: bool, target: str) -> None:
+def _place(enrolment: Enrolment, *, free: int, waitlist_enabled: bool, target: str,
+           last_position: int | None = None) -> None:
     """Confirm or waitlist ``enrolment`` (unsaved status) given the ``free`` places counted
-    under the target's lock."""
+    under the target's lock (and the last waiting position, when counted with them)."""
     now = timezone.now()
     if free > 0:
         enrolment.status = EnrolmentStatus.CONFIRMED
@@ -258,7 +322,7 @@ def _place(enrolment: Enrolment, *, free: int, waitlist_enabled: bool, target: s
         message = (_("This session is full.") if target == "session"
                    else _("This programme is full."))
         raise EnrolmentError(message, field=target, status=409)
-    last = _waitlist(
+    last = last_position if last_position is not None else _waitlist(
         programme_id=enrolment.programme_id, session_id=enrolment.session_id
     ).aggregate(last=Max("waitlist_position"))["last"]
     enrolment.status = EnrolmentStatus.WAITLISTED
@@ -266,10 +330,15 @@ def _place(enrolment: Enrolment, *, free: int, waitlist_enabled: bool, target: s
 
 
 def _fill_free_places(*, programme_id: int, session_id: int | None, capacity: int,
-                      changed_by) -> int:
+                      changed_by, tally: _Tally | None = None) -> int:
     """Promote the first waitlisted, in order, while places are free; the target is locked.
     Returns the places still free afterwards."""
-    free = capacity - _places_taken(programme_id=programme_id, session_id=session_id)
+    if tally is None:
+        free = capacity - _places_taken(programme_id=programme_id, session_id=session_id)
+    else:
+        free = capacity - tally.taken
+        if tally.waiting == 0:
+            return free
     if free <= 0:
         return free
     promoted = list(
@@ -282,6 +351,7 @@ def _fill_free_places(*, programme_id: int, session_id: int | None, capacity: in
         enrolment.status = EnrolmentStatus.CONFIRMED
         enrolment.waitlist_position = None
         enrolment.promoted_at = enrolment.confirmed_at = now
+        enrolment.headcount_counted = True
         enrolment.save(update_fields=["status", "waitlist_position", "promoted_at",
                                       "confirmed_at"])
         _close_gap(programme_id=programme_id, session_id=session_id, position=position)
@@ -310,16 +380,27 @@ def _lock_and_check_request(
     return participant
 
 
-def _announce_placed(enrolment: Enrolment, *, changed_by) -> None:
+def _prepare_announcement(*, participant: Participant, programme: Programme,
+                          session: Session | None) -> dict:
+    """Let receivers read, before the target's lock, what they need once the place is given
+    (whom to tell and about which session): what each returned, keyed by receiver."""
+    responses = signals.enrolment_placing.send(Enrolment, participant=participant,
+                                               programme=programme, session=session)
+    return {receiver: response for receiver, response in responses if response is not None}
+
+
+def _announce_placed(enrolment: Enrolment, *, changed_by, prepared: dict | None = None) -> None:
     signal = (signals.enrolment_confirmed if enrolment.status == EnrolmentStatus.CONFIRMED
               else signals.enrolment_waitlisted)
-    signal.send(Enrolment, enrolment=enrolment, changed_by=changed_by)
+    signal.send(Enrolment, enrolment=enrolment, changed_by=changed_by, prepared=prepared or {})
 
 
 def _save_new(enrolment: Enrolment) -> None:
+    # No savepoint of its own (two more round trips under the lock): the error leaves the
+    # service, whose atomic block rolls back everything it did.
+    enrolment.headcount_counted = True
     try:
-        with transaction.atomic():
-            enrolment.save()
+        enrolment.save()
     except IntegrityError as exc:
         # Only reachable when a service was bypassed: the constraints are the last guard.
         raise EnrolmentError(
@@ -345,23 +426,31 @@ def enrolment_create(
     _check_no_overlap(participant=participant, programme=programme, session=session)
 
     _touch(participant.household_id)
-
-    # From here on the target's row is locked: keep the work short.
     session_id = session.pk if session else None
-    capacity, waitlist_enabled = _lock_target(programme_id=programme.pk, session_id=session_id)
-    # A place freed without a promotion (a capacity raised by hand) goes to those already waiting.
-    free = _fill_free_places(programme_id=programme.pk, session_id=session_id,
-                             capacity=capacity, changed_by=created_by)
     enrolment = Enrolment(
         participant=participant, programme=programme, session=session, source=source,
         created_by=created_by, note=note,
     )
-    _place(enrolment, free=free, waitlist_enabled=waitlist_enabled,
-           target="session" if session else "programme")
-    # The place is held; the family completes the safety sheet before the first session.
-    enrolment.sheet_pending = bool(sheet_missing_parts(current_sheet(participant), programme))
+    prepared = _prepare_announcement(participant=participant, programme=programme,
+                                     session=session)
+    # The place is held whatever the sheet says; the family completes it before the first
+    # session. Read before the lock, like everything that does not decide the place.
+    sheet_pending = bool(sheet_missing_parts(current_sheet(participant), programme))
+
+    # From here on the target's row is locked until the commit: only count, place and insert
+    # (the enrolment, its audit event, its message), each one query.
+    _take_lock(programme_id=programme.pk, session_id=session_id)
+    tally = _tally(programme_id=programme.pk, session_id=session_id)
+    # A place freed without a promotion (a capacity raised by hand) goes to those already waiting.
+    free = _fill_free_places(programme_id=programme.pk, session_id=session_id,
+                             capacity=tally.capacity, changed_by=created_by, tally=tally)
+    promoted = free != tally.capacity - tally.taken
+    _place(enrolment, free=free, waitlist_enabled=tally.waitlist_enabled,
+           target="session" if session else "programme",
+           last_position=None if promoted else tally.last_position)
+    enrolment.sheet_pending = sheet_pending
     _save_new(enrolment)
-    _announce_placed(enrolment, changed_by=created_by)
+    _announce_placed(enrolment, changed_by=created_by, prepared=prepared)
     return enrolment
 
 
@@ -416,6 +505,7 @@ def enrolment_cancel(*, enrolment: Enrolment, cancelled_by) -> Enrolment:
     enrolment.waitlist_position = None
     enrolment.cancelled_at = timezone.now()
     enrolment.cancelled_by = cancelled_by
+    enrolment.headcount_counted = True
     enrolment.save(update_fields=["status", "waitlist_position", "cancelled_at", "cancelled_by"])
     if position is not None:
         _close_gap(programme_id=programme_id, session_id=session_id, position=position)
@@ -472,6 +562,7 @@ def referral_accept(*, enrolment: Enrolment, accepted_by) -> Enrolment:
                              capacity=capacity, changed_by=accepted_by)
     _place(enrolment, free=free, waitlist_enabled=waitlist_enabled,
            target="session" if session_id else "programme")
+    enrolment.headcount_counted = True
     enrolment.save(update_fields=["status", "waitlist_position", "confirmed_at"])
     _touch(participant.household_id)
     _announce_placed(enrolment, changed_by=accepted_by)

@@ -245,8 +245,8 @@ def partner_setup(programme):
 
 def test_partner_feed_shows_their_programmes_with_headcounts(client, partner_setup, monkeypatch):
     partner, token, raw, sessions = partner_setup
-    monkeypatch.setattr(hooks, "_seats_taken_provider",
-                        lambda listed: {s.pk: 4 for s in listed})
+    monkeypatch.setattr(hooks, "_seats_taken_in_provider",
+                        lambda listed: dict.fromkeys(listed.values_list("pk", flat=True), 4))
     response = client.get(partner_path(raw))
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("private")
