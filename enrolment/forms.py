@@ -76,21 +76,29 @@ class HouseholdSearchForm(forms.Form):
 
 
 class EnrolForm(forms.Form):
-    """Who, and for a per-session programme which session; choices built from the caller's data."""
+    """Who (a member who fits the programme), and for a per-session programme which dates;
+    choices are built from the caller's data. A guardian taking part for the first time gives
+    their birth date."""
 
-    participant = forms.TypedChoiceField(label=_("Who takes part?"), coerce=int,
-                                         widget=forms.RadioSelect)
-    session = forms.TypedChoiceField(label=_("Session"), coerce=int, required=False,
-                                     widget=forms.RadioSelect)
+    participant = forms.ChoiceField(label=_("Who takes part?"), widget=forms.RadioSelect)
+    birth_date = forms.DateField(
+        label=_("Birth date of the adult who takes part"), required=False, widget=DATE_INPUT,
+        help_text=_("Only for an adult enrolled for the first time: ages are checked on it."),
+    )
+    sessions = forms.TypedMultipleChoiceField(label=_("Dates"), coerce=int, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, participants, sessions, **kwargs):
+    def __init__(self, *args, members, sessions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].choices = [(p.pk, p.full_name) for p in participants]
+        self.fields["participant"].choices = [(m.key, m.name) for m in members if m.fits]
+        if not any(m.fits and m.needs_birth_date for m in members):
+            del self.fields["birth_date"]
         if sessions is None:
-            del self.fields["session"]
+            del self.fields["sessions"]
         else:
-            self.fields["session"].required = True
-            self.fields["session"].choices = [(s.pk, s.label) for s in sessions]
+            self.fields["sessions"].required = True
+            self.fields["sessions"].choices = [(s.pk, s.label) for s in sessions]
+            self.fields["sessions"].error_messages["required"] = _("Choose at least one date.")
 
 
 class ConsentForm(forms.Form):

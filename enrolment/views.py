@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -42,12 +43,14 @@ from .forms import (
 )
 from .models import ConsentKind, EnrolmentSource, EnrolmentStatus
 from .selectors.spaces import (
+    enrolment_members,
     household_enrolments,
     open_sessions,
     pending_referrals,
     programme_lists,
     programmes_managed_by,
     published_programmes,
+    session_when,
 )
 
 CONSENT_VERSION = "2026-01"
@@ -252,35 +255,62 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
         if is_staff_member(request.user):
             return redirect(reverse("enrolment:mediation") + f"?enrol_in={programme.slug}")
         return redirect(reverse("enrolment:family-register") + f"?next={request.path}")
-    participants = list(household.participants.all())
     sessions = None if programme.is_whole_cycle else open_sessions(programme=programme)
-    form = EnrolForm(request.POST or None, participants=participants, sessions=sessions)
+    day = (timezone.localtime(sessions[0].starts_at).date() if sessions
+           else services.eligibility_date(programme=programme, session=None))
+    members = enrolment_members(household=household, programme=programme, day=day)
+    form = EnrolForm(request.POST or None, members=members, sessions=sessions)
     if request.method == "POST" and form.is_valid():
-        participant = next(p for p in participants if p.pk == form.cleaned_data["participant"])
-        session = (next(s for s in sessions if s.pk == form.cleaned_data["session"])
-                   if sessions is not None else None)
+        data = form.cleaned_data
+        chosen = [s for s in sessions if s.pk in data["sessions"]] if sessions is not None \
+            else None
         try:
-            enrolment = services.enrolment_create(
-                participant=participant, programme=programme, session=session,
-                source=services.enrolment_source_for(request.user), created_by=request.user,
-            )
+            participant = services.member_participant(
+                household=household, key=data["participant"], birth_date=data.get("birth_date"))
+            source = services.enrolment_source_for(request.user)
+            if chosen is None:
+                answers = [services.DateAnswer(session=None, enrolment=services.enrolment_create(
+                    participant=participant, programme=programme, source=source,
+                    created_by=request.user))]
+            else:
+                answers = services.enrolment_create_many(
+                    participant=participant, programme=programme, sessions=chosen,
+                    source=source, created_by=request.user)
         except EnrolmentError as error:
             show_error(form, error)
         else:
-            params = {"name": participant.first_name, "programme": programme.title,
-                      "position": enrolment.waitlist_position}
-            if enrolment.status == EnrolmentStatus.CONFIRMED:
-                messages.success(request, _("%(name)s is enrolled in “%(programme)s”.") % params)
-            else:
-                messages.warning(request, _("“%(programme)s” is full: %(name)s is number "
-                                            "%(position)s on the waiting list. You will be told "
-                                            "as soon as a place is free.") % params)
+            _tell_answers(request, participant=participant, programme=programme,
+                          answers=answers)
             return redirect(_household_page(request, household))
     return render(request, "enrolment/enrol.html", {
         "programme": programme, "household": household, "form": form,
-        "participants": participants, "sessions": sessions,
+        "members": members, "sessions": sessions,
         "staff": is_staff_member(request.user),
     })
+
+
+def _tell_answers(request: HttpRequest, *, participant, programme, answers) -> None:
+    """One message per date: confirmed, waiting list n° k, or refused and why."""
+    for answer in answers:
+        params = {"name": participant.first_name, "programme": programme.title,
+                  "date": session_when(answer.session) if answer.session else "",
+                  "position": answer.enrolment.waitlist_position if answer.enrolment else None,
+                  "reason": answer.refusal}
+        if answer.enrolment is None:
+            messages.error(request, _("%(date)s: not booked. %(reason)s") % params)
+        elif answer.enrolment.status == EnrolmentStatus.CONFIRMED:
+            messages.success(request, _("%(date)s: place confirmed for %(name)s.") % params
+                             if answer.session else
+                             _("%(name)s is enrolled in “%(programme)s”.")
+                             % params)
+        else:
+            messages.warning(request, _("%(date)s: full, %(name)s is number %(position)s on the "
+                                        "waiting list. You will be told as soon as a place is "
+                                        "free.") % params
+                             if answer.session else
+                             _("“%(programme)s” is full: %(name)s is number %(position)s on "
+                               "the waiting list. You will be told as soon as a place is free.")
+                             % params)
 
 
 def _actionable_enrolment(request: HttpRequest, pk: int):

@@ -64,6 +64,17 @@ class Household(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def display_name(self) -> str:
+        """The household as people call it: its guardians' names (the reference when it has
+        none left, e.g. once erased). Reads ``guardians``, prefetch it on lists."""
+        names = [guardian.full_name for guardian in self.guardians.all()]
+        if not names:
+            return self.reference
+        return str(_("%(first)s and %(second)s") % {"first": ", ".join(names[:-1]),
+                                                    "second": names[-1]}) \
+            if len(names) > 1 else names[0]
+
 
 class Guardian(models.Model):
     household = models.ForeignKey(

@@ -2,11 +2,13 @@
 
 from ..errors import EnrolmentError
 from .enrolments import (
+    DateAnswer,
     cancellation_deadline,
     eligibility_check,
     eligibility_date,
     enrolment_cancel,
     enrolment_create,
+    enrolment_create_many,
     enrolment_source_for,
     referral_accept,
     referral_create,
@@ -22,6 +24,7 @@ from .households import (
     health_note_create,
     household_register,
     household_update,
+    member_participant,
     participant_create,
     participant_enrol_guardian,
     participant_update,
@@ -29,6 +32,7 @@ from .households import (
 from .referrals import referral_register
 
 __all__ = [
+    "DateAnswer",
     "EnrolmentError",
     "cancellation_deadline",
     "consent_give",
@@ -38,6 +42,7 @@ __all__ = [
     "emergency_contact_create",
     "enrolment_cancel",
     "enrolment_create",
+    "enrolment_create_many",
     "enrolment_source_for",
     "guardian_create",
     "guardian_link_account",
@@ -46,6 +51,7 @@ __all__ = [
     "health_note_create",
     "household_register",
     "household_update",
+    "member_participant",
     "participant_create",
     "participant_enrol_guardian",
     "participant_update",

@@ -12,6 +12,7 @@ in a cycle.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
@@ -19,11 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_staff_member
-from programmes.models import Audience, Partner, Programme, ProgrammeStatus
-from programmes.selectors import age_on
+from programmes.models import Partner, Programme, ProgrammeStatus
 from sessions.models import Session, SessionStatus
 
 from .. import signals
+from ..eligibility import ineligibility_reason
 from ..errors import EnrolmentError
 from ..models import (
     ACTIVE_STATUSES,
@@ -32,13 +33,8 @@ from ..models import (
     EnrolmentStatus,
     Household,
     Participant,
-    Sex,
 )
 
-ADULT_AGE = 18
-CHILD_AUDIENCES = {Audience.CHILDREN, Audience.TEENAGERS}
-ADULT_AUDIENCES = {Audience.PARENTS, Audience.ADULTS, Audience.WOMEN, Audience.SENIORS,
-                   Audience.PROFESSIONALS}
 # Positions are shifted through this offset so that the partial unique index on positions, which
 # cannot be deferred, never sees two rows with the same position in the middle of an UPDATE.
 _POSITION_SHIFT = 1_000_000
@@ -68,46 +64,17 @@ def eligibility_date(*, programme: Programme, session: Session | None) -> dateti
 
 
 def eligibility_check(
-    *, participant: Participant, programme: Programme, session: Session | None = None
+    *, participant: Participant, programme: Programme, session: Session | None = None,
+    day: datetime.date | None = None,
 ) -> None:
     """Raise EnrolmentError saying what does not fit: age on the first session, or audience."""
-    day = eligibility_date(programme=programme, session=session)
-    age = age_on(participant.birth_date, day)
-    params = {"name": participant.first_name, "age": age, "date": day.strftime("%d/%m/%Y"),
-              "min": programme.min_age, "max": programme.max_age}
-    if programme.min_age is not None and age < programme.min_age:
-        if programme.max_age is not None:
-            message = _("%(name)s will be %(age)s on %(date)s: this programme is for ages "
-                        "%(min)s to %(max)s.")
-        else:
-            message = _("%(name)s will be %(age)s on %(date)s: this programme is for people "
-                        "aged %(min)s and over.")
-        raise EnrolmentError(message % params, field="participant")
-    if programme.max_age is not None and age > programme.max_age:
-        if programme.min_age is not None:
-            message = _("%(name)s will be %(age)s on %(date)s: this programme is for ages "
-                        "%(min)s to %(max)s.")
-        else:
-            message = _("%(name)s will be %(age)s on %(date)s: this programme is for people "
-                        "aged up to %(max)s.")
-        raise EnrolmentError(message % params, field="participant")
-    audience = programme.get_audience_display()
-    if programme.audience in CHILD_AUDIENCES and age >= ADULT_AGE:
-        raise EnrolmentError(
-            _("This programme is for %(audience)s; %(name)s is an adult.")
-            % {"audience": str(audience).lower(), "name": participant.first_name},
-            field="participant",
-        )
-    if programme.audience in ADULT_AUDIENCES and age < ADULT_AGE:
-        raise EnrolmentError(
-            _("This programme is for %(audience)s; %(name)s is a minor.")
-            % {"audience": str(audience).lower(), "name": participant.first_name},
-            field="participant",
-        )
-    if programme.audience == Audience.WOMEN and participant.sex == Sex.MALE:
-        raise EnrolmentError(
-            _("This programme is for women."), field="participant"
-        )
+    day = day or eligibility_date(programme=programme, session=session)
+    reason = ineligibility_reason(
+        first_name=participant.first_name, birth_date=participant.birth_date,
+        sex=participant.sex, programme=programme, day=day,
+    )
+    if reason is not None:
+        raise EnrolmentError(reason, field="participant")
 
 
 # --- Target and conflicts -------------------------------------------------------------------
@@ -470,3 +437,42 @@ def referral_accept(*, enrolment: Enrolment, accepted_by) -> Enrolment:
     _touch(participant.household_id)
     _announce_placed(enrolment, changed_by=accepted_by)
     return enrolment
+
+
+@dataclass(kw_only=True)
+class DateAnswer:
+    """What became of one date of a booking: an enrolment, or the reason it was refused."""
+
+    session: Session | None
+    enrolment: Enrolment | None = None
+    refusal: str = ""
+
+
+def enrolment_create_many(
+    *,
+    participant: Participant,
+    programme: Programme,
+    sessions: list[Session],
+    source: str = EnrolmentSource.FAMILY_ONLINE,
+    created_by=None,
+    note: str = "",
+) -> list[DateAnswer]:
+    """Book several dates of a per-session programme in one request.
+
+    Each date is all or nothing on its own (its own transaction): a full or clashing date is
+    answered with its reason and does not undo the others. Dates are taken in time order, so a
+    waiting-list position never depends on the order the boxes were ticked.
+    """
+    if not sessions:
+        raise EnrolmentError(_("Choose at least one date."), field="sessions")
+    answers = []
+    for session in sorted(sessions, key=lambda s: s.starts_at):
+        try:
+            enrolment = enrolment_create(participant=participant, programme=programme,
+                                         session=session, source=source,
+                                         created_by=created_by, note=note)
+        except EnrolmentError as error:
+            answers.append(DateAnswer(session=session, refusal=error.message))
+        else:
+            answers.append(DateAnswer(session=session, enrolment=enrolment))
+    return answers

@@ -306,3 +306,30 @@ def health_note_create(*, participant: Participant, text: str, author,
         raise EnrolmentError(_("The expiry date must be in the future."), field="expires_on")
     return HealthNote.objects.create(participant=participant, text=text.strip(), author=author,
                                      expires_on=expires_on)
+
+
+@transaction.atomic
+def member_participant(*, household: Household, key: str,
+                       birth_date: datetime.date | None = None) -> Participant:
+    """The participant behind a member key of an enrolment page (``p-<id>`` or ``g-<id>``);
+    a guardian taking part for the first time becomes a participant, with ``birth_date``."""
+    kind, _sep, pk = key.partition("-")
+    if not pk.isdigit():
+        raise EnrolmentError(_("Choose who takes part."), field="participant")
+    if kind == "p":
+        participant = Participant.objects.filter(household=household, pk=int(pk)).first()
+        if participant is None:
+            raise EnrolmentError(_("Choose who takes part."), field="participant")
+        return participant
+    guardian = Guardian.objects.filter(household=household, pk=int(pk)).first() \
+        if kind == "g" else None
+    if guardian is None:
+        raise EnrolmentError(_("Choose who takes part."), field="participant")
+    existing = Participant.objects.filter(guardian_record=guardian).first()
+    if existing is not None:
+        return existing
+    if birth_date is None:
+        raise EnrolmentError(
+            _("Enter the birth date of %(name)s: the programme's ages are checked on it.")
+            % {"name": guardian.first_name}, field="birth_date")
+    return participant_enrol_guardian(guardian=guardian, birth_date=birth_date)
