@@ -13,6 +13,7 @@ from .enrolments import (
 from .feeds import headcount_version, household_feed, household_feed_offers
 from .households import (
     guardian_list,
+    guardians_visible,
     household_detail,
     household_list,
     household_of_user,
@@ -24,6 +25,7 @@ __all__ = [
     "enrolment_contact",
     "enrolment_list",
     "guardian_list",
+    "guardians_visible",
     "headcount_version",
     "household_feed",
     "household_feed_offers",

@@ -80,3 +80,8 @@ def guardian_list(*, user, household_id: int) -> QuerySet[Guardian]:
     return Guardian.objects.filter(
         household_id=household_id, household__in=households_visible_to(user)
     )
+
+
+def guardians_visible(*, user) -> QuerySet[Guardian]:
+    return Guardian.objects.filter(household__in=households_visible_to(user)).select_related(
+        "household")
