@@ -28,6 +28,7 @@ from programmes.models import (
 from sessions.models import Schedule, ScheduleKind, Weekday
 from sessions.services import schedule_apply
 
+from .adults import load_adults_demo
 from .attendance import load_attendance_demo
 from .households import load_households_demo
 
@@ -126,6 +127,7 @@ def load_demo_data(today: datetime.date | None = None) -> dict[str, int]:
             created_sessions += len(schedule_apply(schedule=schedule).created)
     load_attendance_demo(today)
     load_households_demo(today)
+    load_adults_demo(today)
     return {"programmes": Programme.objects.count(), "sessions_created": created_sessions}
 
 
