@@ -276,4 +276,4 @@ def mediator_feed(*, mediator: Mediator, language: str) -> Feed:
 
 def feed_token_find(model: type[FeedTokenBase], raw_token: str, *, related: tuple = ()):
     """The token (revoked or not) whose secret is ``raw_token``, or None; one query."""
-    return model.objects.select_related(*related).filter(token_hash=hash_token(raw_token)).first()
+    return model._default_manager.select_related(*related).filter(token_hash=hash_token(raw_token)).first()

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone
@@ -11,7 +12,7 @@ from django.utils.translation import ngettext
 from programmes.models import Audience, Mediator, Programme, ProgrammeStatus
 from programmes.selectors import age_on
 from sessions.models import Session, SessionStatus
-from sessions.selectors import with_places_left
+from sessions.selectors import PlacesLeft, with_places_left
 
 from ..eligibility import ADULT_AGE, ADULT_AUDIENCES, ineligibility_reason
 from ..models import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus, Household
@@ -27,14 +28,25 @@ def session_when(session: Session) -> str:
             f"–{formats.time_format(end, 'H:i')}")
 
 
-def open_sessions(*, programme: Programme) -> list[Session]:
+class OpenSessionFields(PlacesLeft):
+    label: str
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    OpenSession = WithAnnotations[Session, OpenSessionFields]
+
+
+def open_sessions(*, programme: Programme) -> "list[OpenSession]":
     """Coming, not cancelled sessions of a per-session programme, each with ``places_left``
     and a ``label`` saying when and how full it is."""
-    sessions = with_places_left(list(
+    # The same instances: the loop below gives each one its ``label``.
+    sessions = cast("list[OpenSession]", with_places_left(list(
         Session.objects.filter(programme=programme, starts_at__gt=timezone.now())
         .exclude(status=SessionStatus.CANCELLED).select_related("programme", "venue")
         .order_by("starts_at")[:60]
-    ))
+    )))
     for session in sessions:
         when = session_when(session)
         if session.places_left:

@@ -93,9 +93,10 @@ def test_per_session_enrolment_needs_a_session_and_says_what_is_wrong(family):
     response = family["client"].post(url, {"participant": f"p-{family['child'].pk}",
                                            "sessions": [session.pk]})
     body = response.content.decode()
-    # Too young: not offered, the reason written beside the name; the refusal names the field.
+    # Too young: not offered, the reason written beside the name.
     assert "this programme is for ages 14 to 17" in body
-    assert 'value="p-%s"' % family["child"].pk not in body
+    child_pk = family["child"].pk
+    assert f'value="p-{child_pk}"' not in body
     assert "No one in the household fits this programme yet." in body
 
 
