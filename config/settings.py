@@ -39,6 +39,14 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Absolute URLs (feeds, e-mails, SMS) are built from this, not from the request's Host header.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How families reach the mediation service when something cannot be done online: shown on the
+# pages and in the messages that say so.
+SERVICE_CONTACT = {
+    "phone": os.environ.get("SERVICE_PHONE", "01 49 60 00 00"),
+    "address": os.environ.get(
+        "SERVICE_ADDRESS", "Maison des services publics, 1 place Jean Jaurès, Le Kremlin-Bicêtre"),
+    "hours": os.environ.get("SERVICE_HOURS", "du lundi au vendredi, 9:00–12:30 et 13:30–17:30"),
+}
 
 # Refuse to run a production configuration with development defaults.
 PRODUCTION = env_bool("PRODUCTION", False)

@@ -3,6 +3,7 @@ API (which show every member of a household with the reason beside those who do 
 
 import datetime
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from programmes.models import Audience, Programme
@@ -18,9 +19,15 @@ ADULT_AUDIENCES = {Audience.PARENTS, Audience.ADULTS, Audience.WOMEN, Audience.S
 
 def long_date(day: datetime.date) -> str:
     """A date as people read it, with its year ("mardi 1 septembre 2026")."""
-    from django.utils import formats
-
     return formats.date_format(day, "l j F Y")
+
+
+def long_datetime(moment: datetime.datetime | None) -> str:
+    """A moment in the service's zone, in full: "mardi 1 septembre 2026, 14:00"."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'l j F Y')}, {formats.time_format(local, 'H:i')}"
 
 
 def ineligibility_reason(

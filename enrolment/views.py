@@ -3,6 +3,7 @@
 Every object is looked up through enrolment.access: another household's id answers 404.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,6 +29,7 @@ from .access import (
     households_visible_to,
     partner_of,
 )
+from .eligibility import long_datetime
 from .errors import EnrolmentError
 from .forms import (
     ChildForm,
@@ -336,18 +338,28 @@ def _back_from(request: HttpRequest, enrolment) -> str:
 @login_required
 def enrolment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = _actionable_enrolment(request, pk)
+    by_family = not is_staff_member(request.user)
+    policy = services.cancellation_policy(enrolment, by_family=by_family)
     if request.method == "POST":
         try:
-            services.enrolment_cancel(enrolment=enrolment, cancelled_by=request.user)
+            services.enrolment_cancel(enrolment=enrolment, cancelled_by=request.user,
+                                      reason=request.POST.get("reason", "")[:300])
         except EnrolmentError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("The enrolment of %(name)s is cancelled.")
-                             % {"name": enrolment.participant.first_name})
+            if policy.leaving_cycle:
+                messages.success(request, _("%(name)s has left “%(programme)s”. The mediator "
+                                            "is told.")
+                                 % {"name": enrolment.participant.first_name,
+                                    "programme": enrolment.programme.title})
+            else:
+                messages.success(request, _("The enrolment of %(name)s is cancelled.")
+                                 % {"name": enrolment.participant.first_name})
         return redirect(_back_from(request, enrolment))
     return render(request, "enrolment/enrolment_cancel.html", {
-        "enrolment": enrolment, "back": _back_from(request, enrolment),
-        "deadline": services.cancellation_deadline(enrolment),
+        "enrolment": enrolment, "back": _back_from(request, enrolment), "policy": policy,
+        "deadline": long_datetime(policy.deadline), "starts_at": long_datetime(policy.starts_at),
+        "contact": settings.SERVICE_CONTACT, "by_family": by_family,
     })
 
 

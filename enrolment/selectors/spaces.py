@@ -99,6 +99,9 @@ def programme_lists(*, programme: Programme) -> dict:
         "waiting": base.filter(status=EnrolmentStatus.WAITLISTED).order_by(
             "session__starts_at", "session_id", "waitlist_position"),
         "proposed": base.filter(status=EnrolmentStatus.PROPOSED).order_by("created_at"),
+        # Who left or cancelled lately, newest first, with what they said: the mediator follows up.
+        "left": base.filter(status=EnrolmentStatus.CANCELLED).select_related("cancelled_by__guardian")
+        .order_by("-cancelled_at")[:30],
     }
 
 

@@ -2,8 +2,10 @@
 
 from ..errors import EnrolmentError
 from .enrolments import (
+    CancelPolicy,
     DateAnswer,
     cancellation_deadline,
+    cancellation_policy,
     eligibility_check,
     eligibility_date,
     enrolment_cancel,
@@ -32,6 +34,8 @@ from .households import (
 from .referrals import referral_register
 
 __all__ = [
+    "CancelPolicy",
+    "cancellation_policy",
     "DateAnswer",
     "EnrolmentError",
     "cancellation_deadline",

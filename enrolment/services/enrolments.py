@@ -13,8 +13,8 @@ in a cycle.
 
 import datetime
 from dataclasses import dataclass
-from typing import cast
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.utils import timezone
@@ -25,7 +25,7 @@ from programmes.models import Partner, Programme, ProgrammeStatus
 from sessions.models import Session, SessionStatus
 
 from .. import signals
-from ..eligibility import ineligibility_reason
+from ..eligibility import ineligibility_reason, long_datetime
 from ..errors import EnrolmentError
 from ..models import (
     ACTIVE_STATUSES,
@@ -332,25 +332,64 @@ def enrolment_source_for(user) -> str:
     return EnrolmentSource.MEDIATOR if is_staff_member(user) else EnrolmentSource.FAMILY_ONLINE
 
 
-def cancellation_deadline(enrolment: Enrolment) -> datetime.datetime | None:
-    """Until when a family may cancel online; None when the programme has no session yet."""
+def _cycle_start(enrolment: Enrolment) -> datetime.datetime | None:
     if enrolment.session_id is not None:
-        start = cast(Session, enrolment.session).starts_at  # session_id is set, so not None
-    else:
-        start = Session.objects.filter(programme_id=enrolment.programme_id).exclude(
-            status=SessionStatus.CANCELLED
-        ).aggregate(first=Min("starts_at"))["first"]
-        if start is None:
-            return None
+        return enrolment.session.starts_at
+    return Session.objects.filter(programme_id=enrolment.programme_id).exclude(
+        status=SessionStatus.CANCELLED
+    ).aggregate(first=Min("starts_at"))["first"]
+
+
+def cancellation_deadline(enrolment: Enrolment) -> datetime.datetime | None:
+    """Until when a family may cancel a place online before it starts: the programme's deadline
+    before the session, or before the first session of a whole cycle; None without a session."""
+    start = _cycle_start(enrolment)
+    if start is None:
+        return None
     return start - datetime.timedelta(hours=enrolment.programme.cancellation_deadline_hours)
 
 
+@dataclass(kw_only=True)
+class CancelPolicy:
+    """What a family may do with a place now: cancel before the deadline, leave a cycle that
+    has started, or neither (between the deadline and the start, or once a session began)."""
+
+    allowed: bool
+    leaving_cycle: bool = False
+    deadline: datetime.datetime | None = None
+    starts_at: datetime.datetime | None = None
+
+
+def cancellation_policy(enrolment: Enrolment, *, by_family: bool = True) -> CancelPolicy:
+    start = _cycle_start(enrolment)
+    deadline = cancellation_deadline(enrolment)
+    if enrolment.status != EnrolmentStatus.CONFIRMED or not by_family:
+        return CancelPolicy(allowed=True, deadline=deadline, starts_at=start)
+    now = timezone.now()
+    if enrolment.session_id is None and start is not None and start <= now:
+        # A cycle under way: a family can always leave it, nobody is held in a course.
+        return CancelPolicy(allowed=True, leaving_cycle=True, deadline=deadline,
+                            starts_at=start)
+    return CancelPolicy(allowed=deadline is None or now <= deadline, deadline=deadline,
+                        starts_at=start)
+
+
+def _too_late(policy: CancelPolicy) -> str:
+    contact = settings.SERVICE_CONTACT
+    return _("It is too late to cancel online: the deadline was %(deadline)s. Call the "
+             "mediation service on %(phone)s (%(hours)s) or come to %(address)s.") % {
+        "deadline": long_datetime(policy.deadline), "phone": contact["phone"],
+        "hours": contact["hours"], "address": contact["address"]}
+
+
 @transaction.atomic
-def enrolment_cancel(*, enrolment: Enrolment, cancelled_by) -> Enrolment:
+def enrolment_cancel(*, enrolment: Enrolment, cancelled_by, reason: str = "") -> Enrolment:
     """Cancel; a freed place goes at once to the first on the waiting list.
 
-    Families may cancel a confirmed place until the programme's deadline; staff at any time.
-    Leaving a waiting list or declining a referral is always possible.
+    Families may cancel a confirmed place until the programme's deadline, and leave a
+    whole-cycle programme at any time once it has started (the place is then not offered again:
+    a newcomer would join a course half-way); staff at any time. Leaving a waiting list or
+    declining a referral is always possible.
     """
     programme_id, session_id = enrolment.programme_id, enrolment.session_id
     capacity, _waitlist_enabled = _lock_target(programme_id=programme_id, session_id=session_id)
@@ -363,28 +402,25 @@ def enrolment_cancel(*, enrolment: Enrolment, cancelled_by) -> Enrolment:
                              status=409)
     previous_status = enrolment.status
     # ``cancelled_by=None`` is the system (a script, a retention job): no deadline applies.
-    bound_by_deadline = cancelled_by is not None and not is_staff_member(cancelled_by)
-    if previous_status == EnrolmentStatus.CONFIRMED and bound_by_deadline:
-        deadline = cancellation_deadline(enrolment)
-        if deadline is not None and timezone.now() > deadline:
-            raise EnrolmentError(
-                _("It is too late to cancel online (the deadline was %(deadline)s): please "
-                  "contact a mediator.")
-                % {"deadline": timezone.localtime(deadline).strftime("%d/%m/%Y %H:%M")},
-                field="status", status=409,
-            )
+    by_family = cancelled_by is not None and not is_staff_member(cancelled_by)
+    policy = cancellation_policy(enrolment, by_family=by_family)
+    if not policy.allowed:
+        raise EnrolmentError(_too_late(policy), field="status", status=409)
     position = enrolment.waitlist_position
     enrolment.status = EnrolmentStatus.CANCELLED
     enrolment.waitlist_position = None
     enrolment.cancelled_at = timezone.now()
     enrolment.cancelled_by = cancelled_by
-    enrolment.save(update_fields=["status", "waitlist_position", "cancelled_at", "cancelled_by"])
+    enrolment.cancel_reason = reason.strip()[:300]
+    enrolment.save(update_fields=["status", "waitlist_position", "cancelled_at", "cancelled_by",
+                                  "cancel_reason"])
     if position is not None:
         _close_gap(programme_id=programme_id, session_id=session_id, position=position)
     _touch(enrolment.participant.household_id)
     signals.enrolment_cancelled.send(Enrolment, enrolment=enrolment, changed_by=cancelled_by,
                                      previous_status=previous_status)
-    if previous_status == EnrolmentStatus.CONFIRMED:
+    started = policy.starts_at is not None and policy.starts_at <= timezone.now()
+    if previous_status == EnrolmentStatus.CONFIRMED and not (session_id is None and started):
         _fill_free_places(programme_id=programme_id, session_id=session_id, capacity=capacity,
                           changed_by=cancelled_by)
     return enrolment
