@@ -348,8 +348,8 @@ def enrolment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error.message)
         else:
             if policy.leaving_cycle:
-                messages.success(request, _("%(name)s has left “%(programme)s”. The mediator "
-                                            "is told.")
+                messages.success(request, _("%(name)s has left “%(programme)s”. Their mediator "
+                                            "sees it on the programme's page.")
                                  % {"name": enrolment.participant.first_name,
                                     "programme": enrolment.programme.title})
             else:

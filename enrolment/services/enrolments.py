@@ -377,7 +377,8 @@ def cancellation_policy(enrolment: Enrolment, *, by_family: bool = True) -> Canc
 def _too_late(policy: CancelPolicy) -> str:
     contact = settings.SERVICE_CONTACT
     return _("It is too late to cancel online: the deadline was %(deadline)s. Call the "
-             "mediation service on %(phone)s (%(hours)s) or come to %(address)s.") % {
+             "mediation service on %(phone)s (%(hours)s) or come to the service: "
+             "%(address)s.") % {
         "deadline": long_datetime(policy.deadline), "phone": contact["phone"],
         "hours": contact["hours"], "address": contact["address"]}
 
