@@ -1,5 +1,5 @@
 """On a phone in French: a mother joins "Santé des femmes" herself; a family books three dates
-of a holiday week in one submission. Every page on the way is axe-audited and checked for French
+of a holiday week in one submission; a family leaves a started cycle and the mediator sees it. Every page on the way is axe-audited and checked for French
 typography. Selectors avoid translated text where they can."""
 
 import datetime
@@ -14,6 +14,7 @@ from programmes.models import Audience
 from tests.browser.support import assert_french_page, french_typography_faults, log_in
 from tests.factories import (
     GuardianFactory,
+    MediatorFactory,
     ParticipantFactory,
     ProgrammeFactory,
     SessionFactory,
@@ -106,3 +107,37 @@ def test_a_family_books_three_dates_of_a_holiday_week_at_once(french_phone_page,
     # Back on the form, the booked dates are marked.
     page.goto(reverse("enrolment:enrol", args=[programme.slug]))
     assert page.locator("label:has(input[name=sessions]) .meta").count() == 3
+
+
+def test_a_family_leaves_a_started_cycle_and_the_mediator_sees_it(french_phone_page, live_server,
+                                                                 durand):
+    page = french_phone_page
+    programme = ProgrammeFactory(title="Parcours famille", enrolment_mode="whole_cycle",
+                                 audience=Audience.PARENT_AND_CHILD, min_age=6, max_age=14)
+    SessionFactory(programme=programme, starts_at=timezone.now() - datetime.timedelta(days=7))
+    SessionFactory(programme=programme, starts_at=timezone.now() + datetime.timedelta(days=7))
+    enrolment = Enrolment.objects.create(
+        participant=durand["child"], programme=programme, status=EnrolmentStatus.CONFIRMED,
+        source="family_online", confirmed_at=timezone.now() - datetime.timedelta(days=20))
+    mediator = MediatorFactory()
+    programme.mediators.add(mediator)
+    log_in(page, durand["user"], live_server.url)
+
+    page.goto(reverse("enrolment:family"))
+    assert_french_page(page)
+    page.locator(f"a[href='{reverse('enrolment:cancel', args=[enrolment.pk])}']").click()
+    assert_french_page(page)
+    page.locator("#id_reason").fill("Horaires incompatibles avec le travail.")
+    page.locator("main form button[type=submit]").click()
+    assert page.url.endswith(reverse("enrolment:family"))
+    assert_french_page(page)
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.CANCELLED
+
+    page.context.clear_cookies()
+    log_in(page, mediator.user, live_server.url)
+    page.goto(reverse("enrolment:programme-people", args=[programme.pk]))
+    assert_french_page(page)
+    left = page.locator(".left-list li", has_text="Lina")
+    assert left.is_visible()
+    assert "Horaires incompatibles" in left.inner_text()
