@@ -37,8 +37,13 @@ class GuardianEditForm(GuardianForm):
     opt_out_email = forms.BooleanField(label=_("No e-mail at all"), required=False)
 
 
-class HouseholdForm(GuardianForm):
+class FamilyHouseholdForm(GuardianForm):
+    """A family registering itself: no code of urban policy (QPV) asked; a mediator records it."""
+
     neighbourhood = forms.CharField(label=_("Neighbourhood"), max_length=120, required=False)
+
+
+class HouseholdForm(FamilyHouseholdForm):
     in_qpv = forms.BooleanField(
         label=_("Lives in a priority neighbourhood (QPV)"), required=False,
     )

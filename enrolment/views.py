@@ -35,8 +35,8 @@ from .forms import (
     ChildForm,
     ConsentForm,
     EnrolForm,
+    FamilyHouseholdForm,
     GuardianEditForm,
-    HouseholdForm,
     HouseholdSearchForm,
     ProgrammeChoiceForm,
     QuickHouseholdForm,
@@ -119,7 +119,7 @@ def family_home(request: HttpRequest) -> HttpResponse:
 def family_register(request: HttpRequest) -> HttpResponse:
     if selectors.household_of_user(user=request.user) is not None:
         return redirect("enrolment:family")
-    form = HouseholdForm(request.POST or None, initial={
+    form = FamilyHouseholdForm(request.POST or None, initial={
         "first_name": request.user.first_name, "last_name": request.user.last_name,
         "email": request.user.email,
     })
@@ -127,7 +127,7 @@ def family_register(request: HttpRequest) -> HttpResponse:
         try:
             services.household_register(
                 created_by=request.user, link_account=True,
-                **_pick(form.cleaned_data, (*GUARDIAN_FIELDS, "neighbourhood", "in_qpv")),
+                **_pick(form.cleaned_data, (*GUARDIAN_FIELDS, "neighbourhood")),
             )
         except EnrolmentError as error:
             show_error(form, error)
