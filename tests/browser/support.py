@@ -39,10 +39,10 @@ def log_in(page, user, base_url: str) -> None:
                                "url": base_url}])
 
 
-# Text that breaks French typography: a space before a comma; a colon with no non-breaking
+# Text that breaks French typography: a space before a comma (or a full stop); a colon with no non-breaking
 # space before it (a plain space, or none after a word). Times (14:00) and addresses (https://)
 # have no space after their colon and are left alone.
-SPACE_BEFORE_COMMA = re.compile(r"[ \t\u00a0\u202f]+,")
+SPACE_BEFORE_COMMA = re.compile(r"[ \t\u00a0\u202f]+[,.](?=\s|$)")
 COLON_WITHOUT_NBSP = re.compile(r"(?:[ \t]|[^\s\u00a0\u202f\d]):(?=\s|$)")
 
 

@@ -26,6 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_typography_check_catches_what_it_should():
     assert french_typography_faults("Lina , Sami")
+    assert french_typography_faults("à partir de 18 ans .")
     assert french_typography_faults("Date : mardi")
     assert french_typography_faults("Date: mardi")
     assert not french_typography_faults("Date\u00a0: mardi 1 septembre 2026, 14:00")
