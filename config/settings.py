@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "enrolment",
     "attendance",
     "notifications",
+    "allocation",
     "reports",
     "privacy",
     "workspace",
