@@ -335,7 +335,7 @@ def enrolment_source_for(user) -> str:
 
 
 def _cycle_start(enrolment: Enrolment) -> datetime.datetime | None:
-    if enrolment.session_id is not None:
+    if enrolment.session is not None:
         return enrolment.session.starts_at
     return Session.objects.filter(programme_id=enrolment.programme_id).exclude(
         status=SessionStatus.CANCELLED
