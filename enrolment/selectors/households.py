@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.audit import AuditAction, audit_record
 from accounts.roles import is_staff_member
+from core.phones import phone_to_e164
 
 from ..access import households_visible_to, participants_visible_to
 from ..models import Consent, Guardian, Household, Participant
@@ -15,14 +16,24 @@ def household_list(*, user, search: str = "") -> QuerySet[Household]:
     """Households the user may see, with guardians and participants, searched by any name,
     phone, e-mail or reference."""
     households = households_visible_to(user)
-    terms = search.split()
+    try:
+        # A whole phone number, typed as people type it, matches its stored E.164 form.
+        phone = phone_to_e164(search) if any(c.isdigit() for c in search) else ""
+    except ValueError:
+        phone = ""
+    if phone:
+        terms = []
+        households = households.filter(
+            pk__in=Household.objects.filter(guardians__phone=phone).values("pk"))
+    else:
+        terms = search.split()
     for term in terms:
         if len(term) < SEARCH_MIN_LENGTH:
             continue
         matching = (
             Q(reference__icontains=term)
             | Q(guardians__first_name__icontains=term) | Q(guardians__last_name__icontains=term)
-            | Q(guardians__phone__icontains=term.replace(" ", ""))
+            | Q(guardians__phone__icontains=term.lstrip("0"))
             | Q(guardians__email__icontains=term)
             | Q(participants__first_name__icontains=term)
             | Q(participants__last_name__icontains=term)
