@@ -4,9 +4,12 @@ shapes input, and a domain error is shown on the field it names."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.phones import phone_to_e164
+
 from .errors import EnrolmentError
 from .models import Channel, ConsentKind, Language, Sex
 
+PHONE_INVALID = _("This phone number is not valid: type it as on a phone, e.g. 06 12 34 56 78.")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -131,6 +134,13 @@ class ReferralForm(ChildForm):
     note = forms.CharField(label=_("Why this referral?"), required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
     session = forms.TypedChoiceField(label=_("Session"), coerce=int, required=False)
+
+    def clean_guardian_phone(self) -> str:
+        # Checked before possible duplicates are looked up by it.
+        try:
+            return phone_to_e164(self.cleaned_data["guardian_phone"])
+        except ValueError as exc:
+            raise forms.ValidationError(PHONE_INVALID) from exc
 
     def __init__(self, *args, sessions=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -489,19 +489,33 @@ def partner_refer(request: HttpRequest) -> HttpResponse:
     programme = get_object_or_404(published_programmes(), pk=choice.cleaned_data["programme"])
     sessions = None if programme.is_whole_cycle else open_sessions(programme=programme)
     form = ReferralForm(request.POST or None, sessions=sessions)
+    duplicates: list = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         session = (next(s for s in sessions if s.pk == data["session"])
                    if sessions is not None else None)
+        duplicates = selectors.household_duplicates(
+            phone=data["guardian_phone"], last_name=data["guardian_last_name"],
+            birth_date=data["birth_date"])
+        choice = request.POST.get("use_household", "")
+        existing = next((h for h in duplicates if str(h.pk) == choice), None)
+        if duplicates and choice != "new" and existing is None:
+            # Possibly a family the service knows: ask before creating a second household.
+            return render(request, "enrolment/partner_refer.html", {
+                "form": form, "programme": programme, "partner": partner,
+                "duplicates": duplicates,
+            })
         try:
             services.referral_register(
                 partner=partner, created_by=request.user, programme=programme, session=session,
                 guardian={"first_name": data["guardian_first_name"],
                           "last_name": data["guardian_last_name"],
                           "phone": data["guardian_phone"]},
-                child=_pick(data, CHILD_FIELDS), note=data["note"],
+                child=_pick(data, CHILD_FIELDS), note=data["note"], household=existing,
             )
         except EnrolmentError as error:
+            if error.field == "phone":
+                error.field = "guardian_phone"
             show_error(form, error)
         else:
             messages.success(request, _("Referral sent: the family or a mediator will "

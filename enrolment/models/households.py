@@ -76,6 +76,19 @@ class Household(models.Model):
             if len(names) > 1 else names[0]
 
 
+    @property
+    def masked_contact(self) -> str:
+        """The household as shown to someone who typed its details but may not see it: the
+        main guardian's first name, initial and the last two digits of their phone."""
+        guardians = list(self.guardians.all())
+        if not guardians:
+            return self.reference
+        main = guardians[0]
+        initial = f" {main.last_name[:1]}." if main.last_name else ""
+        phone = f" (…{main.phone[-2:]})" if main.phone else ""
+        return f"{main.first_name}{initial}{phone}"
+
+
 class Guardian(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="guardians", verbose_name=_("household")

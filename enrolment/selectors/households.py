@@ -96,3 +96,29 @@ def guardian_list(*, user, household_id: int) -> QuerySet[Guardian]:
 def guardians_visible(*, user) -> QuerySet[Guardian]:
     return Guardian.objects.filter(household__in=households_visible_to(user)).select_related(
         "household")
+
+
+def household_duplicates(*, phone: str = "", email: str = "", last_name: str = "",
+                         birth_date=None) -> list[Household]:
+    """Households that may be the family being registered: the same phone, the same e-mail, or
+    a guardian of the same last name with a child born the same day. Not restricted to what the
+    caller may see: the caller typed these details and is offered to use the household, shown
+    through ``Household.masked_contact`` only."""
+    try:
+        phone = phone_to_e164(phone) if phone.strip() else ""
+    except ValueError:
+        phone = ""
+    condition = Q(pk__in=[])
+    if phone:
+        condition |= Q(guardians__phone=phone)
+    if email.strip():
+        condition |= Q(guardians__email__iexact=email.strip())
+    if last_name.strip() and birth_date is not None:
+        condition |= Q(guardians__last_name__iexact=last_name.strip(),
+                       participants__birth_date=birth_date)
+    return list(
+        Household.objects.filter(pk__in=Household.objects.filter(condition).values("pk"))
+        .prefetch_related(Prefetch("guardians",
+                                   queryset=Guardian.objects.order_by("-is_primary", "pk")))
+        .order_by("pk")[:5]
+    )

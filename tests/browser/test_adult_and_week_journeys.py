@@ -1,5 +1,6 @@
 """On a phone in French: a mother joins "Santé des femmes" herself; a family books three dates
-of a holiday week in one submission; a family leaves a started cycle and the mediator sees it. Every page on the way is axe-audited and checked for French
+of a holiday week in one submission; a family leaves a started cycle and the mediator sees it; a partner refers a family the
+service knows and is offered its household. Every page on the way is axe-audited and checked for French
 typography. Selectors avoid translated text where they can."""
 
 import datetime
@@ -16,6 +17,7 @@ from tests.factories import (
     GuardianFactory,
     MediatorFactory,
     ParticipantFactory,
+    PartnerFactory,
     ProgrammeFactory,
     SessionFactory,
     user_with_role,
@@ -142,3 +144,37 @@ def test_a_family_leaves_a_started_cycle_and_the_mediator_sees_it(french_phone_p
     left = page.locator(".left-list li", has_text="Lina")
     assert left.is_visible()
     assert "Horaires incompatibles" in left.inner_text()
+
+
+def test_a_partner_refers_a_known_family_and_is_offered_its_household(french_phone_page,
+                                                                       live_server, durand):
+    page = french_phone_page
+    programme = ProgrammeFactory(title="Remobilisation", enrolment_mode="whole_cycle",
+                                 audience=Audience.CHILDREN, min_age=6, max_age=12)
+    SessionFactory(programme=programme)
+    durand["mother"].phone = "+33612000001"
+    durand["mother"].save()
+    partner = PartnerFactory()
+    member = user_with_role(Role.PARTNER)
+    partner.members.add(member)
+    log_in(page, member, live_server.url)
+
+    page.goto(reverse("enrolment:partner-refer") + f"?programme={programme.pk}")
+    assert_french_page(page)
+    page.locator("#id_first_name").fill("Lina")
+    page.locator("#id_last_name").fill("Durand")
+    page.locator("#id_birth_date").fill("2018-03-10")
+    page.locator("#id_guardian_first_name").fill("Nadia")
+    page.locator("#id_guardian_last_name").fill("Durand")
+    page.locator("#id_guardian_phone").fill("06 12 00 00 01")
+    page.locator("main form button[type=submit]").click()
+
+    assert_french_page(page)
+    offered = page.locator(f"input[name=use_household][value='{durand['mother'].household_id}']")
+    assert offered.is_checked()
+    page.locator("main form button[type=submit]").click()
+    assert page.url.endswith(reverse("enrolment:partner"))
+    assert_french_page(page)
+    referral = Enrolment.objects.get()
+    assert referral.participant == durand["child"]
+    assert referral.status == EnrolmentStatus.PROPOSED
