@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgeBand, FollowUpOutcome
+from core.age_bands import age_bands
+
+from .models import FollowUpOutcome
 
 
 class WalkInSearchForm(forms.Form):
@@ -34,9 +36,10 @@ class HeadcountForm(forms.Form):
 
     def __init__(self, *args, initial_counts: dict[str, int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        for value, label in AgeBand.choices:
+        for band in age_bands():
+            value = band.key
             self.fields[value] = forms.IntegerField(
-                label=label, min_value=0, max_value=9999, required=False,
+                label=band.label, min_value=0, max_value=9999, required=False,
                 initial=(initial_counts or {}).get(value, 0),
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
@@ -50,3 +53,10 @@ class FollowUpCloseForm(forms.Form):
                                 widget=forms.RadioSelect)
     note = forms.CharField(label=_("What was done"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HeldDeclarationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why there is no register"), max_length=300,
+        help_text=_("For example: the register was kept on paper; the phone had no battery."),
+    )
