@@ -61,7 +61,7 @@ def _enrol(session):
 
 def _move(session, hour):
     return lambda: session_move(session=session, starts_at=paris(2026, 12, 9, hour),
-                                ends_at=paris(2026, 12, 9, hour + 2))
+                                ends_at=paris(2026, 12, 9, hour + 2), reason="Salle occupée")
 
 
 def test_confirmed_moved_twice_and_cancelled_at_night_gives_one_sms(night, session, sms_outbox):
