@@ -40,10 +40,16 @@ def test_an_empty_outbox_is_healthy(client, noon):
 def test_a_hung_mail_server_is_named_with_how_many_are_due(client, noon):
     for minutes in (20, 12, 1):
         MessageFactory(channel="email", address="a@example.org", due_at=ago(minutes))
-    MessageFactory(channel="email", address="b@example.org", due_at=ago(25),
-                   state=MessageState.SENDING)
-    MessageFactory(channel="email", address="c@example.org", due_at=ago(60),
-                   state=MessageState.SENT, sent_at=ago(59))
+    MessageFactory(
+        channel="email", address="b@example.org", due_at=ago(25), state=MessageState.SENDING
+    )
+    MessageFactory(
+        channel="email",
+        address="c@example.org",
+        due_at=ago(60),
+        state=MessageState.SENT,
+        sent_at=ago(59),
+    )
     MessageFactory(channel="sms", due_at=ago(2))
     response = client.get("/health")
     assert response.status_code == 503
@@ -55,10 +61,14 @@ def test_a_hung_mail_server_is_named_with_how_many_are_due(client, noon):
 
 def test_messages_not_yet_due_do_not_count(client, noon):
     """An SMS held for the quiet hours, or waiting for its retry, is due later."""
-    MessageFactory(channel="sms", due_at=NOON + datetime.timedelta(hours=9),
-                   created_at=ago(600))
-    MessageFactory(channel="email", address="a@example.org", attempts=2,
-                   due_at=NOON + datetime.timedelta(minutes=5), created_at=ago(60))
+    MessageFactory(channel="sms", due_at=NOON + datetime.timedelta(hours=9), created_at=ago(600))
+    MessageFactory(
+        channel="email",
+        address="a@example.org",
+        attempts=2,
+        due_at=NOON + datetime.timedelta(minutes=5),
+        created_at=ago(60),
+    )
     assert client.get("/health").status_code == 200
 
 

@@ -27,12 +27,15 @@ START = paris(2026, 12, 9, 10, 0)
 @pytest.fixture
 def night(celery_eager, django_capture_on_commit_callbacks, sms_outbox):
     """Acts at night, one every ten minutes from 23:00, each delivered at once (so held)."""
-    moments = iter(paris(2026, 12, 8, 23, 0) + datetime.timedelta(minutes=10 * i)
-                   for i in range(20))
+    moments = iter(
+        paris(2026, 12, 8, 23, 0) + datetime.timedelta(minutes=10 * i) for i in range(20)
+    )
 
     def act(action):
-        with time_machine.travel(next(moments), tick=False), \
-                django_capture_on_commit_callbacks(execute=True):
+        with (
+            time_machine.travel(next(moments), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
             return action()
 
     return act
@@ -40,8 +43,9 @@ def night(celery_eager, django_capture_on_commit_callbacks, sms_outbox):
 
 def morning(sms_outbox) -> list[str]:
     with time_machine.travel(paris(2026, 12, 9, 8, 0), tick=False):
-        for pk in Message.objects.filter(state=MessageState.PENDING, due_at__lte=paris(
-                2026, 12, 9, 8, 0)).values_list("pk", flat=True):
+        for pk in Message.objects.filter(
+            state=MessageState.PENDING, due_at__lte=paris(2026, 12, 9, 8, 0)
+        ).values_list("pk", flat=True):
             delivery.message_deliver(message_id=pk)
     return [sms.body for sms in sms_outbox]
 
@@ -49,8 +53,9 @@ def morning(sms_outbox) -> list[str]:
 @pytest.fixture
 def session():
     programme = ProgrammeFactory(reminder_offsets=["3d"])
-    return SessionFactory(programme=programme, starts_at=START,
-                          ends_at=START + datetime.timedelta(hours=2))
+    return SessionFactory(
+        programme=programme, starts_at=START, ends_at=START + datetime.timedelta(hours=2)
+    )
 
 
 def _enrol(session):
@@ -60,8 +65,12 @@ def _enrol(session):
 
 
 def _move(session, hour):
-    return lambda: session_move(session=session, starts_at=paris(2026, 12, 9, hour),
-                                ends_at=paris(2026, 12, 9, hour + 2), reason="Salle occupée")
+    return lambda: session_move(
+        session=session,
+        reason="Salle indisponible",
+        starts_at=paris(2026, 12, 9, hour),
+        ends_at=paris(2026, 12, 9, hour + 2),
+    )
 
 
 def test_confirmed_moved_twice_and_cancelled_at_night_gives_one_sms(night, session, sms_outbox):
@@ -73,15 +82,17 @@ def test_confirmed_moved_twice_and_cancelled_at_night_gives_one_sms(night, sessi
     (sms,) = morning(sms_outbox)
     assert "annul" in sms.lower() or "cancel" in sms.lower()
     rows = {(m.kind, m.state): m for m in Message.objects.exclude(kind=MessageKind.REMINDER)}
-    assert set(rows) == {(MessageKind.ENROLMENT_CONFIRMED, MessageState.CANCELLED),
-                         (MessageKind.SESSION_CANCELLED, MessageState.SENT)}, (
-        "the moves updated the unsent confirmation; the cancellation replaced it")
+    assert set(rows) == {
+        (MessageKind.ENROLMENT_CONFIRMED, MessageState.CANCELLED),
+        (MessageKind.SESSION_CANCELLED, MessageState.SENT),
+    }, "the moves updated the unsent confirmation; the cancellation replaced it"
     replaced = rows[(MessageKind.ENROLMENT_CONFIRMED, MessageState.CANCELLED)]
     assert "latest state" in replaced.cancel_reason
 
 
-def test_confirmed_then_moved_twice_gives_the_confirmation_at_the_last_time(night, session,
-                                                                            sms_outbox):
+def test_confirmed_then_moved_twice_gives_the_confirmation_at_the_last_time(
+    night, session, sms_outbox
+):
     night(lambda: _enrol(session))
     night(_move(session, 14))
     night(_move(session, 16))
@@ -92,9 +103,12 @@ def test_confirmed_then_moved_twice_gives_the_confirmation_at_the_last_time(nigh
 
 
 def test_moved_twice_after_a_sent_confirmation_gives_one_move_from_the_time_they_knew(
-        night, session, sms_outbox, celery_eager, django_capture_on_commit_callbacks):
-    with time_machine.travel(paris(2026, 12, 8, 12, 0), tick=False), \
-            django_capture_on_commit_callbacks(execute=True):
+    night, session, sms_outbox, celery_eager, django_capture_on_commit_callbacks
+):
+    with (
+        time_machine.travel(paris(2026, 12, 8, 12, 0), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         _enrol(session)
     assert len(sms_outbox) == 1 and "10:00" in sms_outbox[0].body
     night(_move(session, 14))
@@ -109,10 +123,13 @@ def test_moved_twice_after_a_sent_confirmation_gives_one_move_from_the_time_they
 def test_a_message_already_taken_by_a_worker_is_not_replaced(night, session, sms_outbox):
     night(lambda: _enrol(session))
     Message.objects.filter(kind=MessageKind.ENROLMENT_CONFIRMED).update(
-        state=MessageState.SENDING, claimed_by="a-worker")
+        state=MessageState.SENDING, claimed_by="a-worker"
+    )
     night(_move(session, 14))
     confirmation = Message.objects.get(kind=MessageKind.ENROLMENT_CONFIRMED)
     assert confirmation.state == MessageState.SENDING
     assert "T09:00:00" in confirmation.context["starts_at"], "left as it was being sent"
-    assert Message.objects.filter(kind=MessageKind.SESSION_MOVED,
-                                  state=MessageState.PENDING).count() == 1
+    assert (
+        Message.objects.filter(kind=MessageKind.SESSION_MOVED, state=MessageState.PENDING).count()
+        == 1
+    )

@@ -86,8 +86,9 @@ def smtp_server(settings):
 
 
 def email_message(**kwargs) -> Message:
-    return MessageFactory(channel="email", address="nadia.durand@example.org", kind="reminder",
-                          **kwargs)
+    return MessageFactory(
+        channel="email", address="nadia.durand@example.org", kind="reminder", **kwargs
+    )
 
 
 def deliver(message: Message) -> tuple[str, float]:
@@ -121,8 +122,9 @@ def test_greylisting_is_retried_then_delivered(smtp_server):
     assert len(smtp_server.received) == 1
 
 
-@pytest.mark.parametrize("answer", ["452 4.2.2 Mailbox full, try later",
-                                    "421 4.3.2 Service shutting down"])
+@pytest.mark.parametrize(
+    "answer", ["452 4.2.2 Mailbox full, try later", "421 4.3.2 Service shutting down"]
+)
 def test_other_temporary_answers_to_the_data_are_retried(smtp_server, answer):
     smtp_server.data_answers = [answer]
     message = email_message()

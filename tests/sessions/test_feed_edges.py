@@ -36,22 +36,26 @@ def feed_path(programme) -> str:
 
 
 def uids(body: bytes) -> list[str]:
-    return [str(e["UID"]).split("@")[0]
-            for e in icalendar.Calendar.from_ical(body).walk("VEVENT")]
+    return [str(e["UID"]).split("@")[0] for e in icalendar.Calendar.from_ical(body).walk("VEVENT")]
 
 
 def sessions_from(programme, first: datetime.datetime, count: int) -> list:
-    return [SessionFactory(programme=programme, starts_at=first + datetime.timedelta(days=i),
-                           ends_at=first + datetime.timedelta(days=i, hours=2))
-            for i in range(count)]
+    return [
+        SessionFactory(
+            programme=programme,
+            starts_at=first + datetime.timedelta(days=i),
+            ends_at=first + datetime.timedelta(days=i, hours=2),
+        )
+        for i in range(count)
+    ]
 
 
 def test_when_both_caps_bite_the_nearest_coming_sessions_stay(client, programme, settings):
     past = sessions_from(programme, paris(2027, 3, 1, 14, 0), 3)
     coming = sessions_from(programme, paris(2027, 3, 11, 14, 0), 8)
     full = client.get(feed_path(programme)).content
-    event_size = len(full[full.index(b"BEGIN:VEVENT"):full.index(b"END:VEVENT\r\n") + 12])
-    head_and_tail = len(full) - len(full[full.index(b"BEGIN:VEVENT"):full.rindex(b"END:VEVENT")])
+    event_size = len(full[full.index(b"BEGIN:VEVENT") : full.index(b"END:VEVENT\r\n") + 12])
+    head_and_tail = len(full) - len(full[full.index(b"BEGIN:VEVENT") : full.rindex(b"END:VEVENT")])
     settings.CALENDAR_FEED_MAX_EVENTS = 6
     settings.CALENDAR_FEED_MAX_BYTES = head_and_tail + 3 * event_size + event_size // 2
     kept = uids(client.get(feed_path(programme)).content)
@@ -69,32 +73,49 @@ def test_event_cap_alone_keeps_the_latest_past_after_every_coming(client, progra
 
 # The repeated hour: on 31 October 2027 Paris goes from 03:00 CEST back to 02:00 CET.
 
+
 def test_the_repeated_hour_is_written_in_utc_and_read_alike_by_two_parsers(client, programme):
     first = paris(2027, 10, 31, 2, 30)  # fold=0: CEST, 00:30 UTC
-    second = first.replace(fold=1)      # CET, 01:30 UTC
+    second = first.replace(fold=1)  # CET, 01:30 UTC
     assert second.astimezone(datetime.UTC) - first.astimezone(datetime.UTC) == datetime.timedelta(
-        hours=1)
-    sessions = [SessionFactory(programme=programme, starts_at=start,
-                               ends_at=start + datetime.timedelta(minutes=45))
-                for start in (first, second)]
-    ordinary = SessionFactory(programme=programme, starts_at=paris(2027, 10, 31, 14, 0),
-                              ends_at=paris(2027, 10, 31, 16, 0))
+        hours=1
+    )
+    sessions = [
+        SessionFactory(
+            programme=programme, starts_at=start, ends_at=start + datetime.timedelta(minutes=45)
+        )
+        for start in (first, second)
+    ]
+    ordinary = SessionFactory(
+        programme=programme,
+        starts_at=paris(2027, 10, 31, 14, 0),
+        ends_at=paris(2027, 10, 31, 16, 0),
+    )
     with time_machine.travel(paris(2027, 10, 20, 9, 0), tick=False):
         body = client.get(feed_path(programme)).content
-    expected = {f"session-{s.pk}": (s.starts_at.astimezone(datetime.UTC),
-                                    s.ends_at.astimezone(datetime.UTC))
-                for s in [*sessions, ordinary]}
+    expected = {
+        f"session-{s.pk}": (
+            s.starts_at.astimezone(datetime.UTC),
+            s.ends_at.astimezone(datetime.UTC),
+        )
+        for s in [*sessions, ordinary]
+    }
     assert expected[f"session-{sessions[0].pk}"][0] == datetime.datetime(
-        2027, 10, 31, 0, 30, tzinfo=datetime.UTC)
+        2027, 10, 31, 0, 30, tzinfo=datetime.UTC
+    )
 
     read_by_icalendar = {
-        str(e["UID"]).split("@")[0]: (e["DTSTART"].dt.astimezone(datetime.UTC),
-                                      e["DTEND"].dt.astimezone(datetime.UTC))
-        for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+        str(e["UID"]).split("@")[0]: (
+            e["DTSTART"].dt.astimezone(datetime.UTC),
+            e["DTEND"].dt.astimezone(datetime.UTC),
+        )
+        for e in icalendar.Calendar.from_ical(body).walk("VEVENT")
+    }
     strict = IcsCalendarStream.calendar_from_ics(body.decode())
-    read_by_ical = {e.uid.split("@")[0]: (e.dtstart.astimezone(datetime.UTC),
-                                          e.dtend.astimezone(datetime.UTC))
-                    for e in strict.events}
+    read_by_ical = {
+        e.uid.split("@")[0]: (e.dtstart.astimezone(datetime.UTC), e.dtend.astimezone(datetime.UTC))
+        for e in strict.events
+    }
     assert read_by_icalendar == expected
     assert read_by_ical == expected
     text = body.decode()
@@ -104,6 +125,7 @@ def test_the_repeated_hour_is_written_in_utc_and_read_alike_by_two_parsers(clien
 
 # Tokens, headers.
 
+
 def test_a_token_on_another_kind_of_feed_is_not_found(client, programme):
     mediator = programme.mediators.first()
     _token, mediator_raw = feed_token_for(mediator=mediator)
@@ -111,14 +133,21 @@ def test_a_token_on_another_kind_of_feed_is_not_found(client, programme):
 
     partner = PartnerFactory()
     _token, partner_raw = feed_token_for(partner=partner)
-    assert client.get(reverse("calendars:partner", kwargs={"token": mediator_raw})
-                      ).status_code == 404
-    assert client.get(reverse("calendars:mediator", kwargs={"token": partner_raw})
-                      ).status_code == 404
-    assert client.get(reverse("household_calendars:household", kwargs={"token": partner_raw})
-                      ).status_code == 404
-    assert client.get(reverse("calendars:partner", kwargs={"token": partner_raw})
-                      ).status_code == 200
+    assert (
+        client.get(reverse("calendars:partner", kwargs={"token": mediator_raw})).status_code == 404
+    )
+    assert (
+        client.get(reverse("calendars:mediator", kwargs={"token": partner_raw})).status_code == 404
+    )
+    assert (
+        client.get(
+            reverse("household_calendars:household", kwargs={"token": partner_raw})
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("calendars:partner", kwargs={"token": partner_raw})).status_code == 200
+    )
 
 
 def test_content_language_is_the_feeds_and_nothing_varies(client, programme):
@@ -133,14 +162,16 @@ def test_content_language_is_the_feeds_and_nothing_varies(client, programme):
     for response in (english, french):
         assert not response.has_header("Vary"), response.get("Vary")
     _token, raw = feed_token_for(mediator=programme.mediators.first(), language="fr")
-    private = client.get(reverse("calendars:mediator", kwargs={"token": raw}),
-                         HTTP_ACCEPT_LANGUAGE="en")
+    private = client.get(
+        reverse("calendars:mediator", kwargs={"token": raw}), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert private["Content-Language"] == "fr" and not private.has_header("Vary")
     page = client.get(programme.get_absolute_url())
     assert "Accept-Language" in page["Vary"], "pages still vary on what they depend on"
 
 
 # Versions follow venues, programmes and mediators, for the feeds that show them only.
+
 
 @pytest.fixture
 def two_programmes(programme):
@@ -152,14 +183,26 @@ def two_programmes(programme):
 
 
 def _stamps(body: bytes) -> dict[str, tuple]:
-    return {str(e["UID"]): (e["DTSTAMP"].dt, e["LAST-MODIFIED"].dt, int(e["SEQUENCE"]))
-            for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+    return {
+        str(e["UID"]): (e["DTSTAMP"].dt, e["LAST-MODIFIED"].dt, int(e["SEQUENCE"]))
+        for e in icalendar.Calendar.from_ical(body).walk("VEVENT")
+    }
 
 
-@pytest.mark.parametrize("edit", ["venue address", "programme title", "what to bring",
-                                  "mediator name", "mediator phone", "mediator removed"])
-def test_what_events_show_moves_their_stamps_and_only_their_feeds(client, two_programmes, edit,
-                                                                  _frozen, monkeypatch):
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "venue address",
+        "programme title",
+        "what to bring",
+        "mediator name",
+        "mediator phone",
+        "mediator removed",
+    ],
+)
+def test_what_events_show_moves_their_stamps_and_only_their_feeds(
+    client, two_programmes, edit, _frozen, monkeypatch
+):
     programme, other, _theirs = two_programmes
     before = client.get(feed_path(programme))
     other_before = client.get(feed_path(other))
@@ -184,8 +227,11 @@ def test_what_events_show_moves_their_stamps_and_only_their_feeds(client, two_pr
     else:
         programme.mediators.remove(mediator)
 
-    after = client.get(feed_path(programme), HTTP_IF_NONE_MATCH=before["ETag"],
-                       HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+    after = client.get(
+        feed_path(programme),
+        HTTP_IF_NONE_MATCH=before["ETag"],
+        HTTP_IF_MODIFIED_SINCE=before["Last-Modified"],
+    )
     assert after.status_code == 200 and after["ETag"] != before["ETag"]
     assert before.content != after.content
     old, new = _stamps(before.content), _stamps(after.content)
@@ -194,10 +240,11 @@ def test_what_events_show_moves_their_stamps_and_only_their_feeds(client, two_pr
         assert stamp > old[uid][0] and sequence == old[uid][2] + 1
 
     # The other programme's feed neither changed nor had its events rendered again.
-    monkeypatch.setattr("sessions.feeds.EventWriter.event",
-                        lambda *a, **k: pytest.fail("an unaffected event was rendered again"))
-    assert client.get(feed_path(other), HTTP_IF_NONE_MATCH=other_before["ETag"]
-                      ).status_code == 304
+    monkeypatch.setattr(
+        "sessions.feeds.EventWriter.event",
+        lambda *a, **k: pytest.fail("an unaffected event was rendered again"),
+    )
+    assert client.get(feed_path(other), HTTP_IF_NONE_MATCH=other_before["ETag"]).status_code == 304
     assert client.get(feed_path(other)).content == other_before.content
 
 
