@@ -8,4 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from core import menu
+
         from . import language, signals  # noqa: F401  (connect the login and audit receivers)
+        from .roles import Role, user_roles
+
+        # Families never need the API: its links would only confuse them.
+        menu.register_api_links(lambda user: bool(user_roles(user) - {Role.FAMILY}))

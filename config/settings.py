@@ -41,6 +41,14 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # not from the request's Host header. `make run PORT=…` sets it to that port; production must
 # set it (a link to the development address would be mailed to families).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How families reach the mediation service when something cannot be done online: shown on the
+# pages and in the messages that say so.
+SERVICE_CONTACT = {
+    "phone": os.environ.get("SERVICE_PHONE", "01 49 60 00 00"),
+    "address": os.environ.get(
+        "SERVICE_ADDRESS", "Maison des services publics, 1 place Jean Jaurès, Le Kremlin-Bicêtre"),
+    "hours": os.environ.get("SERVICE_HOURS", "du lundi au vendredi, 9:00–12:30 et 13:30–17:30"),
+}
 
 # Refuse to run a production configuration with development defaults.
 PRODUCTION = env_bool("PRODUCTION", False)
@@ -131,6 +139,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.menu.menu",
             ],
         },
     },

@@ -29,6 +29,7 @@ from programmes.models import (
 from sessions.models import Schedule, ScheduleKind, Weekday
 from sessions.services import schedule_apply
 
+from .adults import load_adults_demo
 from .attendance import load_attendance_demo
 from .households import load_households_demo
 from .safety import load_safety_demo
@@ -129,6 +130,7 @@ def load_demo_data(today: datetime.date | None = None) -> dict[str, int]:
     load_attendance_demo(today)
     load_households_demo(today)
     load_safety_demo(today)
+    load_adults_demo(today)
     load_allocation_demo(today)
     return {"programmes": Programme.objects.count(), "sessions_created": created_sessions}
 

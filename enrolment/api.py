@@ -18,8 +18,11 @@ from sessions.selectors import session_list
 
 from . import selectors, services
 from .access import can_manage_programme, can_write_households, enrolments_visible_to, partner_of
-from .models import EnrolmentSource, EnrolmentStatus, FilledAs, Participant
+from .errors import EnrolmentError
+from .models import EnrolmentSource, EnrolmentStatus, FilledAs, Household, Participant
 from .schemas import (
+    DatesIn,
+    DatesOut,
     DbId,
     EnrolmentFilters,
     EnrolmentIn,
@@ -29,6 +32,7 @@ from .schemas import (
     GuardianUpdateIn,
     HouseholdIn,
     HouseholdOut,
+    MemberOut,
     ParticipantIn,
     ParticipantOut,
     ReferralIn,
@@ -37,6 +41,7 @@ from .schemas import (
     WaitlistEntryOut,
     safety_sheet_out,
 )
+from .selectors.spaces import enrolment_members
 
 households = Router(auth=session_or_token)
 participants = Router(auth=session_or_token)
@@ -207,6 +212,69 @@ def cancel_enrolment(request: HttpRequest, enrolment_id: DbId):
         raise HttpError(403, _("A partner can only withdraw a referral not yet accepted."))
     services.enrolment_cancel(enrolment=enrolment, cancelled_by=request.auth)
     return selectors.enrolment_list(user=request.auth).get(pk=enrolment.pk)
+
+
+@enrolments.post("/dates", response=DatesOut,
+                 summary="Book several dates at once: an answer per date")
+def book_dates(request: HttpRequest, payload: DatesIn):
+    """Each date is all or nothing on its own: ``confirmed``, ``waitlisted`` with its
+    ``position``, or ``refused`` with the ``reason``; one refused date does not undo the others.
+    A request the whole of which is wrong (unknown person, programme or date) answers 4xx and
+    books nothing."""
+    _require_household_writer(request.auth)
+    programme = get_object_or_404(programme_list_published(), pk=payload.programme_id)
+    sessions = list(session_list().filter(programme=programme, pk__in=payload.session_ids))
+    missing = set(payload.session_ids) - {session.pk for session in sessions}
+    if missing:
+        raise EnrolmentError(_("These dates are not dates of this programme: %(ids)s.")
+                             % {"ids": ", ".join(map(str, sorted(missing)))},
+                             field="session_ids")
+    participant = _participant_or_guardian(request, participant_id=payload.participant_id,
+                                           guardian_id=payload.guardian_id,
+                                           birth_date=payload.birth_date)
+    answers = services.enrolment_create_many(
+        participant=participant, programme=programme, sessions=sessions,
+        source=services.enrolment_source_for(request.auth), created_by=request.auth,
+        note=payload.note,
+    )
+    return {"answers": [
+        {"session_id": answer.session.pk,
+         "status": answer.enrolment.status if answer.enrolment else "refused",
+         "position": answer.enrolment.waitlist_position if answer.enrolment else None,
+         "reason": answer.refusal,
+         "enrolment_id": answer.enrolment.pk if answer.enrolment else None}
+        for answer in answers
+    ]}
+
+
+def _participant_or_guardian(request: HttpRequest, *, participant_id: int | None,
+                             guardian_id: int | None, birth_date):
+    if (participant_id is None) == (guardian_id is None):
+        raise EnrolmentError(_("Give either participant_id or guardian_id."),
+                             field="participant_id")
+    if participant_id is not None:
+        return get_object_or_404(selectors.participant_list(user=request.auth),
+                                 pk=participant_id)
+    guardian = get_object_or_404(selectors.guardians_visible(user=request.auth), pk=guardian_id)
+    return services.member_participant(household=guardian.household, key=f"g-{guardian.pk}",
+                                       birth_date=birth_date)
+
+
+@programme_waitlists.get("/{int:programme_id}/members", response=list[MemberOut],
+                         summary="Who in a household may take part, and why not")
+def programme_members(request: HttpRequest, programme_id: DbId, household: DbId | None = None):
+    programme = get_object_or_404(programme_list_published(), pk=programme_id)
+    if household is None:
+        own = selectors.household_of_user(user=request.auth)
+        if own is None:
+            raise EnrolmentError(_("Give the household."), field="household")
+        household = own.pk
+    try:
+        found = selectors.household_detail(user=request.auth, pk=household)
+    except Household.DoesNotExist as exc:
+        raise HttpError(404, _("Not found.")) from exc
+    return enrolment_members(household=found, programme=programme,
+                             day=services.eligibility_date(programme=programme, session=None))
 
 
 # --- Referrals --------------------------------------------------------------------------------

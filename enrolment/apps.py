@@ -11,6 +11,15 @@ class EnrolmentConfig(AppConfig):
 
         personal_data.register()
         receivers.connect()
+        from accounts.roles import Role, has_role, is_staff_member
+        from core.menu import MenuEntry, register
+
+        register(MenuEntry(key="family", label=_("My family"), url_name="enrolment:family",
+                           visible=lambda user: has_role(user, Role.FAMILY), order=10))
+        register(MenuEntry(key="families", label=_("Families"), url_name="enrolment:mediation",
+                           visible=is_staff_member, order=30))
+        register(MenuEntry(key="partner", label=_("Referrals"), url_name="enrolment:partner",
+                           visible=lambda user: has_role(user, Role.PARTNER), order=40))
         from sessions import hooks
 
         from .selectors import (

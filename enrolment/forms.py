@@ -4,9 +4,12 @@ shapes input, and a domain error is shown on the field it names."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.phones import phone_to_e164
+
 from .errors import EnrolmentError
 from .models import Channel, ConsentKind, Language, Sex
 
+PHONE_INVALID = _("This phone number is not valid: type it as on a phone, e.g. 06 12 34 56 78.")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -37,8 +40,13 @@ class GuardianEditForm(GuardianForm):
     opt_out_email = forms.BooleanField(label=_("No e-mail at all"), required=False)
 
 
-class HouseholdForm(GuardianForm):
+class FamilyHouseholdForm(GuardianForm):
+    """A family registering itself: no code of urban policy (QPV) asked; a mediator records it."""
+
     neighbourhood = forms.CharField(label=_("Neighbourhood"), max_length=120, required=False)
+
+
+class HouseholdForm(FamilyHouseholdForm):
     in_qpv = forms.BooleanField(
         label=_("Lives in a priority neighbourhood (QPV)"), required=False,
     )
@@ -76,21 +84,29 @@ class HouseholdSearchForm(forms.Form):
 
 
 class EnrolForm(forms.Form):
-    """Who, and for a per-session programme which session; choices built from the caller's data."""
+    """Who (a member who fits the programme), and for a per-session programme which dates;
+    choices are built from the caller's data. A guardian taking part for the first time gives
+    their birth date."""
 
-    participant = forms.TypedChoiceField(label=_("Who takes part?"), coerce=int,
-                                         widget=forms.RadioSelect)
-    session = forms.TypedChoiceField(label=_("Session"), coerce=int, required=False,
-                                     widget=forms.RadioSelect)
+    participant = forms.ChoiceField(label=_("Who takes part?"), widget=forms.RadioSelect)
+    birth_date = forms.DateField(
+        label=_("Birth date of the adult who takes part"), required=False, widget=DATE_INPUT,
+        help_text=_("Only for an adult enrolled for the first time: ages are checked on it."),
+    )
+    sessions = forms.TypedMultipleChoiceField(label=_("Dates"), coerce=int, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, participants, sessions, **kwargs):
+    def __init__(self, *args, members, sessions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].choices = [(p.pk, p.full_name) for p in participants]
+        self.fields["participant"].choices = [(m.key, m.name) for m in members if m.fits]
+        if not any(m.fits and m.needs_birth_date for m in members):
+            del self.fields["birth_date"]
         if sessions is None:
-            del self.fields["session"]
+            del self.fields["sessions"]
         else:
-            self.fields["session"].required = True
-            self.fields["session"].choices = [(s.pk, s.label) for s in sessions]
+            self.fields["sessions"].required = True
+            self.fields["sessions"].choices = [(s.pk, s.label) for s in sessions]
+            self.fields["sessions"].error_messages["required"] = _("Choose at least one date.")
 
 
 class ConsentForm(forms.Form):
@@ -118,6 +134,13 @@ class ReferralForm(ChildForm):
     note = forms.CharField(label=_("Why this referral?"), required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
     session = forms.TypedChoiceField(label=_("Session"), coerce=int, required=False)
+
+    def clean_guardian_phone(self) -> str:
+        # Checked before possible duplicates are looked up by it.
+        try:
+            return phone_to_e164(self.cleaned_data["guardian_phone"])
+        except ValueError as exc:
+            raise forms.ValidationError(PHONE_INVALID) from exc
 
     def __init__(self, *args, sessions=None, **kwargs):
         super().__init__(*args, **kwargs)

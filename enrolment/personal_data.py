@@ -81,6 +81,7 @@ def _participants(household: Household) -> list[dict[str, Any]]:
                     "created_at": _iso(enrolment.created_at),
                     "confirmed_at": _iso(enrolment.confirmed_at),
                     "cancelled_at": _iso(enrolment.cancelled_at),
+                    "cancel_reason": enrolment.cancel_reason,
                 }
                 for enrolment in participant.enrolments.all()
             ],
@@ -93,7 +94,7 @@ def _erase_participants(household: Household, now: datetime.datetime) -> int:
     """Participants and their enrolments stay, anonymised, so that reports keep their counts:
     the birth date reduced to its month (age bands stay), sex kept."""
     HealthNote.objects.filter(participant__household=household).delete()
-    Enrolment.objects.filter(participant__household=household).update(note="")
+    Enrolment.objects.filter(participant__household=household).update(note="", cancel_reason="")
     participants = list(Participant.objects.filter(household=household))
     for participant in participants:
         participant.first_name = ERASED_NAME
@@ -173,7 +174,7 @@ def register() -> None:
             key="participants",
             covers={Participant: ("first_name", "last_name", "birth_date", "school",
                                   "school_class"),
-                    HealthNote: ("text",), Enrolment: ("note",)},
+                    HealthNote: ("text",), Enrolment: ("note", "cancel_reason")},
             export=_participants, erase=_erase_participants),
         HouseholdDataHolder(key="consents", covers={}, export=_consents, erase=_erase_consents),
         HouseholdDataHolder(

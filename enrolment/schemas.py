@@ -271,3 +271,39 @@ def safety_sheet_out(sheet) -> dict:
         "filled_by": sheet.filled_by.get_username() if sheet.filled_by else None,
         "filled_at": sheet.filled_at, "health_removed_at": sheet.health_removed_at,
     }
+
+
+class MemberOut(Schema):
+    """A member of a household as a programme sees them: who fits, and why not."""
+
+    key: str
+    name: str
+    fits: bool
+    reason: str | None
+    needs_birth_date: bool
+    enrolled_in_cycle: bool
+    enrolled_session_ids: list[int]
+
+
+class DatesIn(Schema):
+    """Book several dates of a per-session programme: for a participant, or for a guardian who
+    takes part (``birth_date`` the first time)."""
+
+    programme_id: DbId
+    session_ids: list[DbId] = PydanticField(min_length=1, max_length=60)
+    participant_id: DbId | None = None
+    guardian_id: DbId | None = None
+    birth_date: datetime.date | None = None
+    note: str = PydanticField("", max_length=2000)
+
+
+class DateAnswerOut(Schema):
+    session_id: int
+    status: str
+    position: int | None
+    reason: str
+    enrolment_id: int | None
+
+
+class DatesOut(Schema):
+    answers: list[DateAnswerOut]

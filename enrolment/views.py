@@ -3,6 +3,7 @@
 Every object is looked up through enrolment.access: another household's id answers 404.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,13 +30,14 @@ from .access import (
     households_visible_to,
     partner_of,
 )
+from .eligibility import long_datetime
 from .errors import EnrolmentError
 from .forms import (
     ChildForm,
     ConsentForm,
     EnrolForm,
+    FamilyHouseholdForm,
     GuardianEditForm,
-    HouseholdForm,
     HouseholdSearchForm,
     ProgrammeChoiceForm,
     QuickHouseholdForm,
@@ -44,12 +47,14 @@ from .forms import (
 )
 from .models import ConsentKind, EnrolmentSource, EnrolmentStatus, FilledAs, Participant
 from .selectors.spaces import (
+    enrolment_members,
     household_enrolments,
     open_sessions,
     pending_referrals,
     programme_lists,
     programmes_managed_by,
     published_programmes,
+    session_when,
 )
 
 CONSENT_VERSION = "2026-01"
@@ -116,7 +121,7 @@ def family_home(request: HttpRequest) -> HttpResponse:
 def family_register(request: HttpRequest) -> HttpResponse:
     if selectors.household_of_user(user=request.user) is not None:
         return redirect("enrolment:family")
-    form = HouseholdForm(request.POST or None, initial={
+    form = FamilyHouseholdForm(request.POST or None, initial={
         "first_name": request.user.first_name, "last_name": request.user.last_name,
         "email": request.user.email,
     })
@@ -124,7 +129,7 @@ def family_register(request: HttpRequest) -> HttpResponse:
         try:
             services.household_register(
                 created_by=request.user, link_account=True,
-                **_pick(form.cleaned_data, (*GUARDIAN_FIELDS, "neighbourhood", "in_qpv")),
+                **_pick(form.cleaned_data, (*GUARDIAN_FIELDS, "neighbourhood")),
             )
         except EnrolmentError as error:
             show_error(form, error)
@@ -254,35 +259,62 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
         if is_staff_member(request.user):
             return redirect(reverse("enrolment:mediation") + f"?enrol_in={programme.slug}")
         return redirect(reverse("enrolment:family-register") + f"?next={request.path}")
-    participants = list(household.participants.all())
     sessions = None if programme.is_whole_cycle else open_sessions(programme=programme)
-    form = EnrolForm(request.POST or None, participants=participants, sessions=sessions)
+    day = (timezone.localtime(sessions[0].starts_at).date() if sessions
+           else services.eligibility_date(programme=programme, session=None))
+    members = enrolment_members(household=household, programme=programme, day=day)
+    form = EnrolForm(request.POST or None, members=members, sessions=sessions)
     if request.method == "POST" and form.is_valid():
-        participant = next(p for p in participants if p.pk == form.cleaned_data["participant"])
-        session = (next(s for s in sessions if s.pk == form.cleaned_data["session"])
-                   if sessions is not None else None)
+        data = form.cleaned_data
+        chosen = [s for s in sessions if s.pk in data["sessions"]] if sessions is not None \
+            else None
         try:
-            enrolment = services.enrolment_create(
-                participant=participant, programme=programme, session=session,
-                source=services.enrolment_source_for(request.user), created_by=request.user,
-            )
+            participant = services.member_participant(
+                household=household, key=data["participant"], birth_date=data.get("birth_date"))
+            source = services.enrolment_source_for(request.user)
+            if chosen is None:
+                answers = [services.DateAnswer(session=None, enrolment=services.enrolment_create(
+                    participant=participant, programme=programme, source=source,
+                    created_by=request.user))]
+            else:
+                answers = services.enrolment_create_many(
+                    participant=participant, programme=programme, sessions=chosen,
+                    source=source, created_by=request.user)
         except EnrolmentError as error:
             show_error(form, error)
         else:
-            params = {"name": participant.first_name, "programme": programme.title,
-                      "position": enrolment.waitlist_position}
-            if enrolment.status == EnrolmentStatus.CONFIRMED:
-                messages.success(request, _("%(name)s is enrolled in “%(programme)s”.") % params)
-            else:
-                messages.warning(request, _("“%(programme)s” is full: %(name)s is number "
-                                            "%(position)s on the waiting list. You will be told "
-                                            "as soon as a place is free.") % params)
+            _tell_answers(request, participant=participant, programme=programme,
+                          answers=answers)
             return redirect(_household_page(request, household))
     return render(request, "enrolment/enrol.html", {
         "programme": programme, "household": household, "form": form,
-        "participants": participants, "sessions": sessions,
+        "members": members, "sessions": sessions,
         "staff": is_staff_member(request.user),
     })
+
+
+def _tell_answers(request: HttpRequest, *, participant, programme, answers) -> None:
+    """One message per date: confirmed, waiting list n° k, or refused and why."""
+    for answer in answers:
+        params = {"name": participant.first_name, "programme": programme.title,
+                  "date": session_when(answer.session) if answer.session else "",
+                  "position": answer.enrolment.waitlist_position if answer.enrolment else None,
+                  "reason": answer.refusal}
+        if answer.enrolment is None:
+            messages.error(request, _("%(date)s: not booked. %(reason)s") % params)
+        elif answer.enrolment.status == EnrolmentStatus.CONFIRMED:
+            messages.success(request, _("%(date)s: place confirmed for %(name)s.") % params
+                             if answer.session else
+                             _("%(name)s is enrolled in “%(programme)s”.")
+                             % params)
+        else:
+            messages.warning(request, _("%(date)s: full, %(name)s is number %(position)s on the "
+                                        "waiting list. You will be told as soon as a place is "
+                                        "free.") % params
+                             if answer.session else
+                             _("“%(programme)s” is full: %(name)s is number %(position)s on "
+                               "the waiting list. You will be told as soon as a place is free.")
+                             % params)
 
 
 def _actionable_enrolment(request: HttpRequest, pk: int):
@@ -308,18 +340,28 @@ def _back_from(request: HttpRequest, enrolment) -> str:
 @login_required
 def enrolment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = _actionable_enrolment(request, pk)
+    by_family = not is_staff_member(request.user)
+    policy = services.cancellation_policy(enrolment, by_family=by_family)
     if request.method == "POST":
         try:
-            services.enrolment_cancel(enrolment=enrolment, cancelled_by=request.user)
+            services.enrolment_cancel(enrolment=enrolment, cancelled_by=request.user,
+                                      reason=request.POST.get("reason", "")[:300])
         except EnrolmentError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("The enrolment of %(name)s is cancelled.")
-                             % {"name": enrolment.participant.first_name})
+            if policy.leaving_cycle:
+                messages.success(request, _("%(name)s has left “%(programme)s”. Their mediator "
+                                            "sees it on the programme's page.")
+                                 % {"name": enrolment.participant.first_name,
+                                    "programme": enrolment.programme.title})
+            else:
+                messages.success(request, _("The enrolment of %(name)s is cancelled.")
+                                 % {"name": enrolment.participant.first_name})
         return redirect(_back_from(request, enrolment))
     return render(request, "enrolment/enrolment_cancel.html", {
-        "enrolment": enrolment, "back": _back_from(request, enrolment),
-        "deadline": services.cancellation_deadline(enrolment),
+        "enrolment": enrolment, "back": _back_from(request, enrolment), "policy": policy,
+        "deadline": long_datetime(policy.deadline), "starts_at": long_datetime(policy.starts_at),
+        "contact": settings.SERVICE_CONTACT, "by_family": by_family,
     })
 
 
@@ -449,19 +491,33 @@ def partner_refer(request: HttpRequest) -> HttpResponse:
     programme = get_object_or_404(published_programmes(), pk=choice.cleaned_data["programme"])
     sessions = None if programme.is_whole_cycle else open_sessions(programme=programme)
     form = ReferralForm(request.POST or None, sessions=sessions)
+    duplicates: list = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         session = (next(s for s in sessions if s.pk == data["session"])
                    if sessions is not None else None)
+        duplicates = selectors.household_duplicates(
+            phone=data["guardian_phone"], last_name=data["guardian_last_name"],
+            birth_date=data["birth_date"])
+        choice = request.POST.get("use_household", "")
+        existing = next((h for h in duplicates if str(h.pk) == choice), None)
+        if duplicates and choice != "new" and existing is None:
+            # Possibly a family the service knows: ask before creating a second household.
+            return render(request, "enrolment/partner_refer.html", {
+                "form": form, "programme": programme, "partner": partner,
+                "duplicates": duplicates,
+            })
         try:
             services.referral_register(
                 partner=partner, created_by=request.user, programme=programme, session=session,
                 guardian={"first_name": data["guardian_first_name"],
                           "last_name": data["guardian_last_name"],
                           "phone": data["guardian_phone"]},
-                child=_pick(data, CHILD_FIELDS), note=data["note"],
+                child=_pick(data, CHILD_FIELDS), note=data["note"], household=existing,
             )
         except EnrolmentError as error:
+            if error.field == "phone":
+                error.field = "guardian_phone"
             show_error(form, error)
         else:
             messages.success(request, _("Referral sent: the family or a mediator will "

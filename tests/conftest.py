@@ -95,6 +95,19 @@ def phone_page(browser, live_server):
 
 
 @pytest.fixture
+def french_phone_page(browser, live_server):
+    """A phone whose browser asks for French, as most families' do."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="fr-FR", base_url=live_server.url,
+        is_mobile=True, has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def desktop_page(browser, live_server):
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, locale=TEST_BROWSER_LOCALE, base_url=live_server.url

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('attendance', '0005_outreach'),
-        ('enrolment', '0005_safety_sheets'),
+        ('enrolment', '0006_safety_sheets'),
         ('workshop_sessions', '0002_feed_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

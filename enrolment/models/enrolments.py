@@ -69,6 +69,10 @@ class Enrolment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("cancelled by"),
     )
+    cancel_reason = models.CharField(
+        _("reason for leaving"), max_length=300, blank=True,
+        help_text=_("Optional: what the family said when cancelling or leaving."),
+    )
 
     # Not stored: set by the services on an enrolment they save under its target's lock, whose
     # headcount version that lock already bumped (enrolment.receivers bumps it otherwise).

@@ -64,6 +64,30 @@ class Household(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def display_name(self) -> str:
+        """The household as people call it: its guardians' names (the reference when it has
+        none left, e.g. once erased). Reads ``guardians``, prefetch it on lists."""
+        names = [guardian.full_name for guardian in self.guardians.all()]
+        if not names:
+            return self.reference
+        return str(_("%(first)s and %(second)s") % {"first": ", ".join(names[:-1]),
+                                                    "second": names[-1]}) \
+            if len(names) > 1 else names[0]
+
+
+    @property
+    def masked_contact(self) -> str:
+        """The household as shown to someone who typed its details but may not see it: the
+        main guardian's first name, initial and the last two digits of their phone."""
+        guardians = list(self.guardians.all())
+        if not guardians:
+            return self.reference
+        main = guardians[0]
+        initial = f" {main.last_name[:1]}." if main.last_name else ""
+        phone = f" (…{main.phone[-2:]})" if main.phone else ""
+        return f"{main.first_name}{initial}{phone}"
+
 
 class Guardian(models.Model):
     household = models.ForeignKey(

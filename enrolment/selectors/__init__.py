@@ -16,7 +16,9 @@ from .enrolments import (
 from .feeds import headcount_version, household_feed, household_feed_offers
 from .households import (
     guardian_list,
+    guardians_visible,
     household_detail,
+    household_duplicates,
     household_list,
     household_of_user,
     participant_list,
@@ -39,10 +41,12 @@ __all__ = [
     "participant_contact",
     "enrolment_list",
     "guardian_list",
+    "guardians_visible",
     "headcount_version",
     "household_feed",
     "household_feed_offers",
     "household_detail",
+    "household_duplicates",
     "household_list",
     "household_of_user",
     "participant_list",

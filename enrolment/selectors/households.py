@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.audit import AuditAction, audit_record
 from accounts.roles import is_staff_member
+from core.phones import phone_to_e164
 
 from ..access import households_visible_to, participants_visible_to
 from ..models import Consent, Guardian, Household, Participant
@@ -15,14 +16,24 @@ def household_list(*, user, search: str = "") -> QuerySet[Household]:
     """Households the user may see, with guardians and participants, searched by any name,
     phone, e-mail or reference."""
     households = households_visible_to(user)
-    terms = search.split()
+    try:
+        # A whole phone number, typed as people type it, matches its stored E.164 form.
+        phone = phone_to_e164(search) if any(c.isdigit() for c in search) else ""
+    except ValueError:
+        phone = ""
+    if phone:
+        terms = []
+        households = households.filter(
+            pk__in=Household.objects.filter(guardians__phone=phone).values("pk"))
+    else:
+        terms = search.split()
     for term in terms:
         if len(term) < SEARCH_MIN_LENGTH:
             continue
         matching = (
             Q(reference__icontains=term)
             | Q(guardians__first_name__icontains=term) | Q(guardians__last_name__icontains=term)
-            | Q(guardians__phone__icontains=term.replace(" ", ""))
+            | Q(guardians__phone__icontains=term.lstrip("0"))
             | Q(guardians__email__icontains=term)
             | Q(participants__first_name__icontains=term)
             | Q(participants__last_name__icontains=term)
@@ -79,4 +90,35 @@ def participant_list(*, user, household_id: int | None = None) -> QuerySet[Parti
 def guardian_list(*, user, household_id: int) -> QuerySet[Guardian]:
     return Guardian.objects.filter(
         household_id=household_id, household__in=households_visible_to(user)
+    )
+
+
+def guardians_visible(*, user) -> QuerySet[Guardian]:
+    return Guardian.objects.filter(household__in=households_visible_to(user)).select_related(
+        "household")
+
+
+def household_duplicates(*, phone: str = "", email: str = "", last_name: str = "",
+                         birth_date=None) -> list[Household]:
+    """Households that may be the family being registered: the same phone, the same e-mail, or
+    a guardian of the same last name with a child born the same day. Not restricted to what the
+    caller may see: the caller typed these details and is offered to use the household, shown
+    through ``Household.masked_contact`` only."""
+    try:
+        phone = phone_to_e164(phone) if phone.strip() else ""
+    except ValueError:
+        phone = ""
+    condition = Q(pk__in=[])
+    if phone:
+        condition |= Q(guardians__phone=phone)
+    if email.strip():
+        condition |= Q(guardians__email__iexact=email.strip())
+    if last_name.strip() and birth_date is not None:
+        condition |= Q(guardians__last_name__iexact=last_name.strip(),
+                       participants__birth_date=birth_date)
+    return list(
+        Household.objects.filter(pk__in=Household.objects.filter(condition).values("pk"))
+        .prefetch_related(Prefetch("guardians",
+                                   queryset=Guardian.objects.order_by("-is_primary", "pk")))
+        .order_by("pk")[:5]
     )

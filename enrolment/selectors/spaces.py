@@ -1,5 +1,7 @@
 """Reads for the family, mediator and partner pages."""
 
+import datetime
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 from django.db.models import Count, Q, QuerySet
@@ -7,11 +9,23 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from programmes.models import Mediator, Programme, ProgrammeStatus
+from programmes.models import Audience, Mediator, Programme, ProgrammeStatus
+from programmes.selectors import age_on
 from sessions.models import Session, SessionStatus
 from sessions.selectors import PlacesLeft, with_places_left
 
-from ..models import Enrolment, EnrolmentSource, EnrolmentStatus, Household
+from ..eligibility import ADULT_AGE, ADULT_AUDIENCES, ineligibility_reason
+from ..models import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus, Household
+
+ADULT_FIRST = ADULT_AUDIENCES | {Audience.PARENT_AND_CHILD}
+
+
+def session_when(session: Session) -> str:
+    """A session's day in full with its times: "mardi 1 septembre 2026, 14:00–16:00"."""
+    start = timezone.localtime(session.starts_at)
+    end = timezone.localtime(session.ends_at)
+    return (f"{formats.date_format(start, 'l j F Y')}, {formats.time_format(start, 'H:i')}"
+            f"–{formats.time_format(end, 'H:i')}")
 
 
 class OpenSessionFields(PlacesLeft):
@@ -34,10 +48,7 @@ def open_sessions(*, programme: Programme) -> "list[OpenSession]":
         .order_by("starts_at")[:60]
     )))
     for session in sessions:
-        start = timezone.localtime(session.starts_at)
-        end = timezone.localtime(session.ends_at)
-        when = (f"{formats.date_format(start, 'l j F')}, {formats.time_format(start, 'H:i')}"
-                f"–{formats.time_format(end, 'H:i')}")
+        when = session_when(session)
         if session.places_left:
             places = ngettext("%(count)d place left", "%(count)d places left",
                               session.places_left) % {"count": session.places_left}
@@ -88,9 +99,71 @@ def programme_lists(*, programme: Programme) -> dict:
         "waiting": base.filter(status=EnrolmentStatus.WAITLISTED).order_by(
             "session__starts_at", "session_id", "waitlist_position"),
         "proposed": base.filter(status=EnrolmentStatus.PROPOSED).order_by("created_at"),
+        # Who left or cancelled lately, newest first, with what they said: the mediator follows up.
+        "left": base.filter(status=EnrolmentStatus.CANCELLED).select_related("cancelled_by__guardian")
+        .order_by("-cancelled_at")[:30],
     }
 
 
 def published_programmes() -> QuerySet[Programme]:
     return Programme.objects.filter(status=ProgrammeStatus.PUBLISHED).order_by("title")
 
+
+
+@dataclass(kw_only=True)
+class Member:
+    """A person of a household as an enrolment page offers them: ``key`` is ``p-<participant>``
+    or ``g-<guardian>`` (an adult not yet a participant, whose birth date is then asked)."""
+
+    key: str
+    name: str
+    first_name: str
+    is_adult: bool
+    reason: str | None = None
+    needs_birth_date: bool = False
+    enrolled_session_ids: set[int] = field(default_factory=set)
+    enrolled_in_cycle: bool = False
+
+    @property
+    def fits(self) -> bool:
+        return self.reason is None
+
+
+def enrolment_members(*, household: Household, programme: Programme,
+                      day: datetime.date) -> list[Member]:
+    """Every member of ``household`` (prefetched guardians and participants) for
+    ``programme``: those who fit first, then the others with the reason beside them; with what
+    they already hold in the programme. ``day`` is the day ages are taken on."""
+    participants = list(household.participants.all())
+    held: dict[int, set[int | None]] = {}
+    for participant_id, session_id in Enrolment.objects.filter(
+        participant__household=household, programme=programme, status__in=ACTIVE_STATUSES,
+    ).values_list("participant_id", "session_id"):
+        held.setdefault(participant_id, set()).add(session_id)
+    members = []
+    for participant in participants:
+        sessions = held.get(participant.pk, set())
+        members.append(Member(
+            key=f"p-{participant.pk}", name=participant.full_name,
+            first_name=participant.first_name,
+            is_adult=age_on(participant.birth_date, day) >= ADULT_AGE,
+            reason=ineligibility_reason(
+                first_name=participant.first_name, birth_date=participant.birth_date,
+                sex=participant.sex, programme=programme, day=day),
+            enrolled_in_cycle=None in sessions,
+            enrolled_session_ids={pk for pk in sessions if pk is not None},
+        ))
+    taking_part = {p.guardian_record_id for p in participants if p.guardian_record_id}
+    for guardian in household.guardians.all():
+        if guardian.pk in taking_part:
+            continue
+        members.append(Member(
+            key=f"g-{guardian.pk}", name=guardian.full_name, first_name=guardian.first_name,
+            is_adult=True, needs_birth_date=True,
+            reason=ineligibility_reason(
+                first_name=guardian.first_name, birth_date=None, sex="",
+                programme=programme, day=day),
+        ))
+    return sorted(members, key=lambda member: (not member.fits, not member.is_adult
+                                               if programme.audience in ADULT_FIRST
+                                               else member.is_adult))

@@ -2,11 +2,15 @@
 
 from ..errors import EnrolmentError
 from .enrolments import (
+    CancelPolicy,
+    DateAnswer,
     cancellation_deadline,
+    cancellation_policy,
     eligibility_check,
     eligibility_date,
     enrolment_cancel,
     enrolment_create,
+    enrolment_create_many,
     enrolment_source_for,
     referral_accept,
     referral_create,
@@ -22,6 +26,7 @@ from .households import (
     health_note_create,
     household_register,
     household_update,
+    member_participant,
     participant_create,
     participant_enrol_guardian,
     participant_update,
@@ -42,6 +47,9 @@ from .safety import (
 )
 
 __all__ = [
+    "CancelPolicy",
+    "cancellation_policy",
+    "DateAnswer",
     "EnrolmentError",
     "HealthInput",
     "ImageRights",
@@ -62,6 +70,7 @@ __all__ = [
     "emergency_contact_create",
     "enrolment_cancel",
     "enrolment_create",
+    "enrolment_create_many",
     "enrolment_source_for",
     "guardian_create",
     "guardian_link_account",
@@ -70,6 +79,7 @@ __all__ = [
     "health_note_create",
     "household_register",
     "household_update",
+    "member_participant",
     "participant_create",
     "participant_enrol_guardian",
     "participant_update",

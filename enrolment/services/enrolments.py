@@ -13,8 +13,8 @@ in a cycle.
 
 import datetime
 from dataclasses import dataclass
-from typing import cast
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, Func, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_staff_member
-from programmes.models import Audience, Partner, Programme, ProgrammeStatus
-from programmes.selectors import age_on
+from programmes.models import Partner, Programme, ProgrammeStatus
 from sessions.models import Session, SessionStatus
 
 from .. import signals
+from ..eligibility import ineligibility_reason, long_datetime
 from ..errors import EnrolmentError
 from ..gates import enrolment_gates_check
 from ..models import (
@@ -36,14 +36,9 @@ from ..models import (
     EnrolmentStatus,
     Household,
     Participant,
-    Sex,
 )
 from .safety import current_sheet, sheet_missing_parts
 
-ADULT_AGE = 18
-CHILD_AUDIENCES = {Audience.CHILDREN, Audience.TEENAGERS}
-ADULT_AUDIENCES = {Audience.PARENTS, Audience.ADULTS, Audience.WOMEN, Audience.SENIORS,
-                   Audience.PROFESSIONALS}
 # Positions are shifted through this offset so that the partial unique index on positions, which
 # cannot be deferred, never sees two rows with the same position in the middle of an UPDATE.
 _POSITION_SHIFT = 1_000_000
@@ -73,46 +68,17 @@ def eligibility_date(*, programme: Programme, session: Session | None) -> dateti
 
 
 def eligibility_check(
-    *, participant: Participant, programme: Programme, session: Session | None = None
+    *, participant: Participant, programme: Programme, session: Session | None = None,
+    day: datetime.date | None = None,
 ) -> None:
     """Raise EnrolmentError saying what does not fit: age on the first session, or audience."""
-    day = eligibility_date(programme=programme, session=session)
-    age = age_on(participant.birth_date, day)
-    params = {"name": participant.first_name, "age": age, "date": day.strftime("%d/%m/%Y"),
-              "min": programme.min_age, "max": programme.max_age}
-    if programme.min_age is not None and age < programme.min_age:
-        if programme.max_age is not None:
-            message = _("%(name)s will be %(age)s on %(date)s: this programme is for ages "
-                        "%(min)s to %(max)s.")
-        else:
-            message = _("%(name)s will be %(age)s on %(date)s: this programme is for people "
-                        "aged %(min)s and over.")
-        raise EnrolmentError(message % params, field="participant")
-    if programme.max_age is not None and age > programme.max_age:
-        if programme.min_age is not None:
-            message = _("%(name)s will be %(age)s on %(date)s: this programme is for ages "
-                        "%(min)s to %(max)s.")
-        else:
-            message = _("%(name)s will be %(age)s on %(date)s: this programme is for people "
-                        "aged up to %(max)s.")
-        raise EnrolmentError(message % params, field="participant")
-    audience = programme.get_audience_display()
-    if programme.audience in CHILD_AUDIENCES and age >= ADULT_AGE:
-        raise EnrolmentError(
-            _("This programme is for %(audience)s; %(name)s is an adult.")
-            % {"audience": str(audience).lower(), "name": participant.first_name},
-            field="participant",
-        )
-    if programme.audience in ADULT_AUDIENCES and age < ADULT_AGE:
-        raise EnrolmentError(
-            _("This programme is for %(audience)s; %(name)s is a minor.")
-            % {"audience": str(audience).lower(), "name": participant.first_name},
-            field="participant",
-        )
-    if programme.audience == Audience.WOMEN and participant.sex == Sex.MALE:
-        raise EnrolmentError(
-            _("This programme is for women."), field="participant"
-        )
+    day = day or eligibility_date(programme=programme, session=session)
+    reason = ineligibility_reason(
+        first_name=participant.first_name, birth_date=participant.birth_date,
+        sex=participant.sex, programme=programme, day=day,
+    )
+    if reason is not None:
+        raise EnrolmentError(reason, field="participant")
 
 
 # --- Target and conflicts -------------------------------------------------------------------
@@ -459,25 +425,65 @@ def enrolment_source_for(user) -> str:
     return EnrolmentSource.MEDIATOR if is_staff_member(user) else EnrolmentSource.FAMILY_ONLINE
 
 
+def _cycle_start(enrolment: Enrolment) -> datetime.datetime | None:
+    if enrolment.session is not None:
+        return enrolment.session.starts_at
+    return Session.objects.filter(programme_id=enrolment.programme_id).exclude(
+        status=SessionStatus.CANCELLED
+    ).aggregate(first=Min("starts_at"))["first"]
+
+
 def cancellation_deadline(enrolment: Enrolment) -> datetime.datetime | None:
-    """Until when a family may cancel online; None when the programme has no session yet."""
-    if enrolment.session_id is not None:
-        start = cast(Session, enrolment.session).starts_at  # session_id is set, so not None
-    else:
-        start = Session.objects.filter(programme_id=enrolment.programme_id).exclude(
-            status=SessionStatus.CANCELLED
-        ).aggregate(first=Min("starts_at"))["first"]
-        if start is None:
-            return None
+    """Until when a family may cancel a place online before it starts: the programme's deadline
+    before the session, or before the first session of a whole cycle; None without a session."""
+    start = _cycle_start(enrolment)
+    if start is None:
+        return None
     return start - datetime.timedelta(hours=enrolment.programme.cancellation_deadline_hours)
 
 
+@dataclass(kw_only=True)
+class CancelPolicy:
+    """What a family may do with a place now: cancel before the deadline, leave a cycle that
+    has started, or neither (between the deadline and the start, or once a session began)."""
+
+    allowed: bool
+    leaving_cycle: bool = False
+    deadline: datetime.datetime | None = None
+    starts_at: datetime.datetime | None = None
+
+
+def cancellation_policy(enrolment: Enrolment, *, by_family: bool = True) -> CancelPolicy:
+    start = _cycle_start(enrolment)
+    deadline = cancellation_deadline(enrolment)
+    if enrolment.status != EnrolmentStatus.CONFIRMED or not by_family:
+        return CancelPolicy(allowed=True, deadline=deadline, starts_at=start)
+    now = timezone.now()
+    if enrolment.session_id is None and start is not None and start <= now:
+        # A cycle under way: a family can always leave it, nobody is held in a course.
+        return CancelPolicy(allowed=True, leaving_cycle=True, deadline=deadline,
+                            starts_at=start)
+    return CancelPolicy(allowed=deadline is None or now <= deadline, deadline=deadline,
+                        starts_at=start)
+
+
+def _too_late(policy: CancelPolicy) -> str:
+    contact = settings.SERVICE_CONTACT
+    return _("It is too late to cancel online: the deadline was %(deadline)s. Call the "
+             "mediation service on %(phone)s (%(hours)s) or come to the service: "
+             "%(address)s.") % {
+        "deadline": long_datetime(policy.deadline), "phone": contact["phone"],
+        "hours": contact["hours"], "address": contact["address"]}
+
+
 @transaction.atomic
-def enrolment_cancel(*, enrolment: Enrolment, cancelled_by) -> Enrolment:
+def enrolment_cancel(*, enrolment: Enrolment, cancelled_by, reason: str = "") -> Enrolment:
     """Cancel; a freed place goes at once to the first on the waiting list.
 
-    Families may cancel a confirmed place until the programme's deadline; staff at any time.
-    Leaving a waiting list or declining a referral is always possible.
+    Families may cancel a confirmed place until the programme's deadline, and leave a
+    whole-cycle programme at any time once it has started (the place is then not offered again:
+    a newcomer would join a course half-way); staff at any time. Leaving a waiting list or
+    declining a referral is always possible.
     """
     programme_id, session_id = enrolment.programme_id, enrolment.session_id
     capacity, _waitlist_enabled = _lock_target(programme_id=programme_id, session_id=session_id)
@@ -490,29 +496,26 @@ def enrolment_cancel(*, enrolment: Enrolment, cancelled_by) -> Enrolment:
                              status=409)
     previous_status = enrolment.status
     # ``cancelled_by=None`` is the system (a script, a retention job): no deadline applies.
-    bound_by_deadline = cancelled_by is not None and not is_staff_member(cancelled_by)
-    if previous_status == EnrolmentStatus.CONFIRMED and bound_by_deadline:
-        deadline = cancellation_deadline(enrolment)
-        if deadline is not None and timezone.now() > deadline:
-            raise EnrolmentError(
-                _("It is too late to cancel online (the deadline was %(deadline)s): please "
-                  "contact a mediator.")
-                % {"deadline": timezone.localtime(deadline).strftime("%d/%m/%Y %H:%M")},
-                field="status", status=409,
-            )
+    by_family = cancelled_by is not None and not is_staff_member(cancelled_by)
+    policy = cancellation_policy(enrolment, by_family=by_family)
+    if not policy.allowed:
+        raise EnrolmentError(_too_late(policy), field="status", status=409)
     position = enrolment.waitlist_position
     enrolment.status = EnrolmentStatus.CANCELLED
     enrolment.waitlist_position = None
     enrolment.cancelled_at = timezone.now()
     enrolment.cancelled_by = cancelled_by
+    enrolment.cancel_reason = reason.strip()[:300]
     enrolment.headcount_counted = True
-    enrolment.save(update_fields=["status", "waitlist_position", "cancelled_at", "cancelled_by"])
+    enrolment.save(update_fields=["status", "waitlist_position", "cancelled_at", "cancelled_by",
+                                  "cancel_reason"])
     if position is not None:
         _close_gap(programme_id=programme_id, session_id=session_id, position=position)
     _touch(enrolment.participant.household_id)
     signals.enrolment_cancelled.send(Enrolment, enrolment=enrolment, changed_by=cancelled_by,
                                      previous_status=previous_status)
-    if previous_status == EnrolmentStatus.CONFIRMED:
+    started = policy.starts_at is not None and policy.starts_at <= timezone.now()
+    if previous_status == EnrolmentStatus.CONFIRMED and not (session_id is None and started):
         _fill_free_places(programme_id=programme_id, session_id=session_id, capacity=capacity,
                           changed_by=cancelled_by)
     return enrolment
@@ -567,3 +570,42 @@ def referral_accept(*, enrolment: Enrolment, accepted_by) -> Enrolment:
     _touch(participant.household_id)
     _announce_placed(enrolment, changed_by=accepted_by)
     return enrolment
+
+
+@dataclass(kw_only=True)
+class DateAnswer:
+    """What became of one date of a booking: an enrolment, or the reason it was refused."""
+
+    session: Session | None
+    enrolment: Enrolment | None = None
+    refusal: str = ""
+
+
+def enrolment_create_many(
+    *,
+    participant: Participant,
+    programme: Programme,
+    sessions: list[Session],
+    source: str = EnrolmentSource.FAMILY_ONLINE,
+    created_by=None,
+    note: str = "",
+) -> list[DateAnswer]:
+    """Book several dates of a per-session programme in one request.
+
+    Each date is all or nothing on its own (its own transaction): a full or clashing date is
+    answered with its reason and does not undo the others. Dates are taken in time order, so a
+    waiting-list position never depends on the order the boxes were ticked.
+    """
+    if not sessions:
+        raise EnrolmentError(_("Choose at least one date."), field="sessions")
+    answers = []
+    for session in sorted(sessions, key=lambda s: s.starts_at):
+        try:
+            enrolment = enrolment_create(participant=participant, programme=programme,
+                                         session=session, source=source,
+                                         created_by=created_by, note=note)
+        except EnrolmentError as error:
+            answers.append(DateAnswer(session=session, refusal=error.message))
+        else:
+            answers.append(DateAnswer(session=session, enrolment=enrolment))
+    return answers

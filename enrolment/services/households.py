@@ -2,9 +2,13 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.phones import phone_to_e164
 
 from ..access import can_see_health_notes
 from ..errors import EnrolmentError
@@ -26,6 +30,25 @@ OLDEST_AGE = 120
 def _touch(household: Household) -> None:
     household.last_activity_at = timezone.now()
     household.save(update_fields=["last_activity_at"])
+
+
+def _clean_phone(phone: str, *, field: str = "phone") -> str:
+    try:
+        return phone_to_e164(phone)
+    except ValueError as exc:
+        raise EnrolmentError(
+            _("This phone number is not valid: type it as on a phone, e.g. 06 12 34 56 78."),
+            field=field) from exc
+
+
+def _clean_email(email: str) -> str:
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise EnrolmentError(_("This e-mail address is not valid."), field="email") from exc
+    return email
 
 
 def _check_guardian_contact(*, first_name: str, last_name: str, phone: str, email: str,
@@ -97,6 +120,7 @@ def guardian_create(
     user=None,
     is_primary: bool = False,
 ) -> Guardian:
+    phone, email = _clean_phone(phone), _clean_email(email)
     _check_guardian_contact(first_name=first_name, last_name=last_name, phone=phone, email=email,
                             preferred_channel=preferred_channel)
     has_primary = Guardian.objects.filter(household=household, is_primary=True).exists()
@@ -124,6 +148,7 @@ def guardian_update(
     opt_out_sms: bool = False,
     opt_out_email: bool = False,
 ) -> Guardian:
+    phone, email = _clean_phone(phone), _clean_email(email)
     _check_guardian_contact(first_name=first_name, last_name=last_name, phone=phone, email=email,
                             preferred_channel=preferred_channel)
     guardian.first_name, guardian.last_name = first_name.strip(), last_name.strip()
@@ -284,6 +309,7 @@ def emergency_contact_create(*, household: Household, name: str, phone: str,
         raise EnrolmentError(_("Enter a name."), field="name")
     if not phone.strip():
         raise EnrolmentError(_("Enter a phone number."), field="phone")
+    phone = _clean_phone(phone)
     contact = EmergencyContact.objects.create(
         household=household, name=name.strip(), phone=phone.strip(),
         relationship=relationship.strip(),
@@ -306,3 +332,30 @@ def health_note_create(*, participant: Participant, text: str, author,
         raise EnrolmentError(_("The expiry date must be in the future."), field="expires_on")
     return HealthNote.objects.create(participant=participant, text=text.strip(), author=author,
                                      expires_on=expires_on)
+
+
+@transaction.atomic
+def member_participant(*, household: Household, key: str,
+                       birth_date: datetime.date | None = None) -> Participant:
+    """The participant behind a member key of an enrolment page (``p-<id>`` or ``g-<id>``);
+    a guardian taking part for the first time becomes a participant, with ``birth_date``."""
+    kind, _sep, pk = key.partition("-")
+    if not pk.isdigit():
+        raise EnrolmentError(_("Choose who takes part."), field="participant")
+    if kind == "p":
+        participant = Participant.objects.filter(household=household, pk=int(pk)).first()
+        if participant is None:
+            raise EnrolmentError(_("Choose who takes part."), field="participant")
+        return participant
+    guardian = Guardian.objects.filter(household=household, pk=int(pk)).first() \
+        if kind == "g" else None
+    if guardian is None:
+        raise EnrolmentError(_("Choose who takes part."), field="participant")
+    existing = Participant.objects.filter(guardian_record=guardian).first()
+    if existing is not None:
+        return existing
+    if birth_date is None:
+        raise EnrolmentError(
+            _("Enter the birth date of %(name)s: the programme's ages are checked on it.")
+            % {"name": guardian.first_name}, field="birth_date")
+    return participant_enrol_guardian(guardian=guardian, birth_date=birth_date)

@@ -4,6 +4,8 @@
 (the level RGAA 4 follows), listing each rule, its help text and the offending elements.
 """
 
+import re
+
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
@@ -35,3 +37,27 @@ def log_in(page, user, base_url: str) -> None:
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
                                "url": base_url}])
+
+
+# Text that breaks French typography: a space before a comma (or a full stop); a colon with no non-breaking
+# space before it (a plain space, or none after a word). Times (14:00) and addresses (https://)
+# have no space after their colon and are left alone.
+SPACE_BEFORE_COMMA = re.compile(r"[ \t\u00a0\u202f]+[,.](?=\s|$)")
+COLON_WITHOUT_NBSP = re.compile(r"(?:[ \t]|[^\s\u00a0\u202f\d]):(?=\s|$)")
+
+
+def french_typography_faults(text: str) -> list[str]:
+    faults = []
+    for pattern in (SPACE_BEFORE_COMMA, COLON_WITHOUT_NBSP):
+        for match in pattern.finditer(text):
+            start = max(match.start() - 30, 0)
+            faults.append(repr(text[start:match.end() + 30]))
+    return faults
+
+
+def assert_french_page(page) -> None:
+    """A French page as a family reads it: axe-clean, and French typography respected."""
+    assert page.locator("html").get_attribute("lang") == "fr", page.url
+    assert_accessible(page)
+    faults = french_typography_faults(page.locator("body").inner_text())
+    assert not faults, f"{page.url}\n" + "\n".join(faults)

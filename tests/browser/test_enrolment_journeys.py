@@ -50,7 +50,7 @@ def test_family_enrols_a_child_from_the_programme_page_then_cancels(phone_page):
     page.locator(f"a[href='{reverse('enrolment:enrol', args=[programme.slug])}']").click()
     assert_accessible(page)
     page.get_by_label("Lina Durand").check()
-    page.locator(f"input[name=session][value='{session.pk}']").check()
+    page.locator(f"input[name=sessions][value='{session.pk}']").check()
     page.locator("main form button[type=submit]").click()
 
     assert page.url.endswith(reverse("enrolment:family"))

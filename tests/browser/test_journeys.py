@@ -111,7 +111,7 @@ def test_family_enrols_a_child_and_cancels(phone_page):
     page.click(f"main a[href='{reverse('enrolment:enrol', args=[programme.slug])}']")
     assert_accessible(page)
     page.get_by_label("Lina Durand").check()
-    page.check(f"input[name=session][value='{session.pk}']")
+    page.check(f"input[name=sessions][value='{session.pk}']")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"**{reverse('enrolment:family')}")
     assert_accessible(page)

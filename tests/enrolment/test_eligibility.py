@@ -45,7 +45,7 @@ def test_age_is_taken_on_the_first_session_of_a_cycle():
     with pytest.raises(EnrolmentError) as error:
         eligibility_check(participant=younger, programme=programme)
     assert error.value.field == "participant"
-    assert error.value.message == ("Noé will be 5 on 16/09/2026: this programme is for ages "
+    assert error.value.message == ("Noé will be 5 on Wednesday 16 September 2026: this programme is for ages "
                                    "6 to 12.")
 
 
@@ -58,7 +58,7 @@ def test_age_is_taken_on_the_chosen_session_per_session():
     eligibility_check(participant=child, programme=programme, session=late)
     older = ParticipantFactory(birth_date=datetime.date(2013, 9, 20))
     eligibility_check(participant=older, programme=programme, session=early)
-    with pytest.raises(EnrolmentError, match="will be 13 on 30/09/2026"):
+    with pytest.raises(EnrolmentError, match="will be 13 on Wednesday 30 September 2026"):
         eligibility_check(participant=older, programme=programme, session=late)
 
 

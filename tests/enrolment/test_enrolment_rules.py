@@ -230,7 +230,7 @@ def test_family_cancels_until_the_deadline_mediator_at_any_time(time_machine):
     time_machine.move_to(start - datetime.timedelta(hours=23))
     with pytest.raises(EnrolmentError) as error:
         enrolment_cancel(enrolment=late, cancelled_by=family)
-    assert error.value.status == 409 and "contact a mediator" in error.value.message
+    assert error.value.status == 409 and "Call the mediation service" in error.value.message
     assert Enrolment.objects.get(pk=late.pk).status == EnrolmentStatus.CONFIRMED
     mediator = user_with_role(Role.MEDIATOR)
     assert enrolment_cancel(enrolment=late, cancelled_by=mediator).cancelled_by == mediator

@@ -87,8 +87,8 @@ def test_guardian_needs_a_way_to_be_reached(kwargs, field):
 
 def test_one_primary_guardian_per_household():
     household = HouseholdFactory()
-    first = guardian_create(household=household, first_name="A", last_name="B", phone="06")
-    second = guardian_create(household=household, first_name="C", last_name="D", phone="07")
+    first = guardian_create(household=household, first_name="A", last_name="B", phone="0611111111")
+    second = guardian_create(household=household, first_name="C", last_name="D", phone="0733333333")
     assert (first.is_primary, second.is_primary) == (True, False)
     guardian_make_primary(guardian=second)
     first.refresh_from_db()

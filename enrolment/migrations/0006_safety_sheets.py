@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enrolment', '0004_attendance_moves_to_its_own_app'),
+        ('enrolment', '0005_enrolment_cancel_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
