@@ -7,6 +7,9 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from core.text import InputSchema
+
+from .models import FOLLOW_UP_NOTE_LENGTH, Attendance, AttendanceCorrection
 from .selectors import (
     ProgrammeFigures,
     Rate,
@@ -16,16 +19,19 @@ from .selectors import (
     register_lock_at,
 )
 
+NOTE_LENGTH = Attendance._meta.get_field("note").max_length
+REASON_LENGTH = AttendanceCorrection._meta.get_field("reason").max_length
 
-class MarkIn(Schema):
+class MarkIn(InputSchema):
     client_id: uuid.UUID = Field(description="Chosen by the device: a mark sent again with the "
                                              "same id changes nothing.")
     participant_id: int = Field(ge=1, le=2**63 - 1)
-    status: str = Field(description="present, late, excused or absent")
-    note: str = ""
+    status: str = Field(description="present, late, excused or absent", max_length=16)
+    note: str = Field("", max_length=NOTE_LENGTH)
     client_marked_at: datetime.datetime | None = Field(
         None, description="When the mark was taken on the device: the latest mark wins.")
-    reason: str = Field("", description="Required once the register is locked.")
+    reason: str = Field("", description="Required once the register is locked.",
+                        max_length=REASON_LENGTH)
     walk_in: bool = Field(False, description="Someone not enrolled in this session.")
 
     @field_validator("client_marked_at")
@@ -41,7 +47,7 @@ class MarkIn(Schema):
         return value
 
 
-class AttendanceBatchIn(Schema):
+class AttendanceBatchIn(InputSchema):
     marks: list[MarkIn] = Field(max_length=500)
 
 
@@ -131,9 +137,10 @@ class FollowUpOut(Schema):
         return {"name": contact.name, "phone": contact.phone, "email": contact.email}
 
 
-class FollowUpCloseIn(Schema):
-    outcome: str = Field(description="reached, not_reached, withdrawn or referred")
-    note: str = ""
+class FollowUpCloseIn(InputSchema):
+    outcome: str = Field(description="reached, not_reached, withdrawn or referred",
+                         max_length=16)
+    note: str = Field("", max_length=FOLLOW_UP_NOTE_LENGTH)
 
 
 class SessionRateOut(Schema):

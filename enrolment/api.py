@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from accounts.audit import audit_staff_read
 from accounts.auth import session_or_token
 from accounts.roles import is_staff_member
+from core.text import SearchText
 from programmes.selectors import programme_list_published
 from sessions.selectors import session_list
 
@@ -57,7 +58,7 @@ def _session_or_none(session_id: int | None):
 
 @households.get("", response=list[HouseholdOut], summary="Households you may see")
 @paginate
-def list_households(request: HttpRequest, search: str = ""):
+def list_households(request: HttpRequest, search: SearchText = ""):
     audit_staff_read(request, object_type="enrolment.household", summary="API list")
     return selectors.household_list(user=request.auth, search=search)
 

@@ -4,8 +4,10 @@ shapes input, and a domain error is shown on the field it names."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text import SEARCH_MAX_LENGTH, TextFormMixin, validate_search
+
 from .errors import EnrolmentError
-from .models import Channel, ConsentKind, Language, Sex
+from .models import ENROLMENT_NOTE_LENGTH, Channel, ConsentKind, Language, Sex
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -16,7 +18,7 @@ def show_error(form: forms.Form, error: EnrolmentError) -> None:
     form.add_error(field, error.message)
 
 
-class GuardianForm(forms.Form):
+class GuardianForm(TextFormMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100,
                                  widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
     last_name = forms.CharField(label=_("Last name"), max_length=100,
@@ -44,7 +46,7 @@ class HouseholdForm(GuardianForm):
     )
 
 
-class ChildForm(forms.Form):
+class ChildForm(TextFormMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     birth_date = forms.DateField(label=_("Birth date"), widget=DATE_INPUT)
@@ -70,12 +72,13 @@ class QuickHouseholdForm(HouseholdForm):
         return cleaned
 
 
-class HouseholdSearchForm(forms.Form):
-    q = forms.CharField(label=_("Name, phone or reference"), max_length=100, required=False,
+class HouseholdSearchForm(TextFormMixin, forms.Form):
+    q = forms.CharField(label=_("Name, phone or reference"), max_length=SEARCH_MAX_LENGTH,
+                        required=False, validators=[validate_search],
                         widget=forms.TextInput(attrs={"type": "search", "autofocus": True}))
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(TextFormMixin, forms.Form):
     """Who, and for a per-session programme which session; choices built from the caller's data."""
 
     participant = forms.TypedChoiceField(label=_("Who takes part?"), coerce=int,
@@ -93,12 +96,12 @@ class EnrolForm(forms.Form):
             self.fields["session"].choices = [(s.pk, s.label) for s in sessions]
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(TextFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=ConsentKind.choices, widget=forms.HiddenInput)
     agree = forms.BooleanField(label=_("I agree"), required=True)
 
 
-class ProgrammeChoiceForm(forms.Form):
+class ProgrammeChoiceForm(TextFormMixin, forms.Form):
     programme = forms.TypedChoiceField(label=_("Programme"), coerce=int)
 
     def __init__(self, *args, programmes, **kwargs):
@@ -116,6 +119,7 @@ class ReferralForm(ChildForm):
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
     )
     note = forms.CharField(label=_("Why this referral?"), required=False,
+                           max_length=ENROLMENT_NOTE_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 3}))
     session = forms.TypedChoiceField(label=_("Session"), coerce=int, required=False)
 

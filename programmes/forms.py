@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext as _
 
+from core.text import TextFormMixin
+
 from .models import Mediator, Partner, Programme, Venue
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(TextFormMixin, forms.ModelForm):
     class Meta:
         model = Programme
         fields = [

@@ -11,6 +11,8 @@ from sessions.models import Session
 
 from .households import Participant
 
+# A few lines for the mediators, not a file.
+ENROLMENT_NOTE_LENGTH = 2000
 
 class EnrolmentStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed by a partner")
@@ -50,7 +52,7 @@ class Enrolment(models.Model):
         Partner, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals",
         verbose_name=_("referred by"),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=ENROLMENT_NOTE_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("created by"),

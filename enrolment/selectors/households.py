@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.audit import AuditAction, audit_record
 from accounts.roles import is_staff_member
+from core.text import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS
 
 from ..access import households_visible_to, participants_visible_to
 from ..models import Consent, Guardian, Household, Participant
@@ -15,7 +16,8 @@ def household_list(*, user, search: str = "") -> QuerySet[Household]:
     """Households the user may see, with guardians and participants, searched by any name,
     phone, e-mail or reference."""
     households = households_visible_to(user)
-    terms = search.split()
+    # Bounded here too, whatever the caller checked: a long search is a long query.
+    terms = search[:SEARCH_MAX_LENGTH].split()[:SEARCH_MAX_WORDS]
     for term in terms:
         if len(term) < SEARCH_MIN_LENGTH:
             continue
@@ -32,7 +34,8 @@ def household_list(*, user, search: str = "") -> QuerySet[Household]:
         )
     return households.prefetch_related(
         Prefetch("guardians", queryset=Guardian.objects.order_by("-is_primary", "pk")),
-        Prefetch("participants", queryset=Participant.objects.order_by("birth_date", "pk")),
+        Prefetch("participants", queryset=participants_visible_to(user)
+                 .order_by("birth_date", "pk")),
     ).order_by("-last_activity_at", "pk")
 
 
@@ -44,7 +47,8 @@ def household_detail(*, user, pk: int) -> Household:
         households_visible_to(user)
         .prefetch_related(
             Prefetch("guardians", queryset=Guardian.objects.order_by("-is_primary", "pk")),
-            Prefetch("participants", queryset=Participant.objects.order_by("birth_date", "pk")),
+            Prefetch("participants", queryset=participants_visible_to(user)
+                     .order_by("birth_date", "pk")),
             Prefetch(
                 "consents",
                 queryset=Consent.objects.filter(
