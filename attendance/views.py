@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import require_staff
 from accounts.roles import Role, has_role
 from core.errors import DomainError
+from core.ids import id_or_404
 from enrolment.access import participants_visible_to
 from sessions.selectors import session_list
 
@@ -126,7 +127,7 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if "participant" in request.POST:
                 participant = get_object_or_404(participants_visible_to(request.user),
-                                                pk=request.POST["participant"])
+                                                pk=id_or_404(request.POST["participant"]))
                 walk_in_add(session=session, participant=participant, marked_by=request.user)
             elif newcomer.is_valid():
                 participant = walk_in_register(session=session, marked_by=request.user,

@@ -40,10 +40,24 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Absolute URLs (feeds, e-mails, SMS) are built from this, not from the request's Host header.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Refuse to run a production configuration with development defaults.
+# Refuse to run a production configuration with development defaults: a default SITE_URL
+# would put 127.0.0.1 into every feed UID and link for ever, and a short key is guessable.
 PRODUCTION = env_bool("PRODUCTION", False)
-if PRODUCTION and (DEBUG or not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY):
-    raise ImproperlyConfigured("PRODUCTION=1 requires DEBUG off and a SECRET_KEY of your own.")
+SECRET_KEY_MIN_LENGTH = 50
+if PRODUCTION:
+    _missing = []
+    if DEBUG:
+        _missing.append("DEBUG=0")
+    if (not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY
+            or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH):
+        _missing.append(f"SECRET_KEY of your own, {SECRET_KEY_MIN_LENGTH} characters or more "
+                        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')")
+    if "SITE_URL" not in os.environ or not SITE_URL.startswith("https://"):
+        _missing.append("SITE_URL=https://<the service's public address>")
+    if _missing:
+        raise ImproperlyConfigured(
+            "PRODUCTION=1 requires DEBUG off, a long SECRET_KEY of your own and an https "
+            "SITE_URL. Set: " + "; ".join(_missing))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

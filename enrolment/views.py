@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, has_role, is_staff_member
+from core.ids import parse_id
 from programmes.models import Programme
 from programmes.selectors import programme_get_published
 
@@ -231,10 +232,10 @@ def consents(request: HttpRequest, household_pk: int) -> HttpResponse:
 def _household_for_enrolment(request: HttpRequest):
     """The household a family enrols for (its own), or the one a mediator chose."""
     if is_staff_member(request.user):
-        pk = request.GET.get("household") or request.POST.get("household")
-        if not pk or not str(pk).isdigit():
+        pk = parse_id(request.GET.get("household") or request.POST.get("household"))
+        if pk is None:
             return None
-        return _visible_household(request, int(pk))
+        return _visible_household(request, pk)
     if not has_role(request.user, Role.FAMILY):
         raise PermissionDenied
     own = selectors.household_of_user(user=request.user)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -42,7 +43,11 @@ def message_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The message will be sent again."))
     except NotificationError as error:
         messages.error(request, error.message)
-    return redirect(request.POST.get("next") or "notifications:log")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "notifications:log"
+    return redirect(target)
 
 
 @login_required

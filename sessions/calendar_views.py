@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from programmes.models import Field
@@ -72,9 +73,10 @@ def private_feed(
     model: type[FeedTokenBase],
     related: tuple[str, ...],
     make_feed: Callable[[FeedTokenBase], Feed | HttpResponse],
+    kind: dict[str, str] | None = None,
 ) -> HttpResponse:
     """A feed behind a secret token: 404 when unknown, 410 Gone once revoked (clients stop)."""
-    token = feed_token_find(model, raw_token, related=related)
+    token = feed_token_find(model, raw_token, related=related, **(kind or {}))
     if token is None:
         raise Http404
     if token.is_revoked:
@@ -107,6 +109,7 @@ def _partner_feed(request: HttpRequest, token: FeedToken) -> Feed | HttpResponse
 def partner_calendar(request: HttpRequest, token: str) -> HttpResponse:
     return private_feed(
         request, token, model=FeedToken, related=("partner",),
+        kind={"scope": FeedScope.PARTNER},
         make_feed=lambda found: _partner_feed(request, found),
     )
 
@@ -115,6 +118,7 @@ def partner_calendar(request: HttpRequest, token: str) -> HttpResponse:
 def mediator_calendar(request: HttpRequest, token: str) -> HttpResponse:
     return private_feed(
         request, token, model=FeedToken, related=("mediator__user",),
+        kind={"scope": FeedScope.MEDIATOR},
         make_feed=lambda found: mediator_feed(mediator=found.mediator, language=found.language),
     )
 
@@ -144,10 +148,12 @@ class FeedLink:
         return webcal_url(self.url) if self.url else ""
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_calendars(request: HttpRequest) -> HttpResponse:
-    """The private feeds of the person: create, renew or revoke their links."""
+    """The private feeds of the person: create, renew or revoke their links. A new secret URL
+    is shown once; never_cache (``Cache-Control: no-store``) keeps it out of every cache."""
     offers = feed_tokens_of_user(request.user)
     links = [FeedLink(title=offer.title, token=offer.active, key=offer.key, kind=offer.kind)
              for offer in offers]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+SITE = "https://ateliers.example.org"
 
 
 def _manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -16,7 +17,7 @@ def _manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
     # check rightly refuses: leave it out along with the settings under test.
     environment = {
         key: value for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "PRODUCTION", "DJANGO_SETTINGS_MODULE",
+        if key not in {"DEBUG", "SECRET_KEY", "PRODUCTION", "DJANGO_SETTINGS_MODULE", "SITE_URL",
                        "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update(VAR_DIR=str(tmp_path), ALLOWED_HOSTS="ateliers.example.org", **env)
@@ -28,23 +29,33 @@ def _manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = _manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING",
-                     PRODUCTION="1", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50))
+                     PRODUCTION="1", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50),
+                     SITE_URL=SITE)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "WARNING" not in result.stderr + result.stdout
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("env", [
-    {"PRODUCTION": "1", "DEBUG": "1", "SECRET_KEY": secrets.token_urlsafe(50)},
-    {"PRODUCTION": "1", "DEBUG": "0"},
-    {"PRODUCTION": "1", "DEBUG": "0", "SECRET_KEY": ""},
-    {"PRODUCTION": "1", "DEBUG": "0", "SECRET_KEY": "dev-only-insecure-secret-key-change-me"},
-], ids=["debug-on", "no-secret-key", "empty-secret-key", "default-secret-key"])
-def test_production_refuses_to_start_with_development_defaults(tmp_path, env):
-    result = _manage(tmp_path, "check", **env)
+GOOD = {"PRODUCTION": "1", "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "SITE_URL": SITE}
+
+
+@pytest.mark.parametrize(("env", "named"), [
+    ({"DEBUG": "1"}, "DEBUG=0"),
+    ({"SECRET_KEY": None}, "SECRET_KEY"),
+    ({"SECRET_KEY": ""}, "SECRET_KEY"),
+    ({"SECRET_KEY": "dev-only-insecure-secret-key-change-me"}, "SECRET_KEY"),
+    ({"SECRET_KEY": "x" * 49}, "SECRET_KEY"),
+    ({"SITE_URL": None}, "SITE_URL"),
+    ({"SITE_URL": "http://ateliers.example.org"}, "SITE_URL"),
+], ids=["debug-on", "no-secret-key", "empty-secret-key", "default-secret-key",
+        "short-secret-key", "default-site-url", "http-site-url"])
+def test_production_refuses_to_start_with_development_defaults(tmp_path, env, named):
+    settings = {key: value for key, value in (GOOD | env).items() if value is not None}
+    result = _manage(tmp_path, "check", **settings)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "PRODUCTION=1 requires DEBUG off" in result.stderr
+    assert "Set: " + named in result.stderr or "; " + named in result.stderr
 
 
 def test_production_cookies_are_secure(tmp_path):
@@ -54,6 +65,6 @@ def test_production_cookies_are_secure(tmp_path):
         " s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0)"
     )
     result = _manage(tmp_path, "shell", "-c", code, PRODUCTION="1", DEBUG="0",
-                     SECRET_KEY=secrets.token_urlsafe(50))
+                     SECRET_KEY=secrets.token_urlsafe(50), SITE_URL=SITE)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == ["True"] * 5
