@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import require_staff
+from core.reads import personal_read
 from enrolment.errors import EnrolmentError
 from enrolment.selectors import household_of_user
 from enrolment.services import guardian_update
@@ -30,6 +31,7 @@ def message_log(request: HttpRequest) -> HttpResponse:
         channel=filters.get("channel") or None, kind=filters.get("kind") or None,
     )
     page = Paginator(messages_qs, 50).get_page(request.GET.get("page"))
+    personal_read(request, page.object_list, summary="message log")
     return render(request, "notifications/message_log.html", {"form": form, "page": page})
 
 

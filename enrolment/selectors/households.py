@@ -2,8 +2,7 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.audit import AuditAction, audit_record
-from accounts.roles import is_staff_member
+from accounts.audit import AuditAction, audit_record, reads_are_audited
 from core.text import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS
 
 from ..access import households_visible_to, participants_visible_to
@@ -60,7 +59,7 @@ def household_detail(*, user, pk: int) -> Household:
         )
         .get(pk=pk)
     )
-    if is_staff_member(user):
+    if reads_are_audited(user):
         audit_record(action=AuditAction.VIEW, actor=user, target=household,
                      summary="household detail")
     return household
