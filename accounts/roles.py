@@ -1,6 +1,6 @@
 """Roles are Django groups; this module is the one place that names them."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +13,7 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
-def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+def user_roles(user: User | AnonymousUser) -> set[str]:
     """The roles of a user, cached on the instance for the request."""
     if not user.is_authenticated:
         return set()
@@ -22,24 +22,25 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
         cached = set(user.groups.values_list("name", flat=True)) & set(Role.values)
         if user.is_superuser:
             cached |= {Role.ADMINISTRATOR, Role.COORDINATOR}
-        user._role_cache = cached
+        # A cache for the request, on the instance; the model does not declare it.
+        setattr(user, "_role_cache", cached)  # noqa: B010
     return cached
 
 
-def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
+def has_role(user: User | AnonymousUser, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
 
 
-def is_staff_member(user: AbstractBaseUser | AnonymousUser) -> bool:
+def is_staff_member(user: User | AnonymousUser) -> bool:
     """Mediators, coordinators and administrators: the service's own staff."""
     return has_role(user, Role.MEDIATOR, Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
-def can_read_audit(user: AbstractBaseUser | AnonymousUser) -> bool:
+def can_read_audit(user: User | AnonymousUser) -> bool:
     """Coordinators and administrators search the audit trail; nobody edits it."""
     return has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
-def can_handle_data_requests(user: AbstractBaseUser | AnonymousUser) -> bool:
+def can_handle_data_requests(user: User | AnonymousUser) -> bool:
     """Export and erasure of a household's data, on request: coordinators and administrators."""
     return has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR)

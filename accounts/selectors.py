@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import F, QuerySet
 
 from core.time import local_midnight
@@ -10,7 +10,7 @@ from core.time import local_midnight
 from .models import ApiToken, AuditEvent
 
 
-def api_token_list(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
     """The user's tokens, active ones first, newest first."""
     return ApiToken.objects.filter(user=user).order_by(
         F("revoked_at").desc(nulls_first=True), "-created_at"

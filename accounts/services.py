@@ -1,7 +1,7 @@
 """Writes on accounts: personal API tokens, the remembered language."""
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,21 +16,21 @@ class AccountError(DomainError):
 
 
 @transaction.atomic
-def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token and its raw value, which is stored nowhere: show it once."""
     name = name.strip()
     if not name:
         raise AccountError(_("Give the token a name, e.g. the script that will use it."),
                            field="name")
     max_length = ApiToken._meta.get_field("name").max_length
-    if len(name) > max_length:
+    if max_length is not None and len(name) > max_length:
         raise AccountError(_("The name is too long (%(max)d characters at most).")
                            % {"max": max_length}, field="name")
     return ApiToken.generate(user=user, name=name)
 
 
 @transaction.atomic
-def api_token_revoke(*, user: AbstractBaseUser, token_id: int) -> ApiToken:
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens; another person's token is not found."""
     token = ApiToken.objects.select_for_update().get(pk=token_id, user=user)
     if token.revoked_at is not None:
@@ -41,7 +41,7 @@ def api_token_revoke(*, user: AbstractBaseUser, token_id: int) -> ApiToken:
 
 
 @transaction.atomic
-def profile_language_set(*, user: AbstractBaseUser, language: str) -> Profile:
+def profile_language_set(*, user: User, language: str) -> Profile:
     """Remember the language a person chose, for their pages and their messages."""
     if language not in dict(settings.LANGUAGES):
         raise AccountError(_("This language is not available."), field="language")
@@ -52,7 +52,7 @@ def profile_language_set(*, user: AbstractBaseUser, language: str) -> Profile:
     return profile
 
 
-def profile_language(*, user: AbstractBaseUser) -> str | None:
+def profile_language(*, user: User) -> str | None:
     """The language remembered for the account, if any."""
     return Profile.objects.filter(user=user).values_list("language", flat=True).first()
 

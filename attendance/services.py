@@ -12,6 +12,7 @@ device's clock wins, whatever order they arrive in.
 import datetime
 import uuid
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Q
@@ -53,8 +54,9 @@ class AttendanceError(DomainError):
     """A register, walk-in, headcount or follow-up that cannot be written."""
 
 
-NOTE_LENGTH = Attendance._meta.get_field("note").max_length
-REASON_LENGTH = AttendanceCorrection._meta.get_field("reason").max_length
+# Both are CharFields, whose max_length is always set.
+NOTE_LENGTH = cast(int, Attendance._meta.get_field("note").max_length)
+REASON_LENGTH = cast(int, AttendanceCorrection._meta.get_field("reason").max_length)
 # A phone whose clock runs far ahead would otherwise win every later conflict.
 CLOCK_TOLERANCE = datetime.timedelta(hours=1)
 DEFAULT_FOLLOW_UP_THRESHOLD = 2
@@ -167,8 +169,9 @@ def attendance_mark(
               locked=locked, now=now)
 
     client_ids = [mark.client_id for mark in marks]
-    seen = set(Attendance.objects.filter(client_id__in=client_ids)
-               .values_list("client_id", flat=True))
+    # Corrections may have no client id, but none is found by ``client_id__in``.
+    seen: set[uuid.UUID | None] = set(Attendance.objects.filter(client_id__in=client_ids)
+                                      .values_list("client_id", flat=True))
     seen |= set(AttendanceCorrection.objects.filter(client_id__in=client_ids)
                 .values_list("client_id", flat=True))
 

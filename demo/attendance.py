@@ -2,12 +2,10 @@
 last sessions, and one open follow-up. Idempotent, like the rest of the demo."""
 
 import datetime
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 
 from attendance.models import Attendance
 from attendance.services import follow_ups_evaluate
+from core.time import local_midnight
 from enrolment.models import (
     Enrolment,
     EnrolmentSource,
@@ -71,13 +69,12 @@ def _family(programme: Programme, spec, created_by) -> Participant:
 
 def load_attendance_demo(today: datetime.date) -> int:
     """Registers of the last three sessions before ``today``; returns follow-ups opened."""
-    start_of_today = datetime.datetime.combine(today, datetime.time.min,
-                                               tzinfo=ZoneInfo(settings.TIME_ZONE))
+    start_of_today = local_midnight(today)
     opened = 0
     for slug, families in FAMILIES.items():
         programme = Programme.objects.filter(slug=slug).first()
         mediator = programme.mediators.select_related("user").first() if programme else None
-        if mediator is None:
+        if programme is None or mediator is None:
             continue
         participants = {spec[0]: _family(programme, spec, mediator.user) for spec in families}
         past = list(

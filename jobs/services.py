@@ -64,7 +64,7 @@ def jobs_redispatch_stale(*, now: datetime.datetime | None = None) -> int:
 def job_report_progress(*, job_id: int, done: int, total: int, message: str = "") -> None:
     """Written at once (outside any transaction of the handler's) so the page sees it."""
     percent = 100 if total <= 0 else max(0, min(100, round(100 * done / total)))
-    fields = {"progress": percent}
+    fields: dict[str, int | str] = {"progress": percent}
     if message:
         fields["message"] = message[:500]
     BackgroundJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(**fields)

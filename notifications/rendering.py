@@ -72,6 +72,8 @@ def render_message(
     )
     engine = text_engine()
     body_name = "sms" if channel == Channel.SMS else "email"
+    body: str
+    subject: str
     with translation.override(language), timezone.override(settings.TIME_ZONE):
         context_obj = Context(values, autoescape=False)
         if override is not None:

@@ -9,6 +9,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -51,7 +52,8 @@ def recipient_from_contact(contact: Contact | None) -> Recipient:
     if contact is None:
         return Recipient(None, "", settings.LANGUAGE_CODE, "")
     channel = contact.reachable_channel
-    address = {Channel.SMS: contact.phone, Channel.EMAIL: contact.email}.get(channel, "")
+    addresses: dict[str | None, str] = {Channel.SMS: contact.phone, Channel.EMAIL: contact.email}
+    address = addresses.get(channel, "")
     return Recipient(channel, address, contact.language or settings.LANGUAGE_CODE, contact.name)
 
 
@@ -91,7 +93,7 @@ def _session_context(session: Session, participant_names: Iterable[str] = ()) ->
 
 # --- Enrolment events ------------------------------------------------------------------------
 
-_ENROLMENT_EVENTS = {
+_ENROLMENT_EVENTS: dict[str, tuple[str, str]] = {
     MessageKind.ENROLMENT_CONFIRMED: ("confirmed", "confirmed_at"),
     MessageKind.ENROLMENT_WAITLISTED: ("waitlisted", "created_at"),
     MessageKind.ENROLMENT_PROMOTED: ("promoted", "promoted_at"),
@@ -119,7 +121,7 @@ def enrolment_notify(*, enrolment: Enrolment, kind: str, reason: str = "") -> Me
     recipient = recipient_from_contact(enrolment_contact(enrolment))
     session = _first_coming_session(enrolment) if kind != MessageKind.ENROLMENT_CANCELLED else (
         enrolment.session)
-    context = {"participant": enrolment.participant.first_name,
+    context: dict[str, Any] = {"participant": enrolment.participant.first_name,
                "programme": enrolment.programme.title, "reason": reason,
                "position": enrolment.waitlist_position}
     if session is not None and kind != MessageKind.ENROLMENT_CANCELLED:
@@ -244,7 +246,7 @@ def _skip_reminders_already_due(*, enrolments: list[Enrolment], reason: str,
         if sessions is not None:
             targets = sessions
         elif enrolment.session_id is not None:
-            targets = [enrolment.session]
+            targets = [cast(Session, enrolment.session)]  # session_id is set, so not None
         else:
             targets = list(Session.objects.filter(
                 programme_id=enrolment.programme_id, starts_at__gt=now, starts_at__lte=horizon,
@@ -264,8 +266,24 @@ def _skip_reminders_already_due(*, enrolments: list[Enrolment], reason: str,
     messages_queue(rows)
 
 
+class _ReminderTarget(TypedDict):
+    """The session fields _candidates() annotates on each enrolment row."""
+    target_session_id: int
+    target_starts_at: datetime.datetime
+    target_ends_at: datetime.datetime
+    target_venue: str
+    target_address: str
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    EnrolmentWithTarget = WithAnnotations[Enrolment, _ReminderTarget]
+
+
 def _candidates(*, whole_cycle: bool, programme_ids: list[int], offset: timing.Offset,
-                now: datetime.datetime, until: datetime.datetime) -> QuerySet[Enrolment]:
+                now: datetime.datetime, until: datetime.datetime
+                ) -> "QuerySet[EnrolmentWithTarget]":
     """Confirmed enrolments with a session starting in (now, until] and no reminder row yet
     for this offset; one row per (enrolment, session), the session's fields annotated."""
     target = "programme__sessions__" if whole_cycle else "session__"
@@ -286,7 +304,8 @@ def _candidates(*, whole_cycle: bool, programme_ids: list[int], offset: timing.O
     )
     return with_contacts(
         enrolments.filter(~Exists(already)).select_related("programme")
-    ).order_by("pk", "target_session_id")
+        .order_by("pk", "target_session_id")
+    )
 
 
 def reminders_create_due(*, now: datetime.datetime | None = None) -> int:
@@ -341,7 +360,7 @@ def _all_offsets() -> set[timing.Offset]:
     return offsets
 
 
-def _due_rows(page: list[Enrolment], offset: timing.Offset, now) -> list[Message]:
+def _due_rows(page: "list[EnrolmentWithTarget]", offset: timing.Offset, now) -> list[Message]:
     rows = []
     for enrolment in page:
         recipient = recipient_from_contact(enrolment_contact(enrolment))

@@ -1,6 +1,7 @@
 """Reads for data-protection work: last activity, what retention will do, a household's data."""
 
 import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -48,7 +49,16 @@ def _last_session_end(*, whole_cycle: bool) -> Subquery:
     )
 
 
-def with_last_activity(households: QuerySet[Household]) -> QuerySet[Household]:
+class LastActivity(TypedDict):
+    last_seen_at: datetime.datetime
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    HouseholdWithActivity = WithAnnotations[Household, LastActivity]
+
+def with_last_activity(households: QuerySet[Household]) -> "QuerySet[HouseholdWithActivity]":
     """Annotates ``last_seen_at``: the later of the household's last change or enrolment and
     the end of the last session it was enrolled in (which may lie in the future)."""
     return households.annotate(
@@ -70,21 +80,21 @@ def _current_warning(**filters) -> Exists:
         household=OuterRef("pk"), warned_at__gte=OuterRef("last_seen_at"), **filters))
 
 
-def households_to_warn(*, now: datetime.datetime) -> QuerySet[Household]:
+def households_to_warn(*, now: datetime.datetime) -> "QuerySet[HouseholdWithActivity]":
     """Inactive long enough to be anonymised within the warning period, not yet warned."""
     cutoff = now - retention_period() + warning_period()
     return (
-        _not_erased(with_last_activity(Household.objects.all()))
+        with_last_activity(_not_erased(Household.objects.all()))
         .filter(last_seen_at__lt=cutoff)
         .exclude(_current_warning())
         .order_by("last_seen_at", "pk")
     )
 
 
-def households_to_anonymise(*, now: datetime.datetime) -> QuerySet[Household]:
+def households_to_anonymise(*, now: datetime.datetime) -> "QuerySet[HouseholdWithActivity]":
     """Inactive for the whole retention period, and warned at least the warning period ago."""
     return (
-        _not_erased(with_last_activity(Household.objects.all()))
+        with_last_activity(_not_erased(Household.objects.all()))
         .filter(last_seen_at__lt=now - retention_period())
         .filter(_current_warning(warned_at__lte=now - warning_period()))
         .order_by("last_seen_at", "pk")

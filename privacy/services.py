@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -48,7 +49,7 @@ def household_export(*, household: Household, exported_by, request: HttpRequest 
     own record, then each section that an app registered (core/personal_data.py)."""
     household = household_export_data(household_id=household.pk)
     erasure = Erasure.objects.filter(household=household).first()
-    data = {
+    data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
         "household": {
             "id": household.pk,

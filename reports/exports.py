@@ -118,9 +118,10 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
     filters = summary.filters
     masked_note = (
         _("Counts from 1 to %(limit)s are masked (empty).") % {"limit": summary.mask_threshold - 1}
-        if summary.masked else _("Counts are not masked.")
+        if summary.masked and summary.mask_threshold is not None
+        else _("Counts are not masked.")
     )
-    totals = [
+    totals: list[list] = [
         [_("Period start"), filters.start],
         [_("Period end"), filters.end],
         [_("Participants reached"), summary.participants],

@@ -20,7 +20,9 @@ Definitions (also on the pages, in docs and in the API's description):
 """
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -40,6 +42,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from attendance.models import (
@@ -60,7 +63,7 @@ from .filters import ReportFilters, years_before
 from .masking import mask_summary, rate
 
 # (key, label, oldest age in the band); the last band has no upper age.
-AGE_BANDS: list[tuple[str, str, int | None]] = [
+AGE_BANDS: list[tuple[str, str | Promise, int | None]] = [
     ("0-5", _("0–5 years"), 5),
     ("6-10", _("6–10 years"), 10),
     ("11-14", _("11–14 years"), 14),
@@ -81,6 +84,12 @@ class RateFields:
     expected: int | None = 0
     attended: int | None = 0
     attendance_rate: float | None = None
+
+
+def _counted(value: int | None) -> int:
+    """A count of the summary being built: only mask_summary() (on a copy) makes one None."""
+    assert value is not None, "counts are masked only after the summary is complete"
+    return value
 
 
 @dataclass
@@ -300,7 +309,8 @@ def report_summary(
     summary.attendance_rate = rate(summary.attended, summary.expected)
     summary.over_time = _over_time(by_session, filters=filters)
     summary.anonymous_by_age_band = _anonymous_headcounts(held)
-    summary.anonymous_headcount = sum(row.count for row in summary.anonymous_by_age_band)
+    summary.anonymous_headcount = sum(_counted(row.count)
+                                      for row in summary.anonymous_by_age_band)
     _follow_ups(summary, programmes=programmes, filters=filters)
     return summary
 
@@ -398,7 +408,8 @@ def _by_sex(reached: QuerySet[Participant]) -> list[BreakdownRow]:
 
 def _by_programme(sessions: QuerySet[Session], *, came: QuerySet[Attendance],
                   now: datetime.datetime, by_session: list[dict]) -> list[ProgrammeRow]:
-    rows = (
+    # Mapping: the plugin cannot see the counts that _session_counts() annotates.
+    rows: QuerySet[Session, Mapping[str, Any]] = (
         sessions.values("programme_id", "programme__title", "programme__kind")
         .annotate(**_session_counts(now))
         .order_by("programme__title", "programme_id")
@@ -443,10 +454,10 @@ def _by_kind(by_programme: list[ProgrammeRow], *, came: QuerySet[Attendance]
     # Sessions belong to one programme: the other sums add up.
     for programme in by_programme:
         row = rows[programme.kind]
-        row.sessions_held += programme.sessions_held
-        row.attendances += programme.attendances
-        row.expected += programme.expected
-        row.attended += programme.attended
+        row.sessions_held = _counted(row.sessions_held) + _counted(programme.sessions_held)
+        row.attendances = _counted(row.attendances) + _counted(programme.attendances)
+        row.expected = _counted(row.expected) + _counted(programme.expected)
+        row.attended = _counted(row.attended) + _counted(programme.attended)
     for row in rows.values():
         row.attendance_rate = rate(row.attended, row.expected)
     return list(rows.values())

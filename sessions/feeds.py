@@ -275,10 +275,10 @@ def mediator_feed(*, mediator: Mediator, language: str) -> Feed:
 
 
 def feed_token_find(model: type[FeedTokenBase], raw_token: str, *, related: tuple = (),
-                    **kind):
+                    **kind: str) -> FeedTokenBase | None:
     """The token (revoked or not) whose secret is ``raw_token``, or None; one query.
 
     ``kind`` narrows to the path's kind of feed (``scope="mediator"``): a partner's secret on a
     mediator's path is not found, as an unknown one."""
-    return (model.objects.select_related(*related)
+    return (model._default_manager.select_related(*related)
             .filter(token_hash=hash_token(raw_token), **kind).first())

@@ -220,7 +220,8 @@ class EventData:
     @classmethod
     def from_row(cls, row: tuple) -> "EventData":
         override, programme_capacity = row[8], row[9]
-        return cls(*row[:8], programme_capacity if override is None else override, *row[10:])
+        # One tuple, then unpacked: mypy cannot count arguments placed after a ``*row[:8]``.
+        return cls(*(*row[:8], programme_capacity if override is None else override, *row[10:]))
 
     @classmethod
     def from_session(cls, session: Session) -> "EventData":

@@ -1,8 +1,10 @@
 """Reads on sessions, shaped for pages, the API and feeds."""
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
@@ -48,16 +50,29 @@ def session_list(
     return sessions.order_by("starts_at", "pk")
 
 
-def with_places_left(sessions: list[Session]) -> list[Session]:
+class PlacesLeft(TypedDict):
+    places_taken: int
+    places_left: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    SessionWithPlaces = WithAnnotations[Session, PlacesLeft]
+
+
+def with_places_left(sessions: list[Session]) -> "list[SessionWithPlaces]":
     """Set ``places_taken`` and ``places_left`` on each session, in one query for the list."""
     taken = seats_taken(sessions)
-    for session in sessions:
+    # The same instances: the loop below gives each one the two attributes.
+    counted = cast("list[SessionWithPlaces]", sessions)
+    for session in counted:
         session.places_taken = taken.get(session.pk, 0)
         session.places_left = max(session.capacity - session.places_taken, 0)
-    return sessions
+    return counted
 
 
-def upcoming_sessions_for_programme(*, programme: Programme, limit: int = 50) -> list[Session]:
+def upcoming_sessions_for_programme(*, programme: Programme, limit: int = 50) -> "list[SessionWithPlaces]":
     sessions = list(
         Session.objects.filter(programme=programme, ends_at__gte=timezone.now())
         .select_related("venue", "programme")
@@ -127,8 +142,8 @@ def feed_tokens_of_user(user) -> list[FeedOffer]:
             key=f"partner-{partner.pk}", kind=FeedScope.PARTNER,
             title=_("Sessions of %(partner)s") % {"partner": partner.name},
             active=active.get((FeedScope.PARTNER, partner.pk)),
-            new_token=lambda partner=partner: FeedToken(
-                scope=FeedScope.PARTNER, partner=partner, language=language),
+            new_token=functools.partial(
+                FeedToken, scope=FeedScope.PARTNER, partner=partner, language=language),
         ))
     if mediator is not None:
         offers.append(FeedOffer(
@@ -157,10 +172,10 @@ def venue_clashes(
     )
     if exclude_schedule_id is not None:
         others = others.exclude(schedule_id=exclude_schedule_id)
-    others = list(others)
     clashes: dict[datetime.date, Session] = {}
+    held = list(others)
     for occurrence in occurrences:
-        for session in others:
+        for session in held:
             if session.starts_at < occurrence.ends_at and session.ends_at > occurrence.starts_at:
                 clashes[occurrence.date] = session
                 break
@@ -181,7 +196,7 @@ def coordination_programmes(*, status: str | None = None) -> QuerySet[Programme]
     return programmes.order_by("status", "title")
 
 
-def coordination_programme_sessions(*, programme: Programme, limit: int = 60) -> list[Session]:
+def coordination_programme_sessions(*, programme: Programme, limit: int = 60) -> "list[SessionWithPlaces]":
     sessions = list(
         Session.objects.filter(programme=programme, ends_at__gte=timezone.now())
         .select_related("venue", "programme").order_by("starts_at")[:limit]

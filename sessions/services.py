@@ -90,7 +90,9 @@ def schedule_apply(
         sessions = Session.objects.filter(schedule=schedule)
         if not dry_run:
             sessions = sessions.select_for_update()
-        existing = {session.schedule_date: session for session in sessions}
+        # Generated sessions always have their date (the only way a schedule gets sessions).
+        existing = {session.schedule_date: session for session in sessions
+                    if session.schedule_date is not None}
     wanted: dict[datetime.date, Occurrence] = {occ.date: occ for occ in plan.occurrences}
     in_use = sessions_in_use(session.pk for session in existing.values())
 
@@ -225,7 +227,7 @@ def feed_token_issue(*, token: Token, created_by=None) -> tuple[Token, str]:
     """Save ``token`` (new, naming its owner) with a fresh secret, revoking the owner's previous
     token; return it with the raw secret, which is shown once and stored only hashed."""
     now = timezone.now()
-    type(token).objects.select_for_update().filter(
+    type(token)._default_manager.select_for_update().filter(
         revoked_at__isnull=True, **token.owner_fields()
     ).update(revoked_at=now)
     raw = secrets.token_urlsafe(32)
@@ -245,7 +247,7 @@ def feed_token_rotate(*, token: Token, created_by=None) -> tuple[Token, str]:
 def feed_token_revoke(*, token: FeedTokenBase) -> FeedTokenBase:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        type(token).objects.filter(pk=token.pk).update(revoked_at=token.revoked_at)
+        type(token)._default_manager.filter(pk=token.pk).update(revoked_at=token.revoked_at)
     return token
 
 
@@ -262,7 +264,7 @@ def feed_token_mark_read(*, token: FeedTokenBase) -> None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(hours=1):
         token.last_used_at = now
-        type(token).objects.filter(pk=token.pk).update(last_used_at=now)
+        type(token)._default_manager.filter(pk=token.pk).update(last_used_at=now)
 def programme_duplicate_into_next_school_year(*, programme: Programme) -> Programme:
     """A draft copy of the programme whose schedules fall on the same weekdays one school year
     later. No session is generated: the coordinator checks the copy, then generates them."""

@@ -2,13 +2,30 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from programmes.models import Programme
 
 from ..access import enrolments_visible_to
-from ..models import ACTIVE_STATUSES, Channel, Enrolment, EnrolmentStatus, Guardian
+from ..models import (
+    ACTIVE_STATUSES,
+    Channel,
+    Enrolment,
+    EnrolmentStatus,
+    Guardian,
+    Participant,
+)
+
+_E = TypeVar("_E", bound=Enrolment)
+
+
+class HasParticipant(Protocol):
+    """Anything that names a participant (an enrolment, an attendance follow-up)."""
+
+    @property
+    def participant(self) -> Participant: ...
 
 
 def enrolment_list(
@@ -115,7 +132,7 @@ class Contact:
     @property
     def reachable_channel(self) -> str | None:
         """The preferred channel when usable, else the other one, else None."""
-        usable = {Channel.SMS: self.can_sms, Channel.EMAIL: self.can_email}
+        usable: dict[str, bool] = {Channel.SMS: self.can_sms, Channel.EMAIL: self.can_email}
         if usable.get(self.channel):
             return self.channel
         for channel, ok in usable.items():
@@ -124,7 +141,7 @@ class Contact:
         return None
 
 
-def with_contacts(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+def with_contacts(enrolments: QuerySet[_E]) -> QuerySet[_E]:
     """Load what enrolment_contact() needs, in a fixed number of queries for the list."""
     return enrolments.select_related(
         "participant__guardian_record", "participant__household"
@@ -142,7 +159,7 @@ def _contact_from(guardian: Guardian) -> Contact:
     )
 
 
-def enrolment_contact(enrolment: Enrolment) -> Contact | None:
+def enrolment_contact(enrolment: HasParticipant) -> Contact | None:
     """The adult participant themselves, else the household's primary guardian (or first)."""
     participant = enrolment.participant
     if participant.guardian_record is not None:

@@ -58,7 +58,8 @@ def _participant_names(household: Household):
                                                   programme__in=set(programme_of.values())),
             status=EnrolmentStatus.CONFIRMED, participant__household=household,
         ).values_list("session_id", "programme_id", "participant__first_name")
-        by_session, by_programme = defaultdict(set), defaultdict(set)
+        by_session: defaultdict[int, set[str]] = defaultdict(set)
+        by_programme: defaultdict[int, set[str]] = defaultdict(set)
         for session_id, programme_id, first_name in rows:
             if session_id is None:
                 by_programme[programme_id].add(first_name)

@@ -1,5 +1,7 @@
 """Reads for the family, mediator and partner pages."""
 
+from typing import TYPE_CHECKING, cast
+
 from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -7,19 +9,30 @@ from django.utils.translation import ngettext
 
 from programmes.models import Mediator, Programme, ProgrammeStatus
 from sessions.models import Session, SessionStatus
-from sessions.selectors import with_places_left
+from sessions.selectors import PlacesLeft, with_places_left
 
 from ..models import Enrolment, EnrolmentSource, EnrolmentStatus, Household
 
 
-def open_sessions(*, programme: Programme) -> list[Session]:
+class OpenSessionFields(PlacesLeft):
+    label: str
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    OpenSession = WithAnnotations[Session, OpenSessionFields]
+
+
+def open_sessions(*, programme: Programme) -> "list[OpenSession]":
     """Coming, not cancelled sessions of a per-session programme, each with ``places_left``
     and a ``label`` saying when and how full it is."""
-    sessions = with_places_left(list(
+    # The same instances: the loop below gives each one its ``label``.
+    sessions = cast("list[OpenSession]", with_places_left(list(
         Session.objects.filter(programme=programme, starts_at__gt=timezone.now())
         .exclude(status=SessionStatus.CANCELLED).select_related("programme", "venue")
         .order_by("starts_at")[:60]
-    ))
+    )))
     for session in sessions:
         start = timezone.localtime(session.starts_at)
         end = timezone.localtime(session.ends_at)

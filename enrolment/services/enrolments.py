@@ -12,6 +12,7 @@ in a cycle.
 """
 
 import datetime
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
@@ -367,7 +368,7 @@ def enrolment_source_for(user) -> str:
 def cancellation_deadline(enrolment: Enrolment) -> datetime.datetime | None:
     """Until when a family may cancel online; None when the programme has no session yet."""
     if enrolment.session_id is not None:
-        start = enrolment.session.starts_at
+        start = cast(Session, enrolment.session).starts_at  # session_id is set, so not None
     else:
         start = Session.objects.filter(programme_id=enrolment.programme_id).exclude(
             status=SessionStatus.CANCELLED

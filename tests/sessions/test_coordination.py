@@ -209,3 +209,30 @@ def test_programme_list_queries_are_bounded(coordinator_client, django_assert_ma
 def test_holiday_schedule_kind_is_offered(coordinator_client, english):
     response = coordinator_client.get(reverse("coordination:programme-create"))
     assert ScheduleKind.HOLIDAY_WEEKDAYS.value in response.content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_schedule_that_fails_leaves_no_programme_behind(english):
+    """The programme and its first schedule are saved together or not at all."""
+    from programmes.models import Programme
+    from sessions.services import SessionError, programme_create_with_schedule
+
+    venue = VenueFactory()
+    programme = ProgrammeFactory.build(venue=venue, slug="")
+    too_long = Schedule(kind=ScheduleKind.WEEKLY, weekdays=[2], start_date=datetime.date(2026, 9, 1),
+                        end_date=datetime.date(2029, 9, 1), start_time=datetime.time(14),
+                        end_time=datetime.time(16), venue=venue)
+    with pytest.raises(SessionError) as error:
+        programme_create_with_schedule(programme=programme, mediators=[], partners=[],
+                                       schedule=too_long, facilitators=[])
+    assert error.value.field == "end_date"
+    assert not Programme.objects.exists() and not Schedule.objects.exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_schedule_limits_are_the_same_in_the_form_and_the_service(coordinator_client, english):
+    """Two years at most, said beside the field on the page."""
+    data = programme_data(VenueFactory(), **{"schedule-end_date": "2029-09-01", "action": "save"})
+    response = coordinator_client.post(reverse("coordination:programme-create"), data)
+    assert "A schedule covers two years at most." in response.content.decode()
+    assert not Schedule.objects.exists()
