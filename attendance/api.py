@@ -4,6 +4,8 @@
 while offline: all or nothing, and idempotent by each mark's ``client_id``.
 """
 
+from typing import Literal
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -73,7 +75,8 @@ def put_register(request: HttpRequest, session_id: int, payload: AttendanceBatch
 
 
 @follow_ups_router.get("", response=list[FollowUpOut], summary="Follow-ups of absences")
-def list_follow_ups(request: HttpRequest, status: str = "open"):
+def list_follow_ups(request: HttpRequest, status: Literal["open", "closed", ""] = "open"):
+    """``status`` empty: open and closed alike."""
     return follow_ups_read(request, user=request.auth, status=status or None)
 
 
