@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as me_router
+from allocation.api import router as allocation_router
 from attendance.api import figures_router as attendance_figures_router
 from attendance.api import follow_ups_router
 from attendance.api import sessions_router as attendance_router
@@ -115,3 +116,4 @@ api.add_router("/enrolments", enrolment_api.enrolments, tags=["enrolments"])
 api.add_router("/referrals", enrolment_api.referrals, tags=["enrolments"])
 api.add_router("/programmes", enrolment_api.programme_waitlists, tags=["enrolments"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
+api.add_router("/allocation", allocation_router, tags=["allocation"])

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "enrolment",
     "attendance",
     "notifications",
+    "allocation",
     "reports",
     "privacy",
     "workspace",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("coordination/programmes/", include("programmes.urls")),
     path("my/", include("enrolment.urls")),
     path("jobs/", include("jobs.urls")),
+    path("allocation/", include("allocation.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
     path("admin/", admin.site.urls),

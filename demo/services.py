@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import Role
+from allocation.demo import load_allocation_demo
 from core.time import school_year_bounds, school_year_of
 from programmes.models import (
     Audience,
@@ -126,6 +127,7 @@ def load_demo_data(today: datetime.date | None = None) -> dict[str, int]:
             created_sessions += len(schedule_apply(schedule=schedule).created)
     load_attendance_demo(today)
     load_households_demo(today)
+    load_allocation_demo(today)
     return {"programmes": Programme.objects.count(), "sessions_created": created_sessions}
 
 

@@ -26,6 +26,7 @@ from sessions.models import Session, SessionStatus
 
 from .. import signals
 from ..errors import EnrolmentError
+from ..gates import enrolment_gates_check
 from ..models import (
     ACTIVE_STATUSES,
     Enrolment,
@@ -116,6 +117,7 @@ def eligibility_check(
 def _check_target(*, programme: Programme, session: Session | None) -> None:
     if programme.status != ProgrammeStatus.PUBLISHED:
         raise EnrolmentError(_("This programme is not open for enrolment."), field="programme")
+    enrolment_gates_check(programme=programme, session=session)
     now = timezone.now()
     if programme.is_whole_cycle:
         if session is not None:

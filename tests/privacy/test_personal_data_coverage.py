@@ -29,7 +29,8 @@ PERSONAL_NAME = re.compile(
     r"|school|relationship|comment|reason|subject|context|error)(_|$)"
 )
 PROJECT_APPS = {"accounts", "jobs", "programmes", "workshop_sessions", "enrolment", "attendance",
-                "notifications", "reports", "privacy", "workspace", "demo", "core"}
+                "notifications", "allocation", "reports", "privacy", "workspace", "demo",
+                "core"}
 
 # Fields whose names look personal but that hold nothing about a household.
 NOT_ABOUT_A_HOUSEHOLD = {

@@ -101,7 +101,7 @@ def test_export_takes_a_fixed_number_of_queries(django_assert_max_num_queries):
         GuardianFactory(household=household, is_primary=False)
     coordinator = UserFactory()
     # The household, its erasure, then a fixed number per section that an app registered.
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         household_export(household=household, exported_by=coordinator)
 
 

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 # Asserted below and recorded in docs/performance.md ("Pages and API lists").
 CATALOGUE_QUERIES = 1  # programmes with venue and next session, annotated in one query
-PROGRAMME_PAGE_QUERIES = 6  # programme, mediators, partners, sessions, facilitators, places taken
+PROGRAMME_PAGE_QUERIES = 7  # programme, mediators, partners, sessions, facilitators, places taken,
+# allocation rounds holding it
 
 
 def titles(response) -> list[str]:

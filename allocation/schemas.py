@@ -1,0 +1,109 @@
+import datetime
+
+from ninja import Schema
+from pydantic import Field as PydanticField
+
+from enrolment.schemas import DbId
+
+from .models import MAX_WEIGHT
+
+
+class Weights(Schema):
+    qpv: int = PydanticField(3, ge=0, le=MAX_WEIGHT)
+    first_time: int = PydanticField(2, ge=0, le=MAX_WEIGHT)
+    referred: int = PydanticField(2, ge=0, le=MAX_WEIGHT)
+    sibling_group: int = PydanticField(1, ge=0, le=MAX_WEIGHT)
+    granted_before: int = PydanticField(1, ge=0, le=MAX_WEIGHT)
+
+
+class ActivityOut(Schema):
+    id: int
+    programme_id: int
+    programme: str
+    session_id: int | None
+    starts_at: datetime.datetime | None
+
+
+class RoundOut(Schema):
+    id: int
+    title: str
+    status: str
+    wishes_open_at: datetime.datetime
+    wishes_close_at: datetime.datetime
+    results_on: datetime.date
+    max_per_child: int
+    max_per_household: int | None
+    weights: Weights
+    seed: str
+    result_digest: str
+    url: str
+
+
+class RoundDetailOut(RoundOut):
+    activities: list[ActivityOut]
+
+
+class RoundIn(Schema):
+    title: str = PydanticField(min_length=1, max_length=200)
+    wishes_open_at: datetime.datetime
+    wishes_close_at: datetime.datetime
+    results_on: datetime.date
+    programme_ids: list[DbId] = PydanticField(min_length=1, max_length=200)
+    max_per_child: int = PydanticField(2, ge=1, le=20)
+    max_per_household: int | None = PydanticField(None, ge=1, le=100)
+    weights: Weights = Weights()
+
+
+class RulesIn(Schema):
+    max_per_child: int = PydanticField(ge=1, le=20)
+    max_per_household: int | None = PydanticField(None, ge=1, le=100)
+    weights: Weights
+
+
+class WishesIn(Schema):
+    participant_ids: list[DbId] = PydanticField(min_length=1, max_length=10)
+    activity_ids: list[DbId] = PydanticField(min_length=0, max_length=10)
+    grouped: bool = False
+
+
+class WishOut(Schema):
+    id: int
+    participant_id: int
+    activity_id: int
+    rank: int
+    source: str
+    outcome: str
+    pass_number: int | None
+    enrolment_id: int | None
+
+
+class JobOut(Schema):
+    job_id: int
+    url: str
+
+
+class ShareOut(Schema):
+    label: str
+    children: int
+    served: int
+    percent: int
+
+
+class FillOut(Schema):
+    activity_id: int
+    activity: str
+    places: int
+    wishes: int
+    wishes_per_place: float
+    granted: int
+    waitlisted: int
+
+
+class ReportOut(Schema):
+    children: int
+    granted: int
+    first_choices_granted: int
+    unlucky: int
+    fill: list[FillOut]
+    by_qpv: list[ShareOut]
+    by_age: list[ShareOut]
