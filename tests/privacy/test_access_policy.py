@@ -28,6 +28,14 @@ pytestmark = pytest.mark.django_db
 OUT_OF_SCOPE_PREFIXES = ("accounts/login/", "accounts/logout/", "accounts/password_",
                          "accounts/reset/", "i18n/setlang/", "health")
 REFUSED = {401, 403, 404, 405, 410}
+# Objects the data set of access_world.py does not build yet (allocation rounds): their rows are
+# declared, marked so in the table, and not compared.
+UNEXERCISED_OBJECTS = {"round"}
+
+
+def _unexercised(row) -> bool:
+    return row.object in UNEXERCISED_OBJECTS or row.path.startswith(
+        ("/allocation/", "/api/v1/allocation/"))
 
 PARAMETER_KINDS = {
     "household_id": "household", "household_pk": "household", "guardian_id": "guardian",
@@ -139,7 +147,7 @@ def observe(client, world, role: str, side_name: str) -> dict[tuple[str, str], s
     policy = load_policy()
     seen = {}
     # Reads first, then writes; pages that take POST last (one revokes the API token).
-    rows = sorted(policy.values(), key=lambda row: (
+    rows = sorted((row for row in policy.values() if not _unexercised(row)), key=lambda row: (
         row.method != "GET", not row.path.startswith("/api/")))
     for row in rows:
         results = {}
@@ -188,6 +196,16 @@ def test_each_role_gets_what_the_policy_says(client, role, side):
         if policy[(method, path)].cells[role] != cell
     ]
     assert differences == []
+
+
+def test_rows_the_matrix_does_not_exercise_yet_are_only_the_declared_ones():
+    """Allocation rounds are not in the matrix's data set yet: their rows are declared (and
+    say so in the table) but not checked. Nothing else may slip in that way."""
+    assert {row.object for row in load_policy().values()
+            if row.object in UNEXERCISED_OBJECTS} <= UNEXERCISED_OBJECTS
+    assert all(row.why.startswith("declared from the code, not yet exercised")
+               for row in load_policy().values() if row.object in UNEXERCISED_OBJECTS
+               or row.path.startswith(("/allocation/", "/api/v1/allocation/")))
 
 
 def test_the_policy_names_every_role():
