@@ -18,7 +18,10 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         page = super().paginate_queryset(queryset, pagination, request, **params)
-        if is_personal(queryset.model):
+        model = getattr(queryset, "model", None)
+        if model is None and isinstance(queryset, list | tuple) and queryset:
+            model = type(queryset[0])  # a list already built: its rows' model
+        if isinstance(model, type) and is_personal(model):
             # Fetched once here, recorded as read (staff and partners), then serialised.
             page[self.items_attribute] = list(page[self.items_attribute])
             personal_read(request, page[self.items_attribute], summary="API list")
