@@ -28,9 +28,12 @@ demo: migrate
 static: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
+# Links in pages, the API, feeds and messages follow PORT unless SITE_URL is set (production
+# sets it). Exported to the prerequisites too: the demo data writes messages with links.
+run: export SITE_URL := $(or $(SITE_URL),http://127.0.0.1:$(PORT))
 run: demo static
 	@echo "Web: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server, the worker and beat)"
-	DEBUG=$${DEBUG:-1} WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	DEBUG=$${DEBUG:-1} SITE_URL=$(SITE_URL) WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 lint: install
 	$(BIN)/ruff check .
@@ -38,17 +41,18 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-# The browser tests drive Debian's Chromium (Playwright's own download does not work offline).
-# As root with apt it is installed here; otherwise the one command to run is printed.
+# The browser tests drive Debian's Chromium (Playwright's own download does not work offline);
+# the attendance-sheet test reads the PDF with poppler-utils' pdftotext.
+# As root with apt they are installed here; otherwise the one command to run is printed.
 CHROMIUM ?= /usr/bin/chromium
 browser:
-	@if [ -x $(CHROMIUM) ]; then :; \
+	@if [ -x $(CHROMIUM) ] && command -v pdftotext >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's chromium for the browser tests…"; \
+	  echo "Installing Debian's chromium and poppler-utils for the browser and PDF tests…"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	else \
-	  echo "The browser tests need Chromium at $(CHROMIUM). Run: sudo apt-get install -y chromium"; \
+	  echo "The tests need Chromium at $(CHROMIUM) and pdftotext. Run: sudo apt-get install -y chromium poppler-utils"; \
 	  exit 1; \
 	fi
 

@@ -9,7 +9,7 @@ from typing import Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from accounts.auth import session_or_token
@@ -21,6 +21,8 @@ from .schemas import (
     FollowUpCloseIn,
     FollowUpOut,
     MarkResultOut,
+    OutreachIn,
+    OutreachOut,
     ProgrammeFiguresOut,
     RegisterOut,
     figures_out,
@@ -35,11 +37,12 @@ from .selectors import (
     programmes_with_figures_for,
     register_get,
 )
-from .services import MarkInput, attendance_mark, follow_up_close
+from .services import MarkInput, attendance_mark, follow_up_close, outreach_record
 
 sessions_router = Router(auth=session_or_token)
 follow_ups_router = Router(auth=session_or_token)
 figures_router = Router(auth=session_or_token)
+outreach_router = Router(auth=session_or_token)
 
 
 def _register_session(request: HttpRequest, session_id: int):
@@ -97,3 +100,15 @@ def get_programme_figures(request: HttpRequest, programme_id: int):
     figures = programme_figures(programme=programme)
     personal_read(request, participants_named_in(figures), summary="API attendance rates")
     return figures_out(figures)
+
+
+@outreach_router.post("", response={201: OutreachOut}, summary="Record an outreach contact")
+def post_outreach(request: HttpRequest, payload: OutreachIn):
+    """Idempotent by ``client_id``: a phone sends again what it recorded offline."""
+    contact = outreach_record(
+        client_id=payload.client_id, recorded_by=request.auth, day=payload.day,
+        place=payload.place, neighbourhood=payload.neighbourhood, in_qpv=payload.in_qpv,
+        theme=payload.theme, referral=payload.referral,
+        counts={(item.age_band, item.sex): item.count for item in payload.counts})
+    return Status(201, {"id": contact.pk, "client_id": contact.client_id, "day": contact.day,
+                        "people": sum(item.count for item in payload.counts)})

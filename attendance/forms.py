@@ -3,9 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.age_bands import age_bands
 from core.text import SEARCH_MAX_LENGTH, TextFormMixin, validate_search
 
-from .models import FOLLOW_UP_NOTE_LENGTH, AgeBand, FollowUpOutcome
+from .models import FOLLOW_UP_NOTE_LENGTH, FollowUpOutcome
 
 
 class WalkInSearchForm(TextFormMixin, forms.Form):
@@ -37,9 +38,10 @@ class HeadcountForm(TextFormMixin, forms.Form):
 
     def __init__(self, *args, initial_counts: dict[str, int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        for value, label in AgeBand.choices:
+        for band in age_bands():
+            value = band.key
             self.fields[value] = forms.IntegerField(
-                label=label, min_value=0, max_value=9999, required=False,
+                label=band.label, min_value=0, max_value=9999, required=False,
                 initial=(initial_counts or {}).get(value, 0),
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
@@ -54,3 +56,10 @@ class FollowUpCloseForm(TextFormMixin, forms.Form):
     note = forms.CharField(label=_("What was done"), required=False,
                            max_length=FOLLOW_UP_NOTE_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HeldDeclarationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why there is no register"), max_length=300,
+        help_text=_("For example: the register was kept on paper; the phone had no battery."),
+    )

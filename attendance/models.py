@@ -10,7 +10,9 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enrolment.models import Enrolment, Participant
+from core.age_bands import age_band_label
+from enrolment.models import Enrolment, Participant, Sex
+from programmes.models import Field as ProgrammeField
 from programmes.models import Mediator, Programme
 from sessions.models import Session
 
@@ -112,22 +114,15 @@ class AttendanceCorrection(models.Model):
         return f"{self.attendance}: {self.old_status} → {self.new_status}"
 
 
-class AgeBand(models.TextChoices):
-    UNDER_6 = "0-5", _("Under 6")
-    CHILD = "6-11", _("6 to 11")
-    TEEN = "12-17", _("12 to 17")
-    YOUNG_ADULT = "18-25", _("18 to 25")
-    ADULT = "26-59", _("26 to 59")
-    SENIOR = "60+", _("60 and over")
-
-
 class AnonymousHeadcount(models.Model):
     """People who came to an open health-prevention session without giving their names."""
 
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, related_name="headcounts", verbose_name=_("session")
     )
-    age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices)
+    # A key of settings.REPORT_AGE_BANDS (core/age_bands.py): not choices, so that changing the
+    # setting needs no migration and keeps the counts recorded under earlier bands.
+    age_band = models.CharField(_("age band"), max_length=8)
     count = models.PositiveIntegerField(_("count"), default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -147,7 +142,7 @@ class AnonymousHeadcount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.session} – {self.get_age_band_display()}: {self.count}"
+        return f"{self.session} – {age_band_label(self.age_band)}: {self.count}"
 
 
 class FollowUpStatus(models.TextChoices):
@@ -230,3 +225,109 @@ class FollowUp(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == FollowUpStatus.OPEN
+
+
+class HeldDeclaration(models.Model):
+    """A coordinator's statement that a session took place although no register was taken.
+
+    Reports count such a session as held and say how many were declared this way, so that a
+    funder can tell figures backed by a register from those that are not."""
+
+    session = models.OneToOneField(
+        Session, on_delete=models.CASCADE, related_name="held_declaration",
+        verbose_name=_("session"),
+    )
+    reason = models.CharField(_("why there is no register"), max_length=300)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("declared by"),
+    )
+    declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-declared_at", "-pk"]
+        verbose_name = _("session held without a register")
+        verbose_name_plural = _("sessions held without a register")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="held_declaration_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} ({self.reason})"
+
+
+class RegisterSignature(models.Model):
+    """A participant's (or their guardian's) signature of a session's register, drawn with a
+    finger on the phone that takes the register: the on-screen "feuille d'émargement"."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("session"))
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="signatures",
+        verbose_name=_("participant"))
+    # A PNG as a data: URL, small (a few kilobytes): shown as it is, kept with the register.
+    image = models.TextField(_("signature"))
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("taken by"))
+
+    class Meta:
+        ordering = ["session", "participant__last_name", "participant__first_name"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "participant"],
+                                    name="signature_one_per_participant_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.session}"
+
+
+class OutreachContact(models.Model):
+    """People a mediator met "going to them" (in the street, at an event), counted without
+    names: where, when, about what, and whether a referral followed."""
+
+    # Given by the phone that recorded it: sending again after a lost connection changes nothing.
+    client_id = models.UUIDField(_("client id"), unique=True)
+    day = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=150)
+    neighbourhood = models.CharField(_("neighbourhood"), max_length=120, blank=True)
+    in_qpv = models.BooleanField(_("in a priority neighbourhood (QPV)"), default=False)
+    theme = models.CharField(_("theme"), max_length=32, choices=ProgrammeField.choices)
+    referral = models.BooleanField(_("a referral followed"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+        verbose_name = _("outreach contact")
+        verbose_name_plural = _("outreach contacts")
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} – {self.place}"
+
+
+class OutreachCount(models.Model):
+    """How many people of one age band (core/age_bands.py) and sex an outreach contact met."""
+
+    contact = models.ForeignKey(OutreachContact, on_delete=models.CASCADE,
+                                related_name="counts", verbose_name=_("outreach contact"))
+    age_band = models.CharField(_("age band"), max_length=8)
+    sex = models.CharField(_("sex"), max_length=16, choices=Sex.choices)
+    count = models.PositiveIntegerField(_("people"))
+
+    class Meta:
+        verbose_name = _("outreach count")
+        verbose_name_plural = _("outreach counts")
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "age_band", "sex"],
+                                    name="outreach_count_one_per_band_and_sex"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact}: {self.age_band} {self.sex} {self.count}"

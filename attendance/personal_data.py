@@ -8,7 +8,7 @@ from typing import Any
 
 from core.personal_data import HouseholdDataHolder, household_data
 
-from .models import Attendance, AttendanceCorrection, FollowUp
+from .models import Attendance, AttendanceCorrection, FollowUp, RegisterSignature
 
 
 def _iso(value) -> str | None:
@@ -57,12 +57,33 @@ def _erase_follow_ups(household, now: datetime.datetime) -> int:
     return FollowUp.objects.filter(participant__household=household).update(outcome_note="")
 
 
+def _signatures(household) -> list[dict[str, Any]]:
+    return [
+        {"participant_id": signature.participant_id,
+         "programme": signature.session.programme.title,
+         "session_starts_at": _iso(signature.session.starts_at),
+         "signed_at": _iso(signature.signed_at), "image": signature.image}
+        for signature in RegisterSignature.objects.filter(participant__household=household)
+        .select_related("session__programme").order_by("signed_at", "pk")
+    ]
+
+
+def _erase_signatures(household, now: datetime.datetime) -> int:
+    # The drawing goes; the marks of the register stay, so the session still counts as held.
+    deleted, _by_model = RegisterSignature.objects.filter(
+        participant__household=household).delete()
+    return deleted
+
+
 def register() -> None:
     household_data.register(HouseholdDataHolder(
         key="attendance",
         covers={Attendance: ("note",),
                 AttendanceCorrection: ("old_note", "new_note", "reason")},
         export=_attendance, erase=_erase_attendance))
+    household_data.register(HouseholdDataHolder(
+        key="signatures", covers={RegisterSignature: ("image",)},
+        export=_signatures, erase=_erase_signatures))
     household_data.register(HouseholdDataHolder(
         key="follow_ups", covers={FollowUp: ("outcome_note",)},
         export=_follow_ups, erase=_erase_follow_ups))

@@ -8,6 +8,8 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from core.text import InputSchema
+from enrolment.models import Sex
+from programmes.models import Field as ProgrammeField
 
 from .models import FOLLOW_UP_NOTE_LENGTH, Attendance, AttendanceCorrection
 from .selectors import (
@@ -203,3 +205,29 @@ def figures_out(figures: ProgrammeFigures) -> dict:
         "participants": [{"participant_id": row.participant_id, "name": row.name,
                           "rate": rate_out(row.rate)} for row in figures.participants],
     }
+
+
+class OutreachCountIn(InputSchema):
+    age_band: str = Field(max_length=8)
+    sex: Sex
+    count: int = Field(ge=0, le=100_000)
+
+
+class OutreachIn(InputSchema):
+    """An outreach contact as a phone sends it, possibly long after it was recorded offline."""
+
+    client_id: uuid.UUID
+    day: datetime.date
+    place: str = Field(max_length=150)
+    neighbourhood: str = Field("", max_length=120)
+    in_qpv: bool = False
+    theme: ProgrammeField
+    referral: bool = False
+    counts: list[OutreachCountIn] = Field(max_length=100)
+
+
+class OutreachOut(Schema):
+    id: int
+    client_id: uuid.UUID
+    day: datetime.date
+    people: int

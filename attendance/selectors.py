@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.roles import Role, has_role
@@ -24,6 +25,9 @@ from .models import (
     AttendanceCorrection,
     FollowUp,
     FollowUpStatus,
+    HeldDeclaration,
+    OutreachContact,
+    RegisterSignature,
 )
 
 
@@ -90,6 +94,7 @@ class RegisterRow:
     participant: Participant
     expected: bool
     attendance: Attendance | None = None
+    signature: RegisterSignature | None = None
 
     @property
     def status(self) -> str:
@@ -118,6 +123,13 @@ class Register:
     rows: list[RegisterRow]
     headcounts: list[AnonymousHeadcount]
     corrections: list[AttendanceCorrection] = field(default_factory=list)
+    held_declaration: HeldDeclaration | None = None
+    signatures: dict[int, RegisterSignature] = field(default_factory=dict)
+
+    @property
+    def taken(self) -> bool:
+        """Whether the register was taken: a mark, or an anonymous headcount of someone."""
+        return self.marked > 0 or self.anonymous_total > 0 or bool(self.signatures)
 
     @property
     def rate(self) -> Rate:
@@ -164,7 +176,14 @@ def register_get(*, session: Session, with_corrections: bool = False) -> Registe
             AttendanceCorrection.objects.filter(attendance__session=session)
             .select_related("attendance__participant", "corrected_by")[:50]
         )
-    return Register(session=session, rows=rows, headcounts=headcounts, corrections=corrections)
+    held_declaration = (HeldDeclaration.objects.filter(session=session)
+                        .select_related("declared_by").first())
+    signatures = {signature.participant_id: signature
+                  for signature in RegisterSignature.objects.filter(session=session)}
+    for row in rows:
+        row.signature = signatures.get(row.participant.pk)
+    return Register(session=session, rows=rows, headcounts=headcounts, corrections=corrections,
+                    held_declaration=held_declaration, signatures=signatures)
 
 
 def sessions_of_day(*, user, day: datetime.date | None = None) -> list[Session]:
@@ -178,16 +197,51 @@ def sessions_of_day(*, user, day: datetime.date | None = None) -> list[Session]:
     )
 
 
-def sessions_to_complete(*, user, days: int = 7) -> list[Session]:
-    """Past sessions of the last ``days`` days whose register nobody has taken yet."""
+# --- Held means held ---------------------------------------------------------------------------
+# The one definition of a session that took place, used by the register pages and every report.
+
+def register_taken() -> Q:
+    """On an outer Session query: a register was taken (a mark, whatever it says, or an
+    anonymous headcount of at least one person)."""
+    return (Q(Exists(Attendance.objects.filter(session_id=OuterRef("pk"))))
+            | Q(Exists(AnonymousHeadcount.objects.filter(session_id=OuterRef("pk"), count__gt=0)))
+            | signed())
+
+
+def signed() -> Q:
+    """On an outer Session query: at least one signature was drawn on the register."""
+    return Q(Exists(RegisterSignature.objects.filter(session_id=OuterRef("pk"))))
+
+
+def held_declared() -> Q:
+    """On an outer Session query: a coordinator declared it held without a register."""
+    return Q(Exists(HeldDeclaration.objects.filter(session_id=OuterRef("pk"))))
+
+
+def past_sessions(sessions: QuerySet[Session], *, now: datetime.datetime) -> QuerySet[Session]:
+    """Sessions that started before ``now`` and were not cancelled."""
+    return sessions.exclude(status=SessionStatus.CANCELLED).filter(starts_at__lt=now)
+
+
+def sessions_held(sessions: QuerySet[Session], *, now: datetime.datetime) -> QuerySet[Session]:
+    """Past sessions whose register was taken or that a coordinator declared held."""
+    return past_sessions(sessions, now=now).filter(register_taken() | held_declared())
+
+
+def sessions_register_missing(sessions: QuerySet[Session], *, now: datetime.datetime
+                              ) -> QuerySet[Session]:
+    """Past sessions with neither a register nor a declaration: not counted as held."""
+    return past_sessions(sessions, now=now).exclude(register_taken() | held_declared())
+
+
+def sessions_to_complete(*, user, limit: int = 50) -> list[Session]:
+    """The user's past sessions whose register is missing, the most recent first: once the
+    day is over they are not counted as held until someone takes the register (or a
+    coordinator declares them held)."""
     today_start, _end = local_day_bounds(local_today())
     return list(
-        sessions_for_register(user)
-        .filter(starts_at__gte=today_start - datetime.timedelta(days=days),
-                starts_at__lt=today_start)
-        .exclude(status=SessionStatus.CANCELLED)
-        .exclude(Exists(Attendance.objects.filter(session=OuterRef("pk"))))
-        .order_by("-starts_at", "pk")[:20]
+        sessions_register_missing(sessions_for_register(user), now=today_start)
+        .order_by("-starts_at", "pk")[:limit]
     )
 
 
@@ -356,3 +410,27 @@ def follow_ups_read(request, *, user, status: str | None = FollowUpStatus.OPEN) 
 def participants_named_in(figures: ProgrammeFigures) -> list[Participant]:
     """The people a programme's figures name, for the audit trail (ids only: no query)."""
     return [Participant(pk=rate.participant_id) for rate in figures.participants]
+@dataclass
+class SheetData:
+    """What a printed attendance sheet shows."""
+
+    session: Session
+    participants: list[Participant]
+    facilitators: list[str]
+
+
+def register_sheet(*, session: Session) -> SheetData:
+    """The expected participants and the facilitators (else the programme's mediators)."""
+    participants = [enrolment.participant for enrolment in expected_enrolments(session)]
+    facilitators = [str(mediator) for mediator in session.facilitators.select_related("user")]
+    if not facilitators:
+        facilitators = [str(mediator)
+                        for mediator in session.programme.mediators.select_related("user")]
+    return SheetData(session=session, participants=participants, facilitators=facilitators)
+
+
+def outreach_recent(*, user, limit: int = 10) -> QuerySet:
+    """The user's latest outreach contacts, each with ``people`` (everyone counted)."""
+    return (OutreachContact.objects.filter(recorded_by=user)
+            .annotate(people=Coalesce(Sum("counts__count"), 0))
+            .order_by("-day", "-pk")[:limit])

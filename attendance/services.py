@@ -9,6 +9,7 @@ server already holds changes nothing. Of two marks of the same person, the one t
 device's clock wins, whatever order they arrive in.
 """
 
+import base64
 import datetime
 import uuid
 from dataclasses import dataclass, field
@@ -21,17 +22,18 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction, audit_record_many
 from accounts.roles import Role, has_role
+from core.age_bands import age_band_keys
 from core.errors import DomainError
 from enrolment.access import participants_visible_to
-from enrolment.models import Enrolment, EnrolmentStatus, Household, Participant
+from enrolment.models import Enrolment, EnrolmentStatus, Household, Participant, Sex
 from enrolment.services import participant_create
+from programmes.models import Field as ProgrammeField
 from programmes.models import Kind, Programme
 from sessions.models import Session, SessionStatus
 
 from . import signals
 from .models import (
     FOLLOW_UP_NOTE_LENGTH,
-    AgeBand,
     AnonymousHeadcount,
     Attendance,
     AttendanceCorrection,
@@ -39,6 +41,10 @@ from .models import (
     FollowUp,
     FollowUpOutcome,
     FollowUpStatus,
+    HeldDeclaration,
+    OutreachContact,
+    OutreachCount,
+    RegisterSignature,
 )
 from .selectors import (
     can_take_attendance,
@@ -304,7 +310,7 @@ def headcount_set(
             _("Anonymous headcounts are only for open health-prevention sessions."),
             field="age_band", status=409)
     for age_band, count in counts.items():
-        if age_band not in AgeBand.values:
+        if age_band not in age_band_keys():
             raise AttendanceError(_("Unknown age band “%(band)s”.") % {"band": age_band},
                                  field="age_band")
         if count is None or count < 0:
@@ -315,6 +321,130 @@ def headcount_set(
             defaults={"count": count, "updated_by": updated_by, "updated_at": now},
         )
     return list(AnonymousHeadcount.objects.filter(session=session))
+
+
+# --- Held without a register ------------------------------------------------------------------
+
+HELD_REASON_LENGTH = cast(int, HeldDeclaration._meta.get_field("reason").max_length)
+
+
+@transaction.atomic
+def held_declaration_create(
+    *, session: Session, reason: str, declared_by, now: datetime.datetime | None = None,
+) -> HeldDeclaration:
+    """A coordinator states that a past session took place although no register was taken;
+    reports then count it as held, and say it was declared without a register."""
+    now = now or timezone.now()
+    if not has_role(declared_by, Role.COORDINATOR):
+        raise AttendanceError(_("Only a coordinator can declare a session held without a "
+                                "register."), status=403)
+    session = _lock_session(session)
+    if session.status == SessionStatus.CANCELLED:
+        raise AttendanceError(_("A cancelled session cannot be declared held."),
+                             field="reason", status=409)
+    if session.starts_at >= now:
+        raise AttendanceError(_("A session can be declared held only once it has started."),
+                             field="reason", status=409)
+    reason = (reason or "").strip()
+    if not reason:
+        raise AttendanceError(_("Say why there is no register, for example: the sheet was "
+                                "lost, the register was kept on paper."), field="reason")
+    if len(reason) > HELD_REASON_LENGTH:
+        raise AttendanceError(_("Keep the reason under %(limit)d characters.")
+                             % {"limit": HELD_REASON_LENGTH}, field="reason")
+    declaration, _created = HeldDeclaration.objects.update_or_create(
+        session=session,
+        defaults={"reason": reason, "declared_by": declared_by, "declared_at": now})
+    return declaration
+
+
+# --- Signatures --------------------------------------------------------------------------------
+
+SIGNATURE_PREFIX = "data:image/png;base64,"
+SIGNATURE_MAX_BYTES = 200_000
+
+
+@transaction.atomic
+def signature_record(
+    *, session: Session, participant: Participant, image: str, taken_by,
+    now: datetime.datetime | None = None,
+) -> RegisterSignature:
+    """Keep the signature a person drew on the phone for this session (drawing again replaces
+    it). Only someone who may take the register, from the day of the session on, for someone
+    on the register."""
+    now = now or timezone.now()
+    session = _lock_session(session)
+    _check_can_mark(session=session, user=taken_by, now=now)
+    on_register = (
+        expected_enrolments(session).filter(participant=participant).exists()
+        or Attendance.objects.filter(session=session, participant=participant).exists())
+    if not on_register:
+        raise AttendanceError(_("This person is not on the register of this session."),
+                             field="participant")
+    image = (image or "").strip()
+    try:
+        if not image.startswith(SIGNATURE_PREFIX):
+            raise ValueError
+        data = base64.b64decode(image[len(SIGNATURE_PREFIX):], validate=True)
+    except ValueError:
+        data = b""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise AttendanceError(_("Sign in the box first."), field="image")
+    if len(data) > SIGNATURE_MAX_BYTES:
+        raise AttendanceError(_("This signature is too large: clear it and sign again."),
+                             field="image")
+    signature, _created = RegisterSignature.objects.update_or_create(
+        session=session, participant=participant,
+        defaults={"image": image, "signed_at": now, "taken_by": taken_by})
+    return signature
+
+
+# --- Outreach ("aller vers") ---------------------------------------------------------------------
+
+PLACE_LENGTH = cast(int, OutreachContact._meta.get_field("place").max_length)
+NEIGHBOURHOOD_LENGTH = cast(int, OutreachContact._meta.get_field("neighbourhood").max_length)
+
+
+@transaction.atomic
+def outreach_record(
+    *, client_id: uuid.UUID, recorded_by, day: datetime.date, place: str, theme: str,
+    counts: dict[tuple[str, str], int], neighbourhood: str = "", in_qpv: bool = False,
+    referral: bool = False, now: datetime.datetime | None = None,
+) -> OutreachContact:
+    """People a mediator met on outreach, counted by age band and sex, without names. A
+    contact sent again with the same ``client_id`` (a phone back online) changes nothing."""
+    now = now or timezone.now()
+    if not has_role(recorded_by, Role.MEDIATOR, Role.COORDINATOR):
+        raise AttendanceError(_("Only mediators and coordinators record outreach."), status=403)
+    existing = OutreachContact.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        return existing
+    if day > timezone.localtime(now).date() or day.year < 2000:
+        raise AttendanceError(_("Choose the day of the contact, today or before."), field="day")
+    place, neighbourhood = (place or "").strip(), (neighbourhood or "").strip()
+    if not place:
+        raise AttendanceError(_("Say where the contact took place."), field="place")
+    if len(place) > PLACE_LENGTH or len(neighbourhood) > NEIGHBOURHOOD_LENGTH:
+        raise AttendanceError(_("This text is too long."),
+                             field="place" if len(place) > PLACE_LENGTH else "neighbourhood")
+    if theme not in ProgrammeField.values:
+        raise AttendanceError(_("Choose a theme from the list."), field="theme")
+    bands, sexes = set(age_band_keys()), set(Sex.values)
+    for (band, sex), count in counts.items():
+        if band not in bands or sex not in sexes:
+            raise AttendanceError(_("Unknown age band or sex."), field="counts")
+        if count is None or count < 0:
+            raise AttendanceError(_("A headcount cannot be negative."), field="counts")
+    if not sum(counts.values()):
+        raise AttendanceError(_("Count at least one person met."), field="counts")
+    contact = OutreachContact.objects.create(
+        client_id=client_id, day=day, place=place, neighbourhood=neighbourhood,
+        in_qpv=in_qpv, theme=theme, referral=referral, recorded_by=recorded_by,
+        recorded_at=now)
+    OutreachCount.objects.bulk_create([
+        OutreachCount(contact=contact, age_band=band, sex=sex, count=count)
+        for (band, sex), count in counts.items() if count])
+    return contact
 
 
 # --- Follow-up of absences ---------------------------------------------------------------------

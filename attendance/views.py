@@ -1,6 +1,7 @@
 """Pages of the register: my sessions today, the register (works offline), walk-ins,
 follow-ups of absences, and a programme's attendance figures."""
 
+import datetime
 import functools
 import uuid
 
@@ -18,13 +19,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import require_staff
 from accounts.roles import Role, has_role
+from core.age_bands import age_bands
 from core.errors import DomainError
 from core.ids import id_or_404
 from core.reads import personal_read
 from enrolment.access import participants_visible_to
+from enrolment.models import Sex
+from programmes.models import Field as ProgrammeField
 from sessions.selectors import session_list
 
-from .forms import FollowUpCloseForm, HeadcountForm, NewcomerForm, WalkInSearchForm
+from .forms import (
+    FollowUpCloseForm,
+    HeadcountForm,
+    HeldDeclarationForm,
+    NewcomerForm,
+    WalkInSearchForm,
+)
 from .models import AttendanceStatus, FollowUpOutcome
 from .selectors import (
     can_see_programme_attendance,
@@ -32,12 +42,14 @@ from .selectors import (
     follow_up_contact,
     follow_up_list,
     follow_ups_read,
+    outreach_recent,
     participants_named_in,
     programme_figures,
     programmes_with_figures_for,
     register_get,
     register_is_locked,
     register_lock_at,
+    register_sheet,
     sessions_of_day,
     sessions_to_complete,
     walk_in_candidates,
@@ -48,9 +60,13 @@ from .services import (
     attendance_mark_all_present,
     follow_up_close,
     headcount_set,
+    held_declaration_create,
+    outreach_record,
+    signature_record,
     walk_in_add,
     walk_in_register,
 )
+from .sheets import register_sheet_pdf
 
 SERVICE_WORKER = "attendance/sw.js"
 
@@ -117,6 +133,10 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         "headcount_form": HeadcountForm(initial_counts={
             headcount.age_band: headcount.count for headcount in page.headcounts})
         if session.programme.kind == "health_prevention" else None,
+        "held_form": HeldDeclarationForm() if (
+            has_role(request.user, Role.COORDINATOR) and not session.is_cancelled
+            and session.starts_at < timezone.now() and not page.taken
+            and page.held_declaration is None) else None,
     }
     return render(request, "attendance/register.html", context)
 
@@ -172,6 +192,95 @@ def headcount(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The headcount is saved."))
     else:
         messages.error(request, _("Enter whole numbers, zero or more."))
+    return redirect("attendance:register", pk=session.pk)
+
+
+@require_GET
+@login_required
+def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable attendance sheet of a session, to be signed on paper."""
+    session = _register_session(request, pk)
+    content = register_sheet_pdf(register_sheet(session=session))
+    day = timezone.localtime(session.starts_at).date()
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = f"emargement-{session.programme.slug}-{day:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def sign(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    """A signature drawn with a finger on the phone, kept with the register."""
+    session = _register_session(request, pk)
+    participant = get_object_or_404(participants_visible_to(request.user), pk=participant_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            signature_record(session=session, participant=participant,
+                             image=request.POST.get("image", ""), taken_by=request.user)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("The signature of %(name)s is saved.")
+                             % {"name": participant.full_name})
+            return redirect("attendance:register", pk=session.pk)
+    page = register_get(session=session)
+    return render(request, "attendance/sign.html", {
+        "session": session, "participant": participant, "error": error,
+        "signature": page.signatures.get(participant.pk),
+    }, status=400 if error else 200)
+
+
+@login_required
+def outreach(request: HttpRequest) -> HttpResponse:
+    """Outreach contacts on a phone: the script sends them through the API, offline first; the
+    form also posts here without the script."""
+    require_staff(request.user)
+    if request.method == "POST":
+        try:
+            day = datetime.date.fromisoformat(request.POST.get("day", ""))
+        except ValueError:
+            messages.error(request, _("Choose the day of the contact, today or before."))
+            return redirect("attendance:outreach")
+        counts = {}
+        for band in age_bands():
+            for sex in Sex.values:
+                value = request.POST.get(f"count-{band.key}-{sex}", "0") or "0"
+                counts[(band.key, sex)] = int(value) if value.isdigit() else -1
+        try:
+            outreach_record(
+                client_id=uuid.uuid4(), recorded_by=request.user, day=day,
+                place=request.POST.get("place", ""), theme=request.POST.get("theme", ""),
+                neighbourhood=request.POST.get("neighbourhood", ""),
+                in_qpv=bool(request.POST.get("in_qpv")), referral=bool(request.POST.get("referral")),
+                counts=counts)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The contact is recorded."))
+        return redirect("attendance:outreach")
+    return render(request, "attendance/outreach.html", {
+        "today": timezone.localdate(), "bands": age_bands(), "sexes": Sex.choices,
+        "themes": ProgrammeField.choices, "recent": outreach_recent(user=request.user),
+    })
+
+
+@require_POST
+@login_required
+def held_declare(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator declares a past session held although no register was taken."""
+    session = _register_session(request, pk)
+    form = HeldDeclarationForm(request.POST)
+    if form.is_valid():
+        try:
+            held_declaration_create(session=session, reason=form.cleaned_data["reason"],
+                                    declared_by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The session counts as held, without a register."))
+    else:
+        messages.error(request, _("Say why there is no register."))
     return redirect("attendance:register", pk=session.pk)
 
 

@@ -124,7 +124,7 @@ def build_data() -> dict:
     Enrolment.objects.bulk_create(enrolments, batch_size=5000)
     Attendance.objects.bulk_create(marks[:ATTENDANCES], batch_size=5000)
     AnonymousHeadcount.objects.bulk_create([
-        AnonymousHeadcount(session=session, age_band="26-59", count=3)
+        AnonymousHeadcount(session=session, age_band="26-64", count=3)
         for session in sessions[::5]])
     FollowUp.objects.bulk_create([
         FollowUp(participant=participants[n], programme=programmes[n % PROGRAMMES],

@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from accounts.api import router as me_router
 from allocation.api import router as allocation_router
 from attendance.api import figures_router as attendance_figures_router
-from attendance.api import follow_ups_router
+from attendance.api import follow_ups_router, outreach_router
 from attendance.api import sessions_router as attendance_router
 from core.errors import ERROR_ANSWERS, DomainError, ErrorOut, error_body
 from enrolment import api as enrolment_api
@@ -110,6 +110,7 @@ api.add_router("/reports", reports_router, tags=["reports"])
 api.add_router("/sessions", attendance_router, tags=["attendance"])
 api.add_router("/programmes", attendance_figures_router, tags=["attendance"])
 api.add_router("/follow-ups", follow_ups_router, tags=["attendance"])
+api.add_router("/outreach", outreach_router, tags=["attendance"])
 api.add_router("/households", enrolment_api.households, tags=["households"])
 api.add_router("/participants", enrolment_api.participants, tags=["households"])
 api.add_router("/enrolments", enrolment_api.enrolments, tags=["enrolments"])

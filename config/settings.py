@@ -37,7 +37,9 @@ INSECURE_DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# Absolute URLs (feeds, e-mails, SMS) are built from this, not from the request's Host header.
+# Absolute URLs (feeds, webcal links, e-mails, SMS, the API's .ics links) are built from this,
+# not from the request's Host header. `make run PORT=…` sets it to that port; production must
+# set it (a link to the development address would be mailed to families).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Refuse to run a production configuration with development defaults: a default SITE_URL
@@ -90,6 +92,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and locale: it takes back the Vary they add where a body depends on neither.
+    "core.middleware.VaryOnlyOnMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After LocaleMiddleware: a logged-in person's own language wins over the browser's.
@@ -187,6 +191,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mediation@example.org")
+# Seconds to connect and to wait for each answer of the mail server: without it a server that
+# accepts connections and never answers holds a worker until the task's time limit.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "20"))
 
 # Celery. The default broker needs no server: kombu's filesystem transport under var/.
 CELERY_FILESYSTEM_BROKER_DIR = VAR_DIR / "celery-broker"
@@ -245,12 +252,17 @@ NOTIFICATIONS_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_MAX_
 # Days after a session's end during which its mediators may still change the register; after
 # that only coordinators can, giving a reason.
 ATTENDANCE_LOCK_DAYS = int(os.environ.get("ATTENDANCE_LOCK_DAYS", "7"))
-# A row left "sending" longer than this (worker killed) goes back to the queue; it must exceed
-# CELERY_TASK_TIME_LIMIT so that a live delivery is never taken over.
-NOTIFICATIONS_SENDING_TIMEOUT = int(os.environ.get("NOTIFICATIONS_SENDING_TIMEOUT", "900"))
+# A row "sending" whose claim was not renewed for this long (its worker was killed) goes back to
+# the queue. A running delivery renews its claim every third of it, so the default of one sweep
+# interval takes a dead worker's message back within two sweeps and never a live one's.
+NOTIFICATIONS_SENDING_TIMEOUT = int(os.environ.get("NOTIFICATIONS_SENDING_TIMEOUT",
+                                                   str(NOTIFICATIONS_SWEEP_INTERVAL)))
 # A pending row queued this long ago without being delivered is queued again by the sweep.
 NOTIFICATIONS_REDISPATCH_AFTER = int(os.environ.get("NOTIFICATIONS_REDISPATCH_AFTER", "300"))
 NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "1000"))
+# /health answers 503 naming a channel whose oldest due message has waited longer than this
+# (seconds): a provider that hangs, or workers that stopped taking messages.
+NOTIFICATIONS_HEALTH_MAX_WAIT = int(os.environ.get("NOTIFICATIONS_HEALTH_MAX_WAIT", "600"))
 
 # Domain settings.
 SCHOOL_HOLIDAY_ZONE = os.environ.get("SCHOOL_HOLIDAY_ZONE", "C")
@@ -258,6 +270,11 @@ PUBLIC_HOLIDAY_SUBDIVISION = os.environ.get("PUBLIC_HOLIDAY_SUBDIVISION") or Non
 # Reports: counts of people from 1 to REPORT_MASK_THRESHOLD − 1 are masked for partners and in
 # exports marked anonymous.
 REPORT_MASK_THRESHOLD = int(os.environ.get("REPORT_MASK_THRESHOLD", "5"))
+# The service's name, at the top of printed attendance sheets.
+MEDIATION_SERVICE_NAME = os.environ.get("MEDIATION_SERVICE_NAME", "Service municipal de médiation")
+# The one set of age bands of every figure (participants, headcounts, outreach), as the State's
+# urban-policy reports ask them (docs/reports.md); consecutive, the last one open.
+REPORT_AGE_BANDS = os.environ.get("REPORT_AGE_BANDS", "0-5,6-11,12-15,16-17,18-25,26-64,65+")
 # XLSX lists longer than this are written by a background job and downloaded from its page;
 # CSV always streams.
 REPORT_EXPORT_SYNC_ROWS = int(os.environ.get("REPORT_EXPORT_SYNC_ROWS", "5000"))

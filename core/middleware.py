@@ -44,3 +44,26 @@ class ApiErrorShapeMiddleware:
                 shaped["Allow"] = response["Allow"]
             return shaped
         return response
+
+
+class VaryOnlyOnMiddleware:
+    """Lets a view say exactly what its body depends on: ``response.vary_only_on`` (a tuple of
+    header names, possibly empty) replaces the ``Vary`` that inner middleware added.
+
+    Sessions and locale middleware add ``Cookie`` and ``Accept-Language`` to every answer, which
+    makes shared caches keep one copy of a calendar feed per cookie and language although its
+    body depends on its URL alone. Placed before them, so that it sees their answer.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        only = getattr(response, "vary_only_on", None)
+        if only is not None:
+            if only:
+                response["Vary"] = ", ".join(only)
+            elif response.has_header("Vary"):
+                del response["Vary"]
+        return response

@@ -24,6 +24,10 @@ class EnrolmentConfig(AppConfig):
         hooks.register_headcount_version(headcount_version)
         hooks.register_feed_offers(household_feed_offers)
 
+        from . import feed_receivers
+
+        feed_receivers.connect()
+
         from .views import programme_panel as enrol_panel
 
         hooks.register_programme_panel(enrol_panel)

@@ -14,3 +14,7 @@ class NotificationsConfig(AppConfig):
         personal_data.register()
         receivers.connect()
         worker_ready.connect(receivers.sweep_at_worker_start, dispatch_uid="notifications-sweep")
+
+        from core.health import register_check
+
+        register_check(receivers.outbox_health)

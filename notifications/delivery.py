@@ -2,28 +2,35 @@
 
 Exactly once in effect: a row is claimed by a conditional UPDATE (pending -> sending) that only
 one worker can win, and its outcome is recorded by another conditional UPDATE on the same claim.
-A worker killed between the two leaves the row "sending"; the sweep puts it back after
-NOTIFICATIONS_SENDING_TIMEOUT, and the same task redelivered by the broker (acks_late) takes it
-back at once, since its own claim is on it.
+While the provider is being called, a thread of the delivering process renews the claim
+(``claimed_at``) every third of NOTIFICATIONS_SENDING_TIMEOUT. A worker killed between the two
+UPDATEs stops renewing it: the sweep puts the row back once the claim is older than
+NOTIFICATIONS_SENDING_TIMEOUT (one sweep interval by default), so within two sweep intervals, and
+never takes over a delivery that is still running. The same task redelivered by the broker
+(acks_late) takes its row back at once, since its own claim is on it.
 """
 
+import contextlib
 import datetime
 import logging
 import smtplib
+import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
+from django.db import connections
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from kombu.exceptions import OperationalError
 
 from core.tasks import after_commit
 
 from . import timing
 from .errors import DeliveryError, PermanentDeliveryError
-from .models import Channel, Message, MessageState
+from .models import Channel, Message, MessageKind, MessageState
 from .rendering import render_message
 from .sms import send_sms
 
@@ -91,22 +98,64 @@ def retry_delay(attempts: int) -> float:
     return min(delay, settings.NOTIFICATIONS_RETRY_MAX_SECONDS)
 
 
-def _send(message: Message, subject: str, body: str) -> str:
+def _smtp_failure(error: Exception) -> DeliveryError:
+    """What an SMTP error means for the message: a 5xx answer is final, a 4xx one (greylisting,
+    mailbox busy, server overloaded) and a lost or silent connection are worth another try.
+    A refused login is the service's configuration, not the message's: tried again too."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _text in error.recipients.values()]
+        code = max(codes) if codes else None
+    else:
+        code = getattr(error, "smtp_code", None)
+    permanent = (isinstance(code, int) and 500 <= code < 600
+                 and not isinstance(error, smtplib.SMTPAuthenticationError))
+    kind = PermanentDeliveryError if permanent else DeliveryError
+    return kind(f"Mail server: {error}")
+
+
+def _close_quietly(connection) -> None:
+    """End an SMTP session whose message was accepted. A server that hangs or drops on QUIT
+    changes nothing for the message (bounded by EMAIL_TIMEOUT)."""
+    smtp = getattr(connection, "connection", None)
+    try:
+        connection.close()
+    except Exception as error:
+        logger.info("Mail server did not end the session cleanly after accepting: %r", error)
+        if smtp is not None:
+            with contextlib.suppress(Exception):
+                smtp.close()
+
+
+def _no_cleanup() -> None:
+    return None
+
+
+def _send(message: Message, subject: str, body: str) -> tuple[str, Callable[[], None]]:
+    """Hand the message to its channel; return the provider's id and what to do once the
+    outcome is recorded (ending the SMTP session), so that a server that accepted the message
+    and then hangs or fails on QUIT cannot make it count as not sent."""
     if message.channel == Channel.SMS:
-        return send_sms(to=message.address, body=body, reference=message.key)
+        return send_sms(to=message.address, body=body, reference=message.key), _no_cleanup
     domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost"
+    # EMAIL_TIMEOUT bounds the connection and each answer awaited from the server.
+    connection = get_connection(fail_silently=False)
     email = EmailMessage(
-        subject=subject, body=body, to=[message.address],
+        subject=subject, body=body, to=[message.address], connection=connection,
         # Stable across retries, so a mail client can tell a resent copy from a new message.
         headers={"Message-ID": f"<{message.key.replace(':', '.')}@{domain}>"},
     )
     try:
+        # Opened here, so that sending does not also close: the message is sent once the
+        # server's answer to its data is read.
+        connection.open()
         email.send(fail_silently=False)
-    except smtplib.SMTPRecipientsRefused as error:
-        raise PermanentDeliveryError(f"Address refused: {error}") from error
     except (smtplib.SMTPException, OSError) as error:
-        raise DeliveryError(f"Mail server: {error}") from error
-    return email.extra_headers["Message-ID"]
+        _close_quietly(connection)
+        raise _smtp_failure(error) from error
+    except BaseException:
+        _close_quietly(connection)
+        raise
+    return email.extra_headers["Message-ID"], lambda: _close_quietly(connection)
 
 
 def _claim(message: Message, token: str, now) -> bool:
@@ -122,6 +171,38 @@ def _claim(message: Message, token: str, now) -> bool:
     )
 
 
+class ClaimKeeper:
+    """Renews a claim from a thread while the provider is being called, so that the sweep can
+    tell a delivery that is running (however slow the provider) from one whose worker died."""
+
+    def __init__(self, *, message_id: int, token: str) -> None:
+        self.message_id, self.token = message_id, token
+        self.every = max(settings.NOTIFICATIONS_SENDING_TIMEOUT / 3, 0.2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._renew, daemon=True,
+                                        name=f"claim-{message_id}")
+
+    def __enter__(self) -> "ClaimKeeper":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        # Bounded: a renewal blocked on the database must not hold the delivery back.
+        self._thread.join(timeout=self.every)
+
+    def _renew(self) -> None:
+        try:
+            while not self._stop.wait(self.every):
+                Message.objects.filter(
+                    pk=self.message_id, state=MessageState.SENDING, claimed_by=self.token,
+                ).update(claimed_at=timezone.now())
+        except Exception:
+            logger.exception("Could not renew the claim on message %s", self.message_id)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+
 def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
     """Try to deliver one message; return what happened (for logs and tests)."""
     token = claim_token or uuid.uuid4().hex
@@ -135,6 +216,15 @@ def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
         return "not-due"
     if message.channel == Channel.SMS:
         allowed_from = timing.sms_allowed_from(now)
+        starts_at = message.session_starts_at
+        if allowed_from > now and message.kind == MessageKind.REMINDER and starts_at and (
+                allowed_from >= starts_at):
+            # Held until the morning it would come after the session: a reminder then is noise.
+            reason = gettext("No SMS could go before the session outside the quiet hours.")
+            if Message.objects.filter(pk=message.pk, state=MessageState.PENDING).update(
+                    state=MessageState.CANCELLED, cancel_reason=reason):
+                logger.info("Reminder %s dropped: %s", message.pk, reason)
+            return "too-late"
         if allowed_from > now:
             Message.objects.filter(pk=message.pk, state=MessageState.PENDING).update(
                 due_at=allowed_from, dispatched_at=None)
@@ -149,7 +239,8 @@ def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
             kind=message.kind, channel=message.channel, language=message.language,
             context=message.context, recipient_name=message.recipient_name,
         )
-        provider_id = _send(message, subject, body)
+        with ClaimKeeper(message_id=message.pk, token=token):
+            provider_id, finish = _send(message, subject, body)
     except PermanentDeliveryError as error:
         claimed.update(state=MessageState.FAILED, last_error=str(error)[:2000])
         logger.warning("Message %s failed for good: %s", message.pk, error)
@@ -174,11 +265,13 @@ def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
     )
     if not recorded:
         logger.error("Message %s was sent but its claim had been taken over", message.pk)
+    finish()
     return "sent"
 
 
 def messages_release_stuck(*, now=None) -> int:
-    """Rows left "sending" by a worker that died go back to pending."""
+    """Rows left "sending" by a worker that died go back to pending: their claim was not
+    renewed for NOTIFICATIONS_SENDING_TIMEOUT (a running delivery renews it, see ClaimKeeper)."""
     now = now or timezone.now()
     limit = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT)
     return Message.objects.filter(state=MessageState.SENDING, claimed_at__lt=limit).update(
@@ -188,7 +281,8 @@ def messages_release_stuck(*, now=None) -> int:
 
 
 def messages_dispatch_due(*, now=None) -> int:
-    """Queue every pending row that is due and not queued recently (batched by primary key)."""
+    """Queue every pending row that is due and not queued recently (batched by primary key);
+    return how many rows this call queued."""
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_REDISPATCH_AFTER)
     due = Message.objects.filter(state=MessageState.PENDING, due_at__lte=now).filter(
@@ -200,7 +294,11 @@ def messages_dispatch_due(*, now=None) -> int:
         if not ids:
             return dispatched
         last_pk = ids[-1]
-        Message.objects.filter(pk__in=ids).update(dispatched_at=now)
-        if not dispatch_now(ids):
+        # Marked under the same condition they were read with: of two sweeps reading the same
+        # rows, each queues (and counts) only those it marked itself.
+        due.filter(pk__in=ids).update(dispatched_at=now)
+        mine = list(Message.objects.filter(pk__in=ids, state=MessageState.PENDING,
+                                           dispatched_at=now).values_list("pk", flat=True))
+        if mine and not dispatch_now(mine):
             return dispatched
-        dispatched += len(ids)
+        dispatched += len(mine)

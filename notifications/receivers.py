@@ -92,3 +92,15 @@ def sweep_at_worker_start(sender=None, **kwargs) -> None:
         sweep.delay()
     except OperationalError:
         logger.warning("Broker unreachable at worker start: the first beat sweep will run")
+
+
+def outbox_health():
+    """/health: a channel whose oldest due message waited longer than
+    NOTIFICATIONS_HEALTH_MAX_WAIT is down (a hung provider, stalled workers)."""
+    from core.health import Check
+
+    from .selectors import outbox_backlog
+
+    return [Check(name=backlog.channel, ok=not backlog.late, figures={
+        "due": backlog.due, "oldest_wait_seconds": int(backlog.oldest_wait.total_seconds())})
+        for backlog in outbox_backlog()]

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.template import Context, Engine
 from django.utils import timezone, translation
 
+from sessions.models import change_reason_text
+
 from .models import Channel, MessageTemplate
 
 _BUILTINS = ["django.templatetags.i18n", "django.templatetags.l10n",
@@ -75,6 +77,8 @@ def render_message(
     body: str
     subject: str
     with translation.override(language), timezone.override(settings.TIME_ZONE):
+        if values.get("reason_code"):
+            values["reason"] = change_reason_text(values["reason_code"], values.get("reason", ""))
         context_obj = Context(values, autoescape=False)
         if override is not None:
             body = engine.from_string(override.body).render(context_obj)

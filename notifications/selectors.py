@@ -1,13 +1,16 @@
 """Reads of the notifications app, shaped for the staff's pages and the API."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.roles import Role, is_staff_member, user_roles
 from enrolment.access import households_visible_to
 
-from .models import Message
+from .models import Channel, Message, MessageState
 
 _EVERYTHING = {Role.COORDINATOR, Role.ADMINISTRATOR}
 
@@ -58,3 +61,34 @@ def messages_of_household(*, household_id: int, limit: int = 50) -> list[Message
     """What a family was sent, newest first (for its own page)."""
     return list(Message.objects.filter(household_id=household_id)
                 .select_related("session__programme").order_by("-created_at", "-pk")[:limit])
+
+
+@dataclass(frozen=True)
+class ChannelBacklog:
+    """Messages of a channel that are due and not delivered yet, and how long the oldest waits."""
+
+    channel: str
+    due: int
+    oldest_wait: datetime.timedelta
+
+    @property
+    def late(self) -> bool:
+        return self.oldest_wait.total_seconds() > settings.NOTIFICATIONS_HEALTH_MAX_WAIT
+
+
+def outbox_backlog(*, now: datetime.datetime | None = None) -> list[ChannelBacklog]:
+    """Per channel, in one query on the (state, due_at) index: due rows still pending or being
+    sent. An SMS held for the quiet hours is not due (its due time is the morning), nor a
+    message waiting for its retry; so a wait longer than a few sweeps means a provider or the
+    workers are stuck."""
+    now = now or timezone.now()
+    rows = (Message.objects.filter(state__in=[MessageState.PENDING, MessageState.SENDING],
+                                   due_at__lte=now)
+            .values("channel").annotate(due=Count("pk"), oldest=Min("due_at")).order_by())
+    found = {row["channel"]: row for row in rows}
+    return [
+        ChannelBacklog(channel=channel, due=found[channel]["due"] if channel in found else 0,
+                       oldest_wait=(now - found[channel]["oldest"]) if channel in found
+                       else datetime.timedelta(0))
+        for channel in Channel.values
+    ]

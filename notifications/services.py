@@ -6,6 +6,7 @@ message exists if and only if its cause was committed; delivery is queued after 
 
 import datetime
 import functools
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from . import timing
 from .delivery import dispatch_on_commit, messages_queue
 from .models import Channel, Message, MessageKind, MessageState
 from .rendering import to_context_value
+
+logger = logging.getLogger(__name__)
 
 
 class NotificationError(DomainError):
@@ -180,9 +183,16 @@ def session_notify_change(*, session: Session, kind: str, previous: dict | None 
     messages = []
     for group, members in by_contact.items():
         context = _session_context(session, [member.participant.first_name for member in members])
+        # Words for the code are chosen when the message is written, in its language.
         context["reason"] = session.status_reason
+        context["reason_code"] = session.status_reason_code
         if previous:
             context["previous_starts_at"] = previous.get("starts_at")
+        told = _replace_unsent_about_session(
+            session=session, household_id=members[0].participant.household_id, kind=kind,
+            context=context)
+        if told:
+            continue
         messages.append(build_message(
             key=f"session:{session.pk}:{event}:r{session.revision}:{group[0]}", kind=kind,
             recipient=contacts[group], context=context, programme_id=session.programme_id,
@@ -195,6 +205,47 @@ def session_notify_change(*, session: Session, kind: str, previous: dict | None 
             "The message about the move, sent when these reminders were already due, "
             "says it all."))
     return len(messages)
+
+
+_SUPERSEDED_ON_CHANGE = (MessageKind.SESSION_MOVED, MessageKind.SESSION_CANCELLED)
+_UPDATED_ON_MOVE = (MessageKind.ENROLMENT_CONFIRMED, MessageKind.ENROLMENT_PROMOTED)
+
+
+def _replace_unsent_about_session(*, session: Session, household_id: int, kind: str,
+                                  context: dict) -> bool:
+    """Messages about ``session`` to this household that are still unsent (an SMS waiting for
+    the morning) are replaced by one giving its latest state, so that a family does not get at
+    08:00 the confirmation with the old time, "moved to 14:00", "moved to 16:00" and
+    "cancelled". Each row is changed only while still pending (a conditional UPDATE): one that
+    a worker took meanwhile counts as told.
+
+    Earlier change messages are cancelled, and the new one says what time the family was last
+    told of. On a move, an unsent confirmation of an enrolment in this very session is given
+    the new time and place instead; it then tells everything, and True is returned (no
+    message to add). On a cancellation it is cancelled too: the cancellation names the session.
+    """
+    unsent = list(Message.objects.filter(
+        session_id=session.pk, household_id=household_id, state=MessageState.PENDING,
+        kind__in=[*_SUPERSEDED_ON_CHANGE, *_UPDATED_ON_MOVE],
+    ).order_by("created_at", "pk"))
+    reason = _("Replaced by a later message giving the latest state of the session.")[:200]
+    told_by_confirmation = False
+    for message in unsent:
+        pending = Message.objects.filter(pk=message.pk, state=MessageState.PENDING)
+        if message.kind in _UPDATED_ON_MOVE and kind == MessageKind.SESSION_MOVED:
+            refreshed = {**message.context, **to_context_value(
+                {name: context[name] for name in ("starts_at", "ends_at", "venue", "address",
+                                                  "session_url")})}
+            told_by_confirmation |= bool(pending.update(context=refreshed))
+            continue
+        if pending.update(state=MessageState.CANCELLED, cancel_reason=reason) and (
+                message.kind == MessageKind.SESSION_MOVED
+                and message.context.get("previous_starts_at")):
+            # What the family was last told is the time before the first of these moves.
+            context.setdefault("told_starts_at", message.context["previous_starts_at"])
+    if "told_starts_at" in context:
+        context["previous_starts_at"] = context.pop("told_starts_at")
+    return told_by_confirmation
 
 
 # --- Reminders -------------------------------------------------------------------------------
@@ -251,11 +302,18 @@ def _skip_reminders_already_due(*, enrolments: list[Enrolment], reason: str,
             targets = list(Session.objects.filter(
                 programme_id=enrolment.programme_id, starts_at__gt=now, starts_at__lte=horizon,
             ).exclude(status=SessionStatus.CANCELLED).select_related("venue"))
-        recipient = recipient_from_contact(enrolment_contact(enrolment))
+        contact = enrolment_contact(enrolment)
+        recipient = recipient_from_contact(contact)
+        by_sms = recipient.channel == Channel.SMS
+        can_email = contact is not None and contact.can_email
         for session in targets:
+            if by_sms and timing.sms_too_late(now=now, starts_at=session.starts_at):
+                # The message just written waits for the end of the quiet hours, after the
+                # session: it covers nothing, and the sweep decides about these reminders.
+                continue
             for offset in timing.programme_offsets(enrolment.programme.reminder_offsets):
                 due = timing.reminder_due_at(starts_at=session.starts_at, offset=offset,
-                                             by_sms=recipient.channel == Channel.SMS)
+                                             by_sms=by_sms, can_email=can_email)
                 if due <= now < session.starts_at:
                     rows.append(_reminder_row(
                         enrolment=enrolment, recipient=recipient, offset=offset,
@@ -309,7 +367,8 @@ def _candidates(*, whole_cycle: bool, programme_ids: list[int], offset: timing.O
 
 
 def reminders_create_due(*, now: datetime.datetime | None = None) -> int:
-    """Write the reminders that are due and not written yet; return how many will be sent.
+    """Write the reminders that are due and not written yet; return how many this call wrote
+    to be sent.
 
     Per offset, only sessions close enough to need one are looked at, already written
     (participant, session, offset) are excluded in SQL, and the rest is read in keyset pages:
@@ -346,9 +405,10 @@ def reminders_create_due(*, now: datetime.datetime | None = None) -> int:
                 if not page:
                     break
                 last = (page[-1].pk, page[-1].target_session_id)
-                rows = _due_rows(page, offset, now)
-                messages_queue(rows)
-                created += sum(row.state == MessageState.PENDING for row in rows)
+                # Counted from what this sweep wrote: another sweep running at once may have
+                # written some of the same rows first (their keys are unique), and those are
+                # its own.
+                created += len(messages_queue(_due_rows(page, offset, now)))
     return created
 
 
@@ -363,26 +423,39 @@ def _all_offsets() -> set[timing.Offset]:
 def _due_rows(page: "list[EnrolmentWithTarget]", offset: timing.Offset, now) -> list[Message]:
     rows = []
     for enrolment in page:
-        recipient = recipient_from_contact(enrolment_contact(enrolment))
+        contact = enrolment_contact(enrolment)
+        recipient = recipient_from_contact(contact)
         by_sms = recipient.channel == Channel.SMS
+        can_email = contact is not None and contact.can_email
         starts_at = enrolment.target_starts_at
-        due = timing.reminder_due_at(starts_at=starts_at, offset=offset, by_sms=by_sms)
-        if not due <= now < starts_at:
+        plan = timing.reminder_timing(starts_at=starts_at, offset=offset, by_sms=by_sms,
+                                      can_email=can_email)
+        if not plan.due_at <= now < starts_at:
             continue
+        if plan.by_email_instead and contact is not None:
+            # No SMS could go between the reminder's moment and the session.
+            recipient = Recipient(Channel.EMAIL, contact.email, recipient.language,
+                                  recipient.name)
+        state, reason = MessageState.PENDING, ""
         # After an outage, only the latest of the reminders now due goes out.
-        superseded = any(
-            timing.reminder_due_at(
-                starts_at=starts_at, offset=other, by_sms=by_sms) <= now
-            for other in timing.programme_offsets(enrolment.programme.reminder_offsets)
-            if other.approximate < offset.approximate
-        )
+        if any(timing.reminder_due_at(starts_at=starts_at, offset=other, by_sms=by_sms,
+                                      can_email=can_email) <= now
+               for other in timing.programme_offsets(enrolment.programme.reminder_offsets)
+               if other.approximate < offset.approximate):
+            state, reason = MessageState.CANCELLED, _(
+                "A later reminder was due by the time this one could go.")
+        elif recipient.channel == Channel.SMS and timing.sms_too_late(now=now,
+                                                                       starts_at=starts_at):
+            state, reason = MessageState.CANCELLED, _(
+                "No SMS could go before the session outside the quiet hours, and the guardian "
+                "has no e-mail address.")
+            logger.info("Reminder %s of participant %s for session %s dropped: %s", offset,
+                        enrolment.participant_id, enrolment.target_session_id, reason)
         rows.append(_reminder_row(
             enrolment=enrolment, recipient=recipient, offset=offset,
             session_id=enrolment.target_session_id, starts_at=starts_at,
             ends_at=enrolment.target_ends_at, venue=enrolment.target_venue,
-            address=enrolment.target_address, due_at=due,
-            state=MessageState.CANCELLED if superseded else MessageState.PENDING,
-            reason=_("A later reminder was due by the time this one could go."),
+            address=enrolment.target_address, due_at=plan.due_at, state=state, reason=reason,
         ))
     return rows
 

@@ -93,18 +93,54 @@ def quiet_period_containing(
     return None
 
 
-def reminder_due_at(
-    *, starts_at: datetime.datetime, offset: Offset, by_sms: bool
-) -> datetime.datetime:
-    """When a reminder goes. An SMS falling in the quiet hours goes at their end if that is still
-    before the session, else at their start (the evening before)."""
+def last_moment_before_quiet(quiet_start: datetime.datetime) -> datetime.datetime:
+    """The last moment an SMS can be written and sent before quiet hours begin: a sweep
+    interval before them (at least a minute), since the sweep writes reminders once it runs."""
+    margin = max(60, settings.NOTIFICATIONS_SWEEP_INTERVAL)
+    return quiet_start - datetime.timedelta(seconds=margin)
+
+
+@dataclass(frozen=True)
+class ReminderTiming:
+    """When a reminder goes and whether it must go by e-mail instead of SMS."""
+
+    due_at: datetime.datetime
+    by_email_instead: bool = False
+
+
+def reminder_timing(
+    *, starts_at: datetime.datetime, offset: Offset, by_sms: bool, can_email: bool = False
+) -> ReminderTiming:
+    """When a reminder goes. An SMS falling in the quiet hours goes at their end if that is
+    still before the session. Otherwise no SMS can go between its moment and the session: it
+    goes by e-mail at its moment if the guardian has an address, else by SMS at the last
+    moment before the quiet hours (the evening before). Whether that moment is still to come
+    is for the caller to check (:func:`sms_too_late`)."""
     due = offset_moment(starts_at, offset)
-    if by_sms:
-        period = quiet_period_containing(due)
-        if period is not None:
-            quiet_start, quiet_end = period
-            due = quiet_end if quiet_end < starts_at else quiet_start
-    return due
+    if not by_sms:
+        return ReminderTiming(due)
+    period = quiet_period_containing(due)
+    if period is None:
+        return ReminderTiming(due)
+    quiet_start, quiet_end = period
+    if quiet_end < starts_at:
+        return ReminderTiming(quiet_end)
+    if can_email:
+        return ReminderTiming(due, by_email_instead=True)
+    return ReminderTiming(last_moment_before_quiet(quiet_start))
+
+
+def reminder_due_at(
+    *, starts_at: datetime.datetime, offset: Offset, by_sms: bool, can_email: bool = False
+) -> datetime.datetime:
+    return reminder_timing(starts_at=starts_at, offset=offset, by_sms=by_sms,
+                           can_email=can_email).due_at
+
+
+def sms_too_late(*, now: datetime.datetime, starts_at: datetime.datetime) -> bool:
+    """Whether an SMS sent from ``now`` on could only go (after the quiet hours) once the
+    session has started."""
+    return sms_allowed_from(now) >= starts_at
 
 
 def sms_allowed_from(moment: datetime.datetime) -> datetime.datetime:

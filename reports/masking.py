@@ -89,7 +89,8 @@ def _mask_rows(rows: list, column: str, threshold: int) -> None:
 
 
 _TOTALS = ("participants", "households", "enrolments", "attendances", "expected", "attended",
-           "anonymous_headcount", "follow_up_participants", "follow_ups")
+           "anonymous_headcount", "follow_up_participants", "follow_ups", "outreach_people",
+           "outreach_people_in_qpv")
 _SPLIT_TOTALS = (
     ("new_households", "returning_households"),
     ("enrolments_confirmed", "enrolments_waitlisted", "enrolments_cancelled"),
@@ -98,5 +99,6 @@ _BREAKDOWNS = {
     "by_age_band": ("participants",), "by_neighbourhood": ("participants", "households"),
     "by_qpv": ("participants", "households"), "by_sex": ("participants",),
     "anonymous_by_age_band": ("count",), "follow_up_outcomes": ("count",),
+    "outreach_by_age_band": ("count",), "outreach_by_sex": ("count",),
 }
 _ROW_COUNTS = ("participants", "attendances", "expected", "attended")

@@ -70,7 +70,16 @@ class ProgrammeRowOut(RateOut):
     sessions_planned: int | None
     sessions_held: int | None
     sessions_cancelled: int | None
+    sessions_held_without_register: int | None
+    sessions_register_missing: int | None
     participants: int | None
+
+
+class MissingRegisterOut(Schema):
+    session_id: int
+    programme_id: int
+    title: str
+    starts_at: datetime.datetime
 
 
 class KindRowOut(RateOut):
@@ -110,6 +119,16 @@ class ReportSummaryOut(RateOut):
     sessions_planned: int | None
     sessions_held: int | None
     sessions_cancelled: int | None
+    sessions_held_without_register: int | None
+    sessions_register_missing: int | None
+    sessions_signed: int | None
+    missing_registers: list[MissingRegisterOut]
+    outreach_contacts: int | None
+    outreach_referrals: int | None
+    outreach_people: int | None
+    outreach_people_in_qpv: int | None
+    outreach_by_age_band: list[CountOut]
+    outreach_by_sex: list[CountOut]
     enrolments: int | None
     enrolments_confirmed: int | None
     enrolments_waitlisted: int | None

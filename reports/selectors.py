@@ -4,7 +4,10 @@ Definitions (also on the pages, in docs and in the API's description):
 - the period is a range of local dates (Europe/Paris), both ends included; a session belongs to
   it by its start;
 - a session is *planned* when it belongs to the period whatever its status, *cancelled* when
-  cancelled, *held* when not cancelled and already started;
+  cancelled, *held* when not cancelled, already started and its register was taken (a mark,
+  or an anonymous headcount of at least one person) or a coordinator declared it held without
+  a register (counted apart as *held without a register*); a past session with neither is
+  *register missing* and is not held;
 - *enrolments* are those recorded during the period, counted by their status today;
 - a participant is *reached* when marked present or late (walk-ins included) at a held session
   of the period; a household is reached through its participants; *attendances* count those
@@ -42,18 +45,20 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from attendance.models import (
     ATTENDED_STATUSES,
-    AgeBand,
     AnonymousHeadcount,
     Attendance,
     FollowUp,
     FollowUpOutcome,
     FollowUpStatus,
+    OutreachContact,
+    OutreachCount,
 )
+from attendance.selectors import held_declared, register_taken, sessions_held, signed
+from core.age_bands import age_band_keys, age_band_label, age_bands
 from enrolment.models import Enrolment, EnrolmentStatus, Participant, Sex
 from programmes.models import Kind, Programme
 from sessions.models import Session, SessionStatus
@@ -62,16 +67,6 @@ from .access import ReportScope
 from .filters import ReportFilters, years_before
 from .masking import mask_summary, rate
 
-# (key, label, oldest age in the band); the last band has no upper age.
-AGE_BANDS: list[tuple[str, str | Promise, int | None]] = [
-    ("0-5", _("0–5 years"), 5),
-    ("6-10", _("6–10 years"), 10),
-    ("11-14", _("11–14 years"), 14),
-    ("15-17", _("15–17 years"), 17),
-    ("18-25", _("18–25 years"), 25),
-    ("26-59", _("26–59 years"), 59),
-    ("60+", _("60 years and over"), None),
-]
 UNKNOWN_NEIGHBOURHOOD = _("Not recorded")
 
 
@@ -110,6 +105,16 @@ class ProgrammeRow(RateFields):
     sessions_held: int | None
     sessions_cancelled: int | None
     participants: int | None
+    sessions_held_without_register: int | None = 0
+    sessions_register_missing: int | None = 0
+
+
+@dataclass
+class MissingRegisterRow:
+    session_id: int
+    programme_id: int
+    title: str
+    starts_at: datetime.datetime
 
 
 @dataclass
@@ -147,6 +152,16 @@ class ReportSummary(RateFields):
     enrolments_confirmed: int | None
     enrolments_waitlisted: int | None
     enrolments_cancelled: int | None
+    sessions_held_without_register: int | None = 0
+    sessions_register_missing: int | None = 0
+    sessions_signed: int | None = 0
+    missing_registers: list[MissingRegisterRow] = field(default_factory=list)
+    outreach_contacts: int | None = 0
+    outreach_referrals: int | None = 0
+    outreach_people: int | None = 0
+    outreach_people_in_qpv: int | None = 0
+    outreach_by_age_band: list[CountRow] = field(default_factory=list)
+    outreach_by_sex: list[CountRow] = field(default_factory=list)
     anonymous_headcount: int | None = 0
     follow_up_participants: int | None = 0
     follow_ups: int | None = 0
@@ -190,7 +205,8 @@ def report_sessions(*, programmes: QuerySet[Programme], filters: ReportFilters
 
 
 def held_sessions(sessions: QuerySet[Session], *, now: datetime.datetime) -> QuerySet[Session]:
-    return sessions.exclude(status=SessionStatus.CANCELLED).filter(starts_at__lt=now)
+    """Held means held: the one definition, kept with the registers (attendance.selectors)."""
+    return sessions_held(sessions, now=now)
 
 
 def attendances_in(sessions: QuerySet[Session]) -> QuerySet[Attendance]:
@@ -257,19 +273,22 @@ def _sum_by(rows: list[dict], key: str) -> dict:
 
 
 def age_band_case(reference: datetime.date) -> Case:
-    """The age band of a participant on ``reference``, computed by the database."""
+    """The age band (core/age_bands.py) of a participant on ``reference``, computed by the
+    database."""
+    bands = age_bands()
     whens = [
-        When(birth_date__gt=years_before(reference, oldest + 1), then=Value(key))
-        for key, _label, oldest in AGE_BANDS if oldest is not None
+        When(birth_date__gt=years_before(reference, band.oldest + 1), then=Value(band.key))
+        for band in bands if band.oldest is not None
     ]
-    return Case(*whens, default=Value(AGE_BANDS[-1][0]), output_field=CharField())
+    return Case(*whens, default=Value(bands[-1].key), output_field=CharField())
 
 
 def report_summary(
     *, programmes: QuerySet[Programme], filters: ReportFilters,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime | None = None, outreach: bool = True,
 ) -> ReportSummary:
-    """Every indicator for ``filters`` over ``programmes``, unmasked."""
+    """Every indicator for ``filters`` over ``programmes``, unmasked; with the outreach
+    tallies of the period unless ``outreach`` is false (they belong to no programme)."""
     now = now or timezone.now()
     sessions = report_sessions(programmes=programmes, filters=filters)
     held = held_sessions(sessions, now=now)
@@ -296,8 +315,12 @@ def report_summary(
         sessions_planned=session_counts["planned"],
         sessions_held=session_counts["held"],
         sessions_cancelled=session_counts["cancelled"],
+        sessions_held_without_register=session_counts["held_without_register"],
+        sessions_register_missing=session_counts["register_missing"],
+        sessions_signed=session_counts["signed"],
         **enrolment_counts,
     )
+    summary.missing_registers = _missing_registers(sessions, now=now)
     summary.by_age_band = _by_age_band(reached, reference=filters.start)
     summary.by_neighbourhood, summary.by_qpv = _by_neighbourhood(reached)
     summary.by_sex = _by_sex(reached)
@@ -312,13 +335,45 @@ def report_summary(
     summary.anonymous_headcount = sum(_counted(row.count)
                                       for row in summary.anonymous_by_age_band)
     _follow_ups(summary, programmes=programmes, filters=filters)
+    if outreach and filters.programme_id is None and filters.venue_id is None \
+            and filters.partner_id is None and not filters.kind:
+        _outreach(summary, filters=filters)
     return summary
+
+
+def _outreach(summary: ReportSummary, *, filters: ReportFilters) -> None:
+    """People met on outreach ("personnes rencontrées"), beside the participants and never
+    added to them: they gave no name, so nobody can tell whether they also enrolled."""
+    contacts = OutreachContact.objects.filter(day__gte=filters.start, day__lte=filters.end)
+    if filters.field:
+        contacts = contacts.filter(theme=filters.field)
+    totals = contacts.aggregate(contacts=Count("pk"),
+                                referrals=Count("pk", filter=Q(referral=True)))
+    rows = (OutreachCount.objects.filter(contact__in=contacts)
+            .values("age_band", "sex", "contact__in_qpv").annotate(people=Sum("count"))
+            .order_by())
+    by_band: dict[str, int] = {}
+    by_sex: dict[str, int] = {}
+    people = in_qpv = 0
+    for row in rows:
+        by_band[row["age_band"]] = by_band.get(row["age_band"], 0) + row["people"]
+        by_sex[row["sex"]] = by_sex.get(row["sex"], 0) + row["people"]
+        people += row["people"]
+        in_qpv += row["people"] if row["contact__in_qpv"] else 0
+    summary.outreach_contacts, summary.outreach_referrals = totals["contacts"], totals["referrals"]
+    summary.outreach_people, summary.outreach_people_in_qpv = people, in_qpv
+    keys = age_band_keys()
+    keys += sorted(key for key in by_band if key not in keys)
+    summary.outreach_by_age_band = [CountRow(key, age_band_label(key), by_band.get(key, 0))
+                                    for key in keys]
+    summary.outreach_by_sex = [CountRow(str(sex), str(label), by_sex.get(sex, 0))
+                               for sex, label in Sex.choices]
 
 
 def report_summary_for(*, scope: ReportScope, filters: ReportFilters, anonymous: bool = False
                        ) -> ReportSummary:
     """The summary as ``scope`` may see it: masked for partners and for anonymous exports."""
-    summary = report_summary(programmes=scope.programmes, filters=filters)
+    summary = report_summary(programmes=scope.programmes, filters=filters, outreach=scope.lists)
     return mask_summary(summary) if scope.masked or anonymous else summary
 
 
@@ -346,11 +401,32 @@ def report_enrolments(*, programmes: QuerySet[Programme], filters: ReportFilters
 
 
 def _session_counts(now: datetime.datetime) -> dict[str, Count]:
+    past = ~Q(status=SessionStatus.CANCELLED) & Q(starts_at__lt=now)
+    taken, declared = register_taken(), held_declared()
     return {
         "planned": Count("pk"),
         "cancelled": Count("pk", filter=Q(status=SessionStatus.CANCELLED)),
-        "held": Count("pk", filter=~Q(status=SessionStatus.CANCELLED) & Q(starts_at__lt=now)),
+        "held": Count("pk", filter=past & (taken | declared)),
+        "held_without_register": Count("pk", filter=past & ~taken & declared),
+        "register_missing": Count("pk", filter=past & ~taken & ~declared),
+        "signed": Count("pk", filter=past & signed()),
     }
+
+
+MISSING_REGISTERS_SHOWN = 100
+
+
+def _missing_registers(sessions: QuerySet[Session], *, now: datetime.datetime
+                       ) -> list[MissingRegisterRow]:
+    """The past sessions of the period without a register nor a declaration, oldest first
+    (at most MISSING_REGISTERS_SHOWN; the count says how many in all)."""
+    rows = (
+        sessions.exclude(status=SessionStatus.CANCELLED).filter(starts_at__lt=now)
+        .exclude(register_taken() | held_declared())
+        .order_by("starts_at", "pk")
+        .values_list("pk", "programme_id", "programme__title", "starts_at")
+    )[:MISSING_REGISTERS_SHOWN]
+    return [MissingRegisterRow(*row) for row in rows]
 
 
 def _enrolment_counts(*, programmes: QuerySet[Programme], filters: ReportFilters) -> dict:
@@ -369,7 +445,7 @@ def _by_age_band(reached: QuerySet[Participant], *, reference: datetime.date
         reached.annotate(band=age_band_case(reference)).values("band")
         .annotate(count=Count("pk")).order_by().values_list("band", "count")
     )
-    return [BreakdownRow(key, str(label), rows.get(key, 0)) for key, label, _oldest in AGE_BANDS]
+    return [BreakdownRow(band.key, band.label, rows.get(band.key, 0)) for band in age_bands()]
 
 
 def _by_neighbourhood(reached: QuerySet[Participant]
@@ -431,6 +507,8 @@ def _by_programme(sessions: QuerySet[Session], *, came: QuerySet[Attendance],
             kind=row["programme__kind"], kind_label=str(kind_labels[row["programme__kind"]]),
             sessions_planned=row["planned"], sessions_held=row["held"],
             sessions_cancelled=row["cancelled"],
+            sessions_held_without_register=row["held_without_register"],
+            sessions_register_missing=row["register_missing"],
             participants=participants.get(programme_id, 0),
             attendances=counts.get("attendances", 0), expected=expected, attended=attended,
             attendance_rate=rate(attended, expected),
@@ -485,8 +563,10 @@ def _anonymous_headcounts(held: QuerySet[Session]) -> list[CountRow]:
         AnonymousHeadcount.objects.filter(session__in=held).values("age_band")
         .annotate(total=Sum("count")).order_by().values_list("age_band", "total")
     )
-    return [CountRow(str(band), str(label), counts.get(band, 0) or 0)
-            for band, label in AgeBand.choices]
+    # Counts recorded under bands of an earlier setting are shown after, not dropped.
+    keys = age_band_keys()
+    keys += sorted(key for key in counts if key not in keys)
+    return [CountRow(key, age_band_label(key), counts.get(key, 0) or 0) for key in keys]
 
 
 def _follow_ups(summary: ReportSummary, *, programmes: QuerySet[Programme],

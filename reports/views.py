@@ -18,7 +18,7 @@ from jobs.services import job_start
 
 from .access import ReportScope, report_scope
 from .charts import bar_chart, column_chart
-from .exports import CONTENT_TYPES, csv_stream, xlsx_file
+from .exports import CONTENT_TYPES, csv_stream, export_filename, xlsx_file
 from .filters import ReportFilters
 from .forms import ReportFilterForm
 from .selectors import ReportSummary, report_summary_for
@@ -114,7 +114,10 @@ def export(request: HttpRequest, what: str, fmt: str) -> HttpResponse:
         raise PermissionDenied(_("Partners receive aggregated figures only."))
     anonymous = request.GET.get("anonymous") == "1"
     filters = ReportFilterForm(request.GET, programmes=scope.programmes).report_filters()
-    filename = f"{what}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.{fmt}"
+    masked = (scope.masked or anonymous) if what == "summary" else not (
+        scope.names and not anonymous)
+    filename = export_filename(what=what, fmt=fmt, start=filters.start, end=filters.end,
+                               masked=masked)
     if fmt == "xlsx" and what != "summary" and LISTS[what][0](
             programmes=scope.programmes, filters=filters).count() > settings.REPORT_EXPORT_SYNC_ROWS:
         return _export_later(request, what=what, anonymous=anonymous, filename=filename)

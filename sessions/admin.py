@@ -9,12 +9,10 @@ from django.utils.translation import ngettext
 from .feeds import webcal_url
 from .models import FeedToken, Schedule, Session
 from .services import (
-    SessionError,
     feed_token_issue,
     feed_token_revoke,
     feed_token_rotate,
     schedule_apply,
-    session_cancel,
 )
 
 
@@ -55,19 +53,8 @@ class SessionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("programme",)
     filter_horizontal = ("facilitators",)
     readonly_fields = ("revision", "schedule", "schedule_date", "created_at", "updated_at")
-    actions = ["cancel_sessions"]
-
-    @admin.action(description=_("Cancel the selected sessions (people enrolled are told)"))
-    def cancel_sessions(self, request, queryset):
-        cancelled = 0
-        for session in queryset:
-            try:
-                session_cancel(session=session, changed_by=request.user)
-                cancelled += 1
-            except SessionError as error:
-                self.message_user(request, f"{session}: {error.message}", level=messages.ERROR)
-        self.message_user(request, ngettext("%d session cancelled.", "%d sessions cancelled.",
-                                            cancelled) % cancelled)
+    # No bulk cancel here: cancelling needs a reason the families will read, asked on the
+    # coordination page of each session (/coordination/sessions/<id>/cancel/).
 
     def save_model(self, request, obj, form, change):
         # Edits of time, place or status by hand bump the revision (feeds' SEQUENCE).

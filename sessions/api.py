@@ -46,5 +46,6 @@ def cancel_session(request: HttpRequest, session_id: int, payload: SessionCancel
     if not has_role(request.auth, Role.COORDINATOR, Role.ADMINISTRATOR):
         raise HttpError(403, _("Only coordinators can cancel sessions."))
     session = get_object_or_404(session_list(published_only=False), pk=session_id)
-    session = session_cancel(session=session, reason=payload.reason, changed_by=request.auth)
+    session = session_cancel(session=session, reason=payload.reason,
+                             reason_code=payload.reason_code or "", changed_by=request.auth)
     return with_places_left([session])[0]

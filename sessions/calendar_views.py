@@ -59,6 +59,10 @@ def feed_response(request: HttpRequest, feed: Feed, *, token: FeedTokenBase | No
             feed_token_mark_read(token=token)
     for name, value in headers.items():
         response[name] = value
+    # The feed's own language (its ?lang= or its token's), not the one the request negotiated.
+    response["Content-Language"] = feed.language
+    # The body depends on the URL alone (path, token, query): no cookie, no Accept-Language.
+    response.vary_only_on = ()
     return response
 
 
@@ -73,10 +77,11 @@ def private_feed(
     model: type[FeedTokenBase],
     related: tuple[str, ...],
     make_feed: Callable[[FeedTokenBase], Feed | HttpResponse],
-    kind: dict[str, str] | None = None,
+    kind: dict | None = None,
 ) -> HttpResponse:
-    """A feed behind a secret token: 404 when unknown, 410 Gone once revoked (clients stop)."""
-    token = feed_token_find(model, raw_token, related=related, **(kind or {}))
+    """A feed behind a secret token: 404 when unknown or of another kind of feed, 410 Gone
+    once revoked (clients stop)."""
+    token = feed_token_find(model, raw_token, related=related, kind=kind)
     if token is None:
         raise Http404
     if token.is_revoked:
@@ -108,8 +113,7 @@ def _partner_feed(request: HttpRequest, token: FeedToken) -> Feed | HttpResponse
 @require_safe
 def partner_calendar(request: HttpRequest, token: str) -> HttpResponse:
     return private_feed(
-        request, token, model=FeedToken, related=("partner",),
-        kind={"scope": FeedScope.PARTNER},
+        request, token, model=FeedToken, related=("partner",), kind={"scope": FeedScope.PARTNER},
         make_feed=lambda found: _partner_feed(request, found),
     )
 

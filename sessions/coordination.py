@@ -73,7 +73,8 @@ def programme_create(request: HttpRequest) -> HttpResponse:
                 report = programme_create_with_schedule(
                     programme=programme, mediators=form.cleaned_data["mediators"],
                     partners=form.cleaned_data["partners"], schedule=schedule,
-                    facilitators=schedule_form.cleaned_data["facilitators"])
+                    facilitators=schedule_form.cleaned_data["facilitators"],
+                    create_past=schedule_form.cleaned_data["create_past_dates"])
             except ProgrammeError as error:
                 programme.pk = None  # rolled back: a second try creates it afresh
                 form_error(form, error)
@@ -110,7 +111,8 @@ def _schedule_page(request: HttpRequest, programme: Programme, schedule: Schedul
         if request.POST.get("action") == SAVE:
             try:
                 report = schedule_save(schedule=schedule,
-                                       facilitators=form.cleaned_data["facilitators"])
+                                       facilitators=form.cleaned_data["facilitators"],
+                                       create_past=form.cleaned_data["create_past_dates"])
             except SessionError as error:
                 form.add_error(error.field, error.message)
             else:
@@ -176,7 +178,7 @@ def session_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             session_cancel(session=session, reason=form.cleaned_data["reason"],
-                           changed_by=request.user)
+                           reason_code=form.cleaned_data["reason_code"], changed_by=request.user)
         except SessionError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -200,7 +202,9 @@ def session_move_view(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 session_move(session=session, starts_at=starts_at, ends_at=ends_at,
                              venue=form.cleaned_data["venue"],
-                             reason=form.cleaned_data["reason"], changed_by=request.user)
+                             reason=form.cleaned_data["reason"],
+                             reason_code=form.cleaned_data["reason_code"],
+                             changed_by=request.user)
             except SessionError as error:
                 field = {"starts_at": "date", "ends_at": "end_time"}.get(error.field)
                 form.add_error(field, error.message)

@@ -4,12 +4,11 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from core.time import local_datetime
 from programmes.models import Mediator, Venue
-from sessions.models import Schedule, ScheduleKind, Weekday
+from sessions.models import ChangeReason, Schedule, ScheduleKind, Weekday
 from sessions.scheduling import ScheduleRule, schedule_rule_problems
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -50,35 +49,39 @@ class DateListField(forms.CharField):
 class ScheduleForm(forms.Form):
     """A schedule's rule; ``rule()`` gives it to the planner before anything is saved."""
 
-    kind = forms.ChoiceField(label=_lazy("Repeats"), choices=ScheduleKind.choices)
+    kind = forms.ChoiceField(label=_("Repeats"), choices=ScheduleKind.choices)
     weekdays = forms.TypedMultipleChoiceField(
-        label=_lazy("Days of the week"), choices=Weekday.choices, coerce=int, required=False,
+        label=_("Days of the week"), choices=Weekday.choices, coerce=int, required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_lazy("For a weekly schedule."),
+        help_text=_("For a weekly schedule."),
     )
-    start_date = forms.DateField(label=_lazy("First date"), required=False, widget=DATE_INPUT)
-    end_date = forms.DateField(label=_lazy("Last date"), required=False, widget=DATE_INPUT)
+    start_date = forms.DateField(label=_("First date"), required=False, widget=DATE_INPUT)
+    end_date = forms.DateField(label=_("Last date"), required=False, widget=DATE_INPUT)
     dates = DateListField(
-        label=_lazy("Dates"), required=False,
-        help_text=_lazy("For a list of dates: one per line, e.g. 15/02/2027."),
+        label=_("Dates"), required=False,
+        help_text=_("For a list of dates: one per line, e.g. 15/02/2027."),
     )
-    start_time = forms.TimeField(label=_lazy("Start time"), widget=TIME_INPUT)
-    end_time = forms.TimeField(label=_lazy("End time"), widget=TIME_INPUT)
+    start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
+    end_time = forms.TimeField(label=_("End time"), widget=TIME_INPUT)
     skip_school_holidays = forms.BooleanField(
-        label=_lazy("Skip school holidays"), required=False, initial=True)
+        label=_("Skip school holidays"), required=False, initial=True)
     skip_public_holidays = forms.BooleanField(
-        label=_lazy("Skip public holidays"), required=False, initial=True)
+        label=_("Skip public holidays"), required=False, initial=True)
     excluded_dates = DateListField(
-        label=_lazy("Dates without a session"), required=False,
-        help_text=_lazy("One per line, e.g. a day the venue is closed."),
+        label=_("Dates without a session"), required=False,
+        help_text=_("One per line, e.g. a day the venue is closed."),
     )
     venue = forms.ModelChoiceField(
-        label=_lazy("Venue"), queryset=Venue.objects.all(), required=False,
-        empty_label=_lazy("The programme's venue"),
+        label=_("Venue"), queryset=Venue.objects.all(), required=False,
+        empty_label=_("The programme's venue"),
     )
     facilitators = forms.ModelMultipleChoiceField(
-        label=_lazy("Facilitators"), queryset=Mediator.objects.select_related("user"),
+        label=_("Facilitators"), queryset=Mediator.objects.select_related("user"),
         required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    create_past_dates = forms.BooleanField(
+        label=_("Also create the dates already past"), required=False,
+        help_text=_("A past session counts as held only once its register is taken."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -134,24 +137,47 @@ class ScheduleForm(forms.Form):
         return schedule
 
 
+REASON_CODE_HELP = _("The families read it in their own language.")
+REASON_HELP = _("Optional with a reason from the list, required with “another reason”; "
+                    "sent as written, for example: “Salle fermée pour travaux, reprise le 12.”")
+
+
+def reason_code_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Reason given to the people enrolled"),
+        choices=[("", _("Choose a reason")), *ChangeReason.choices],
+        help_text=REASON_CODE_HELP)
+
+
+def reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("In your own words"), max_length=300, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}), help_text=REASON_HELP)
+
+
 class SessionCancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_lazy("Reason given to the people enrolled"), max_length=300, required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text=_lazy("For example: the facilitator is ill."),
-    )
-
-
-class SessionMoveForm(forms.Form):
-    date = forms.DateField(label=_lazy("New date"), widget=DATE_INPUT)
-    start_time = forms.TimeField(label=_lazy("Start time"), widget=TIME_INPUT)
-    end_time = forms.TimeField(label=_lazy("End time"), widget=TIME_INPUT)
-    venue = forms.ModelChoiceField(label=_lazy("Venue"), queryset=Venue.objects.all())
-    reason = forms.CharField(
-        label=_lazy("Reason given to the people enrolled"), max_length=300, required=False)
+    reason_code = reason_code_field()
+    reason = reason_field()
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("reason_code") == ChangeReason.OTHER and not cleaned.get("reason"):
+            self.add_error("reason", _("Write the reason the families will read."))
+        return cleaned
+
+
+class SessionMoveForm(forms.Form):
+    date = forms.DateField(label=_("New date"), widget=DATE_INPUT)
+    start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
+    end_time = forms.TimeField(label=_("End time"), widget=TIME_INPUT)
+    venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.all())
+    reason_code = reason_code_field()
+    reason = reason_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason_code") == ChangeReason.OTHER and not cleaned.get("reason"):
+            self.add_error("reason", _("Write the reason the families will read."))
         begins, finishes = cleaned.get("start_time"), cleaned.get("end_time")
         if begins and finishes and finishes <= begins:
             self.add_error("end_time", _("The end must come after the start."))

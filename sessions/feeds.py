@@ -3,7 +3,7 @@ build that reuses the events kept from earlier builds.
 
 A feed answers ``If-None-Match`` / ``If-Modified-Since`` from :func:`feed_version` (one
 aggregate query, no build). :func:`feed_build` makes a bounded number of queries whatever the
-number of sessions: the content version, the keys of the sessions in the window, the extras
+number of sessions: the keys of the sessions in the window, the extras
 (headcounts, first names) if the feed has any, and, only for the sessions whose event is not
 kept yet, their rows and their programmes' mediators.
 """
@@ -16,7 +16,22 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.conf import settings
-from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -40,7 +55,7 @@ from .ical import (
 from .models import FeedContentVersion, FeedTokenBase, Session
 
 # Changes whenever the code writes events differently, so that no ETag survives it.
-FORMAT = 1
+FORMAT = 2
 # Missing events fewer than this are loaded by primary key; more, with the feed's own filter.
 _LOAD_BY_KEY_MAX = 500
 
@@ -87,6 +102,8 @@ class Feed:
     private: bool = False
     settings: tuple = ()
     extras: ExtrasProvider | None = None
+    # Aggregates over the feed's sessions that change with its extras; those named
+    # "..._changed_at" are moments, which Last-Modified also follows.
     version_aggregates: Callable[[], dict] = field(default=dict)
 
 
@@ -101,56 +118,62 @@ def _content_version(field_name: str) -> Max:
 
 
 def feed_version(feed: Feed, window: FeedWindow) -> FeedVersion:
-    """Strong ETag and Last-Modified of a feed, in one query and without building it."""
+    """Strong ETag and Last-Modified of a feed, in one query and without building it.
+
+    The ETag hashes what the body is made of: which sessions (their count and the sums of
+    their keys), how each last changed (what venues, programmes and mediators show is copied
+    into the sessions' change date, see sessions.receivers) and the feed's extras. It leaves out
+    the content version, which moves with changes to other feeds; Last-Modified keeps it, since
+    a session leaving a feed leaves no row to date that.
+    """
     figures = window.filter(feed.sessions).aggregate(
         count=Count("pk"),
+        keys=Sum("pk"),
+        keys_squared=Sum(F("pk") * F("pk")),
         changed=Max("updated_at"),
-        revision=Max("revision"),
+        revisions=Sum("revision"),
         programme_changed=Max("programme__updated_at"),
-        content=_content_version("changed_at"),
-        content_number=_content_version("number"),
+        content_changed_at=_content_version("changed_at"),
         **feed.version_aggregates(),
     )
     identity = (
         FORMAT, feed.name, feed.description, feed.language, feed.settings, settings.SITE_URL,
         window.start, window.end, settings.CALENDAR_FEED_MAX_EVENTS, settings.CALENDAR_FEED_MAX_BYTES,
-        sorted(figures.items()),
+        sorted((name, value) for name, value in figures.items() if name != "content_changed_at"),
     )
     etag = '"' + hashlib.sha256(repr(identity).encode()).hexdigest()[:32] + '"'
-    moments = [figures["changed"], figures["programme_changed"], figures["content"], window.today]
+    moments = [figures["changed"], figures["programme_changed"], window.today, *(
+        value for name, value in figures.items() if name.endswith("changed_at"))]
     return FeedVersion(etag=etag, last_modified=max(m for m in moments if m is not None))
 
 
-def _past_count(windowed: QuerySet[Session], window: FeedWindow) -> int:
-    """How many of the window's sessions (sorted by start) ended before today."""
-    return windowed.filter(ends_at__lte=window.today).count()
+def _nearest_first(coming: list[bool]) -> list[int]:
+    """Indices of a list sorted by start in the order a capped feed keeps them: the coming
+    sessions from the nearest, then the past ones from the latest."""
+    ahead = [index for index, flag in enumerate(coming) if flag]
+    behind = [index for index, flag in enumerate(coming) if not flag]
+    return ahead + behind[::-1]
 
 
-def _keep_coming_first(items: list, first_coming: int, keep: int) -> list:
-    """``keep`` items of a list sorted by start: the coming ones, then the latest past ones."""
-    coming = items[first_coming:first_coming + keep]
-    return items[max(first_coming - (keep - len(coming)), 0):first_coming] + coming
-
-
-def _within_cap(rows: list[tuple], windowed: QuerySet[Session], window: FeedWindow) -> list[tuple]:
-    """At most CALENDAR_FEED_MAX_EVENTS rows (sorted by start), the coming ones first: Google
-    stops reading feeds much larger than a thousand events."""
+def _within_cap(rows: list[tuple]) -> list[tuple]:
+    """At most CALENDAR_FEED_MAX_EVENTS rows (sorted by start, each ending with whether it is
+    still coming), the nearest first: Google stops reading feeds much larger than a thousand
+    events."""
     cap = settings.CALENDAR_FEED_MAX_EVENTS
     if len(rows) <= cap:
         return rows
-    return _keep_coming_first(rows, _past_count(windowed, window), cap)
+    kept = sorted(_nearest_first([row[-1] for row in rows])[:cap])
+    return [rows[index] for index in kept]
 
 
-def _within_bytes(events: list[bytes], windowed: QuerySet[Session], window: FeedWindow,
-                  room: int) -> list[bytes]:
-    """Events (sorted by start) that fit in ``room`` bytes, the coming ones first: Google also
-    stops reading feeds much larger than 1 MB."""
+def _within_bytes(events: list[bytes], coming: list[bool], room: int) -> list[bytes]:
+    """Events (sorted by start) that fit in ``room`` bytes, the nearest first: Google also
+    stops reading feeds much larger than 1 MB. ``coming`` says which events are still coming;
+    it is taken from the same list as ``events``, so that both caps agree on what is near."""
     if sum(map(len, events)) <= room:
         return events
-    first_coming = min(_past_count(windowed, window), len(events))
-    order = list(range(first_coming, len(events))) + list(range(first_coming - 1, -1, -1))
     kept, used = set(), 0
-    for index in order:
+    for index in _nearest_first(coming):
         used += len(events[index])
         if used > room:
             break
@@ -181,24 +204,22 @@ def _missing_rows(windowed: QuerySet[Session], missing: list[int]) -> list[tuple
 
 def feed_build(feed: Feed, *, window: FeedWindow, cache: EventCache | None = None) -> bytes:
     cache = cache if cache is not None else event_cache()
-    # Read before the sessions: an event kept under this version was rendered from data at
-    # least as new as it.
-    content_version = FeedContentVersion.objects.filter(pk=1).values_list(
-        "number", flat=True).first()
     windowed = window.filter(feed.sessions)
+    still_coming = Case(When(ends_at__gt=window.today, then=Value(True)), default=Value(False),
+                        output_field=BooleanField())
     # Change dates as the database writes them: they only need to compare equal, and parsing
     # 20,000 of them would be most of a warm build.
     rows = _within_cap(list(
         windowed.order_by("starts_at", "pk").values_list(
             "pk", "revision", Cast("updated_at", CharField()),
-            Cast("programme__updated_at", CharField()))
-    ), windowed, window)
+            Cast("programme__updated_at", CharField()), still_coming)
+    ))
     extras = feed.extras(windowed) if feed.extras and rows else {}
     no_extras = EventExtras()
     with translation.override(feed.language):
-        context = build_context(content_version)
+        context = build_context()
         keys = [(pk, revision, changed, programme_changed, extras.get(pk, no_extras), context)
-                for pk, revision, changed, programme_changed in rows]
+                for pk, revision, changed, programme_changed, _coming in rows]
         events = [cache.get(key) for key in keys]
         missing = {rows[i][0]: i for i, event in enumerate(events) if event is None}
         if missing:
@@ -214,7 +235,9 @@ def feed_build(feed: Feed, *, window: FeedWindow, cache: EventCache | None = Non
                 cache.put(keys[index], event)
         head = calendar_head(name=feed.name, description=feed.description)
         room = settings.CALENDAR_FEED_MAX_BYTES - len(head) - len(CALENDAR_TAIL)
-        kept = _within_bytes([event for event in events if event is not None], windowed, window,
+        written = [(event, row[-1]) for event, row in zip(events, rows, strict=True)
+                   if event is not None]
+        kept = _within_bytes([event for event, _ in written], [flag for _, flag in written],
                              room)
         return b"".join((head, *kept, CALENDAR_TAIL))
 
@@ -275,10 +298,9 @@ def mediator_feed(*, mediator: Mediator, language: str) -> Feed:
 
 
 def feed_token_find(model: type[FeedTokenBase], raw_token: str, *, related: tuple = (),
-                    **kind: str) -> FeedTokenBase | None:
-    """The token (revoked or not) whose secret is ``raw_token``, or None; one query.
-
-    ``kind`` narrows to the path's kind of feed (``scope="mediator"``): a partner's secret on a
-    mediator's path is not found, as an unknown one."""
-    return (model._default_manager.select_related(*related)
-            .filter(token_hash=hash_token(raw_token), **kind).first())
+                    kind: dict | None = None):
+    """The token (revoked or not) whose secret is ``raw_token`` and whose fields match ``kind``
+    (e.g. its scope: a partner's secret on a mediator's path finds nothing), or None; one
+    query."""
+    return model._default_manager.select_related(*related).filter(
+        token_hash=hash_token(raw_token), **(kind or {})).first()

@@ -6,7 +6,8 @@ Each point below comes from a real client that broke without it:
   escape, which some clients mis-read across a fold), TEXT values escaped;
 - NAME / X-WR-CALNAME, X-WR-TIMEZONE, REFRESH-INTERVAL;VALUE=DURATION and X-PUBLISHED-TTL;
 - one rule-based VTIMEZONE (Outlook mishandles the date-list form), TZID on every local time,
-  DTSTAMP and LAST-MODIFIED in UTC;
+  DTSTAMP and LAST-MODIFIED in UTC; a time in October's repeated hour in UTC, since a TZID
+  cannot say which of the two it is;
 - stable UIDs, DTSTAMP derived from the session's last change (an unchanged feed is
   byte-identical between renders), SEQUENCE from the session's revision.
 
@@ -101,6 +102,24 @@ def local_stamp(moment: datetime.datetime) -> str:
     return _stamp(moment.astimezone(PARIS))
 
 
+def is_repeated_local_time(local: datetime.datetime) -> bool:
+    """Whether a Paris wall-clock time occurs twice (02:00 to 03:00 on the last Sunday of
+    October): with a TZID alone a client cannot tell the first 02:30 from the second, and
+    parsers disagree on which they pick."""
+    if local.month != 10 or local.hour != 2:  # the only hour it can be, checked cheaply first
+        return False
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
+def date_time_lines(starts_at: datetime.datetime, ends_at: datetime.datetime) -> tuple[str, str]:
+    """DTSTART and DTEND in Paris time, or both in UTC when either falls in the repeated hour
+    (RFC 5545 3.3.5 allows UTC for any DATE-TIME; every client reads it the same)."""
+    start, end = starts_at.astimezone(PARIS), ends_at.astimezone(PARIS)
+    if is_repeated_local_time(start) or is_repeated_local_time(end):
+        return f"DTSTART:{utc_stamp(start)}", f"DTEND:{utc_stamp(end)}"
+    return f"DTSTART;TZID={TZID}:{_stamp(start)}", f"DTEND;TZID={TZID}:{_stamp(end)}"
+
+
 def site_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
@@ -175,11 +194,11 @@ class EventCache:
             self._events.clear()
 
 
-def build_context(content_version: object = None) -> tuple:
-    """What every event of a build depends on besides its own data: the language, the site,
-    and ``content_version``, which stands for venues and mediators (no change date of their
-    own). Part of each event's cache key."""
-    return (content_version, translation.get_language(), settings.SITE_URL)
+def build_context() -> tuple:
+    """What every event of a build depends on besides its own data: the language and the
+    site. Part of each event's cache key. (What venues, programmes and mediators show moves
+    the change date of the sessions showing it, see sessions.receivers.)"""
+    return (translation.get_language(), settings.SITE_URL)
 
 
 def contact_line(mediators: Iterable[Mediator]) -> str:
@@ -289,6 +308,7 @@ class EventWriter:
         changed = utc_stamp(data.updated_at)
         url = f"{self.url_prefix}{data.pk}{self.url_suffix}"
         cancelled = data.status == SessionStatus.CANCELLED
+        dtstart, dtend = date_time_lines(data.starts_at, data.ends_at)
         lines = (
             "BEGIN:VEVENT",
             f"UID:{session_uid(data.pk, self.host)}",
@@ -296,8 +316,8 @@ class EventWriter:
             f"CREATED:{utc_stamp(data.created_at)}",
             f"LAST-MODIFIED:{changed}",
             f"SEQUENCE:{data.revision}",
-            f"DTSTART;TZID={TZID}:{local_stamp(data.starts_at)}",
-            f"DTEND;TZID={TZID}:{local_stamp(data.ends_at)}",
+            dtstart,
+            dtend,
             f"SUMMARY:{_escaped_cached(self.summary(data, extras))}",
             f"LOCATION:{_escaped_cached(f'{data.venue_name}, {data.venue_address}')}",
             f"DESCRIPTION:{escape_text(self.description(data, url, contacts, extras))}",

@@ -82,6 +82,24 @@ class SessionStatus(models.TextChoices):
     MOVED = "moved", _("Moved")
 
 
+class ChangeReason(models.TextChoices):
+    """Why a session is cancelled or moved, in words each family reads in its own language."""
+
+    FACILITATOR_UNAVAILABLE = "facilitator_unavailable", _("The facilitator is unavailable.")
+    VENUE_UNAVAILABLE = "venue_unavailable", _("The venue is not available.")
+    WEATHER = "weather", _("The weather does not allow it.")
+    TOO_FEW = "too_few", _("Too few people are enrolled.")
+    STRIKE = "strike", _("A strike disrupts transport or the venue.")
+    OTHER = "other", _("Another reason, written below.")
+
+
+def change_reason_text(code: str, details: str) -> str:
+    """What the people enrolled read, in the active language: the reason's words, then what
+    the coordinator wrote (which is not translated)."""
+    label = "" if code in ("", ChangeReason.OTHER) else str(ChangeReason(code).label)
+    return " ".join(part for part in (label, details.strip()) if part)
+
+
 class Session(models.Model):
     """One dated meeting of a programme."""
 
@@ -106,6 +124,11 @@ class Session(models.Model):
         _("status"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
     )
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # A default in the database too: code of the previous release, still running during a
+    # deploy, inserts sessions without this column.
+    status_reason_code = models.CharField(
+        _("kind of reason"), max_length=32, choices=ChangeReason.choices, blank=True,
+        default="", db_default="")
     capacity_override = models.PositiveIntegerField(
         _("capacity override"), null=True, blank=True,
         help_text=_("Leave empty to use the programme's capacity."),
@@ -151,6 +174,11 @@ class Session(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == SessionStatus.CANCELLED
+
+    @property
+    def reason_for_people(self) -> str:
+        """Why it was cancelled or moved, in the active language."""
+        return change_reason_text(self.status_reason_code, self.status_reason)
 
 
 class FeedContentVersion(models.Model):

@@ -14,6 +14,7 @@ class PreviewRow:
     occurrence: Occurrence
     is_new: bool
     clash: Session | None = None
+    is_past: bool = False
 
 
 @dataclass
@@ -23,6 +24,7 @@ class SchedulePreview:
     warnings: list[str] = field(default_factory=list)
     conflicts: list[ScheduleConflict] = field(default_factory=list)
     removed: list[datetime.date] = field(default_factory=list)
+    past: list[datetime.date] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -38,8 +40,10 @@ def schedule_preview(*, schedule: Schedule, rule: ScheduleRule) -> SchedulePrevi
     venue_id = schedule.venue_id or schedule.programme.venue_id
     clashes = venue_clashes(venue_id=venue_id, occurrences=plan.occurrences,
                             exclude_schedule_id=schedule.pk)
-    created = set(report.created_dates)
-    rows = [PreviewRow(occurrence, occurrence.date in created, clashes.get(occurrence.date))
+    created, past = set(report.created_dates), set(report.created_past)
+    rows = [PreviewRow(occurrence, occurrence.date in created, clashes.get(occurrence.date),
+                       is_past=occurrence.date in past)
             for occurrence in plan.occurrences]
     return SchedulePreview(rows=rows, skipped=report.skipped, warnings=report.warnings,
-                           conflicts=report.conflicts, removed=report.deleted)
+                           conflicts=report.conflicts, removed=report.deleted,
+                           past=report.created_past)

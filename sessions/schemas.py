@@ -10,7 +10,7 @@ from core.text import InputSchema
 from programmes.models import Kind
 from programmes.schemas import VenueOut
 
-from .models import Session
+from .models import ChangeReason, Session
 from .selectors import EARLIEST_FILTER_DATE, LATEST_FILTER_DATE
 
 
@@ -63,4 +63,8 @@ class SessionFilters(InputSchema):
 
 
 class SessionCancelIn(InputSchema):
+    """A reason the families will read: ``reason_code`` (sent in each family's language), or
+    ``reason`` in words, or both; ``other`` needs words."""
+
+    reason_code: ChangeReason | None = None
     reason: str = Field("", max_length=300)

@@ -3,12 +3,14 @@
 import datetime
 import secrets
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import hash_token
 from core.errors import DomainError
@@ -20,6 +22,7 @@ from . import signals
 from .holidays import HolidayCalendar
 from .hooks import sessions_in_use
 from .models import (
+    ChangeReason,
     FeedContentVersion,
     FeedTokenBase,
     Schedule,
@@ -63,6 +66,9 @@ class ScheduleApplyReport:
     updated_dates: list[datetime.date] = field(default_factory=list)
     skipped: list[SkippedDate] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Dates to create whose start is already past (they would count as held only once their
+    # register is taken): a person is asked before they are created.
+    created_past: list[datetime.date] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -96,11 +102,14 @@ def schedule_apply(
     wanted: dict[datetime.date, Occurrence] = {occ.date: occ for occ in plan.occurrences}
     in_use = sessions_in_use(session.pk for session in existing.values())
 
+    now = timezone.now()
     to_create: list[Session] = []
     for day, occurrence in wanted.items():
         session = existing.get(day)
         if session is None:
             report.created_dates.append(day)
+            if occurrence.starts_at < now:
+                report.created_past.append(day)
             to_create.append(
                 Session(
                     programme_id=schedule.programme_id, schedule=schedule, schedule_date=day,
@@ -172,15 +181,39 @@ def _mark_changed(session: Session) -> None:
     session.edited_by_hand = True
 
 
+REASON_LENGTH = cast(int, Session._meta.get_field("status_reason").max_length)
+
+
+def _change_reason(reason_code: str, reason: str) -> tuple[str, str]:
+    """A reason the families will read: a kind from the list, or words; "other" needs words."""
+    reason_code, reason = (reason_code or "").strip(), (reason or "").strip()
+    if reason_code and reason_code not in ChangeReason.values:
+        raise SessionError(_("Choose a reason from the list."), field="reason_code")
+    if not reason_code and not reason:
+        raise SessionError(_(
+            "Say why: the families will read it (for example: the facilitator is ill, the "
+            "venue is closed for works)."), field="reason_code")
+    if reason_code == ChangeReason.OTHER and not reason:
+        raise SessionError(_("Write the reason the families will read."), field="reason")
+    if len(reason) > REASON_LENGTH:
+        raise SessionError(_("Keep the reason under %(limit)d characters.")
+                           % {"limit": REASON_LENGTH}, field="reason")
+    return reason_code, reason
+
+
 @transaction.atomic
-def session_cancel(*, session: Session, reason: str = "", changed_by=None) -> Session:
+def session_cancel(*, session: Session, reason: str = "", reason_code: str = "",
+                   changed_by=None) -> Session:
+    """Cancel a session; the families are told why (``reason_code`` in their language, then
+    ``reason`` as written)."""
+    reason_code, reason = _change_reason(reason_code, reason)
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status == SessionStatus.CANCELLED:
         raise SessionError(_("This session is already cancelled."), field="status")
     if session.ends_at <= timezone.now():
         raise SessionError(_("A session that has already taken place cannot be cancelled."))
     session.status = SessionStatus.CANCELLED
-    session.status_reason = reason
+    session.status_reason, session.status_reason_code = reason, reason_code
     _mark_changed(session)
     session.save()
     signals.session_cancelled.send(Session, session=session, changed_by=changed_by)
@@ -195,6 +228,7 @@ def session_move(
     ends_at: datetime.datetime,
     venue: Venue | None = None,
     reason: str = "",
+    reason_code: str = "",
     changed_by=None,
 ) -> Session:
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
@@ -204,6 +238,7 @@ def session_move(
     if starts_at <= timezone.now():
         raise SessionError(_("A session can only be moved to a time in the future."),
                            field="starts_at")
+    reason_code, reason = _change_reason(reason_code, reason)
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status == SessionStatus.CANCELLED:
         raise SessionError(_("A cancelled session cannot be moved."), field="status")
@@ -215,7 +250,7 @@ def session_move(
                            field="starts_at")
     session.starts_at, session.ends_at, session.venue_id = starts_at, ends_at, new_venue_id
     session.status = SessionStatus.MOVED
-    session.status_reason = reason
+    session.status_reason, session.status_reason_code = reason, reason_code
     _mark_changed(session)
     session.save()
     signals.session_moved.send(Session, session=session, previous=previous, changed_by=changed_by)
@@ -251,8 +286,21 @@ def feed_token_revoke(*, token: FeedTokenBase) -> FeedTokenBase:
     return token
 
 
+def sessions_touch(*, sessions: QuerySet[Session], new_revision: bool = True) -> int:
+    """Record that something the events of ``sessions`` show changed without the sessions
+    themselves changing (their venue, their programme's text or mediators, a participant's first
+    name). Their DTSTAMP and LAST-MODIFIED move, and their SEQUENCE with ``new_revision``, so
+    that clients take the new text; only the feeds holding these sessions get a new version."""
+    values: dict = {"updated_at": timezone.now()}
+    if new_revision:
+        values["revision"] = F("revision") + 1
+    return sessions.update(**values)
+
+
 def feed_content_touch() -> None:
-    """Record that a venue, a mediator or who runs a programme changed (see FeedContentVersion)."""
+    """Record that who sees which session changed (a programme's partners, a session's
+    facilitators, a deleted session): no remaining session row dates that (see
+    FeedContentVersion)."""
     now = timezone.now()
     if not FeedContentVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
         FeedContentVersion.objects.get_or_create(pk=1, defaults={"changed_at": now})
@@ -310,26 +358,45 @@ def programme_duplicate_into_next_school_year(*, programme: Programme) -> Progra
 @transaction.atomic
 def schedule_save(
     *, schedule: Schedule, facilitators: list | None = None,
-    calendar: HolidayCalendar | None = None,
+    calendar: HolidayCalendar | None = None, create_past: bool = False,
 ) -> ScheduleApplyReport:
-    """Save a schedule built by a form and generate its sessions at once."""
+    """Save a schedule built by a form and generate its sessions at once.
+
+    Dates already past are created only when ``create_past`` says the person agreed: a past
+    session that nobody held would otherwise wait as "register missing"."""
     problems = schedule_rule_problems(ScheduleRule.from_schedule(schedule))
     if problems:
         field_name, message = problems[0]
         raise SessionError(message, field=field_name)
+    if not create_past:
+        past = schedule_apply(schedule=schedule, calendar=calendar, dry_run=True).created_past
+        if past:
+            raise SessionError(past_dates_message(past), field="create_past_dates", status=409)
     schedule.save()
     if facilitators is not None:
         schedule.facilitators.set(facilitators)
     return schedule_apply(schedule=schedule, calendar=calendar)
 
 
+def past_dates_message(past: list[datetime.date]) -> str:
+    """The question asked before creating sessions on dates already past."""
+    return ngettext(
+        "%(count)d date is already past (%(first)s): tick “Also create the dates already "
+        "past” to create it anyway, or change the first date.",
+        "%(count)d dates are already past (from %(first)s to %(last)s): tick “Also create the "
+        "dates already past” to create them anyway, or change the first date.",
+        len(past),
+    ) % {"count": len(past), "first": date_format(past[0], "DATE_FORMAT"),
+         "last": date_format(past[-1], "DATE_FORMAT")}
+
+
 @transaction.atomic
 def programme_create_with_schedule(
     *, programme: Programme, mediators: list, partners: list, schedule: Schedule,
-    facilitators: list,
+    facilitators: list, create_past: bool = False,
 ) -> ScheduleApplyReport:
     """A coordinator's new programme and its first schedule, saved together or not at all: a
     schedule that fails leaves no programme behind."""
     programme = programme_save(programme=programme, mediators=mediators, partners=partners)
     schedule.programme = programme
-    return schedule_save(schedule=schedule, facilitators=facilitators)
+    return schedule_save(schedule=schedule, facilitators=facilitators, create_past=create_past)

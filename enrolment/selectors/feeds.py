@@ -4,16 +4,19 @@ from collections import defaultdict
 
 from django.db.models import (
     BigIntegerField,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
     Func,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
 )
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -34,20 +37,58 @@ def _covering(**filters) -> QuerySet[Enrolment]:
     )
 
 
+def _latest_change() -> Func:
+    """The latest moment an enrolment row changed (MAX over the rows of a subquery); an
+    enrolment keeps no change date, but each of its transitions has one."""
+    created = F("created_at")
+    return Func(Greatest(created, *(Coalesce(name, created) for name in (
+        "confirmed_at", "promoted_at", "cancelled_at"))), function="MAX")
+
+
+def _per_session(enrolments: QuerySet[Enrolment], function: str, field: str) -> Subquery:
+    return Subquery(enrolments.order_by().annotate(value=Func(F(field), function=function))
+                    .values("value"), output_field=BigIntegerField())
+
+
+def _weighted(value: Subquery) -> Sum:
+    return Sum(ExpressionWrapper(value * F("pk"), output_field=BigIntegerField()))
+
+
 def _count_version(**filters) -> dict:
-    """Aggregates over sessions that change when any of their confirmed counts change."""
-    count = Subquery(_covering(**filters).order_by().annotate(
-        n=Func(F("pk"), function="COUNT")).values("n"), output_field=BigIntegerField())
+    """Aggregates over sessions that change when the confirmed count of any of them changes,
+    and the latest enrolment change among them (for Last-Modified)."""
+    count = _per_session(_covering(**filters), "COUNT", "pk")
+    covering_any = Enrolment.objects.filter(
+        Q(session=OuterRef("pk")) | Q(session__isnull=True, programme=OuterRef("programme_id")),
+        **filters)
+    latest = Subquery(covering_any.order_by().annotate(moment=_latest_change()).values("moment"),
+                      output_field=DateTimeField())
     return {
         "confirmed": Sum(count),
-        "confirmed_weighted": Sum(ExpressionWrapper(count * F("pk"),
-                                                    output_field=BigIntegerField())),
+        "confirmed_weighted": _weighted(count),
+        "enrolments_changed_at": Max(latest),
     }
 
 
 def headcount_version() -> dict:
     """For partner and mediator feeds, which show places taken (sessions.hooks)."""
     return _count_version()
+
+
+def _household_version(household: Household) -> dict:
+    """The household feed shows who is enrolled, not only how many: swapping one child for
+    another in a session must change its version. An enrolment cancelled takes its session out
+    of the feed, so the latest change is taken over all the household's enrolments."""
+    covering = _covering(participant__household=household)
+    everything = Enrolment.objects.filter(participant__household=household).order_by()
+    latest = Subquery(everything.annotate(moment=_latest_change()).values("moment")[:1],
+                      output_field=DateTimeField())
+    return {
+        "confirmed": Sum(_per_session(covering, "COUNT", "pk")),
+        "participants_weighted": _weighted(_per_session(covering, "SUM", "participant_id")),
+        "enrolments_weighted": _weighted(_per_session(covering, "SUM", "pk")),
+        "household_changed_at": Max(latest),
+    }
 
 
 def _participant_names(household: Household):
@@ -81,7 +122,7 @@ def household_feed(*, household: Household, language: str) -> Feed:
         name=name, language=language, private=True, settings=("household", household.pk),
         sessions=Session.objects.filter(Exists(_covering(participant__household=household))),
         extras=_participant_names(household),
-        version_aggregates=lambda: _count_version(participant__household=household),
+        version_aggregates=lambda: _household_version(household),
     )
 
 

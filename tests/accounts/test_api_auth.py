@@ -82,7 +82,7 @@ def test_session_write_needs_the_csrf_token():
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(coordinator)
 
-    refused = browser.post(cancel_url(session), {"reason": "Pluie"},
+    refused = browser.post(cancel_url(session), {"reason_code": "weather", "reason": "Pluie"},
                            content_type="application/json")
     assert refused.status_code == 403
     assert set(refused.json()) == {"detail", "errors"}
@@ -91,7 +91,7 @@ def test_session_write_needs_the_csrf_token():
 
     browser.get("/programmes/")  # a page with a form sets the CSRF cookie
     csrf_token = browser.cookies["csrftoken"].value
-    accepted = browser.post(cancel_url(session), {"reason": "Pluie"},
+    accepted = browser.post(cancel_url(session), {"reason_code": "weather", "reason": "Pluie"},
                             content_type="application/json", HTTP_X_CSRFTOKEN=csrf_token)
     assert accepted.status_code == 200, accepted.content
     assert accepted.json()["status"] == SessionStatus.CANCELLED
@@ -105,8 +105,8 @@ def test_token_write_needs_no_csrf_token():
     session = SessionFactory()
     script = Client(enforce_csrf_checks=True)
 
-    response = script.post(cancel_url(session), {}, content_type="application/json",
-                           **bearer(raw))
+    response = script.post(cancel_url(session), {"reason_code": "weather"},
+                           content_type="application/json", **bearer(raw))
 
     assert response.status_code == 200, response.content
     session.refresh_from_db()
@@ -123,9 +123,19 @@ def test_cancel_is_for_coordinators_and_reports_domain_errors(client):
     assert_unauthorised(client.post(cancel_url(session), {}, content_type="application/json"))
 
     _token, raw = ApiToken.generate(user=user_with_role(Role.COORDINATOR), name="c")
-    assert client.post(cancel_url(session), {}, content_type="application/json",
-                       **bearer(raw)).status_code == 200
-    again = client.post(cancel_url(session), {}, content_type="application/json", **bearer(raw))
+    # Without a reason the families could read: refused on its field, nothing changes.
+    silent = client.post(cancel_url(session), {}, content_type="application/json", **bearer(raw))
+    assert silent.status_code == 400
+    assert [error["field"] for error in silent.json()["errors"]] == ["reason_code"]
+    unknown = client.post(cancel_url(session), {"reason_code": "whim"},
+                          content_type="application/json", **bearer(raw))
+    assert unknown.status_code == 422
+    session.refresh_from_db()
+    assert session.status == SessionStatus.SCHEDULED
+    assert client.post(cancel_url(session), {"reason_code": "too_few"},
+                       content_type="application/json", **bearer(raw)).status_code == 200
+    again = client.post(cancel_url(session), {"reason_code": "too_few"},
+                        content_type="application/json", **bearer(raw))
     assert again.status_code == 400
     assert [error["field"] for error in again.json()["errors"]] == ["status"]
 

@@ -93,7 +93,8 @@ def test_register_lists_expected_then_walk_ins_in_bounded_queries(register,
                                                                   django_assert_num_queries):
     session, user, people = register
     attendance_mark(session=session, marked_by=user, marks=[mark(people[0], "present")])
-    with django_assert_num_queries(3):
+    # Expected people, marks, headcounts, a held declaration, signatures.
+    with django_assert_num_queries(5):
         page = register_get(session=session)
     assert [row.participant.pk for row in page.rows] == [
         person.pk for person in sorted(people, key=lambda p: (p.last_name, p.first_name, p.pk))]
@@ -196,16 +197,16 @@ def test_walk_in_of_a_newcomer_with_minimal_data(register):
 def test_anonymous_headcount_only_for_health_prevention(register):
     session, user, _people = register
     with pytest.raises(AttendanceError):
-        headcount_set(session=session, counts={"12-17": 3}, updated_by=user)
+        headcount_set(session=session, counts={"12-15": 3}, updated_by=user)
     health, mediator, _ = build_register(participants=0, kind=Kind.HEALTH_PREVENTION,
                                          whole_cycle=False, starts_at=NOW.replace(hour=9))
-    headcount_set(session=health, counts={"12-17": 3, "60+": 1}, updated_by=mediator.user)
-    headcount_set(session=health, counts={"12-17": 4}, updated_by=mediator.user)
+    headcount_set(session=health, counts={"12-15": 3, "65+": 1}, updated_by=mediator.user)
+    headcount_set(session=health, counts={"12-15": 4}, updated_by=mediator.user)
     assert dict(AnonymousHeadcount.objects.values_list("age_band", "count")) == {
-        "12-17": 4, "60+": 1}
+        "12-15": 4, "65+": 1}
     with pytest.raises(AttendanceError) as error:
-        headcount_set(session=health, counts={"12-17": -1}, updated_by=mediator.user)
-    assert error.value.field == "12-17"
+        headcount_set(session=health, counts={"12-15": -1}, updated_by=mediator.user)
+    assert error.value.field == "12-15"
 
 
 @pytest.mark.parametrize("who", ["family", "partner", "other_mediator", "administrator"])

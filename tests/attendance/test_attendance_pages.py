@@ -106,9 +106,9 @@ def test_headcount_form_on_health_prevention_registers(client):
     client.force_login(mediator.user)
     url = reverse("attendance:register", args=[session.pk])
     assert "People who did not give their names" in client.get(url).content.decode()
-    client.post(reverse("attendance:headcount", args=[session.pk]), {"18-25": "4", "60+": "2"})
+    client.post(reverse("attendance:headcount", args=[session.pk]), {"18-25": "4", "65+": "2"})
     assert dict(AnonymousHeadcount.objects.values_list("age_band", "count")) == {
-        "18-25": 4, "60+": 2}
+        "18-25": 4, "65+": 2}
 
 
 @pytest.mark.parametrize("who", ["family", "partner", "other_mediator"])

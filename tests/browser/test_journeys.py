@@ -85,6 +85,7 @@ def test_coordinator_creates_a_programme_with_a_previewed_schedule_and_cancels_a
     page.click(f"a[href='{reverse('coordination:session-cancel', args=[session.pk])}']")
     assert_accessible(page)
     assert page.locator(".message-warning").inner_text().startswith("1")
+    page.select_option("#id_reason_code", "other")
     page.fill("#id_reason", "Salle indisponible")
     page.click("main form button[type=submit].button-danger")
     page.wait_for_url("**/coordination/programmes/*/")

@@ -48,7 +48,8 @@ def test_ok_with_a_real_worker(client):
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["status"] == "ok"
-    assert body["checks"] == {"database": "ok", "broker": "ok", "worker": "ok"}
+    assert body["checks"] == {"database": "ok", "broker": "ok", "worker": "ok", "sms": "ok",
+                              "email": "ok"}
     assert body["down"] == []
     assert "no-cache" in response["Cache-Control"]
 
@@ -62,7 +63,8 @@ def test_503_naming_the_worker_when_none_runs(client):
     assert response.status_code == 503
     body = response.json()
     assert body["down"] == ["worker"]
-    assert body["checks"] == {"database": "ok", "broker": "ok", "worker": "down"}
+    assert body["checks"] == {"database": "ok", "broker": "ok", "worker": "down", "sms": "ok",
+                              "email": "ok"}
     # The ping waits 1.5 s; the margin is for a machine busy with other test runs.
     assert elapsed < 5
 

@@ -58,6 +58,34 @@ def test_production_refuses_to_start_with_development_defaults(tmp_path, env, na
     assert "Set: " + named in result.stderr or "; " + named in result.stderr
 
 
+def test_production_refuses_to_start_without_site_url(tmp_path):
+    """Links mailed to families would point at the development address."""
+    result = _manage(tmp_path, "check", PRODUCTION="1", DEBUG="0",
+                     SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode != 0
+    assert "SITE_URL=https://" in result.stderr
+
+
+@pytest.mark.parametrize(("environment", "expected"), [
+    ({}, "http://127.0.0.1:8123"),
+    ({"SITE_URL": "https://ateliers.example.org"}, "https://ateliers.example.org"),
+])
+def test_make_run_passes_its_port_to_site_url(environment, expected):
+    """`make run PORT=8123` serves on 8123, and every absolute link must say 8123 too, the
+    demo data's messages included (written before the server starts)."""
+    env = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True,
+        text=True, timeout=60, env={**env, **environment})
+    command = next(line for line in result.stdout.splitlines() if "honcho" in line)
+    assert f"SITE_URL={expected} " in command and "WEB_PORT=8123" in command
+    # A target-specific variable of `run`, so its prerequisites (the demo data) see it too.
+    database = subprocess.run(["make", "-p", "-n", "run", "PORT=8123"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60,
+                              env={**env, **environment})
+    assert f"run: SITE_URL := {expected}" in database.stdout
+
+
 def test_production_cookies_are_secure(tmp_path):
     code = (
         "from django.conf import settings as s;"

@@ -157,3 +157,69 @@ def test_a_cancelled_session_stays_in_the_household_feed_as_cancelled(client, fa
     event = uids(client.get(household_path(family["raw"])))[f"session-{family['chosen'].pk}"]
     assert str(event["STATUS"]) == "CANCELLED" and event["SEQUENCE"] == 1
     assert "Zoé" in str(event["SUMMARY"])
+
+
+def test_swapping_who_is_enrolled_changes_the_household_etag(client, family):
+    """Cancel Lina, enrol Noé in the same session: same count, another name."""
+    from enrolment.services import enrolment_cancel, enrolment_create
+
+    lina = ParticipantFactory(household=family["household"], first_name="Lina")
+    noe = ParticipantFactory(household=family["household"], first_name="Noé")
+    enrolment = enrolment_create(participant=lina, programme=family["per_session"],
+                                 session=family["other"])
+    first = client.get(household_path(family["raw"]))
+    assert "Lina" in str(uids(first)[f"session-{family['other'].pk}"]["SUMMARY"])
+    with time_machine.travel(NOW + datetime.timedelta(minutes=2), tick=False):
+        enrolment_cancel(enrolment=enrolment, cancelled_by=None)
+        enrolment_create(participant=noe, programme=family["per_session"],
+                         session=family["other"])
+        by_etag = client.get(household_path(family["raw"]), HTTP_IF_NONE_MATCH=first["ETag"])
+        by_date = client.get(household_path(family["raw"]),
+                             HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert by_etag.status_code == 200 and by_date.status_code == 200
+    summary = str(uids(by_etag)[f"session-{family['other'].pk}"]["SUMMARY"])
+    assert "Noé" in summary and "Lina" not in summary
+
+
+def test_leaving_the_only_session_changes_the_household_last_modified(client, family):
+    from enrolment.services import enrolment_cancel
+
+    lina = ParticipantFactory(household=family["household"], first_name="Lina")
+    enrolment = EnrolmentFactory(participant=lina, programme=family["per_session"],
+                                 session=family["other"], confirmed_at=NOW)
+    first = client.get(household_path(family["raw"]))
+    with time_machine.travel(NOW + datetime.timedelta(minutes=2), tick=False):
+        enrolment_cancel(enrolment=enrolment, cancelled_by=None)
+        again = client.get(household_path(family["raw"]),
+                           HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200
+    assert f"session-{family['other'].pk}" not in uids(again)
+
+
+def test_a_first_name_edit_changes_the_household_feed(client, family):
+    from enrolment.services import participant_update
+
+    first = client.get(household_path(family["raw"]))
+    zoe = family["household"].participants.get(first_name="Zoé")
+    with time_machine.travel(NOW + datetime.timedelta(minutes=2), tick=False):
+        participant_update(participant=zoe, first_name="Zoë", last_name=zoe.last_name,
+                           birth_date=zoe.birth_date, sex=zoe.sex)
+        by_etag = client.get(household_path(family["raw"]), HTTP_IF_NONE_MATCH=first["ETag"])
+        by_date = client.get(household_path(family["raw"]),
+                             HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert by_etag.status_code == 200 and by_date.status_code == 200
+    assert str(uids(by_etag)[f"session-{family['chosen'].pk}"]["SUMMARY"]).endswith("Malik, Zoë")
+
+
+def test_places_taken_move_the_partner_feeds_last_modified(client, family):
+    """"Places taken: 2 of 10" becoming 3 must not answer 304 to If-Modified-Since."""
+    _token, raw = feed_token_for(partner=family["partner"])
+    path = reverse("calendars:partner", kwargs={"token": raw})
+    first = client.get(path)
+    with time_machine.travel(NOW + datetime.timedelta(minutes=2), tick=False):
+        EnrolmentFactory(programme=family["per_session"], session=family["chosen"],
+                         confirmed_at=NOW + datetime.timedelta(minutes=2))
+        again = client.get(path, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200
+    chosen = str(uids(again)[f"session-{family['chosen'].pk}"]["DESCRIPTION"])
+    assert "3 sur 10" in chosen, chosen  # the token's language: French

@@ -141,7 +141,7 @@ def test_a_moved_session_tells_the_new_time_and_place(family, sms_outbox, delive
     sms_outbox.clear()
     new_start = datetime.datetime(2026, 11, 12, 16, 30, tzinfo=datetime.UTC)  # Thu 17:30
     with deliver_now():
-        session_move(session=session, starts_at=new_start,
+        session_move(reason_code="venue_unavailable", session=session, starts_at=new_start,
                      ends_at=new_start + datetime.timedelta(hours=1))
     (sms,) = sms_outbox
     assert "jeudi 12 novembre" in sms.body and "17:30" in sms.body
@@ -181,3 +181,24 @@ def test_follow_up_tells_the_mediator(deliver_now):
     (email,) = mail.outbox
     assert email.to == [mediator.user.email] and "Yanis" in email.subject
     assert "0612345678" in email.body
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("fr", "Le lieu n’est pas disponible. Travaux dans la salle"),
+    ("en", "The venue is not available. Travaux dans la salle"),
+])
+def test_the_reason_of_a_move_is_told_in_the_family_language(family, sms_outbox, deliver_now,
+                                                              language, words):
+    guardian, child = family
+    type(guardian).objects.filter(pk=guardian.pk).update(language=language)
+    session = _session()
+    with deliver_now():
+        enrolment_create(participant=child, programme=session.programme, session=session)
+    sms_outbox.clear()
+    new_start = datetime.datetime(2026, 11, 12, 16, 30, tzinfo=datetime.UTC)
+    with deliver_now():
+        session_move(reason_code="venue_unavailable", reason="Travaux dans la salle",
+                     session=session, starts_at=new_start,
+                     ends_at=new_start + datetime.timedelta(hours=1))
+    (sms,) = sms_outbox
+    assert words in sms.body

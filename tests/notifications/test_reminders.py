@@ -8,6 +8,7 @@ import time_machine
 from django.core import mail
 
 from enrolment.services import enrolment_create
+from notifications import delivery
 from notifications.models import Message, MessageKind, MessageState
 from notifications.services import reminders_create_due
 from notifications.tasks import sweep
@@ -91,9 +92,9 @@ def test_hour_offsets_are_elapsed_time_across_dst():
 
 def test_sms_reminders_avoid_quiet_hours_but_emails_do_not():
     start = paris(2026, 12, 9, 7, 30)
-    _enrolled(start, offsets=["2h"])
+    _enrolled(start, offsets=["2h"], email="")
     _enrolled(start, offsets=["2h"], preferred_channel="email")
-    with time_machine.travel(paris(2026, 12, 8, 21), tick=False):
+    with time_machine.travel(paris(2026, 12, 8, 20, 59), tick=False):
         assert reminders_create_due() == 1
         assert _reminders().get().channel == "sms"
     with time_machine.travel(paris(2026, 12, 9, 5, 30), tick=False):
@@ -126,7 +127,7 @@ def test_whole_cycle_enrolments_are_reminded_of_each_session():
 def test_no_reminder_for_a_cancelled_session():
     session, _child = _enrolled(paris(2026, 12, 9, 14))
     with time_machine.travel(paris(2026, 12, 1), tick=False):
-        session_cancel(session=session)
+        session_cancel(reason_code="venue_unavailable", session=session)
     with time_machine.travel(paris(2026, 12, 7, 14), tick=False):
         assert reminders_create_due() == 0
 
@@ -136,7 +137,7 @@ def test_a_moved_session_cancels_pending_reminders_and_reminds_at_the_new_time()
     with time_machine.travel(paris(2026, 12, 7, 14), tick=False):
         assert reminders_create_due() == 1  # pending: not delivered in this test
     with time_machine.travel(paris(2026, 12, 7, 15), tick=False):
-        session_move(session=session, starts_at=paris(2026, 12, 16, 14),
+        session_move(reason_code="venue_unavailable", session=session, starts_at=paris(2026, 12, 16, 14),
                      ends_at=paris(2026, 12, 16, 16))
     old = _reminders().get()
     assert old.state == MessageState.CANCELLED
@@ -183,3 +184,136 @@ def test_sweep_query_count_does_not_grow_with_enrolments(families,
     with time_machine.travel(paris(2026, 12, 7, 14), tick=False), \
             django_assert_max_num_queries(14):
         assert reminders_create_due() == families
+
+
+def test_two_sweeps_at_once_count_only_the_rows_each_wrote(monkeypatch):
+    """Both read the same candidates; the one that writes second writes nothing and says so."""
+    import copy
+
+    from notifications import services
+
+    _enrolled(paris(2026, 12, 9, 14))
+    _enrolled(paris(2026, 12, 9, 15))
+    real_queue = services.messages_queue
+
+    def other_sweep_wins_the_race(messages):
+        if messages:
+            real_queue([copy.deepcopy(message) for message in messages])
+        return real_queue(messages)
+
+    monkeypatch.setattr(services, "messages_queue", other_sweep_wins_the_race)
+    with time_machine.travel(paris(2026, 12, 7, 15, 0), tick=True):
+        assert reminders_create_due() == 0
+        assert _reminders(state=MessageState.PENDING).count() == 2
+
+
+
+# Sessions whose reminder moment is quiet and whose quiet hours end after they start.
+TOO_EARLY_FOR_SMS = [
+    (paris(2026, 12, 9, 8, 0), "2h"),
+    (paris(2026, 12, 9, 23, 0), "2h"),
+    (paris(2026, 12, 9, 7, 30), "1h"),
+    (paris(2026, 12, 9, 21, 30), "30m"),
+]
+
+
+def _sweep_and_deliver_until(end, since=None) -> None:
+    """Sweeps as beat runs them, from ``since`` (the day before) until ``end``, delivering what
+    is due.
+
+    Every minute around the moments that matter (each evening's 21:00, each morning's 08:00,
+    the reminder moments), every hour elsewhere: a sweep a minute over 30 hours is too slow for
+    a test.
+    """
+    first = since or end - datetime.timedelta(hours=30)
+    moments = {first + datetime.timedelta(hours=i) for i in range(31)}
+    for day in (end.date() - datetime.timedelta(days=1), end.date()):
+        for hour, minute in ((21, 0), (8, 0)):
+            centre = paris(day.year, day.month, day.day, hour, minute)
+            moments |= {centre + datetime.timedelta(minutes=m) for m in range(-3, 4)}
+    for before in (datetime.timedelta(minutes=30), datetime.timedelta(hours=1),
+                   datetime.timedelta(hours=2)):
+        moments |= {end - before + datetime.timedelta(minutes=m) for m in range(-2, 3)}
+    for moment in sorted(m for m in moments if first <= m < end):
+        with time_machine.travel(moment, tick=False):
+            reminders_create_due()
+            for pk in Message.objects.filter(state=MessageState.PENDING,
+                                             due_at__lte=moment).values_list("pk", flat=True):
+                delivery.message_deliver(message_id=pk)
+
+
+@pytest.mark.parametrize(("start", "offset"), TOO_EARLY_FOR_SMS)
+def test_an_sms_family_with_an_email_is_reminded_by_email_before_the_session(start, offset,
+                                                                             sms_outbox):
+    _enrolled(start, offsets=[offset])
+    _sweep_and_deliver_until(start)
+    reminder = _reminders().get()
+    assert reminder.state == MessageState.SENT and reminder.channel == "email"
+    assert reminder.sent_at < start and sms_outbox == []
+    (email,) = mail.outbox
+    assert "Lina" in email.body
+
+
+@pytest.mark.parametrize(("start", "offset"), TOO_EARLY_FOR_SMS)
+def test_without_email_the_sms_goes_before_the_quiet_hours(start, offset, sms_outbox):
+    _enrolled(start, offsets=[offset], email="")
+    _sweep_and_deliver_until(start)
+    reminder = _reminders().get()
+    assert reminder.state == MessageState.SENT and reminder.channel == "sms"
+    assert reminder.sent_at < start
+    local = reminder.sent_at.astimezone(PARIS)
+    assert local.hour == 20 and local.minute == 59
+    assert len(sms_outbox) == 1
+
+
+def test_enrolled_during_the_quiet_hours_without_email_the_reminder_is_dropped_with_a_reason(
+        sms_outbox, caplog, celery_eager, django_capture_on_commit_callbacks):
+    """Enrolled at 23:00 for 07:30: no moment outside the quiet hours is left before it."""
+    programme = ProgrammeFactory(reminder_offsets=["2h"])
+    start = paris(2026, 12, 9, 7, 30)
+    session = SessionFactory(programme=programme, starts_at=start,
+                             ends_at=start + datetime.timedelta(hours=2))
+    guardian = GuardianFactory(email="")
+    child = ParticipantFactory(household=guardian.household, first_name="Lina")
+    with time_machine.travel(paris(2026, 12, 8, 23, 0), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        enrolment_create(participant=child, programme=programme, session=session)
+    with caplog.at_level("INFO", logger="notifications"):
+        _sweep_and_deliver_until(start, since=paris(2026, 12, 8, 23, 0))
+    reminder = _reminders().get()
+    assert reminder.state == MessageState.CANCELLED
+    assert "quiet hours" in reminder.cancel_reason
+    assert "dropped" in caplog.text
+    assert not [sms for sms in sms_outbox if "Rappel" in sms.body or "Reminder" in sms.body]
+
+
+def test_a_confirmation_held_for_the_morning_covers_no_reminder_of_an_earlier_session(
+        sms_outbox, celery_eager, django_capture_on_commit_callbacks):
+    """Confirmed at 23:00 for 07:30: the SMS confirmation goes at 08:00, too late; the
+    reminder still goes, by e-mail at 05:30."""
+    programme = ProgrammeFactory(reminder_offsets=["2d", "2h"])
+    start = paris(2026, 12, 9, 7, 30)
+    session = SessionFactory(programme=programme, starts_at=start,
+                             ends_at=start + datetime.timedelta(hours=2))
+    guardian = GuardianFactory()
+    child = ParticipantFactory(household=guardian.household, first_name="Lina")
+    with time_machine.travel(paris(2026, 12, 8, 23, 0), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        enrolment_create(participant=child, programme=programme, session=session)
+    _sweep_and_deliver_until(start, since=paris(2026, 12, 8, 23, 0))
+    sent = _reminders(state=MessageState.SENT).get()
+    assert sent.reminder_offset == "2h" and sent.channel == "email"
+    assert sent.sent_at.astimezone(PARIS) == paris(2026, 12, 9, 5, 30)
+
+
+def test_an_sms_reminder_held_past_the_session_start_is_dropped_not_sent(sms_outbox):
+    """Written at 20:59 but picked up at 21:00 (a busy worker): 08:00 would be too late."""
+    session, _child = _enrolled(paris(2026, 12, 9, 7, 30), offsets=["2h"], email="")
+    with time_machine.travel(paris(2026, 12, 8, 20, 59), tick=False):
+        assert reminders_create_due() == 1
+    reminder = _reminders().get()
+    with time_machine.travel(paris(2026, 12, 8, 21, 0, 30), tick=False):
+        assert delivery.message_deliver(message_id=reminder.pk) == "too-late"
+    reminder.refresh_from_db()
+    assert reminder.state == MessageState.CANCELLED and reminder.cancel_reason
+    assert sms_outbox == []

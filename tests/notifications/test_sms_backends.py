@@ -79,3 +79,27 @@ def test_ovh_backend_unreachable_is_worth_retrying(settings):
                         "TIMEOUT": 2}
     with pytest.raises(DeliveryError):
         send_sms(to="0612345678", body="x", reference="k")
+
+
+def test_ovh_that_never_answers_costs_one_timeout_and_is_retried(settings):
+    import socket
+    import time
+
+    from notifications.sms.ovh import SmsBackend
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)  # connections are accepted by the kernel; nothing ever answers
+    settings.OVH_SMS = {
+        "ENDPOINT": f"http://127.0.0.1:{listener.getsockname()[1]}/1.0",
+        "APPLICATION_KEY": "k", "APPLICATION_SECRET": "s", "CONSUMER_KEY": "c",
+        "SERVICE_NAME": "sms-ab12345-1", "SENDER": "", "TIMEOUT": 1,
+    }
+    started = time.monotonic()
+    try:
+        with pytest.raises(DeliveryError) as raised:
+            SmsBackend().send(to="06 12 34 56 78", body="Rappel", reference="test:1")
+    finally:
+        listener.close()
+    assert not isinstance(raised.value, PermanentDeliveryError)
+    assert time.monotonic() - started < 4

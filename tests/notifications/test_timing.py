@@ -9,6 +9,7 @@ from notifications.timing import (
     programme_offsets,
     quiet_period_containing,
     reminder_due_at,
+    reminder_timing,
     sms_allowed_from,
 )
 
@@ -77,14 +78,31 @@ def test_sms_in_quiet_hours_moves_to_their_end_when_still_before_the_session():
 
 
 def test_sms_in_quiet_hours_moves_earlier_when_their_end_is_too_late():
-    # A 07:30 session: 05:30 is quiet and 08:00 is after the start, so 21:00 the evening before.
+    # A 07:30 session: 05:30 is quiet and 08:00 is after the start, so the last sweep before
+    # 21:00 the evening before (21:00 itself is quiet).
     due = reminder_due_at(starts_at=paris(2026, 12, 2, 7, 30), offset=Offset(2, "h"), by_sms=True)
-    assert due.astimezone(PARIS) == paris(2026, 12, 1, 21)
+    assert due.astimezone(PARIS) == paris(2026, 12, 1, 20, 59)
 
 
 def test_sms_quiet_end_equal_to_start_is_not_before_the_session():
     due = reminder_due_at(starts_at=paris(2026, 12, 2, 8), offset=Offset(2, "h"), by_sms=True)
-    assert due.astimezone(PARIS) == paris(2026, 12, 1, 21)
+    assert due.astimezone(PARIS) == paris(2026, 12, 1, 20, 59)
+
+
+def test_with_an_email_address_it_goes_by_email_at_its_own_moment():
+    timing = reminder_timing(starts_at=paris(2026, 12, 2, 7, 30), offset=Offset(2, "h"),
+                             by_sms=True, can_email=True)
+    assert timing.by_email_instead
+    assert timing.due_at.astimezone(PARIS) == paris(2026, 12, 2, 5, 30)
+    still_sms = reminder_timing(starts_at=paris(2026, 12, 2, 9), offset=Offset(2, "h"),
+                                by_sms=True, can_email=True)
+    assert not still_sms.by_email_instead, "08:00 is still before a 09:00 session"
+
+
+def test_the_last_moment_before_quiet_hours_leaves_a_sweep_interval(settings):
+    settings.NOTIFICATIONS_SWEEP_INTERVAL = 300
+    due = reminder_due_at(starts_at=paris(2026, 12, 2, 7, 30), offset=Offset(2, "h"), by_sms=True)
+    assert due.astimezone(PARIS) == paris(2026, 12, 1, 20, 55)
 
 
 def test_email_ignores_quiet_hours():

@@ -39,7 +39,7 @@ def _unexercised(row) -> bool:
 
 PARAMETER_KINDS = {
     "household_id": "household", "household_pk": "household", "guardian_id": "guardian",
-    "participant_id": "participant", "session_id": "session", "programme_id": "programme",
+    "participant_id": "participant", "participant_pk": "participant", "session_id": "session", "programme_id": "programme",
     "follow_up_id": "follow_up", "message_id": "message", "slug": "programme_slug",
 }
 WRITE_BODIES = {
@@ -55,6 +55,9 @@ WRITE_BODIES = {
     "POST /api/v1/enrolments": {"participant_id": "<participant>",
                                 "programme_id": "<programme>"},
     "POST /api/v1/referrals": {"participant_id": "<participant>", "programme_id": "<programme>"},
+    "POST /api/v1/outreach": {"client_id": "6f1c2b1e-0000-4000-8000-000000000013",
+                              "day": "2026-11-30", "place": "Marché", "theme": "health_prevention",
+                              "counts": []},
 }
 
 

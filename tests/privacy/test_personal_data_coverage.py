@@ -46,6 +46,8 @@ NOT_ABOUT_A_HOUSEHOLD = {
     ("programmes.Venue", "accessibility_notes"): "about a place",
     ("programmes.Mediator", "phone"): "a staff member's work phone",
     ("workshop_sessions.Session", "status_reason"): "why a session moved, told to everyone",
+    ("workshop_sessions.Session", "status_reason_code"): "a reason code, told to everyone",
+    ("attendance.HeldDeclaration", "reason"): "why a session has no register, about the session",
     ("notifications.Message", "cancel_reason"): "a reason code, not text about a person",
     ("notifications.MessageTemplate", "subject"): "a template, not a message",
     ("notifications.MessageTemplate", "body"): "a template, not a message",

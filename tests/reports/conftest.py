@@ -17,7 +17,7 @@ Period: 1 September – 31 December 2026, seen on 15 December 2026 at noon (Pari
 | f | H5 Les Martinets, QPV | 1956-01-01 (70) | M | S3 confirmed (to come) |
 
 Registers: S0 c present; S1 a present, b late, c present, f present as a walk-in; T1 b present,
-d absent; T2 none taken. Anonymous headcounts at S1: 3 aged 6–11, 2 aged 26–59. Follow-ups:
+d absent; T2 none taken. Anonymous headcounts at S1: 3 aged 6–11, 2 aged 26–64. Follow-ups:
 c in Cuisine opened 25 Oct (open), d in Parcours opened 10 Nov (closed: family reached), e in
 Parcours opened 1 Aug (closed: withdrawn, before the period).
 """
@@ -185,7 +185,7 @@ def known_data(db, frozen_now) -> KnownData:
         Attendance.objects.create(session=sessions[session], participant=participants[name],
                                   status=status, walk_in=walk_in)
     AnonymousHeadcount.objects.create(session=sessions["S1"], age_band="6-11", count=3)
-    AnonymousHeadcount.objects.create(session=sessions["S1"], age_band="26-59", count=2)
+    AnonymousHeadcount.objects.create(session=sessions["S1"], age_band="26-64", count=2)
     for name, programme, opened, outcome in (
         ("c", cuisine, "2026-10-25", ""),
         ("d", parcours, "2026-11-10", FollowUpOutcome.REACHED),

@@ -75,7 +75,7 @@ def test_api_summary_follows_the_same_rules(client, known_data):
     assert body["period"] == {"start": "2026-09-01", "end": "2026-12-31"}
     assert (body["participants"], body["households"], body["new_households"],
             body["returning_households"]) == (4, 3, 2, 1)
-    assert {row["key"]: row["participants"] for row in body["by_age_band"]}["60+"] == 1
+    assert {row["key"]: row["participants"] for row in body["by_age_band"]}["65+"] == 1
     assert (body["attendances"], body["expected"], body["attended"], body["attendance_rate"]) == (
         5, 5, 4, 80.0)
     assert body["anonymous_headcount"] == 5 and body["follow_up_participants"] == 2

@@ -44,7 +44,7 @@ def test_summary_csv_holds_the_indicators(client, known_data, english):
     response = client.get("/reports/export/summary.csv", QUERY)
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
-        'attachment; filename="summary-20260901-20261231.csv"')
+        'attachment; filename="bilan-du-01-09-2026-au-31-12-2026-chiffres-complets.csv"')
     rows = csv_rows(response)
     values = {row[0]: row[1] for row in rows if len(row) == 2}
     assert values["Period start"] == "01/09/2026"
@@ -52,8 +52,10 @@ def test_summary_csv_holds_the_indicators(client, known_data, english):
     assert values["Returning households"] == "1"
     assert values["Sessions cancelled"] == "1"
     assert values["Attendance rate (%)"] == "80"
-    assert ["Cuisine", "Holiday activity", "3", "1", "1", "4", "4", "3", "3", "100"] in rows
-    assert ["Parcours", "Family course", "2", "2", "0", "1", "1", "2", "1", "50"] in rows
+    assert ["Cuisine", "Holiday activity", "3", "1", "0", "0", "1", "4", "4", "3", "3",
+            "100"] in rows
+    assert ["Parcours", "Family course", "2", "1", "0", "1", "0", "1", "1", "2", "1",
+            "50"] in rows
 
 
 def test_summary_xlsx_and_anonymous_masking(client, known_data, english):
@@ -64,14 +66,17 @@ def test_summary_xlsx_and_anonymous_masking(client, known_data, english):
     assert indicators["Period start"].date() == PERIOD.start
     assert workbook["Indicators"]["B2"].number_format == "DD/MM/YYYY"
     assert indicators["Attendance rate (%)"] == 80.0
-    ages = dict(workbook["By age band"].iter_rows(values_only=True))
-    assert ages["60 years and over"] == 1
-    assert dict(workbook["Anonymous attendees"].iter_rows(values_only=True))["6 to 11"] == 3
+    # One set of bands: participants and anonymous attendees side by side.
+    ages = {label: (named, anonymous) for label, named, anonymous, _met
+            in workbook["By age band"].iter_rows(values_only=True)}
+    assert ages["65 years and over"] == (1, 0)
+    assert ages["6–11 years"] == (1, 3)
+    assert dict(workbook["Anonymous attendees"].iter_rows(values_only=True))["6–11 years"] == 3
 
     workbook = xlsx(client.get("/reports/export/summary.xlsx", {**QUERY, "anonymous": "1"}))
     indicators = {row[0]: row[1] for row in workbook["Indicators"].iter_rows(values_only=True)}
     assert indicators["Participants reached"] is None
-    assert indicators["Sessions held"] == 3
+    assert indicators["Sessions held"] == 2
     event = AuditEvent.objects.filter(action=AuditAction.EXPORT).first()
     assert event.object_type == "reports.summary" and "anonymous=1" in event.summary
     assert event.actor == known_data.coordinator
@@ -152,4 +157,36 @@ def test_attendance_list(client, known_data, english):
 
     client.force_login(known_data.mediator_parcours)
     rows = csv_rows(client.get("/reports/export/attendance.csv", QUERY))
-    assert [row[1] for row in rows] == ["Age band", "6–10 years", "26–59 years"]
+    assert [row[1] for row in rows] == ["Age band", "6–11 years", "26–64 years"]
+
+
+def test_xlsx_sheets_are_ready_to_read_and_files_say_period_and_masking(client, known_data,
+                                                                          english):
+    client.force_login(known_data.coordinator)
+    response = client.get("/reports/export/summary.xlsx", QUERY)
+    assert response["Content-Disposition"].endswith(
+        'filename="bilan-du-01-09-2026-au-31-12-2026-chiffres-complets.xlsx"')
+    workbook = xlsx(response)
+    by_programme = workbook["By programme"]
+    # Header frozen, a filter over the whole table, widths that fit the longest cell.
+    assert by_programme.freeze_panes == "A2"
+    assert by_programme.auto_filter.ref == "A1:L3"
+    header = [cell.value for cell in by_programme[1]]
+    assert by_programme.column_dimensions["A"].width >= len("Programme") + 2
+    rate_column = header.index("Attendance rate (%)")
+    assert by_programme.cell(row=2, column=rate_column + 1).number_format == "0.0"
+    assert by_programme.cell(row=2, column=3).number_format == "0"
+    indicators = workbook["Indicators"]
+    assert indicators.column_dimensions["A"].width >= len(
+        "Past sessions with the register missing (not held)")
+
+    masked = client.get("/reports/export/summary.xlsx", {**QUERY, "anonymous": "1"})
+    assert masked["Content-Disposition"].endswith(
+        'filename="bilan-du-01-09-2026-au-31-12-2026-chiffres-masques.xlsx"')
+    client.force_login(known_data.mediator_cuisine)
+    lists = client.get("/reports/export/enrolments.csv", QUERY)
+    assert lists["Content-Disposition"].endswith(
+        'filename="inscriptions-du-01-09-2026-au-31-12-2026-sans-noms.csv"')
+    client.force_login(known_data.partner_member)
+    partner = client.get("/reports/export/summary.xlsx", QUERY)
+    assert partner["Content-Disposition"].endswith("-chiffres-masques.xlsx\"")

@@ -143,7 +143,16 @@ def test_cancel_asks_for_confirmation_and_says_how_many_are_told(coordinator_cli
     session.refresh_from_db()
     assert session.status == SessionStatus.SCHEDULED
 
-    response = coordinator_client.post(url, {"reason": "Salle fermée"})
+    # Without a reason the families could read: refused on its field, nothing changes.
+    response = coordinator_client.post(url, {"reason_code": "", "reason": "  "})
+    assert response.status_code == 200
+    assert "reason_code" in response.context["form"].errors
+    response = coordinator_client.post(url, {"reason_code": "other", "reason": ""})
+    assert "reason" in response.context["form"].errors
+    session.refresh_from_db()
+    assert session.status == SessionStatus.SCHEDULED
+
+    response = coordinator_client.post(url, {"reason_code": "other", "reason": "Salle fermée"})
     assert response.status_code == 302
     session.refresh_from_db()
     assert (session.status, session.status_reason) == (SessionStatus.CANCELLED, "Salle fermée")
@@ -155,6 +164,9 @@ def test_move_goes_through_a_confirmation_step(coordinator_client, english):
     new_day = (session.starts_at + datetime.timedelta(days=1)).date().isoformat()
     data = {"date": new_day, "start_time": "10:00", "end_time": "12:00",
             "venue": session.venue_id, "reason": "Travaux"}
+    response = coordinator_client.post(url, {**data, "action": "save"})
+    assert "reason_code" in response.context["form"].errors
+    data["reason_code"] = "venue_unavailable"
     response = coordinator_client.post(url, {**data, "action": "preview"})
     assert response.context["confirming"]
     assert "Confirm the move" in response.content.decode()
@@ -171,7 +183,7 @@ def test_move_goes_through_a_confirmation_step(coordinator_client, english):
 def test_move_into_the_past_is_refused_on_its_field(coordinator_client, english):
     session = SessionFactory()
     data = {"date": "2020-01-01", "start_time": "10:00", "end_time": "12:00",
-            "venue": session.venue_id, "action": "save"}
+            "venue": session.venue_id, "action": "save", "reason_code": "weather"}
     response = coordinator_client.post(reverse("coordination:session-move", args=[session.pk]), data)
     assert response.status_code == 200
     assert "date" in response.context["form"].errors
@@ -209,6 +221,31 @@ def test_programme_list_queries_are_bounded(coordinator_client, django_assert_ma
 def test_holiday_schedule_kind_is_offered(coordinator_client, english):
     response = coordinator_client.get(reverse("coordination:programme-create"))
     assert ScheduleKind.HOLIDAY_WEEKDAYS.value in response.content.decode()
+
+
+@time_machine.travel(datetime.datetime(2026, 10, 1, 10, tzinfo=datetime.UTC), tick=False)
+def test_schedule_with_past_dates_warns_and_asks_before_creating_them(coordinator_client,
+                                                                      english):
+    venue = VenueFactory()
+    url = reverse("coordination:programme-create")
+    # Wednesdays from 2 September: five of them are already past on 1 October.
+    response = coordinator_client.post(url, {**programme_data(venue), "action": "preview"})
+    preview = response.context["preview"]
+    assert preview.past == [datetime.date(2026, 9, d) for d in (2, 9, 16, 23, 30)]
+    assert [row.occurrence.date for row in preview.rows if row.is_past] == preview.past
+    assert "5 dates are already past" in response.content.decode()
+
+    response = coordinator_client.post(url, {**programme_data(venue), "action": "save"})
+    assert response.status_code == 200
+    errors = response.context["schedule_form"].errors["create_past_dates"]
+    assert "5 dates are already past" in errors[0]
+    assert not Schedule.objects.exists() and not Session.objects.exists()
+
+    response = coordinator_client.post(url, {**programme_data(venue), "action": "save",
+                                             "schedule-create_past_dates": "on"})
+    assert response.status_code == 302
+    assert Session.objects.filter(starts_at__lt=datetime.datetime(
+        2026, 10, 1, 10, tzinfo=datetime.UTC)).count() == 5
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -106,7 +106,7 @@ def test_cancel_and_move_bump_sequence_and_last_modified(client, programme, _fro
     _frozen.shift(datetime.timedelta(minutes=5))
     session_cancel(session=sessions[0], reason="Salle indisponible")
     _frozen.shift(datetime.timedelta(minutes=5))
-    session_move(session=sessions[1], starts_at=paris(2027, 4, 2, 10, 0),
+    session_move(reason_code="venue_unavailable", session=sessions[1], starts_at=paris(2027, 4, 2, 10, 0),
                  ends_at=paris(2027, 4, 2, 12, 0), venue=VenueFactory(name="Gymnase Chaperon"))
     second = client.get(feed_path(programme), HTTP_IF_NONE_MATCH=first["ETag"],
                         HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
@@ -325,7 +325,7 @@ def test_my_calendars_needs_login(client):
 
 
 def test_cancelled_session_title_says_so_in_english(client, programme):
-    session = session_cancel(session=many_sessions(programme, 1)[0])
+    session = session_cancel(reason_code="venue_unavailable", session=many_sessions(programme, 1)[0])
     assert session.status == SessionStatus.CANCELLED
     event = events_of(client.get(feed_path(programme), {"lang": "en"}))[0]
     assert str(event["SUMMARY"]) == f"Cancelled: {programme.title}"

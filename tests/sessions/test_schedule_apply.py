@@ -94,7 +94,7 @@ def test_editing_times_updates_free_sessions_and_reports_those_in_use_or_edited(
         sessions = sessions_by_day(schedule)
         in_use.add(sessions[9].pk)
         moved_to = datetime.datetime(2026, 9, 17, 10, tzinfo=PARIS)
-        session_move(session=sessions[16], starts_at=moved_to,
+        session_move(reason_code="venue_unavailable", session=sessions[16], starts_at=moved_to,
                      ends_at=moved_to + datetime.timedelta(hours=2))
         clock.shift(datetime.timedelta(days=1))  # the rule changes after the hand edit
 
@@ -137,7 +137,7 @@ def test_a_session_edited_after_the_rule_is_not_reported_again():
     schedule_apply(schedule=schedule)
     moved = sessions_by_day(schedule)[16]
     moved_to = datetime.datetime(2026, 9, 17, 10, tzinfo=PARIS)
-    session_move(session=moved, starts_at=moved_to,
+    session_move(reason_code="venue_unavailable", session=moved, starts_at=moved_to,
                  ends_at=moved_to + datetime.timedelta(hours=2))
 
     report = schedule_apply(schedule=schedule)

@@ -78,7 +78,7 @@ def test_a_failing_receiver_rolls_the_cancellation_back(session):
     signals.session_cancelled.connect(broken)
     try:
         with pytest.raises(RuntimeError):
-            session_cancel(session=session)
+            session_cancel(reason_code="venue_unavailable", session=session)
     finally:
         signals.session_cancelled.disconnect(broken)
     session.refresh_from_db()
@@ -86,9 +86,9 @@ def test_a_failing_receiver_rolls_the_cancellation_back(session):
 
 
 def test_cancelling_twice_is_refused(session, received):
-    session_cancel(session=session)
+    session_cancel(reason_code="venue_unavailable", session=session)
     with pytest.raises(SessionError) as error:
-        session_cancel(session=session)
+        session_cancel(reason_code="venue_unavailable", session=session)
     assert error.value.field == "status"
     assert "already cancelled" in error.value.message
     session.refresh_from_db()
@@ -99,7 +99,7 @@ def test_cancelling_twice_is_refused(session, received):
 def test_a_past_session_cannot_be_cancelled(session, received):
     with (time_machine.travel(SESSION_START + datetime.timedelta(hours=3), tick=False),
           pytest.raises(SessionError) as error):
-        session_cancel(session=session)
+        session_cancel(reason_code="venue_unavailable", session=session)
     assert "already taken place" in error.value.message
     session.refresh_from_db()
     assert (session.status, session.revision) == (SessionStatus.SCHEDULED, 0)
@@ -132,7 +132,7 @@ def test_move_bumps_revision_and_sends_the_previous_time_and_place(session, rece
 def test_moving_twice_bumps_the_revision_each_time(session):
     for hours in (1, 2):
         start = SESSION_START + datetime.timedelta(hours=hours)
-        session_move(session=session, starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+        session_move(reason_code="venue_unavailable", session=session, starts_at=start, ends_at=start + datetime.timedelta(hours=2))
     session.refresh_from_db()
     assert session.revision == 2
 
@@ -152,7 +152,7 @@ def test_moving_twice_bumps_the_revision_each_time(session):
 )
 def test_move_refuses_bad_times(session, received, starts_at, ends_at, field, words):
     with pytest.raises(SessionError) as error:
-        session_move(session=session, starts_at=starts_at, ends_at=ends_at)
+        session_move(reason_code="venue_unavailable", session=session, starts_at=starts_at, ends_at=ends_at)
     assert error.value.field == field
     assert words in error.value.message
     unchanged = Session.objects.get(pk=session.pk)
@@ -161,8 +161,8 @@ def test_move_refuses_bad_times(session, received, starts_at, ends_at, field, wo
 
 
 def test_a_cancelled_session_cannot_be_moved(session):
-    session_cancel(session=session)
+    session_cancel(reason_code="venue_unavailable", session=session)
     start = SESSION_START + datetime.timedelta(days=1)
     with pytest.raises(SessionError) as error:
-        session_move(session=session, starts_at=start, ends_at=start + datetime.timedelta(hours=1))
+        session_move(reason_code="venue_unavailable", session=session, starts_at=start, ends_at=start + datetime.timedelta(hours=1))
     assert error.value.field == "status"

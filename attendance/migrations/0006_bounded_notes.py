@@ -19,7 +19,7 @@ def truncate_long_notes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('attendance', '0001_initial'),
+        ('attendance', '0005_outreach'),
         ('enrolment', '0005_bounded_notes'),
         ('programmes', '0001_initial'),
         ('workshop_sessions', '0002_feed_tokens'),
