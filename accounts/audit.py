@@ -20,10 +20,10 @@ from django.http import HttpRequest
 
 from .models import AuditAction, AuditEvent
 from .network import client_ip
-from .roles import is_staff_member
+from .roles import Role, has_role, is_staff_member
 
-__all__ = ["AuditAction", "audit_object_type", "audit_record", "audit_record_many",
-           "audit_staff_read"]
+__all__ = ["AuditAction", "audit_object_type", "audit_personal_read", "audit_record",
+           "audit_record_many", "audit_staff_read", "reads_are_audited"]
 
 # Set by accounts.middleware.AuditContextMiddleware for the duration of a request.
 current_request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
@@ -98,6 +98,17 @@ def audit_record_many(
     return AuditEvent.objects.bulk_create(events)
 
 
+def reads_are_audited(user) -> bool:
+    """Staff and partners: a family reading its own household is not recorded."""
+    return (user is not None and getattr(user, "is_authenticated", False)
+            and (is_staff_member(user) or has_role(user, Role.PARTNER)))
+
+
+def _reader(request: HttpRequest):
+    # ``request.auth`` (the API's authenticated user) is preferred to the session's.
+    return getattr(request, "auth", None) or getattr(request, "user", None)
+
+
 def audit_staff_read(
     request: HttpRequest,
     *,
@@ -105,10 +116,26 @@ def audit_staff_read(
     object_type: str = "",
     summary: str = "",
 ) -> None:
-    """Record a read of personal data when a member of staff makes it (a family reading its
-    own household is not recorded). For pages and API operations; ``request.auth`` (the API's
-    authenticated user) is preferred to the session's."""
-    user = getattr(request, "auth", None) or getattr(request, "user", None)
-    if user is not None and is_staff_member(user):
+    """Record a read of one object's personal data by staff or a partner. For pages and API
+    operations."""
+    user = _reader(request)
+    if reads_are_audited(user):
         audit_record(action=AuditAction.VIEW, actor=user, target=target,
                      object_type=object_type, summary=summary, request=request)
+
+
+def audit_personal_read(request: HttpRequest, objects: list[models.Model], summary: str = "") -> None:
+    """One event for a list read in one request, naming every object shown (``object_ids``);
+    ``core.reads.personal_read`` calls it. Nothing shown, nothing recorded."""
+    user = _reader(request)
+    if not objects or not reads_are_audited(user):
+        return
+    kinds = sorted({audit_object_type(item) for item in objects})
+    if len(kinds) == 1:
+        ids: list = [item.pk for item in objects]
+    else:
+        ids = [f"{audit_object_type(item)}:{item.pk}" for item in objects]
+    event = _event(actor=user, action=AuditAction.VIEW, target=None, object_type=",".join(kinds),
+                   object_id=ids[0] if len(ids) == 1 else "", summary=summary, request=request)
+    event.object_ids = ids
+    event.save(force_insert=True)

@@ -1,17 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TextFormMixin
+
 from .models import ApiToken, AuditAction
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(TextFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=ApiToken._meta.get_field("name").max_length,
         help_text=_("What will use it, e.g. “partner calendar sync”."),
     )
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(TextFormMixin, forms.Form):
     actor = forms.CharField(label=_("User name"), required=False, max_length=150)
     action = forms.ChoiceField(
         label=_("Action"), required=False,

@@ -92,6 +92,10 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     summary = models.CharField(_("summary"), max_length=255, blank=True)
+    # A list read in one request: the ids of every object shown (object_type names their kind).
+    # Null rather than a default: adding the column must not rebuild the table on SQLite,
+    # which would drop the append-only trigger.
+    object_ids = models.JSONField(_("objects read"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     path = models.CharField(_("path"), max_length=500, blank=True)
 

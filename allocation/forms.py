@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TextFormMixin
 from programmes.models import Kind, Programme, ProgrammeStatus
 
 from .models import MAX_WEIGHT, PriorityRule
@@ -8,7 +9,7 @@ from .models import MAX_WEIGHT, PriorityRule
 WISH_SLOTS = 5
 
 
-class RulesForm(forms.Form):
+class RulesForm(TextFormMixin, forms.Form):
     max_per_child = forms.IntegerField(
         label=_("Activities per child at most"), min_value=1, max_value=20
     )
@@ -66,7 +67,7 @@ class RoundForm(RulesForm):
         self.order_fields(self.field_order)
 
 
-class WishForm(forms.Form):
+class WishForm(TextFormMixin, forms.Form):
     """Ranked wishes for one child, or for siblings kept together."""
 
     participants = forms.TypedMultipleChoiceField(

@@ -3,12 +3,13 @@ import datetime
 from ninja import Schema
 from pydantic import Field as PydanticField
 
+from core.text import InputSchema
 from enrolment.schemas import DbId
 
 from .models import MAX_WEIGHT
 
 
-class Weights(Schema):
+class Weights(InputSchema):
     qpv: int = PydanticField(3, ge=0, le=MAX_WEIGHT)
     first_time: int = PydanticField(2, ge=0, le=MAX_WEIGHT)
     referred: int = PydanticField(2, ge=0, le=MAX_WEIGHT)
@@ -43,7 +44,7 @@ class RoundDetailOut(RoundOut):
     activities: list[ActivityOut]
 
 
-class RoundIn(Schema):
+class RoundIn(InputSchema):
     title: str = PydanticField(min_length=1, max_length=200)
     wishes_open_at: datetime.datetime
     wishes_close_at: datetime.datetime
@@ -54,13 +55,13 @@ class RoundIn(Schema):
     weights: Weights = Weights()
 
 
-class RulesIn(Schema):
+class RulesIn(InputSchema):
     max_per_child: int = PydanticField(ge=1, le=20)
     max_per_household: int | None = PydanticField(None, ge=1, le=100)
     weights: Weights
 
 
-class WishesIn(Schema):
+class WishesIn(InputSchema):
     participant_ids: list[DbId] = PydanticField(min_length=1, max_length=10)
     activity_ids: list[DbId] = PydanticField(min_length=0, max_length=10)
     grouped: bool = False

@@ -4,6 +4,8 @@
 while offline: all or nothing, and idempotent by each mark's ``client_id``.
 """
 
+from typing import Literal
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from accounts.auth import session_or_token
+from core.reads import personal_read
 from sessions.selectors import session_list
 
 from .schemas import (
@@ -28,6 +31,8 @@ from .schemas import (
 from .selectors import (
     can_take_attendance,
     follow_up_list,
+    follow_ups_read,
+    participants_named_in,
     programme_figures,
     programmes_with_figures_for,
     register_get,
@@ -59,7 +64,9 @@ def _register_session(request: HttpRequest, session_id: int):
                      summary="The register of a session")
 def get_register(request: HttpRequest, session_id: int):
     session = _register_session(request, session_id)
-    return register_out(register_get(session=session, user=request.auth))
+    register = register_get(session=session, user=request.auth)
+    personal_read(request, [row.participant for row in register.rows], summary="API register")
+    return register_out(register)
 
 
 @sessions_router.put("/{int:session_id}/attendance", response=MarkResultOut,
@@ -82,8 +89,9 @@ def put_register(request: HttpRequest, session_id: int, payload: AttendanceBatch
 
 
 @follow_ups_router.get("", response=list[FollowUpOut], summary="Follow-ups of absences")
-def list_follow_ups(request: HttpRequest, status: str = "open"):
-    return list(follow_up_list(user=request.auth, status=status or None))
+def list_follow_ups(request: HttpRequest, status: Literal["open", "closed", ""] = "open"):
+    """``status`` empty: open and closed alike."""
+    return follow_ups_read(request, user=request.auth, status=status or None)
 
 
 @follow_ups_router.post("/{int:follow_up_id}/close", response=FollowUpOut,
@@ -100,7 +108,9 @@ def close_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpCl
                     summary="Attendance rates of a programme, per session and participant")
 def get_programme_figures(request: HttpRequest, programme_id: int):
     programme = get_object_or_404(programmes_with_figures_for(request.auth), pk=programme_id)
-    return figures_out(programme_figures(programme=programme))
+    figures = programme_figures(programme=programme)
+    personal_read(request, participants_named_in(figures), summary="API attendance rates")
+    return figures_out(figures)
 
 
 @outreach_router.post("", response={201: OutreachOut}, summary="Record an outreach contact")

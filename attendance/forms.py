@@ -4,15 +4,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.age_bands import age_bands
+from core.text import SEARCH_MAX_LENGTH, TextFormMixin, validate_search
 
-from .models import FollowUpOutcome
-
-
-class WalkInSearchForm(forms.Form):
-    q = forms.CharField(label=_("Name"), max_length=100, required=False)
+from .models import FOLLOW_UP_NOTE_LENGTH, FollowUpOutcome
 
 
-class NewcomerForm(forms.Form):
+class WalkInSearchForm(TextFormMixin, forms.Form):
+    q = forms.CharField(label=_("Name"), max_length=SEARCH_MAX_LENGTH, required=False,
+                        validators=[validate_search])
+
+
+class NewcomerForm(TextFormMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     birth_date = forms.DateField(label=_("Birth date"),
@@ -31,7 +33,7 @@ class NewcomerForm(forms.Form):
                 })
 
 
-class HeadcountForm(forms.Form):
+class HeadcountForm(TextFormMixin, forms.Form):
     """One number per age band."""
 
     def __init__(self, *args, initial_counts: dict[str, int] | None = None, **kwargs):
@@ -48,10 +50,11 @@ class HeadcountForm(forms.Form):
         return {band: count for band, count in self.cleaned_data.items() if count is not None}
 
 
-class FollowUpCloseForm(forms.Form):
+class FollowUpCloseForm(TextFormMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=FollowUpOutcome.choices,
                                 widget=forms.RadioSelect)
     note = forms.CharField(label=_("What was done"), required=False,
+                           max_length=FOLLOW_UP_NOTE_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 

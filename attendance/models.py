@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -155,6 +157,10 @@ class FollowUpOutcome(models.TextChoices):
     REFERRED = "referred", _("Referred to a partner")
 
 
+# What a mediator writes when closing a follow-up: a few lines, not a file.
+FOLLOW_UP_NOTE_LENGTH = 2000
+
+
 class FollowUp(models.Model):
     """Repeated unexcused absences of a participant, for their mediator to act on."""
 
@@ -181,7 +187,8 @@ class FollowUp(models.Model):
                               default=FollowUpStatus.OPEN)
     outcome = models.CharField(_("outcome"), max_length=16, choices=FollowUpOutcome.choices,
                                blank=True)
-    outcome_note = models.TextField(_("what was done"), blank=True)
+    outcome_note = models.TextField(_("what was done"), blank=True,
+                                    max_length=FOLLOW_UP_NOTE_LENGTH)
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -204,6 +211,10 @@ class FollowUp(models.Model):
                 condition=(Q(status="open", outcome="", closed_at__isnull=True)
                            | (Q(status="closed", closed_at__isnull=False) & ~Q(outcome=""))),
                 name="follow_up_outcome_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("outcome_note"), FOLLOW_UP_NOTE_LENGTH),
+                name="follow_up_note_bounded",
             ),
         ]
         indexes = [models.Index(fields=["mediator", "status"])]

@@ -7,9 +7,11 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from core.text import InputSchema
 from enrolment.models import Sex
 from programmes.models import Field as ProgrammeField
 
+from .models import FOLLOW_UP_NOTE_LENGTH, Attendance, AttendanceCorrection
 from .selectors import (
     ProgrammeFigures,
     Rate,
@@ -19,16 +21,19 @@ from .selectors import (
     register_lock_at,
 )
 
+NOTE_LENGTH = Attendance._meta.get_field("note").max_length
+REASON_LENGTH = AttendanceCorrection._meta.get_field("reason").max_length
 
-class MarkIn(Schema):
+class MarkIn(InputSchema):
     client_id: uuid.UUID = Field(description="Chosen by the device: a mark sent again with the "
                                              "same id changes nothing.")
     participant_id: int = Field(ge=1, le=2**63 - 1)
-    status: str = Field(description="present, late, excused or absent")
-    note: str = ""
+    status: str = Field(description="present, late, excused or absent", max_length=16)
+    note: str = Field("", max_length=NOTE_LENGTH)
     client_marked_at: datetime.datetime | None = Field(
         None, description="When the mark was taken on the device: the latest mark wins.")
-    reason: str = Field("", description="Required once the register is locked.")
+    reason: str = Field("", description="Required once the register is locked.",
+                        max_length=REASON_LENGTH)
     walk_in: bool = Field(False, description="Someone not enrolled in this session.")
 
     @field_validator("client_marked_at")
@@ -52,7 +57,7 @@ def _aware_or_local(value: datetime.datetime | None) -> datetime.datetime | None
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
-class CheckOutIn(Schema):
+class CheckOutIn(InputSchema):
     client_id: uuid.UUID = Field(description="Chosen by the device: sent again, it changes "
                                              "nothing.")
     participant_id: int = Field(ge=1, le=2**63 - 1)
@@ -69,7 +74,7 @@ class CheckOutIn(Schema):
         return _aware_or_local(value)
 
 
-class SheetOpeningIn(Schema):
+class SheetOpeningIn(InputSchema):
     client_id: uuid.UUID
     participant_id: int = Field(ge=1, le=2**63 - 1)
     opened_at: datetime.datetime | None = None
@@ -80,7 +85,7 @@ class SheetOpeningIn(Schema):
         return _aware_or_local(value)
 
 
-class AttendanceBatchIn(Schema):
+class AttendanceBatchIn(InputSchema):
     marks: list[MarkIn] = Field(default_factory=list, max_length=500)
     check_outs: list[CheckOutIn] = Field(default_factory=list, max_length=500)
     openings: list[SheetOpeningIn] = Field(
@@ -195,9 +200,10 @@ class FollowUpOut(Schema):
         return {"name": contact.name, "phone": contact.phone, "email": contact.email}
 
 
-class FollowUpCloseIn(Schema):
-    outcome: str = Field(description="reached, not_reached, withdrawn or referred")
-    note: str = ""
+class FollowUpCloseIn(InputSchema):
+    outcome: str = Field(description="reached, not_reached, withdrawn or referred",
+                         max_length=16)
+    note: str = Field("", max_length=FOLLOW_UP_NOTE_LENGTH)
 
 
 class SessionRateOut(Schema):
@@ -274,13 +280,13 @@ def figures_out(figures: ProgrammeFigures) -> dict:
     }
 
 
-class OutreachCountIn(Schema):
+class OutreachCountIn(InputSchema):
     age_band: str = Field(max_length=8)
     sex: Sex
     count: int = Field(ge=0, le=100_000)
 
 
-class OutreachIn(Schema):
+class OutreachIn(InputSchema):
     """An outreach contact as a phone sends it, possibly long after it was recorded offline."""
 
     client_id: uuid.UUID

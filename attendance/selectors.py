@@ -9,8 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.audit import AuditAction, audit_record_many
 from accounts.roles import Role, has_role
+from core.reads import personal_read
 from core.time import local_day_bounds, local_today
 from enrolment.access import participants_visible_to
 from enrolment.models import Enrolment, EnrolmentStatus, Guardian, Participant, SafetySheet
@@ -517,18 +517,19 @@ def sessions_with_attendance(session_ids) -> set[int]:
     return marked | counted
 
 
-def follow_ups_read(*, user, status: str | None = FollowUpStatus.OPEN) -> list[FollowUp]:
+def follow_ups_read(request, *, user, status: str | None = FollowUpStatus.OPEN) -> list[FollowUp]:
     """Follow-ups with their guardians' contacts, the read recorded in the audit trail (one
-    event per household shown, in one query)."""
+    event for the request, naming every household shown)."""
     follow_ups = list(follow_up_list(user=user, status=status))
     households = {follow_up.participant.household_id: follow_up.participant.household
                   for follow_up in follow_ups}
-    if households:
-        audit_record_many(action=AuditAction.VIEW, actor=user, targets=households.values(),
-                          summary="follow-ups of absences")
+    personal_read(request, households.values(), summary="follow-ups of absences")
     return follow_ups
 
 
+def participants_named_in(figures: ProgrammeFigures) -> list[Participant]:
+    """The people a programme's figures name, for the audit trail (ids only: no query)."""
+    return [Participant(pk=rate.participant_id) for rate in figures.participants]
 @dataclass
 class SheetData:
     """What a printed attendance sheet shows."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,7 @@ from sessions.models import Session, SessionStatus
 from . import signals
 from .models import (
     ATTENDED_STATUSES,
+    FOLLOW_UP_NOTE_LENGTH,
     AnonymousHeadcount,
     Attendance,
     AttendanceCorrection,
@@ -123,7 +125,7 @@ def _lock_session(session: Session) -> Session:
 
 def _validate(
     *, marks: list[MarkInput], expected_ids: set[int], on_register: set[int],
-    known: dict[int, Participant], visible_ids: set[int], locked: bool, now: datetime.datetime,
+    known: dict[int, Participant], locked: bool, now: datetime.datetime,
 ) -> None:
     for index, mark in enumerate(marks):
         prefix = f"marks.{index}."
@@ -134,16 +136,11 @@ def _validate(
         if mark.participant_id not in known:
             raise AttendanceError(_("Unknown participant %(id)s.") % {"id": mark.participant_id},
                                  field=prefix + "participant_id")
-        if mark.participant_id not in expected_ids | on_register:
-            if not mark.walk_in:
-                raise AttendanceError(
-                    _("%(name)s is not expected in this session: add them as a walk-in.")
-                    % {"name": known[mark.participant_id].full_name},
-                    field=prefix + "participant_id")
-            if mark.participant_id not in visible_ids:
-                raise AttendanceError(_("Unknown participant %(id)s.")
-                                     % {"id": mark.participant_id},
-                                     field=prefix + "participant_id")
+        if mark.participant_id not in expected_ids | on_register and not mark.walk_in:
+            raise AttendanceError(
+                _("%(name)s is not expected in this session: add them as a walk-in.")
+                % {"name": known[mark.participant_id].full_name},
+                field=prefix + "participant_id")
         if len(mark.note) > NOTE_LENGTH:
             raise AttendanceError(_("Keep the note under %(count)s characters.")
                                  % {"count": NOTE_LENGTH}, field=prefix + "note")
@@ -173,13 +170,15 @@ def attendance_mark(
         for attendance in Attendance.objects.select_for_update().filter(
             session=session, participant_id__in=participant_ids)
     }
-    known = Participant.objects.in_bulk(participant_ids)
-    walk_in_ids = {mark.participant_id for mark in marks
-                   if mark.walk_in and mark.participant_id not in expected_ids | set(held)}
-    visible_ids = set(participants_visible_to(marked_by).filter(pk__in=walk_in_ids)
-                      .values_list("pk", flat=True)) if walk_in_ids else set()
+    # Only the people on this register and those the marker may see are looked up at all, so
+    # that no answer (not even a refusal) names someone else.
+    known = Participant.objects.filter(
+        Q(pk__in=expected_ids | set(held))
+        | Q(pk__in=participants_visible_to(marked_by).values("pk")),
+        pk__in=participant_ids,
+    ).in_bulk()
     _validate(marks=marks, expected_ids=expected_ids, on_register=set(held), known=known,
-              visible_ids=visible_ids, locked=locked, now=now)
+              locked=locked, now=now)
 
     client_ids = [mark.client_id for mark in marks]
     # Corrections may have no client id, but none is found by ``client_id__in``.
@@ -733,6 +732,9 @@ def follow_up_close(
                              status=409)
     if outcome not in FollowUpOutcome.values:
         raise AttendanceError(_("Choose what came of the follow-up."), field="outcome")
+    if len(note.strip()) > FOLLOW_UP_NOTE_LENGTH:
+        raise AttendanceError(_("Keep the note under %(count)s characters.")
+                             % {"count": FOLLOW_UP_NOTE_LENGTH}, field="note")
     follow_up.status = FollowUpStatus.CLOSED
     follow_up.outcome = outcome
     follow_up.outcome_note = note.strip()

@@ -21,6 +21,8 @@ from accounts.access import require_staff
 from accounts.roles import Role, has_role
 from core.age_bands import age_bands
 from core.errors import DomainError
+from core.ids import id_or_404
+from core.reads import personal_read
 from enrolment.access import participants_visible_to
 from enrolment.models import Sex
 from programmes.models import Field as ProgrammeField
@@ -41,6 +43,7 @@ from .selectors import (
     follow_up_list,
     follow_ups_read,
     outreach_recent,
+    participants_named_in,
     programme_figures,
     programmes_with_figures_for,
     register_get,
@@ -119,6 +122,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The register is saved."))
         return redirect("attendance:register", pk=session.pk)
     page = register_get(session=session, with_corrections=True, user=request.user)
+    personal_read(request, [row.participant for row in page.rows], summary="register")
     locked = register_is_locked(session)
     context = {
         "session": session, "programme": session.programme, "register": page,
@@ -146,7 +150,7 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if "participant" in request.POST:
                 participant = get_object_or_404(participants_visible_to(request.user),
-                                                pk=request.POST["participant"])
+                                                pk=id_or_404(request.POST["participant"]))
                 walk_in_add(session=session, participant=participant, marked_by=request.user)
             elif newcomer.is_valid():
                 participant = walk_in_register(session=session, marked_by=request.user,
@@ -165,10 +169,11 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("attendance:register", pk=session.pk)
     newcomer.tie_errors()
     query = search.cleaned_data["q"] if search.is_valid() else ""
+    candidates = list(walk_in_candidates(user=request.user, query=query)) if query else []
+    personal_read(request, candidates, summary="walk-in search")
     context = {
         "session": session, "programme": session.programme, "search": search,
-        "query": query, "newcomer": newcomer,
-        "candidates": walk_in_candidates(user=request.user, query=query) if query else [],
+        "query": query, "newcomer": newcomer, "candidates": candidates,
     }
     return render(request, "attendance/walk_in.html", context)
 
@@ -282,7 +287,7 @@ def held_declare(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def follow_ups(request: HttpRequest) -> HttpResponse:
     require_staff(request.user)
-    rows = follow_ups_read(user=request.user)
+    rows = follow_ups_read(request, user=request.user)
     for follow_up in rows:
         follow_up.contact = follow_up_contact(follow_up)
         follow_up.close_form = FollowUpCloseForm(prefix=f"f{follow_up.pk}")
@@ -312,8 +317,10 @@ def follow_up_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def programme_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(programmes_with_figures_for(request.user), pk=pk)
+    figures = programme_figures(programme=programme)
+    personal_read(request, participants_named_in(figures), summary="attendance rates")
     return render(request, "attendance/programme.html",
-                  {"programme": programme, "figures": programme_figures(programme=programme)})
+                  {"programme": programme, "figures": figures})
 
 
 @functools.cache

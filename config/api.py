@@ -16,14 +16,40 @@ from allocation.api import router as allocation_router
 from attendance.api import figures_router as attendance_figures_router
 from attendance.api import follow_ups_router, outreach_router
 from attendance.api import sessions_router as attendance_router
-from core.errors import DomainError, error_body
+from core.errors import ERROR_ANSWERS, DomainError, ErrorOut, error_body
 from enrolment import api as enrolment_api
 from notifications.api import router as notifications_router
 from programmes.api import router as programmes_router
 from reports.api import router as reports_router
 from sessions.api import router as sessions_router
 
-api = NinjaAPI(
+
+class DocumentedErrorsAPI(NinjaAPI):
+    """The API whose schema documents, on every operation, each error answer with the one
+    error shape (``core.errors.ErrorOut``), as clients and schemathesis read it."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in error_schema.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components.setdefault("Error", error_schema)
+        reference = {"$ref": "#/components/schemas/Error"}
+        for path_item in schema["paths"].values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_ANSWERS.items():
+                    if status in responses or str(status) in responses:
+                        continue
+                    responses[status] = {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    }
+        return schema
+
+
+api = DocumentedErrorsAPI(
     title="Mediation workshops API",
     version="1",
     urls_namespace="api",

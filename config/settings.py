@@ -50,13 +50,24 @@ SERVICE_CONTACT = {
     "hours": os.environ.get("SERVICE_HOURS", "du lundi au vendredi, 9:00–12:30 et 13:30–17:30"),
 }
 
-# Refuse to run a production configuration with development defaults.
+# Refuse to run a production configuration with development defaults: a default SITE_URL
+# would put 127.0.0.1 into every feed UID and link for ever, and a short key is guessable.
 PRODUCTION = env_bool("PRODUCTION", False)
-if PRODUCTION and (DEBUG or not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY):
-    raise ImproperlyConfigured("PRODUCTION=1 requires DEBUG off and a SECRET_KEY of your own.")
-if PRODUCTION and not os.environ.get("SITE_URL", "").strip():
-    raise ImproperlyConfigured("PRODUCTION=1 requires SITE_URL, the public address of the site "
-                               "(e.g. https://ateliers.example.org).")
+SECRET_KEY_MIN_LENGTH = 50
+if PRODUCTION:
+    _missing = []
+    if DEBUG:
+        _missing.append("DEBUG=0")
+    if (not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY
+            or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH):
+        _missing.append(f"SECRET_KEY of your own, {SECRET_KEY_MIN_LENGTH} characters or more "
+                        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')")
+    if "SITE_URL" not in os.environ or not SITE_URL.startswith("https://"):
+        _missing.append("SITE_URL=https://<the service's public address>")
+    if _missing:
+        raise ImproperlyConfigured(
+            "PRODUCTION=1 requires DEBUG off, a long SECRET_KEY of your own and an https "
+            "SITE_URL. Set: " + "; ".join(_missing))
 
 # Safety sheets (health details, people allowed to collect a child) are encrypted at rest with
 # Fernet keys (django-fernet-encrypted-fields). FIELD_ENCRYPTION_KEYS is a comma-separated list:

@@ -8,6 +8,8 @@ router maps errors by hand.
 
 from typing import Any
 
+from ninja import Schema
+
 
 class DomainError(Exception):
     """A rule was broken; ``message`` is for the person who asked.
@@ -28,6 +30,31 @@ class DomainError(Exception):
 
     def as_errors(self) -> list[dict[str, str]]:
         return [{"field": self.field, "message": self.message}] if self.field else []
+
+
+class ErrorItemOut(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """The one error shape, as the API's schema documents it."""
+
+    detail: str
+    errors: list[ErrorItemOut]
+
+
+# Every error an operation may answer, documented on every operation of the API.
+ERROR_ANSWERS = {
+    400: "The request breaks a rule (the message says which).",
+    401: "Authentication required: a session, or an API token as `Authorization: Bearer`.",
+    403: "The account's role does not allow this.",
+    404: "Not found, or not visible to this account.",
+    405: "Method not allowed.",
+    409: "Conflicts with the current state (full, already enrolled, already closed).",
+    422: "Invalid input: `errors` names each field at fault.",
+    429: "Too many requests.",
+}
 
 
 def error_body(detail: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:

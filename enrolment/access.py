@@ -2,9 +2,10 @@
 
 - a family sees its own household (through ``Guardian.user``) and its enrolments;
 - a mediator sees the households with an enrolment in one of their programmes, and those they
-  created, with those households' enrolments in their programmes;
+  created, with those households' enrolments in their programmes only;
 - a coordinator or an administrator sees everything;
-- a partner sees only what it referred (the referred participants' households and referrals).
+- a partner sees only what it referred: the referred participants (not their brothers and
+  sisters), the guardians of their households, and the referrals.
 
 Pages and API endpoints look objects up inside these querysets, so another household's id
 answers 404, never data. Health notes: only the mediators of a programme the participant is
@@ -47,7 +48,21 @@ def households_visible_to(user) -> QuerySet[Household]:
 
 
 def participants_visible_to(user) -> QuerySet[Participant]:
-    return Participant.objects.filter(household__in=households_visible_to(user))
+    """A family its own, staff those of the households they see; a partner only the people
+    it referred, not their brothers and sisters."""
+    if not getattr(user, "is_authenticated", False):
+        return Participant.objects.none()
+    roles = user_roles(user)
+    if roles & set(_EVERYTHING):
+        return Participant.objects.all()
+    condition = Q(Exists(Guardian.objects.filter(household=OuterRef("household"), user=user)))
+    if Role.MEDIATOR in roles:
+        staff_households = households_visible_to(user).values("pk")
+        condition |= Q(household__in=staff_households)
+    if Role.PARTNER in roles:
+        condition |= Q(Exists(Enrolment.objects.filter(
+            participant=OuterRef("pk"), referred_by_partner__members=user)))
+    return Participant.objects.filter(condition)
 
 
 def enrolments_visible_to(user) -> QuerySet[Enrolment]:
@@ -58,9 +73,9 @@ def enrolments_visible_to(user) -> QuerySet[Enrolment]:
         return Enrolment.objects.all()
     condition = Q(participant__household__guardians__user=user)
     if Role.MEDIATOR in roles:
-        condition |= Q(programme__mediators__user=user) | Q(
-            participant__household__created_by=user
-        )
+        # Only their programmes: registering a household does not open its enrolments in
+        # other mediators' programmes.
+        condition |= Q(programme__mediators__user=user)
     if Role.PARTNER in roles:
         condition |= Q(referred_by_partner__members=user)
     return Enrolment.objects.filter(pk__in=Enrolment.objects.filter(condition).values("pk"))

@@ -13,6 +13,8 @@ from ninja.pagination import paginate
 from accounts.audit import audit_staff_read
 from accounts.auth import session_or_token
 from accounts.roles import is_staff_member
+from core.reads import personal_read
+from core.text import SearchText
 from programmes.selectors import programme_list_published
 from sessions.selectors import session_list
 
@@ -65,8 +67,7 @@ def _session_or_none(session_id: int | None):
 
 @households.get("", response=list[HouseholdOut], summary="Households you may see")
 @paginate
-def list_households(request: HttpRequest, search: str = ""):
-    audit_staff_read(request, object_type="enrolment.household", summary="API list")
+def list_households(request: HttpRequest, search: SearchText = ""):
     return selectors.household_list(user=request.auth, search=search)
 
 
@@ -201,7 +202,9 @@ def create_enrolment(request: HttpRequest, payload: EnrolmentIn):
 
 @enrolments.get("/{int:enrolment_id}", response=EnrolmentOut, summary="One enrolment")
 def get_enrolment(request: HttpRequest, enrolment_id: DbId):
-    return get_object_or_404(selectors.enrolment_list(user=request.auth), pk=enrolment_id)
+    enrolment = get_object_or_404(selectors.enrolment_list(user=request.auth), pk=enrolment_id)
+    audit_staff_read(request, target=enrolment, summary="API")
+    return enrolment
 
 
 @enrolments.post("/{int:enrolment_id}/cancel", response=EnrolmentOut,
@@ -336,4 +339,6 @@ def programme_waitlist(request: HttpRequest, programme_id: DbId, session: DbId |
     if not can_manage_programme(request.auth, programme):
         raise HttpError(403, _("Only the programme's mediators and coordinators see its "
                                "waiting list."))
-    return selectors.programme_waitlist(programme=programme, session_id=session)
+    waiting = list(selectors.programme_waitlist(programme=programme, session_id=session))
+    personal_read(request, waiting, summary="API waiting list")
+    return waiting

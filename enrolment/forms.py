@@ -5,9 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.phones import phone_to_e164
+from core.text import SEARCH_MAX_LENGTH, TextFormMixin, validate_search
 
 from .errors import EnrolmentError
-from .models import Channel, ConsentKind, Language, Sex
+from .models import ENROLMENT_NOTE_LENGTH, Channel, ConsentKind, Language, Sex
 
 PHONE_INVALID = _("This phone number is not valid: type it as on a phone, e.g. 06 12 34 56 78.")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -19,7 +20,7 @@ def show_error(form: forms.Form, error: EnrolmentError) -> None:
     form.add_error(field, error.message)
 
 
-class GuardianForm(forms.Form):
+class GuardianForm(TextFormMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100,
                                  widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
     last_name = forms.CharField(label=_("Last name"), max_length=100,
@@ -52,7 +53,7 @@ class HouseholdForm(FamilyHouseholdForm):
     )
 
 
-class ChildForm(forms.Form):
+class ChildForm(TextFormMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     birth_date = forms.DateField(label=_("Birth date"), widget=DATE_INPUT)
@@ -78,12 +79,13 @@ class QuickHouseholdForm(HouseholdForm):
         return cleaned
 
 
-class HouseholdSearchForm(forms.Form):
-    q = forms.CharField(label=_("Name, phone or reference"), max_length=100, required=False,
+class HouseholdSearchForm(TextFormMixin, forms.Form):
+    q = forms.CharField(label=_("Name, phone or reference"), max_length=SEARCH_MAX_LENGTH,
+                        required=False, validators=[validate_search],
                         widget=forms.TextInput(attrs={"type": "search", "autofocus": True}))
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(TextFormMixin, forms.Form):
     """Who (a member who fits the programme), and for a per-session programme which dates;
     choices are built from the caller's data. A guardian taking part for the first time gives
     their birth date."""
@@ -109,12 +111,12 @@ class EnrolForm(forms.Form):
             self.fields["sessions"].error_messages["required"] = _("Choose at least one date.")
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(TextFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=ConsentKind.choices, widget=forms.HiddenInput)
     agree = forms.BooleanField(label=_("I agree"), required=True)
 
 
-class ProgrammeChoiceForm(forms.Form):
+class ProgrammeChoiceForm(TextFormMixin, forms.Form):
     programme = forms.TypedChoiceField(label=_("Programme"), coerce=int)
 
     def __init__(self, *args, programmes, **kwargs):
@@ -132,6 +134,7 @@ class ReferralForm(ChildForm):
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
     )
     note = forms.CharField(label=_("Why this referral?"), required=False,
+                           max_length=ENROLMENT_NOTE_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 3}))
     session = forms.TypedChoiceField(label=_("Session"), coerce=int, required=False)
 

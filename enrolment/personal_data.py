@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 
 from accounts.services import account_anonymise
 from core.personal_data import HouseholdDataHolder, household_data
+from core.reads import register_personal_container
 
 from .models import (
     Consent,
@@ -166,6 +167,8 @@ def _erase_safety_sheets(household: Household, now: datetime.datetime) -> int:
 
 
 def register() -> None:
+    # A household is read with its guardians and children: its lists are personal reads.
+    register_personal_container(Household)
     for holder in (
         HouseholdDataHolder(
             key="guardians", covers={Guardian: ("first_name", "last_name", "phone", "email")},

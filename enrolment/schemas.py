@@ -4,7 +4,18 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field as PydanticField
 
-from .models import Channel, Enrolment, EnrolmentStatus, Guardian, Household, Language, Sex
+from core.text import InputSchema
+
+from .models import (
+    ENROLMENT_NOTE_LENGTH,
+    Channel,
+    Enrolment,
+    EnrolmentStatus,
+    Guardian,
+    Household,
+    Language,
+    Sex,
+)
 
 # A primary key as the database can hold it: larger numbers are a 422, not a driver overflow.
 DbId = Annotated[int, PydanticField(ge=1, le=2**63 - 1)]
@@ -56,7 +67,7 @@ class HouseholdOut(Schema):
         return list(household.participants.all())
 
 
-class GuardianIn(Schema):
+class GuardianIn(InputSchema):
     first_name: str = PydanticField(min_length=1, max_length=100)
     last_name: str = PydanticField(min_length=1, max_length=100)
     phone: str = PydanticField("", max_length=32)
@@ -77,7 +88,7 @@ class HouseholdIn(GuardianIn):
     in_qpv: bool = False
 
 
-class ChildIn(Schema):
+class ChildIn(InputSchema):
     first_name: str = PydanticField(min_length=1, max_length=100)
     last_name: str = PydanticField(min_length=1, max_length=100)
     birth_date: datetime.date
@@ -87,7 +98,7 @@ class ChildIn(Schema):
 
 
 class ParticipantIn(ChildIn):
-    household_id: int
+    household_id: DbId
 
 
 class EnrolmentParticipantOut(Schema):
@@ -140,20 +151,20 @@ class EnrolmentOut(Schema):
         return partner.name if partner else None
 
 
-class EnrolmentIn(Schema):
+class EnrolmentIn(InputSchema):
     participant_id: DbId
     programme_id: DbId
     session_id: DbId | None = None
-    note: str = PydanticField("", max_length=2000)
+    note: str = PydanticField("", max_length=ENROLMENT_NOTE_LENGTH)
 
 
-class EnrolmentFilters(Schema):
+class EnrolmentFilters(InputSchema):
     status: EnrolmentStatus | None = None
     programme: DbId | None = None
     household: DbId | None = None
 
 
-class ReferralIn(Schema):
+class ReferralIn(InputSchema):
     """A partner refers a participant already known to it, or a new family (child and guardian)."""
 
     programme_id: DbId
@@ -161,7 +172,7 @@ class ReferralIn(Schema):
     participant_id: DbId | None = None
     participant: ChildIn | None = None
     guardian: GuardianIn | None = None
-    note: str = PydanticField("", max_length=2000)
+    note: str = PydanticField("", max_length=ENROLMENT_NOTE_LENGTH)
 
 
 class WaitlistEntryOut(Schema):

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_staff_read
 from accounts.roles import Role, has_role, is_staff_member
+from core.ids import parse_id
+from core.reads import personal_read
 from programmes.models import Programme
 from programmes.selectors import programme_get_published
 
@@ -238,10 +240,10 @@ def consents(request: HttpRequest, household_pk: int) -> HttpResponse:
 def _household_for_enrolment(request: HttpRequest):
     """The household a family enrols for (its own), or the one a mediator chose."""
     if is_staff_member(request.user):
-        pk = request.GET.get("household") or request.POST.get("household")
-        if not pk or not str(pk).isdigit():
+        pk = parse_id(request.GET.get("household") or request.POST.get("household"))
+        if pk is None:
             return None
-        return _visible_household(request, int(pk))
+        return _visible_household(request, pk)
     if not has_role(request.user, Role.FAMILY):
         raise PermissionDenied
     own = selectors.household_of_user(user=request.user)
@@ -394,13 +396,16 @@ def mediation_home(request: HttpRequest) -> HttpResponse:
     _staff_only(request.user)
     search = HouseholdSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    households = selectors.household_list(user=request.user, search=query)[:20] if query else []
+    households = (list(selectors.household_list(user=request.user, search=query)[:20])
+                  if query else [])
     everything = has_role(request.user, Role.COORDINATOR, Role.ADMINISTRATOR)
+    referrals = list(pending_referrals(
+        enrolments=selectors.enrolment_list(user=request.user))[:50])
+    personal_read(request, [*households, *referrals], summary="mediation home")
     return render(request, "enrolment/mediation_home.html", {
         "search": search, "query": query, "households": households,
         "programmes": programmes_managed_by(user=request.user, everything=everything),
-        "referrals": pending_referrals(
-            enrolments=selectors.enrolment_list(user=request.user))[:50],
+        "referrals": referrals,
         "programme_slug": request.GET.get("enrol_in", ""),
     })
 
@@ -458,8 +463,10 @@ def programme_people(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.select_related("venue"), pk=pk)
     if not can_manage_programme(request.user, programme):
         raise PermissionDenied
-    return render(request, "enrolment/programme_people.html",
-                  {"programme": programme, **programme_lists(programme=programme)})
+    lists = {name: list(people) for name, people in programme_lists(programme=programme).items()}
+    personal_read(request, [enrolment for people in lists.values() for enrolment in people],
+                  summary="programme lists")
+    return render(request, "enrolment/programme_people.html", {"programme": programme, **lists})
 
 
 # --- Partner space ------------------------------------------------------------------------
@@ -474,8 +481,9 @@ def _partner(request: HttpRequest):
 @login_required
 def partner_home(request: HttpRequest) -> HttpResponse:
     partner = _partner(request)
-    referrals = selectors.enrolment_list(user=request.user,
-                                         source=EnrolmentSource.PARTNER_REFERRAL)[:200]
+    referrals = list(selectors.enrolment_list(user=request.user,
+                                              source=EnrolmentSource.PARTNER_REFERRAL)[:200])
+    personal_read(request, referrals, summary="partner referrals")
     return render(request, "enrolment/partner_home.html", {
         "partner": partner, "referrals": referrals,
         "programme_form": ProgrammeChoiceForm(programmes=published_programmes()),

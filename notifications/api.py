@@ -1,10 +1,11 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.access import require_staff
 from accounts.auth import session_or_token
+from core.pagination import BoundedLimitOffsetPagination
 
 from .schemas import MessageFilters, MessageOut
 from .selectors import message_list, messages_visible_to
@@ -14,7 +15,7 @@ router = Router(auth=session_or_token)
 
 
 @router.get("", response=list[MessageOut], summary="Messages sent or to send (staff)")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_messages(request: HttpRequest, filters: Query[MessageFilters]):
     require_staff(request.auth)
     return message_list(

@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TextFormMixin
 from enrolment.models import Channel, Language
 
 from .models import Channel as MessageChannel
 from .models import MessageKind, MessageState
 
 
-class MessageFilterForm(forms.Form):
+class MessageFilterForm(TextFormMixin, forms.Form):
     session = forms.IntegerField(label=_("Session number"), required=False, min_value=1)
     household = forms.IntegerField(label=_("Household number"), required=False, min_value=1)
     state = forms.ChoiceField(label=_("State"), required=False,
@@ -18,7 +19,7 @@ class MessageFilterForm(forms.Form):
                              choices=[("", _("Any"))] + MessageKind.choices)
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(TextFormMixin, forms.Form):
     preferred_channel = forms.ChoiceField(label=_("Send me messages by"), choices=Channel.choices,
                                           widget=forms.RadioSelect)
     language = forms.ChoiceField(label=_("Language of the messages"), choices=Language.choices)

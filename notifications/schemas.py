@@ -4,6 +4,8 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from core.text import InputSchema
+
 from .models import Channel, MessageKind, MessageState
 
 
@@ -29,7 +31,7 @@ class MessageOut(Schema):
     created_at: datetime.datetime
 
 
-class MessageFilters(Schema):
+class MessageFilters(InputSchema):
     # Bounded so that a huge number is a 422, not a database overflow.
     session: int | None = Field(None, ge=1, le=2**31 - 1)
     household: int | None = Field(None, ge=1, le=2**31 - 1)

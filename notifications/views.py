@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import require_staff
+from core.reads import personal_read
 from enrolment.errors import EnrolmentError
 from enrolment.selectors import household_of_user
 from enrolment.services import guardian_update
@@ -29,6 +31,7 @@ def message_log(request: HttpRequest) -> HttpResponse:
         channel=filters.get("channel") or None, kind=filters.get("kind") or None,
     )
     page = Paginator(messages_qs, 50).get_page(request.GET.get("page"))
+    personal_read(request, page.object_list, summary="message log")
     return render(request, "notifications/message_log.html", {"form": form, "page": page})
 
 
@@ -42,7 +45,11 @@ def message_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The message will be sent again."))
     except NotificationError as error:
         messages.error(request, error.message)
-    return redirect(request.POST.get("next") or "notifications:log")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "notifications:log"
+    return redirect(target)
 
 
 @login_required

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TextFormMixin
 
-class ErasureConfirmForm(forms.Form):
+
+class ErasureConfirmForm(TextFormMixin, forms.Form):
     reference = forms.CharField(
         label=_("Type the household's reference to confirm"), max_length=16,
         help_text=_("Erasure cannot be undone."),

@@ -4,10 +4,12 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.text import TextFormMixin
+
 from .models import Mediator, Partner, Programme, SafetySheetPart, Venue
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(TextFormMixin, forms.ModelForm):
     safety_sheet_parts = forms.MultipleChoiceField(
         label=gettext_lazy("Safety sheet parts required before the first session"),
         choices=SafetySheetPart.choices, required=False, widget=forms.CheckboxSelectMultiple,

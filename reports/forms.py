@@ -3,12 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TextFormMixin
 from programmes.models import Field, Kind, Partner, Programme, Venue
 
 from .filters import ReportFilters, build_filters, date_in_range, default_period
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(TextFormMixin, forms.Form):
     start = forms.DateField(label=_("From"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end = forms.DateField(label=_("To"), required=False,

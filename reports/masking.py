@@ -1,8 +1,11 @@
 """Small counts hidden from anyone who should not be able to single a person out.
 
-A count from 1 to threshold − 1 is masked (zero says nothing about anyone). Within a breakdown,
-a lone masked cell could be worked out from the total and the other cells, so the next smallest
-cell is masked with it (complementary suppression).
+A count from 1 to threshold − 1 is masked (zero says nothing about anyone). Within a breakdown
+(the rows of a table against their total), a lone masked cell could be worked out from the total
+and the other cells, and two masked cells from their small sum; so the next smallest cells are
+masked with them until at least two are hidden and together they hold at least ``threshold``
+people (complementary suppression, as national statistics offices do). The rows by programme,
+by kind and over time are breakdowns too: each of their columns is masked that way.
 """
 
 import copy
@@ -21,15 +24,22 @@ def masked(value: int | None, threshold: int) -> int | None:
 
 
 def mask_column(values: list[int | None], threshold: int) -> list[int | None]:
-    """Mask the small cells of one breakdown, and one more when a single cell would be masked."""
+    """Mask the small cells of one breakdown, then the smallest shown cells with them until the
+    hidden cells are two or more and hold ``threshold`` or more together: then neither the total
+    minus the shown cells nor any subtraction narrows a hidden cell to a small count."""
     result = [masked(value, threshold) for value in values]
-    hidden = [index for index, value in enumerate(result) if value is None and values[index]]
-    if len(hidden) == 1:
+    while True:
+        hidden = [index for index, value in enumerate(result) if value is None and values[index]]
+        if not hidden:
+            return result
+        if len(hidden) >= 2 and sum(values[index] or 0 for index in hidden) >= threshold:
+            return result
         shown = [(values[index], index) for index, value in enumerate(result)
                  if value is not None and value > 0]
-        if shown:
-            result[min(shown)[1]] = None
-    return result
+        if not shown:
+            # Everything is hidden: the total is small too, and masked as a total.
+            return result
+        result[min(shown)[1]] = None
 
 
 def rate(numerator: int | None, denominator: int | None) -> float | None:
@@ -56,7 +66,10 @@ def mask_summary(summary, threshold: int | None = None):
         for column in columns:
             _mask_rows(getattr(result, breakdown), column, threshold)
     for name in ("by_programme", "by_kind", "over_time"):
-        _mask_each(getattr(result, name), _ROW_COUNTS, threshold)
+        rows = getattr(result, name)
+        for column in _ROW_COUNTS:
+            if rows and hasattr(rows[0], column):
+                _mask_rows(rows, column, threshold)
     for row in [result, *result.by_programme, *result.by_kind, *result.over_time]:
         row.attendance_rate = rate(row.attended, row.expected)
     return result

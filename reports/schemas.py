@@ -6,6 +6,7 @@ from pydantic import Field as SchemaField
 from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from core.text import InputSchema
 from programmes.models import Field, Kind
 
 from .filters import date_in_range
@@ -13,7 +14,7 @@ from .filters import date_in_range
 ID_MAX = 2**63 - 1
 
 
-class ReportQuery(Schema):
+class ReportQuery(InputSchema):
     """The dashboard's filters; without dates, the current school year."""
 
     start: datetime.date | None = None

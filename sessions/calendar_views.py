@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from programmes.models import Field
@@ -151,10 +152,12 @@ class FeedLink:
         return webcal_url(self.url) if self.url else ""
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_calendars(request: HttpRequest) -> HttpResponse:
-    """The private feeds of the person: create, renew or revoke their links."""
+    """The private feeds of the person: create, renew or revoke their links. A new secret URL
+    is shown once; never_cache (``Cache-Control: no-store``) keeps it out of every cache."""
     offers = feed_tokens_of_user(request.user)
     links = [FeedLink(title=offer.title, token=offer.active, key=offer.key, kind=offer.kind)
              for offer in offers]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import coordinator_required
 from core.errors import form_error
+from core.ids import id_or_404
 from jobs.services import job_start
 from programmes.forms import ProgrammeForm
 from programmes.models import Programme, ProgrammeStatus
@@ -142,7 +143,7 @@ def sessions_regenerate(request: HttpRequest) -> HttpResponse:
     """Regenerate one programme's sessions, or every programme's, in the background."""
     programme = None
     if programme_id := request.POST.get("programme"):
-        programme = get_object_or_404(Programme, pk=programme_id)
+        programme = get_object_or_404(Programme, pk=id_or_404(programme_id))
     title = (_("Generating the sessions of “%(programme)s”") % {"programme": programme.title}
              if programme else _("Generating the sessions of every programme"))
     job = job_start(kind=REGENERATE_SESSIONS, owner=request.user, title=title,

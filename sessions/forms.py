@@ -2,12 +2,13 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TextFormMixin
 from programmes.models import Field, Kind
 
 from .selectors import EARLIEST_FILTER_DATE, LATEST_FILTER_DATE
 
 
-class CatalogueFilterForm(forms.Form):
+class CatalogueFilterForm(TextFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
     )

@@ -6,6 +6,7 @@ from ninja import Schema
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from core.text import InputSchema
 from programmes.models import Kind
 from programmes.schemas import VenueOut
 
@@ -42,7 +43,7 @@ class SessionOut(Schema):
         return getattr(session, "places_left", None)
 
 
-class SessionFilters(Schema):
+class SessionFilters(InputSchema):
     programme: int | None = None
     start: datetime.date | None = Field(None, ge=EARLIEST_FILTER_DATE, le=LATEST_FILTER_DATE)
     end: datetime.date | None = Field(None, ge=EARLIEST_FILTER_DATE, le=LATEST_FILTER_DATE)
@@ -61,7 +62,7 @@ class SessionFilters(Schema):
         return end
 
 
-class SessionCancelIn(Schema):
+class SessionCancelIn(InputSchema):
     """A reason the families will read: ``reason_code`` (sent in each family's language), or
     ``reason`` in words, or both; ``other`` needs words."""
 

@@ -1,6 +1,12 @@
 """Models of the enrolment app, one module per area; import them from here."""
 
-from .enrolments import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
+from .enrolments import (
+    ACTIVE_STATUSES,
+    ENROLMENT_NOTE_LENGTH,
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+)
 from .feeds import HouseholdFeedToken
 from .households import (
     Channel,
@@ -18,6 +24,7 @@ from .safety import FilledAs, SafetySheet
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "ENROLMENT_NOTE_LENGTH",
     "Channel",
     "Consent",
     "ConsentKind",

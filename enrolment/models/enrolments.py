@@ -11,6 +11,8 @@ from sessions.models import Session
 
 from .households import Participant
 
+# A few lines for the mediators, not a file.
+ENROLMENT_NOTE_LENGTH = 2000
 
 class EnrolmentStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed by a partner")
@@ -55,7 +57,7 @@ class Enrolment(models.Model):
         help_text=_("The programme requires parts of the safety sheet the family has not "
                     "filled yet."),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=ENROLMENT_NOTE_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("created by"),

@@ -2,9 +2,9 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.audit import AuditAction, audit_record
-from accounts.roles import is_staff_member
+from accounts.audit import AuditAction, audit_record, reads_are_audited
 from core.phones import phone_to_e164
+from core.text import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS
 
 from ..access import households_visible_to, participants_visible_to
 from ..models import Consent, Guardian, Household, Participant
@@ -26,7 +26,8 @@ def household_list(*, user, search: str = "") -> QuerySet[Household]:
         households = households.filter(
             pk__in=Household.objects.filter(guardians__phone=phone).values("pk"))
     else:
-        terms = search.split()
+        # Bounded here too, whatever the caller checked: a long search is a long query.
+        terms = search[:SEARCH_MAX_LENGTH].split()[:SEARCH_MAX_WORDS]
     for term in terms:
         if len(term) < SEARCH_MIN_LENGTH:
             continue
@@ -43,7 +44,8 @@ def household_list(*, user, search: str = "") -> QuerySet[Household]:
         )
     return households.prefetch_related(
         Prefetch("guardians", queryset=Guardian.objects.order_by("-is_primary", "pk")),
-        Prefetch("participants", queryset=Participant.objects.order_by("birth_date", "pk")),
+        Prefetch("participants", queryset=participants_visible_to(user)
+                 .order_by("birth_date", "pk")),
     ).order_by("-last_activity_at", "pk")
 
 
@@ -55,7 +57,8 @@ def household_detail(*, user, pk: int) -> Household:
         households_visible_to(user)
         .prefetch_related(
             Prefetch("guardians", queryset=Guardian.objects.order_by("-is_primary", "pk")),
-            Prefetch("participants", queryset=Participant.objects.order_by("birth_date", "pk")),
+            Prefetch("participants", queryset=participants_visible_to(user)
+                     .order_by("birth_date", "pk")),
             Prefetch(
                 "consents",
                 queryset=Consent.objects.filter(
@@ -67,7 +70,7 @@ def household_detail(*, user, pk: int) -> Household:
         )
         .get(pk=pk)
     )
-    if is_staff_member(user):
+    if reads_are_audited(user):
         audit_record(action=AuditAction.VIEW, actor=user, target=household,
                      summary="household detail")
     return household

@@ -10,7 +10,13 @@ import time_machine
 from accounts.models import ApiToken
 from accounts.roles import Role
 from attendance.models import Attendance
-from tests.factories import MediatorFactory, build_register, user_with_role
+from tests.factories import (
+    HouseholdFactory,
+    MediatorFactory,
+    ParticipantFactory,
+    build_register,
+    user_with_role,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -160,3 +166,24 @@ def test_programme_figures_for_staff_only(client):
     body = client.get(path, **bearer(user_with_role(Role.COORDINATOR))).json()
     assert body["overall"] == {"expected": 2, "attended": 1, "percent": 50}
     assert client.get(path, **bearer(user_with_role(Role.FAMILY))).status_code == 404
+
+
+@pytest.mark.parametrize("walk_in", [False, True])
+def test_a_mediator_cannot_learn_a_strangers_name_by_counting_up_ids(client, walk_in):
+    session, mediator, people = build_register(participants=1, starts_at=NOW.replace(hour=14))
+    stranger = ParticipantFactory(first_name="Sami", last_name="Durand")
+    item = marks([stranger])[0] | {"walk_in": walk_in}
+    response = put(client, session, [item], bearer(mediator.user))
+    assert response.status_code == 400
+    assert "Sami" not in response.content.decode() and "Durand" not in response.content.decode()
+    assert response.json()["errors"][0]["field"] == "marks.0.participant_id"
+    assert not Attendance.objects.filter(participant=stranger).exists()
+
+
+def test_someone_the_mediator_may_see_is_named_when_not_expected(client):
+    session, mediator, people = build_register(participants=1, starts_at=NOW.replace(hour=14))
+    known = ParticipantFactory(first_name="Lina", household=HouseholdFactory(
+        created_by=mediator.user))
+    response = put(client, session, marks([known]), bearer(mediator.user))
+    assert response.status_code == 400
+    assert "Lina" in response.json()["detail"]

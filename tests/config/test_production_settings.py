@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet
 ROOT = Path(__file__).resolve().parents[2]
 # A field-encryption key of the deployment's own (the development default is refused).
 FIELD_KEY = Fernet.generate_key().decode()
+SITE = "https://ateliers.example.org"
 
 
 def _manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -32,23 +33,32 @@ def _manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = _manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING",
                      PRODUCTION="1", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50),
-                     SITE_URL="https://ateliers.example.org", FIELD_ENCRYPTION_KEYS=FIELD_KEY)
+                     SITE_URL=SITE, FIELD_ENCRYPTION_KEYS=FIELD_KEY)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "WARNING" not in result.stderr + result.stdout
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("env", [
-    {"PRODUCTION": "1", "DEBUG": "1", "SECRET_KEY": secrets.token_urlsafe(50)},
-    {"PRODUCTION": "1", "DEBUG": "0"},
-    {"PRODUCTION": "1", "DEBUG": "0", "SECRET_KEY": ""},
-    {"PRODUCTION": "1", "DEBUG": "0", "SECRET_KEY": "dev-only-insecure-secret-key-change-me"},
-], ids=["debug-on", "no-secret-key", "empty-secret-key", "default-secret-key"])
-def test_production_refuses_to_start_with_development_defaults(tmp_path, env):
-    result = _manage(tmp_path, "check", **env)
+GOOD = {"PRODUCTION": "1", "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "SITE_URL": SITE}
+
+
+@pytest.mark.parametrize(("env", "named"), [
+    ({"DEBUG": "1"}, "DEBUG=0"),
+    ({"SECRET_KEY": None}, "SECRET_KEY"),
+    ({"SECRET_KEY": ""}, "SECRET_KEY"),
+    ({"SECRET_KEY": "dev-only-insecure-secret-key-change-me"}, "SECRET_KEY"),
+    ({"SECRET_KEY": "x" * 49}, "SECRET_KEY"),
+    ({"SITE_URL": None}, "SITE_URL"),
+    ({"SITE_URL": "http://ateliers.example.org"}, "SITE_URL"),
+], ids=["debug-on", "no-secret-key", "empty-secret-key", "default-secret-key",
+        "short-secret-key", "default-site-url", "http-site-url"])
+def test_production_refuses_to_start_with_development_defaults(tmp_path, env, named):
+    settings = {key: value for key, value in (GOOD | env).items() if value is not None}
+    result = _manage(tmp_path, "check", **settings)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "PRODUCTION=1 requires DEBUG off" in result.stderr
+    assert "Set: " + named in result.stderr or "; " + named in result.stderr
 
 
 def test_production_refuses_to_start_without_site_url(tmp_path):
@@ -56,7 +66,7 @@ def test_production_refuses_to_start_without_site_url(tmp_path):
     result = _manage(tmp_path, "check", PRODUCTION="1", DEBUG="0",
                      SECRET_KEY=secrets.token_urlsafe(50))
     assert result.returncode != 0
-    assert "PRODUCTION=1 requires SITE_URL" in result.stderr
+    assert "SITE_URL=https://" in result.stderr
 
 
 @pytest.mark.parametrize(("environment", "expected"), [
@@ -86,7 +96,7 @@ def test_production_cookies_are_secure(tmp_path):
         " s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0)"
     )
     result = _manage(tmp_path, "shell", "-c", code, PRODUCTION="1", DEBUG="0",
-                     SECRET_KEY=secrets.token_urlsafe(50), SITE_URL="https://ateliers.example.org",
+                     SECRET_KEY=secrets.token_urlsafe(50), SITE_URL=SITE,
                      FIELD_ENCRYPTION_KEYS=FIELD_KEY)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == ["True"] * 5

@@ -96,3 +96,43 @@ def test_health_notes_for_the_programmes_mediators_and_coordinators_only(world):
     world["mine"].status = EnrolmentStatus.CANCELLED
     world["mine"].save()
     assert not can_see_health_notes(world["mediator"], child)
+
+
+def _bearer(user) -> dict:
+    from accounts.models import ApiToken
+
+    _token, raw = ApiToken.generate(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_the_mediator_who_registered_a_household_cannot_read_or_cancel_it_elsewhere(
+        client, world):
+    """Registering a family in the field does not open its enrolments in the programmes of
+    other mediators: same answer as their waiting lists."""
+    child = ParticipantFactory(household=world["created"])
+    elsewhere = world["referral"].programme
+    enrolment = EnrolmentFactory(participant=child, programme=elsewhere)
+    headers = _bearer(world["mediator"])
+    assert client.get(f"/api/v1/enrolments/{enrolment.pk}", **headers).status_code == 404
+    assert client.post(f"/api/v1/enrolments/{enrolment.pk}/cancel",
+                       **headers).status_code == 404
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.CONFIRMED
+    # The household itself stays theirs to help.
+    assert client.get(f"/api/v1/households/{world['created'].pk}",
+                      **headers).status_code == 200
+
+
+def test_a_partner_sees_the_child_it_referred_not_the_brothers_and_sisters(client, world):
+    sibling = ParticipantFactory(household=world["other"], first_name="Siblingname")
+    headers = _bearer(world["partner"])
+    assert client.get(f"/api/v1/participants/{sibling.pk}", **headers).status_code == 404
+    assert client.get(f"/api/v1/participants/{world['other_child'].pk}",
+                      **headers).status_code == 200
+    household = client.get(f"/api/v1/households/{world['other'].pk}", **headers)
+    assert household.status_code == 200
+    assert [child["id"] for child in household.json()["participants"]] == [
+        world["other_child"].pk]
+    assert "Siblingname" not in household.content.decode()
+    listed = client.get("/api/v1/participants", **headers).json()["items"]
+    assert [child["id"] for child in listed] == [world["other_child"].pk]

@@ -29,7 +29,7 @@ def _messages_in_english(english, client):
 
 API = "/api/v1"
 LIST_QUERIES = 8  # session, user, roles, count, page, guardians, participants, audit event
-WAITLIST_QUERIES = 5  # session, user, roles, programme, waitlist with participants
+WAITLIST_QUERIES = 6  # session, user, roles, programme, waitlist with participants, audit
 
 
 @pytest.fixture

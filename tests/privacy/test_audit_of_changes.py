@@ -123,5 +123,50 @@ def test_api_reads_by_staff_are_recorded(client):
     assert set(events.values_list("object_type", "object_id", "path")) == {
         ("enrolment.household", str(household.pk), f"/api/v1/households/{household.pk}"),
         ("enrolment.participant", str(child.pk), f"/api/v1/participants/{child.pk}"),
-        ("enrolment.household", "", "/api/v1/households"),
+        ("enrolment.household", str(household.pk), "/api/v1/households"),
     }
+    listed = events.get(path="/api/v1/households")
+    assert listed.object_ids == [household.pk]
+
+
+def test_list_reads_by_staff_and_partners_are_one_event_naming_what_was_shown(client):
+    """A list read is one event per request with the ids of every object on the page; a
+    partner's reads are recorded like staff's; a family's own reads are not."""
+    from accounts.models import ApiToken
+    from enrolment.models import EnrolmentSource
+    from tests.factories import EnrolmentFactory, MediatorFactory, PartnerFactory
+
+    mediator = MediatorFactory()
+    partner = PartnerFactory()
+    partner_user = user_with_role(Role.PARTNER)
+    partner.members.add(partner_user)
+    children = ParticipantFactory.create_batch(3)
+    enrolments = []
+    for child in children:
+        enrolment = EnrolmentFactory(participant=child, referred_by_partner=partner,
+                                     source=EnrolmentSource.PARTNER_REFERRAL)
+        enrolment.programme.mediators.add(mediator)
+        enrolments.append(enrolment)
+    for user, url, kind, expected in (
+        (mediator.user, "/api/v1/enrolments", "enrolment.enrolment",
+         {enrolment.pk for enrolment in enrolments}),
+        (mediator.user, "/api/v1/participants", "enrolment.participant",
+         {child.pk for child in children}),
+        (partner_user, "/api/v1/referrals", "enrolment.enrolment",
+         {enrolment.pk for enrolment in enrolments}),
+        (partner_user, "/api/v1/participants", "enrolment.participant",
+         {child.pk for child in children}),
+    ):
+        _, token = ApiToken.generate(user=user, name="t")
+        before = AuditEvent.objects.count()
+        assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+        assert AuditEvent.objects.count() == before + 1, url
+        event = AuditEvent.objects.order_by("-pk").first()
+        assert (event.actor, event.action, event.object_type) == (user, AuditAction.VIEW, kind)
+        assert set(event.object_ids) == expected, url
+    client.force_login(partner_user)
+    before = AuditEvent.objects.count()
+    assert client.get("/my/partner/").status_code == 200
+    assert AuditEvent.objects.count() == before + 1
+    assert set(AuditEvent.objects.order_by("-pk").first().object_ids) == {
+        enrolment.pk for enrolment in enrolments}

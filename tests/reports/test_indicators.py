@@ -131,9 +131,10 @@ def test_masked_summary(known_data, settings):
     assert (masked.participants, masked.households, masked.enrolments) == (None, None, 9)
     # New 2 and returning 1 are both small.
     assert (masked.new_households, masked.returning_households) == (None, None)
-    # Confirmed 7 stays; waitlisted 1 and cancelled 1 are hidden.
+    # Waitlisted 1 and cancelled 1 are hidden; confirmed 7 too, or 9 − 7 would tell that the
+    # two hidden cells hold 2 people, one each.
     assert (masked.enrolments_confirmed, masked.enrolments_waitlisted,
-            masked.enrolments_cancelled) == (7, None, None)
+            masked.enrolments_cancelled) == (None, None, None)
     # Sessions are not people: never masked.
     assert (masked.sessions_planned, masked.sessions_held) == (5, 2)
     # 4 attended of 5 expected: the rate would give the 4 away.
@@ -153,9 +154,10 @@ def test_masked_summary(known_data, settings):
     # Female 1, male 2, unspecified 1: all hidden.
     assert counts(masked.by_sex) == {"female": None, "male": None, "unspecified": None}
     assert [row.participants for row in masked.by_neighbourhood] == [4]
-    # Cuisine: 3 of 3 expected stay; Parcours: 1 of 2 hidden, and its rate with them.
+    # Parcours: 1 of 2, hidden; Cuisine's 3 of 3 with them, or 5 expected − 3 and 4 attended
+    # − 3 would give Parcours away.
     assert [(row.expected, row.attended, row.attendance_rate) for row in masked.by_programme] == [
-        (3, 3, 100.0), (None, None, None)]
+        (None, None, None), (None, None, None)]
     # The unmasked summary is left alone.
     assert summary.by_sex[0].participants == 1
 

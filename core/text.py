@@ -1,0 +1,100 @@
+"""The one rule for text that enters the service, from a form, the API or a search box.
+
+Text must not hold NUL or other control characters (PostgreSQL refuses NUL in a string and
+no person types the others): a form shows "Remove the control characters" beside the field,
+the API answers 422 naming it. Tabs and line breaks are allowed. Searches are bounded in
+length and number of words so that one request cannot keep the database busy.
+
+- ``validate_text``: a Django validator, added to every text field of a form by
+  ``TextFormMixin``;
+- ``InputSchema``: the base of the API's input schemas, refusing such characters in every
+  string field, nested ones included;
+- ``Text`` and ``SearchText``: the same rule for a single API parameter.
+"""
+
+import re
+from typing import Annotated, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
+from ninja import Schema
+from pydantic import AfterValidator, StringConstraints, field_validator
+
+# C0 controls except tab, line feed and carriage return; DEL and the C1 controls.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 6
+
+CONTROL_MESSAGE = gettext_lazy("Remove the control characters from this text.")
+
+
+def has_control_characters(value: str) -> bool:
+    return bool(CONTROL_CHARACTERS.search(value))
+
+
+def validate_text(value: Any) -> None:
+    """Django validator: refuses NUL and other control characters."""
+    if isinstance(value, str) and has_control_characters(value):
+        raise ValidationError(CONTROL_MESSAGE, code="control_characters")
+
+
+def _clean_text(value: str) -> str:
+    if has_control_characters(value):
+        raise ValueError(gettext("Remove the control characters from this text."))
+    return value
+
+
+def _bounded_search(value: str) -> str:
+    _clean_text(value)
+    if len(value.split()) > SEARCH_MAX_WORDS:
+        raise ValueError(gettext("Search with at most %(count)s words.")
+                         % {"count": SEARCH_MAX_WORDS})
+    return value
+
+
+Text = Annotated[str, AfterValidator(_clean_text)]
+SearchText = Annotated[str, StringConstraints(max_length=SEARCH_MAX_LENGTH),
+                       AfterValidator(_bounded_search)]
+
+
+def validate_search(value: Any) -> None:
+    """Django validator for search boxes: the same bounds as ``SearchText``."""
+    validate_text(value)
+    if isinstance(value, str) and len(value.split()) > SEARCH_MAX_WORDS:
+        raise ValidationError(gettext_lazy("Search with at most %(count)s words."),
+                              params={"count": SEARCH_MAX_WORDS}, code="too_many_words")
+
+
+class InputSchema(Schema):
+    """Base of every API input schema: no string field, at any depth, holds a control
+    character (the 422 names the field)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        for text in _strings_in(value):
+            _clean_text(text)
+        return value
+
+
+def _strings_in(value: Any):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            yield from _strings_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings_in(item)
+
+
+class TextFormMixin:
+    """Give every text field of a form the rule (Django already refuses NUL; this also
+    refuses the other control characters, which no person types)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, forms.CharField) and validate_text not in field.validators:
+                field.validators.append(validate_text)
