@@ -27,8 +27,15 @@ class ProfileAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only and only for coordinators and administrators."""
 
-    list_display = ("occurred_at", "actor_label", "action", "object_type", "object_id",
-                    "summary", "ip_address")
+    list_display = (
+        "occurred_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "summary",
+        "ip_address",
+    )
     list_filter = ("action", "object_type", ("occurred_at", admin.DateFieldListFilter))
     search_fields = ("actor_label", "object_id", "summary", "ip_address", "path")
     date_hierarchy = "occurred_at"
@@ -56,14 +63,22 @@ class AuditedReadsAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
-            audit_record(action=AuditAction.VIEW, request=request,
-                         object_type=self.model._meta.label_lower, object_id=object_id,
-                         summary="admin")
+            audit_record(
+                action=AuditAction.VIEW,
+                request=request,
+                object_type=self.model._meta.label_lower,
+                object_id=object_id,
+                summary="admin",
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         # The search terms stay out of the summary: they are often a person's name.
         searched = "; searched" if request.GET.get("q") else ""
-        audit_record(action=AuditAction.VIEW, request=request,
-                     object_type=self.model._meta.label_lower, summary=f"admin list{searched}")
+        audit_record(
+            action=AuditAction.VIEW,
+            request=request,
+            object_type=self.model._meta.label_lower,
+            summary=f"admin list{searched}",
+        )
         return super().changelist_view(request, extra_context)

@@ -22,8 +22,15 @@ from .models import AuditAction, AuditEvent
 from .network import client_ip
 from .roles import Role, has_role, is_staff_member
 
-__all__ = ["AuditAction", "audit_object_type", "audit_personal_read", "audit_record",
-           "audit_record_many", "audit_staff_read", "reads_are_audited"]
+__all__ = [
+    "AuditAction",
+    "audit_object_type",
+    "audit_personal_read",
+    "audit_record",
+    "audit_record_many",
+    "audit_staff_read",
+    "reads_are_audited",
+]
 
 # Set by accounts.middleware.AuditContextMiddleware for the duration of a request.
 current_request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
@@ -38,8 +45,14 @@ def audit_object_type(target: models.Model | type[models.Model]) -> str:
 
 
 def _event(
-    *, actor, action: str, target: models.Model | None, object_type: str, object_id,
-    summary: str, request: HttpRequest | None,
+    *,
+    actor,
+    action: str,
+    target: models.Model | None,
+    object_type: str,
+    object_id,
+    summary: str,
+    request: HttpRequest | None,
 ) -> AuditEvent:
     if request is None:
         request = current_request.get()
@@ -75,8 +88,15 @@ def audit_record(
     """Append one event. ``request`` defaults to the one being served (if any) and ``actor`` to
     its user; ``target`` fills in the object type and id. Inside a transaction the event shares its fate: a change rolled back
     leaves no trace of having happened. Keep names of people out of ``summary``."""
-    event = _event(actor=actor, action=action, target=target, object_type=object_type,
-                   object_id=object_id, summary=summary, request=request)
+    event = _event(
+        actor=actor,
+        action=action,
+        target=target,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary,
+        request=request,
+    )
     event.save(force_insert=True)
     return event
 
@@ -91,8 +111,15 @@ def audit_record_many(
 ) -> list[AuditEvent]:
     """One event per object in a single query: a staff list of households, an export."""
     events = [
-        _event(actor=actor, action=action, target=target, object_type="", object_id=None,
-               summary=summary, request=request)
+        _event(
+            actor=actor,
+            action=action,
+            target=target,
+            object_type="",
+            object_id=None,
+            summary=summary,
+            request=request,
+        )
         for target in targets
     ]
     return AuditEvent.objects.bulk_create(events)
@@ -100,8 +127,11 @@ def audit_record_many(
 
 def reads_are_audited(user) -> bool:
     """Staff and partners: a family reading its own household is not recorded."""
-    return (user is not None and getattr(user, "is_authenticated", False)
-            and (is_staff_member(user) or has_role(user, Role.PARTNER)))
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and (is_staff_member(user) or has_role(user, Role.PARTNER))
+    )
 
 
 def _reader(request: HttpRequest):
@@ -120,11 +150,19 @@ def audit_staff_read(
     operations."""
     user = _reader(request)
     if reads_are_audited(user):
-        audit_record(action=AuditAction.VIEW, actor=user, target=target,
-                     object_type=object_type, summary=summary, request=request)
+        audit_record(
+            action=AuditAction.VIEW,
+            actor=user,
+            target=target,
+            object_type=object_type,
+            summary=summary,
+            request=request,
+        )
 
 
-def audit_personal_read(request: HttpRequest, objects: list[models.Model], summary: str = "") -> None:
+def audit_personal_read(
+    request: HttpRequest, objects: list[models.Model], summary: str = ""
+) -> None:
     """One event for a list read in one request, naming every object shown (``object_ids``);
     ``core.reads.personal_read`` calls it. Nothing shown, nothing recorded."""
     user = _reader(request)
@@ -135,7 +173,14 @@ def audit_personal_read(request: HttpRequest, objects: list[models.Model], summa
         ids: list = [item.pk for item in objects]
     else:
         ids = [f"{audit_object_type(item)}:{item.pk}" for item in objects]
-    event = _event(actor=user, action=AuditAction.VIEW, target=None, object_type=",".join(kinds),
-                   object_id=ids[0] if len(ids) == 1 else "", summary=summary, request=request)
+    event = _event(
+        actor=user,
+        action=AuditAction.VIEW,
+        target=None,
+        object_type=",".join(kinds),
+        object_id=ids[0] if len(ids) == 1 else "",
+        summary=summary,
+        request=request,
+    )
     event.object_ids = ids
     event.save(force_insert=True)

@@ -12,8 +12,13 @@ class LockoutBackend(AxesStandaloneBackend):
     throttle; axes would refuse it outright, so the next backend decides alone.
     """
 
-    def authenticate(self, request: HttpRequest | None, username: str | None = None,
-                     password: str | None = None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs,
+    ):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)

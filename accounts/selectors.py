@@ -45,6 +45,8 @@ def audit_event_list(
 
 def audit_object_types() -> list[str]:
     return list(
-        AuditEvent.objects.exclude(object_type="").order_by("object_type")
-        .values_list("object_type", flat=True).distinct()
+        AuditEvent.objects.exclude(object_type="")
+        .order_by("object_type")
+        .values_list("object_type", flat=True)
+        .distinct()
     )

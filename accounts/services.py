@@ -20,12 +20,15 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token and its raw value, which is stored nowhere: show it once."""
     name = name.strip()
     if not name:
-        raise AccountError(_("Give the token a name, e.g. the script that will use it."),
-                           field="name")
+        raise AccountError(
+            _("Give the token a name, e.g. the script that will use it."), field="name"
+        )
     max_length = ApiToken._meta.get_field("name").max_length
     if max_length is not None and len(name) > max_length:
-        raise AccountError(_("The name is too long (%(max)d characters at most).")
-                           % {"max": max_length}, field="name")
+        raise AccountError(
+            _("The name is too long (%(max)d characters at most).") % {"max": max_length},
+            field="name",
+        )
     return ApiToken.generate(user=user, name=name)
 
 
@@ -63,7 +66,8 @@ def account_anonymise(*, user) -> None:
     user.first_name = user.last_name = user.email = ""
     user.is_active = False
     user.set_unusable_password()
-    user.save(update_fields=["username", "first_name", "last_name", "email", "is_active",
-                             "password"])
+    user.save(
+        update_fields=["username", "first_name", "last_name", "email", "is_active", "password"]
+    )
     user.groups.clear()
     ApiToken.objects.filter(user=user).delete()

@@ -9,19 +9,34 @@ from .audit import AuditAction, audit_record
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def audit_login(sender, request, user, **kwargs) -> None:
-    audit_record(action=AuditAction.LOGIN, actor=user, request=request,
-                 object_type="auth.user", object_id=user.pk)
+    audit_record(
+        action=AuditAction.LOGIN,
+        actor=user,
+        request=request,
+        object_type="auth.user",
+        object_id=user.pk,
+    )
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failure")
 def audit_login_failure(sender, credentials: dict, request=None, **kwargs) -> None:
     # Django has already masked the password in ``credentials``.
     username = str(credentials.get("username", ""))[:150]
-    audit_record(action=AuditAction.LOGIN_FAILURE, actor=None, request=request,
-                 object_type="auth.user", summary=f"user name: {username}")
+    audit_record(
+        action=AuditAction.LOGIN_FAILURE,
+        actor=None,
+        request=request,
+        object_type="auth.user",
+        summary=f"user name: {username}",
+    )
 
 
 @receiver(user_locked_out, dispatch_uid="audit_lockout")
 def audit_lockout(sender, request, username: str | None = None, **kwargs) -> None:
-    audit_record(action=AuditAction.LOCKOUT, actor=None, request=request,
-                 object_type="auth.user", summary=f"user name: {username or ''}"[:255])
+    audit_record(
+        action=AuditAction.LOCKOUT,
+        actor=None,
+        request=request,
+        object_type="auth.user",
+        summary=f"user name: {username or ''}"[:255],
+    )

@@ -27,14 +27,19 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_token = raw_token = None
     if request.method == "POST" and form.is_valid():
         try:
-            new_token, raw_token = api_token_create(user=request.user,
-                                                    name=form.cleaned_data["name"])
+            new_token, raw_token = api_token_create(
+                user=request.user, name=form.cleaned_data["name"]
+            )
         except AccountError as error:
             form.add_error(error.field, error.message)
         else:
             form = ApiTokenForm()
-    context = {"form": form, "tokens": api_token_list(user=request.user),
-               "new_token": new_token, "raw_token": raw_token}
+    context = {
+        "form": form,
+        "tokens": api_token_list(user=request.user),
+        "new_token": new_token,
+        "raw_token": raw_token,
+    }
     return render(request, "accounts/tokens.html", context, status=201 if new_token else 200)
 
 
@@ -48,8 +53,10 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except AccountError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The token “%(name)s” is revoked: it no longer works.")
-                         % {"name": token.name})
+        messages.success(
+            request,
+            _("The token “%(name)s” is revoked: it no longer works.") % {"name": token.name},
+        )
     return redirect("accounts:tokens")
 
 
@@ -73,14 +80,24 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "accounts/audit_list.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "accounts/audit_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
 
 
-def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response=None, credentials=None
+) -> HttpResponse:
     """django-axes' lock-out page, saying in words how long to wait (429 Too Many Requests)."""
     cool_off = settings.AXES_COOLOFF_TIME
-    return render(request, "registration/locked_out.html", {
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
-        "cooloff_minutes": max(1, int(cool_off.total_seconds() // 60)),
-    }, status=429)
+    return render(
+        request,
+        "registration/locked_out.html",
+        {
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cooloff_minutes": max(1, int(cool_off.total_seconds() // 60)),
+        },
+        status=429,
+    )

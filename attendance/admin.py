@@ -40,8 +40,12 @@ class CorrectionInline(admin.TabularInline):
 class AttendanceAdmin(ReadOnlyAdmin):
     list_display = ("participant", "session", "status", "walk_in", "marked_by", "marked_at")
     list_filter = ("status", "walk_in", "session__programme", "marked_at")
-    search_fields = ("participant__first_name", "participant__last_name",
-                     "session__programme__title", "client_id")
+    search_fields = (
+        "participant__first_name",
+        "participant__last_name",
+        "session__programme__title",
+        "client_id",
+    )
     list_select_related = ("participant", "session__programme", "marked_by")
     date_hierarchy = "marked_at"
     inlines = [CorrectionInline]
@@ -49,12 +53,21 @@ class AttendanceAdmin(ReadOnlyAdmin):
 
 @admin.register(AttendanceCorrection)
 class AttendanceCorrectionAdmin(ReadOnlyAdmin):
-    list_display = ("attendance", "old_status", "new_status", "after_lock", "corrected_by",
-                    "corrected_at")
+    list_display = (
+        "attendance",
+        "old_status",
+        "new_status",
+        "after_lock",
+        "corrected_by",
+        "corrected_at",
+    )
     list_filter = ("after_lock", "new_status", "corrected_at")
     search_fields = ("attendance__participant__last_name", "reason")
-    list_select_related = ("attendance__participant", "attendance__session__programme",
-                           "corrected_by")
+    list_select_related = (
+        "attendance__participant",
+        "attendance__session__programme",
+        "corrected_by",
+    )
 
 
 @admin.register(AnonymousHeadcount)
@@ -69,8 +82,15 @@ class AnonymousHeadcountAdmin(admin.ModelAdmin):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(admin.ModelAdmin):
-    list_display = ("participant", "programme", "mediator", "status", "outcome", "opened_at",
-                    "closed_at")
+    list_display = (
+        "participant",
+        "programme",
+        "mediator",
+        "status",
+        "outcome",
+        "opened_at",
+        "closed_at",
+    )
     list_filter = ("status", "outcome", "programme", "mediator")
     search_fields = ("participant__first_name", "participant__last_name", "programme__title")
     list_select_related = ("participant", "programme", "mediator__user")

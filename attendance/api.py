@@ -55,13 +55,19 @@ outreach_router = Router(auth=session_or_token)
 def _register_session(request: HttpRequest, session_id: int):
     session = get_object_or_404(session_list(published_only=False), pk=session_id)
     if not can_take_attendance(request.auth, session):
-        raise HttpError(403, _("Only the session's facilitators, the programme's mediators and "
-                               "coordinators can see its register."))
+        raise HttpError(
+            403,
+            _(
+                "Only the session's facilitators, the programme's mediators and "
+                "coordinators can see its register."
+            ),
+        )
     return session
 
 
-@sessions_router.get("/{int:session_id}/attendance", response=RegisterOut,
-                     summary="The register of a session")
+@sessions_router.get(
+    "/{int:session_id}/attendance", response=RegisterOut, summary="The register of a session"
+)
 def get_register(request: HttpRequest, session_id: int):
     session = _register_session(request, session_id)
     register = register_get(session=session, user=request.auth)
@@ -69,18 +75,23 @@ def get_register(request: HttpRequest, session_id: int):
     return register_out(register)
 
 
-@sessions_router.put("/{int:session_id}/attendance", response=MarkResultOut,
-                     summary="Send marks and check-outs (all or nothing; idempotent by client_id)")
+@sessions_router.put(
+    "/{int:session_id}/attendance",
+    response=MarkResultOut,
+    summary="Send marks and check-outs (all or nothing; idempotent by client_id)",
+)
 def put_register(request: HttpRequest, session_id: int, payload: AttendanceBatchIn):
     session = _register_session(request, session_id)
     result = attendance_batch_apply(
-        session=session, marked_by=request.auth,
+        session=session,
+        marked_by=request.auth,
         marks=[MarkInput(**mark.dict()) for mark in payload.marks],
         check_outs=[CheckOutInput(**item.dict()) for item in payload.check_outs],
         openings=[SheetOpening(**item.dict()) for item in payload.openings],
     )
     return {
-        "applied": result.applied, "ignored": result.ignored,
+        "applied": result.applied,
+        "ignored": result.ignored,
         "check_outs_applied": result.check_outs_applied,
         "check_outs_ignored": result.check_outs_ignored,
         "follow_ups_opened": [follow_up.pk for follow_up in result.follow_ups],
@@ -94,18 +105,24 @@ def list_follow_ups(request: HttpRequest, status: Literal["open", "closed", ""] 
     return follow_ups_read(request, user=request.auth, status=status or None)
 
 
-@follow_ups_router.post("/{int:follow_up_id}/close", response=FollowUpOut,
-                        summary="Record the outcome and close a follow-up")
+@follow_ups_router.post(
+    "/{int:follow_up_id}/close",
+    response=FollowUpOut,
+    summary="Record the outcome and close a follow-up",
+)
 def close_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpCloseIn):
-    follow_up = get_object_or_404(follow_up_list(user=request.auth, status=None),
-                                  pk=follow_up_id)
-    follow_up_close(follow_up=follow_up, outcome=payload.outcome, note=payload.note,
-                    closed_by=request.auth)
+    follow_up = get_object_or_404(follow_up_list(user=request.auth, status=None), pk=follow_up_id)
+    follow_up_close(
+        follow_up=follow_up, outcome=payload.outcome, note=payload.note, closed_by=request.auth
+    )
     return get_object_or_404(follow_up_list(user=request.auth, status=None), pk=follow_up_id)
 
 
-@figures_router.get("/{int:programme_id}/attendance", response=ProgrammeFiguresOut,
-                    summary="Attendance rates of a programme, per session and participant")
+@figures_router.get(
+    "/{int:programme_id}/attendance",
+    response=ProgrammeFiguresOut,
+    summary="Attendance rates of a programme, per session and participant",
+)
 def get_programme_figures(request: HttpRequest, programme_id: int):
     programme = get_object_or_404(programmes_with_figures_for(request.auth), pk=programme_id)
     figures = programme_figures(programme=programme)
@@ -117,9 +134,22 @@ def get_programme_figures(request: HttpRequest, programme_id: int):
 def post_outreach(request: HttpRequest, payload: OutreachIn):
     """Idempotent by ``client_id``: a phone sends again what it recorded offline."""
     contact = outreach_record(
-        client_id=payload.client_id, recorded_by=request.auth, day=payload.day,
-        place=payload.place, neighbourhood=payload.neighbourhood, in_qpv=payload.in_qpv,
-        theme=payload.theme, referral=payload.referral,
-        counts={(item.age_band, item.sex): item.count for item in payload.counts})
-    return Status(201, {"id": contact.pk, "client_id": contact.client_id, "day": contact.day,
-                        "people": sum(item.count for item in payload.counts)})
+        client_id=payload.client_id,
+        recorded_by=request.auth,
+        day=payload.day,
+        place=payload.place,
+        neighbourhood=payload.neighbourhood,
+        in_qpv=payload.in_qpv,
+        theme=payload.theme,
+        referral=payload.referral,
+        counts={(item.age_band, item.sex): item.count for item in payload.counts},
+    )
+    return Status(
+        201,
+        {
+            "id": contact.pk,
+            "client_id": contact.client_id,
+            "day": contact.day,
+            "people": sum(item.count for item in payload.counts),
+        },
+    )

@@ -14,10 +14,24 @@ class AttendanceConfig(AppConfig):
         from accounts.roles import is_staff_member
         from core.menu import MenuEntry, register
 
-        register(MenuEntry(key="day", label=_("My day"), url_name="attendance:today",
-                           visible=is_staff_member, order=20))
-        register(MenuEntry(key="follow-ups", label=_("Follow-ups"),
-                           url_name="attendance:follow-ups", visible=is_staff_member, order=35))
+        register(
+            MenuEntry(
+                key="day",
+                label=_("My day"),
+                url_name="attendance:today",
+                visible=is_staff_member,
+                order=20,
+            )
+        )
+        register(
+            MenuEntry(
+                key="follow-ups",
+                label=_("Follow-ups"),
+                url_name="attendance:follow-ups",
+                visible=is_staff_member,
+                order=35,
+            )
+        )
         from sessions import hooks
 
         from .selectors import sessions_with_attendance

@@ -10,27 +10,30 @@ from .models import FOLLOW_UP_NOTE_LENGTH, FollowUpOutcome
 
 
 class WalkInSearchForm(TextFormMixin, forms.Form):
-    q = forms.CharField(label=_("Name"), max_length=SEARCH_MAX_LENGTH, required=False,
-                        validators=[validate_search])
+    q = forms.CharField(
+        label=_("Name"), max_length=SEARCH_MAX_LENGTH, required=False, validators=[validate_search]
+    )
 
 
 class NewcomerForm(TextFormMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    birth_date = forms.DateField(label=_("Birth date"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(
+        label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     neighbourhood = forms.CharField(label=_("Neighbourhood"), max_length=120, required=False)
-    in_qpv = forms.BooleanField(label=_("Lives in a priority neighbourhood (QPV)"),
-                                required=False)
+    in_qpv = forms.BooleanField(label=_("Lives in a priority neighbourhood (QPV)"), required=False)
 
     def tie_errors(self) -> None:
         """Point each field in error at its message, for screen readers."""
         for name in self.errors:
             if name in self.fields:
-                self.fields[name].widget.attrs.update({
-                    "aria-describedby": f"{self[name].id_for_label}-errors",
-                    "aria-invalid": "true",
-                })
+                self.fields[name].widget.attrs.update(
+                    {
+                        "aria-describedby": f"{self[name].id_for_label}-errors",
+                        "aria-invalid": "true",
+                    }
+                )
 
 
 class HeadcountForm(TextFormMixin, forms.Form):
@@ -41,7 +44,10 @@ class HeadcountForm(TextFormMixin, forms.Form):
         for band in age_bands():
             value = band.key
             self.fields[value] = forms.IntegerField(
-                label=band.label, min_value=0, max_value=9999, required=False,
+                label=band.label,
+                min_value=0,
+                max_value=9999,
+                required=False,
                 initial=(initial_counts or {}).get(value, 0),
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
@@ -51,15 +57,20 @@ class HeadcountForm(TextFormMixin, forms.Form):
 
 
 class FollowUpCloseForm(TextFormMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=FollowUpOutcome.choices,
-                                widget=forms.RadioSelect)
-    note = forms.CharField(label=_("What was done"), required=False,
-                           max_length=FOLLOW_UP_NOTE_LENGTH,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=FollowUpOutcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("What was done"),
+        required=False,
+        max_length=FOLLOW_UP_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class HeldDeclarationForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why there is no register"), max_length=300,
+        label=_("Why there is no register"),
+        max_length=300,
         help_text=_("For example: the register was kept on paper; the phone had no battery."),
     )

@@ -40,18 +40,25 @@ class Attendance(models.Model):
         Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session")
     )
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="attendances",
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="attendances",
         verbose_name=_("participant"),
     )
     status = models.CharField(_("status"), max_length=16, choices=AttendanceStatus.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
     walk_in = models.BooleanField(
-        _("walk-in"), default=False,
+        _("walk-in"),
+        default=False,
         help_text=_("Came without being enrolled in this session."),
     )
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("marked by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked by"),
     )
     marked_at = models.DateTimeField(_("marked at"), default=timezone.now)
     client_id = models.UUIDField(_("client id"), default=uuid.uuid4, unique=True)
@@ -64,8 +71,9 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendances")
         constraints = [
-            models.UniqueConstraint(fields=["session", "participant"],
-                                    name="attendance_one_per_participant_session"),
+            models.UniqueConstraint(
+                fields=["session", "participant"], name="attendance_one_per_participant_session"
+            ),
         ]
         indexes = [models.Index(fields=["participant", "session"])]
 
@@ -81,20 +89,24 @@ class AttendanceCorrection(models.Model):
     """A change of an existing mark: never edited, never deleted."""
 
     attendance = models.ForeignKey(
-        Attendance, on_delete=models.CASCADE, related_name="corrections",
+        Attendance,
+        on_delete=models.CASCADE,
+        related_name="corrections",
         verbose_name=_("attendance"),
     )
-    old_status = models.CharField(_("old status"), max_length=16,
-                                  choices=AttendanceStatus.choices)
-    new_status = models.CharField(_("new status"), max_length=16,
-                                  choices=AttendanceStatus.choices)
+    old_status = models.CharField(_("old status"), max_length=16, choices=AttendanceStatus.choices)
+    new_status = models.CharField(_("new status"), max_length=16, choices=AttendanceStatus.choices)
     old_note = models.CharField(_("old note"), max_length=300, blank=True)
     new_note = models.CharField(_("new note"), max_length=300, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     after_lock = models.BooleanField(_("after the register locked"), default=False)
     corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("corrected by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("corrected by"),
     )
     corrected_at = models.DateTimeField(_("corrected at"), default=timezone.now)
     client_id = models.UUIDField(_("client id"), null=True, blank=True)
@@ -106,8 +118,10 @@ class AttendanceCorrection(models.Model):
         verbose_name = _("attendance correction")
         verbose_name_plural = _("attendance corrections")
         constraints = [
-            models.CheckConstraint(condition=Q(after_lock=False) | ~Q(reason=""),
-                                   name="attendance_correction_reason_after_lock"),
+            models.CheckConstraint(
+                condition=Q(after_lock=False) | ~Q(reason=""),
+                name="attendance_correction_reason_after_lock",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -125,8 +139,12 @@ class AnonymousHeadcount(models.Model):
     age_band = models.CharField(_("age band"), max_length=8)
     count = models.PositiveIntegerField(_("count"), default=0)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("updated by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
@@ -137,8 +155,9 @@ class AnonymousHeadcount(models.Model):
         verbose_name = _("anonymous headcount")
         verbose_name_plural = _("anonymous headcounts")
         constraints = [
-            models.UniqueConstraint(fields=["session", "age_band"],
-                                    name="headcount_one_per_session_age_band"),
+            models.UniqueConstraint(
+                fields=["session", "age_band"], name="headcount_one_per_session_age_band"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,35 +184,54 @@ class FollowUp(models.Model):
     """Repeated unexcused absences of a participant, for their mediator to act on."""
 
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="follow_ups",
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
         verbose_name=_("participant"),
     )
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="follow_ups",
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
         verbose_name=_("programme"),
     )
     enrolment = models.ForeignKey(
-        Enrolment, on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups",
+        Enrolment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
         verbose_name=_("enrolment"),
     )
     mediator = models.ForeignKey(
-        Mediator, on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups",
+        Mediator,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
         verbose_name=_("responsible mediator"),
     )
     sessions = models.ManyToManyField(
         Session, related_name="follow_ups", verbose_name=_("sessions missed")
     )
-    status = models.CharField(_("status"), max_length=8, choices=FollowUpStatus.choices,
-                              default=FollowUpStatus.OPEN)
-    outcome = models.CharField(_("outcome"), max_length=16, choices=FollowUpOutcome.choices,
-                               blank=True)
-    outcome_note = models.TextField(_("what was done"), blank=True,
-                                    max_length=FOLLOW_UP_NOTE_LENGTH)
+    status = models.CharField(
+        _("status"), max_length=8, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=FollowUpOutcome.choices, blank=True
+    )
+    outcome_note = models.TextField(
+        _("what was done"), blank=True, max_length=FOLLOW_UP_NOTE_LENGTH
+    )
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("closed by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
 
     class Meta:
@@ -204,12 +242,15 @@ class FollowUp(models.Model):
         verbose_name_plural = _("follow-ups")
         constraints = [
             models.UniqueConstraint(
-                fields=["participant", "programme"], condition=Q(status="open"),
+                fields=["participant", "programme"],
+                condition=Q(status="open"),
                 name="follow_up_one_open_per_participant_programme",
             ),
             models.CheckConstraint(
-                condition=(Q(status="open", outcome="", closed_at__isnull=True)
-                           | (Q(status="closed", closed_at__isnull=False) & ~Q(outcome=""))),
+                condition=(
+                    Q(status="open", outcome="", closed_at__isnull=True)
+                    | (Q(status="closed", closed_at__isnull=False) & ~Q(outcome=""))
+                ),
                 name="follow_up_outcome_iff_closed",
             ),
             models.CheckConstraint(
@@ -234,13 +275,19 @@ class HeldDeclaration(models.Model):
     funder can tell figures backed by a register from those that are not."""
 
     session = models.OneToOneField(
-        Session, on_delete=models.CASCADE, related_name="held_declaration",
+        Session,
+        on_delete=models.CASCADE,
+        related_name="held_declaration",
         verbose_name=_("session"),
     )
     reason = models.CharField(_("why there is no register"), max_length=300)
     declared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("declared by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("declared by"),
     )
     declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
 
@@ -261,24 +308,34 @@ class RegisterSignature(models.Model):
     finger on the phone that takes the register: the on-screen "feuille d'émargement"."""
 
     session = models.ForeignKey(
-        Session, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("session"))
+        Session, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("session")
+    )
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="signatures",
-        verbose_name=_("participant"))
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="signatures",
+        verbose_name=_("participant"),
+    )
     # A PNG as a data: URL, small (a few kilobytes): shown as it is, kept with the register.
     image = models.TextField(_("signature"))
     signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
     taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("taken by"))
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken by"),
+    )
 
     class Meta:
         ordering = ["session", "participant__last_name", "participant__first_name"]
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
         constraints = [
-            models.UniqueConstraint(fields=["session", "participant"],
-                                    name="signature_one_per_participant_session"),
+            models.UniqueConstraint(
+                fields=["session", "participant"], name="signature_one_per_participant_session"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -298,8 +355,13 @@ class OutreachContact(models.Model):
     theme = models.CharField(_("theme"), max_length=32, choices=ProgrammeField.choices)
     referral = models.BooleanField(_("a referral followed"), default=False)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("recorded by"))
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
@@ -315,8 +377,12 @@ class OutreachContact(models.Model):
 class OutreachCount(models.Model):
     """How many people of one age band (core/age_bands.py) and sex an outreach contact met."""
 
-    contact = models.ForeignKey(OutreachContact, on_delete=models.CASCADE,
-                                related_name="counts", verbose_name=_("outreach contact"))
+    contact = models.ForeignKey(
+        OutreachContact,
+        on_delete=models.CASCADE,
+        related_name="counts",
+        verbose_name=_("outreach contact"),
+    )
     age_band = models.CharField(_("age band"), max_length=8)
     sex = models.CharField(_("sex"), max_length=16, choices=Sex.choices)
     count = models.PositiveIntegerField(_("people"))
@@ -325,12 +391,14 @@ class OutreachCount(models.Model):
         verbose_name = _("outreach count")
         verbose_name_plural = _("outreach counts")
         constraints = [
-            models.UniqueConstraint(fields=["contact", "age_band", "sex"],
-                                    name="outreach_count_one_per_band_and_sex"),
+            models.UniqueConstraint(
+                fields=["contact", "age_band", "sex"], name="outreach_count_one_per_band_and_sex"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.contact}: {self.age_band} {self.sex} {self.count}"
+
 
 class CollectedBy(models.TextChoices):
     AUTHORISED = "authorised", _("An authorised person")
@@ -349,17 +417,22 @@ class CheckOut(models.Model):
         Session, on_delete=models.CASCADE, related_name="check_outs", verbose_name=_("session")
     )
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="check_outs",
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="check_outs",
         verbose_name=_("participant"),
     )
-    collected_by = models.CharField(_("collected by"), max_length=16,
-                                    choices=CollectedBy.choices)
+    collected_by = models.CharField(_("collected by"), max_length=16, choices=CollectedBy.choices)
     collector_name = models.CharField(_("name of the person"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     checked_out_at = models.DateTimeField(_("left at"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("recorded by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     client_id = models.UUIDField(_("client id"), default=uuid.uuid4, unique=True)
@@ -369,12 +442,17 @@ class CheckOut(models.Model):
         verbose_name = _("check-out")
         verbose_name_plural = _("check-outs")
         constraints = [
-            models.UniqueConstraint(fields=["session", "participant"],
-                                    name="check_out_one_per_participant_session"),
-            models.CheckConstraint(condition=~Q(collected_by="other") | ~Q(note=""),
-                                   name="check_out_unlisted_needs_note"),
-            models.CheckConstraint(condition=Q(collected_by="alone") | ~Q(collector_name=""),
-                                   name="check_out_names_the_collector"),
+            models.UniqueConstraint(
+                fields=["session", "participant"], name="check_out_one_per_participant_session"
+            ),
+            models.CheckConstraint(
+                condition=~Q(collected_by="other") | ~Q(note=""),
+                name="check_out_unlisted_needs_note",
+            ),
+            models.CheckConstraint(
+                condition=Q(collected_by="alone") | ~Q(collector_name=""),
+                name="check_out_names_the_collector",
+            ),
         ]
         indexes = [models.Index(fields=["collected_by", "checked_out_at"])]
 

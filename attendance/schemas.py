@@ -24,16 +24,20 @@ from .selectors import (
 NOTE_LENGTH = Attendance._meta.get_field("note").max_length
 REASON_LENGTH = AttendanceCorrection._meta.get_field("reason").max_length
 
+
 class MarkIn(InputSchema):
-    client_id: uuid.UUID = Field(description="Chosen by the device: a mark sent again with the "
-                                             "same id changes nothing.")
+    client_id: uuid.UUID = Field(
+        description="Chosen by the device: a mark sent again with the same id changes nothing."
+    )
     participant_id: int = Field(ge=1, le=2**63 - 1)
     status: str = Field(description="present, late, excused or absent", max_length=16)
     note: str = Field("", max_length=NOTE_LENGTH)
     client_marked_at: datetime.datetime | None = Field(
-        None, description="When the mark was taken on the device: the latest mark wins.")
-    reason: str = Field("", description="Required once the register is locked.",
-                        max_length=REASON_LENGTH)
+        None, description="When the mark was taken on the device: the latest mark wins."
+    )
+    reason: str = Field(
+        "", description="Required once the register is locked.", max_length=REASON_LENGTH
+    )
     walk_in: bool = Field(False, description="Someone not enrolled in this session.")
 
     @field_validator("client_marked_at")
@@ -58,15 +62,18 @@ def _aware_or_local(value: datetime.datetime | None) -> datetime.datetime | None
 
 
 class CheckOutIn(InputSchema):
-    client_id: uuid.UUID = Field(description="Chosen by the device: sent again, it changes "
-                                             "nothing.")
+    client_id: uuid.UUID = Field(
+        description="Chosen by the device: sent again, it changes nothing."
+    )
     participant_id: int = Field(ge=1, le=2**63 - 1)
     collected_by: str = Field(description="authorised, alone or other")
-    collector_name: str = Field("", max_length=200,
-                                description="Required unless the child left alone.")
+    collector_name: str = Field(
+        "", max_length=200, description="Required unless the child left alone."
+    )
     note: str = Field("", max_length=300, description="Required for someone not on the list.")
     checked_out_at: datetime.datetime | None = Field(
-        None, description="When the child left, on the device's clock.")
+        None, description="When the child left, on the device's clock."
+    )
 
     @field_validator("checked_out_at")
     @classmethod
@@ -89,8 +96,10 @@ class AttendanceBatchIn(InputSchema):
     marks: list[MarkIn] = Field(default_factory=list, max_length=500)
     check_outs: list[CheckOutIn] = Field(default_factory=list, max_length=500)
     openings: list[SheetOpeningIn] = Field(
-        default_factory=list, max_length=500,
-        description="Safety details opened on the register (each is audited).")
+        default_factory=list,
+        max_length=500,
+        description="Safety details opened on the register (each is audited).",
+    )
 
 
 class RateOut(Schema):
@@ -124,8 +133,10 @@ class RegisterRowOut(Schema):
     check_out: CheckOutOut | None
     needs_check_out: bool
     flags: FlagsOut | None = Field(
-        None, description="Only for the session's facilitators; details through the sheet "
-                          "API, each read audited.")
+        None,
+        description="Only for the session's facilitators; details through the sheet "
+        "API, each read audited.",
+    )
 
 
 class HeadcountOut(Schema):
@@ -201,8 +212,7 @@ class FollowUpOut(Schema):
 
 
 class FollowUpCloseIn(InputSchema):
-    outcome: str = Field(description="reached, not_reached, withdrawn or referred",
-                         max_length=16)
+    outcome: str = Field(description="reached, not_reached, withdrawn or referred", max_length=16)
     note: str = Field("", max_length=FOLLOW_UP_NOTE_LENGTH)
 
 
@@ -254,18 +264,25 @@ def register_out(register: Register) -> dict:
                     "collector_name": row.check_out.collector_name,
                     "note": row.check_out.note,
                     "checked_out_at": row.check_out.checked_out_at,
-                } if row.check_out else None,
+                }
+                if row.check_out
+                else None,
                 "needs_check_out": row.needs_check_out,
                 "flags": {
-                    "allergy": row.safety.allergy, "pai": row.safety.pai,
+                    "allergy": row.safety.allergy,
+                    "pai": row.safety.pai,
                     "may_not_leave_alone": not row.safety.may_leave_alone,
                     "no_photos": row.safety.no_photos,
-                } if row.safety is not None else None,
+                }
+                if row.safety is not None
+                else None,
             }
             for row in register.rows
         ],
-        "headcounts": [{"age_band": headcount.age_band, "count": headcount.count}
-                       for headcount in register.headcounts],
+        "headcounts": [
+            {"age_band": headcount.age_band, "count": headcount.count}
+            for headcount in register.headcounts
+        ],
     }
 
 
@@ -273,10 +290,14 @@ def figures_out(figures: ProgrammeFigures) -> dict:
     return {
         "programme_id": figures.programme.pk,
         "overall": rate_out(figures.overall),
-        "sessions": [{"session_id": session.pk, "starts_at": session.starts_at,
-                      "rate": rate_out(rate)} for session, rate in figures.sessions],
-        "participants": [{"participant_id": row.participant_id, "name": row.name,
-                          "rate": rate_out(row.rate)} for row in figures.participants],
+        "sessions": [
+            {"session_id": session.pk, "starts_at": session.starts_at, "rate": rate_out(rate)}
+            for session, rate in figures.sessions
+        ],
+        "participants": [
+            {"participant_id": row.participant_id, "name": row.name, "rate": rate_out(row.rate)}
+            for row in figures.participants
+        ],
     }
 
 

@@ -42,9 +42,11 @@ def can_take_attendance(user, session: Session) -> bool:
         return True
     if not has_role(user, Role.MEDIATOR):
         return False
-    return Session.objects.filter(pk=session.pk).filter(
-        Q(facilitators__user=user) | Q(programme__mediators__user=user)
-    ).exists()
+    return (
+        Session.objects.filter(pk=session.pk)
+        .filter(Q(facilitators__user=user) | Q(programme__mediators__user=user))
+        .exists()
+    )
 
 
 def can_see_programme_attendance(user, programme: Programme) -> bool:
@@ -71,8 +73,9 @@ def register_opens_on(session: Session) -> datetime.date:
 def expected_enrolments(session: Session) -> QuerySet[Enrolment]:
     """Confirmed enrolments in the session, or in its programme's whole cycle."""
     return (
-        Enrolment.objects.filter(programme_id=session.programme_id,
-                                 status=EnrolmentStatus.CONFIRMED)
+        Enrolment.objects.filter(
+            programme_id=session.programme_id, status=EnrolmentStatus.CONFIRMED
+        )
         .filter(Q(session_id=session.pk) | Q(session__isnull=True))
         .select_related("participant")
         .order_by("participant__last_name", "participant__first_name", "participant_id")
@@ -224,20 +227,28 @@ def register_get(*, session: Session, with_corrections: bool = False, user=None)
     marks = {
         attendance.participant_id: attendance
         for attendance in Attendance.objects.filter(session=session).select_related(
-            "participant", "marked_by")
+            "participant", "marked_by"
+        )
     }
-    rows = [RegisterRow(participant=participant, expected=True,
-                        attendance=marks.pop(participant.pk, None))
-            for participant in expected]
+    rows = [
+        RegisterRow(
+            participant=participant, expected=True, attendance=marks.pop(participant.pk, None)
+        )
+        for participant in expected
+    ]
     # A mark of someone no longer expected (a walk-in, or an enrolment cancelled after the
     # session) stays on the register.
     rows += sorted(
-        (RegisterRow(participant=mark.participant, expected=False, attendance=mark)
-         for mark in marks.values()),
+        (
+            RegisterRow(participant=mark.participant, expected=False, attendance=mark)
+            for mark in marks.values()
+        ),
         key=lambda row: (row.participant.last_name, row.participant.first_name),
     )
-    check_outs = {check_out.participant_id: check_out
-                  for check_out in CheckOut.objects.filter(session=session)}
+    check_outs = {
+        check_out.participant_id: check_out
+        for check_out in CheckOut.objects.filter(session=session)
+    }
     for row in rows:
         row.check_out = check_outs.get(row.participant.pk)
         row.minor = _is_minor(row.participant, session)
@@ -246,29 +257,42 @@ def register_get(*, session: Session, with_corrections: bool = False, user=None)
         ids = [row.participant.pk for row in rows]
         sheets = current_sheets(ids)
         guardians: dict[int, list[str]] = defaultdict(list)
-        for participant_id, first_name, last_name in Guardian.objects.filter(
-                household__participants__in=ids).order_by("-is_primary", "pk").values_list(
-                "household__participants", "first_name", "last_name"):
+        for participant_id, first_name, last_name in (
+            Guardian.objects.filter(household__participants__in=ids)
+            .order_by("-is_primary", "pk")
+            .values_list("household__participants", "first_name", "last_name")
+        ):
             guardians[participant_id].append(f"{first_name} {last_name}".strip())
         for row in rows:
-            row.safety = ChildSafety(sheet=sheets.get(row.participant.pk),
-                                     guardians=guardians[row.participant.pk])
+            row.safety = ChildSafety(
+                sheet=sheets.get(row.participant.pk), guardians=guardians[row.participant.pk]
+            )
     headcounts = list(AnonymousHeadcount.objects.filter(session=session))
     corrections = []
     if with_corrections:
         corrections = list(
-            AttendanceCorrection.objects.filter(attendance__session=session)
-            .select_related("attendance__participant", "corrected_by")[:50]
+            AttendanceCorrection.objects.filter(attendance__session=session).select_related(
+                "attendance__participant", "corrected_by"
+            )[:50]
         )
-    held_declaration = (HeldDeclaration.objects.filter(session=session)
-                        .select_related("declared_by").first())
-    signatures = {signature.participant_id: signature
-                  for signature in RegisterSignature.objects.filter(session=session)}
+    held_declaration = (
+        HeldDeclaration.objects.filter(session=session).select_related("declared_by").first()
+    )
+    signatures = {
+        signature.participant_id: signature
+        for signature in RegisterSignature.objects.filter(session=session)
+    }
     for row in rows:
         row.signature = signatures.get(row.participant.pk)
-    return Register(session=session, rows=rows, headcounts=headcounts, corrections=corrections,
-                    held_declaration=held_declaration, signatures=signatures,
-                    shows_safety=shows_safety)
+    return Register(
+        session=session,
+        rows=rows,
+        headcounts=headcounts,
+        corrections=corrections,
+        held_declaration=held_declaration,
+        signatures=signatures,
+        shows_safety=shows_safety,
+    )
 
 
 def sessions_of_day(*, user, day: datetime.date | None = None) -> list[Session]:
@@ -291,20 +315,25 @@ def children_not_checked_out(*, user, days: int = 2) -> list[tuple[Session, int]
         sessions_for_register(user)
         .filter(starts_at__gte=today_start - datetime.timedelta(days=days), ends_at__lte=now)
         .exclude(status=SessionStatus.CANCELLED)
-        .filter(Exists(Attendance.objects.filter(session=OuterRef("pk"),
-                                                 status__in=ATTENDED_STATUSES)))
+        .filter(
+            Exists(Attendance.objects.filter(session=OuterRef("pk"), status__in=ATTENDED_STATUSES))
+        )
         .order_by("-starts_at", "pk")[:20]
     )
     if not sessions:
         return []
     attended = Attendance.objects.filter(
         session__in=sessions, status__in=ATTENDED_STATUSES
-    ).exclude(Exists(CheckOut.objects.filter(session=OuterRef("session"),
-                                             participant=OuterRef("participant"))))
+    ).exclude(
+        Exists(
+            CheckOut.objects.filter(
+                session=OuterRef("session"), participant=OuterRef("participant")
+            )
+        )
+    )
     counts: dict[int, int] = defaultdict(int)
     by_pk = {session.pk: session for session in sessions}
-    for session_id, birth_date in attended.values_list("session_id",
-                                                       "participant__birth_date"):
+    for session_id, birth_date in attended.values_list("session_id", "participant__birth_date"):
         session = by_pk[session_id]
         if age_on(birth_date, timezone.localtime(session.starts_at).date()) < ADULT_AGE:
             counts[session_id] += 1
@@ -313,19 +342,23 @@ def children_not_checked_out(*, user, days: int = 2) -> list[tuple[Session, int]
 
 def check_outs_to_unlisted(*, start: datetime.datetime, end: datetime.datetime) -> int:
     """Children handed to someone not on their sheet's list, in a period: a count, no names."""
-    return CheckOut.objects.filter(collected_by=CollectedBy.OTHER, checked_out_at__gte=start,
-                                   checked_out_at__lt=end).count()
+    return CheckOut.objects.filter(
+        collected_by=CollectedBy.OTHER, checked_out_at__gte=start, checked_out_at__lt=end
+    ).count()
 
 
 # --- Held means held ---------------------------------------------------------------------------
 # The one definition of a session that took place, used by the register pages and every report.
 
+
 def register_taken() -> Q:
     """On an outer Session query: a register was taken (a mark, whatever it says, or an
     anonymous headcount of at least one person)."""
-    return (Q(Exists(Attendance.objects.filter(session_id=OuterRef("pk"))))
-            | Q(Exists(AnonymousHeadcount.objects.filter(session_id=OuterRef("pk"), count__gt=0)))
-            | signed())
+    return (
+        Q(Exists(Attendance.objects.filter(session_id=OuterRef("pk"))))
+        | Q(Exists(AnonymousHeadcount.objects.filter(session_id=OuterRef("pk"), count__gt=0)))
+        | signed()
+    )
 
 
 def signed() -> Q:
@@ -348,8 +381,9 @@ def sessions_held(sessions: QuerySet[Session], *, now: datetime.datetime) -> Que
     return past_sessions(sessions, now=now).filter(register_taken() | held_declared())
 
 
-def sessions_register_missing(sessions: QuerySet[Session], *, now: datetime.datetime
-                              ) -> QuerySet[Session]:
+def sessions_register_missing(
+    sessions: QuerySet[Session], *, now: datetime.datetime
+) -> QuerySet[Session]:
     """Past sessions with neither a register nor a declaration: not counted as held."""
     return past_sessions(sessions, now=now).exclude(register_taken() | held_declared())
 
@@ -360,8 +394,9 @@ def sessions_to_complete(*, user, limit: int = 50) -> list[Session]:
     coordinator declares them held)."""
     today_start, _end = local_day_bounds(local_today())
     return list(
-        sessions_register_missing(sessions_for_register(user), now=today_start)
-        .order_by("-starts_at", "pk")[:limit]
+        sessions_register_missing(sessions_for_register(user), now=today_start).order_by(
+            "-starts_at", "pk"
+        )[:limit]
     )
 
 
@@ -372,8 +407,9 @@ def walk_in_candidates(*, user, query: str, limit: int = 20) -> QuerySet[Partici
         return Participant.objects.none()
     participants = participants_visible_to(user)
     for word in words:
-        participants = participants.filter(Q(first_name__icontains=word)
-                                           | Q(last_name__icontains=word))
+        participants = participants.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        )
     return participants.select_related("household").order_by("last_name", "first_name")[:limit]
 
 
@@ -396,13 +432,18 @@ def follow_up_list(*, user, status: str | None = FollowUpStatus.OPEN) -> QuerySe
         follow_ups = follow_ups.filter(status=status)
     return (
         follow_ups.select_related(
-            "participant__household", "participant__guardian_record", "programme",
-            "mediator__user", "closed_by",
+            "participant__household",
+            "participant__guardian_record",
+            "programme",
+            "mediator__user",
+            "closed_by",
         )
         .prefetch_related(
             Prefetch("sessions", queryset=Session.objects.order_by("starts_at")),
-            Prefetch("participant__household__guardians",
-                     queryset=Guardian.objects.order_by("-is_primary", "pk")),
+            Prefetch(
+                "participant__household__guardians",
+                queryset=Guardian.objects.order_by("-is_primary", "pk"),
+            ),
         )
         .order_by("-opened_at", "-pk")
     )
@@ -423,9 +464,10 @@ class ProgrammeFigures:
 
     @property
     def overall(self) -> Rate:
-        return Rate(expected=sum(rate.expected for _session, rate in self.sessions),
-                    attended=sum(min(rate.attended, rate.expected)
-                                 for _session, rate in self.sessions))
+        return Rate(
+            expected=sum(rate.expected for _session, rate in self.sessions),
+            attended=sum(min(rate.attended, rate.expected) for _session, rate in self.sessions),
+        )
 
 
 def programme_figures(*, programme: Programme) -> ProgrammeFigures:
@@ -444,12 +486,14 @@ def programme_figures(*, programme: Programme) -> ProgrammeFigures:
     enrolments = list(
         Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.CONFIRMED)
         .filter(Q(session__isnull=True) | Q(session_id__in=held_ids))
-        .values_list("participant_id", "session_id", "participant__first_name",
-                     "participant__last_name")
+        .values_list(
+            "participant_id", "session_id", "participant__first_name", "participant__last_name"
+        )
     )
     attended_pairs = set(
-        Attendance.objects.filter(session_id__in=held_ids, status__in=ATTENDED_STATUSES)
-        .values_list("participant_id", "session_id")
+        Attendance.objects.filter(
+            session_id__in=held_ids, status__in=ATTENDED_STATUSES
+        ).values_list("participant_id", "session_id")
     )
     expected_by_session: dict[int, set[int]] = defaultdict(set)
     names: dict[int, str] = {}
@@ -468,13 +512,17 @@ def programme_figures(*, programme: Programme) -> ProgrammeFigures:
             per_participant[participant_id][0] += 1
             per_participant[participant_id][1] += participant_id in attended
     participants = sorted(
-        (ParticipantRate(participant_id=pid, name=names[pid],
-                         rate=Rate(expected=counts[0], attended=counts[1]))
-         for pid, counts in per_participant.items()),
+        (
+            ParticipantRate(
+                participant_id=pid,
+                name=names[pid],
+                rate=Rate(expected=counts[0], attended=counts[1]),
+            )
+            for pid, counts in per_participant.items()
+        ),
         key=lambda row: row.name,
     )
-    return ProgrammeFigures(programme=programme, sessions=session_rates,
-                            participants=participants)
+    return ProgrammeFigures(programme=programme, sessions=session_rates, participants=participants)
 
 
 def responsible_mediator(*, programme: Programme, session: Session | None) -> Mediator | None:
@@ -504,16 +552,23 @@ def programmes_with_figures_for(user) -> QuerySet[Programme]:
     if not has_role(user, Role.MEDIATOR):
         return Programme.objects.none()
     return Programme.objects.filter(
-        pk__in=Programme.objects.filter(mediators__user=user).values("pk"))
+        pk__in=Programme.objects.filter(mediators__user=user).values("pk")
+    )
 
 
 def sessions_with_attendance(session_ids) -> set[int]:
     """Sessions whose register holds marks or headcounts: regenerating a schedule keeps them."""
     ids = list(session_ids)
-    marked = set(Attendance.objects.filter(session_id__in=ids)
-                 .values_list("session_id", flat=True).distinct())
-    counted = set(AnonymousHeadcount.objects.filter(session_id__in=ids)
-                  .values_list("session_id", flat=True).distinct())
+    marked = set(
+        Attendance.objects.filter(session_id__in=ids)
+        .values_list("session_id", flat=True)
+        .distinct()
+    )
+    counted = set(
+        AnonymousHeadcount.objects.filter(session_id__in=ids)
+        .values_list("session_id", flat=True)
+        .distinct()
+    )
     return marked | counted
 
 
@@ -521,8 +576,10 @@ def follow_ups_read(request, *, user, status: str | None = FollowUpStatus.OPEN) 
     """Follow-ups with their guardians' contacts, the read recorded in the audit trail (one
     event for the request, naming every household shown)."""
     follow_ups = list(follow_up_list(user=user, status=status))
-    households = {follow_up.participant.household_id: follow_up.participant.household
-                  for follow_up in follow_ups}
+    households = {
+        follow_up.participant.household_id: follow_up.participant.household
+        for follow_up in follow_ups
+    }
     personal_read(request, households.values(), summary="follow-ups of absences")
     return follow_ups
 
@@ -530,6 +587,8 @@ def follow_ups_read(request, *, user, status: str | None = FollowUpStatus.OPEN) 
 def participants_named_in(figures: ProgrammeFigures) -> list[Participant]:
     """The people a programme's figures name, for the audit trail (ids only: no query)."""
     return [Participant(pk=rate.participant_id) for rate in figures.participants]
+
+
 @dataclass
 class SheetData:
     """What a printed attendance sheet shows."""
@@ -544,13 +603,16 @@ def register_sheet(*, session: Session) -> SheetData:
     participants = [enrolment.participant for enrolment in expected_enrolments(session)]
     facilitators = [str(mediator) for mediator in session.facilitators.select_related("user")]
     if not facilitators:
-        facilitators = [str(mediator)
-                        for mediator in session.programme.mediators.select_related("user")]
+        facilitators = [
+            str(mediator) for mediator in session.programme.mediators.select_related("user")
+        ]
     return SheetData(session=session, participants=participants, facilitators=facilitators)
 
 
 def outreach_recent(*, user, limit: int = 10) -> QuerySet:
     """The user's latest outreach contacts, each with ``people`` (everyone counted)."""
-    return (OutreachContact.objects.filter(recorded_by=user)
-            .annotate(people=Coalesce(Sum("counts__count"), 0))
-            .order_by("-day", "-pk")[:limit])
+    return (
+        OutreachContact.objects.filter(recorded_by=user)
+        .annotate(people=Coalesce(Sum("counts__count"), 0))
+        .order_by("-day", "-pk")[:limit]
+    )

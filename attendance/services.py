@@ -95,23 +95,30 @@ class MarkResult:
 
 # --- Rights and state of a register ---------------------------------------------------------
 
+
 def _check_can_mark(*, session: Session, user, now: datetime.datetime, reason: str = "") -> bool:
     """Raise unless ``user`` may change the register now; return whether it is locked."""
     if not can_take_attendance(user, session):
         raise AttendanceError(
-            _("Only the session's facilitators, the programme's mediators and coordinators "
-              "can take attendance."), status=403)
+            _(
+                "Only the session's facilitators, the programme's mediators and coordinators "
+                "can take attendance."
+            ),
+            status=403,
+        )
     if session.status == SessionStatus.CANCELLED:
-        raise AttendanceError(_("This session is cancelled: it has no register."),
-                             field="session", status=409)
+        raise AttendanceError(
+            _("This session is cancelled: it has no register."), field="session", status=409
+        )
     if register_opens_on(session) > timezone.localtime(now).date():
-        raise AttendanceError(_("The register opens on the day of the session."),
-                             field="session", status=409)
+        raise AttendanceError(
+            _("The register opens on the day of the session."), field="session", status=409
+        )
     locked = register_is_locked(session, now=now)
     if locked and not has_role(user, Role.COORDINATOR):
         raise AttendanceError(
-            _("This register is locked: only a coordinator can correct it now."),
-            status=403)
+            _("This register is locked: only a coordinator can correct it now."), status=403
+        )
     return locked
 
 
@@ -123,36 +130,55 @@ def _lock_session(session: Session) -> Session:
 
 # --- Marks -------------------------------------------------------------------------------------
 
+
 def _validate(
-    *, marks: list[MarkInput], expected_ids: set[int], on_register: set[int],
-    known: dict[int, Participant], locked: bool, now: datetime.datetime,
+    *,
+    marks: list[MarkInput],
+    expected_ids: set[int],
+    on_register: set[int],
+    known: dict[int, Participant],
+    locked: bool,
+    now: datetime.datetime,
 ) -> None:
     for index, mark in enumerate(marks):
         prefix = f"marks.{index}."
         if mark.status not in AttendanceStatus.values:
             raise AttendanceError(
                 _("Unknown status “%(status)s”: use present, late, excused or absent.")
-                % {"status": mark.status}, field=prefix + "status")
+                % {"status": mark.status},
+                field=prefix + "status",
+            )
         if mark.participant_id not in known:
-            raise AttendanceError(_("Unknown participant %(id)s.") % {"id": mark.participant_id},
-                                 field=prefix + "participant_id")
+            raise AttendanceError(
+                _("Unknown participant %(id)s.") % {"id": mark.participant_id},
+                field=prefix + "participant_id",
+            )
         if mark.participant_id not in expected_ids | on_register and not mark.walk_in:
             raise AttendanceError(
                 _("%(name)s is not expected in this session: add them as a walk-in.")
                 % {"name": known[mark.participant_id].full_name},
-                field=prefix + "participant_id")
+                field=prefix + "participant_id",
+            )
         if len(mark.note) > NOTE_LENGTH:
-            raise AttendanceError(_("Keep the note under %(count)s characters.")
-                                 % {"count": NOTE_LENGTH}, field=prefix + "note")
+            raise AttendanceError(
+                _("Keep the note under %(count)s characters.") % {"count": NOTE_LENGTH},
+                field=prefix + "note",
+            )
         if len(mark.reason) > REASON_LENGTH:
-            raise AttendanceError(_("Keep the reason under %(count)s characters.")
-                                 % {"count": REASON_LENGTH}, field=prefix + "reason")
+            raise AttendanceError(
+                _("Keep the reason under %(count)s characters.") % {"count": REASON_LENGTH},
+                field=prefix + "reason",
+            )
         if locked and not mark.reason.strip():
-            raise AttendanceError(_("The register is locked: give a reason for the correction."),
-                                 field=prefix + "reason")
+            raise AttendanceError(
+                _("The register is locked: give a reason for the correction."),
+                field=prefix + "reason",
+            )
         if mark.client_marked_at is not None and mark.client_marked_at > now + CLOCK_TOLERANCE:
-            raise AttendanceError(_("This mark is dated in the future: check the phone's clock."),
-                                 field=prefix + "client_marked_at")
+            raise AttendanceError(
+                _("This mark is dated in the future: check the phone's clock."),
+                field=prefix + "client_marked_at",
+            )
 
 
 @transaction.atomic
@@ -168,7 +194,8 @@ def attendance_mark(
     held = {
         attendance.participant_id: attendance
         for attendance in Attendance.objects.select_for_update().filter(
-            session=session, participant_id__in=participant_ids)
+            session=session, participant_id__in=participant_ids
+        )
     }
     # Only the people on this register and those the marker may see are looked up at all, so
     # that no answer (not even a refusal) names someone else.
@@ -177,22 +204,31 @@ def attendance_mark(
         | Q(pk__in=participants_visible_to(marked_by).values("pk")),
         pk__in=participant_ids,
     ).in_bulk()
-    _validate(marks=marks, expected_ids=expected_ids, on_register=set(held), known=known,
-              locked=locked, now=now)
+    _validate(
+        marks=marks,
+        expected_ids=expected_ids,
+        on_register=set(held),
+        known=known,
+        locked=locked,
+        now=now,
+    )
 
     client_ids = [mark.client_id for mark in marks]
     # Corrections may have no client id, but none is found by ``client_id__in``.
-    seen: set[uuid.UUID | None] = set(Attendance.objects.filter(client_id__in=client_ids)
-                                      .values_list("client_id", flat=True))
-    seen |= set(AttendanceCorrection.objects.filter(client_id__in=client_ids)
-                .values_list("client_id", flat=True))
+    seen: set[uuid.UUID | None] = set(
+        Attendance.objects.filter(client_id__in=client_ids).values_list("client_id", flat=True)
+    )
+    seen |= set(
+        AttendanceCorrection.objects.filter(client_id__in=client_ids).values_list(
+            "client_id", flat=True
+        )
+    )
 
     result = MarkResult()
     created: dict[int, Attendance] = {}
     changed: dict[int, Attendance] = {}
     corrections: list[AttendanceCorrection] = []
-    ordered = sorted(enumerate(marks),
-                     key=lambda item: (item[1].client_marked_at or now, item[0]))
+    ordered = sorted(enumerate(marks), key=lambda item: (item[1].client_marked_at or now, item[0]))
     for _index, mark in ordered:
         if mark.client_id in seen:
             result.ignored.append(mark.client_id)
@@ -203,9 +239,15 @@ def attendance_mark(
         current = created.get(mark.participant_id) or held.get(mark.participant_id)
         if current is None:
             created[mark.participant_id] = Attendance(
-                session=session, participant_id=mark.participant_id, status=mark.status,
-                note=note, walk_in=mark.participant_id not in expected_ids, marked_by=marked_by,
-                marked_at=now, client_id=mark.client_id, client_marked_at=marked_at_device,
+                session=session,
+                participant_id=mark.participant_id,
+                status=mark.status,
+                note=note,
+                walk_in=mark.participant_id not in expected_ids,
+                marked_by=marked_by,
+                marked_at=now,
+                client_id=mark.client_id,
+                client_marked_at=marked_at_device,
             )
             result.applied.append(mark.client_id)
             continue
@@ -213,12 +255,20 @@ def attendance_mark(
             result.ignored.append(mark.client_id)
             continue
         if (current.status, current.note) != (mark.status, note):
-            corrections.append(AttendanceCorrection(
-                attendance=current, old_status=current.status, new_status=mark.status,
-                old_note=current.note, new_note=note, reason=mark.reason.strip(),
-                after_lock=locked, corrected_by=marked_by, corrected_at=now,
-                client_id=mark.client_id,
-            ))
+            corrections.append(
+                AttendanceCorrection(
+                    attendance=current,
+                    old_status=current.status,
+                    new_status=mark.status,
+                    old_note=current.note,
+                    new_note=note,
+                    reason=mark.reason.strip(),
+                    after_lock=locked,
+                    corrected_by=marked_by,
+                    corrected_at=now,
+                    client_id=mark.client_id,
+                )
+            )
         current.status, current.note = mark.status, note
         current.marked_by, current.marked_at = marked_by, now
         current.client_id, current.client_marked_at = mark.client_id, marked_at_device
@@ -239,15 +289,18 @@ def attendance_mark(
             correction.attendance_id = correction.attendance.pk
         AttendanceCorrection.objects.bulk_create(corrections)
         audit_record_many(
-            action=AuditAction.CHANGE, actor=marked_by,
+            action=AuditAction.CHANGE,
+            actor=marked_by,
             targets=[correction.attendance for correction in corrections],
             summary=_("Attendance corrected after the register locked")
-            if locked else _("Attendance corrected"),
+            if locked
+            else _("Attendance corrected"),
         )
     touched = set(created) | set(changed)
     if touched:
         result.follow_ups = follow_ups_evaluate(
-            programme=session.programme, participant_ids=touched, changed_by=marked_by)
+            programme=session.programme, participant_ids=touched, changed_by=marked_by
+        )
     return result
 
 
@@ -257,13 +310,14 @@ def attendance_mark_all_present(
 ) -> MarkResult:
     """Mark present every expected participant not marked yet; exceptions are corrected next."""
     now = now or timezone.now()
-    marked = set(Attendance.objects.filter(session=session)
-                 .values_list("participant_id", flat=True))
+    marked = set(
+        Attendance.objects.filter(session=session).values_list("participant_id", flat=True)
+    )
     marks = [
-        MarkInput(participant_id=participant_id, status=AttendanceStatus.PRESENT,
-                  client_marked_at=now)
-        for participant_id in expected_enrolments(session).values_list("participant_id",
-                                                                        flat=True)
+        MarkInput(
+            participant_id=participant_id, status=AttendanceStatus.PRESENT, client_marked_at=now
+        )
+        for participant_id in expected_enrolments(session).values_list("participant_id", flat=True)
         if participant_id not in marked
     ]
     return attendance_mark(session=session, marks=marks, marked_by=marked_by, now=now)
@@ -304,59 +358,88 @@ def _same_name(left: str, right: str) -> bool:
     return " ".join(left.split()).casefold() == " ".join(right.split()).casefold()
 
 
-def _check_check_out(check_out: CheckOutInput, *, prefix: str, attended: set[int],
-                     safety: dict[int, ChildSafety], now: datetime.datetime) -> None:
+def _check_check_out(
+    check_out: CheckOutInput,
+    *,
+    prefix: str,
+    attended: set[int],
+    safety: dict[int, ChildSafety],
+    now: datetime.datetime,
+) -> None:
     if check_out.collected_by not in CollectedBy.values:
-        raise AttendanceError(_("Say who collected the child: authorised, alone or other."),
-                              field=prefix + "collected_by")
+        raise AttendanceError(
+            _("Say who collected the child: authorised, alone or other."),
+            field=prefix + "collected_by",
+        )
     if check_out.participant_id not in attended:
-        raise AttendanceError(_("Only a child marked present or late can be checked out."),
-                              field=prefix + "participant_id")
+        raise AttendanceError(
+            _("Only a child marked present or late can be checked out."),
+            field=prefix + "participant_id",
+        )
     name = check_out.collector_name.strip()
     if len(name) > COLLECTOR_LENGTH:
-        raise AttendanceError(_("Keep the name under %(count)s characters.")
-                              % {"count": COLLECTOR_LENGTH}, field=prefix + "collector_name")
+        raise AttendanceError(
+            _("Keep the name under %(count)s characters.") % {"count": COLLECTOR_LENGTH},
+            field=prefix + "collector_name",
+        )
     if len(check_out.note) > CHECK_OUT_NOTE_LENGTH:
-        raise AttendanceError(_("Keep the note under %(count)s characters.")
-                              % {"count": CHECK_OUT_NOTE_LENGTH}, field=prefix + "note")
+        raise AttendanceError(
+            _("Keep the note under %(count)s characters.") % {"count": CHECK_OUT_NOTE_LENGTH},
+            field=prefix + "note",
+        )
     if check_out.checked_out_at is not None and check_out.checked_out_at > now + CLOCK_TOLERANCE:
-        raise AttendanceError(_("This check-out is dated in the future: check the phone's "
-                                "clock."), field=prefix + "checked_out_at")
+        raise AttendanceError(
+            _("This check-out is dated in the future: check the phone's clock."),
+            field=prefix + "checked_out_at",
+        )
     child = safety[check_out.participant_id]
     if check_out.collected_by == CollectedBy.ALONE and not child.may_leave_alone:
         raise AttendanceError(
             _("This child may not leave alone: say who collected them."),
-            field=prefix + "collected_by")
+            field=prefix + "collected_by",
+        )
     if check_out.collected_by == CollectedBy.AUTHORISED and not any(
-            _same_name(name, person["name"]) for person in child.authorised):
+        _same_name(name, person["name"]) for person in child.authorised
+    ):
         raise AttendanceError(
-            _("This person is not on the list of people authorised to collect the "
-              "child: choose “someone else” and write a note."),
-            field=prefix + "collector_name")
+            _(
+                "This person is not on the list of people authorised to collect the "
+                "child: choose “someone else” and write a note."
+            ),
+            field=prefix + "collector_name",
+        )
     if check_out.collected_by == CollectedBy.OTHER:
         if not name:
-            raise AttendanceError(_("Give the name of the person who collected the child."),
-                                  field=prefix + "collector_name")
+            raise AttendanceError(
+                _("Give the name of the person who collected the child."),
+                field=prefix + "collector_name",
+            )
         if not check_out.note.strip():
             raise AttendanceError(
                 _("Write a note: who this person is and how their identity was checked."),
-                field=prefix + "note")
+                field=prefix + "note",
+            )
 
 
 def _safety_of(participant_ids: set[int]) -> dict[int, ChildSafety]:
     sheets = current_sheets(participant_ids)
     guardians: dict[int, list[str]] = {pid: [] for pid in participant_ids}
     for participant_id, first_name, last_name in Guardian.objects.filter(
-            household__participants__in=participant_ids).values_list(
-            "household__participants", "first_name", "last_name"):
+        household__participants__in=participant_ids
+    ).values_list("household__participants", "first_name", "last_name"):
         guardians[participant_id].append(f"{first_name} {last_name}".strip())
-    return {pid: ChildSafety(sheet=sheets.get(pid), guardians=guardians[pid])
-            for pid in participant_ids}
+    return {
+        pid: ChildSafety(sheet=sheets.get(pid), guardians=guardians[pid]) for pid in participant_ids
+    }
 
 
 def check_outs_record(
-    *, session: Session, check_outs: list[CheckOutInput], recorded_by,
-    now: datetime.datetime | None = None, result: BatchResult | None = None,
+    *,
+    session: Session,
+    check_outs: list[CheckOutInput],
+    recorded_by,
+    now: datetime.datetime | None = None,
+    result: BatchResult | None = None,
 ) -> BatchResult:
     """Record who collected each child, all or nothing; idempotent by client id. A child left
     with someone not on the list tells the programme's mediators and the coordinators."""
@@ -367,17 +450,27 @@ def check_outs_record(
     session = _lock_session(session)
     _check_can_mark(session=session, user=recorded_by, now=now)
     ids = {check_out.participant_id for check_out in check_outs}
-    attended = set(Attendance.objects.filter(session=session, participant_id__in=ids,
-                                             status__in=ATTENDED_STATUSES)
-                   .values_list("participant_id", flat=True))
+    attended = set(
+        Attendance.objects.filter(
+            session=session, participant_id__in=ids, status__in=ATTENDED_STATUSES
+        ).values_list("participant_id", flat=True)
+    )
     safety = _safety_of(ids & attended)
     for index, check_out in enumerate(check_outs):
-        _check_check_out(check_out, prefix=f"check_outs.{index}.", attended=attended,
-                         safety=safety, now=now)
-    held = {row.participant_id: row for row in
-            CheckOut.objects.select_for_update().filter(session=session, participant_id__in=ids)}
-    seen = set(CheckOut.objects.filter(client_id__in=[c.client_id for c in check_outs])
-               .values_list("client_id", flat=True))
+        _check_check_out(
+            check_out, prefix=f"check_outs.{index}.", attended=attended, safety=safety, now=now
+        )
+    held = {
+        row.participant_id: row
+        for row in CheckOut.objects.select_for_update().filter(
+            session=session, participant_id__in=ids
+        )
+    }
+    seen = set(
+        CheckOut.objects.filter(client_id__in=[c.client_id for c in check_outs]).values_list(
+            "client_id", flat=True
+        )
+    )
     unlisted = []
     for check_out in sorted(check_outs, key=lambda item: item.checked_out_at or now):
         if check_out.client_id in seen:
@@ -391,8 +484,9 @@ def check_outs_record(
             continue
         row = current or CheckOut(session=session, participant_id=check_out.participant_id)
         row.collected_by = check_out.collected_by
-        row.collector_name = ("" if check_out.collected_by == CollectedBy.ALONE
-                              else check_out.collector_name.strip())
+        row.collector_name = (
+            "" if check_out.collected_by == CollectedBy.ALONE else check_out.collector_name.strip()
+        )
         row.note = check_out.note.strip()
         row.checked_out_at, row.recorded_by, row.recorded_at = at, recorded_by, now
         row.client_id = check_out.client_id
@@ -402,8 +496,9 @@ def check_outs_record(
         if row.collected_by == CollectedBy.OTHER:
             unlisted.append(row)
     for row in unlisted:
-        signals.child_left_with_unlisted_person.send(CheckOut, check_out=row,
-                                                     recorded_by=recorded_by)
+        signals.child_left_with_unlisted_person.send(
+            CheckOut, check_out=row, recorded_by=recorded_by
+        )
     return result
 
 
@@ -418,8 +513,9 @@ def sheet_openings_record(*, session: Session, openings: list[SheetOpening], ope
     }
     from accounts.models import AuditEvent
 
-    done = set(AuditEvent.objects.filter(summary__in=summaries.values())
-               .values_list("summary", flat=True))
+    done = set(
+        AuditEvent.objects.filter(summary__in=summaries.values()).values_list("summary", flat=True)
+    )
     recorded = 0
     for opening in openings:
         sheet = sheets.get(opening.participant_id)
@@ -434,58 +530,91 @@ def sheet_openings_record(*, session: Session, openings: list[SheetOpening], ope
 
 @transaction.atomic
 def attendance_batch_apply(
-    *, session: Session, marked_by, marks: list[MarkInput],
-    check_outs: list[CheckOutInput] = (), openings: list[SheetOpening] = (),  # type: ignore[assignment]
+    *,
+    session: Session,
+    marked_by,
+    marks: list[MarkInput],
+    check_outs: list[CheckOutInput] = (),
+    openings: list[SheetOpening] = (),  # type: ignore[assignment]
     now: datetime.datetime | None = None,
 ) -> BatchResult:
     """What a phone sends: marks, then check-outs, then openings of details; all or nothing."""
     now = now or timezone.now()
-    marked = attendance_mark(session=session, marks=marks, marked_by=marked_by, now=now) \
-        if marks else MarkResult()
-    result = BatchResult(applied=marked.applied, ignored=marked.ignored,
-                         follow_ups=marked.follow_ups)
-    check_outs_record(session=session, check_outs=list(check_outs), recorded_by=marked_by,
-                      now=now, result=result)
+    marked = (
+        attendance_mark(session=session, marks=marks, marked_by=marked_by, now=now)
+        if marks
+        else MarkResult()
+    )
+    result = BatchResult(
+        applied=marked.applied, ignored=marked.ignored, follow_ups=marked.follow_ups
+    )
+    check_outs_record(
+        session=session, check_outs=list(check_outs), recorded_by=marked_by, now=now, result=result
+    )
     sheet_openings_record(session=session, openings=list(openings), opened_by=marked_by)
     return result
 
 
 # --- Walk-ins ----------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def walk_in_add(
-    *, session: Session, participant: Participant, marked_by,
-    status: str = AttendanceStatus.PRESENT, now: datetime.datetime | None = None,
+    *,
+    session: Session,
+    participant: Participant,
+    marked_by,
+    status: str = AttendanceStatus.PRESENT,
+    now: datetime.datetime | None = None,
 ) -> MarkResult:
     """Put on the register someone who came without being enrolled in this session."""
     return attendance_mark(
-        session=session, marked_by=marked_by, now=now,
-        marks=[MarkInput(participant_id=participant.pk, status=status, walk_in=True,
-                         client_marked_at=now or timezone.now())],
+        session=session,
+        marked_by=marked_by,
+        now=now,
+        marks=[
+            MarkInput(
+                participant_id=participant.pk,
+                status=status,
+                walk_in=True,
+                client_marked_at=now or timezone.now(),
+            )
+        ],
     )
 
 
 @transaction.atomic
 def walk_in_register(
-    *, session: Session, first_name: str, last_name: str, birth_date: datetime.date,
-    marked_by, neighbourhood: str = "", in_qpv: bool = False,
+    *,
+    session: Session,
+    first_name: str,
+    last_name: str,
+    birth_date: datetime.date,
+    marked_by,
+    neighbourhood: str = "",
+    in_qpv: bool = False,
     now: datetime.datetime | None = None,
 ) -> Participant:
     """A newcomer with the least data that reports need: a household of their own, created by
     the mediator, completed later (guardian, consents) when the family enrols."""
     now = now or timezone.now()
     _check_can_mark(session=session, user=marked_by, now=now)
-    household = Household.objects.create(created_by=marked_by, neighbourhood=neighbourhood.strip(),
-                                         in_qpv=in_qpv)
-    participant = participant_create(household=household, first_name=first_name,
-                                     last_name=last_name, birth_date=birth_date)
+    household = Household.objects.create(
+        created_by=marked_by, neighbourhood=neighbourhood.strip(), in_qpv=in_qpv
+    )
+    participant = participant_create(
+        household=household, first_name=first_name, last_name=last_name, birth_date=birth_date
+    )
     walk_in_add(session=session, participant=participant, marked_by=marked_by, now=now)
     return participant
 
 
 @transaction.atomic
 def headcount_set(
-    *, session: Session, counts: dict[str, int], updated_by,
+    *,
+    session: Session,
+    counts: dict[str, int],
+    updated_by,
     now: datetime.datetime | None = None,
 ) -> list[AnonymousHeadcount]:
     """Set (not add to) the anonymous headcount of each age band: sending twice is harmless."""
@@ -495,16 +624,20 @@ def headcount_set(
     if session.programme.kind != Kind.HEALTH_PREVENTION:
         raise AttendanceError(
             _("Anonymous headcounts are only for open health-prevention sessions."),
-            field="age_band", status=409)
+            field="age_band",
+            status=409,
+        )
     for age_band, count in counts.items():
         if age_band not in age_band_keys():
-            raise AttendanceError(_("Unknown age band “%(band)s”.") % {"band": age_band},
-                                 field="age_band")
+            raise AttendanceError(
+                _("Unknown age band “%(band)s”.") % {"band": age_band}, field="age_band"
+            )
         if count is None or count < 0:
             raise AttendanceError(_("A headcount cannot be negative."), field=age_band)
     for age_band, count in counts.items():
         AnonymousHeadcount.objects.update_or_create(
-            session=session, age_band=age_band,
+            session=session,
+            age_band=age_band,
             defaults={"count": count, "updated_by": updated_by, "updated_at": now},
         )
     return list(AnonymousHeadcount.objects.filter(session=session))
@@ -517,31 +650,47 @@ HELD_REASON_LENGTH = cast(int, HeldDeclaration._meta.get_field("reason").max_len
 
 @transaction.atomic
 def held_declaration_create(
-    *, session: Session, reason: str, declared_by, now: datetime.datetime | None = None,
+    *,
+    session: Session,
+    reason: str,
+    declared_by,
+    now: datetime.datetime | None = None,
 ) -> HeldDeclaration:
     """A coordinator states that a past session took place although no register was taken;
     reports then count it as held, and say it was declared without a register."""
     now = now or timezone.now()
     if not has_role(declared_by, Role.COORDINATOR):
-        raise AttendanceError(_("Only a coordinator can declare a session held without a "
-                                "register."), status=403)
+        raise AttendanceError(
+            _("Only a coordinator can declare a session held without a register."), status=403
+        )
     session = _lock_session(session)
     if session.status == SessionStatus.CANCELLED:
-        raise AttendanceError(_("A cancelled session cannot be declared held."),
-                             field="reason", status=409)
+        raise AttendanceError(
+            _("A cancelled session cannot be declared held."), field="reason", status=409
+        )
     if session.starts_at >= now:
-        raise AttendanceError(_("A session can be declared held only once it has started."),
-                             field="reason", status=409)
+        raise AttendanceError(
+            _("A session can be declared held only once it has started."),
+            field="reason",
+            status=409,
+        )
     reason = (reason or "").strip()
     if not reason:
-        raise AttendanceError(_("Say why there is no register, for example: the sheet was "
-                                "lost, the register was kept on paper."), field="reason")
+        raise AttendanceError(
+            _(
+                "Say why there is no register, for example: the sheet was "
+                "lost, the register was kept on paper."
+            ),
+            field="reason",
+        )
     if len(reason) > HELD_REASON_LENGTH:
-        raise AttendanceError(_("Keep the reason under %(limit)d characters.")
-                             % {"limit": HELD_REASON_LENGTH}, field="reason")
+        raise AttendanceError(
+            _("Keep the reason under %(limit)d characters.") % {"limit": HELD_REASON_LENGTH},
+            field="reason",
+        )
     declaration, _created = HeldDeclaration.objects.update_or_create(
-        session=session,
-        defaults={"reason": reason, "declared_by": declared_by, "declared_at": now})
+        session=session, defaults={"reason": reason, "declared_by": declared_by, "declared_at": now}
+    )
     return declaration
 
 
@@ -553,7 +702,11 @@ SIGNATURE_MAX_BYTES = 200_000
 
 @transaction.atomic
 def signature_record(
-    *, session: Session, participant: Participant, image: str, taken_by,
+    *,
+    session: Session,
+    participant: Participant,
+    image: str,
+    taken_by,
     now: datetime.datetime | None = None,
 ) -> RegisterSignature:
     """Keep the signature a person drew on the phone for this session (drawing again replaces
@@ -564,25 +717,30 @@ def signature_record(
     _check_can_mark(session=session, user=taken_by, now=now)
     on_register = (
         expected_enrolments(session).filter(participant=participant).exists()
-        or Attendance.objects.filter(session=session, participant=participant).exists())
+        or Attendance.objects.filter(session=session, participant=participant).exists()
+    )
     if not on_register:
-        raise AttendanceError(_("This person is not on the register of this session."),
-                             field="participant")
+        raise AttendanceError(
+            _("This person is not on the register of this session."), field="participant"
+        )
     image = (image or "").strip()
     try:
         if not image.startswith(SIGNATURE_PREFIX):
             raise ValueError
-        data = base64.b64decode(image[len(SIGNATURE_PREFIX):], validate=True)
+        data = base64.b64decode(image[len(SIGNATURE_PREFIX) :], validate=True)
     except ValueError:
         data = b""
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         raise AttendanceError(_("Sign in the box first."), field="image")
     if len(data) > SIGNATURE_MAX_BYTES:
-        raise AttendanceError(_("This signature is too large: clear it and sign again."),
-                             field="image")
+        raise AttendanceError(
+            _("This signature is too large: clear it and sign again."), field="image"
+        )
     signature, _created = RegisterSignature.objects.update_or_create(
-        session=session, participant=participant,
-        defaults={"image": image, "signed_at": now, "taken_by": taken_by})
+        session=session,
+        participant=participant,
+        defaults={"image": image, "signed_at": now, "taken_by": taken_by},
+    )
     return signature
 
 
@@ -594,9 +752,17 @@ NEIGHBOURHOOD_LENGTH = cast(int, OutreachContact._meta.get_field("neighbourhood"
 
 @transaction.atomic
 def outreach_record(
-    *, client_id: uuid.UUID, recorded_by, day: datetime.date, place: str, theme: str,
-    counts: dict[tuple[str, str], int], neighbourhood: str = "", in_qpv: bool = False,
-    referral: bool = False, now: datetime.datetime | None = None,
+    *,
+    client_id: uuid.UUID,
+    recorded_by,
+    day: datetime.date,
+    place: str,
+    theme: str,
+    counts: dict[tuple[str, str], int],
+    neighbourhood: str = "",
+    in_qpv: bool = False,
+    referral: bool = False,
+    now: datetime.datetime | None = None,
 ) -> OutreachContact:
     """People a mediator met on outreach, counted by age band and sex, without names. A
     contact sent again with the same ``client_id`` (a phone back online) changes nothing."""
@@ -612,8 +778,10 @@ def outreach_record(
     if not place:
         raise AttendanceError(_("Say where the contact took place."), field="place")
     if len(place) > PLACE_LENGTH or len(neighbourhood) > NEIGHBOURHOOD_LENGTH:
-        raise AttendanceError(_("This text is too long."),
-                             field="place" if len(place) > PLACE_LENGTH else "neighbourhood")
+        raise AttendanceError(
+            _("This text is too long."),
+            field="place" if len(place) > PLACE_LENGTH else "neighbourhood",
+        )
     if theme not in ProgrammeField.values:
         raise AttendanceError(_("Choose a theme from the list."), field="theme")
     bands, sexes = set(age_band_keys()), set(Sex.values)
@@ -625,16 +793,28 @@ def outreach_record(
     if not sum(counts.values()):
         raise AttendanceError(_("Count at least one person met."), field="counts")
     contact = OutreachContact.objects.create(
-        client_id=client_id, day=day, place=place, neighbourhood=neighbourhood,
-        in_qpv=in_qpv, theme=theme, referral=referral, recorded_by=recorded_by,
-        recorded_at=now)
-    OutreachCount.objects.bulk_create([
-        OutreachCount(contact=contact, age_band=band, sex=sex, count=count)
-        for (band, sex), count in counts.items() if count])
+        client_id=client_id,
+        day=day,
+        place=place,
+        neighbourhood=neighbourhood,
+        in_qpv=in_qpv,
+        theme=theme,
+        referral=referral,
+        recorded_by=recorded_by,
+        recorded_at=now,
+    )
+    OutreachCount.objects.bulk_create(
+        [
+            OutreachCount(contact=contact, age_band=band, sex=sex, count=count)
+            for (band, sex), count in counts.items()
+            if count
+        ]
+    )
     return contact
 
 
 # --- Follow-up of absences ---------------------------------------------------------------------
+
 
 def follow_up_threshold(programme: Programme) -> int:
     """Unexcused absences in a row that open a follow-up; 0 when the rule is off."""
@@ -671,8 +851,9 @@ def follow_ups_evaluate(
     if not threshold or not participant_ids:
         return []
     existing = FollowUp.objects.filter(programme=programme, participant_id__in=participant_ids)
-    open_for = set(existing.filter(status=FollowUpStatus.OPEN)
-                   .values_list("participant_id", flat=True))
+    open_for = set(
+        existing.filter(status=FollowUpStatus.OPEN).values_list("participant_id", flat=True)
+    )
     candidates = set(participant_ids) - open_for
     if not candidates:
         return []
@@ -694,8 +875,14 @@ def follow_ups_evaluate(
         streak = _absence_streak(attendances, covered.get(participant_id, set()))
         if len(streak) < threshold:
             continue
-        opened.append(_follow_up_open(programme=programme, participant_id=participant_id,
-                                      sessions=streak, changed_by=changed_by))
+        opened.append(
+            _follow_up_open(
+                programme=programme,
+                participant_id=participant_id,
+                sessions=streak,
+                changed_by=changed_by,
+            )
+        )
     return opened
 
 
@@ -703,12 +890,16 @@ def _follow_up_open(
     *, programme: Programme, participant_id: int, sessions: list[Session], changed_by
 ) -> FollowUp:
     enrolment = (
-        Enrolment.objects.filter(programme=programme, participant_id=participant_id,
-                                 status=EnrolmentStatus.CONFIRMED)
-        .order_by("-created_at").first()
+        Enrolment.objects.filter(
+            programme=programme, participant_id=participant_id, status=EnrolmentStatus.CONFIRMED
+        )
+        .order_by("-created_at")
+        .first()
     )
     follow_up = FollowUp.objects.create(
-        participant_id=participant_id, programme=programme, enrolment=enrolment,
+        participant_id=participant_id,
+        programme=programme,
+        enrolment=enrolment,
         mediator=responsible_mediator(programme=programme, session=sessions[0]),
     )
     follow_up.sessions.set(sessions)
@@ -718,23 +909,29 @@ def _follow_up_open(
 
 @transaction.atomic
 def follow_up_close(
-    *, follow_up: FollowUp, outcome: str, closed_by, note: str = "",
+    *,
+    follow_up: FollowUp,
+    outcome: str,
+    closed_by,
+    note: str = "",
     now: datetime.datetime | None = None,
 ) -> FollowUp:
     """Record what the mediator did, and close the follow-up."""
     if not follow_ups_visible_to(closed_by).filter(pk=follow_up.pk).exists():
         raise AttendanceError(
             _("Only the programme's mediators and coordinators can close this follow-up."),
-            status=403)
+            status=403,
+        )
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if follow_up.status != FollowUpStatus.OPEN:
-        raise AttendanceError(_("This follow-up is already closed."), field="status",
-                             status=409)
+        raise AttendanceError(_("This follow-up is already closed."), field="status", status=409)
     if outcome not in FollowUpOutcome.values:
         raise AttendanceError(_("Choose what came of the follow-up."), field="outcome")
     if len(note.strip()) > FOLLOW_UP_NOTE_LENGTH:
-        raise AttendanceError(_("Keep the note under %(count)s characters.")
-                             % {"count": FOLLOW_UP_NOTE_LENGTH}, field="note")
+        raise AttendanceError(
+            _("Keep the note under %(count)s characters.") % {"count": FOLLOW_UP_NOTE_LENGTH},
+            field="note",
+        )
     follow_up.status = FollowUpStatus.CLOSED
     follow_up.outcome = outcome
     follow_up.outcome_note = note.strip()

@@ -48,43 +48,65 @@ def register_sheet_pdf(sheet: SheetData, *, blank_lines: int = BLANK_LINES) -> b
     """The sheet as PDF bytes, in the active language."""
     regular, bold = _fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=10, leading=13)
-    small = ParagraphStyle("small", parent=body, fontSize=8, leading=10,
-                           textColor=colors.HexColor("#444444"))
+    small = ParagraphStyle(
+        "small", parent=body, fontSize=8, leading=10, textColor=colors.HexColor("#444444")
+    )
     heading = ParagraphStyle("heading", parent=body, fontName=bold, fontSize=15, leading=19)
     session = sheet.session
     starts_at = timezone.localtime(session.starts_at)
     ends_at = timezone.localtime(session.ends_at)
     when = _("%(day)s, %(start)s–%(end)s") % {
         "day": formats.date_format(starts_at, "l j F Y"),
-        "start": formats.time_format(starts_at, "H:i"), "end": formats.time_format(ends_at, "H:i")}
+        "start": formats.time_format(starts_at, "H:i"),
+        "end": formats.time_format(ends_at, "H:i"),
+    }
     story = [
         Paragraph(_text(settings.MEDIATION_SERVICE_NAME), small),
         Spacer(1, 2 * mm),
         Paragraph(_text(_("Attendance sheet")), heading),
-        Paragraph(_text(session.programme.title), ParagraphStyle("title", parent=heading,
-                                                                 fontSize=12, leading=15)),
+        Paragraph(
+            _text(session.programme.title),
+            ParagraphStyle("title", parent=heading, fontSize=12, leading=15),
+        ),
         Spacer(1, 2 * mm),
         Paragraph(_text(_("Date: %(when)s") % {"when": when}), body),
-        Paragraph(_text(_("Venue: %(venue)s, %(address)s") % {
-            "venue": session.venue.name, "address": session.venue.address}), body),
-        Paragraph(_text(_("Facilitators: %(names)s") % {
-            "names": ", ".join(sheet.facilitators) or "—"}), body),
+        Paragraph(
+            _text(
+                _("Venue: %(venue)s, %(address)s")
+                % {"venue": session.venue.name, "address": session.venue.address}
+            ),
+            body,
+        ),
+        Paragraph(
+            _text(_("Facilitators: %(names)s") % {"names": ", ".join(sheet.facilitators) or "—"}),
+            body,
+        ),
         Spacer(1, 4 * mm),
     ]
     header = [_("No."), _("Last name"), _("First name"), _("Signature")]
-    rows = [[str(index), person.last_name.upper(), person.first_name, ""]
-            for index, person in enumerate(sheet.participants, start=1)]
+    rows = [
+        [str(index), person.last_name.upper(), person.first_name, ""]
+        for index, person in enumerate(sheet.participants, start=1)
+    ]
     first_blank = len(rows) + 1
     rows += [[str(first_blank + n), "", "", ""] for n in range(blank_lines)]
-    table = Table([header, *rows], colWidths=[12 * mm, 50 * mm, 45 * mm, 68 * mm],
-                  rowHeights=[8 * mm] + [11 * mm] * len(rows), repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, 0), bold, 9),
-        ("FONT", (0, 1), (-1, -1), regular, 10),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]))
+    table = Table(
+        [header, *rows],
+        colWidths=[12 * mm, 50 * mm, 45 * mm, 68 * mm],
+        rowHeights=[8 * mm] + [11 * mm] * len(rows),
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), bold, 9),
+                ("FONT", (0, 1), (-1, -1), regular, 10),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
     story += [
         table,
         Spacer(1, 4 * mm),
@@ -94,9 +116,14 @@ def register_sheet_pdf(sheet: SheetData, *, blank_lines: int = BLANK_LINES) -> b
     ]
     output = io.BytesIO()
     document = SimpleDocTemplate(
-        output, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
+        output,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
         bottomMargin=15 * mm,
         title=_("Attendance sheet – %(programme)s") % {"programme": session.programme.title},
-        author=settings.MEDIATION_SERVICE_NAME)
+        author=settings.MEDIATION_SERVICE_NAME,
+    )
     document.build(story)
     return output.getvalue()

@@ -100,8 +100,16 @@ def _marks_from_form(request: HttpRequest, register) -> list[MarkInput]:
         note = request.POST.get(f"note-{row.participant.pk}", row.note)
         if not status or (status, note.strip()) == (row.status, row.note):
             continue
-        marks.append(MarkInput(participant_id=row.participant.pk, status=status, note=note,
-                               reason=reason, client_marked_at=now, client_id=uuid.uuid4()))
+        marks.append(
+            MarkInput(
+                participant_id=row.participant.pk,
+                status=status,
+                note=note,
+                reason=reason,
+                client_marked_at=now,
+                client_id=uuid.uuid4(),
+            )
+        )
     return marks
 
 
@@ -114,8 +122,9 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
                 attendance_mark_all_present(session=session, marked_by=request.user)
             else:
                 page = register_get(session=session)
-                attendance_mark(session=session, marked_by=request.user,
-                                marks=_marks_from_form(request, page))
+                attendance_mark(
+                    session=session, marked_by=request.user, marks=_marks_from_form(request, page)
+                )
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -125,18 +134,28 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     personal_read(request, [row.participant for row in page.rows], summary="register")
     locked = register_is_locked(session)
     context = {
-        "session": session, "programme": session.programme, "register": page,
-        "statuses": AttendanceStatus.choices, "locked": locked,
+        "session": session,
+        "programme": session.programme,
+        "register": page,
+        "statuses": AttendanceStatus.choices,
+        "locked": locked,
         "lock_at": register_lock_at(session),
         "can_change": not locked or has_role(request.user, Role.COORDINATOR),
         "opens_later": timezone.localtime(session.starts_at).date() > timezone.localdate(),
-        "headcount_form": HeadcountForm(initial_counts={
-            headcount.age_band: headcount.count for headcount in page.headcounts})
-        if session.programme.kind == "health_prevention" else None,
-        "held_form": HeldDeclarationForm() if (
-            has_role(request.user, Role.COORDINATOR) and not session.is_cancelled
-            and session.starts_at < timezone.now() and not page.taken
-            and page.held_declaration is None) else None,
+        "headcount_form": HeadcountForm(
+            initial_counts={headcount.age_band: headcount.count for headcount in page.headcounts}
+        )
+        if session.programme.kind == "health_prevention"
+        else None,
+        "held_form": HeldDeclarationForm()
+        if (
+            has_role(request.user, Role.COORDINATOR)
+            and not session.is_cancelled
+            and session.starts_at < timezone.now()
+            and not page.taken
+            and page.held_declaration is None
+        )
+        else None,
     }
     return render(request, "attendance/register.html", context)
 
@@ -149,12 +168,14 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if "participant" in request.POST:
-                participant = get_object_or_404(participants_visible_to(request.user),
-                                                pk=id_or_404(request.POST["participant"]))
+                participant = get_object_or_404(
+                    participants_visible_to(request.user), pk=id_or_404(request.POST["participant"])
+                )
                 walk_in_add(session=session, participant=participant, marked_by=request.user)
             elif newcomer.is_valid():
-                participant = walk_in_register(session=session, marked_by=request.user,
-                                               **newcomer.cleaned_data)
+                participant = walk_in_register(
+                    session=session, marked_by=request.user, **newcomer.cleaned_data
+                )
             else:
                 participant = None
         except DomainError as error:
@@ -164,16 +185,21 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, error.message)
         else:
             if participant is not None:
-                messages.success(request, _("%(name)s is on the register.")
-                                 % {"name": participant.full_name})
+                messages.success(
+                    request, _("%(name)s is on the register.") % {"name": participant.full_name}
+                )
                 return redirect("attendance:register", pk=session.pk)
     newcomer.tie_errors()
     query = search.cleaned_data["q"] if search.is_valid() else ""
     candidates = list(walk_in_candidates(user=request.user, query=query)) if query else []
     personal_read(request, candidates, summary="walk-in search")
     context = {
-        "session": session, "programme": session.programme, "search": search,
-        "query": query, "newcomer": newcomer, "candidates": candidates,
+        "session": session,
+        "programme": session.programme,
+        "search": search,
+        "query": query,
+        "newcomer": newcomer,
+        "candidates": candidates,
     }
     return render(request, "attendance/walk_in.html", context)
 
@@ -216,19 +242,31 @@ def sign(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            signature_record(session=session, participant=participant,
-                             image=request.POST.get("image", ""), taken_by=request.user)
+            signature_record(
+                session=session,
+                participant=participant,
+                image=request.POST.get("image", ""),
+                taken_by=request.user,
+            )
         except DomainError as exc:
             error = exc.message
         else:
-            messages.success(request, _("The signature of %(name)s is saved.")
-                             % {"name": participant.full_name})
+            messages.success(
+                request, _("The signature of %(name)s is saved.") % {"name": participant.full_name}
+            )
             return redirect("attendance:register", pk=session.pk)
     page = register_get(session=session)
-    return render(request, "attendance/sign.html", {
-        "session": session, "participant": participant, "error": error,
-        "signature": page.signatures.get(participant.pk),
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "attendance/sign.html",
+        {
+            "session": session,
+            "participant": participant,
+            "error": error,
+            "signature": page.signatures.get(participant.pk),
+        },
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -249,20 +287,32 @@ def outreach(request: HttpRequest) -> HttpResponse:
                 counts[(band.key, sex)] = int(value) if value.isdigit() else -1
         try:
             outreach_record(
-                client_id=uuid.uuid4(), recorded_by=request.user, day=day,
-                place=request.POST.get("place", ""), theme=request.POST.get("theme", ""),
+                client_id=uuid.uuid4(),
+                recorded_by=request.user,
+                day=day,
+                place=request.POST.get("place", ""),
+                theme=request.POST.get("theme", ""),
                 neighbourhood=request.POST.get("neighbourhood", ""),
-                in_qpv=bool(request.POST.get("in_qpv")), referral=bool(request.POST.get("referral")),
-                counts=counts)
+                in_qpv=bool(request.POST.get("in_qpv")),
+                referral=bool(request.POST.get("referral")),
+                counts=counts,
+            )
         except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("The contact is recorded."))
         return redirect("attendance:outreach")
-    return render(request, "attendance/outreach.html", {
-        "today": timezone.localdate(), "bands": age_bands(), "sexes": Sex.choices,
-        "themes": ProgrammeField.choices, "recent": outreach_recent(user=request.user),
-    })
+    return render(
+        request,
+        "attendance/outreach.html",
+        {
+            "today": timezone.localdate(),
+            "bands": age_bands(),
+            "sexes": Sex.choices,
+            "themes": ProgrammeField.choices,
+            "recent": outreach_recent(user=request.user),
+        },
+    )
 
 
 @require_POST
@@ -273,8 +323,9 @@ def held_declare(request: HttpRequest, pk: int) -> HttpResponse:
     form = HeldDeclarationForm(request.POST)
     if form.is_valid():
         try:
-            held_declaration_create(session=session, reason=form.cleaned_data["reason"],
-                                    declared_by=request.user)
+            held_declaration_create(
+                session=session, reason=form.cleaned_data["reason"], declared_by=request.user
+            )
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -291,8 +342,11 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     for follow_up in rows:
         follow_up.contact = follow_up_contact(follow_up)
         follow_up.close_form = FollowUpCloseForm(prefix=f"f{follow_up.pk}")
-    return render(request, "attendance/follow_ups.html",
-                  {"follow_ups": rows, "outcomes": FollowUpOutcome.choices})
+    return render(
+        request,
+        "attendance/follow_ups.html",
+        {"follow_ups": rows, "outcomes": FollowUpOutcome.choices},
+    )
 
 
 @require_POST
@@ -304,13 +358,19 @@ def follow_up_close_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose what came of the follow-up."))
         return redirect("attendance:follow-ups")
     try:
-        follow_up_close(follow_up=follow_up, outcome=form.cleaned_data["outcome"],
-                        note=form.cleaned_data["note"], closed_by=request.user)
+        follow_up_close(
+            follow_up=follow_up,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+            closed_by=request.user,
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The follow-up of %(name)s is closed.")
-                         % {"name": follow_up.participant.full_name})
+        messages.success(
+            request,
+            _("The follow-up of %(name)s is closed.") % {"name": follow_up.participant.full_name},
+        )
     return redirect("attendance:follow-ups")
 
 
@@ -319,8 +379,9 @@ def programme_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(programmes_with_figures_for(request.user), pk=pk)
     figures = programme_figures(programme=programme)
     personal_read(request, participants_named_in(figures), summary="attendance rates")
-    return render(request, "attendance/programme.html",
-                  {"programme": programme, "figures": figures})
+    return render(
+        request, "attendance/programme.html", {"programme": programme, "figures": figures}
+    )
 
 
 @functools.cache
@@ -344,6 +405,11 @@ def programme_panel(request: HttpRequest, programme) -> str:
     """The attendance rate on the programme page, for its mediators and coordinators."""
     if not can_see_programme_attendance(request.user, programme):
         return ""
-    return render_to_string("attendance/_programme_panel.html", {
-        "programme": programme, "rate": programme_figures(programme=programme).overall,
-    }, request=request)
+    return render_to_string(
+        "attendance/_programme_panel.html",
+        {
+            "programme": programme,
+            "rate": programme_figures(programme=programme).overall,
+        },
+        request=request,
+    )

@@ -87,21 +87,35 @@ for index in range({REQUESTS}):
     families.append({{"participant": child.pk, "token": ApiToken.generate(user=user, name="b")[1]}})
 print(json.dumps({{"programme": programme.pk, "families": families}}))
 """
-    output = subprocess.run([PYTHON, "-c", code], cwd=BASE_DIR, env=env, check=True,
-                            capture_output=True, text=True).stdout
+    output = subprocess.run(
+        [PYTHON, "-c", code], cwd=BASE_DIR, env=env, check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
 def start_server(env: dict, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [GUNICORN, "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--threads", str(THREADS), "--backlog", "512"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            GUNICORN,
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--threads",
+            str(THREADS),
+            "--backlog",
+            "512",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/programmes",
-                                        timeout=2):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/programmes", timeout=2):
                 return server
         except OSError:
             time.sleep(0.3)
@@ -111,8 +125,11 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
 
 def post(url: str, token: str, body: dict | None = None) -> tuple[int, dict, float]:
     request = urllib.request.Request(
-        url, data=json.dumps(body or {}).encode(), method="POST",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        url,
+        data=json.dumps(body or {}).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     started = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
@@ -165,9 +182,11 @@ def fire(base: str, programme: int, families: list[dict]) -> tuple[list, float]:
     def one(index: int) -> None:
         family = families[index]
         barrier.wait()
-        results[index] = post(f"{base}/api/v1/enrolments", family["token"],
-                              {"participant_id": family["participant"],
-                               "programme_id": programme})
+        results[index] = post(
+            f"{base}/api/v1/enrolments",
+            family["token"],
+            {"participant_id": family["participant"], "programme_id": programme},
+        )
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(len(families))]
     for thread in threads:
@@ -190,17 +209,32 @@ def main() -> int:
     else:
         database_url, name = throwaway_database_url(server_url)
     env = {key: value for key, value in os.environ.items() if key != "DEBUG"}
-    env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="config.settings",
-               CELERY_TASK_ALWAYS_EAGER="1", CONN_MAX_AGE="60", LOG_LEVEL="WARNING")
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        CELERY_TASK_ALWAYS_EAGER="1",
+        CONN_MAX_AGE="60",
+        LOG_LEVEL="WARNING",
+    )
     if name:
         admin_sql(server_url, f'CREATE DATABASE "{name}"')
     server = None
     try:
-        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput"], cwd=BASE_DIR, env=env,
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--noinput"],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         if not name:
-            subprocess.run([PYTHON, "manage.py", "flush", "--noinput"], cwd=BASE_DIR, env=env,
-                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [PYTHON, "manage.py", "flush", "--noinput"],
+                cwd=BASE_DIR,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         data = build_data(env)
         port = int(os.environ.get("BENCH_PORT") or free_port())
         server = start_server(env, port)
@@ -220,46 +254,75 @@ def main() -> int:
         latencies = sorted(seconds for _status, _body, seconds in results)
         bodies = [body for _status, body, _seconds in results]
         confirmed = [b for b in bodies if b.get("status") == "confirmed"]
-        waitlisted = sorted((b for b in bodies if b.get("status") == "waitlisted"),
-                            key=lambda b: b["id"])
+        waitlisted = sorted(
+            (b for b in bodies if b.get("status") == "waitlisted"), key=lambda b: b["id"]
+        )
         in_commit_order = [b["position"] for b in waitlisted] == list(range(1, len(waitlisted) + 1))
-        print(f"{REQUESTS} concurrent POST /api/v1/enrolments for {PLACES} places "
-              f"(gunicorn {WORKERS} workers × {THREADS} threads, PostgreSQL)")
+        print(
+            f"{REQUESTS} concurrent POST /api/v1/enrolments for {PLACES} places "
+            f"(gunicorn {WORKERS} workers × {THREADS} threads, PostgreSQL)"
+        )
         print(f"  answers: {dict(sorted((s, statuses.count(s)) for s in set(statuses)))}")
-        print(f"  confirmed: {len(confirmed)}, waitlisted: {len(waitlisted)}, "
-              f"positions 1..{len(waitlisted)} in commit (id) order: {in_commit_order}")
+        print(
+            f"  confirmed: {len(confirmed)}, waitlisted: {len(waitlisted)}, "
+            f"positions 1..{len(waitlisted)} in commit (id) order: {in_commit_order}"
+        )
         print(f"  wall time: {elapsed:.2f} s, throughput: {REQUESTS / elapsed:.0f} enrolments/s")
-        print(f"  latency: median {statistics.median(latencies) * 1000:.0f} ms, "
-              f"p95 {latencies[int(0.95 * len(latencies)) - 1] * 1000:.0f} ms, "
-              f"max {latencies[-1] * 1000:.0f} ms")
-        print(f"  ceiling, GET /api/v1/me by the same {REQUESTS} threads: {read_rate:.0f}/s "
-              f"({REQUESTS / reads_before_elapsed:.0f}/s before, "
-              f"{REQUESTS / reads_after_elapsed:.0f}/s after; answers "
-              f"{dict(sorted((s, read_statuses.count(s)) for s in set(read_statuses)))}), "
-              f"p95 {read_p95 * 1000:.0f} ms")
+        print(
+            f"  latency: median {statistics.median(latencies) * 1000:.0f} ms, "
+            f"p95 {latencies[int(0.95 * len(latencies)) - 1] * 1000:.0f} ms, "
+            f"max {latencies[-1] * 1000:.0f} ms"
+        )
+        print(
+            f"  ceiling, GET /api/v1/me by the same {REQUESTS} threads: {read_rate:.0f}/s "
+            f"({REQUESTS / reads_before_elapsed:.0f}/s before, "
+            f"{REQUESTS / reads_after_elapsed:.0f}/s after; answers "
+            f"{dict(sorted((s, read_statuses.count(s)) for s in set(read_statuses)))}), "
+            f"p95 {read_p95 * 1000:.0f} ms"
+        )
         ratio = (REQUESTS / elapsed) / read_rate
         enrol_p95 = latencies[int(0.95 * len(latencies)) - 1]
-        print(f"  ratio enrolments / reads: {ratio:.2f} (budget >= 0.5: "
-              f"{'holds' if ratio >= 0.5 else 'MISSED'}); p95 {enrol_p95:.2f} s (budget < 2 s: "
-              f"{'holds' if enrol_p95 < 2 else 'MISSED'})")
-        print(f"  load average {' '.join(f'{v:.1f}' for v in load_before)} before, "
-              f"{' '.join(f'{v:.1f}' for v in os.getloadavg())} after, on {os.cpu_count()} cores")
+        print(
+            f"  ratio enrolments / reads: {ratio:.2f} (budget >= 0.5: "
+            f"{'holds' if ratio >= 0.5 else 'MISSED'}); p95 {enrol_p95:.2f} s (budget < 2 s: "
+            f"{'holds' if enrol_p95 < 2 else 'MISSED'})"
+        )
+        print(
+            f"  load average {' '.join(f'{v:.1f}' for v in load_before)} before, "
+            f"{' '.join(f'{v:.1f}' for v in os.getloadavg())} after, on {os.cpu_count()} cores"
+        )
 
         token_of = {f["participant"]: f["token"] for f in data["families"]}
         first_waiting = [b["id"] for b in waitlisted[:CANCELLED]]
         started = time.perf_counter()
-        cancels = [post(f"{base}/api/v1/enrolments/{b['id']}/cancel",
-                        token_of[b["participant"]["id"]])[0] for b in confirmed[:CANCELLED]]
+        cancels = [
+            post(f"{base}/api/v1/enrolments/{b['id']}/cancel", token_of[b["participant"]["id"]])[0]
+            for b in confirmed[:CANCELLED]
+        ]
         cancel_seconds = time.perf_counter() - started
-        check = [json.loads(urllib.request.urlopen(urllib.request.Request(
-            f"{base}/api/v1/enrolments/{pk}",
-            headers={"Authorization": f"Bearer {token_of[b['participant']['id']]}"})).read())
-            for pk, b in zip(first_waiting, waitlisted[:CANCELLED], strict=True)]
+        check = [
+            json.loads(
+                urllib.request.urlopen(
+                    urllib.request.Request(
+                        f"{base}/api/v1/enrolments/{pk}",
+                        headers={"Authorization": f"Bearer {token_of[b['participant']['id']]}"},
+                    )
+                ).read()
+            )
+            for pk, b in zip(first_waiting, waitlisted[:CANCELLED], strict=True)
+        ]
         promoted_ok = all(item["status"] == "confirmed" for item in check)
-        print(f"  {CANCELLED} cancellations: {cancels.count(200)} answered 200 in "
-              f"{cancel_seconds * 1000:.0f} ms; positions 1..{CANCELLED} promoted: {promoted_ok}")
-        ok = (statuses.count(201) == REQUESTS and len(confirmed) == PLACES
-              and len(waitlisted) == REQUESTS - PLACES and in_commit_order and promoted_ok)
+        print(
+            f"  {CANCELLED} cancellations: {cancels.count(200)} answered 200 in "
+            f"{cancel_seconds * 1000:.0f} ms; positions 1..{CANCELLED} promoted: {promoted_ok}"
+        )
+        ok = (
+            statuses.count(201) == REQUESTS
+            and len(confirmed) == PLACES
+            and len(waitlisted) == REQUESTS - PLACES
+            and in_commit_order
+            and promoted_ok
+        )
         print("  result: OK" if ok else "  result: FAILED")
         return 0 if ok else 1
     finally:
@@ -269,8 +332,13 @@ def main() -> int:
         if name:
             admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         else:
-            subprocess.run([PYTHON, "manage.py", "flush", "--noinput"], cwd=BASE_DIR, env=env,
-                           check=False, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [PYTHON, "manage.py", "flush", "--noinput"],
+                cwd=BASE_DIR,
+                env=env,
+                check=False,
+                stdout=subprocess.DEVNULL,
+            )
 
 
 if __name__ == "__main__":

@@ -49,29 +49,52 @@ def build_data():
     from programmes.models import Field, Kind, Mediator, Programme, ProgrammeStatus, Venue
     from sessions.models import Session
 
-    venue = Venue.objects.create(name="Centre social Germaine Tillion",
-                                 address="12 rue de l'Église, 94270 Le Kremlin-Bicêtre",
-                                 accessibility_notes="Ascenseur; entrée côté cour")
+    venue = Venue.objects.create(
+        name="Centre social Germaine Tillion",
+        address="12 rue de l'Église, 94270 Le Kremlin-Bicêtre",
+        accessibility_notes="Ascenseur; entrée côté cour",
+    )
     programme = Programme.objects.create(
-        title="Ateliers « Santé, sommeil et écrans »", slug="ateliers-sante", kind=Kind.HEALTH_PREVENTION,
-        field=Field.HEALTH_PREVENTION, audience="parents", enrolment_mode="per_session",
-        capacity=12, venue=venue, status=ProgrammeStatus.PUBLISHED,
+        title="Ateliers « Santé, sommeil et écrans »",
+        slug="ateliers-sante",
+        kind=Kind.HEALTH_PREVENTION,
+        field=Field.HEALTH_PREVENTION,
+        audience="parents",
+        enrolment_mode="per_session",
+        capacity=12,
+        venue=venue,
+        status=ProgrammeStatus.PUBLISHED,
         what_to_bring="Une gourde, un carnet; l'autorisation parentale signée",
     )
-    users = get_user_model().objects.bulk_create([
-        get_user_model()(username=f"mediator{i}", first_name="Amina", last_name=f"Benali {i}")
-        for i in range(3)])
-    mediators = Mediator.objects.bulk_create([
-        Mediator(user=user, field=Field.HEALTH_PREVENTION, phone="01 23 45 67 89")
-        for user in users])
+    users = get_user_model().objects.bulk_create(
+        [
+            get_user_model()(username=f"mediator{i}", first_name="Amina", last_name=f"Benali {i}")
+            for i in range(3)
+        ]
+    )
+    mediators = Mediator.objects.bulk_create(
+        [
+            Mediator(user=user, field=Field.HEALTH_PREVENTION, phone="01 23 45 67 89")
+            for user in users
+        ]
+    )
     programme.mediators.add(*mediators)
     # Spread over the window: 30 days back to 12 months ahead.
     start = timezone.now().replace(minute=0, second=0, microsecond=0) - datetime.timedelta(days=29)
     step = datetime.timedelta(days=390) / SESSIONS
-    Session.objects.bulk_create([
-        Session(programme=programme, venue=venue, starts_at=start + i * step,
-                ends_at=start + i * step + datetime.timedelta(hours=2), revision=i % 3)
-        for i in range(SESSIONS)], batch_size=2000)
+    Session.objects.bulk_create(
+        [
+            Session(
+                programme=programme,
+                venue=venue,
+                starts_at=start + i * step,
+                ends_at=start + i * step + datetime.timedelta(hours=2),
+                revision=i % 3,
+            )
+            for i in range(SESSIONS)
+        ],
+        batch_size=2000,
+    )
     return programme
 
 
@@ -122,8 +145,11 @@ def plain_icalendar(sessions) -> bytes:
         event.add("dtend", timezone.localtime(session.ends_at))
         event.add("summary", programme.title)
         event.add("location", f"{venue.name}, {venue.address}")
-        event.add("description", f"À apporter : {programme.what_to_bring}\nDétails : "
-                                 f"{settings.SITE_URL}{session.get_absolute_url()}")
+        event.add(
+            "description",
+            f"À apporter : {programme.what_to_bring}\nDétails : "
+            f"{settings.SITE_URL}{session.get_absolute_url()}",
+        )
         event.add("url", f"{settings.SITE_URL}{session.get_absolute_url()}")
         event.add("status", "CONFIRMED")
         calendar.add_component(event)
@@ -156,9 +182,11 @@ def run() -> None:
     feed = programme_feed(programme=programme, language="fr")
     window = FeedWindow.current()
     cache = event_cache()
-    print(f"Calendar feed benchmark: {SESSIONS:,} sessions in one feed's window "
-          f"({connection.vendor}, best of {REPEAT}, load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores)")
+    print(
+        f"Calendar feed benchmark: {SESSIONS:,} sessions in one feed's window "
+        f"({connection.vendor}, best of {REPEAT}, load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores)"
+    )
 
     def build():
         return feed_build(feed, window=window)
@@ -171,8 +199,8 @@ def run() -> None:
     warm_cpu = CPU[build]
     assert warm_body == body, "a warm build must be byte-identical"
 
-    loaded = list(Session.objects.filter(programme=programme).select_related(
-        "programme__venue"))
+    loaded = list(Session.objects.filter(programme=programme).select_related("programme__venue"))
+
     def reference_build():
         return plain_icalendar(loaded)
 
@@ -186,31 +214,50 @@ def run() -> None:
     assert full.status_code == 200
     etag = full["ETag"]
     not_modified, conditional, _, conditional_queries = timed(
-        lambda: client.get(path, HTTP_IF_NONE_MATCH=etag), repeat=5)
+        lambda: client.get(path, HTTP_IF_NONE_MATCH=etag), repeat=5
+    )
     assert not_modified.status_code == 304
     _, http_warm, _, http_queries = timed(lambda: client.get(path))
     version_time = timed(lambda: feed_version(feed, window), repeat=5)[1]
 
     mib = 1024 * 1024
     print(f"  feed size                  {len(body) / mib:8.2f} MiB, {events:,} events")
-    print(f"  304 (If-None-Match)        {conditional * 1000:8.1f} ms, "
-          f"{conditional_queries} queries (version alone {version_time * 1000:.1f} ms)")
-    print(f"  build, cold                {cold * 1000:8.1f} ms, peak {cold_peak / mib:6.1f} MiB, "
-          f"{cold_queries} queries")
-    print(f"  build, warm (kept events)  {warm * 1000:8.1f} ms, peak {warm_peak / mib:6.1f} MiB, "
-          f"{warm_queries} queries")
+    print(
+        f"  304 (If-None-Match)        {conditional * 1000:8.1f} ms, "
+        f"{conditional_queries} queries (version alone {version_time * 1000:.1f} ms)"
+    )
+    print(
+        f"  build, cold                {cold * 1000:8.1f} ms, peak {cold_peak / mib:6.1f} MiB, "
+        f"{cold_queries} queries"
+    )
+    print(
+        f"  build, warm (kept events)  {warm * 1000:8.1f} ms, peak {warm_peak / mib:6.1f} MiB, "
+        f"{warm_queries} queries"
+    )
     print(f"  GET 200, warm, over HTTP   {http_warm * 1000:8.1f} ms, {http_queries} queries")
-    print(f"  plain icalendar            {plain * 1000:8.1f} ms, peak {plain_peak / mib:6.1f} MiB "
-          "(build + serialise, rows already loaded)")
-    print(f"  CPU time: cold {cold_cpu * 1000:.0f} ms, warm {warm_cpu * 1000:.0f} ms, "
-          f"icalendar {plain_cpu * 1000:.0f} ms")
-    print(f"  ratio cold / icalendar     {cold / plain:8.3f} (icalendar {plain / cold:.0f}x slower)")
-    print(f"  ratio warm / icalendar     {warm / plain:8.3f} (icalendar {plain / warm:.0f}x slower)")
-    print(f"  kept events                {len(cache):,}, "
-          f"~{statistics.mean(len(e) for e in cache._events.values()):.0f} bytes each")
+    print(
+        f"  plain icalendar            {plain * 1000:8.1f} ms, peak {plain_peak / mib:6.1f} MiB "
+        "(build + serialise, rows already loaded)"
+    )
+    print(
+        f"  CPU time: cold {cold_cpu * 1000:.0f} ms, warm {warm_cpu * 1000:.0f} ms, "
+        f"icalendar {plain_cpu * 1000:.0f} ms"
+    )
+    print(
+        f"  ratio cold / icalendar     {cold / plain:8.3f} (icalendar {plain / cold:.0f}x slower)"
+    )
+    print(
+        f"  ratio warm / icalendar     {warm / plain:8.3f} (icalendar {plain / warm:.0f}x slower)"
+    )
+    print(
+        f"  kept events                {len(cache):,}, "
+        f"~{statistics.mean(len(e) for e in cache._events.values()):.0f} bytes each"
+    )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"  process peak RSS           {rss:8.1f} MiB (whole run, data set-up included; "
-          f"{baseline_rss:.1f} MiB after Django started)")
+    print(
+        f"  process peak RSS           {rss:8.1f} MiB (whole run, data set-up included; "
+        f"{baseline_rss:.1f} MiB after Django started)"
+    )
 
 
 if __name__ == "__main__":

@@ -82,8 +82,9 @@ def reachable() -> str | None:
     import redis
 
     try:
-        psycopg.connect(urlunsplit(server_url._replace(path="/postgres")), connect_timeout=3,
-                        autocommit=True).close()
+        psycopg.connect(
+            urlunsplit(server_url._replace(path="/postgres")), connect_timeout=3, autocommit=True
+        ).close()
     except Exception as error:
         return f"PostgreSQL unreachable ({error})"
     try:
@@ -96,8 +97,9 @@ def reachable() -> str | None:
 def recreate_database() -> None:
     import psycopg
 
-    with psycopg.connect(urlunsplit(server_url._replace(path="/postgres")),
-                         autocommit=True) as conn:
+    with psycopg.connect(
+        urlunsplit(server_url._replace(path="/postgres")), autocommit=True
+    ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
 
@@ -105,8 +107,9 @@ def recreate_database() -> None:
 def drop_database() -> None:
     import psycopg
 
-    with psycopg.connect(urlunsplit(server_url._replace(path="/postgres")),
-                         autocommit=True) as conn:
+    with psycopg.connect(
+        urlunsplit(server_url._replace(path="/postgres")), autocommit=True
+    ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
@@ -132,19 +135,32 @@ def build_data() -> dict:
     from sessions.models import Session
 
     call_command("migrate", verbosity=0)
-    venue = Venue.objects.create(name="Centre social", address="1 rue de la Paix",
-                                 neighbourhood="Les Martinets", in_qpv=True)
+    venue = Venue.objects.create(
+        name="Centre social", address="1 rue de la Paix", neighbourhood="Les Martinets", in_qpv=True
+    )
     programme = Programme.objects.create(
-        title="Atelier multi-process", slug="atelier-multi-process",
-        kind=Kind.HOLIDAY_ACTIVITY, field=Field.SOCIO_EDUCATIONAL, audience=Audience.CHILDREN,
-        min_age=6, max_age=12, enrolment_mode=EnrolmentMode.PER_SESSION, capacity=CAPACITY,
-        waitlist_enabled=True, cancellation_deadline_hours=0,
-        reminder_offsets=[REMINDER_OFFSET], status=ProgrammeStatus.PUBLISHED, venue=venue,
+        title="Atelier multi-process",
+        slug="atelier-multi-process",
+        kind=Kind.HOLIDAY_ACTIVITY,
+        field=Field.SOCIO_EDUCATIONAL,
+        audience=Audience.CHILDREN,
+        min_age=6,
+        max_age=12,
+        enrolment_mode=EnrolmentMode.PER_SESSION,
+        capacity=CAPACITY,
+        waitlist_enabled=True,
+        cancellation_deadline_hours=0,
+        reminder_offsets=[REMINDER_OFFSET],
+        status=ProgrammeStatus.PUBLISHED,
+        venue=venue,
     )
     starts_at = (timezone.now() + SESSION_LEAD).replace(microsecond=0)
-    session = Session.objects.create(programme=programme, starts_at=starts_at,
-                                     ends_at=starts_at + datetime.timedelta(hours=2),
-                                     venue=venue)
+    session = Session.objects.create(
+        programme=programme,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=2),
+        venue=venue,
+    )
     family_group = Group.objects.get_or_create(name=Role.FAMILY)[0]
     birth_date = timezone.localdate().replace(month=1, day=1) - datetime.timedelta(days=9 * 366)
     families = []
@@ -152,14 +168,25 @@ def build_data() -> dict:
         user = get_user_model().objects.create_user(username=f"famille{number}")
         user.groups.add(family_group)
         household = Household.objects.create(neighbourhood="Les Martinets", in_qpv=True)
-        Guardian.objects.create(household=household, first_name="Parent", last_name=f"N{number}",
-                                phone=f"06{number:08d}", user=user, is_primary=True)
-        child = Participant.objects.create(household=household, first_name="Enfant",
-                                           last_name=f"N{number}", birth_date=birth_date)
+        Guardian.objects.create(
+            household=household,
+            first_name="Parent",
+            last_name=f"N{number}",
+            phone=f"06{number:08d}",
+            user=user,
+            is_primary=True,
+        )
+        child = Participant.objects.create(
+            household=household, first_name="Enfant", last_name=f"N{number}", birth_date=birth_date
+        )
         _, raw = ApiToken.generate(user=user, name="bench")
         families.append({"token": raw, "participant": child.pk})
-    return {"programme": programme.pk, "session": session.pk, "starts_at": starts_at,
-            "families": families}
+    return {
+        "programme": programme.pk,
+        "session": session.pk,
+        "starts_at": starts_at,
+        "families": families,
+    }
 
 
 def start_processes() -> list[subprocess.Popen]:
@@ -168,22 +195,58 @@ def start_processes() -> list[subprocess.Popen]:
 
     def spawn(name: str, *command: str) -> subprocess.Popen:
         log = open(logs / f"{name}.log", "wb")  # noqa: SIM115 (kept open for the process)
-        return subprocess.Popen(command, cwd=BASE_DIR, env=ENV, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            command,
+            cwd=BASE_DIR,
+            env=ENV,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     processes = [
-        spawn(f"web{port}", str(BIN / "gunicorn"), "config.wsgi:application",
-              "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60")
+        spawn(
+            f"web{port}",
+            str(BIN / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--timeout",
+            "60",
+        )
         for port in PORTS
     ]
     processes += [
-        spawn(f"worker{number}", str(BIN / "celery"), "-A", "config", "worker",
-              "--concurrency", "2", "--hostname", f"bench{number}@%h", "--loglevel", "WARNING")
+        spawn(
+            f"worker{number}",
+            str(BIN / "celery"),
+            "-A",
+            "config",
+            "worker",
+            "--concurrency",
+            "2",
+            "--hostname",
+            f"bench{number}@%h",
+            "--loglevel",
+            "WARNING",
+        )
         for number in (1, 2)
     ]
-    processes.append(spawn("beat", str(BIN / "celery"), "-A", "config", "beat",
-                           "--schedule", str(WORK_DIR / "celerybeat-schedule"),
-                           "--loglevel", "WARNING"))
+    processes.append(
+        spawn(
+            "beat",
+            str(BIN / "celery"),
+            "-A",
+            "config",
+            "beat",
+            "--schedule",
+            str(WORK_DIR / "celerybeat-schedule"),
+            "--loglevel",
+            "WARNING",
+        )
+    )
     return processes
 
 
@@ -213,7 +276,8 @@ def wait_for_web() -> None:
 
 def call(port: int, path: str, token: str, payload: dict | None = None) -> tuple[int, dict, float]:
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", method="POST",
+        f"http://127.0.0.1:{port}{path}",
+        method="POST",
         data=json.dumps(payload or {}).encode(),
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
@@ -252,14 +316,16 @@ def wait_for_outbox(*, starts_at: datetime.datetime) -> float:
     while time.monotonic() - started < DRAIN_TIMEOUT:
         close_old_connections()
         open_rows = Message.objects.filter(
-            state__in=(MessageState.PENDING, MessageState.SENDING)).count()
+            state__in=(MessageState.PENDING, MessageState.SENDING)
+        ).count()
         reminders = Message.objects.filter(kind=MessageKind.REMINDER).count()
         if timezone.now() > reminder_due and reminders and not open_rows:
             last_sent = Message.objects.order_by("-sent_at").values_list("sent_at", flat=True)[0]
             return (last_sent - reminder_due).total_seconds()
         time.sleep(1)
-    raise RuntimeError("the outbox did not drain in time (see the worker logs under "
-                       f"{WORK_DIR / 'logs'})")
+    raise RuntimeError(
+        f"the outbox did not drain in time (see the worker logs under {WORK_DIR / 'logs'})"
+    )
 
 
 def check(data: dict, enrol_results: list, cancel_results: list) -> list[str]:
@@ -277,15 +343,17 @@ def check(data: dict, enrol_results: list, cancel_results: list) -> list[str]:
     if by_status[EnrolmentStatus.CONFIRMED] != CAPACITY:
         problems.append(f"{by_status[EnrolmentStatus.CONFIRMED]} confirmed for {CAPACITY} places")
     if by_status[EnrolmentStatus.CANCELLED] != CANCELLATIONS:
-        problems.append(f"{by_status[EnrolmentStatus.CANCELLED]} cancelled, "
-                        f"{CANCELLATIONS} asked")
+        problems.append(f"{by_status[EnrolmentStatus.CANCELLED]} cancelled, {CANCELLATIONS} asked")
     if enrolments.count() != FAMILIES:
         problems.append(f"{enrolments.count()} enrolments for {FAMILIES} requests")
     doubles = enrolments.values("participant").annotate(n=Count("pk")).filter(n__gt=1).count()
     if doubles:
         problems.append(f"{doubles} children enrolled twice")
-    positions = sorted(enrolments.filter(status=EnrolmentStatus.WAITLISTED)
-                       .values_list("waitlist_position", flat=True))
+    positions = sorted(
+        enrolments.filter(status=EnrolmentStatus.WAITLISTED).values_list(
+            "waitlist_position", flat=True
+        )
+    )
     if positions != list(range(1, len(positions) + 1)):
         problems.append("waiting list not numbered 1..n")
     kinds = Counter(Message.objects.values_list("kind", flat=True))
@@ -319,8 +387,10 @@ def check(data: dict, enrol_results: list, cancel_results: list) -> list[str]:
 def main() -> int:
     why_not = reachable()
     if why_not:
-        print(f"bench_multi_process: skipped, {why_not}. Set BENCH_DATABASE_URL and "
-              "BENCH_BROKER_URL to run it.")
+        print(
+            f"bench_multi_process: skipped, {why_not}. Set BENCH_DATABASE_URL and "
+            "BENCH_BROKER_URL to run it."
+        )
         return 0
     import redis
 
@@ -333,48 +403,74 @@ def main() -> int:
     try:
         built = time.perf_counter()
         data = build_data()
-        print(f"Data: {FAMILIES} families with a token, one session of {CAPACITY} places "
-              f"({time.perf_counter() - built:.1f} s)")
+        print(
+            f"Data: {FAMILIES} families with a token, one session of {CAPACITY} places "
+            f"({time.perf_counter() - built:.1f} s)"
+        )
         processes = start_processes()
         wait_for_web()
         print(f"Processes: 2 gunicorn × 2 workers on ports {PORTS}, 2 Celery workers × 2, 1 beat")
 
         enrol_jobs = [
-            (lambda family=family, port=PORTS[index % 2]: call(
-                port, "/api/v1/enrolments", family["token"],
-                {"participant_id": family["participant"], "programme_id": data["programme"],
-                 "session_id": data["session"]}))
+            (
+                lambda family=family, port=PORTS[index % 2]: call(
+                    port,
+                    "/api/v1/enrolments",
+                    family["token"],
+                    {
+                        "participant_id": family["participant"],
+                        "programme_id": data["programme"],
+                        "session_id": data["session"],
+                    },
+                )
+            )
             for index, family in enumerate(data["families"])
         ]
         enrol_results, enrol_seconds = run_concurrently(enrol_jobs)
-        confirmed = [(body["id"], family["token"]) for (status, body, _), family
-                     in zip(enrol_results, data["families"], strict=True)
-                     if status == 201 and body.get("status") == "confirmed"]
-        print(f"Enrolments: {len(enrol_jobs)} at once through both web processes in "
-              f"{enrol_seconds:.2f} s ({len(enrol_jobs) / enrol_seconds:.0f}/s; "
-              f"{latency_line(enrol_results)})")
+        confirmed = [
+            (body["id"], family["token"])
+            for (status, body, _), family in zip(enrol_results, data["families"], strict=True)
+            if status == 201 and body.get("status") == "confirmed"
+        ]
+        print(
+            f"Enrolments: {len(enrol_jobs)} at once through both web processes in "
+            f"{enrol_seconds:.2f} s ({len(enrol_jobs) / enrol_seconds:.0f}/s; "
+            f"{latency_line(enrol_results)})"
+        )
 
         cancel_jobs = [
-            (lambda pk=pk, token=token, port=PORTS[index % 2]: call(
-                port, f"/api/v1/enrolments/{pk}/cancel", token))
+            (
+                lambda pk=pk, token=token, port=PORTS[index % 2]: call(
+                    port, f"/api/v1/enrolments/{pk}/cancel", token
+                )
+            )
             for index, (pk, token) in enumerate(confirmed[:CANCELLATIONS])
         ]
         cancel_results, cancel_seconds = run_concurrently(cancel_jobs)
-        print(f"Cancellations: {len(cancel_jobs)} at once in {cancel_seconds:.2f} s "
-              f"({latency_line(cancel_results)}), each promoting the next on the waiting list")
+        print(
+            f"Cancellations: {len(cancel_jobs)} at once in {cancel_seconds:.2f} s "
+            f"({latency_line(cancel_results)}), each promoting the next on the waiting list"
+        )
 
         after_due = wait_for_outbox(starts_at=data["starts_at"])
-        print(f"Reminders: the last one sent {after_due:.1f} s after falling due (written by "
-              f"the beat's sweep every {ENV['NOTIFICATIONS_SWEEP_INTERVAL']} s, sent by either "
-              "worker)")
+        print(
+            f"Reminders: the last one sent {after_due:.1f} s after falling due (written by "
+            f"the beat's sweep every {ENV['NOTIFICATIONS_SWEEP_INTERVAL']} s, sent by either "
+            "worker)"
+        )
         problems, kinds, states, sms = check(data, enrol_results, cancel_results)
-        print("Messages: " + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
-              + f"; states {dict(states)}; SMS delivered {sms}")
+        print(
+            "Messages: "
+            + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+            + f"; states {dict(states)}; SMS delivered {sms}"
+        )
         if problems:
             print("FAILED: " + "; ".join(problems))
             return 1
-        print(f"OK: {CAPACITY} confirmed for {CAPACITY} places, waiting list 1..n, no child "
-              "enrolled twice, every message written once and delivered once")
+        print(
+            f"OK: {CAPACITY} confirmed for {CAPACITY} places, waiting list 1..n, no child "
+            "enrolled twice, every message written once and delivered once"
+        )
         return 0
     finally:
         stop_processes(processes)

@@ -65,8 +65,10 @@ def main() -> None:
                 continue
             requests, total, html = result
             verdict = "yes" if total <= BUDGET else "NO"
-            print(f"{label:<24}{requests:>10}{total / 1024:>11.1f} KB{html / 1024:>7.1f} KB  "
-                  f"{verdict}")
+            print(
+                f"{label:<24}{requests:>10}{total / 1024:>11.1f} KB{html / 1024:>7.1f} KB  "
+                f"{verdict}"
+            )
         browser.close()
 
 

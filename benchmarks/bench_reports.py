@@ -67,71 +67,136 @@ def build_data() -> dict:
     partner_user.groups.add(Group.objects.get_or_create(name=Role.PARTNER)[0])
     partner = Partner.objects.create(name="Centre social", kind="social_centre")
     partner.members.add(partner_user)
-    mediator = Mediator.objects.create(user=User.objects.create(username="mediator"),
-                                       field="socio_educational")
-    venues = [Venue.objects.create(name=f"Salle {n}", address=f"{n} rue de la Paix",
-                                   neighbourhood=f"Quartier {n}", in_qpv=n % 2 == 0)
-              for n in range(4)]
+    mediator = Mediator.objects.create(
+        user=User.objects.create(username="mediator"), field="socio_educational"
+    )
+    venues = [
+        Venue.objects.create(
+            name=f"Salle {n}",
+            address=f"{n} rue de la Paix",
+            neighbourhood=f"Quartier {n}",
+            in_qpv=n % 2 == 0,
+        )
+        for n in range(4)
+    ]
     kinds = list(Kind)
     programmes = []
     for index in range(PROGRAMMES):
         programme = Programme.objects.create(
-            title=f"Atelier {index:02d}", slug=f"atelier-{index:02d}",
-            kind=kinds[index % len(kinds)], field="socio_educational", audience="children",
-            enrolment_mode="whole_cycle" if index % 2 else "per_session", capacity=100,
-            venue=venues[index % len(venues)], status=ProgrammeStatus.PUBLISHED)
+            title=f"Atelier {index:02d}",
+            slug=f"atelier-{index:02d}",
+            kind=kinds[index % len(kinds)],
+            field="socio_educational",
+            audience="children",
+            enrolment_mode="whole_cycle" if index % 2 else "per_session",
+            capacity=100,
+            venue=venues[index % len(venues)],
+            status=ProgrammeStatus.PUBLISHED,
+        )
         programme.mediators.add(mediator)
         if index % 3 == 0:
             programme.partners.add(partner)
         programmes.append(programme)
 
     weeks = [YEAR_START + datetime.timedelta(days=7 * week) for week in range(43)]
-    sessions = Session.objects.bulk_create([
-        Session(programme=programme, venue=programme.venue,
+    sessions = Session.objects.bulk_create(
+        [
+            Session(
+                programme=programme,
+                venue=programme.venue,
                 starts_at=datetime.datetime.combine(day, datetime.time(14), tzinfo=PARIS),
-                ends_at=datetime.datetime.combine(day, datetime.time(16), tzinfo=PARIS))
-        for programme in programmes for day in weeks], batch_size=2000)
+                ends_at=datetime.datetime.combine(day, datetime.time(16), tzinfo=PARIS),
+            )
+            for programme in programmes
+            for day in weeks
+        ],
+        batch_size=2000,
+    )
 
-    households = Household.objects.bulk_create([
-        Household(neighbourhood=f"Quartier {n % 8}", in_qpv=n % 8 < 5)
-        for n in range(HOUSEHOLDS)], batch_size=2000)
+    households = Household.objects.bulk_create(
+        [Household(neighbourhood=f"Quartier {n % 8}", in_qpv=n % 8 < 5) for n in range(HOUSEHOLDS)],
+        batch_size=2000,
+    )
     sexes = list(Sex)
-    participants = Participant.objects.bulk_create([
-        Participant(household=households[n % HOUSEHOLDS], first_name=f"Prénom{n}",
-                    last_name=f"Nom{n}", sex=sexes[n % 3],
-                    birth_date=datetime.date(1950 + n % 73, 1 + n % 12, 1 + n % 28))
-        for n in range(PARTICIPANTS)], batch_size=2000)
+    participants = Participant.objects.bulk_create(
+        [
+            Participant(
+                household=households[n % HOUSEHOLDS],
+                first_name=f"Prénom{n}",
+                last_name=f"Nom{n}",
+                sex=sexes[n % 3],
+                birth_date=datetime.date(1950 + n % 73, 1 + n % 12, 1 + n % 28),
+            )
+            for n in range(PARTICIPANTS)
+        ],
+        batch_size=2000,
+    )
 
     per_session = max(1, ATTENDANCES // len(sessions))
-    statuses = [AttendanceStatus.PRESENT] * 6 + [AttendanceStatus.LATE, AttendanceStatus.EXCUSED,
-                                                 AttendanceStatus.ABSENT, AttendanceStatus.ABSENT]
+    statuses = [AttendanceStatus.PRESENT] * 6 + [
+        AttendanceStatus.LATE,
+        AttendanceStatus.EXCUSED,
+        AttendanceStatus.ABSENT,
+        AttendanceStatus.ABSENT,
+    ]
     enrolments, marks = [], []
     for index, programme in enumerate(programmes):
-        group = [participants[(index * per_session + n) % PARTICIPANTS]
-                 for n in range(per_session)]
+        group = [participants[(index * per_session + n) % PARTICIPANTS] for n in range(per_session)]
         own = [session for session in sessions if session.programme_id == programme.pk]
         if programme.is_whole_cycle:
-            enrolments += [Enrolment(participant=person, programme=programme,
-                                     status=EnrolmentStatus.CONFIRMED, source="mediator")
-                           for person in group]
+            enrolments += [
+                Enrolment(
+                    participant=person,
+                    programme=programme,
+                    status=EnrolmentStatus.CONFIRMED,
+                    source="mediator",
+                )
+                for person in group
+            ]
         else:
-            enrolments += [Enrolment(participant=person, programme=programme, session=session,
-                                     status=EnrolmentStatus.CONFIRMED, source="mediator")
-                           for session in own for person in group]
-        marks += [Attendance(session=session, participant=person,
-                             status=statuses[(n + week) % len(statuses)])
-                  for week, session in enumerate(own) for n, person in enumerate(group)]
+            enrolments += [
+                Enrolment(
+                    participant=person,
+                    programme=programme,
+                    session=session,
+                    status=EnrolmentStatus.CONFIRMED,
+                    source="mediator",
+                )
+                for session in own
+                for person in group
+            ]
+        marks += [
+            Attendance(
+                session=session, participant=person, status=statuses[(n + week) % len(statuses)]
+            )
+            for week, session in enumerate(own)
+            for n, person in enumerate(group)
+        ]
     Enrolment.objects.bulk_create(enrolments, batch_size=5000)
     Attendance.objects.bulk_create(marks[:ATTENDANCES], batch_size=5000)
-    AnonymousHeadcount.objects.bulk_create([
-        AnonymousHeadcount(session=session, age_band="26-64", count=3)
-        for session in sessions[::5]])
-    FollowUp.objects.bulk_create([
-        FollowUp(participant=participants[n], programme=programmes[n % PROGRAMMES],
-                 opened_at=datetime.datetime(2026, 1, 10, tzinfo=PARIS))
-        for n in range(0, PARTICIPANTS, 40)])
-    return {"coordinator": coordinator, "partner": partner_user, "sessions": len(sessions),
-            "enrolments": len(enrolments), "marks": min(len(marks), ATTENDANCES)}
+    AnonymousHeadcount.objects.bulk_create(
+        [
+            AnonymousHeadcount(session=session, age_band="26-64", count=3)
+            for session in sessions[::5]
+        ]
+    )
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                participant=participants[n],
+                programme=programmes[n % PROGRAMMES],
+                opened_at=datetime.datetime(2026, 1, 10, tzinfo=PARIS),
+            )
+            for n in range(0, PARTICIPANTS, 40)
+        ]
+    )
+    return {
+        "coordinator": coordinator,
+        "partner": partner_user,
+        "sessions": len(sessions),
+        "enrolments": len(enrolments),
+        "marks": min(len(marks), ATTENDANCES),
+    }
 
 
 CPU: list[float] = []
@@ -170,14 +235,17 @@ def run() -> None:
 
     started = time.perf_counter()
     data = build_data()
-    print(f"Reports benchmark: {data['marks']:,} attendance marks, {data['sessions']:,} sessions, "
-          f"{data['enrolments']:,} enrolments, {PARTICIPANTS:,} participants "
-          f"({connection.vendor}, best of {REPEAT}; data built in "
-          f"{time.perf_counter() - started:.1f} s)")
+    print(
+        f"Reports benchmark: {data['marks']:,} attendance marks, {data['sessions']:,} sessions, "
+        f"{data['enrolments']:,} enrolments, {PARTICIPANTS:,} participants "
+        f"({connection.vendor}, best of {REPEAT}; data built in "
+        f"{time.perf_counter() - started:.1f} s)"
+    )
 
     filters = ReportFilters(start=YEAR_START, end=datetime.date(2026, 8, 31))
     summary, alone, alone_queries = timed(
-        lambda: report_summary(programmes=Programme.objects.all(), filters=filters))
+        lambda: report_summary(programmes=Programme.objects.all(), filters=filters)
+    )
     assert summary.attendances > 0 and summary.sessions_held == data["sessions"]
 
     coordinator, partner = Client(), Client()
@@ -199,32 +267,58 @@ def run() -> None:
     _, annual, annual_queries = timed(lambda: coordinator.get("/reports/annual/2025/"))
     _, summary_xlsx, _ = timed(lambda: stream(coordinator, "/reports/export/summary.xlsx"))
     size, attendance_csv, _ = timed(
-        lambda: stream(coordinator, "/reports/export/attendance.csv"), repeat=1)
+        lambda: stream(coordinator, "/reports/export/attendance.csv"), repeat=1
+    )
     path, attendance_xlsx, _ = timed(
-        lambda: report_export_write(user=data["coordinator"], what="attendance", query=QUERY,
-                                    anonymous=False, token=new_export_token()), repeat=1)
+        lambda: report_export_write(
+            user=data["coordinator"],
+            what="attendance",
+            query=QUERY,
+            anonymous=False,
+            token=new_export_token(),
+        ),
+        repeat=1,
+    )
 
     cpu = iter(CPU)
     print("  (wall time; CPU time of this process in brackets)")
-    print(f"  indicators alone (report_summary)  {alone * 1000:8.1f} ms [{next(cpu) * 1000:.0f}], "
-          f"{alone_queries} queries")
-    print(f"  coordinator dashboard, HTTP        {dashboard * 1000:8.1f} ms [{next(cpu) * 1000:.0f}], "
-          f"{dashboard_queries} queries")
-    print(f"  partner dashboard (masked), HTTP   {masked * 1000:8.1f} ms [{next(cpu) * 1000:.0f}], "
-          f"{masked_queries} queries")
-    print(f"  API /api/v1/reports/summary        {api * 1000:8.1f} ms [{next(cpu) * 1000:.0f}], "
-          f"{api_queries} queries")
-    print(f"  annual report 2025-26, HTTP        {annual * 1000:8.1f} ms [{next(cpu) * 1000:.0f}], "
-          f"{annual_queries} queries")
-    print(f"  indicators XLSX                    {summary_xlsx * 1000:8.1f} ms "
-          f"[{next(cpu) * 1000:.0f}]")
-    print(f"  attendance list CSV (streamed)     {attendance_csv * 1000:8.1f} ms "
-          f"[{next(cpu) * 1000:.0f}], {size / 1024 / 1024:.1f} MiB")
-    print(f"  attendance list XLSX (worker)      {attendance_xlsx * 1000:8.1f} ms "
-          f"[{next(cpu) * 1000:.0f}], {path.stat().st_size / 1024 / 1024:.1f} MiB")
+    print(
+        f"  indicators alone (report_summary)  {alone * 1000:8.1f} ms [{next(cpu) * 1000:.0f}], "
+        f"{alone_queries} queries"
+    )
+    print(
+        f"  coordinator dashboard, HTTP        {dashboard * 1000:8.1f} ms [{next(cpu) * 1000:.0f}], "
+        f"{dashboard_queries} queries"
+    )
+    print(
+        f"  partner dashboard (masked), HTTP   {masked * 1000:8.1f} ms [{next(cpu) * 1000:.0f}], "
+        f"{masked_queries} queries"
+    )
+    print(
+        f"  API /api/v1/reports/summary        {api * 1000:8.1f} ms [{next(cpu) * 1000:.0f}], "
+        f"{api_queries} queries"
+    )
+    print(
+        f"  annual report 2025-26, HTTP        {annual * 1000:8.1f} ms [{next(cpu) * 1000:.0f}], "
+        f"{annual_queries} queries"
+    )
+    print(
+        f"  indicators XLSX                    {summary_xlsx * 1000:8.1f} ms "
+        f"[{next(cpu) * 1000:.0f}]"
+    )
+    print(
+        f"  attendance list CSV (streamed)     {attendance_csv * 1000:8.1f} ms "
+        f"[{next(cpu) * 1000:.0f}], {size / 1024 / 1024:.1f} MiB"
+    )
+    print(
+        f"  attendance list XLSX (worker)      {attendance_xlsx * 1000:8.1f} ms "
+        f"[{next(cpu) * 1000:.0f}], {path.stat().st_size / 1024 / 1024:.1f} MiB"
+    )
     print(f"  load average                       {os.getloadavg()[0]:.1f}")
-    print(f"  figures: {summary.participants:,} participants, {summary.households:,} households, "
-          f"{summary.attendances:,} attendances, rate {summary.attendance_rate} %")
+    print(
+        f"  figures: {summary.participants:,} participants, {summary.households:,} households, "
+        f"{summary.attendances:,} attendances, rate {summary.attendance_rate} %"
+    )
 
 
 if __name__ == "__main__":

@@ -14,10 +14,22 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2, "locale": "fr-FR"}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "fr-FR",
+}
 
 
 def _free_port() -> int:
@@ -27,8 +39,9 @@ def _free_port() -> int:
 
 
 def _manage(env: dict, *args: str) -> None:
-    result = subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
     if result.returncode:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
 
@@ -37,8 +50,11 @@ def _manage(env: dict, *args: str) -> None:
 def demo_server():
     """Yield the base URL of a web server holding the demo data; stop it afterwards."""
     var_dir = tempfile.mkdtemp(prefix="demo-pages-")
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "DEBUG", "STATIC_ROOT"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "DEBUG", "STATIC_ROOT"}
+    }
     env.update(VAR_DIR=var_dir, DEBUG="0", CELERY_TASK_ALWAYS_EAGER="1")
     _manage(env, "migrate", "--noinput")
     _manage(env, "load_demo_data")
@@ -46,7 +62,11 @@ def demo_server():
     port = _free_port()
     server = subprocess.Popen(
         [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -78,14 +78,14 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError):
     """Every app's refusals: the status, the message and the field the error itself carries."""
-    return api.create_response(request, error_body(exc.message, exc.as_errors()),
-                               status=exc.status)
+    return api.create_response(request, error_body(exc.message, exc.as_errors()), status=exc.status)
 
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied):
     return api.create_response(
-        request, error_body(str(exc) or _("You do not have access to this.")), status=403)
+        request, error_body(str(exc) or _("You do not have access to this.")), status=403
+    )
 
 
 @api.exception_handler(Http404)

@@ -8,6 +8,7 @@ app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
 @app.on_after_configure.connect
 def ensure_filesystem_broker_folders(**kwargs) -> None:
     """kombu's filesystem transport needs its folders before anything connects."""

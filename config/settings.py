@@ -46,7 +46,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SERVICE_CONTACT = {
     "phone": os.environ.get("SERVICE_PHONE", "01 49 60 00 00"),
     "address": os.environ.get(
-        "SERVICE_ADDRESS", "Maison des services publics, 1 place Jean Jaurès, Le Kremlin-Bicêtre"),
+        "SERVICE_ADDRESS", "Maison des services publics, 1 place Jean Jaurès, Le Kremlin-Bicêtre"
+    ),
     "hours": os.environ.get("SERVICE_HOURS", "du lundi au vendredi, 9:00–12:30 et 13:30–17:30"),
 }
 
@@ -58,16 +59,22 @@ if PRODUCTION:
     _missing = []
     if DEBUG:
         _missing.append("DEBUG=0")
-    if (not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY
-            or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH):
-        _missing.append(f"SECRET_KEY of your own, {SECRET_KEY_MIN_LENGTH} characters or more "
-                        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')")
+    if (
+        not SECRET_KEY
+        or SECRET_KEY == INSECURE_DEV_SECRET_KEY
+        or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    ):
+        _missing.append(
+            f"SECRET_KEY of your own, {SECRET_KEY_MIN_LENGTH} characters or more "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
     if "SITE_URL" not in os.environ or not SITE_URL.startswith("https://"):
         _missing.append("SITE_URL=https://<the service's public address>")
     if _missing:
         raise ImproperlyConfigured(
             "PRODUCTION=1 requires DEBUG off, a long SECRET_KEY of your own and an https "
-            "SITE_URL. Set: " + "; ".join(_missing))
+            "SITE_URL. Set: " + "; ".join(_missing)
+        )
 
 # Safety sheets (health details, people allowed to collect a child) are encrypted at rest with
 # Fernet keys (django-fernet-encrypted-fields). FIELD_ENCRYPTION_KEYS is a comma-separated list:
@@ -79,10 +86,12 @@ FIELD_ENCRYPTION_KEYS = [
     for key in os.environ.get("FIELD_ENCRYPTION_KEYS", INSECURE_DEV_FIELD_ENCRYPTION_KEY).split(",")
     if key.strip()
 ]
-if PRODUCTION and (not FIELD_ENCRYPTION_KEYS
-                   or INSECURE_DEV_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS):
+if PRODUCTION and (
+    not FIELD_ENCRYPTION_KEYS or INSECURE_DEV_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS
+):
     raise ImproperlyConfigured(
-        "PRODUCTION=1 requires FIELD_ENCRYPTION_KEYS of your own (see docs/data-protection.md).")
+        "PRODUCTION=1 requires FIELD_ENCRYPTION_KEYS of your own (see docs/data-protection.md)."
+    )
 # The library derives keys from SALT_KEY unless told otherwise; core.encryption uses
 # FIELD_ENCRYPTION_KEYS directly, but the setting must exist.
 SALT_KEY = FIELD_ENCRYPTION_KEYS
@@ -176,8 +185,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -266,8 +277,7 @@ OVH_SMS = {
     "TIMEOUT": float(os.environ.get("OVH_SMS_TIMEOUT", "10")),
 }
 # Used when a programme sets no offsets of its own: "2d" is 2 calendar days, "2h" 2 hours.
-NOTIFICATIONS_DEFAULT_REMINDER_OFFSETS = env_list("NOTIFICATIONS_DEFAULT_REMINDER_OFFSETS",
-                                                  "2d,2h")
+NOTIFICATIONS_DEFAULT_REMINDER_OFFSETS = env_list("NOTIFICATIONS_DEFAULT_REMINDER_OFFSETS", "2d,2h")
 # No SMS between these local times (Europe/Paris); "21:00-08:00" wraps over midnight.
 NOTIFICATIONS_QUIET_HOURS = os.environ.get("NOTIFICATIONS_QUIET_HOURS", "21:00-08:00")
 NOTIFICATIONS_SWEEP_INTERVAL = int(os.environ.get("NOTIFICATIONS_SWEEP_INTERVAL", "60"))
@@ -282,8 +292,9 @@ ATTENDANCE_LOCK_DAYS = int(os.environ.get("ATTENDANCE_LOCK_DAYS", "7"))
 # A row "sending" whose claim was not renewed for this long (its worker was killed) goes back to
 # the queue. A running delivery renews its claim every third of it, so the default of one sweep
 # interval takes a dead worker's message back within two sweeps and never a live one's.
-NOTIFICATIONS_SENDING_TIMEOUT = int(os.environ.get("NOTIFICATIONS_SENDING_TIMEOUT",
-                                                   str(NOTIFICATIONS_SWEEP_INTERVAL)))
+NOTIFICATIONS_SENDING_TIMEOUT = int(
+    os.environ.get("NOTIFICATIONS_SENDING_TIMEOUT", str(NOTIFICATIONS_SWEEP_INTERVAL))
+)
 # A pending row queued this long ago without being delivered is queued again by the sweep.
 NOTIFICATIONS_REDISPATCH_AFTER = int(os.environ.get("NOTIFICATIONS_REDISPATCH_AFTER", "300"))
 NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "1000"))

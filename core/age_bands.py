@@ -25,8 +25,10 @@ class AgeBand:
     def label(self) -> str:
         if self.oldest is None:
             return _("%(age)d years and over") % {"age": self.youngest}
-        return _("%(youngest)d–%(oldest)d years") % {"youngest": self.youngest,
-                                                      "oldest": self.oldest}
+        return _("%(youngest)d–%(oldest)d years") % {
+            "youngest": self.youngest,
+            "oldest": self.oldest,
+        }
 
     def holds(self, age: int) -> bool:
         return age >= self.youngest and (self.oldest is None or age <= self.oldest)
@@ -45,10 +47,15 @@ def parse_age_bands(text: str) -> tuple[AgeBand, ...]:
         except ValueError as exc:
             raise ImproperlyConfigured(f"REPORT_AGE_BANDS: cannot read “{key}”.") from exc
         expected = bands[-1].oldest + 1 if bands and bands[-1].oldest is not None else 0
-        if bands and bands[-1].oldest is None or youngest != expected or (
-                oldest is not None and oldest < youngest):
+        if (
+            bands
+            and bands[-1].oldest is None
+            or youngest != expected
+            or (oldest is not None and oldest < youngest)
+        ):
             raise ImproperlyConfigured(
-                f"REPORT_AGE_BANDS: “{key}” does not follow on from the band before it.")
+                f"REPORT_AGE_BANDS: “{key}” does not follow on from the band before it."
+            )
         bands.append(AgeBand(key, youngest, oldest))
     if not bands or bands[-1].oldest is not None:
         raise ImproperlyConfigured("REPORT_AGE_BANDS must end with an open band, e.g. 65+.")

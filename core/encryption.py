@@ -47,7 +47,8 @@ class EncryptedJSONBlobField(EncryptedTextField):
             return json.loads(self.f.decrypt(value.encode()).decode())
         except InvalidToken as error:
             raise UnreadableCiphertext(
-                "An encrypted field cannot be read with FIELD_ENCRYPTION_KEYS.") from error
+                "An encrypted field cannot be read with FIELD_ENCRYPTION_KEYS."
+            ) from error
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         return self.to_python(value)

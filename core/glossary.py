@@ -15,35 +15,53 @@ class Term:
 
 TERMS: dict[str, Term] = {
     "qpv": Term(
-        "QPV", _("Priority neighbourhood of urban policy"),
-        _("A QPV (quartier prioritaire de la politique de la ville) is a neighbourhood where "
-          "the State and the town give more support. The service reports how many people "
-          "from these neighbourhoods it reached."),
+        "QPV",
+        _("Priority neighbourhood of urban policy"),
+        _(
+            "A QPV (quartier prioritaire de la politique de la ville) is a neighbourhood where "
+            "the State and the town give more support. The service reports how many people "
+            "from these neighbourhoods it reached."
+        ),
     ),
     "cycle": Term(
-        _("cycle"), _("A series of sessions followed as a whole"),
-        _("A cycle is a series of sessions that belong together (for example every Wednesday "
-          "from September to June). Enrolling for the whole cycle gives a place in every "
-          "session."),
+        _("cycle"),
+        _("A series of sessions followed as a whole"),
+        _(
+            "A cycle is a series of sessions that belong together (for example every Wednesday "
+            "from September to June). Enrolling for the whole cycle gives a place in every "
+            "session."
+        ),
     ),
     "waitlist": Term(
-        _("waiting list"), _("Ordered list of people waiting for a place"),
-        _("When every place is taken, further requests join a waiting list in order. When "
-          "someone cancels, the first person on the list gets the place and is told at once."),
+        _("waiting list"),
+        _("Ordered list of people waiting for a place"),
+        _(
+            "When every place is taken, further requests join a waiting list in order. When "
+            "someone cancels, the first person on the list gets the place and is told at once."
+        ),
     ),
     "per_session": Term(
-        _("per session"), _("Each session is chosen one by one"),
-        _("Enrolment session by session: you choose the dates you come to; each has its own "
-          "places and waiting list."),
+        _("per session"),
+        _("Each session is chosen one by one"),
+        _(
+            "Enrolment session by session: you choose the dates you come to; each has its own "
+            "places and waiting list."
+        ),
     ),
     "pij": Term(
-        "PIJ", _("Youth information point"),
-        _("The PIJ (point information jeunesse) informs young people about studies, jobs, "
-          "housing, health and leisure."),
+        "PIJ",
+        _("Youth information point"),
+        _(
+            "The PIJ (point information jeunesse) informs young people about studies, jobs, "
+            "housing, health and leisure."
+        ),
     ),
     "cddf": Term(
-        "CDDF", _("Family rights and duties council"),
-        _("The CDDF (conseil des droits et devoirs des familles), chaired by the mayor, "
-          "supports parents who meet difficulties in bringing up their children."),
+        "CDDF",
+        _("Family rights and duties council"),
+        _(
+            "The CDDF (conseil des droits et devoirs des familles), chaired by the mayor, "
+            "supports parents who meet difficulties in bringing up their children."
+        ),
     ),
 }

@@ -95,4 +95,3 @@ def health(request: HttpRequest) -> JsonResponse:
     down = [name for name, state in checks.items() if state != "ok"]
     body = {"status": "ok" if not down else "down", "checks": checks, "down": down, **body}
     return JsonResponse(body, status=200 if not down else 503)
-

@@ -39,8 +39,13 @@ def menu(request) -> dict:
         for entry in sorted(_entries.values(), key=lambda e: (e.order, e.key)):
             if entry.visible(user):
                 url = reverse(entry.url_name)
-                items.append({"label": entry.label, "url": url,
-                              "current": request.path.startswith(url)})
-    show_api = user is None or not user.is_authenticated or any(
-        check(user) for check in _api_links_visible) or not _api_links_visible
+                items.append(
+                    {"label": entry.label, "url": url, "current": request.path.startswith(url)}
+                )
+    show_api = (
+        user is None
+        or not user.is_authenticated
+        or any(check(user) for check in _api_links_visible)
+        or not _api_links_visible
+    )
     return {"role_menu": items, "show_api_links": show_api}

@@ -38,8 +38,9 @@ class ApiErrorShapeMiddleware:
             and request.path.startswith(API_PREFIX)
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            shaped = JsonResponse(error_body(_detail(response.status_code)),
-                                  status=response.status_code)
+            shaped = JsonResponse(
+                error_body(_detail(response.status_code)), status=response.status_code
+            )
             if response.has_header("Allow"):
                 shaped["Allow"] = response["Allow"]
             return shaped

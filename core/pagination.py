@@ -12,8 +12,9 @@ MAX_OFFSET = 2**31 - 1
 
 class BoundedLimitOffsetPagination(LimitOffsetPagination):
     class Input(Schema):
-        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1,
-                           le=settings.NINJA_PAGINATION_MAX_LIMIT)
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
+        )
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def paginate_queryset(self, queryset, pagination, request, **params):

@@ -33,12 +33,14 @@ def register_personal_container(model: type[models.Model]) -> None:
 
 def is_personal(model: type[models.Model]) -> bool:
     """A model some app registered as holding a household's personal data."""
-    return model in _containers or any(model in holder.covers
-                                       for holder in household_data.holders())
+    return model in _containers or any(
+        model in holder.covers for holder in household_data.holders()
+    )
 
 
-def personal_read(request: HttpRequest | Any, objects: Iterable[models.Model], *,
-                  summary: str = "") -> None:
+def personal_read(
+    request: HttpRequest | Any, objects: Iterable[models.Model], *, summary: str = ""
+) -> None:
     """``objects`` (already fetched) were shown to the person making ``request``."""
     shown = list(objects)
     for recorder in _recorders.values():

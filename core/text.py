@@ -48,22 +48,27 @@ def _clean_text(value: str) -> str:
 def _bounded_search(value: str) -> str:
     _clean_text(value)
     if len(value.split()) > SEARCH_MAX_WORDS:
-        raise ValueError(gettext("Search with at most %(count)s words.")
-                         % {"count": SEARCH_MAX_WORDS})
+        raise ValueError(
+            gettext("Search with at most %(count)s words.") % {"count": SEARCH_MAX_WORDS}
+        )
     return value
 
 
 Text = Annotated[str, AfterValidator(_clean_text)]
-SearchText = Annotated[str, StringConstraints(max_length=SEARCH_MAX_LENGTH),
-                       AfterValidator(_bounded_search)]
+SearchText = Annotated[
+    str, StringConstraints(max_length=SEARCH_MAX_LENGTH), AfterValidator(_bounded_search)
+]
 
 
 def validate_search(value: Any) -> None:
     """Django validator for search boxes: the same bounds as ``SearchText``."""
     validate_text(value)
     if isinstance(value, str) and len(value.split()) > SEARCH_MAX_WORDS:
-        raise ValidationError(gettext_lazy("Search with at most %(count)s words."),
-                              params={"count": SEARCH_MAX_WORDS}, code="too_many_words")
+        raise ValidationError(
+            gettext_lazy("Search with at most %(count)s words."),
+            params={"count": SEARCH_MAX_WORDS},
+            code="too_many_words",
+        )
 
 
 class InputSchema(Schema):

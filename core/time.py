@@ -41,5 +41,7 @@ def school_year_of(day: datetime.date) -> int:
 
 def school_year_bounds(first_year: int) -> tuple[datetime.date, datetime.date]:
     """First and last day of the school year starting in ``first_year``: 1 September–31 August."""
-    return (datetime.date(first_year, SCHOOL_YEAR_FIRST_MONTH, 1),
-            datetime.date(first_year + 1, SCHOOL_YEAR_FIRST_MONTH, 1) - datetime.timedelta(days=1))
+    return (
+        datetime.date(first_year, SCHOOL_YEAR_FIRST_MONTH, 1),
+        datetime.date(first_year + 1, SCHOOL_YEAR_FIRST_MONTH, 1) - datetime.timedelta(days=1),
+    )

@@ -47,52 +47,78 @@ TODAY = {
 }
 
 
-def _adult(household: Household, first_name: str, age: int, sex: str,
-           today: datetime.date) -> Participant:
+def _adult(
+    household: Household, first_name: str, age: int, sex: str, today: datetime.date
+) -> Participant:
     guardian = Guardian.objects.get(household=household, first_name=first_name)
     participant = participant_enrol_guardian(
-        guardian=guardian, birth_date=datetime.date(today.year - age - 1, 10, 5), sex=sex)
+        guardian=guardian, birth_date=datetime.date(today.year - age - 1, 10, 5), sex=sex
+    )
     return participant
 
 
-def _senior(household: Household, name: tuple[str, str], age: int, sex: str, phone: str,
-            today: datetime.date) -> Participant:
-    guardian = Guardian.objects.filter(household=household, first_name=name[0]).first() \
-        or guardian_create(household=household, first_name=name[0], last_name=name[1],
-                           phone=phone)
+def _senior(
+    household: Household,
+    name: tuple[str, str],
+    age: int,
+    sex: str,
+    phone: str,
+    today: datetime.date,
+) -> Participant:
+    guardian = Guardian.objects.filter(
+        household=household, first_name=name[0]
+    ).first() or guardian_create(
+        household=household, first_name=name[0], last_name=name[1], phone=phone
+    )
     return participant_enrol_guardian(
-        guardian=guardian, birth_date=datetime.date(today.year - age - 1, 6, 12), sex=sex)
+        guardian=guardian, birth_date=datetime.date(today.year - age - 1, 6, 12), sex=sex
+    )
 
 
 def _coming_sessions(programme: Programme) -> list[Session]:
-    return list(Session.objects.filter(programme=programme, starts_at__gt=timezone.now())
-                .exclude(status=SessionStatus.CANCELLED).order_by("starts_at")[:2])
+    return list(
+        Session.objects.filter(programme=programme, starts_at__gt=timezone.now())
+        .exclude(status=SessionStatus.CANCELLED)
+        .order_by("starts_at")[:2]
+    )
 
 
-def _enrol(participant: Participant, programme: Programme, session: Session | None,
-           created_by) -> None:
-    if Enrolment.objects.filter(participant=participant, programme=programme, session=session,
-                                status__in=ACTIVE_STATUSES).exists():
+def _enrol(
+    participant: Participant, programme: Programme, session: Session | None, created_by
+) -> None:
+    if Enrolment.objects.filter(
+        participant=participant, programme=programme, session=session, status__in=ACTIVE_STATUSES
+    ).exists():
         return
     try:
-        enrolment_create(participant=participant, programme=programme, session=session,
-                         source=EnrolmentSource.MEDIATOR, created_by=created_by)
+        enrolment_create(
+            participant=participant,
+            programme=programme,
+            session=session,
+            source=EnrolmentSource.MEDIATOR,
+            created_by=created_by,
+        )
     except EnrolmentError as error:
         logger.info("Demo enrolment of %s skipped: %s", participant, error.message)
 
 
 def _session_today(programme: Programme, mediator: Mediator, today: datetime.date) -> Session:
     start, end = local_day_bounds(today)
-    existing = Session.objects.filter(programme=programme, starts_at__gte=start,
-                                      starts_at__lt=end).exclude(
-        status=SessionStatus.CANCELLED).first()
+    existing = (
+        Session.objects.filter(programme=programme, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=SessionStatus.CANCELLED)
+        .first()
+    )
     if existing is not None:
         existing.facilitators.add(mediator)
         return existing
     starts_at = local_datetime(today, datetime.time(14))
     session = Session.objects.create(
-        programme=programme, starts_at=starts_at,
-        ends_at=starts_at + datetime.timedelta(hours=2), venue=programme.venue)
+        programme=programme,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=2),
+        venue=programme.venue,
+    )
     session.facilitators.add(mediator)
     return session
 
@@ -107,20 +133,27 @@ def _expected_today(session: Session, people: list[Participant], created_by) -> 
             _enrol(participant, programme, None, created_by)
         elif session.starts_at > timezone.now():
             _enrol(participant, programme, session, created_by)
-        elif not Enrolment.objects.filter(participant=participant, session=session,
-                                          status__in=ACTIVE_STATUSES).exists():
+        elif not Enrolment.objects.filter(
+            participant=participant, session=session, status__in=ACTIVE_STATUSES
+        ).exists():
             Enrolment.objects.create(
-                participant=participant, programme=programme, session=session,
-                status=EnrolmentStatus.CONFIRMED, source=EnrolmentSource.MEDIATOR,
-                created_by=created_by, confirmed_at=timezone.now())
+                participant=participant,
+                programme=programme,
+                session=session,
+                status=EnrolmentStatus.CONFIRMED,
+                source=EnrolmentSource.MEDIATOR,
+                created_by=created_by,
+                confirmed_at=timezone.now(),
+            )
 
 
 def load_adults_demo(today: datetime.date) -> None:
-    users = {user.username: user for user in get_user_model().objects.filter(
-        username__in=TODAY)}
+    users = {user.username: user for user in get_user_model().objects.filter(username__in=TODAY)}
     programmes = {programme.slug: programme for programme in Programme.objects.all()}
-    households = {household.reference: household for household in Household.objects.filter(
-        reference__startswith="DEMO-")}
+    households = {
+        household.reference: household
+        for household in Household.objects.filter(reference__startswith="DEMO-")
+    }
     by_programme: dict[str, list[Participant]] = {}
     for reference, first_name, age, sex, slugs in ADULTS:
         adult = _adult(households[reference], first_name, age, sex, today)
@@ -142,6 +175,8 @@ def load_adults_demo(today: datetime.date) -> None:
         mediator = Mediator.objects.get(user=users[username])
         session = _session_today(programmes[slug], mediator, today)
         people = by_programme.get(slug) or list(
-            Participant.objects.filter(enrolments__programme=programmes[slug],
-                                       enrolments__status=EnrolmentStatus.CONFIRMED).distinct())
+            Participant.objects.filter(
+                enrolments__programme=programmes[slug], enrolments__status=EnrolmentStatus.CONFIRMED
+            ).distinct()
+        )
         _expected_today(session, people, users[username])

@@ -20,18 +20,53 @@ from sessions.models import Session, SessionStatus
 # (household reference, guardian, phone, child, birth date, neighbourhood, in QPV)
 FAMILIES = {
     "parcours-famille-parents-ecole": [
-        ("DEMO-PF1", ("Fatou", "Camara"), "0611000001", ("Awa", "Camara"), (2016, 4, 2),
-         "Schuman – Bergonié", True),
-        ("DEMO-PF2", ("Julien", "Petit"), "0611000002", ("Léo", "Petit"), (2015, 9, 17),
-         "Centre-ville", False),
-        ("DEMO-PF3", ("Samira", "Ouali"), "0611000003", ("Inès", "Ouali"), (2017, 1, 30),
-         "Les Martinets", True),
+        (
+            "DEMO-PF1",
+            ("Fatou", "Camara"),
+            "0611000001",
+            ("Awa", "Camara"),
+            (2016, 4, 2),
+            "Schuman – Bergonié",
+            True,
+        ),
+        (
+            "DEMO-PF2",
+            ("Julien", "Petit"),
+            "0611000002",
+            ("Léo", "Petit"),
+            (2015, 9, 17),
+            "Centre-ville",
+            False,
+        ),
+        (
+            "DEMO-PF3",
+            ("Samira", "Ouali"),
+            "0611000003",
+            ("Inès", "Ouali"),
+            (2017, 1, 30),
+            "Les Martinets",
+            True,
+        ),
     ],
     "remobilisation-college": [
-        ("DEMO-RM1", ("Malik", "Traoré"), "0611000004", ("Yanis", "Traoré"), (2012, 6, 11),
-         "Les Martinets", True),
-        ("DEMO-RM2", ("Claire", "Roussel"), "0611000005", ("Hugo", "Roussel"), (2011, 11, 3),
-         "Centre-ville", False),
+        (
+            "DEMO-RM1",
+            ("Malik", "Traoré"),
+            "0611000004",
+            ("Yanis", "Traoré"),
+            (2012, 6, 11),
+            "Les Martinets",
+            True,
+        ),
+        (
+            "DEMO-RM2",
+            ("Claire", "Roussel"),
+            "0611000005",
+            ("Hugo", "Roussel"),
+            (2011, 11, 3),
+            "Centre-ville",
+            False,
+        ),
     ],
 }
 # Status per family for the last three sessions, oldest first. Yanis missed the last two
@@ -52,15 +87,19 @@ def _family(programme: Programme, spec, created_by) -> Participant:
         defaults={"neighbourhood": neighbourhood, "in_qpv": in_qpv, "created_by": created_by},
     )
     Guardian.objects.get_or_create(
-        household=household, is_primary=True,
+        household=household,
+        is_primary=True,
         defaults={"first_name": first, "last_name": last, "phone": phone},
     )
     participant, _created = Participant.objects.get_or_create(
-        household=household, first_name=child,
+        household=household,
+        first_name=child,
         defaults={"last_name": child_last, "birth_date": datetime.date(*born)},
     )
     Enrolment.objects.get_or_create(
-        participant=participant, programme=programme, session=None,
+        participant=participant,
+        programme=programme,
+        session=None,
         status=EnrolmentStatus.CONFIRMED,
         defaults={"source": EnrolmentSource.MEDIATOR, "created_by": created_by},
     )
@@ -79,16 +118,28 @@ def load_attendance_demo(today: datetime.date) -> int:
         participants = {spec[0]: _family(programme, spec, mediator.user) for spec in families}
         past = list(
             Session.objects.filter(programme=programme, ends_at__lt=start_of_today)
-            .exclude(status=SessionStatus.CANCELLED).order_by("-starts_at")[:3]
+            .exclude(status=SessionStatus.CANCELLED)
+            .order_by("-starts_at")[:3]
         )[::-1]
         offset = 3 - len(past)
-        Attendance.objects.bulk_create([
-            Attendance(session=session, participant=participant,
-                       status=MARKS[reference][index + offset], marked_by=mediator.user,
-                       marked_at=session.ends_at, client_marked_at=session.ends_at)
-            for reference, participant in participants.items()
-            for index, session in enumerate(past)
-        ], ignore_conflicts=True)
-        opened += len(follow_ups_evaluate(
-            programme=programme, participant_ids={p.pk for p in participants.values()}))
+        Attendance.objects.bulk_create(
+            [
+                Attendance(
+                    session=session,
+                    participant=participant,
+                    status=MARKS[reference][index + offset],
+                    marked_by=mediator.user,
+                    marked_at=session.ends_at,
+                    client_marked_at=session.ends_at,
+                )
+                for reference, participant in participants.items()
+                for index, session in enumerate(past)
+            ],
+            ignore_conflicts=True,
+        )
+        opened += len(
+            follow_ups_evaluate(
+                programme=programme, participant_ids={p.pk for p in participants.values()}
+            )
+        )
     return opened

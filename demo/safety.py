@@ -22,18 +22,27 @@ EVERY_USE = ImageRights(internal=True, printed=True, web=True, social=False)
 # Household reference → the sheet a mediator filled with the family.
 SHEETS = {
     "DEMO-PF1": SheetInput(
-        health=HealthInput(allergies="Arachides : éviction stricte, trousse d'urgence.",
-                           diet="Sans arachides", doctor_name="Dr Benali",
-                           doctor_phone="01 46 72 00 10"),
-        emergency_contacts=[Person("Fatou Camara", "mère", "06 11 00 00 01"),
-                            Person("Ibrahima Camara", "père", "06 11 00 10 01")],
+        health=HealthInput(
+            allergies="Arachides : éviction stricte, trousse d'urgence.",
+            diet="Sans arachides",
+            doctor_name="Dr Benali",
+            doctor_phone="01 46 72 00 10",
+        ),
+        emergency_contacts=[
+            Person("Fatou Camara", "mère", "06 11 00 00 01"),
+            Person("Ibrahima Camara", "père", "06 11 00 10 01"),
+        ],
         authorised_people=[Person("Mariama Camara", "grand-mère", "06 11 00 20 01")],
         image_rights=ImageRights(internal=True),
     ),
     "DEMO-PF2": SheetInput(
-        health=HealthInput(has_pai=True, treatment="Ventoline en cas de crise",
-                           pai_details="Asthme : 2 bouffées de Ventoline, appeler la famille.",
-                           doctor_name="Dr Morel", doctor_phone="01 46 72 00 20"),
+        health=HealthInput(
+            has_pai=True,
+            treatment="Ventoline en cas de crise",
+            pai_details="Asthme : 2 bouffées de Ventoline, appeler la famille.",
+            doctor_name="Dr Morel",
+            doctor_phone="01 46 72 00 20",
+        ),
         emergency_contacts=[Person("Julien Petit", "père", "06 11 00 00 02")],
         authorised_people=[Person("Nadia Petit", "tante", "06 11 00 20 02")],
         image_rights=EVERY_USE,
@@ -55,8 +64,11 @@ SHEETS = {
 CHECK_OUTS = {
     "DEMO-PF1": (CollectedBy.AUTHORISED, "Mariama Camara", ""),
     "DEMO-PF2": (CollectedBy.AUTHORISED, "Julien Petit", ""),
-    "DEMO-PF3": (CollectedBy.OTHER, "Mme Diallo",
-                 "Voisine, venue à la demande de la mère (appel passé) ; carte d'identité vue."),
+    "DEMO-PF3": (
+        CollectedBy.OTHER,
+        "Mme Diallo",
+        "Voisine, venue à la demande de la mère (appel passé) ; carte d'identité vue.",
+    ),
     "DEMO-RM1": (CollectedBy.ALONE, "", ""),
 }
 
@@ -68,7 +80,8 @@ def load_safety_demo(today: datetime.date) -> int:
     children = {
         participant.household.reference: participant
         for participant in Participant.objects.filter(
-            household__reference__in=SHEETS).select_related("household")
+            household__reference__in=SHEETS
+        ).select_related("household")
     }
     for reference, sheet in SHEETS.items():
         child = children.get(reference)
@@ -79,18 +92,28 @@ def load_safety_demo(today: datetime.date) -> int:
             signed = min(today, timezone.localdate()) - datetime.timedelta(days=40)
             if sheet.may_leave_alone:
                 sheet = SheetInput(**(sheet.__dict__ | {"leave_alone_signed_on": signed}))
-            safety_sheet_save(participant=child, sheet=sheet, filled_by=None,
-                              filled_as=FilledAs.MEDIATOR)
+            safety_sheet_save(
+                participant=child, sheet=sheet, filled_by=None, filled_as=FilledAs.MEDIATOR
+            )
             written += 1
-        last = (Attendance.objects.filter(participant=child, status__in=ATTENDED_STATUSES)
-                .select_related("session", "marked_by").order_by("-session__starts_at").first())
+        last = (
+            Attendance.objects.filter(participant=child, status__in=ATTENDED_STATUSES)
+            .select_related("session", "marked_by")
+            .order_by("-session__starts_at")
+            .first()
+        )
         if last is None:
             continue
         collected_by, name, note = CHECK_OUTS[reference]
         CheckOut.objects.get_or_create(
-            session=last.session, participant=child,
-            defaults={"collected_by": collected_by, "collector_name": name, "note": note,
-                      "checked_out_at": last.session.ends_at + datetime.timedelta(minutes=5),
-                      "recorded_by": last.marked_by},
+            session=last.session,
+            participant=child,
+            defaults={
+                "collected_by": collected_by,
+                "collector_name": name,
+                "note": note,
+                "checked_out_at": last.session.ends_at + datetime.timedelta(minutes=5),
+                "recorded_by": last.marked_by,
+            },
         )
     return written

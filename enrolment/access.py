@@ -60,8 +60,13 @@ def participants_visible_to(user) -> QuerySet[Participant]:
         staff_households = households_visible_to(user).values("pk")
         condition |= Q(household__in=staff_households)
     if Role.PARTNER in roles:
-        condition |= Q(Exists(Enrolment.objects.filter(
-            participant=OuterRef("pk"), referred_by_partner__members=user)))
+        condition |= Q(
+            Exists(
+                Enrolment.objects.filter(
+                    participant=OuterRef("pk"), referred_by_partner__members=user
+                )
+            )
+        )
     return Participant.objects.filter(condition)
 
 
@@ -89,9 +94,13 @@ def can_see_health_notes(user, participant: Participant) -> bool:
     if not has_role(user, Role.MEDIATOR):
         return False
     return Enrolment.objects.filter(
-        participant=participant, programme__mediators__user=user,
-        status__in=(EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITLISTED,
-                    EnrolmentStatus.PROPOSED),
+        participant=participant,
+        programme__mediators__user=user,
+        status__in=(
+            EnrolmentStatus.CONFIRMED,
+            EnrolmentStatus.WAITLISTED,
+            EnrolmentStatus.PROPOSED,
+        ),
     ).exists()
 
 
@@ -128,15 +137,18 @@ def participants_with_sheet_visible_to(user) -> QuerySet[Participant]:
     roles = user_roles(user)
     if roles & set(_EVERYTHING):
         return Participant.objects.all()
-    condition = Q(Exists(Guardian.objects.filter(household=OuterRef("household_id"),
-                                                 user=user)))
+    condition = Q(Exists(Guardian.objects.filter(household=OuterRef("household_id"), user=user)))
     if Role.MEDIATOR in roles:
         running = Enrolment.objects.filter(participant=OuterRef("pk"), status__in=_RUNNING)
-        condition |= Q(Exists(running.filter(
-            Q(programme__mediators__user=user)
-            | Q(session__facilitators__user=user)
-            | Q(session__isnull=True, programme__sessions__facilitators__user=user)
-        )))
+        condition |= Q(
+            Exists(
+                running.filter(
+                    Q(programme__mediators__user=user)
+                    | Q(session__facilitators__user=user)
+                    | Q(session__isnull=True, programme__sessions__facilitators__user=user)
+                )
+            )
+        )
     return Participant.objects.filter(condition)
 
 

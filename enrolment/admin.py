@@ -38,8 +38,15 @@ class ConsentInline(admin.TabularInline):
 
     model = Consent
     extra = 0
-    fields = ("kind", "participant", "version", "given_at", "given_by", "withdrawn_at",
-              "superseded_at")
+    fields = (
+        "kind",
+        "participant",
+        "version",
+        "given_at",
+        "given_by",
+        "withdrawn_at",
+        "superseded_at",
+    )
     readonly_fields = fields
     can_delete = False
 
@@ -54,12 +61,24 @@ class EmergencyContactInline(admin.TabularInline):
 
 @admin.register(Household)
 class HouseholdAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
-    list_display = ("reference", "neighbourhood", "in_qpv", "created_by", "created_at",
-                    "last_activity_at")
+    list_display = (
+        "reference",
+        "neighbourhood",
+        "in_qpv",
+        "created_by",
+        "created_at",
+        "last_activity_at",
+    )
     list_filter = ("in_qpv", "neighbourhood", "created_at")
-    search_fields = ("reference", "guardians__last_name", "guardians__first_name",
-                     "guardians__phone", "guardians__email", "participants__last_name",
-                     "participants__first_name")
+    search_fields = (
+        "reference",
+        "guardians__last_name",
+        "guardians__first_name",
+        "guardians__phone",
+        "guardians__email",
+        "participants__last_name",
+        "participants__first_name",
+    )
     readonly_fields = ("reference", "created_at")
     raw_id_fields = ("created_by",)
     inlines = [GuardianInline, ParticipantInline, ConsentInline, EmergencyContactInline]
@@ -67,8 +86,16 @@ class HouseholdAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
 
 @admin.register(Guardian)
 class GuardianAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
-    list_display = ("__str__", "household", "phone", "email", "preferred_channel", "language",
-                    "is_primary", "user")
+    list_display = (
+        "__str__",
+        "household",
+        "phone",
+        "email",
+        "preferred_channel",
+        "language",
+        "is_primary",
+        "user",
+    )
     list_filter = ("preferred_channel", "language", "is_primary", "opt_out_sms", "opt_out_email")
     search_fields = ("first_name", "last_name", "phone", "email", "household__reference")
     raw_id_fields = ("household", "user")
@@ -86,10 +113,21 @@ class ParticipantAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
-    list_display = ("household", "participant", "kind", "version", "given_at", "withdrawn_at",
-                    "superseded_at")
-    list_filter = ("kind", "version", ("withdrawn_at", admin.EmptyFieldListFilter),
-                   ("superseded_at", admin.EmptyFieldListFilter))
+    list_display = (
+        "household",
+        "participant",
+        "kind",
+        "version",
+        "given_at",
+        "withdrawn_at",
+        "superseded_at",
+    )
+    list_filter = (
+        "kind",
+        "version",
+        ("withdrawn_at", admin.EmptyFieldListFilter),
+        ("superseded_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("household__reference", "participant__last_name", "version")
     list_select_related = ("household", "participant")
 
@@ -122,15 +160,34 @@ class HealthNoteAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
-    list_display = ("participant", "programme", "session", "status", "waitlist_position",
-                    "source", "referred_by_partner", "created_at")
+    list_display = (
+        "participant",
+        "programme",
+        "session",
+        "status",
+        "waitlist_position",
+        "source",
+        "referred_by_partner",
+        "created_at",
+    )
     list_filter = ("status", "source", "programme__kind", "programme")
-    search_fields = ("participant__last_name", "participant__first_name",
-                     "participant__household__reference", "programme__title")
+    search_fields = (
+        "participant__last_name",
+        "participant__first_name",
+        "participant__household__reference",
+        "programme__title",
+    )
     raw_id_fields = ("participant", "programme", "session", "created_by", "cancelled_by")
     list_select_related = ("participant", "programme", "session", "referred_by_partner")
-    readonly_fields = ("status", "waitlist_position", "created_at", "confirmed_at",
-                       "promoted_at", "cancelled_at", "cancelled_by")
+    readonly_fields = (
+        "status",
+        "waitlist_position",
+        "created_at",
+        "confirmed_at",
+        "promoted_at",
+        "cancelled_at",
+        "cancelled_by",
+    )
     actions = ["cancel_selected"]
 
     @admin.action(description=_("Cancel the selected enrolments (promotes the waiting list)"))
@@ -142,9 +199,11 @@ class EnrolmentAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
                 cancelled += 1
             except EnrolmentError as error:
                 self.message_user(request, f"{enrolment}: {error.message}", messages.ERROR)
-        self.message_user(request, ngettext("%(count)d enrolment cancelled.",
-                                            "%(count)d enrolments cancelled.", cancelled)
-                          % {"count": cancelled})
+        self.message_user(
+            request,
+            ngettext("%(count)d enrolment cancelled.", "%(count)d enrolments cancelled.", cancelled)
+            % {"count": cancelled},
+        )
 
 
 @admin.register(HouseholdFeedToken)
@@ -154,5 +213,3 @@ class HouseholdFeedTokenAdmin(FeedTokenAdminBase):
     search_fields = ("prefix", "household__reference")
     list_select_related = ("household",)
     autocomplete_fields = ("household",)
-
-

@@ -65,6 +65,7 @@ def _session_or_none(session_id: int | None):
 
 # --- Households -------------------------------------------------------------------------------
 
+
 @households.get("", response=list[HouseholdOut], summary="Households you may see")
 @paginate
 def list_households(request: HttpRequest, search: SearchText = ""):
@@ -75,7 +76,8 @@ def list_households(request: HttpRequest, search: SearchText = ""):
 def create_household(request: HttpRequest, payload: HouseholdIn):
     _require_household_writer(request.auth)
     household = services.household_register(
-        created_by=request.auth, link_account=not is_staff_member(request.auth),
+        created_by=request.auth,
+        link_account=not is_staff_member(request.auth),
         **payload.dict(),
     )
     return Status(201, selectors.household_detail(user=request.auth, pk=household.pk))
@@ -88,18 +90,23 @@ def get_household(request: HttpRequest, household_id: DbId):
     return household
 
 
-@households.post("/{int:household_id}/guardians", response={201: GuardianOut},
-                 summary="Add a guardian")
+@households.post(
+    "/{int:household_id}/guardians", response={201: GuardianOut}, summary="Add a guardian"
+)
 def add_guardian(request: HttpRequest, household_id: DbId, payload: GuardianIn):
     _require_household_writer(request.auth)
     household = get_object_or_404(selectors.household_list(user=request.auth), pk=household_id)
     return Status(201, services.guardian_create(household=household, **payload.dict()))
 
 
-@households.put("/{int:household_id}/guardians/{int:guardian_id}", response=GuardianOut,
-                summary="Change a guardian")
-def update_guardian(request: HttpRequest, household_id: DbId, guardian_id: DbId,
-                    payload: GuardianUpdateIn):
+@households.put(
+    "/{int:household_id}/guardians/{int:guardian_id}",
+    response=GuardianOut,
+    summary="Change a guardian",
+)
+def update_guardian(
+    request: HttpRequest, household_id: DbId, guardian_id: DbId, payload: GuardianUpdateIn
+):
     _require_household_writer(request.auth)
     guardian = get_object_or_404(
         selectors.guardian_list(user=request.auth, household_id=household_id), pk=guardian_id
@@ -108,6 +115,7 @@ def update_guardian(request: HttpRequest, household_id: DbId, guardian_id: DbId,
 
 
 # --- Participants -----------------------------------------------------------------------------
+
 
 @participants.get("", response=list[ParticipantOut], summary="Participants you may see")
 @paginate
@@ -119,32 +127,37 @@ def list_participants(request: HttpRequest, household: DbId | None = None):
 def create_participant(request: HttpRequest, payload: ParticipantIn):
     _require_household_writer(request.auth)
     fields = payload.dict()
-    household = get_object_or_404(selectors.household_list(user=request.auth),
-                                  pk=fields.pop("household_id"))
+    household = get_object_or_404(
+        selectors.household_list(user=request.auth), pk=fields.pop("household_id")
+    )
     return Status(201, services.participant_create(household=household, **fields))
 
 
 @participants.get("/{int:participant_id}", response=ParticipantOut, summary="One participant")
 def get_participant(request: HttpRequest, participant_id: DbId):
-    participant = get_object_or_404(selectors.participant_list(user=request.auth),
-                                    pk=participant_id)
+    participant = get_object_or_404(
+        selectors.participant_list(user=request.auth), pk=participant_id
+    )
     audit_staff_read(request, target=participant, summary="API")
     return participant
 
 
 # --- Safety sheets ---------------------------------------------------------------------------
 
+
 def _sheet_participant(request: HttpRequest, participant_id: int):
     try:
-        return selectors.safety_sheet_participant(user=request.auth,
-                                                  participant_id=participant_id)
+        return selectors.safety_sheet_participant(user=request.auth, participant_id=participant_id)
     except Participant.DoesNotExist:
         raise Http404 from None
 
 
-@participants.get("/{int:participant_id}/safety-sheet", response=SafetySheetOut,
-                  summary="The current safety sheet (the family, the child's mediators and "
-                          "facilitators, coordinators)")
+@participants.get(
+    "/{int:participant_id}/safety-sheet",
+    response=SafetySheetOut,
+    summary="The current safety sheet (the family, the child's mediators and "
+    "facilitators, coordinators)",
+)
 def get_safety_sheet(request: HttpRequest, participant_id: DbId):
     participant = _sheet_participant(request, participant_id)
     sheet = services.current_sheet(participant)
@@ -154,13 +167,17 @@ def get_safety_sheet(request: HttpRequest, participant_id: DbId):
     return safety_sheet_out(sheet)
 
 
-@participants.put("/{int:participant_id}/safety-sheet", response=SafetySheetOut,
-                  summary="Fill the safety sheet again (a new version)")
+@participants.put(
+    "/{int:participant_id}/safety-sheet",
+    response=SafetySheetOut,
+    summary="Fill the safety sheet again (a new version)",
+)
 def put_safety_sheet(request: HttpRequest, participant_id: DbId, payload: SafetySheetIn):
     participant = _sheet_participant(request, participant_id)
     rights = payload.image_rights
     sheet = services.safety_sheet_save(
-        participant=participant, filled_by=request.auth,
+        participant=participant,
+        filled_by=request.auth,
         filled_as=FilledAs.MEDIATOR if is_staff_member(request.auth) else FilledAs.GUARDIAN,
         sheet=services.SheetInput(
             health=services.HealthInput(**payload.health.dict()) if payload.health else None,
@@ -176,25 +193,35 @@ def put_safety_sheet(request: HttpRequest, participant_id: DbId, payload: Safety
 
 # --- Enrolments -------------------------------------------------------------------------------
 
+
 @enrolments.get("", response=list[EnrolmentOut], summary="Enrolments you may see")
 @paginate
 def list_enrolments(request: HttpRequest, filters: Query[EnrolmentFilters]):
-    return selectors.enrolment_list(user=request.auth, status=filters.status,
-                                    programme_id=filters.programme,
-                                    household_id=filters.household)
+    return selectors.enrolment_list(
+        user=request.auth,
+        status=filters.status,
+        programme_id=filters.programme,
+        household_id=filters.household,
+    )
 
 
-@enrolments.post("", response={201: EnrolmentOut},
-                 summary="Enrol a participant: confirmed, or waitlisted with a position")
+@enrolments.post(
+    "",
+    response={201: EnrolmentOut},
+    summary="Enrol a participant: confirmed, or waitlisted with a position",
+)
 def create_enrolment(request: HttpRequest, payload: EnrolmentIn):
     _require_household_writer(request.auth)
-    participant = get_object_or_404(selectors.participant_list(user=request.auth),
-                                    pk=payload.participant_id)
+    participant = get_object_or_404(
+        selectors.participant_list(user=request.auth), pk=payload.participant_id
+    )
     programme = get_object_or_404(programme_list_published(), pk=payload.programme_id)
     enrolment = services.enrolment_create(
-        participant=participant, programme=programme,
+        participant=participant,
+        programme=programme,
         session=_session_or_none(payload.session_id),
-        source=services.enrolment_source_for(request.auth), created_by=request.auth,
+        source=services.enrolment_source_for(request.auth),
+        created_by=request.auth,
         note=payload.note,
     )
     return Status(201, enrolment)
@@ -207,8 +234,11 @@ def get_enrolment(request: HttpRequest, enrolment_id: DbId):
     return enrolment
 
 
-@enrolments.post("/{int:enrolment_id}/cancel", response=EnrolmentOut,
-                 summary="Cancel: the first on the waiting list takes the place")
+@enrolments.post(
+    "/{int:enrolment_id}/cancel",
+    response=EnrolmentOut,
+    summary="Cancel: the first on the waiting list takes the place",
+)
 def cancel_enrolment(request: HttpRequest, enrolment_id: DbId):
     enrolment = get_object_or_404(enrolments_visible_to(request.auth), pk=enrolment_id)
     if not can_write_households(request.auth) and enrolment.status != EnrolmentStatus.PROPOSED:
@@ -217,8 +247,9 @@ def cancel_enrolment(request: HttpRequest, enrolment_id: DbId):
     return selectors.enrolment_list(user=request.auth).get(pk=enrolment.pk)
 
 
-@enrolments.post("/dates", response=DatesOut,
-                 summary="Book several dates at once: an answer per date")
+@enrolments.post(
+    "/dates", response=DatesOut, summary="Book several dates at once: an answer per date"
+)
 def book_dates(request: HttpRequest, payload: DatesIn):
     """Each date is all or nothing on its own: ``confirmed``, ``waitlisted`` with its
     ``position``, or ``refused`` with the ``reason``; one refused date does not undo the others.
@@ -229,42 +260,59 @@ def book_dates(request: HttpRequest, payload: DatesIn):
     sessions = list(session_list().filter(programme=programme, pk__in=payload.session_ids))
     missing = set(payload.session_ids) - {session.pk for session in sessions}
     if missing:
-        raise EnrolmentError(_("These dates are not dates of this programme: %(ids)s.")
-                             % {"ids": ", ".join(map(str, sorted(missing)))},
-                             field="session_ids")
-    participant = _participant_or_guardian(request, participant_id=payload.participant_id,
-                                           guardian_id=payload.guardian_id,
-                                           birth_date=payload.birth_date)
+        raise EnrolmentError(
+            _("These dates are not dates of this programme: %(ids)s.")
+            % {"ids": ", ".join(map(str, sorted(missing)))},
+            field="session_ids",
+        )
+    participant = _participant_or_guardian(
+        request,
+        participant_id=payload.participant_id,
+        guardian_id=payload.guardian_id,
+        birth_date=payload.birth_date,
+    )
     answers = services.enrolment_create_many(
-        participant=participant, programme=programme, sessions=sessions,
-        source=services.enrolment_source_for(request.auth), created_by=request.auth,
+        participant=participant,
+        programme=programme,
+        sessions=sessions,
+        source=services.enrolment_source_for(request.auth),
+        created_by=request.auth,
         note=payload.note,
     )
-    return {"answers": [
-        {"session_id": answer.session.pk,
-         "status": answer.enrolment.status if answer.enrolment else "refused",
-         "position": answer.enrolment.waitlist_position if answer.enrolment else None,
-         "reason": answer.refusal,
-         "enrolment_id": answer.enrolment.pk if answer.enrolment else None}
-        for answer in answers
-    ]}
+    return {
+        "answers": [
+            {
+                "session_id": answer.session.pk,
+                "status": answer.enrolment.status if answer.enrolment else "refused",
+                "position": answer.enrolment.waitlist_position if answer.enrolment else None,
+                "reason": answer.refusal,
+                "enrolment_id": answer.enrolment.pk if answer.enrolment else None,
+            }
+            for answer in answers
+        ]
+    }
 
 
-def _participant_or_guardian(request: HttpRequest, *, participant_id: int | None,
-                             guardian_id: int | None, birth_date):
+def _participant_or_guardian(
+    request: HttpRequest, *, participant_id: int | None, guardian_id: int | None, birth_date
+):
     if (participant_id is None) == (guardian_id is None):
-        raise EnrolmentError(_("Give either participant_id or guardian_id."),
-                             field="participant_id")
+        raise EnrolmentError(
+            _("Give either participant_id or guardian_id."), field="participant_id"
+        )
     if participant_id is not None:
-        return get_object_or_404(selectors.participant_list(user=request.auth),
-                                 pk=participant_id)
+        return get_object_or_404(selectors.participant_list(user=request.auth), pk=participant_id)
     guardian = get_object_or_404(selectors.guardians_visible(user=request.auth), pk=guardian_id)
-    return services.member_participant(household=guardian.household, key=f"g-{guardian.pk}",
-                                       birth_date=birth_date)
+    return services.member_participant(
+        household=guardian.household, key=f"g-{guardian.pk}", birth_date=birth_date
+    )
 
 
-@programme_waitlists.get("/{int:programme_id}/members", response=list[MemberOut],
-                         summary="Who in a household may take part, and why not")
+@programme_waitlists.get(
+    "/{int:programme_id}/members",
+    response=list[MemberOut],
+    summary="Who in a household may take part, and why not",
+)
 def programme_members(request: HttpRequest, programme_id: DbId, household: DbId | None = None):
     programme = get_object_or_404(programme_list_published(), pk=programme_id)
     if household is None:
@@ -276,21 +324,29 @@ def programme_members(request: HttpRequest, programme_id: DbId, household: DbId 
         found = selectors.household_detail(user=request.auth, pk=household)
     except Household.DoesNotExist as exc:
         raise HttpError(404, _("Not found.")) from exc
-    return enrolment_members(household=found, programme=programme,
-                             day=services.eligibility_date(programme=programme, session=None))
+    return enrolment_members(
+        household=found,
+        programme=programme,
+        day=services.eligibility_date(programme=programme, session=None),
+    )
 
 
 # --- Referrals --------------------------------------------------------------------------------
 
+
 @referrals.get("", response=list[EnrolmentOut], summary="Referrals you may see")
 @paginate
 def list_referrals(request: HttpRequest, status: EnrolmentStatus | None = None):
-    return selectors.enrolment_list(user=request.auth, status=status,
-                                    source=EnrolmentSource.PARTNER_REFERRAL)
+    return selectors.enrolment_list(
+        user=request.auth, status=status, source=EnrolmentSource.PARTNER_REFERRAL
+    )
 
 
-@referrals.post("", response={201: EnrolmentOut},
-                summary="A partner refers a participant (known, or a new family)")
+@referrals.post(
+    "",
+    response={201: EnrolmentOut},
+    summary="A partner refers a participant (known, or a new family)",
+)
 def create_referral(request: HttpRequest, payload: ReferralIn):
     partner = partner_of(request.auth)
     if partner is None:
@@ -298,16 +354,25 @@ def create_referral(request: HttpRequest, payload: ReferralIn):
     programme = get_object_or_404(programme_list_published(), pk=payload.programme_id)
     session = _session_or_none(payload.session_id)
     if payload.participant_id is not None:
-        participant = get_object_or_404(selectors.participant_list(user=request.auth),
-                                        pk=payload.participant_id)
+        participant = get_object_or_404(
+            selectors.participant_list(user=request.auth), pk=payload.participant_id
+        )
         referral = services.referral_create(
-            participant=participant, programme=programme, session=session, partner=partner,
-            created_by=request.auth, note=payload.note,
+            participant=participant,
+            programme=programme,
+            session=session,
+            partner=partner,
+            created_by=request.auth,
+            note=payload.note,
         )
     elif payload.participant is not None and payload.guardian is not None:
         referral = services.referral_register(
-            partner=partner, created_by=request.auth, programme=programme, session=session,
-            guardian=payload.guardian.dict(), child=payload.participant.dict(),
+            partner=partner,
+            created_by=request.auth,
+            programme=programme,
+            session=session,
+            guardian=payload.guardian.dict(),
+            child=payload.participant.dict(),
             note=payload.note,
         )
     else:
@@ -318,8 +383,11 @@ def create_referral(request: HttpRequest, payload: ReferralIn):
     return Status(201, selectors.enrolment_list(user=request.auth).get(pk=referral.pk))
 
 
-@referrals.post("/{int:enrolment_id}/accept", response=EnrolmentOut,
-                summary="Accept a referral (the family, or a mediator on its behalf)")
+@referrals.post(
+    "/{int:enrolment_id}/accept",
+    response=EnrolmentOut,
+    summary="Accept a referral (the family, or a mediator on its behalf)",
+)
 def accept_referral(request: HttpRequest, enrolment_id: DbId):
     _require_household_writer(request.auth)
     referral = get_object_or_404(
@@ -332,13 +400,18 @@ def accept_referral(request: HttpRequest, enrolment_id: DbId):
 
 # --- Waiting lists ----------------------------------------------------------------------------
 
-@programme_waitlists.get("/{int:programme_id}/waitlist", response=list[WaitlistEntryOut],
-                         summary="A programme's waiting list, in order (staff)")
+
+@programme_waitlists.get(
+    "/{int:programme_id}/waitlist",
+    response=list[WaitlistEntryOut],
+    summary="A programme's waiting list, in order (staff)",
+)
 def programme_waitlist(request: HttpRequest, programme_id: DbId, session: DbId | None = None):
     programme = get_object_or_404(programme_list_published(), pk=programme_id)
     if not can_manage_programme(request.auth, programme):
-        raise HttpError(403, _("Only the programme's mediators and coordinators see its "
-                               "waiting list."))
+        raise HttpError(
+            403, _("Only the programme's mediators and coordinators see its waiting list.")
+        )
     waiting = list(selectors.programme_waitlist(programme=programme, session_id=session))
     personal_read(request, waiting, summary="API waiting list")
     return waiting

@@ -14,12 +14,33 @@ class EnrolmentConfig(AppConfig):
         from accounts.roles import Role, has_role, is_staff_member
         from core.menu import MenuEntry, register
 
-        register(MenuEntry(key="family", label=_("My family"), url_name="enrolment:family",
-                           visible=lambda user: has_role(user, Role.FAMILY), order=10))
-        register(MenuEntry(key="families", label=_("Families"), url_name="enrolment:mediation",
-                           visible=is_staff_member, order=30))
-        register(MenuEntry(key="partner", label=_("Referrals"), url_name="enrolment:partner",
-                           visible=lambda user: has_role(user, Role.PARTNER), order=40))
+        register(
+            MenuEntry(
+                key="family",
+                label=_("My family"),
+                url_name="enrolment:family",
+                visible=lambda user: has_role(user, Role.FAMILY),
+                order=10,
+            )
+        )
+        register(
+            MenuEntry(
+                key="families",
+                label=_("Families"),
+                url_name="enrolment:mediation",
+                visible=is_staff_member,
+                order=30,
+            )
+        )
+        register(
+            MenuEntry(
+                key="partner",
+                label=_("Referrals"),
+                url_name="enrolment:partner",
+                visible=lambda user: has_role(user, Role.PARTNER),
+                order=40,
+            )
+        )
         from sessions import hooks
 
         from .selectors import (
@@ -51,5 +72,6 @@ class EnrolmentConfig(AppConfig):
         def _refresh(sender, programme, **kwargs) -> None:
             programme_sheet_pending_refresh(programme=programme)
 
-        safety_sheet_parts_changed.connect(_refresh, weak=False,
-                                           dispatch_uid="enrolment.sheet_pending_refresh")
+        safety_sheet_parts_changed.connect(
+            _refresh, weak=False, dispatch_uid="enrolment.sheet_pending_refresh"
+        )

@@ -14,12 +14,17 @@ from .selectors import household_feed
 @require_safe
 def household_calendar(request: HttpRequest, token: str) -> HttpResponse:
     return private_feed(
-        request, token, model=HouseholdFeedToken, related=("household",),
-        make_feed=lambda found: household_feed(household=found.household,
-                                               language=found.language),
+        request,
+        token,
+        model=HouseholdFeedToken,
+        related=("household",),
+        make_feed=lambda found: household_feed(household=found.household, language=found.language),
     )
 
 
-household_calendar_urlpatterns = ([
-    path("households/<feedtoken:token>.ics", household_calendar, name="household"),
-], "household_calendars")
+household_calendar_urlpatterns = (
+    [
+        path("households/<feedtoken:token>.ics", household_calendar, name="household"),
+    ],
+    "household_calendars",
+)

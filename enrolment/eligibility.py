@@ -13,8 +13,13 @@ from .models import Sex
 
 ADULT_AGE = 18
 CHILD_AUDIENCES = {Audience.CHILDREN, Audience.TEENAGERS}
-ADULT_AUDIENCES = {Audience.PARENTS, Audience.ADULTS, Audience.WOMEN, Audience.SENIORS,
-                   Audience.PROFESSIONALS}
+ADULT_AUDIENCES = {
+    Audience.PARENTS,
+    Audience.ADULTS,
+    Audience.WOMEN,
+    Audience.SENIORS,
+    Audience.PROFESSIONALS,
+}
 
 
 def long_date(day: datetime.date) -> str:
@@ -31,7 +36,11 @@ def long_datetime(moment: datetime.datetime | None) -> str:
 
 
 def ineligibility_reason(
-    *, first_name: str, birth_date: datetime.date | None, sex: str, programme: Programme,
+    *,
+    first_name: str,
+    birth_date: datetime.date | None,
+    sex: str,
+    programme: Programme,
     day: datetime.date,
 ) -> str | None:
     """Why this person does not fit ``programme`` on ``day`` (their first session), or None.
@@ -39,13 +48,19 @@ def ineligibility_reason(
     An unknown birth date (an adult of the household not yet a participant) is checked only
     against what is known: a guardian is taken to be an adult.
     """
-    params = {"name": first_name, "date": long_date(day), "min": programme.min_age,
-              "max": programme.max_age}
+    params = {
+        "name": first_name,
+        "date": long_date(day),
+        "min": programme.min_age,
+        "max": programme.max_age,
+    }
     audience = str(programme.get_audience_display()).lower()
     if birth_date is None:
         if programme.audience in CHILD_AUDIENCES:
             return _("This programme is for %(audience)s; %(name)s is an adult.") % {
-                "audience": audience, "name": first_name}
+                "audience": audience,
+                "name": first_name,
+            }
         return None
     age = age_on(birth_date, day)
     params["age"] = age
@@ -53,22 +68,46 @@ def ineligibility_reason(
     ages_apply = not (programme.audience == Audience.PARENT_AND_CHILD and age >= ADULT_AGE)
     if ages_apply and programme.min_age is not None and age < programme.min_age:
         if programme.max_age is not None:
-            return _("%(name)s will be %(age)s on %(date)s: this programme is for ages "
-                     "%(min)s to %(max)s.") % params
-        return _("%(name)s will be %(age)s on %(date)s: this programme is for people "
-                 "aged %(min)s and over.") % params
+            return (
+                _(
+                    "%(name)s will be %(age)s on %(date)s: this programme is for ages "
+                    "%(min)s to %(max)s."
+                )
+                % params
+            )
+        return (
+            _(
+                "%(name)s will be %(age)s on %(date)s: this programme is for people "
+                "aged %(min)s and over."
+            )
+            % params
+        )
     if ages_apply and programme.max_age is not None and age > programme.max_age:
         if programme.min_age is not None:
-            return _("%(name)s will be %(age)s on %(date)s: this programme is for ages "
-                     "%(min)s to %(max)s.") % params
-        return _("%(name)s will be %(age)s on %(date)s: this programme is for people "
-                 "aged up to %(max)s.") % params
+            return (
+                _(
+                    "%(name)s will be %(age)s on %(date)s: this programme is for ages "
+                    "%(min)s to %(max)s."
+                )
+                % params
+            )
+        return (
+            _(
+                "%(name)s will be %(age)s on %(date)s: this programme is for people "
+                "aged up to %(max)s."
+            )
+            % params
+        )
     if programme.audience in CHILD_AUDIENCES and age >= ADULT_AGE:
         return _("This programme is for %(audience)s; %(name)s is an adult.") % {
-            "audience": audience, "name": first_name}
+            "audience": audience,
+            "name": first_name,
+        }
     if programme.audience in ADULT_AUDIENCES and age < ADULT_AGE:
         return _("This programme is for %(audience)s; %(name)s is a minor.") % {
-            "audience": audience, "name": first_name}
+            "audience": audience,
+            "name": first_name,
+        }
     if programme.audience == Audience.WOMEN and sex == Sex.MALE:
         return _("This programme is for women.")
     return None

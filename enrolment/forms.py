@@ -21,19 +21,34 @@ def show_error(form: forms.Form, error: EnrolmentError) -> None:
 
 
 class GuardianForm(TextFormMixin, forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100,
-                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label=_("Last name"), max_length=100,
-                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
-    phone = forms.CharField(label=_("Mobile phone"), max_length=32, required=False,
-                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel",
-                                                          "inputmode": "tel"}))
-    email = forms.EmailField(label=_("E-mail"), required=False,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    preferred_channel = forms.ChoiceField(label=_("Messages by"), choices=Channel.choices,
-                                          initial=Channel.SMS, widget=forms.RadioSelect)
-    language = forms.ChoiceField(label=_("Language of messages"), choices=Language.choices,
-                                 initial=Language.FRENCH)
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    preferred_channel = forms.ChoiceField(
+        label=_("Messages by"),
+        choices=Channel.choices,
+        initial=Channel.SMS,
+        widget=forms.RadioSelect,
+    )
+    language = forms.ChoiceField(
+        label=_("Language of messages"), choices=Language.choices, initial=Language.FRENCH
+    )
 
 
 class GuardianEditForm(GuardianForm):
@@ -49,7 +64,8 @@ class FamilyHouseholdForm(GuardianForm):
 
 class HouseholdForm(FamilyHouseholdForm):
     in_qpv = forms.BooleanField(
-        label=_("Lives in a priority neighbourhood (QPV)"), required=False,
+        label=_("Lives in a priority neighbourhood (QPV)"),
+        required=False,
     )
 
 
@@ -65,24 +81,31 @@ class ChildForm(TextFormMixin, forms.Form):
 class QuickHouseholdForm(HouseholdForm):
     """A mediator in the field: the guardian, and optionally a first child, in one screen."""
 
-    child_first_name = forms.CharField(label=_("Child's first name"), max_length=100,
-                                       required=False)
-    child_birth_date = forms.DateField(label=_("Child's birth date"), required=False,
-                                       widget=DATE_INPUT)
+    child_first_name = forms.CharField(
+        label=_("Child's first name"), max_length=100, required=False
+    )
+    child_birth_date = forms.DateField(
+        label=_("Child's birth date"), required=False, widget=DATE_INPUT
+    )
 
     def clean(self):
         cleaned = super().clean()
         if bool(cleaned.get("child_first_name")) != bool(cleaned.get("child_birth_date")):
-            self.add_error("child_birth_date" if cleaned.get("child_first_name")
-                           else "child_first_name",
-                           _("Give both the child's first name and birth date, or neither."))
+            self.add_error(
+                "child_birth_date" if cleaned.get("child_first_name") else "child_first_name",
+                _("Give both the child's first name and birth date, or neither."),
+            )
         return cleaned
 
 
 class HouseholdSearchForm(TextFormMixin, forms.Form):
-    q = forms.CharField(label=_("Name, phone or reference"), max_length=SEARCH_MAX_LENGTH,
-                        required=False, validators=[validate_search],
-                        widget=forms.TextInput(attrs={"type": "search", "autofocus": True}))
+    q = forms.CharField(
+        label=_("Name, phone or reference"),
+        max_length=SEARCH_MAX_LENGTH,
+        required=False,
+        validators=[validate_search],
+        widget=forms.TextInput(attrs={"type": "search", "autofocus": True}),
+    )
 
 
 class EnrolForm(TextFormMixin, forms.Form):
@@ -92,11 +115,14 @@ class EnrolForm(TextFormMixin, forms.Form):
 
     participant = forms.ChoiceField(label=_("Who takes part?"), widget=forms.RadioSelect)
     birth_date = forms.DateField(
-        label=_("Birth date of the adult who takes part"), required=False, widget=DATE_INPUT,
+        label=_("Birth date of the adult who takes part"),
+        required=False,
+        widget=DATE_INPUT,
         help_text=_("Only for an adult enrolled for the first time: ages are checked on it."),
     )
-    sessions = forms.TypedMultipleChoiceField(label=_("Dates"), coerce=int, required=False,
-                                              widget=forms.CheckboxSelectMultiple)
+    sessions = forms.TypedMultipleChoiceField(
+        label=_("Dates"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, members, sessions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,12 +156,16 @@ class ReferralForm(ChildForm):
     guardian_first_name = forms.CharField(label=_("Guardian's first name"), max_length=100)
     guardian_last_name = forms.CharField(label=_("Guardian's last name"), max_length=100)
     guardian_phone = forms.CharField(
-        label=_("Guardian's mobile phone"), max_length=32,
+        label=_("Guardian's mobile phone"),
+        max_length=32,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
     )
-    note = forms.CharField(label=_("Why this referral?"), required=False,
-                           max_length=ENROLMENT_NOTE_LENGTH,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Why this referral?"),
+        required=False,
+        max_length=ENROLMENT_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     session = forms.TypedChoiceField(label=_("Session"), coerce=int, required=False)
 
     def clean_guardian_phone(self) -> str:
@@ -162,27 +192,41 @@ class SafetySheetForm(forms.Form):
     """The safety sheet on one page, in the order of the paper one; the service checks it."""
 
     allergies = forms.CharField(
-        label=_("Allergies"), required=False, max_length=1000,
+        label=_("Allergies"),
+        required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Food, medicine, insects… and what to do. Leave empty if none."))
-    diet = forms.CharField(label=_("Diet"), required=False, max_length=1000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+        help_text=_("Food, medicine, insects… and what to do. Leave empty if none."),
+    )
+    diet = forms.CharField(
+        label=_("Diet"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     treatment = forms.CharField(
-        label=_("Treatment to take"), required=False, max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Leave empty if none."))
-    has_pai = forms.BooleanField(label=_("The child has an individual care plan (PAI)"),
-                                 required=False)
+        label=_("Treatment to take"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Leave empty if none."),
+    )
+    has_pai = forms.BooleanField(
+        label=_("The child has an individual care plan (PAI)"), required=False
+    )
     pai_details = forms.CharField(
-        label=_("What the PAI says to do"), required=False, max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}))
+        label=_("What the PAI says to do"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     doctor_name = forms.CharField(label=_("Doctor"), required=False, max_length=200)
-    doctor_phone = forms.CharField(label=_("Doctor's phone"), required=False, max_length=32,
-                                   widget=PHONE_WIDGET)
+    doctor_phone = forms.CharField(
+        label=_("Doctor's phone"), required=False, max_length=32, widget=PHONE_WIDGET
+    )
     may_leave_alone = forms.BooleanField(
-        label=_("The child may leave alone at the end of the activity"), required=False)
+        label=_("The child may leave alone at the end of the activity"), required=False
+    )
     leave_alone_signed_on = forms.DateField(
-        label=_("Date the guardian signed this authorisation"), required=False,
-        widget=DATE_INPUT)
+        label=_("Date the guardian signed this authorisation"), required=False, widget=DATE_INPUT
+    )
     image_internal = forms.BooleanField(label=_("Photos for internal use"), required=False)
     image_printed = forms.BooleanField(label=_("Photos in printed documents"), required=False)
     image_web = forms.BooleanField(label=_("Photos on the town's website"), required=False)
@@ -190,37 +234,60 @@ class SafetySheetForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for prefix, title in (("contact", _("Emergency contact %(n)s")),
-                              ("authorised", _("Authorised person %(n)s"))):
+        for prefix, title in (
+            ("contact", _("Emergency contact %(n)s")),
+            ("authorised", _("Authorised person %(n)s")),
+        ):
             for n in range(1, SHEET_ROWS + 1):
                 label = title % {"n": n}
                 self.fields[f"{prefix}_{n}_name"] = forms.CharField(
-                    label=_("%(who)s: name") % {"who": label}, required=False, max_length=200)
+                    label=_("%(who)s: name") % {"who": label}, required=False, max_length=200
+                )
                 self.fields[f"{prefix}_{n}_relation"] = forms.CharField(
                     label=_("%(who)s: relation to the child") % {"who": label},
-                    required=False, max_length=200)
+                    required=False,
+                    max_length=200,
+                )
                 self.fields[f"{prefix}_{n}_phone"] = forms.CharField(
-                    label=_("%(who)s: phone") % {"who": label}, required=False, max_length=32,
-                    widget=PHONE_WIDGET)
+                    label=_("%(who)s: phone") % {"who": label},
+                    required=False,
+                    max_length=32,
+                    widget=PHONE_WIDGET,
+                )
 
     def people(self, prefix: str) -> list[tuple[str, str, str]]:
         data = self.cleaned_data
         rows = []
         for n in range(1, SHEET_ROWS + 1):
-            row = (data.get(f"{prefix}_{n}_name", ""), data.get(f"{prefix}_{n}_relation", ""),
-                   data.get(f"{prefix}_{n}_phone", ""))
+            row = (
+                data.get(f"{prefix}_{n}_name", ""),
+                data.get(f"{prefix}_{n}_relation", ""),
+                data.get(f"{prefix}_{n}_phone", ""),
+            )
             if any(value.strip() for value in row):
                 rows.append(row)
         return rows
 
     def _rows(self, prefix: str) -> list[list]:
-        return [[self[f"{prefix}_{n}_{part}"] for part in ("name", "relation", "phone")]
-                for n in range(1, SHEET_ROWS + 1)]
+        return [
+            [self[f"{prefix}_{n}_{part}"] for part in ("name", "relation", "phone")]
+            for n in range(1, SHEET_ROWS + 1)
+        ]
 
     # What the template lays out, section by section.
     def health_fields(self) -> list:
-        return [self[name] for name in ("allergies", "diet", "treatment", "has_pai",
-                                        "pai_details", "doctor_name", "doctor_phone")]
+        return [
+            self[name]
+            for name in (
+                "allergies",
+                "diet",
+                "treatment",
+                "has_pai",
+                "pai_details",
+                "doctor_name",
+                "doctor_phone",
+            )
+        ]
 
     def contact_rows(self) -> list[list]:
         return self._rows("contact")
@@ -232,5 +299,6 @@ class SafetySheetForm(forms.Form):
         return [self["may_leave_alone"], self["leave_alone_signed_on"]]
 
     def image_fields(self) -> list:
-        return [self[name] for name in ("image_internal", "image_printed", "image_web",
-                                        "image_social")]
+        return [
+            self[name] for name in ("image_internal", "image_printed", "image_web", "image_social")
+        ]

@@ -31,11 +31,16 @@ def _iso(value) -> str | None:
 def _guardians(household: Household) -> list[dict[str, Any]]:
     return [
         {
-            "id": guardian.pk, "first_name": guardian.first_name,
-            "last_name": guardian.last_name, "phone": guardian.phone,
-            "email": guardian.email, "preferred_channel": guardian.preferred_channel,
-            "language": guardian.language, "opt_out_sms": guardian.opt_out_sms,
-            "opt_out_email": guardian.opt_out_email, "is_primary": guardian.is_primary,
+            "id": guardian.pk,
+            "first_name": guardian.first_name,
+            "last_name": guardian.last_name,
+            "phone": guardian.phone,
+            "email": guardian.email,
+            "preferred_channel": guardian.preferred_channel,
+            "language": guardian.language,
+            "opt_out_sms": guardian.opt_out_sms,
+            "opt_out_email": guardian.opt_out_email,
+            "is_primary": guardian.is_primary,
             "account": guardian.user.get_username() if guardian.user else None,
             "created_at": _iso(guardian.created_at),
         }
@@ -53,31 +58,50 @@ def _erase_guardians(household: Household, now: datetime.datetime) -> int:
 
 
 def _participants(household: Household) -> list[dict[str, Any]]:
-    participants = Participant.objects.filter(household=household).order_by("pk").prefetch_related(
-        Prefetch("health_notes", queryset=HealthNote.objects.order_by("created_at")),
-        Prefetch("enrolments", queryset=Enrolment.objects.select_related(
-            "programme", "session", "referred_by_partner").order_by("created_at")),
+    participants = (
+        Participant.objects.filter(household=household)
+        .order_by("pk")
+        .prefetch_related(
+            Prefetch("health_notes", queryset=HealthNote.objects.order_by("created_at")),
+            Prefetch(
+                "enrolments",
+                queryset=Enrolment.objects.select_related(
+                    "programme", "session", "referred_by_partner"
+                ).order_by("created_at"),
+            ),
+        )
     )
     return [
         {
-            "id": participant.pk, "first_name": participant.first_name,
+            "id": participant.pk,
+            "first_name": participant.first_name,
             "last_name": participant.last_name,
-            "birth_date": _iso(participant.birth_date), "sex": participant.sex,
-            "school": participant.school, "school_class": participant.school_class,
+            "birth_date": _iso(participant.birth_date),
+            "sex": participant.sex,
+            "school": participant.school,
+            "school_class": participant.school_class,
             "created_at": _iso(participant.created_at),
             "health_notes": [
-                {"id": note.pk, "text": note.text, "created_at": _iso(note.created_at),
-                 "expires_on": _iso(note.expires_on)}
+                {
+                    "id": note.pk,
+                    "text": note.text,
+                    "created_at": _iso(note.created_at),
+                    "expires_on": _iso(note.expires_on),
+                }
                 for note in participant.health_notes.all()
             ],
             "enrolments": [
                 {
-                    "id": enrolment.pk, "programme": enrolment.programme.title,
+                    "id": enrolment.pk,
+                    "programme": enrolment.programme.title,
                     "session_starts_at": _iso(enrolment.session.starts_at)
-                    if enrolment.session else None,
-                    "status": enrolment.status, "source": enrolment.source,
+                    if enrolment.session
+                    else None,
+                    "status": enrolment.status,
+                    "source": enrolment.source,
                     "referred_by": enrolment.referred_by_partner.name
-                    if enrolment.referred_by_partner else None,
+                    if enrolment.referred_by_partner
+                    else None,
                     "note": enrolment.note,
                     "created_at": _iso(enrolment.created_at),
                     "confirmed_at": _iso(enrolment.confirmed_at),
@@ -103,15 +127,25 @@ def _erase_participants(household: Household, now: datetime.datetime) -> int:
         participant.birth_date = participant.birth_date.replace(day=1)
         participant.school = participant.school_class = ""
         participant.guardian_record = None
-        participant.save(update_fields=["first_name", "last_name", "birth_date", "school",
-                                        "school_class", "guardian_record"])
+        participant.save(
+            update_fields=[
+                "first_name",
+                "last_name",
+                "birth_date",
+                "school",
+                "school_class",
+                "guardian_record",
+            ]
+        )
     return len(participants)
 
 
 def _consents(household: Household) -> list[dict[str, Any]]:
     return [
         {
-            "id": consent.pk, "kind": consent.kind, "version": consent.version,
+            "id": consent.pk,
+            "kind": consent.kind,
+            "version": consent.version,
             "participant_id": consent.participant_id,
             "given_at": _iso(consent.given_at),
             "given_by": consent.given_by.full_name if consent.given_by else None,
@@ -119,7 +153,8 @@ def _consents(household: Household) -> list[dict[str, Any]]:
             "superseded_at": _iso(consent.superseded_at),
         }
         for consent in Consent.objects.filter(household=household)
-        .select_related("given_by").order_by("given_at")
+        .select_related("given_by")
+        .order_by("given_at")
     ]
 
 
@@ -131,8 +166,12 @@ def _erase_consents(household: Household, now: datetime.datetime) -> int:
 
 def _emergency_contacts(household: Household) -> list[dict[str, Any]]:
     return [
-        {"id": contact.pk, "name": contact.name, "relationship": contact.relationship,
-         "phone": contact.phone}
+        {
+            "id": contact.pk,
+            "name": contact.name,
+            "relationship": contact.relationship,
+            "phone": contact.phone,
+        }
         for contact in EmergencyContact.objects.filter(household=household).order_by("pk")
     ]
 
@@ -146,18 +185,28 @@ def _safety_sheets(household: Household) -> list[dict[str, Any]]:
     """Every version, decrypted: the household's own export is the one place they leave."""
     return [
         {
-            "id": sheet.pk, "participant_id": sheet.participant_id, "version": sheet.version,
-            "health": sheet.health, "contacts": sheet.contacts,
+            "id": sheet.pk,
+            "participant_id": sheet.participant_id,
+            "version": sheet.version,
+            "health": sheet.health,
+            "contacts": sheet.contacts,
             "may_leave_alone": sheet.may_leave_alone,
             "leave_alone_signed_on": _iso(sheet.leave_alone_signed_on),
-            "image_rights": {"internal": sheet.image_internal, "printed": sheet.image_printed,
-                             "web": sheet.image_web, "social": sheet.image_social},
-            "filled_parts": sheet.filled_parts, "filled_as": sheet.filled_as,
-            "filled_at": _iso(sheet.filled_at), "superseded_at": _iso(sheet.superseded_at),
+            "image_rights": {
+                "internal": sheet.image_internal,
+                "printed": sheet.image_printed,
+                "web": sheet.image_web,
+                "social": sheet.image_social,
+            },
+            "filled_parts": sheet.filled_parts,
+            "filled_as": sheet.filled_as,
+            "filled_at": _iso(sheet.filled_at),
+            "superseded_at": _iso(sheet.superseded_at),
             "health_removed_at": _iso(sheet.health_removed_at),
         }
-        for sheet in SafetySheet.objects.filter(participant__household=household)
-        .order_by("participant_id", "version")
+        for sheet in SafetySheet.objects.filter(participant__household=household).order_by(
+            "participant_id", "version"
+        )
     ]
 
 
@@ -171,22 +220,33 @@ def register() -> None:
     register_personal_container(Household)
     for holder in (
         HouseholdDataHolder(
-            key="guardians", covers={Guardian: ("first_name", "last_name", "phone", "email")},
-            export=_guardians, erase=_erase_guardians),
+            key="guardians",
+            covers={Guardian: ("first_name", "last_name", "phone", "email")},
+            export=_guardians,
+            erase=_erase_guardians,
+        ),
         HouseholdDataHolder(
             key="participants",
-            covers={Participant: ("first_name", "last_name", "birth_date", "school",
-                                  "school_class"),
-                    HealthNote: ("text",), Enrolment: ("note", "cancel_reason")},
-            export=_participants, erase=_erase_participants),
+            covers={
+                Participant: ("first_name", "last_name", "birth_date", "school", "school_class"),
+                HealthNote: ("text",),
+                Enrolment: ("note", "cancel_reason"),
+            },
+            export=_participants,
+            erase=_erase_participants,
+        ),
         HouseholdDataHolder(key="consents", covers={}, export=_consents, erase=_erase_consents),
         HouseholdDataHolder(
             key="emergency_contacts",
             covers={EmergencyContact: ("name", "relationship", "phone")},
-            export=_emergency_contacts, erase=_erase_emergency_contacts),
+            export=_emergency_contacts,
+            erase=_erase_emergency_contacts,
+        ),
         HouseholdDataHolder(
             key="safety_sheets",
             covers={SafetySheet: ("health", "contacts", "leave_alone_signed_on")},
-            export=_safety_sheets, erase=_erase_safety_sheets),
+            export=_safety_sheets,
+            erase=_erase_safety_sheets,
+        ),
     ):
         household_data.register(holder)

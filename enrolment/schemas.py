@@ -20,6 +20,7 @@ from .models import (
 # A primary key as the database can hold it: larger numbers are a 422, not a driver overflow.
 DbId = Annotated[int, PydanticField(ge=1, le=2**63 - 1)]
 
+
 class GuardianOut(Schema):
     id: int
     first_name: str
@@ -135,7 +136,8 @@ class EnrolmentOut(Schema):
     promoted_at: datetime.datetime | None
     cancelled_at: datetime.datetime | None
     sheet_to_complete: bool = PydanticField(
-        description="Confirmed, but the programme waits for parts of the safety sheet.")
+        description="Confirmed, but the programme waits for parts of the safety sheet."
+    )
 
     @staticmethod
     def resolve_sheet_to_complete(enrolment: Enrolment) -> bool:
@@ -200,6 +202,7 @@ class WaitlistEntryOut(Schema):
 
 # --- Safety sheets ----------------------------------------------------------------------------
 
+
 class PersonIn(Schema):
     name: str = PydanticField(max_length=200)
     relation: str = PydanticField("", max_length=200)
@@ -213,11 +216,13 @@ class PersonOut(Schema):
 
 
 class HealthIn(Schema):
-    allergies: str = PydanticField("", max_length=1000,
-                                   description="Allergies; empty when there is none.")
+    allergies: str = PydanticField(
+        "", max_length=1000, description="Allergies; empty when there is none."
+    )
     diet: str = PydanticField("", max_length=1000)
-    treatment: str = PydanticField("", max_length=1000,
-                                   description="A treatment to take; empty when there is none.")
+    treatment: str = PydanticField(
+        "", max_length=1000, description="A treatment to take; empty when there is none."
+    )
     has_pai: bool = PydanticField(False, description="An individual care plan (PAI) exists.")
     pai_details: str = PydanticField("", max_length=1000)
     doctor_name: str = PydanticField("", max_length=200)
@@ -245,8 +250,9 @@ class SafetySheetIn(Schema):
     """A whole sheet; a part left null is not answered yet."""
 
     health: HealthIn | None = None
-    emergency_contacts: list[PersonIn] = PydanticField(default_factory=list, max_length=10,
-                                                       description="In the order to call them.")
+    emergency_contacts: list[PersonIn] = PydanticField(
+        default_factory=list, max_length=10, description="In the order to call them."
+    )
     authorised_people: list[PersonIn] = PydanticField(default_factory=list, max_length=10)
     may_leave_alone: bool = False
     leave_alone_signed_on: datetime.date | None = None
@@ -271,16 +277,24 @@ class SafetySheetOut(Schema):
 
 def safety_sheet_out(sheet) -> dict:
     return {
-        "participant_id": sheet.participant_id, "version": sheet.version,
-        "health": sheet.health, "emergency_contacts": sheet.emergency_contacts,
+        "participant_id": sheet.participant_id,
+        "version": sheet.version,
+        "health": sheet.health,
+        "emergency_contacts": sheet.emergency_contacts,
         "authorised_people": sheet.authorised_people,
         "may_leave_alone": sheet.may_leave_alone,
         "leave_alone_signed_on": sheet.leave_alone_signed_on,
-        "image_rights": {"internal": sheet.image_internal, "printed": sheet.image_printed,
-                         "web": sheet.image_web, "social": sheet.image_social},
-        "filled_parts": sheet.filled_parts, "filled_as": sheet.filled_as,
+        "image_rights": {
+            "internal": sheet.image_internal,
+            "printed": sheet.image_printed,
+            "web": sheet.image_web,
+            "social": sheet.image_social,
+        },
+        "filled_parts": sheet.filled_parts,
+        "filled_as": sheet.filled_as,
         "filled_by": sheet.filled_by.get_username() if sheet.filled_by else None,
-        "filled_at": sheet.filled_at, "health_removed_at": sheet.health_removed_at,
+        "filled_at": sheet.filled_at,
+        "health_removed_at": sheet.health_removed_at,
     }
 
 

@@ -8,13 +8,16 @@ urlpatterns = [
     path("family/", views.family_home, name="family"),
     path("family/register/", views.family_register, name="family-register"),
     path("households/<int:household_pk>/children/new/", views.child_add, name="child-add"),
-    path("households/<int:household_pk>/guardians/new/", views.guardian_edit,
-         name="guardian-add"),
-    path("households/<int:household_pk>/guardians/<int:pk>/", views.guardian_edit,
-         name="guardian-edit"),
+    path("households/<int:household_pk>/guardians/new/", views.guardian_edit, name="guardian-add"),
+    path(
+        "households/<int:household_pk>/guardians/<int:pk>/",
+        views.guardian_edit,
+        name="guardian-edit",
+    ),
     path("households/<int:household_pk>/consents/", views.consents, name="consents"),
-    path("participants/<int:participant_pk>/safety-sheet/", views.safety_sheet,
-         name="safety-sheet"),
+    path(
+        "participants/<int:participant_pk>/safety-sheet/", views.safety_sheet, name="safety-sheet"
+    ),
     path("enrol/<slug:slug>/", views.enrol, name="enrol"),
     path("enrolments/<int:pk>/cancel/", views.enrolment_cancel_view, name="cancel"),
     path("referrals/<int:pk>/accept/", views.referral_accept_view, name="accept"),

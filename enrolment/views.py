@@ -71,8 +71,9 @@ def _pick(data: dict, names) -> dict:
 def _next_or(request: HttpRequest, default: str) -> str:
     """The ``next`` parameter when it stays on this site, else ``default``."""
     target = request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -90,12 +91,14 @@ def _household_page(request: HttpRequest, household) -> str:
 
 # --- Programme page panel -----------------------------------------------------------------
 
+
 def programme_panel(request: HttpRequest, programme: Programme) -> str:
     """The enrol button on a programme page, and the lists for its staff."""
     user = request.user
     context = {
         "programme": programme,
-        "can_enrol": not user.is_authenticated or has_role(user, Role.FAMILY)
+        "can_enrol": not user.is_authenticated
+        or has_role(user, Role.FAMILY)
         or is_staff_member(user),
         "can_refer": partner_of(user) is not None if user.is_authenticated else False,
         "manages": user.is_authenticated and can_manage_programme(user, programme),
@@ -105,6 +108,7 @@ def programme_panel(request: HttpRequest, programme: Programme) -> str:
 
 # --- Family space -------------------------------------------------------------------------
 
+
 @login_required
 def family_home(request: HttpRequest) -> HttpResponse:
     household = selectors.household_of_user(user=request.user)
@@ -112,25 +116,35 @@ def family_home(request: HttpRequest) -> HttpResponse:
         return redirect("enrolment:family-register")
     household = selectors.household_detail(user=request.user, pk=household.pk)
     enrolments = household_enrolments(household=household)
-    return render(request, "enrolment/family_home.html", {
-        "household": household, "enrolments": enrolments,
-        "referrals": [e for e in enrolments if e.status == EnrolmentStatus.PROPOSED],
-        "consent_kinds": ConsentKind.choices,
-    })
+    return render(
+        request,
+        "enrolment/family_home.html",
+        {
+            "household": household,
+            "enrolments": enrolments,
+            "referrals": [e for e in enrolments if e.status == EnrolmentStatus.PROPOSED],
+            "consent_kinds": ConsentKind.choices,
+        },
+    )
 
 
 @login_required
 def family_register(request: HttpRequest) -> HttpResponse:
     if selectors.household_of_user(user=request.user) is not None:
         return redirect("enrolment:family")
-    form = FamilyHouseholdForm(request.POST or None, initial={
-        "first_name": request.user.first_name, "last_name": request.user.last_name,
-        "email": request.user.email,
-    })
+    form = FamilyHouseholdForm(
+        request.POST or None,
+        initial={
+            "first_name": request.user.first_name,
+            "last_name": request.user.last_name,
+            "email": request.user.email,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.household_register(
-                created_by=request.user, link_account=True,
+                created_by=request.user,
+                link_account=True,
                 **_pick(form.cleaned_data, (*GUARDIAN_FIELDS, "neighbourhood")),
             )
         except EnrolmentError as error:
@@ -138,9 +152,14 @@ def family_register(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your household is registered."))
             return redirect(_next_or(request, reverse("enrolment:family")))
-    return render(request, "enrolment/household_form.html", {
-        "form": form, "title": _("Register your household"),
-    })
+    return render(
+        request,
+        "enrolment/household_form.html",
+        {
+            "form": form,
+            "title": _("Register your household"),
+        },
+    )
 
 
 def _visible_household(request: HttpRequest, pk: int):
@@ -159,35 +178,54 @@ def _writable_household(request: HttpRequest, pk: int):
 @login_required
 def child_add(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = _writable_household(request, household_pk)
-    form = ChildForm(request.POST or None, initial={
-        "last_name": household.guardians.all()[0].last_name if household.guardians.all() else "",
-    })
+    form = ChildForm(
+        request.POST or None,
+        initial={
+            "last_name": household.guardians.all()[0].last_name
+            if household.guardians.all()
+            else "",
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             participant = services.participant_create(
-                household=household, **_pick(form.cleaned_data, CHILD_FIELDS))
+                household=household, **_pick(form.cleaned_data, CHILD_FIELDS)
+            )
         except EnrolmentError as error:
             show_error(form, error)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": participant.full_name})
             return redirect(_next_or(request, _household_page(request, household)))
-    return render(request, "enrolment/simple_form.html", {
-        "form": form, "title": _("Add a child"), "back": _household_page(request, household),
-    })
+    return render(
+        request,
+        "enrolment/simple_form.html",
+        {
+            "form": form,
+            "title": _("Add a child"),
+            "back": _household_page(request, household),
+        },
+    )
 
 
 @login_required
 def guardian_edit(request: HttpRequest, household_pk: int, pk: int | None = None) -> HttpResponse:
     household = _writable_household(request, household_pk)
     guardian = get_object_or_404(household.guardians.all(), pk=pk) if pk else None
-    initial = {name: getattr(guardian, name) for name in
-               (*GUARDIAN_FIELDS, "opt_out_sms", "opt_out_email")} if guardian else {}
+    initial = (
+        {
+            name: getattr(guardian, name)
+            for name in (*GUARDIAN_FIELDS, "opt_out_sms", "opt_out_email")
+        }
+        if guardian
+        else {}
+    )
     form = GuardianEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if guardian is None:
-                services.guardian_create(household=household,
-                                         **_pick(form.cleaned_data, GUARDIAN_FIELDS))
+                services.guardian_create(
+                    household=household, **_pick(form.cleaned_data, GUARDIAN_FIELDS)
+                )
             else:
                 services.guardian_update(guardian=guardian, **form.cleaned_data)
         except EnrolmentError as error:
@@ -196,16 +234,25 @@ def guardian_edit(request: HttpRequest, household_pk: int, pk: int | None = None
             messages.success(request, _("Saved."))
             return redirect(_household_page(request, household))
     title = _("Edit %(name)s") % {"name": guardian.full_name} if guardian else _("Add a guardian")
-    return render(request, "enrolment/simple_form.html", {
-        "form": form, "title": title, "back": _household_page(request, household),
-    })
+    return render(
+        request,
+        "enrolment/simple_form.html",
+        {
+            "form": form,
+            "title": title,
+            "back": _household_page(request, household),
+        },
+    )
 
 
 @login_required
 def consents(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = _writable_household(request, household_pk)
-    current = {consent.kind: consent for consent in household.current_consents
-               if consent.participant_id is None}
+    current = {
+        consent.kind: consent
+        for consent in household.current_consents
+        if consent.participant_id is None
+    }
     if request.method == "POST":
         form = ConsentForm(request.POST)
         kind = request.POST.get("kind")
@@ -216,26 +263,38 @@ def consents(request: HttpRequest, household_pk: int) -> HttpResponse:
         if form.is_valid():
             given_by = getattr(request.user, "guardian", None)
             services.consent_give(
-                household=household, kind=form.cleaned_data["kind"], version=CONSENT_VERSION,
-                given_by=given_by if given_by and given_by.household_id == household.pk
-                else None,
+                household=household,
+                kind=form.cleaned_data["kind"],
+                version=CONSENT_VERSION,
+                given_by=given_by if given_by and given_by.household_id == household.pk else None,
                 recorded_by=request.user,
             )
             messages.success(request, _("Consent recorded."))
             return redirect("enrolment:consents", household_pk=household.pk)
         messages.error(request, _("Tick “I agree” to give this consent."))
     kinds = [
-        {"kind": kind, "label": label, "current": current.get(kind),
-         "form": ConsentForm(initial={"kind": kind}, auto_id=f"id_{kind}_%s")}
+        {
+            "kind": kind,
+            "label": label,
+            "current": current.get(kind),
+            "form": ConsentForm(initial={"kind": kind}, auto_id=f"id_{kind}_%s"),
+        }
         for kind, label in ConsentKind.choices
     ]
-    return render(request, "enrolment/consents.html", {
-        "household": household, "kinds": kinds, "version": CONSENT_VERSION,
-        "back": _household_page(request, household),
-    })
+    return render(
+        request,
+        "enrolment/consents.html",
+        {
+            "household": household,
+            "kinds": kinds,
+            "version": CONSENT_VERSION,
+            "back": _household_page(request, household),
+        },
+    )
 
 
 # --- Enrolling ------------------------------------------------------------------------------
+
 
 def _household_for_enrolment(request: HttpRequest):
     """The household a family enrols for (its own), or the one a mediator chose."""
@@ -262,79 +321,118 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(reverse("enrolment:mediation") + f"?enrol_in={programme.slug}")
         return redirect(reverse("enrolment:family-register") + f"?next={request.path}")
     sessions = None if programme.is_whole_cycle else open_sessions(programme=programme)
-    day = (timezone.localtime(sessions[0].starts_at).date() if sessions
-           else services.eligibility_date(programme=programme, session=None))
+    day = (
+        timezone.localtime(sessions[0].starts_at).date()
+        if sessions
+        else services.eligibility_date(programme=programme, session=None)
+    )
     members = enrolment_members(household=household, programme=programme, day=day)
     form = EnrolForm(request.POST or None, members=members, sessions=sessions)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        chosen = [s for s in sessions if s.pk in data["sessions"]] if sessions is not None \
-            else None
+        chosen = [s for s in sessions if s.pk in data["sessions"]] if sessions is not None else None
         try:
             participant = services.member_participant(
-                household=household, key=data["participant"], birth_date=data.get("birth_date"))
+                household=household, key=data["participant"], birth_date=data.get("birth_date")
+            )
             source = services.enrolment_source_for(request.user)
             if chosen is None:
-                answers = [services.DateAnswer(session=None, enrolment=services.enrolment_create(
-                    participant=participant, programme=programme, source=source,
-                    created_by=request.user))]
+                answers = [
+                    services.DateAnswer(
+                        session=None,
+                        enrolment=services.enrolment_create(
+                            participant=participant,
+                            programme=programme,
+                            source=source,
+                            created_by=request.user,
+                        ),
+                    )
+                ]
             else:
                 answers = services.enrolment_create_many(
-                    participant=participant, programme=programme, sessions=chosen,
-                    source=source, created_by=request.user)
+                    participant=participant,
+                    programme=programme,
+                    sessions=chosen,
+                    source=source,
+                    created_by=request.user,
+                )
         except EnrolmentError as error:
             show_error(form, error)
         else:
-            _tell_answers(request, participant=participant, programme=programme,
-                          answers=answers)
+            _tell_answers(request, participant=participant, programme=programme, answers=answers)
             return redirect(_household_page(request, household))
-    return render(request, "enrolment/enrol.html", {
-        "programme": programme, "household": household, "form": form,
-        "members": members, "sessions": sessions,
-        "staff": is_staff_member(request.user),
-    })
+    return render(
+        request,
+        "enrolment/enrol.html",
+        {
+            "programme": programme,
+            "household": household,
+            "form": form,
+            "members": members,
+            "sessions": sessions,
+            "staff": is_staff_member(request.user),
+        },
+    )
 
 
 def _tell_answers(request: HttpRequest, *, participant, programme, answers) -> None:
     """One message per date: confirmed, waiting list n° k, or refused and why."""
     for answer in answers:
-        params = {"name": participant.first_name, "programme": programme.title,
-                  "date": session_when(answer.session) if answer.session else "",
-                  "position": answer.enrolment.waitlist_position if answer.enrolment else None,
-                  "reason": answer.refusal}
+        params = {
+            "name": participant.first_name,
+            "programme": programme.title,
+            "date": session_when(answer.session) if answer.session else "",
+            "position": answer.enrolment.waitlist_position if answer.enrolment else None,
+            "reason": answer.refusal,
+        }
         if answer.enrolment is None:
             messages.error(request, _("%(date)s: not booked. %(reason)s") % params)
         elif answer.enrolment.status == EnrolmentStatus.CONFIRMED:
-            messages.success(request, _("%(date)s: place confirmed for %(name)s.") % params
-                             if answer.session else
-                             _("%(name)s is enrolled in “%(programme)s”.")
-                             % params)
+            messages.success(
+                request,
+                _("%(date)s: place confirmed for %(name)s.") % params
+                if answer.session
+                else _("%(name)s is enrolled in “%(programme)s”.") % params,
+            )
         else:
-            messages.warning(request, _("%(date)s: full, %(name)s is number %(position)s on the "
-                                        "waiting list. You will be told as soon as a place is "
-                                        "free.") % params
-                             if answer.session else
-                             _("“%(programme)s” is full: %(name)s is number %(position)s on "
-                               "the waiting list. You will be told as soon as a place is free.")
-                             % params)
+            messages.warning(
+                request,
+                _(
+                    "%(date)s: full, %(name)s is number %(position)s on the "
+                    "waiting list. You will be told as soon as a place is "
+                    "free."
+                )
+                % params
+                if answer.session
+                else _(
+                    "“%(programme)s” is full: %(name)s is number %(position)s on "
+                    "the waiting list. You will be told as soon as a place is free."
+                )
+                % params,
+            )
 
 
 def _actionable_enrolment(request: HttpRequest, pk: int):
     enrolment = get_object_or_404(
         enrolments_visible_to(request.user).select_related(
-            "participant__household", "programme", "session"),
+            "participant__household", "programme", "session"
+        ),
         pk=pk,
     )
     writer = has_role(request.user, Role.FAMILY) or is_staff_member(request.user)
-    if not writer and not (enrolment.status == EnrolmentStatus.PROPOSED
-                           and partner_of(request.user) is not None):
+    if not writer and not (
+        enrolment.status == EnrolmentStatus.PROPOSED and partner_of(request.user) is not None
+    ):
         raise PermissionDenied
     return enrolment
 
 
 def _back_from(request: HttpRequest, enrolment) -> str:
-    if has_role(request.user, Role.PARTNER) and not is_staff_member(request.user) \
-            and not has_role(request.user, Role.FAMILY):
+    if (
+        has_role(request.user, Role.PARTNER)
+        and not is_staff_member(request.user)
+        and not has_role(request.user, Role.FAMILY)
+    ):
         return reverse("enrolment:partner")
     return _household_page(request, enrolment.participant.household)
 
@@ -346,25 +444,46 @@ def enrolment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     policy = services.cancellation_policy(enrolment, by_family=by_family)
     if request.method == "POST":
         try:
-            services.enrolment_cancel(enrolment=enrolment, cancelled_by=request.user,
-                                      reason=request.POST.get("reason", "")[:300])
+            services.enrolment_cancel(
+                enrolment=enrolment,
+                cancelled_by=request.user,
+                reason=request.POST.get("reason", "")[:300],
+            )
         except EnrolmentError as error:
             messages.error(request, error.message)
         else:
             if policy.leaving_cycle:
-                messages.success(request, _("%(name)s has left “%(programme)s”. Their mediator "
-                                            "sees it on the programme's page.")
-                                 % {"name": enrolment.participant.first_name,
-                                    "programme": enrolment.programme.title})
+                messages.success(
+                    request,
+                    _(
+                        "%(name)s has left “%(programme)s”. Their mediator "
+                        "sees it on the programme's page."
+                    )
+                    % {
+                        "name": enrolment.participant.first_name,
+                        "programme": enrolment.programme.title,
+                    },
+                )
             else:
-                messages.success(request, _("The enrolment of %(name)s is cancelled.")
-                                 % {"name": enrolment.participant.first_name})
+                messages.success(
+                    request,
+                    _("The enrolment of %(name)s is cancelled.")
+                    % {"name": enrolment.participant.first_name},
+                )
         return redirect(_back_from(request, enrolment))
-    return render(request, "enrolment/enrolment_cancel.html", {
-        "enrolment": enrolment, "back": _back_from(request, enrolment), "policy": policy,
-        "deadline": long_datetime(policy.deadline), "starts_at": long_datetime(policy.starts_at),
-        "contact": settings.SERVICE_CONTACT, "by_family": by_family,
-    })
+    return render(
+        request,
+        "enrolment/enrolment_cancel.html",
+        {
+            "enrolment": enrolment,
+            "back": _back_from(request, enrolment),
+            "policy": policy,
+            "deadline": long_datetime(policy.deadline),
+            "starts_at": long_datetime(policy.starts_at),
+            "contact": settings.SERVICE_CONTACT,
+            "by_family": by_family,
+        },
+    )
 
 
 @login_required
@@ -379,35 +498,52 @@ def referral_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         if enrolment.status == EnrolmentStatus.CONFIRMED:
-            messages.success(request, _("Referral accepted: %(name)s is enrolled.")
-                             % {"name": enrolment.participant.first_name})
+            messages.success(
+                request,
+                _("Referral accepted: %(name)s is enrolled.")
+                % {"name": enrolment.participant.first_name},
+            )
         else:
-            messages.warning(request, _("Referral accepted: the programme is full, "
-                                        "%(name)s is number %(position)s on the waiting list.")
-                             % {"name": enrolment.participant.first_name,
-                                "position": enrolment.waitlist_position})
+            messages.warning(
+                request,
+                _(
+                    "Referral accepted: the programme is full, "
+                    "%(name)s is number %(position)s on the waiting list."
+                )
+                % {
+                    "name": enrolment.participant.first_name,
+                    "position": enrolment.waitlist_position,
+                },
+            )
     return redirect(_back_from(request, enrolment))
 
 
 # --- Mediator space -----------------------------------------------------------------------
+
 
 @login_required
 def mediation_home(request: HttpRequest) -> HttpResponse:
     _staff_only(request.user)
     search = HouseholdSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    households = (list(selectors.household_list(user=request.user, search=query)[:20])
-                  if query else [])
+    households = (
+        list(selectors.household_list(user=request.user, search=query)[:20]) if query else []
+    )
     everything = has_role(request.user, Role.COORDINATOR, Role.ADMINISTRATOR)
-    referrals = list(pending_referrals(
-        enrolments=selectors.enrolment_list(user=request.user))[:50])
+    referrals = list(pending_referrals(enrolments=selectors.enrolment_list(user=request.user))[:50])
     personal_read(request, [*households, *referrals], summary="mediation home")
-    return render(request, "enrolment/mediation_home.html", {
-        "search": search, "query": query, "households": households,
-        "programmes": programmes_managed_by(user=request.user, everything=everything),
-        "referrals": referrals,
-        "programme_slug": request.GET.get("enrol_in", ""),
-    })
+    return render(
+        request,
+        "enrolment/mediation_home.html",
+        {
+            "search": search,
+            "query": query,
+            "households": households,
+            "programmes": programmes_managed_by(user=request.user, everything=everything),
+            "referrals": referrals,
+            "programme_slug": request.GET.get("enrol_in", ""),
+        },
+    )
 
 
 @login_required
@@ -424,20 +560,29 @@ def household_create_view(request: HttpRequest) -> HttpResponse:
                 )
                 if data["child_first_name"]:
                     services.participant_create(
-                        household=household, first_name=data["child_first_name"],
-                        last_name=data["last_name"], birth_date=data["child_birth_date"],
+                        household=household,
+                        first_name=data["child_first_name"],
+                        last_name=data["last_name"],
+                        birth_date=data["child_birth_date"],
                     )
         except EnrolmentError as error:
             show_error(form, error)
         else:
-            messages.success(request, _("Household %(reference)s created.")
-                             % {"reference": household.reference})
+            messages.success(
+                request, _("Household %(reference)s created.") % {"reference": household.reference}
+            )
             url = reverse("enrolment:household", args=[household.pk])
             slug = request.GET.get("enrol_in")
             return redirect(f"{url}?enrol_in={slug}" if slug else url)
-    return render(request, "enrolment/household_form.html", {
-        "form": form, "title": _("New household"), "back": reverse("enrolment:mediation"),
-    })
+    return render(
+        request,
+        "enrolment/household_form.html",
+        {
+            "form": form,
+            "title": _("New household"),
+            "back": reverse("enrolment:mediation"),
+        },
+    )
 
 
 @login_required
@@ -445,17 +590,24 @@ def household_view(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request.user)
     household = _visible_household(request, pk)
     programmes = published_programmes()
-    form = ProgrammeChoiceForm(request.GET if "programme" in request.GET else None,
-                               programmes=programmes)
+    form = ProgrammeChoiceForm(
+        request.GET if "programme" in request.GET else None, programmes=programmes
+    )
     if form.is_valid():
         programme = programmes.get(pk=form.cleaned_data["programme"])
-        return redirect(reverse("enrolment:enrol", args=[programme.slug])
-                        + f"?household={household.pk}")
-    return render(request, "enrolment/household.html", {
-        "household": household, "enrolments": household_enrolments(household=household),
-        "programme_form": form,
-        "programme_slug": request.GET.get("enrol_in", ""),
-    })
+        return redirect(
+            reverse("enrolment:enrol", args=[programme.slug]) + f"?household={household.pk}"
+        )
+    return render(
+        request,
+        "enrolment/household.html",
+        {
+            "household": household,
+            "enrolments": household_enrolments(household=household),
+            "programme_form": form,
+            "programme_slug": request.GET.get("enrol_in", ""),
+        },
+    )
 
 
 @login_required
@@ -464,12 +616,16 @@ def programme_people(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_manage_programme(request.user, programme):
         raise PermissionDenied
     lists = {name: list(people) for name, people in programme_lists(programme=programme).items()}
-    personal_read(request, [enrolment for people in lists.values() for enrolment in people],
-                  summary="programme lists")
+    personal_read(
+        request,
+        [enrolment for people in lists.values() for enrolment in people],
+        summary="programme lists",
+    )
     return render(request, "enrolment/programme_people.html", {"programme": programme, **lists})
 
 
 # --- Partner space ------------------------------------------------------------------------
+
 
 def _partner(request: HttpRequest):
     partner = partner_of(request.user)
@@ -481,13 +637,19 @@ def _partner(request: HttpRequest):
 @login_required
 def partner_home(request: HttpRequest) -> HttpResponse:
     partner = _partner(request)
-    referrals = list(selectors.enrolment_list(user=request.user,
-                                              source=EnrolmentSource.PARTNER_REFERRAL)[:200])
+    referrals = list(
+        selectors.enrolment_list(user=request.user, source=EnrolmentSource.PARTNER_REFERRAL)[:200]
+    )
     personal_read(request, referrals, summary="partner referrals")
-    return render(request, "enrolment/partner_home.html", {
-        "partner": partner, "referrals": referrals,
-        "programme_form": ProgrammeChoiceForm(programmes=published_programmes()),
-    })
+    return render(
+        request,
+        "enrolment/partner_home.html",
+        {
+            "partner": partner,
+            "referrals": referrals,
+            "programme_form": ProgrammeChoiceForm(programmes=published_programmes()),
+        },
+    )
 
 
 @login_required
@@ -502,52 +664,80 @@ def partner_refer(request: HttpRequest) -> HttpResponse:
     duplicates: list = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        session = (next(s for s in sessions if s.pk == data["session"])
-                   if sessions is not None else None)
+        session = (
+            next(s for s in sessions if s.pk == data["session"]) if sessions is not None else None
+        )
         duplicates = selectors.household_duplicates(
-            phone=data["guardian_phone"], last_name=data["guardian_last_name"],
-            birth_date=data["birth_date"])
+            phone=data["guardian_phone"],
+            last_name=data["guardian_last_name"],
+            birth_date=data["birth_date"],
+        )
         choice = request.POST.get("use_household", "")
         existing = next((h for h in duplicates if str(h.pk) == choice), None)
         if duplicates and choice != "new" and existing is None:
             # Possibly a family the service knows: ask before creating a second household.
-            return render(request, "enrolment/partner_refer.html", {
-                "form": form, "programme": programme, "partner": partner,
-                "duplicates": duplicates,
-            })
+            return render(
+                request,
+                "enrolment/partner_refer.html",
+                {
+                    "form": form,
+                    "programme": programme,
+                    "partner": partner,
+                    "duplicates": duplicates,
+                },
+            )
         try:
             services.referral_register(
-                partner=partner, created_by=request.user, programme=programme, session=session,
-                guardian={"first_name": data["guardian_first_name"],
-                          "last_name": data["guardian_last_name"],
-                          "phone": data["guardian_phone"]},
-                child=_pick(data, CHILD_FIELDS), note=data["note"], household=existing,
+                partner=partner,
+                created_by=request.user,
+                programme=programme,
+                session=session,
+                guardian={
+                    "first_name": data["guardian_first_name"],
+                    "last_name": data["guardian_last_name"],
+                    "phone": data["guardian_phone"],
+                },
+                child=_pick(data, CHILD_FIELDS),
+                note=data["note"],
+                household=existing,
             )
         except EnrolmentError as error:
             if error.field == "phone":
                 error.field = "guardian_phone"
             show_error(form, error)
         else:
-            messages.success(request, _("Referral sent: the family or a mediator will "
-                                        "confirm it."))
+            messages.success(request, _("Referral sent: the family or a mediator will confirm it."))
             return redirect("enrolment:partner")
-    return render(request, "enrolment/partner_refer.html", {
-        "form": form, "programme": programme, "partner": partner,
-    })
+    return render(
+        request,
+        "enrolment/partner_refer.html",
+        {
+            "form": form,
+            "programme": programme,
+            "partner": partner,
+        },
+    )
 
 
 # --- Safety sheet ----------------------------------------------------------------------------
+
 
 def _sheet_initial(sheet) -> dict:
     if sheet is None:
         return {}
     initial = dict(sheet.health_details)
-    initial |= {"may_leave_alone": sheet.may_leave_alone,
-                "leave_alone_signed_on": sheet.leave_alone_signed_on,
-                "image_internal": sheet.image_internal, "image_printed": sheet.image_printed,
-                "image_web": sheet.image_web, "image_social": sheet.image_social}
-    for prefix, people in (("contact", sheet.emergency_contacts),
-                           ("authorised", sheet.authorised_people)):
+    initial |= {
+        "may_leave_alone": sheet.may_leave_alone,
+        "leave_alone_signed_on": sheet.leave_alone_signed_on,
+        "image_internal": sheet.image_internal,
+        "image_printed": sheet.image_printed,
+        "image_web": sheet.image_web,
+        "image_social": sheet.image_social,
+    }
+    for prefix, people in (
+        ("contact", sheet.emergency_contacts),
+        ("authorised", sheet.authorised_people),
+    ):
         for n, person in enumerate(people, start=1):
             for part in ("name", "relation", "phone"):
                 initial[f"{prefix}_{n}_{part}"] = person.get(part, "")
@@ -570,8 +760,9 @@ def safety_sheet(request: HttpRequest, participant_pk: int) -> HttpResponse:
     """The guardian fills the sheet online, or a mediator with the family; each save is a new
     version. Only the family and the staff named in enrolment.access reach this page."""
     try:
-        participant = selectors.safety_sheet_participant(user=request.user,
-                                                         participant_id=participant_pk)
+        participant = selectors.safety_sheet_participant(
+            user=request.user, participant_id=participant_pk
+        )
     except Participant.DoesNotExist:
         raise Http404 from None
     current = services.current_sheet(participant)
@@ -582,31 +773,54 @@ def safety_sheet(request: HttpRequest, participant_pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.safety_sheet_save(
-                participant=participant, filled_by=request.user,
+                participant=participant,
+                filled_by=request.user,
                 filled_as=FilledAs.MEDIATOR if staff else FilledAs.GUARDIAN,
                 sheet=services.SheetInput(
-                    health=services.HealthInput(**_pick(data, (
-                        "allergies", "diet", "treatment", "has_pai", "pai_details",
-                        "doctor_name", "doctor_phone"))),
+                    health=services.HealthInput(
+                        **_pick(
+                            data,
+                            (
+                                "allergies",
+                                "diet",
+                                "treatment",
+                                "has_pai",
+                                "pai_details",
+                                "doctor_name",
+                                "doctor_phone",
+                            ),
+                        )
+                    ),
                     emergency_contacts=[services.Person(*row) for row in form.people("contact")],
-                    authorised_people=[services.Person(*row)
-                                       for row in form.people("authorised")],
+                    authorised_people=[services.Person(*row) for row in form.people("authorised")],
                     may_leave_alone=data["may_leave_alone"],
                     leave_alone_signed_on=data["leave_alone_signed_on"],
                     image_rights=services.ImageRights(
-                        internal=data["image_internal"], printed=data["image_printed"],
-                        web=data["image_web"], social=data["image_social"]),
+                        internal=data["image_internal"],
+                        printed=data["image_printed"],
+                        web=data["image_web"],
+                        social=data["image_social"],
+                    ),
                 ),
             )
         except EnrolmentError as error:
             field = _sheet_field(error.field)
             form.add_error(field if field in form.fields else None, error.message)
         else:
-            messages.success(request, _("The safety sheet of %(name)s is saved.")
-                             % {"name": participant.first_name})
+            messages.success(
+                request,
+                _("The safety sheet of %(name)s is saved.") % {"name": participant.first_name},
+            )
             return redirect(back)
     elif current is not None:
         audit_staff_read(request, target=current, summary="safety sheet page")
-    return render(request, "enrolment/safety_sheet.html", {
-        "participant": participant, "form": form, "sheet": current, "back": back,
-    })
+    return render(
+        request,
+        "enrolment/safety_sheet.html",
+        {
+            "participant": participant,
+            "form": form,
+            "sheet": current,
+            "back": back,
+        },
+    )

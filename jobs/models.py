@@ -26,7 +26,9 @@ class BackgroundJob(models.Model):
     kind = models.CharField(_("kind"), max_length=64)
     title = models.CharField(_("title"), max_length=200)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="background_jobs",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="background_jobs",
         verbose_name=_("started by"),
     )
     params = models.JSONField(_("parameters"), default=dict, blank=True)

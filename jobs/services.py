@@ -53,9 +53,12 @@ STALE_PENDING = datetime.timedelta(minutes=2)
 
 
 def jobs_redispatch_stale(*, now: datetime.datetime | None = None) -> int:
-    stale = list(BackgroundJob.objects.filter(
-        state=JobState.PENDING, created_at__lt=(now or timezone.now()) - STALE_PENDING,
-    ).values_list("pk", flat=True)[:100])
+    stale = list(
+        BackgroundJob.objects.filter(
+            state=JobState.PENDING,
+            created_at__lt=(now or timezone.now()) - STALE_PENDING,
+        ).values_list("pk", flat=True)[:100]
+    )
     for job_id in stale:
         _dispatch(job_id)
     return len(stale)
@@ -91,15 +94,22 @@ def job_run(*, job_id: int) -> str:
             outcome = handler(
                 job,
                 lambda done, total, message="": job_report_progress(
-                    job_id=job_id, done=done, total=total, message=message),
+                    job_id=job_id, done=done, total=total, message=message
+                ),
             )
     except Exception as error:
         logger.exception("Background job %s (%s) failed", job_id, job.kind)
-        message = error.message if isinstance(error, JobError) else _(
-            "Something went wrong. Nothing more was done; try again, or tell the coordinator "
-            "if it happens again.")
+        message = (
+            error.message
+            if isinstance(error, JobError)
+            else _(
+                "Something went wrong. Nothing more was done; try again, or tell the coordinator "
+                "if it happens again."
+            )
+        )
         BackgroundJob.objects.filter(pk=job_id).update(
-            state=JobState.FAILED, message=message[:500], finished_at=timezone.now())
+            state=JobState.FAILED, message=message[:500], finished_at=timezone.now()
+        )
         return JobState.FAILED
     job.refresh_from_db()
     job.state = JobState.SUCCEEDED

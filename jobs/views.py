@@ -23,15 +23,17 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def job_status(request: HttpRequest, pk: int) -> JsonResponse:
     job = _own_job(request, pk)
-    return JsonResponse({
-        "state": job.state,
-        "state_label": job.get_state_display(),
-        "progress": job.progress,
-        "message": job.message,
-        "finished": job.is_finished,
-        "result_url": job.result_url,
-        "download_url": job.download_url,
-    })
+    return JsonResponse(
+        {
+            "state": job.state,
+            "state_label": job.get_state_display(),
+            "progress": job.progress,
+            "message": job.message,
+            "finished": job.is_finished,
+            "result_url": job.result_url,
+            "download_url": job.download_url,
+        }
+    )
 
 
 @login_required

@@ -8,8 +8,17 @@ from .services import NotificationError, message_retry
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ("kind", "recipient_name", "channel", "address", "state", "due_at",
-                    "sent_at", "attempts", "session")
+    list_display = (
+        "kind",
+        "recipient_name",
+        "channel",
+        "address",
+        "state",
+        "due_at",
+        "sent_at",
+        "attempts",
+        "session",
+    )
     list_filter = ("state", "channel", "kind", "language")
     search_fields = ("key", "address", "recipient_name", "session__programme__title")
     date_hierarchy = "created_at"
@@ -34,8 +43,10 @@ class MessageAdmin(admin.ModelAdmin):
                 retried += 1
             except NotificationError as error:
                 self.message_user(request, f"{message}: {error.message}", level=messages.ERROR)
-        self.message_user(request, ngettext("%d message queued again.",
-                                            "%d messages queued again.", retried) % retried)
+        self.message_user(
+            request,
+            ngettext("%d message queued again.", "%d messages queued again.", retried) % retried,
+        )
 
 
 @admin.register(MessageTemplate)

@@ -19,14 +19,20 @@ router = Router(auth=session_or_token)
 def list_messages(request: HttpRequest, filters: Query[MessageFilters]):
     require_staff(request.auth)
     return message_list(
-        user=request.auth, session_id=filters.session, household_id=filters.household,
-        state=filters.state, channel=filters.channel, kind=filters.kind, since=filters.since,
+        user=request.auth,
+        session_id=filters.session,
+        household_id=filters.household,
+        state=filters.state,
+        channel=filters.channel,
+        kind=filters.kind,
+        since=filters.since,
         until=filters.until,
     )
 
 
-@router.post("/{int:message_id}/retry", response=MessageOut,
-             summary="Send a failed message again (staff)")
+@router.post(
+    "/{int:message_id}/retry", response=MessageOut, summary="Send a failed message again (staff)"
+)
 def retry_message(request: HttpRequest, message_id: int):
     require_staff(request.auth)
     message = get_object_or_404(messages_visible_to(request.auth), pk=message_id)

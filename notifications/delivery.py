@@ -41,7 +41,7 @@ DISPATCH_CHUNK = 100
 
 def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
     for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+        yield ids[start : start + size]
 
 
 def dispatch_now(message_ids: Iterable[int], *, countdown: float | None = None) -> bool:
@@ -83,20 +83,28 @@ def messages_queue(messages: list[Message], *, new_keys: bool = False) -> list[i
     for message in messages:
         if message.state == MessageState.PENDING and message.due_at <= now:
             message.dispatched_at = now
-    due = [message for message in messages
-           if message.state == MessageState.PENDING and message.due_at <= now]
+    due = [
+        message
+        for message in messages
+        if message.state == MessageState.PENDING and message.due_at <= now
+    ]
     if new_keys:
         Message.objects.bulk_create(messages, batch_size=settings.NOTIFICATIONS_BATCH_SIZE)
     else:
-        Message.objects.bulk_create(messages, ignore_conflicts=True,
-                                    batch_size=settings.NOTIFICATIONS_BATCH_SIZE)
+        Message.objects.bulk_create(
+            messages, ignore_conflicts=True, batch_size=settings.NOTIFICATIONS_BATCH_SIZE
+        )
     if new_keys and all(message.pk for message in due):
         ids = [message.pk for message in due]
     else:
         # ignore_conflicts leaves pks unset on some databases: read back the rows just written.
-        ids = list(Message.objects.filter(
-            key__in=[message.key for message in due], state=MessageState.PENDING,
-            dispatched_at=now).values_list("pk", flat=True))
+        ids = list(
+            Message.objects.filter(
+                key__in=[message.key for message in due],
+                state=MessageState.PENDING,
+                dispatched_at=now,
+            ).values_list("pk", flat=True)
+        )
     dispatch_on_commit(ids)
     return ids
 
@@ -116,8 +124,11 @@ def _smtp_failure(error: Exception) -> DeliveryError:
         code = max(codes) if codes else None
     else:
         code = getattr(error, "smtp_code", None)
-    permanent = (isinstance(code, int) and 500 <= code < 600
-                 and not isinstance(error, smtplib.SMTPAuthenticationError))
+    permanent = (
+        isinstance(code, int)
+        and 500 <= code < 600
+        and not isinstance(error, smtplib.SMTPAuthenticationError)
+    )
     kind = PermanentDeliveryError if permanent else DeliveryError
     return kind(f"Mail server: {error}")
 
@@ -149,7 +160,10 @@ def _send(message: Message, subject: str, body: str) -> tuple[str, Callable[[], 
     # EMAIL_TIMEOUT bounds the connection and each answer awaited from the server.
     connection = get_connection(fail_silently=False)
     email = EmailMessage(
-        subject=subject, body=body, to=[message.address], connection=connection,
+        subject=subject,
+        body=body,
+        to=[message.address],
+        connection=connection,
         # Stable across retries, so a mail client can tell a resent copy from a new message.
         headers={"Message-ID": f"<{message.key.replace(':', '.')}@{domain}>"},
     )
@@ -174,7 +188,9 @@ def _claim(message: Message, token: str, now) -> bool:
         claimable = Q(state=MessageState.SENDING, claimed_by=token)
     return bool(
         Message.objects.filter(claimable, pk=message.pk, due_at__lte=now).update(
-            state=MessageState.SENDING, claimed_at=now, claimed_by=token,
+            state=MessageState.SENDING,
+            claimed_at=now,
+            claimed_by=token,
             attempts=F("attempts") + 1,
         )
     )
@@ -188,8 +204,7 @@ class ClaimKeeper:
         self.message_id, self.token = message_id, token
         self.every = max(settings.NOTIFICATIONS_SENDING_TIMEOUT / 3, 0.2)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._renew, daemon=True,
-                                        name=f"claim-{message_id}")
+        self._thread = threading.Thread(target=self._renew, daemon=True, name=f"claim-{message_id}")
 
     def __enter__(self) -> "ClaimKeeper":
         self._thread.start()
@@ -204,7 +219,9 @@ class ClaimKeeper:
         try:
             while not self._stop.wait(self.every):
                 Message.objects.filter(
-                    pk=self.message_id, state=MessageState.SENDING, claimed_by=self.token,
+                    pk=self.message_id,
+                    state=MessageState.SENDING,
+                    claimed_by=self.token,
                 ).update(claimed_at=timezone.now())
         except Exception:
             logger.exception("Could not renew the claim on message %s", self.message_id)
@@ -226,17 +243,23 @@ def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
     if message.channel == Channel.SMS:
         allowed_from = timing.sms_allowed_from(now)
         starts_at = message.session_starts_at
-        if allowed_from > now and message.kind == MessageKind.REMINDER and starts_at and (
-                allowed_from >= starts_at):
+        if (
+            allowed_from > now
+            and message.kind == MessageKind.REMINDER
+            and starts_at
+            and (allowed_from >= starts_at)
+        ):
             # Held until the morning it would come after the session: a reminder then is noise.
             reason = gettext("No SMS could go before the session outside the quiet hours.")
             if Message.objects.filter(pk=message.pk, state=MessageState.PENDING).update(
-                    state=MessageState.CANCELLED, cancel_reason=reason):
+                state=MessageState.CANCELLED, cancel_reason=reason
+            ):
                 logger.info("Reminder %s dropped: %s", message.pk, reason)
             return "too-late"
         if allowed_from > now:
             Message.objects.filter(pk=message.pk, state=MessageState.PENDING).update(
-                due_at=allowed_from, dispatched_at=None)
+                due_at=allowed_from, dispatched_at=None
+            )
             return "quiet-hours"
     if not _claim(message, token, now):
         return "taken"
@@ -245,8 +268,11 @@ def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
     claimed = Message.objects.filter(pk=message.pk, state=MessageState.SENDING, claimed_by=token)
     try:
         subject, body = render_message(
-            kind=message.kind, channel=message.channel, language=message.language,
-            context=message.context, recipient_name=message.recipient_name,
+            kind=message.kind,
+            channel=message.channel,
+            language=message.language,
+            context=message.context,
+            recipient_name=message.recipient_name,
         )
         with ClaimKeeper(message_id=message.pk, token=token):
             provider_id, finish = _send(message, subject, body)
@@ -257,20 +283,34 @@ def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
     except Exception as error:  # any other error (provider, template) is worth another try
         if message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
             claimed.update(state=MessageState.FAILED, last_error=str(error)[:2000])
-            logger.warning("Message %s failed after %d attempts: %s", message.pk,
-                           message.attempts, error)
+            logger.warning(
+                "Message %s failed after %d attempts: %s", message.pk, message.attempts, error
+            )
             return "failed"
         delay = retry_delay(message.attempts)
         retry_at = timezone.now() + datetime.timedelta(seconds=delay)
-        if claimed.update(state=MessageState.PENDING, due_at=retry_at, last_error=str(error)[:2000],
-                          dispatched_at=timezone.now()):
+        if claimed.update(
+            state=MessageState.PENDING,
+            due_at=retry_at,
+            last_error=str(error)[:2000],
+            dispatched_at=timezone.now(),
+        ):
             dispatch_now([message.pk], countdown=delay)
-        logger.info("Message %s attempt %d failed (%s); next in %.0fs", message.pk,
-                    message.attempts, error, delay)
+        logger.info(
+            "Message %s attempt %d failed (%s); next in %.0fs",
+            message.pk,
+            message.attempts,
+            error,
+            delay,
+        )
         return "retry"
     recorded = claimed.update(
-        state=MessageState.SENT, sent_at=timezone.now(), subject=subject, body=body,
-        provider_message_id=str(provider_id)[:120], last_error="",
+        state=MessageState.SENT,
+        sent_at=timezone.now(),
+        subject=subject,
+        body=body,
+        provider_message_id=str(provider_id)[:120],
+        last_error="",
     )
     if not recorded:
         logger.error("Message %s was sent but its claim had been taken over", message.pk)
@@ -284,7 +324,9 @@ def messages_release_stuck(*, now=None) -> int:
     now = now or timezone.now()
     limit = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT)
     return Message.objects.filter(state=MessageState.SENDING, claimed_at__lt=limit).update(
-        state=MessageState.PENDING, claimed_by="", dispatched_at=None,
+        state=MessageState.PENDING,
+        claimed_by="",
+        dispatched_at=None,
         last_error="The delivery was interrupted; trying again.",
     )
 
@@ -295,19 +337,26 @@ def messages_dispatch_due(*, now=None) -> int:
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_REDISPATCH_AFTER)
     due = Message.objects.filter(state=MessageState.PENDING, due_at__lte=now).filter(
-        Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=stale))
+        Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=stale)
+    )
     dispatched, last_pk = 0, 0
     while True:
-        ids = list(due.filter(pk__gt=last_pk).order_by("pk")
-                   .values_list("pk", flat=True)[:settings.NOTIFICATIONS_BATCH_SIZE])
+        ids = list(
+            due.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: settings.NOTIFICATIONS_BATCH_SIZE]
+        )
         if not ids:
             return dispatched
         last_pk = ids[-1]
         # Marked under the same condition they were read with: of two sweeps reading the same
         # rows, each queues (and counts) only those it marked itself.
         due.filter(pk__in=ids).update(dispatched_at=now)
-        mine = list(Message.objects.filter(pk__in=ids, state=MessageState.PENDING,
-                                           dispatched_at=now).values_list("pk", flat=True))
+        mine = list(
+            Message.objects.filter(
+                pk__in=ids, state=MessageState.PENDING, dispatched_at=now
+            ).values_list("pk", flat=True)
+        )
         if mine and not dispatch_now(mine):
             return dispatched
         dispatched += len(mine)

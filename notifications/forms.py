@@ -11,17 +11,21 @@ from .models import MessageKind, MessageState
 class MessageFilterForm(TextFormMixin, forms.Form):
     session = forms.IntegerField(label=_("Session number"), required=False, min_value=1)
     household = forms.IntegerField(label=_("Household number"), required=False, min_value=1)
-    state = forms.ChoiceField(label=_("State"), required=False,
-                              choices=[("", _("Any"))] + MessageState.choices)
-    channel = forms.ChoiceField(label=_("Channel"), required=False,
-                                choices=[("", _("Any"))] + MessageChannel.choices)
-    kind = forms.ChoiceField(label=_("Message"), required=False,
-                             choices=[("", _("Any"))] + MessageKind.choices)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("Any"))] + MessageState.choices
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("Any"))] + MessageChannel.choices
+    )
+    kind = forms.ChoiceField(
+        label=_("Message"), required=False, choices=[("", _("Any"))] + MessageKind.choices
+    )
 
 
 class PreferencesForm(TextFormMixin, forms.Form):
-    preferred_channel = forms.ChoiceField(label=_("Send me messages by"), choices=Channel.choices,
-                                          widget=forms.RadioSelect)
+    preferred_channel = forms.ChoiceField(
+        label=_("Send me messages by"), choices=Channel.choices, widget=forms.RadioSelect
+    )
     language = forms.ChoiceField(label=_("Language of the messages"), choices=Language.choices)
     opt_out_sms = forms.BooleanField(label=_("I do not want any SMS"), required=False)
     opt_out_email = forms.BooleanField(label=_("I do not want any e-mail"), required=False)

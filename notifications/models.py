@@ -72,29 +72,53 @@ class Message(models.Model):
 
     # What the message is about, for the staff's views per session and per household.
     programme = models.ForeignKey(
-        Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("programme"),
     )
     session = models.ForeignKey(
-        Session, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="notification_messages", verbose_name=_("session"),
+        Session,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notification_messages",
+        verbose_name=_("session"),
     )
     # Erasing a household erases its messages: they hold its members' names and contacts.
     household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, null=True, blank=True,
-        related_name="notification_messages", verbose_name=_("household"),
+        Household,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notification_messages",
+        verbose_name=_("household"),
     )
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("participant"),
     )
     enrolment = models.ForeignKey(
-        Enrolment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Enrolment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("enrolment"),
     )
     recipient_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("recipient account"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient account"),
     )
     # Reminders only: the occurrence they are for.
     reminder_offset = models.CharField(_("reminder offset"), max_length=8, blank=True)
@@ -112,7 +136,8 @@ class Message(models.Model):
             # One reminder per participant, session occurrence and offset, whoever writes it.
             models.UniqueConstraint(
                 fields=["participant", "session", "reminder_offset", "session_starts_at"],
-                condition=Q(kind="reminder"), name="notification_one_reminder_per_occurrence",
+                condition=Q(kind="reminder"),
+                name="notification_one_reminder_per_occurrence",
             ),
         ]
         indexes = [
@@ -120,8 +145,10 @@ class Message(models.Model):
             models.Index(fields=["session", "kind"], name="notification_session_kind"),
             # The sweep's "already written?" lookup. Not partial: SQLite cannot use the partial
             # unique index when kind is a bound parameter.
-            models.Index(fields=["session", "participant", "reminder_offset"],
-                         name="notification_reminder_lookup"),
+            models.Index(
+                fields=["session", "participant", "reminder_offset"],
+                name="notification_reminder_lookup",
+            ),
             models.Index(fields=["household", "created_at"], name="notification_household"),
         ]
 
@@ -140,20 +167,28 @@ class MessageTemplate(models.Model):
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     subject = models.CharField(
-        _("subject"), max_length=300, blank=True,
+        _("subject"),
+        max_length=300,
+        blank=True,
         help_text=_("E-mail only. Same variables as the text."),
     )
     body = models.TextField(
         _("text"),
-        help_text=_("Django template syntax, e.g. {{ participant }} on {{ starts_at|date:\"l j F "
-                    "H:i\" }} at {{ venue }}. The variables of each message are listed in "
-                    "docs/notifications.md."),
+        help_text=_(
+            'Django template syntax, e.g. {{ participant }} on {{ starts_at|date:"l j F '
+            'H:i" }} at {{ venue }}. The variables of each message are listed in '
+            "docs/notifications.md."
+        ),
     )
     is_active = models.BooleanField(_("in use"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("updated by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
 
     class Meta:

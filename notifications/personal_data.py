@@ -17,16 +17,22 @@ def household_messages(household) -> list[Message]:
     guardians = list(household.guardians.all())
     addresses = {g.phone for g in guardians if g.phone} | {g.email for g in guardians if g.email}
     users = [g.user_id for g in guardians if g.user_id]
-    return list(Message.objects.filter(
-        Q(household=household) | Q(address__in=addresses) | Q(recipient_user_id__in=users)
-    ).order_by("created_at", "pk"))
+    return list(
+        Message.objects.filter(
+            Q(household=household) | Q(address__in=addresses) | Q(recipient_user_id__in=users)
+        ).order_by("created_at", "pk")
+    )
 
 
 def _messages(household) -> list[dict[str, Any]]:
     return [
         {
-            "id": message.pk, "kind": message.kind, "channel": message.channel,
-            "address": message.address, "subject": message.subject, "body": message.body,
+            "id": message.pk,
+            "kind": message.kind,
+            "channel": message.channel,
+            "address": message.address,
+            "subject": message.subject,
+            "body": message.body,
             "state": message.state,
             "created_at": message.created_at.isoformat(),
             "sent_at": message.sent_at.isoformat() if message.sent_at else None,
@@ -38,18 +44,29 @@ def _messages(household) -> list[dict[str, Any]]:
 def _erase_messages(household, now: datetime.datetime) -> int:
     ids = [message.pk for message in household_messages(household)]
     Message.objects.filter(
-        pk__in=ids, state__in=(MessageState.PENDING, MessageState.SENDING, MessageState.FAILED),
+        pk__in=ids,
+        state__in=(MessageState.PENDING, MessageState.SENDING, MessageState.FAILED),
     ).update(state=MessageState.CANCELLED, cancel_reason=ERASED_MESSAGE_REASON)
     # Kept, emptied, rather than deleted: their keys are what stops a reminder going twice.
     return Message.objects.filter(pk__in=ids).update(
-        address="", recipient_name="", subject="", body="", context={}, last_error="",
+        address="",
+        recipient_name="",
+        subject="",
+        body="",
+        context={},
+        last_error="",
         recipient_user=None,
     )
 
 
 def register() -> None:
-    household_data.register(HouseholdDataHolder(
-        key="messages",
-        covers={Message: ("address", "recipient_name", "subject", "body", "context",
-                          "last_error")},
-        export=_messages, erase=_erase_messages))
+    household_data.register(
+        HouseholdDataHolder(
+            key="messages",
+            covers={
+                Message: ("address", "recipient_name", "subject", "body", "context", "last_error")
+            },
+            export=_messages,
+            erase=_erase_messages,
+        )
+    )

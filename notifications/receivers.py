@@ -21,31 +21,39 @@ from .models import MessageKind
 logger = logging.getLogger(__name__)
 
 
-def on_enrolment_placing(sender, participant, programme, session=None,
-                         **kwargs) -> services.EnrolmentNotice:
+def on_enrolment_placing(
+    sender, participant, programme, session=None, **kwargs
+) -> services.EnrolmentNotice:
     # Read before the target's row is locked, so that under the lock only the message's
     # insert is left.
-    return services.enrolment_notice_prepare(participant=participant, programme=programme,
-                                             session=session)
+    return services.enrolment_notice_prepare(
+        participant=participant, programme=programme, session=session
+    )
 
 
 def on_enrolment_confirmed(sender, enrolment, changed_by=None, prepared=None, **kwargs) -> None:
-    services.enrolment_notify(enrolment=enrolment, kind=MessageKind.ENROLMENT_CONFIRMED,
-                              notice=(prepared or {}).get(on_enrolment_placing))
+    services.enrolment_notify(
+        enrolment=enrolment,
+        kind=MessageKind.ENROLMENT_CONFIRMED,
+        notice=(prepared or {}).get(on_enrolment_placing),
+    )
 
 
-def on_enrolment_waitlisted(sender, enrolment, changed_by=None, prepared=None,
-                            **kwargs) -> None:
-    services.enrolment_notify(enrolment=enrolment, kind=MessageKind.ENROLMENT_WAITLISTED,
-                              notice=(prepared or {}).get(on_enrolment_placing))
+def on_enrolment_waitlisted(sender, enrolment, changed_by=None, prepared=None, **kwargs) -> None:
+    services.enrolment_notify(
+        enrolment=enrolment,
+        kind=MessageKind.ENROLMENT_WAITLISTED,
+        notice=(prepared or {}).get(on_enrolment_placing),
+    )
 
 
 def on_enrolment_promoted(sender, enrolment, changed_by=None, **kwargs) -> None:
     services.enrolment_notify(enrolment=enrolment, kind=MessageKind.ENROLMENT_PROMOTED)
 
 
-def on_enrolment_cancelled(sender, enrolment, changed_by=None, previous_status=None,
-                           **kwargs) -> None:
+def on_enrolment_cancelled(
+    sender, enrolment, changed_by=None, previous_status=None, **kwargs
+) -> None:
     # A declined referral was never a place the family held: nothing to tell.
     if previous_status == EnrolmentStatus.PROPOSED:
         return
@@ -57,8 +65,9 @@ def on_session_cancelled(sender, session, changed_by=None, **kwargs) -> None:
 
 
 def on_session_moved(sender, session, previous=None, changed_by=None, **kwargs) -> None:
-    services.session_notify_change(session=session, kind=MessageKind.SESSION_MOVED,
-                                   previous=previous)
+    services.session_notify_change(
+        session=session, kind=MessageKind.SESSION_MOVED, previous=previous
+    )
 
 
 def on_follow_up_opened(sender, follow_up, changed_by=None, **kwargs) -> None:
@@ -68,9 +77,12 @@ def on_follow_up_opened(sender, follow_up, changed_by=None, **kwargs) -> None:
     sessions = list(follow_up.sessions.order_by("starts_at"))
     contact = follow_up_contact(follow_up)
     services.follow_up_notify(
-        key=f"follow-up:{follow_up.pk}:opened", mediator_user=follow_up.mediator.user,
-        participant_name=follow_up.participant.full_name, programme=follow_up.programme,
-        absences=len(sessions), session_dates=[session.starts_at for session in sessions],
+        key=f"follow-up:{follow_up.pk}:opened",
+        mediator_user=follow_up.mediator.user,
+        participant_name=follow_up.participant.full_name,
+        programme=follow_up.programme,
+        absences=len(sessions),
+        session_dates=[session.starts_at for session in sessions],
         guardian=contact.name if contact else "",
         guardian_phone=contact.phone if contact else "",
         guardian_email=contact.email if contact else "",
@@ -93,8 +105,7 @@ def connect() -> None:
         (session_signals.session_cancelled, on_session_cancelled),
         (session_signals.session_moved, on_session_moved),
         (attendance_signals.follow_up_opened, on_follow_up_opened),
-        (attendance_signals.child_left_with_unlisted_person,
-         on_child_left_with_unlisted_person),
+        (attendance_signals.child_left_with_unlisted_person, on_child_left_with_unlisted_person),
     ]
     for signal, receiver in pairs:
         signal.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")
@@ -119,6 +130,14 @@ def outbox_health():
 
     from .selectors import outbox_backlog
 
-    return [Check(name=backlog.channel, ok=not backlog.late, figures={
-        "due": backlog.due, "oldest_wait_seconds": int(backlog.oldest_wait.total_seconds())})
-        for backlog in outbox_backlog()]
+    return [
+        Check(
+            name=backlog.channel,
+            ok=not backlog.late,
+            figures={
+                "due": backlog.due,
+                "oldest_wait_seconds": int(backlog.oldest_wait.total_seconds()),
+            },
+        )
+        for backlog in outbox_backlog()
+    ]

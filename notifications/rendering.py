@@ -17,8 +17,11 @@ from sessions.models import change_reason_text
 
 from .models import Channel, MessageTemplate
 
-_BUILTINS = ["django.templatetags.i18n", "django.templatetags.l10n",
-             "django.contrib.humanize.templatetags.humanize"]
+_BUILTINS = [
+    "django.templatetags.i18n",
+    "django.templatetags.l10n",
+    "django.contrib.humanize.templatetags.humanize",
+]
 
 
 @functools.cache
@@ -68,10 +71,9 @@ def render_message(
 ) -> tuple[str, str]:
     """(subject, body) of a message; the subject is empty for an SMS."""
     values = _revive(context) | {"recipient": recipient_name, "site_url": settings.SITE_URL}
-    override = (
-        MessageTemplate.objects.filter(kind=kind, channel=channel, language=language,
-                                       is_active=True).first()
-    )
+    override = MessageTemplate.objects.filter(
+        kind=kind, channel=channel, language=language, is_active=True
+    ).first()
     engine = text_engine()
     body_name = "sms" if channel == Channel.SMS else "email"
     body: str
@@ -85,11 +87,13 @@ def render_message(
             subject = engine.from_string(override.subject).render(context_obj)
         else:
             body = engine.get_template(f"notifications/messages/{kind}.{body_name}.txt").render(
-                context_obj)
+                context_obj
+            )
             subject = ""
             if channel == Channel.EMAIL:
-                subject = engine.get_template(
-                    f"notifications/messages/{kind}.subject.txt").render(context_obj)
+                subject = engine.get_template(f"notifications/messages/{kind}.subject.txt").render(
+                    context_obj
+                )
     if channel == Channel.SMS:
         return "", _one_line(body)
     return _one_line(subject), body.strip() + "\n"

@@ -59,8 +59,11 @@ def message_list(
 
 def messages_of_household(*, household_id: int, limit: int = 50) -> list[Message]:
     """What a family was sent, newest first (for its own page)."""
-    return list(Message.objects.filter(household_id=household_id)
-                .select_related("session__programme").order_by("-created_at", "-pk")[:limit])
+    return list(
+        Message.objects.filter(household_id=household_id)
+        .select_related("session__programme")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 @dataclass(frozen=True)
@@ -82,13 +85,22 @@ def outbox_backlog(*, now: datetime.datetime | None = None) -> list[ChannelBackl
     message waiting for its retry; so a wait longer than a few sweeps means a provider or the
     workers are stuck."""
     now = now or timezone.now()
-    rows = (Message.objects.filter(state__in=[MessageState.PENDING, MessageState.SENDING],
-                                   due_at__lte=now)
-            .values("channel").annotate(due=Count("pk"), oldest=Min("due_at")).order_by())
+    rows = (
+        Message.objects.filter(
+            state__in=[MessageState.PENDING, MessageState.SENDING], due_at__lte=now
+        )
+        .values("channel")
+        .annotate(due=Count("pk"), oldest=Min("due_at"))
+        .order_by()
+    )
     found = {row["channel"]: row for row in rows}
     return [
-        ChannelBacklog(channel=channel, due=found[channel]["due"] if channel in found else 0,
-                       oldest_wait=(now - found[channel]["oldest"]) if channel in found
-                       else datetime.timedelta(0))
+        ChannelBacklog(
+            channel=channel,
+            due=found[channel]["due"] if channel in found else 0,
+            oldest_wait=(now - found[channel]["oldest"])
+            if channel in found
+            else datetime.timedelta(0),
+        )
         for channel in Channel.values
     ]

@@ -27,8 +27,11 @@ class Offset:
     @property
     def approximate(self) -> datetime.timedelta:
         """Elapsed length, give or take the hour a DST change adds to a day offset."""
-        return {"d": datetime.timedelta(days=1), "h": datetime.timedelta(hours=1),
-                "m": datetime.timedelta(minutes=1)}[self.unit] * self.amount
+        return {
+            "d": datetime.timedelta(days=1),
+            "h": datetime.timedelta(hours=1),
+            "m": datetime.timedelta(minutes=1),
+        }[self.unit] * self.amount
 
 
 def parse_offset(value: str) -> Offset:
@@ -133,8 +136,9 @@ def reminder_timing(
 def reminder_due_at(
     *, starts_at: datetime.datetime, offset: Offset, by_sms: bool, can_email: bool = False
 ) -> datetime.datetime:
-    return reminder_timing(starts_at=starts_at, offset=offset, by_sms=by_sms,
-                           can_email=can_email).due_at
+    return reminder_timing(
+        starts_at=starts_at, offset=offset, by_sms=by_sms, can_email=can_email
+    ).due_at
 
 
 def sms_too_late(*, now: datetime.datetime, starts_at: datetime.datetime) -> bool:

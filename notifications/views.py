@@ -26,9 +26,12 @@ def message_log(request: HttpRequest) -> HttpResponse:
     form = MessageFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     messages_qs = message_list(
-        user=request.user, session_id=filters.get("session"),
-        household_id=filters.get("household"), state=filters.get("state") or None,
-        channel=filters.get("channel") or None, kind=filters.get("kind") or None,
+        user=request.user,
+        session_id=filters.get("session"),
+        household_id=filters.get("household"),
+        state=filters.get("state") or None,
+        channel=filters.get("channel") or None,
+        kind=filters.get("kind") or None,
     )
     page = Paginator(messages_qs, 50).get_page(request.GET.get("page"))
     personal_read(request, page.object_list, summary="message log")
@@ -46,8 +49,9 @@ def message_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     except NotificationError as error:
         messages.error(request, error.message)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "notifications:log"
     return redirect(target)
 
@@ -59,26 +63,42 @@ def preferences(request: HttpRequest) -> HttpResponse:
     guardian = household and household.guardians.filter(user=request.user).first()
     if guardian is None:
         raise Http404
-    form = PreferencesForm(request.POST or None, initial={
-        "preferred_channel": guardian.preferred_channel, "language": guardian.language,
-        "opt_out_sms": guardian.opt_out_sms, "opt_out_email": guardian.opt_out_email,
-    })
+    form = PreferencesForm(
+        request.POST or None,
+        initial={
+            "preferred_channel": guardian.preferred_channel,
+            "language": guardian.language,
+            "opt_out_sms": guardian.opt_out_sms,
+            "opt_out_email": guardian.opt_out_email,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             guardian_update(
-                guardian=guardian, first_name=guardian.first_name, last_name=guardian.last_name,
-                phone=guardian.phone, email=guardian.email,
-                preferred_channel=data["preferred_channel"], language=data["language"],
-                opt_out_sms=data["opt_out_sms"], opt_out_email=data["opt_out_email"],
+                guardian=guardian,
+                first_name=guardian.first_name,
+                last_name=guardian.last_name,
+                phone=guardian.phone,
+                email=guardian.email,
+                preferred_channel=data["preferred_channel"],
+                language=data["language"],
+                opt_out_sms=data["opt_out_sms"],
+                opt_out_email=data["opt_out_email"],
             )
         except EnrolmentError as error:
-            form.add_error("preferred_channel" if error.field in ("phone", "email") else None,
-                           error.message)
+            form.add_error(
+                "preferred_channel" if error.field in ("phone", "email") else None, error.message
+            )
         else:
             messages.success(request, _("Your choices are saved."))
             return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {
-        "form": form, "guardian": guardian,
-        "sent": messages_of_household(household_id=household.pk, limit=20),
-    })
+    return render(
+        request,
+        "notifications/preferences.html",
+        {
+            "form": form,
+            "guardian": guardian,
+            "sent": messages_of_household(household_id=household.pk, limit=20),
+        },
+    )

@@ -33,8 +33,13 @@ def load_policy(path: Path = POLICY_FILE) -> dict[tuple[str, str], PolicyRow]:
             if unknown:
                 raise ValueError(f"{record['path']}: unknown cells {sorted(unknown)}")
             key = (record["method"].strip(), record["path"].strip())
-            rows[key] = PolicyRow(method=key[0], path=key[1], object=record["object"].strip(),
-                                  cells=cells, why=record["why"].strip())
+            rows[key] = PolicyRow(
+                method=key[0],
+                path=key[1],
+                object=record["object"].strip(),
+                cells=cells,
+                why=record["why"].strip(),
+            )
     return rows
 
 
@@ -52,15 +57,19 @@ def render_markdown(rows: dict[tuple[str, str], PolicyRow]) -> str:
         "  they run, the children they referred, their own tokens); anyone else's answers 404;",
         "- **no**: refused (401, 403, 404, 405, or the login page).",
         "",
-        "A list answers with only what the role may see: \"yes\" on a list says it may ask,",
+        'A list answers with only what the role may see: "yes" on a list says it may ask,',
         "not that it sees everyone. To change who may do what, change the code and the row of",
         "`privacy/access_policy.csv` together, then run `python manage.py access_table`.",
         "",
         "| | path | object | " + " | ".join(ROLES) + " | why |",
         "|---|---|---|" + "---|" * len(ROLES) + "---|",
     ]
-    for row in sorted(rows.values(), key=lambda row: (not row.path.startswith("/api/"),
-                                                      row.path, row.method)):
-        lines.append(f"| {row.method} | `{row.path}` | {row.object or '–'} | "
-                     + " | ".join(row.cells[role] for role in ROLES) + f" | {row.why} |")
+    for row in sorted(
+        rows.values(), key=lambda row: (not row.path.startswith("/api/"), row.path, row.method)
+    ):
+        lines.append(
+            f"| {row.method} | `{row.path}` | {row.object or '–'} | "
+            + " | ".join(row.cells[role] for role in ROLES)
+            + f" | {row.why} |"
+        )
     return "\n".join(lines) + "\n"

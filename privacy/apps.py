@@ -16,4 +16,3 @@ class PrivacyConfig(AppConfig):
         from . import receivers
 
         receivers.connect()
-

@@ -6,7 +6,8 @@ from core.text import TextFormMixin
 
 class ErasureConfirmForm(TextFormMixin, forms.Form):
     reference = forms.CharField(
-        label=_("Type the household's reference to confirm"), max_length=16,
+        label=_("Type the household's reference to confirm"),
+        max_length=16,
         help_text=_("Erasure cannot be undone."),
     )
 

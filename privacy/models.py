@@ -20,8 +20,12 @@ class Erasure(models.Model):
     reason = models.CharField(_("reason"), max_length=16, choices=ErasureReason.choices)
     erased_at = models.DateTimeField(_("erased at"), default=timezone.now)
     erased_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("erased by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erased by"),
     )
 
     class Meta:
@@ -41,7 +45,9 @@ class RetentionWarning(models.Model):
     """
 
     household = models.OneToOneField(
-        Household, on_delete=models.CASCADE, related_name="retention_warning",
+        Household,
+        on_delete=models.CASCADE,
+        related_name="retention_warning",
         verbose_name=_("household"),
     )
     warned_at = models.DateTimeField(_("warned at"), default=timezone.now)

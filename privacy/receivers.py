@@ -19,8 +19,15 @@ from enrolment.models import (
     Participant,
 )
 
-AUDITED_MODELS = (Household, Guardian, Participant, EmergencyContact, HealthNote, Enrolment,
-                  Consent)
+AUDITED_MODELS = (
+    Household,
+    Guardian,
+    Participant,
+    EmergencyContact,
+    HealthNote,
+    Enrolment,
+    Consent,
+)
 # Saves that only move bookkeeping fields are not changes to personal data.
 BOOKKEEPING_FIELDS = frozenset({"last_activity_at", "waitlist_position"})
 
@@ -38,30 +45,50 @@ def _summary(instance, verb: str) -> str:
     return f"{verb}; household {_household_id(instance)}"
 
 
-def audit_save(sender, instance, created: bool, update_fields=None, raw: bool = False,
-               **kwargs) -> None:
+def audit_save(
+    sender, instance, created: bool, update_fields=None, raw: bool = False, **kwargs
+) -> None:
     if raw or (update_fields and set(update_fields) <= BOOKKEEPING_FIELDS):
         return
     if sender is Consent:
-        verb = "given" if created else ("withdrawn" if instance.withdrawn_at else "superseded"
-                                        if instance.superseded_at else "changed")
+        verb = (
+            "given"
+            if created
+            else (
+                "withdrawn"
+                if instance.withdrawn_at
+                else "superseded"
+                if instance.superseded_at
+                else "changed"
+            )
+        )
         # Outside a request (a script, the shell) the consent names who recorded it.
-        actor = None if current_request.get() else (
-            instance.withdrawn_by if instance.withdrawn_at else instance.recorded_by)
-        audit_record(action=AuditAction.CONSENT, target=instance, actor=actor,
-                     summary=_summary(instance, f"{instance.kind} {verb}"))
+        actor = (
+            None
+            if current_request.get()
+            else (instance.withdrawn_by if instance.withdrawn_at else instance.recorded_by)
+        )
+        audit_record(
+            action=AuditAction.CONSENT,
+            target=instance,
+            actor=actor,
+            summary=_summary(instance, f"{instance.kind} {verb}"),
+        )
         return
-    audit_record(action=AuditAction.CREATE if created else AuditAction.CHANGE, target=instance,
-                 summary=_summary(instance, "created" if created else "changed"))
+    audit_record(
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        target=instance,
+        summary=_summary(instance, "created" if created else "changed"),
+    )
 
 
 def audit_delete(sender, instance, **kwargs) -> None:
-    audit_record(action=AuditAction.DELETE, target=instance,
-                 summary=_summary(instance, "deleted"))
+    audit_record(action=AuditAction.DELETE, target=instance, summary=_summary(instance, "deleted"))
 
 
 def connect() -> None:
     for model in AUDITED_MODELS:
         post_save.connect(audit_save, sender=model, dispatch_uid=f"audit-save-{model.__name__}")
-        post_delete.connect(audit_delete, sender=model,
-                            dispatch_uid=f"audit-delete-{model.__name__}")
+        post_delete.connect(
+            audit_delete, sender=model, dispatch_uid=f"audit-delete-{model.__name__}"
+        )

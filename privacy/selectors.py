@@ -41,11 +41,14 @@ def _last_session_end(*, whole_cycle: bool) -> Subquery:
     session itself, or every session of a whole-cycle programme."""
     ends = "programme__sessions__ends_at" if whole_cycle else "session__ends_at"
     enrolments = Enrolment.objects.filter(
-        participant__household=OuterRef("pk"), session__isnull=whole_cycle,
+        participant__household=OuterRef("pk"),
+        session__isnull=whole_cycle,
     ).exclude(status=EnrolmentStatus.CANCELLED)
     return Subquery(
-        enrolments.order_by().values("participant__household")
-        .annotate(last=Max(ends)).values("last")[:1],
+        enrolments.order_by()
+        .values("participant__household")
+        .annotate(last=Max(ends))
+        .values("last")[:1],
         output_field=DateTimeField(),
     )
 
@@ -58,6 +61,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
     HouseholdWithActivity = WithAnnotations[Household, LastActivity]
+
 
 def with_last_activity(households: QuerySet[Household]) -> "QuerySet[HouseholdWithActivity]":
     """Annotates ``last_seen_at``: the later of the household's last change or enrolment and
@@ -77,8 +81,11 @@ def _not_erased(households: QuerySet[Household]) -> QuerySet[Household]:
 
 def _current_warning(**filters) -> Exists:
     # A warning counts only if no activity happened since it was given.
-    return Exists(RetentionWarning.objects.filter(
-        household=OuterRef("pk"), warned_at__gte=OuterRef("last_seen_at"), **filters))
+    return Exists(
+        RetentionWarning.objects.filter(
+            household=OuterRef("pk"), warned_at__gte=OuterRef("last_seen_at"), **filters
+        )
+    )
 
 
 def households_to_warn(*, now: datetime.datetime) -> "QuerySet[HouseholdWithActivity]":
@@ -123,8 +130,11 @@ def health_notes_to_purge(*, now: datetime.datetime) -> QuerySet[HealthNote]:
     been written before the enrolment it is for."""
     running_programme = Enrolment.objects.filter(
         participant=OuterRef("participant"),
-        status__in=(EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITLISTED,
-                    EnrolmentStatus.PROPOSED),
+        status__in=(
+            EnrolmentStatus.CONFIRMED,
+            EnrolmentStatus.WAITLISTED,
+            EnrolmentStatus.PROPOSED,
+        ),
         programme__sessions__ends_at__gte=now,
     )
     grace = datetime.timedelta(days=settings.PRIVACY_HEALTH_NOTE_GRACE_DAYS)
@@ -140,15 +150,22 @@ def safety_sheets_to_strip(*, now: datetime.datetime) -> QuerySet[SafetySheet]:
     the child with a session left."""
     running_programme = Enrolment.objects.filter(
         participant=OuterRef("participant"),
-        status__in=(EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITLISTED,
-                    EnrolmentStatus.PROPOSED),
+        status__in=(
+            EnrolmentStatus.CONFIRMED,
+            EnrolmentStatus.WAITLISTED,
+            EnrolmentStatus.PROPOSED,
+        ),
         programme__sessions__ends_at__gte=now,
     )
     cutoff = now - datetime.timedelta(days=settings.SAFETY_SHEET_RETENTION_DAYS)
-    return SafetySheet.objects.filter(
-        health_removed_at__isnull=True,
-        participant__household__last_activity_at__lt=cutoff,
-    ).exclude(Exists(running_programme)).order_by("pk")
+    return (
+        SafetySheet.objects.filter(
+            health_removed_at__isnull=True,
+            participant__household__last_activity_at__lt=cutoff,
+        )
+        .exclude(Exists(running_programme))
+        .order_by("pk")
+    )
 
 
 def household_export_data(*, household_id: int) -> Household:

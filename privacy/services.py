@@ -40,13 +40,13 @@ from .selectors import (
 logger = logging.getLogger(__name__)
 
 
-
 class PrivacyError(DomainError):
     """A data-protection request that cannot be carried out."""
 
 
-def household_export(*, household: Household, exported_by, request: HttpRequest | None = None
-                     ) -> dict:
+def household_export(
+    *, household: Household, exported_by, request: HttpRequest | None = None
+) -> dict:
     """Everything stored about a household, as plain data (the right of access, art. 15): its
     own record, then each section that an app registered (core/personal_data.py)."""
     household = household_export_data(household_id=household.pk)
@@ -66,8 +66,13 @@ def household_export(*, household: Household, exported_by, request: HttpRequest 
     }
     for holder in household_data.holders():
         data[holder.key] = holder.export(household)
-    audit_record(action=AuditAction.EXPORT, actor=exported_by, target=household,
-                 request=request, summary="household data export")
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=exported_by,
+        target=household,
+        request=request,
+        summary="household data export",
+    )
     return data
 
 
@@ -77,12 +82,17 @@ def _iso(value) -> str | None:
 
 def _cancel_running_enrolments(*, household: Household, now: datetime.datetime) -> int:
     """Frees the places a leaving household still holds, so the waiting list moves on."""
-    running = Enrolment.objects.filter(
-        participant__household=household, status__in=ACTIVE_STATUSES,
-    ).filter(
-        Q(session__ends_at__gte=now)
-        | Q(session__isnull=True, programme__sessions__ends_at__gte=now)
-    ).distinct()
+    running = (
+        Enrolment.objects.filter(
+            participant__household=household,
+            status__in=ACTIVE_STATUSES,
+        )
+        .filter(
+            Q(session__ends_at__gte=now)
+            | Q(session__isnull=True, programme__sessions__ends_at__gte=now)
+        )
+        .distinct()
+    )
     cancelled = 0
     for enrolment in running:
         # None: the system cancels, whatever the deadline for families.
@@ -115,26 +125,36 @@ def household_erase(
 
     # Dependents first: messages are found through the guardians' addresses, marks through the
     # participants.
-    erased = {holder.key: holder.erase(household, now)
-              for holder in reversed(household_data.holders())}
+    erased = {
+        holder.key: holder.erase(household, now) for holder in reversed(household_data.holders())
+    }
     RetentionWarning.objects.filter(household=household).delete()
     HouseholdFeedToken.objects.filter(household=household, revoked_at__isnull=True).update(
-        revoked_at=now)
-    erasure = Erasure.objects.create(household=household, reason=reason, erased_by=erased_by,
-                                     erased_at=now)
+        revoked_at=now
+    )
+    erasure = Erasure.objects.create(
+        household=household, reason=reason, erased_by=erased_by, erased_at=now
+    )
     audit_record(
         action=AuditAction.ERASE if reason == ErasureReason.REQUEST else AuditAction.ANONYMISE,
-        actor=erased_by, target=household, request=request,
-        summary=f"{reason}: " + ", ".join(f"{key} {count}" for key, count in erased.items())
-                + f", {cancelled} running enrolment(s) cancelled",
+        actor=erased_by,
+        target=household,
+        request=request,
+        summary=f"{reason}: "
+        + ", ".join(f"{key} {count}" for key, count in erased.items())
+        + f", {cancelled} running enrolment(s) cancelled",
     )
     return erasure
 
 
 def _coordinators():
-    return (get_user_model().objects.filter(
-        is_active=True, groups__name__in=[Role.COORDINATOR, Role.ADMINISTRATOR])
-        .exclude(email="").select_related("profile").distinct())
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[Role.COORDINATOR, Role.ADMINISTRATOR])
+        .exclude(email="")
+        .select_related("profile")
+        .distinct()
+    )
 
 
 def _warn_coordinators(warnings: list[RetentionWarning]) -> None:
@@ -142,8 +162,7 @@ def _warn_coordinators(warnings: list[RetentionWarning]) -> None:
     if not warnings:
         return
     lines = "\n".join(
-        f"- {warning.household.reference} "
-        f"({timezone.localtime(warning.anonymise_after):%d/%m/%Y})"
+        f"- {warning.household.reference} ({timezone.localtime(warning.anonymise_after):%d/%m/%Y})"
         for warning in warnings
     )
     for coordinator in _coordinators():
@@ -174,13 +193,17 @@ def retention_warn(*, now: datetime.datetime | None = None) -> int:
             defaults={
                 "warned_at": now,
                 "last_activity_at": household.last_seen_at,
-                "anonymise_after": max(household.last_seen_at + retention_period(),
-                                       now + warning_period()),
+                "anonymise_after": max(
+                    household.last_seen_at + retention_period(), now + warning_period()
+                ),
             },
         )
         warnings.append(warning)
-    audit_record_many(action=AuditAction.CHANGE, targets=[w.household for w in warnings],
-                      summary="retention warning")
+    audit_record_many(
+        action=AuditAction.CHANGE,
+        targets=[w.household for w in warnings],
+        summary="retention warning",
+    )
     transaction.on_commit(lambda: _warn_coordinators(warnings))
     return len(warnings)
 
@@ -192,8 +215,9 @@ def retention_anonymise(*, now: datetime.datetime | None = None) -> int:
     anonymised = 0
     for household_id in list(households_to_anonymise(now=now).values_list("pk", flat=True)):
         try:
-            household_erase(household=Household(pk=household_id), erased_by=None,
-                            reason=ErasureReason.RETENTION)
+            household_erase(
+                household=Household(pk=household_id), erased_by=None, reason=ErasureReason.RETENTION
+            )
         except PrivacyError:
             continue
         anonymised += 1
@@ -221,11 +245,13 @@ def safety_sheets_health_remove(*, now: datetime.datetime | None = None) -> int:
     ids = list(safety_sheets_to_strip(now=now).values_list("pk", flat=True))
     if not ids:
         return 0
-    SafetySheet.objects.filter(pk__in=ids).update(health=None, contacts=None,
-                                                  health_removed_at=now)
-    audit_record_many(actor=None, action=AuditAction.DELETE,
-                      targets=list(SafetySheet.objects.filter(pk__in=ids)),
-                      summary="safety sheet health details removed (retention)")
+    SafetySheet.objects.filter(pk__in=ids).update(health=None, contacts=None, health_removed_at=now)
+    audit_record_many(
+        actor=None,
+        action=AuditAction.DELETE,
+        targets=list(SafetySheet.objects.filter(pk__in=ids)),
+        summary="safety sheet health details removed (retention)",
+    )
     return len(ids)
 
 

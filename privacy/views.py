@@ -42,8 +42,10 @@ def export_page(request: HttpRequest, pk: int) -> HttpResponse:
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household_for(request, pk)
     data = household_export(household=household, exported_by=request.user, request=request)
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
-                            content_type="application/json; charset=utf-8")
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="household-{household.reference}-{timezone.localdate():%Y%m%d}.json"'
     )
@@ -64,8 +66,9 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The household's personal data has been erased."))
             return redirect("privacy:overview")
-    return render(request, "privacy/erase.html",
-                  {"household": household, "form": form, "erasure": erasure})
+    return render(
+        request, "privacy/erase.html", {"household": household, "form": form, "erasure": erasure}
+    )
 
 
 @login_required
@@ -73,7 +76,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     if not can_handle_data_requests(request.user):
         raise PermissionDenied
     now = timezone.now()
-    return render(request, "privacy/overview.html", {
-        "upcoming": upcoming_anonymisations(now=now)[:200],
-        "erasures": recent_erasures(),
-    })
+    return render(
+        request,
+        "privacy/overview.html",
+        {
+            "upcoming": upcoming_anonymisations(now=now)[:200],
+            "erasures": recent_erasures(),
+        },
+    )

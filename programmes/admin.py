@@ -39,10 +39,20 @@ class ProgrammeAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "description", "what_to_bring", "status")}),
         (_("Who and what"), {"fields": ("kind", "field", "audience", ("min_age", "max_age"))}),
-        (_("Enrolment"), {"fields": ("enrolment_mode", "capacity", "waitlist_enabled",
-                                     "cancellation_deadline_hours")}),
-        (_("Follow-up and reminders"), {"fields": ("reminder_offsets",
-                                                   "absence_follow_up_threshold",
-                                                   "safety_sheet_parts")}),
+        (
+            _("Enrolment"),
+            {
+                "fields": (
+                    "enrolment_mode",
+                    "capacity",
+                    "waitlist_enabled",
+                    "cancellation_deadline_hours",
+                )
+            },
+        ),
+        (
+            _("Follow-up and reminders"),
+            {"fields": ("reminder_offsets", "absence_follow_up_threshold", "safety_sheet_parts")},
+        ),
         (_("Place and people"), {"fields": ("venue", "mediators", "partners")}),
     )

@@ -12,19 +12,35 @@ from .models import Mediator, Partner, Programme, SafetySheetPart, Venue
 class ProgrammeForm(TextFormMixin, forms.ModelForm):
     safety_sheet_parts = forms.MultipleChoiceField(
         label=gettext_lazy("Safety sheet parts required before the first session"),
-        choices=SafetySheetPart.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=SafetySheetPart.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy(
             "A holiday trip requires the whole sheet; a workshop for adults none. An enrolment "
-            "stays \"confirmed — safety sheet to complete\" until they are filled."),
+            'stays "confirmed — safety sheet to complete" until they are filled.'
+        ),
     )
 
     class Meta:
         model = Programme
         fields = [
-            "title", "description", "what_to_bring", "kind", "field", "audience", "min_age",
-            "max_age", "enrolment_mode", "capacity", "waitlist_enabled",
-            "cancellation_deadline_hours", "safety_sheet_parts", "venue", "mediators",
-            "partners", "status",
+            "title",
+            "description",
+            "what_to_bring",
+            "kind",
+            "field",
+            "audience",
+            "min_age",
+            "max_age",
+            "enrolment_mode",
+            "capacity",
+            "waitlist_enabled",
+            "cancellation_deadline_hours",
+            "safety_sheet_parts",
+            "venue",
+            "mediators",
+            "partners",
+            "status",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),

@@ -59,7 +59,9 @@ class Partner(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="partner_organisations",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="partner_organisations",
         verbose_name=_("staff accounts"),
     )
 
@@ -77,7 +79,8 @@ class Venue(models.Model):
     address = models.CharField(_("address"), max_length=300)
     neighbourhood = models.CharField(_("neighbourhood"), max_length=120, blank=True)
     in_qpv = models.BooleanField(
-        _("in a QPV"), default=False,
+        _("in a QPV"),
+        default=False,
         help_text=_("Whether the venue lies in a priority neighbourhood of urban policy (QPV)."),
     )
     accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
@@ -95,7 +98,9 @@ class Mediator(models.Model):
     """A staff account that holds one of the service's fields."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mediator",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mediator",
         verbose_name=_("account"),
     )
     field = models.CharField(_("field"), max_length=32, choices=Field.choices)
@@ -130,31 +135,43 @@ class Programme(models.Model):
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     enrolment_mode = models.CharField(
-        _("enrolment mode"), max_length=16, choices=EnrolmentMode.choices,
-        help_text=_("Whole cycle: one enrolment covers every session. Per session: families "
-                    "choose sessions one by one."),
+        _("enrolment mode"),
+        max_length=16,
+        choices=EnrolmentMode.choices,
+        help_text=_(
+            "Whole cycle: one enrolment covers every session. Per session: families "
+            "choose sessions one by one."
+        ),
     )
     capacity = models.PositiveIntegerField(_("capacity"))
     waitlist_enabled = models.BooleanField(
-        _("waitlist"), default=True,
+        _("waitlist"),
+        default=True,
         help_text=_("When full, further requests join an ordered waiting list."),
     )
     cancellation_deadline_hours = models.PositiveIntegerField(
         _("family cancellation deadline (hours before)"), default=24
     )
     reminder_offsets = models.JSONField(
-        _("reminder offsets"), default=list, blank=True,
+        _("reminder offsets"),
+        default=list,
+        blank=True,
         help_text=_('When to remind people, e.g. ["2d", "2h"] for 2 days and 2 hours before.'),
     )
     absence_follow_up_threshold = models.PositiveSmallIntegerField(
-        _("unexcused absences in a row before a follow-up"), default=2,
+        _("unexcused absences in a row before a follow-up"),
+        default=2,
         help_text=_("0 turns the follow-up off (it is always on for remobilisation)."),
     )
     safety_sheet_parts = models.JSONField(
-        _("safety sheet parts required"), default=list, blank=True,
-        help_text=_('Parts of the safety sheet a family completes before the first session, '
-                    'e.g. ["health", "emergency_contacts", "collection", "image_rights"] for a '
-                    'holiday trip; empty for a workshop for adults.'),
+        _("safety sheet parts required"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Parts of the safety sheet a family completes before the first session, "
+            'e.g. ["health", "emergency_contacts", "collection", "image_rights"] for a '
+            "holiday trip; empty for a workshop for adults."
+        ),
     )
     venue = models.ForeignKey(
         Venue, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("venue")
@@ -186,11 +203,14 @@ class Programme(models.Model):
         verbose_name_plural = _("programmes")
         constraints = [
             models.CheckConstraint(
-                condition=Q(min_age__isnull=True) | Q(max_age__isnull=True)
+                condition=Q(min_age__isnull=True)
+                | Q(max_age__isnull=True)
                 | Q(min_age__lte=models.F("max_age")),
                 name="programme_age_range_ordered",
             ),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="programme_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1), name="programme_capacity_positive"
+            ),
         ]
         indexes = [models.Index(fields=["status", "kind"])]
 

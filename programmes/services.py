@@ -34,18 +34,27 @@ def programme_save(
     partners: Iterable[Partner] | None = None,
 ) -> Programme:
     """Create or update a programme built by a form (not yet saved), with its people."""
-    if programme.min_age is not None and programme.max_age is not None \
-            and programme.min_age > programme.max_age:
-        raise ProgrammeError(_("The minimum age must not exceed the maximum age."),
-                             field="max_age")
+    if (
+        programme.min_age is not None
+        and programme.max_age is not None
+        and programme.min_age > programme.max_age
+    ):
+        raise ProgrammeError(_("The minimum age must not exceed the maximum age."), field="max_age")
     if not programme.slug:
         programme.slug = programme_unique_slug(programme.title, exclude_pk=programme.pk)
-    previous_parts = (Programme.objects.filter(pk=programme.pk)
-                      .values_list("safety_sheet_parts", flat=True).first()
-                      if programme.pk else None)
+    previous_parts = (
+        Programme.objects.filter(pk=programme.pk)
+        .values_list("safety_sheet_parts", flat=True)
+        .first()
+        if programme.pk
+        else None
+    )
     programme.save()
-    if programme.pk and previous_parts is not None \
-            and sorted(previous_parts) != sorted(programme.safety_sheet_parts or []):
+    if (
+        programme.pk
+        and previous_parts is not None
+        and sorted(previous_parts) != sorted(programme.safety_sheet_parts or [])
+    ):
         signals.safety_sheet_parts_changed.send(Programme, programme=programme)
     if mediators is not None:
         programme.mediators.set(mediators)

@@ -18,13 +18,18 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         try:
-            programme_save(programme=form.save(commit=False),
-                           mediators=form.cleaned_data["mediators"],
-                           partners=form.cleaned_data["partners"])
+            programme_save(
+                programme=form.save(commit=False),
+                mediators=form.cleaned_data["mediators"],
+                partners=form.cleaned_data["partners"],
+            )
         except ProgrammeError as error:
             form.add_error(error.field, error.message)
         else:
             messages.success(request, _("The programme is saved."))
             return redirect("coordination:programme", pk=programme.pk)
-    return render(request, "programmes/programme_form.html",
-                  {"form": form, "programme": programme, "creating": False})
+    return render(
+        request,
+        "programmes/programme_form.html",
+        {"form": form, "programme": programme, "creating": False},
+    )

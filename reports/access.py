@@ -28,9 +28,11 @@ def report_scope(user) -> ReportScope | None:
     if roles & {Role.COORDINATOR, Role.ADMINISTRATOR}:
         return ReportScope(Programme.objects.all(), masked=False, lists=True, names=True)
     if Role.MEDIATOR in roles:
-        return ReportScope(Programme.objects.filter(mediators__user=user), masked=False,
-                           lists=True, names=False)
+        return ReportScope(
+            Programme.objects.filter(mediators__user=user), masked=False, lists=True, names=False
+        )
     if Role.PARTNER in roles:
-        return ReportScope(Programme.objects.filter(partners__members=user), masked=True,
-                           lists=False, names=False)
+        return ReportScope(
+            Programme.objects.filter(partners__members=user), masked=True, lists=False, names=False
+        )
     return None

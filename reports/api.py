@@ -13,15 +13,22 @@ from .selectors import report_summary_for
 router = Router(auth=session_or_token)
 
 
-@router.get("/summary", response=ReportSummaryOut,
-            summary="Indicators for a period (staff: own programmes; partners: masked)")
+@router.get(
+    "/summary",
+    response=ReportSummaryOut,
+    summary="Indicators for a period (staff: own programmes; partners: masked)",
+)
 def summary(request: HttpRequest, query: Query[ReportQuery]):
     scope = report_scope(request.auth)
     if scope is None:
         raise HttpError(403, _("Reports are for the service's staff and partners."))
     filters = build_filters(
-        start=query.start, end=query.end, kind=query.kind or "",
-        field=query.field or "", programme_id=query.programme, venue_id=query.venue,
+        start=query.start,
+        end=query.end,
+        kind=query.kind or "",
+        field=query.field or "",
+        programme_id=query.programme,
+        venue_id=query.venue,
         partner_id=query.partner,
     )
     return report_summary_for(scope=scope, filters=filters, anonymous=query.anonymous)

@@ -44,8 +44,15 @@ def _display(value: int | float | None, masked_label: str, unit: str) -> str:
     return f"{number_format(value)}{unit}"
 
 
-def bar_chart(*, chart_id: str, title: str, rows: list[tuple[str, int | float | None]],
-              masked_label: str = "", unit: str = "", maximum: float | None = None) -> Chart:
+def bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    rows: list[tuple[str, int | float | None]],
+    masked_label: str = "",
+    unit: str = "",
+    maximum: float | None = None,
+) -> Chart:
     """Horizontal bars, one per category: long labels stay readable. ``maximum`` fixes the
     scale (100 for percentages); otherwise the longest bar is the largest value."""
     largest = maximum or max((value for _label, value in rows if value), default=0)
@@ -53,17 +60,36 @@ def bar_chart(*, chart_id: str, title: str, rows: list[tuple[str, int | float | 
     for index, (label, value) in enumerate(rows):
         y = index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
         width = BAR_AREA * (value or 0) / largest if largest else 0
-        bars.append(Bar(
-            label=label, display=_display(value, masked_label, unit),
-            x=LABEL_WIDTH, y=y, width=round(width, 1), height=BAR_HEIGHT,
-            text_x=round(LABEL_WIDTH + width + 6, 1), text_y=y + BAR_HEIGHT - 5,
-        ))
-    return Chart(chart_id=chart_id, title=title, width=LABEL_WIDTH + BAR_AREA + 80,
-                 height=max(len(rows), 1) * ROW_HEIGHT, bars=bars, horizontal=True)
+        bars.append(
+            Bar(
+                label=label,
+                display=_display(value, masked_label, unit),
+                x=LABEL_WIDTH,
+                y=y,
+                width=round(width, 1),
+                height=BAR_HEIGHT,
+                text_x=round(LABEL_WIDTH + width + 6, 1),
+                text_y=y + BAR_HEIGHT - 5,
+            )
+        )
+    return Chart(
+        chart_id=chart_id,
+        title=title,
+        width=LABEL_WIDTH + BAR_AREA + 80,
+        height=max(len(rows), 1) * ROW_HEIGHT,
+        bars=bars,
+        horizontal=True,
+    )
 
 
-def column_chart(*, chart_id: str, title: str, rows: list[tuple[str, int | float | None]],
-                 masked_label: str = "", unit: str = "") -> Chart:
+def column_chart(
+    *,
+    chart_id: str,
+    title: str,
+    rows: list[tuple[str, int | float | None]],
+    masked_label: str = "",
+    unit: str = "",
+) -> Chart:
     """Vertical columns along time, oldest first."""
     largest = max((value for _label, value in rows if value), default=0)
     slot = max(36, min(80, 600 // max(len(rows), 1)))
@@ -72,12 +98,24 @@ def column_chart(*, chart_id: str, title: str, rows: list[tuple[str, int | float
     for index, (label, value) in enumerate(rows):
         height = COLUMN_AREA_HEIGHT * (value or 0) / largest if largest else 0
         x = index * slot + 6
-        bars.append(Bar(
-            label=label, display=_display(value, masked_label, unit),
-            x=x, y=round(top + COLUMN_AREA_HEIGHT - height, 1), width=slot - 12,
-            height=round(height, 1), text_x=x + (slot - 12) / 2,
-            text_y=round(top + COLUMN_AREA_HEIGHT - height - 5, 1),
-        ))
-    return Chart(chart_id=chart_id, title=title, width=max(len(rows), 1) * slot,
-                 height=top + COLUMN_AREA_HEIGHT + 24, bars=bars, horizontal=False,
-                 baseline_y=top + COLUMN_AREA_HEIGHT)
+        bars.append(
+            Bar(
+                label=label,
+                display=_display(value, masked_label, unit),
+                x=x,
+                y=round(top + COLUMN_AREA_HEIGHT - height, 1),
+                width=slot - 12,
+                height=round(height, 1),
+                text_x=x + (slot - 12) / 2,
+                text_y=round(top + COLUMN_AREA_HEIGHT - height - 5, 1),
+            )
+        )
+    return Chart(
+        chart_id=chart_id,
+        title=title,
+        width=max(len(rows), 1) * slot,
+        height=top + COLUMN_AREA_HEIGHT + 24,
+        bars=bars,
+        horizontal=False,
+        baseline_y=top + COLUMN_AREA_HEIGHT,
+    )

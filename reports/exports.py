@@ -120,7 +120,7 @@ def _shown_length(value) -> int:
 def column_widths(header: list[str], rows: list[list]) -> list[float]:
     widths = [len(str(name)) for name in header]
     for row in rows:
-        for index, value in enumerate(row[:len(widths)]):
+        for index, value in enumerate(row[: len(widths)]):
             widths[index] = max(widths[index], _shown_length(value))
     return [min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widths]
 
@@ -170,8 +170,10 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
         [_("Sessions planned"), summary.sessions_planned],
         [_("Sessions held"), summary.sessions_held],
         [_("of which held without a register"), summary.sessions_held_without_register],
-        [_("Past sessions with the register missing (not held)"),
-         summary.sessions_register_missing],
+        [
+            _("Past sessions with the register missing (not held)"),
+            summary.sessions_register_missing,
+        ],
         [_("Held sessions with signatures on the register"), summary.sessions_signed],
         [_("Sessions cancelled"), summary.sessions_cancelled],
         [_("Enrolments recorded"), summary.enrolments],
@@ -194,40 +196,98 @@ def summary_tables(summary: ReportSummary) -> list[Table]:
         [_("Age taken"), _("at the period's start")],
     ]
     breakdown_header = [_("Group"), _("Participants"), _("Households")]
-    rate_header = [_("Attendances"), _("Expected"), _("Expected who came"),
-                   _("Attendance rate (%)")]
+    rate_header = [
+        _("Attendances"),
+        _("Expected"),
+        _("Expected who came"),
+        _("Attendance rate (%)"),
+    ]
     return [
         Table(_("Indicators"), [_("Indicator"), _("Value")], totals),
-        Table(_("By programme"),
-              [_("Programme"), _("Kind"), _("Sessions planned"), _("Sessions held"),
-               _("Held without a register"), _("Register missing"),
-               _("Sessions cancelled"), _("Participants"), *rate_header],
-              [[row.title, row.kind_label, row.sessions_planned, row.sessions_held,
-                row.sessions_held_without_register, row.sessions_register_missing,
-                row.sessions_cancelled, row.participants, *rate_cells(row)]
-               for row in summary.by_programme]),
-        Table(_("By kind"), [_("Kind"), _("Sessions held"), _("Participants"), *rate_header],
-              [[row.label, row.sessions_held, row.participants, *rate_cells(row)]
-               for row in summary.by_kind]),
-        Table(_("By age band"), [_("Age band"), _("Participants"), _("Anonymous attendees"),
-                                 _("People met on outreach")],
-              age_band_rows(summary)),
-        Table(_("By neighbourhood"), [_("Neighbourhood"), _("In a QPV"), _("Participants"),
-                                      _("Households")],
-              [[row.label, row.key.endswith("|qpv"), row.participants, row.households]
-               for row in summary.by_neighbourhood]),
-        Table(_("QPV"), breakdown_header,
-              [[row.label, row.participants, row.households] for row in summary.by_qpv]),
-        Table(_("By sex"), [_("Sex"), _("Participants")],
-              [[row.label, row.participants] for row in summary.by_sex]),
-        Table(_("By month"), [_("Month"), _("Sessions held"), *rate_header],
-              [[row.month, row.sessions_held, *rate_cells(row)] for row in summary.over_time]),
-        Table(_("Anonymous attendees"), [_("Age band"), _("People")],
-              [[row.label, row.count] for row in summary.anonymous_by_age_band]),
-        Table(_("Follow-ups"), [_("Outcome"), _("Follow-ups")],
-              [[row.label, row.count] for row in summary.follow_up_outcomes]),
-        Table(_("Registers missing"), [_("Programme"), _("Session")],
-              [[row.title, row.starts_at] for row in summary.missing_registers]),
+        Table(
+            _("By programme"),
+            [
+                _("Programme"),
+                _("Kind"),
+                _("Sessions planned"),
+                _("Sessions held"),
+                _("Held without a register"),
+                _("Register missing"),
+                _("Sessions cancelled"),
+                _("Participants"),
+                *rate_header,
+            ],
+            [
+                [
+                    row.title,
+                    row.kind_label,
+                    row.sessions_planned,
+                    row.sessions_held,
+                    row.sessions_held_without_register,
+                    row.sessions_register_missing,
+                    row.sessions_cancelled,
+                    row.participants,
+                    *rate_cells(row),
+                ]
+                for row in summary.by_programme
+            ],
+        ),
+        Table(
+            _("By kind"),
+            [_("Kind"), _("Sessions held"), _("Participants"), *rate_header],
+            [
+                [row.label, row.sessions_held, row.participants, *rate_cells(row)]
+                for row in summary.by_kind
+            ],
+        ),
+        Table(
+            _("By age band"),
+            [
+                _("Age band"),
+                _("Participants"),
+                _("Anonymous attendees"),
+                _("People met on outreach"),
+            ],
+            age_band_rows(summary),
+        ),
+        Table(
+            _("By neighbourhood"),
+            [_("Neighbourhood"), _("In a QPV"), _("Participants"), _("Households")],
+            [
+                [row.label, row.key.endswith("|qpv"), row.participants, row.households]
+                for row in summary.by_neighbourhood
+            ],
+        ),
+        Table(
+            _("QPV"),
+            breakdown_header,
+            [[row.label, row.participants, row.households] for row in summary.by_qpv],
+        ),
+        Table(
+            _("By sex"),
+            [_("Sex"), _("Participants")],
+            [[row.label, row.participants] for row in summary.by_sex],
+        ),
+        Table(
+            _("By month"),
+            [_("Month"), _("Sessions held"), *rate_header],
+            [[row.month, row.sessions_held, *rate_cells(row)] for row in summary.over_time],
+        ),
+        Table(
+            _("Anonymous attendees"),
+            [_("Age band"), _("People")],
+            [[row.label, row.count] for row in summary.anonymous_by_age_band],
+        ),
+        Table(
+            _("Follow-ups"),
+            [_("Outcome"), _("Follow-ups")],
+            [[row.label, row.count] for row in summary.follow_up_outcomes],
+        ),
+        Table(
+            _("Registers missing"),
+            [_("Programme"), _("Session")],
+            [[row.title, row.starts_at] for row in summary.missing_registers],
+        ),
     ]
 
 
@@ -235,12 +295,18 @@ def age_band_rows(summary: ReportSummary) -> list[list]:
     """Participants and anonymous attendees side by side, in the same bands."""
     anonymous = {row.key: row.count for row in summary.anonymous_by_age_band}
     met = {row.key: row.count for row in summary.outreach_by_age_band}
-    rows = [[row.label, row.participants, anonymous.pop(row.key, 0), met.pop(row.key, 0)]
-            for row in summary.by_age_band]
-    labels = {row.key: row.label
-              for row in [*summary.anonymous_by_age_band, *summary.outreach_by_age_band]}
-    return rows + [[labels[key], None, anonymous.get(key, 0), met.get(key, 0)]
-                   for key in sorted(set(anonymous) | set(met))]
+    rows = [
+        [row.label, row.participants, anonymous.pop(row.key, 0), met.pop(row.key, 0)]
+        for row in summary.by_age_band
+    ]
+    labels = {
+        row.key: row.label
+        for row in [*summary.anonymous_by_age_band, *summary.outreach_by_age_band]
+    }
+    return rows + [
+        [labels[key], None, anonymous.get(key, 0), met.get(key, 0)]
+        for key in sorted(set(anonymous) | set(met))
+    ]
 
 
 def rate_cells(row) -> list:
@@ -256,19 +322,57 @@ def enrolment_table(rows: Iterable[tuple], *, names: bool, reference: datetime.d
     statuses, sources = dict(EnrolmentStatus.choices), dict(EnrolmentSource.choices)
     kinds, sexes = dict(Kind.choices), dict(Sex.choices)
     who = [_("Last name"), _("First name"), _("Birth date")] if names else [_("Age band")]
-    header = [_("Household"), *who, _("Sex"), _("Neighbourhood"), _("In a QPV"),
-              _("Programme"), _("Kind"), _("Session"), _("Status"), _("Source"),
-              _("Recorded on"), _("Cancelled on")]
+    header = [
+        _("Household"),
+        *who,
+        _("Sex"),
+        _("Neighbourhood"),
+        _("In a QPV"),
+        _("Programme"),
+        _("Kind"),
+        _("Session"),
+        _("Status"),
+        _("Source"),
+        _("Recorded on"),
+        _("Cancelled on"),
+    ]
 
     def lines():
-        for (reference_code, last_name, first_name, birth_date, sex, neighbourhood, in_qpv,
-             title, kind, session_start, status, source, created_at, cancelled_at) in rows:
-            person = ([last_name, first_name, birth_date] if names
-                      else [age_band_label(birth_date, reference)])
-            yield [reference_code, *person, str(sexes.get(sex, sex)), neighbourhood, in_qpv,
-                   title, str(kinds.get(kind, kind)), session_start,
-                   str(statuses.get(status, status)), str(sources.get(source, source)),
-                   created_at, cancelled_at]
+        for (
+            reference_code,
+            last_name,
+            first_name,
+            birth_date,
+            sex,
+            neighbourhood,
+            in_qpv,
+            title,
+            kind,
+            session_start,
+            status,
+            source,
+            created_at,
+            cancelled_at,
+        ) in rows:
+            person = (
+                [last_name, first_name, birth_date]
+                if names
+                else [age_band_label(birth_date, reference)]
+            )
+            yield [
+                reference_code,
+                *person,
+                str(sexes.get(sex, sex)),
+                neighbourhood,
+                in_qpv,
+                title,
+                str(kinds.get(kind, kind)),
+                session_start,
+                str(statuses.get(status, status)),
+                str(sources.get(source, source)),
+                created_at,
+                cancelled_at,
+            ]
 
     return Table(_("Enrolments"), header, lines())
 
@@ -277,17 +381,51 @@ def attendance_table(rows: Iterable[tuple], *, names: bool, reference: datetime.
     """The marks of the period, one row per participant and session."""
     statuses, kinds, sexes = dict(AttendanceStatus.choices), dict(Kind.choices), dict(Sex.choices)
     who = [_("Last name"), _("First name"), _("Birth date")] if names else [_("Age band")]
-    header = [_("Household"), *who, _("Sex"), _("Neighbourhood"), _("In a QPV"),
-              _("Programme"), _("Kind"), _("Session"), _("Status"), _("Walk-in")]
+    header = [
+        _("Household"),
+        *who,
+        _("Sex"),
+        _("Neighbourhood"),
+        _("In a QPV"),
+        _("Programme"),
+        _("Kind"),
+        _("Session"),
+        _("Status"),
+        _("Walk-in"),
+    ]
 
     def lines():
-        for (reference_code, last_name, first_name, birth_date, sex, neighbourhood, in_qpv,
-             title, kind, session_start, status, walk_in) in rows:
-            person = ([last_name, first_name, birth_date] if names
-                      else [age_band_label(birth_date, reference)])
-            yield [reference_code, *person, str(sexes.get(sex, sex)), neighbourhood, in_qpv,
-                   title, str(kinds.get(kind, kind)), session_start,
-                   str(statuses.get(status, status)), walk_in]
+        for (
+            reference_code,
+            last_name,
+            first_name,
+            birth_date,
+            sex,
+            neighbourhood,
+            in_qpv,
+            title,
+            kind,
+            session_start,
+            status,
+            walk_in,
+        ) in rows:
+            person = (
+                [last_name, first_name, birth_date]
+                if names
+                else [age_band_label(birth_date, reference)]
+            )
+            yield [
+                reference_code,
+                *person,
+                str(sexes.get(sex, sex)),
+                neighbourhood,
+                in_qpv,
+                title,
+                str(kinds.get(kind, kind)),
+                session_start,
+                str(statuses.get(status, status)),
+                walk_in,
+            ]
 
     return Table(_("Attendance"), header, lines())
 
@@ -297,10 +435,11 @@ def attendance_table(rows: Iterable[tuple], *, names: bool, reference: datetime.
 FILE_WHAT = {"summary": "bilan", "enrolments": "inscriptions", "attendance": "presences"}
 
 
-def export_filename(*, what: str, fmt: str, start: datetime.date, end: datetime.date,
-                    masked: bool) -> str:
+def export_filename(
+    *, what: str, fmt: str, start: datetime.date, end: datetime.date, masked: bool
+) -> str:
     if what == "summary":
         masking = "chiffres-masques" if masked else "chiffres-complets"
     else:
         masking = "sans-noms" if masked else "nominatif"
-    return (f"{FILE_WHAT.get(what, what)}-du-{start:%d-%m-%Y}-au-{end:%d-%m-%Y}-{masking}.{fmt}")
+    return f"{FILE_WHAT.get(what, what)}-du-{start:%d-%m-%Y}-au-{end:%d-%m-%Y}-{masking}.{fmt}"

@@ -40,9 +40,13 @@ class ReportFilters:
     def as_query(self) -> dict[str, str]:
         """The filters as GET parameters, to link an export to the figures on the page."""
         query = {"start": self.start.isoformat(), "end": self.end.isoformat()}
-        for name, value in (("kind", self.kind), ("field", self.field),
-                            ("programme", self.programme_id), ("venue", self.venue_id),
-                            ("partner", self.partner_id)):
+        for name, value in (
+            ("kind", self.kind),
+            ("field", self.field),
+            ("programme", self.programme_id),
+            ("venue", self.venue_id),
+            ("partner", self.partner_id),
+        ):
             if value not in (None, ""):
                 query[name] = str(value)
         return query
@@ -61,8 +65,9 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
     return school_year_bounds(school_year_of(today or timezone.localdate()))
 
 
-def build_filters(*, start: datetime.date | None = None, end: datetime.date | None = None,
-                  **others) -> ReportFilters:
+def build_filters(
+    *, start: datetime.date | None = None, end: datetime.date | None = None, **others
+) -> ReportFilters:
     """Filters with the current school year standing in for a missing start or end."""
     default_start, default_end = default_period()
     start = start or default_start

@@ -10,29 +10,45 @@ from .filters import ReportFilters, build_filters, date_in_range, default_period
 
 
 class ReportFilterForm(TextFormMixin, forms.Form):
-    start = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("To"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    kind = forms.ChoiceField(label=_("Kind"), required=False,
-                             choices=[("", _("All kinds")), *Kind.choices])
-    field = forms.ChoiceField(label=_("Field"), required=False,
-                              choices=[("", _("All fields")), *Field.choices])
-    programme = forms.ModelChoiceField(label=_("Programme"), required=False,
-                                       queryset=Programme.objects.none(),
-                                       empty_label=_("All programmes"))
-    venue = forms.ModelChoiceField(label=_("Venue"), required=False,
-                                   queryset=Venue.objects.none(), empty_label=_("All venues"))
-    partner = forms.ModelChoiceField(label=_("Partner"), required=False,
-                                     queryset=Partner.objects.none(),
-                                     empty_label=_("All partners"))
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
+    )
+    field = forms.ChoiceField(
+        label=_("Field"), required=False, choices=[("", _("All fields")), *Field.choices]
+    )
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        required=False,
+        queryset=Programme.objects.none(),
+        empty_label=_("All programmes"),
+    )
+    venue = forms.ModelChoiceField(
+        label=_("Venue"), required=False, queryset=Venue.objects.none(), empty_label=_("All venues")
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner"),
+        required=False,
+        queryset=Partner.objects.none(),
+        empty_label=_("All partners"),
+    )
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes.order_by("title")
         self.fields["venue"].queryset = Venue.objects.order_by("name")
-        self.fields["partner"].queryset = Partner.objects.filter(
-            programmes__in=programmes).distinct().order_by("name")
+        self.fields["partner"].queryset = (
+            Partner.objects.filter(programmes__in=programmes).distinct().order_by("name")
+        )
         start, end = default_period()
         self.fields["start"].initial, self.fields["end"].initial = start, end
 
@@ -63,7 +79,9 @@ class ReportFilterForm(TextFormMixin, forms.Form):
             self.is_valid()
             cleaned = self.cleaned_data
         return build_filters(
-            start=cleaned.get("start"), end=cleaned.get("end"), kind=cleaned.get("kind") or "",
+            start=cleaned.get("start"),
+            end=cleaned.get("end"),
+            kind=cleaned.get("kind") or "",
             field=cleaned.get("field") or "",
             programme_id=cleaned["programme"].pk if cleaned.get("programme") else None,
             venue_id=cleaned["venue"].pk if cleaned.get("venue") else None,

@@ -34,8 +34,11 @@ def mask_column(values: list[int | None], threshold: int) -> list[int | None]:
             return result
         if len(hidden) >= 2 and sum(values[index] or 0 for index in hidden) >= threshold:
             return result
-        shown = [(values[index], index) for index, value in enumerate(result)
-                 if value is not None and value > 0]
+        shown = [
+            (values[index], index)
+            for index, value in enumerate(result)
+            if value is not None and value > 0
+        ]
         if not shown:
             # Everything is hidden: the total is small too, and masked as a total.
             return result
@@ -88,17 +91,32 @@ def _mask_rows(rows: list, column: str, threshold: int) -> None:
         setattr(row, column, value)
 
 
-_TOTALS = ("participants", "households", "enrolments", "attendances", "expected", "attended",
-           "anonymous_headcount", "follow_up_participants", "follow_ups", "outreach_people",
-           "outreach_people_in_qpv", "check_outs_unlisted")
+_TOTALS = (
+    "participants",
+    "households",
+    "enrolments",
+    "attendances",
+    "expected",
+    "attended",
+    "anonymous_headcount",
+    "follow_up_participants",
+    "follow_ups",
+    "outreach_people",
+    "outreach_people_in_qpv",
+    "check_outs_unlisted",
+)
 _SPLIT_TOTALS = (
     ("new_households", "returning_households"),
     ("enrolments_confirmed", "enrolments_waitlisted", "enrolments_cancelled"),
 )
 _BREAKDOWNS = {
-    "by_age_band": ("participants",), "by_neighbourhood": ("participants", "households"),
-    "by_qpv": ("participants", "households"), "by_sex": ("participants",),
-    "anonymous_by_age_band": ("count",), "follow_up_outcomes": ("count",),
-    "outreach_by_age_band": ("count",), "outreach_by_sex": ("count",),
+    "by_age_band": ("participants",),
+    "by_neighbourhood": ("participants", "households"),
+    "by_qpv": ("participants", "households"),
+    "by_sex": ("participants",),
+    "anonymous_by_age_band": ("count",),
+    "follow_up_outcomes": ("count",),
+    "outreach_by_age_band": ("count",),
+    "outreach_by_sex": ("count",),
 }
 _ROW_COUNTS = ("participants", "attendances", "expected", "attended")

@@ -31,8 +31,9 @@ class ReportQuery(InputSchema):
     @classmethod
     def within_range(cls, day: datetime.date | None) -> datetime.date | None:
         if not date_in_range(day):
-            raise PydanticCustomError("date_out_of_range", _(
-                "Choose a date between 2000 and 2100."))
+            raise PydanticCustomError(
+                "date_out_of_range", _("Choose a date between 2000 and 2100.")
+            )
         return day
 
     @field_validator("end")
@@ -42,7 +43,9 @@ class ReportQuery(InputSchema):
     ) -> datetime.date | None:
         start = info.data.get("start")
         if start and end and end < start:
-            raise PydanticCustomError("end_before_start", _("The end must not be before the start."))
+            raise PydanticCustomError(
+                "end_before_start", _("The end must not be before the start.")
+            )
         return end
 
 

@@ -183,8 +183,9 @@ class ReportSummary(RateFields):
     age_reference: str = "period_start"
 
 
-def report_programmes(*, programmes: QuerySet[Programme], filters: ReportFilters
-                      ) -> QuerySet[Programme]:
+def report_programmes(
+    *, programmes: QuerySet[Programme], filters: ReportFilters
+) -> QuerySet[Programme]:
     """The programmes in scope that the filters keep, as a subquery (no query of its own)."""
     if filters.kind:
         programmes = programmes.filter(kind=filters.kind)
@@ -197,11 +198,13 @@ def report_programmes(*, programmes: QuerySet[Programme], filters: ReportFilters
     return Programme.objects.filter(pk__in=programmes.values("pk"))
 
 
-def report_sessions(*, programmes: QuerySet[Programme], filters: ReportFilters
-                    ) -> QuerySet[Session]:
+def report_sessions(
+    *, programmes: QuerySet[Programme], filters: ReportFilters
+) -> QuerySet[Session]:
     sessions = Session.objects.filter(
         programme__in=report_programmes(programmes=programmes, filters=filters),
-        starts_at__gte=filters.starts_at, starts_at__lt=filters.ends_before,
+        starts_at__gte=filters.starts_at,
+        starts_at__lt=filters.ends_before,
     )
     if filters.venue_id is not None:
         sessions = sessions.filter(venue_id=filters.venue_id)
@@ -235,18 +238,22 @@ def _session_attendance() -> dict[str, Case | Coalesce]:
     confirmed = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED)
     in_session = confirmed.filter(session_id=OuterRef("pk"))
     in_cycle = confirmed.filter(programme_id=OuterRef("programme_id"), session__isnull=True)
-    came_in_session = confirmed.filter(session_id=OuterRef(OuterRef("pk")),
-                                       participant_id=OuterRef("participant_id"))
+    came_in_session = confirmed.filter(
+        session_id=OuterRef(OuterRef("pk")), participant_id=OuterRef("participant_id")
+    )
     came_in_cycle = confirmed.filter(
-        programme_id=OuterRef(OuterRef("programme_id")), session__isnull=True,
-        participant_id=OuterRef("participant_id"))
+        programme_id=OuterRef(OuterRef("programme_id")),
+        session__isnull=True,
+        participant_id=OuterRef("participant_id"),
+    )
     registered = Exists(Attendance.objects.filter(session_id=OuterRef("pk")))
     expected = _count(in_session, "session_id") + _count(in_cycle, "programme_id")
     return {
         "attendances": _count(came, "session_id"),
         "expected": Case(When(registered, then=expected), default=0),
-        "attended": _count(came.filter(Exists(came_in_session) | Exists(came_in_cycle)),
-                           "session_id"),
+        "attended": _count(
+            came.filter(Exists(came_in_session) | Exists(came_in_cycle)), "session_id"
+        ),
     }
 
 
@@ -258,9 +265,14 @@ def _attendance_by_session(held: QuerySet[Session]) -> list[dict]:
     # Prefixed: "attendances" is already the name of the sessions' marks.
     counts = {f"count_{name}": value for name, value in _session_attendance().items()}
     rows = held.annotate(month=month, **counts).values("programme_id", "month", *counts)
-    return [{"programme_id": row["programme_id"], "month": row["month"],
-             **{name: row[f"count_{name}"] for name in ATTENDANCE_COUNTS}}
-            for row in rows.order_by()]
+    return [
+        {
+            "programme_id": row["programme_id"],
+            "month": row["month"],
+            **{name: row[f"count_{name}"] for name in ATTENDANCE_COUNTS},
+        }
+        for row in rows.order_by()
+    ]
 
 
 ATTENDANCE_COUNTS = ("attendances", "expected", "attended")
@@ -282,14 +294,18 @@ def age_band_case(reference: datetime.date) -> Case:
     bands = age_bands()
     whens = [
         When(birth_date__gt=years_before(reference, band.oldest + 1), then=Value(band.key))
-        for band in bands if band.oldest is not None
+        for band in bands
+        if band.oldest is not None
     ]
     return Case(*whens, default=Value(bands[-1].key), output_field=CharField())
 
 
 def report_summary(
-    *, programmes: QuerySet[Programme], filters: ReportFilters,
-    now: datetime.datetime | None = None, outreach: bool = True,
+    *,
+    programmes: QuerySet[Programme],
+    filters: ReportFilters,
+    now: datetime.datetime | None = None,
+    outreach: bool = True,
 ) -> ReportSummary:
     """Every indicator for ``filters`` over ``programmes``, unmasked; with the outreach
     tallies of the period unless ``outreach`` is false (they belong to no programme)."""
@@ -302,8 +318,9 @@ def report_summary(
     session_counts = sessions.aggregate(**_session_counts(now))
     enrolment_counts = _enrolment_counts(programmes=programmes, filters=filters)
 
-    earlier = attendances_in(held_sessions(
-        Session.objects.filter(starts_at__lt=filters.starts_at), now=now))
+    earlier = attendances_in(
+        held_sessions(Session.objects.filter(starts_at__lt=filters.starts_at), now=now)
+    )
     returning = Exists(earlier.filter(participant__household_id=OuterRef("household_id")))
     reach = reached.aggregate(
         participants=Count("pk"),
@@ -336,14 +353,19 @@ def report_summary(
     summary.attendance_rate = rate(summary.attended, summary.expected)
     summary.over_time = _over_time(by_session, filters=filters)
     summary.anonymous_by_age_band = _anonymous_headcounts(held)
-    summary.anonymous_headcount = sum(_counted(row.count)
-                                      for row in summary.anonymous_by_age_band)
+    summary.anonymous_headcount = sum(_counted(row.count) for row in summary.anonymous_by_age_band)
     _follow_ups(summary, programmes=programmes, filters=filters)
-    if outreach and filters.programme_id is None and filters.venue_id is None \
-            and filters.partner_id is None and not filters.kind:
+    if (
+        outreach
+        and filters.programme_id is None
+        and filters.venue_id is None
+        and filters.partner_id is None
+        and not filters.kind
+    ):
         _outreach(summary, filters=filters)
     summary.check_outs_unlisted = CheckOut.objects.filter(
-        session__in=held, collected_by=CollectedBy.OTHER).count()
+        session__in=held, collected_by=CollectedBy.OTHER
+    ).count()
     return summary
 
 
@@ -353,11 +375,15 @@ def _outreach(summary: ReportSummary, *, filters: ReportFilters) -> None:
     contacts = OutreachContact.objects.filter(day__gte=filters.start, day__lte=filters.end)
     if filters.field:
         contacts = contacts.filter(theme=filters.field)
-    totals = contacts.aggregate(contacts=Count("pk"),
-                                referrals=Count("pk", filter=Q(referral=True)))
-    rows = (OutreachCount.objects.filter(contact__in=contacts)
-            .values("age_band", "sex", "contact__in_qpv").annotate(people=Sum("count"))
-            .order_by())
+    totals = contacts.aggregate(
+        contacts=Count("pk"), referrals=Count("pk", filter=Q(referral=True))
+    )
+    rows = (
+        OutreachCount.objects.filter(contact__in=contacts)
+        .values("age_band", "sex", "contact__in_qpv")
+        .annotate(people=Sum("count"))
+        .order_by()
+    )
     by_band: dict[str, int] = {}
     by_sex: dict[str, int] = {}
     people = in_qpv = 0
@@ -370,14 +396,17 @@ def _outreach(summary: ReportSummary, *, filters: ReportFilters) -> None:
     summary.outreach_people, summary.outreach_people_in_qpv = people, in_qpv
     keys = age_band_keys()
     keys += sorted(key for key in by_band if key not in keys)
-    summary.outreach_by_age_band = [CountRow(key, age_band_label(key), by_band.get(key, 0))
-                                    for key in keys]
-    summary.outreach_by_sex = [CountRow(str(sex), str(label), by_sex.get(sex, 0))
-                               for sex, label in Sex.choices]
+    summary.outreach_by_age_band = [
+        CountRow(key, age_band_label(key), by_band.get(key, 0)) for key in keys
+    ]
+    summary.outreach_by_sex = [
+        CountRow(str(sex), str(label), by_sex.get(sex, 0)) for sex, label in Sex.choices
+    ]
 
 
-def report_summary_for(*, scope: ReportScope, filters: ReportFilters, anonymous: bool = False
-                       ) -> ReportSummary:
+def report_summary_for(
+    *, scope: ReportScope, filters: ReportFilters, anonymous: bool = False
+) -> ReportSummary:
     """The summary as ``scope`` may see it: masked for partners and for anonymous exports."""
     summary = report_summary(programmes=scope.programmes, filters=filters, outreach=scope.lists)
     return mask_summary(summary) if scope.masked or anonymous else summary
@@ -391,12 +420,14 @@ def months_between(start: datetime.date, end: datetime.date) -> list[datetime.da
     return months
 
 
-def report_enrolments(*, programmes: QuerySet[Programme], filters: ReportFilters
-                      ) -> QuerySet[Enrolment]:
+def report_enrolments(
+    *, programmes: QuerySet[Programme], filters: ReportFilters
+) -> QuerySet[Enrolment]:
     """Enrolments recorded during the period in the programmes and venue kept by the filters."""
     enrolments = Enrolment.objects.filter(
         programme__in=report_programmes(programmes=programmes, filters=filters),
-        created_at__gte=filters.starts_at, created_at__lt=filters.ends_before,
+        created_at__gte=filters.starts_at,
+        created_at__lt=filters.ends_before,
     )
     if filters.venue_id is not None:
         enrolments = enrolments.filter(
@@ -422,12 +453,14 @@ def _session_counts(now: datetime.datetime) -> dict[str, Count]:
 MISSING_REGISTERS_SHOWN = 100
 
 
-def _missing_registers(sessions: QuerySet[Session], *, now: datetime.datetime
-                       ) -> list[MissingRegisterRow]:
+def _missing_registers(
+    sessions: QuerySet[Session], *, now: datetime.datetime
+) -> list[MissingRegisterRow]:
     """The past sessions of the period without a register nor a declaration, oldest first
     (at most MISSING_REGISTERS_SHOWN; the count says how many in all)."""
     rows = (
-        sessions.exclude(status=SessionStatus.CANCELLED).filter(starts_at__lt=now)
+        sessions.exclude(status=SessionStatus.CANCELLED)
+        .filter(starts_at__lt=now)
         .exclude(register_taken() | held_declared())
         .order_by("starts_at", "pk")
         .values_list("pk", "programme_id", "programme__title", "starts_at")
@@ -445,17 +478,20 @@ def _enrolment_counts(*, programmes: QuerySet[Programme], filters: ReportFilters
     )
 
 
-def _by_age_band(reached: QuerySet[Participant], *, reference: datetime.date
-                 ) -> list[BreakdownRow]:
+def _by_age_band(reached: QuerySet[Participant], *, reference: datetime.date) -> list[BreakdownRow]:
     rows = dict(
-        reached.annotate(band=age_band_case(reference)).values("band")
-        .annotate(count=Count("pk")).order_by().values_list("band", "count")
+        reached.annotate(band=age_band_case(reference))
+        .values("band")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("band", "count")
     )
     return [BreakdownRow(band.key, band.label, rows.get(band.key, 0)) for band in age_bands()]
 
 
-def _by_neighbourhood(reached: QuerySet[Participant]
-                      ) -> tuple[list[BreakdownRow], list[BreakdownRow]]:
+def _by_neighbourhood(
+    reached: QuerySet[Participant],
+) -> tuple[list[BreakdownRow], list[BreakdownRow]]:
     rows = (
         reached.values("household__neighbourhood", "household__in_qpv")
         .annotate(participants=Count("pk"), households=Count("household_id", distinct=True))
@@ -465,11 +501,14 @@ def _by_neighbourhood(reached: QuerySet[Participant]
     qpv = {True: [0, 0], False: [0, 0]}
     for row in rows:
         name, in_qpv = row["household__neighbourhood"], row["household__in_qpv"]
-        by_neighbourhood.append(BreakdownRow(
-            key=f"{name}|{'qpv' if in_qpv else 'other'}",
-            label=name or str(UNKNOWN_NEIGHBOURHOOD),
-            participants=row["participants"], households=row["households"],
-        ))
+        by_neighbourhood.append(
+            BreakdownRow(
+                key=f"{name}|{'qpv' if in_qpv else 'other'}",
+                label=name or str(UNKNOWN_NEIGHBOURHOOD),
+                participants=row["participants"],
+                households=row["households"],
+            )
+        )
         # A household lives in one neighbourhood: the sums are distinct counts.
         qpv[in_qpv][0] += row["participants"]
         qpv[in_qpv][1] += row["households"]
@@ -481,15 +520,20 @@ def _by_neighbourhood(reached: QuerySet[Participant]
 
 
 def _by_sex(reached: QuerySet[Participant]) -> list[BreakdownRow]:
-    rows = dict(reached.values("sex").annotate(count=Count("pk")).order_by()
-                .values_list("sex", "count"))
-    labels = {Sex.FEMALE: _("Female"), Sex.MALE: _("Male"),
-              Sex.UNSPECIFIED: _("Not recorded")}
+    rows = dict(
+        reached.values("sex").annotate(count=Count("pk")).order_by().values_list("sex", "count")
+    )
+    labels = {Sex.FEMALE: _("Female"), Sex.MALE: _("Male"), Sex.UNSPECIFIED: _("Not recorded")}
     return [BreakdownRow(str(sex), str(label), rows.get(sex, 0)) for sex, label in labels.items()]
 
 
-def _by_programme(sessions: QuerySet[Session], *, came: QuerySet[Attendance],
-                  now: datetime.datetime, by_session: list[dict]) -> list[ProgrammeRow]:
+def _by_programme(
+    sessions: QuerySet[Session],
+    *,
+    came: QuerySet[Attendance],
+    now: datetime.datetime,
+    by_session: list[dict],
+) -> list[ProgrammeRow]:
     # Mapping: the plugin cannot see the counts that _session_counts() annotates.
     rows: QuerySet[Session, Mapping[str, Any]] = (
         sessions.values("programme_id", "programme__title", "programme__kind")
@@ -499,7 +543,8 @@ def _by_programme(sessions: QuerySet[Session], *, came: QuerySet[Attendance],
     participants = dict(
         came.values("session__programme_id")
         .annotate(count=Count("participant_id", distinct=True))
-        .order_by().values_list("session__programme_id", "count")
+        .order_by()
+        .values_list("session__programme_id", "count")
     )
     sums = _sum_by(by_session, "programme_id")
     kind_labels = dict(Kind.choices)
@@ -508,31 +553,42 @@ def _by_programme(sessions: QuerySet[Session], *, came: QuerySet[Attendance],
         programme_id = row["programme_id"]
         counts = sums.get(programme_id, {})
         expected, attended = counts.get("expected", 0), counts.get("attended", 0)
-        result.append(ProgrammeRow(
-            programme_id=programme_id, title=row["programme__title"],
-            kind=row["programme__kind"], kind_label=str(kind_labels[row["programme__kind"]]),
-            sessions_planned=row["planned"], sessions_held=row["held"],
-            sessions_cancelled=row["cancelled"],
-            sessions_held_without_register=row["held_without_register"],
-            sessions_register_missing=row["register_missing"],
-            participants=participants.get(programme_id, 0),
-            attendances=counts.get("attendances", 0), expected=expected, attended=attended,
-            attendance_rate=rate(attended, expected),
-        ))
+        result.append(
+            ProgrammeRow(
+                programme_id=programme_id,
+                title=row["programme__title"],
+                kind=row["programme__kind"],
+                kind_label=str(kind_labels[row["programme__kind"]]),
+                sessions_planned=row["planned"],
+                sessions_held=row["held"],
+                sessions_cancelled=row["cancelled"],
+                sessions_held_without_register=row["held_without_register"],
+                sessions_register_missing=row["register_missing"],
+                participants=participants.get(programme_id, 0),
+                attendances=counts.get("attendances", 0),
+                expected=expected,
+                attended=attended,
+                attendance_rate=rate(attended, expected),
+            )
+        )
     return result
 
 
-def _by_kind(by_programme: list[ProgrammeRow], *, came: QuerySet[Attendance]
-             ) -> list[KindRow]:
+def _by_kind(by_programme: list[ProgrammeRow], *, came: QuerySet[Attendance]) -> list[KindRow]:
     # A participant may come to two programmes of one kind: count them once, in the database.
     participants = dict(
         came.values("session__programme__kind")
         .annotate(count=Count("participant_id", distinct=True))
-        .order_by().values_list("session__programme__kind", "count")
+        .order_by()
+        .values_list("session__programme__kind", "count")
     )
     rows = {
-        str(kind): KindRow(kind=str(kind), label=str(label), sessions_held=0,
-                           participants=participants.get(kind, 0))
+        str(kind): KindRow(
+            kind=str(kind),
+            label=str(label),
+            sessions_held=0,
+            participants=participants.get(kind, 0),
+        )
         for kind, label in Kind.choices
     }
     # Sessions belong to one programme: the other sums add up.
@@ -557,17 +613,26 @@ def _over_time(by_session: list[dict], *, filters: ReportFilters) -> list[TimeRo
     for day in months_between(filters.start, filters.end):
         counts = sums.get(day, {})
         expected, attended = counts.get("expected", 0), counts.get("attended", 0)
-        result.append(TimeRow(
-            month=day, sessions_held=counts.get("sessions", 0),
-            attendances=counts.get("attendances", 0), expected=expected, attended=attended,
-            attendance_rate=rate(attended, expected)))
+        result.append(
+            TimeRow(
+                month=day,
+                sessions_held=counts.get("sessions", 0),
+                attendances=counts.get("attendances", 0),
+                expected=expected,
+                attended=attended,
+                attendance_rate=rate(attended, expected),
+            )
+        )
     return result
 
 
 def _anonymous_headcounts(held: QuerySet[Session]) -> list[CountRow]:
     counts = dict(
-        AnonymousHeadcount.objects.filter(session__in=held).values("age_band")
-        .annotate(total=Sum("count")).order_by().values_list("age_band", "total")
+        AnonymousHeadcount.objects.filter(session__in=held)
+        .values("age_band")
+        .annotate(total=Sum("count"))
+        .order_by()
+        .values_list("age_band", "total")
     )
     # Counts recorded under bands of an earlier setting are shown after, not dropped.
     keys = age_band_keys()
@@ -575,17 +640,23 @@ def _anonymous_headcounts(held: QuerySet[Session]) -> list[CountRow]:
     return [CountRow(key, age_band_label(key), counts.get(key, 0) or 0) for key in keys]
 
 
-def _follow_ups(summary: ReportSummary, *, programmes: QuerySet[Programme],
-                filters: ReportFilters) -> None:
+def _follow_ups(
+    summary: ReportSummary, *, programmes: QuerySet[Programme], filters: ReportFilters
+) -> None:
     follow_ups = FollowUp.objects.filter(
         programme__in=report_programmes(programmes=programmes, filters=filters),
-        opened_at__gte=filters.starts_at, opened_at__lt=filters.ends_before,
+        opened_at__gte=filters.starts_at,
+        opened_at__lt=filters.ends_before,
     )
-    outcomes = {str(outcome): Count("pk", filter=Q(status=FollowUpStatus.CLOSED, outcome=outcome))
-                for outcome in FollowUpOutcome.values}
+    outcomes = {
+        str(outcome): Count("pk", filter=Q(status=FollowUpStatus.CLOSED, outcome=outcome))
+        for outcome in FollowUpOutcome.values
+    }
     counts = follow_ups.aggregate(
-        participants=Count("participant_id", distinct=True), total=Count("pk"),
-        open=Count("pk", filter=Q(status=FollowUpStatus.OPEN)), **outcomes,
+        participants=Count("participant_id", distinct=True),
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status=FollowUpStatus.OPEN)),
+        **outcomes,
     )
     summary.follow_up_participants, summary.follow_ups = counts["participants"], counts["total"]
     summary.follow_up_outcomes = [CountRow("open", str(_("Still open")), counts["open"])] + [
@@ -595,40 +666,66 @@ def _follow_ups(summary: ReportSummary, *, programmes: QuerySet[Programme],
 
 
 ENROLMENT_LIST_FIELDS = (
-    "participant__household__reference", "participant__last_name", "participant__first_name",
-    "participant__birth_date", "participant__sex", "participant__household__neighbourhood",
-    "participant__household__in_qpv", "programme__title", "programme__kind", "session__starts_at",
-    "status", "source", "created_at", "cancelled_at",
+    "participant__household__reference",
+    "participant__last_name",
+    "participant__first_name",
+    "participant__birth_date",
+    "participant__sex",
+    "participant__household__neighbourhood",
+    "participant__household__in_qpv",
+    "programme__title",
+    "programme__kind",
+    "session__starts_at",
+    "status",
+    "source",
+    "created_at",
+    "cancelled_at",
 )
 
 
-def enrolment_list_rows(*, programmes: QuerySet[Programme], filters: ReportFilters
-                        ) -> QuerySet:
+def enrolment_list_rows(*, programmes: QuerySet[Programme], filters: ReportFilters) -> QuerySet:
     """The enrolments of the period as tuples of ENROLMENT_LIST_FIELDS, for exports: one
     query, read in chunks."""
     return (
         report_enrolments(programmes=programmes, filters=filters)
-        .order_by("programme__title", "session__starts_at", "participant__last_name",
-                  "participant__first_name", "pk")
+        .order_by(
+            "programme__title",
+            "session__starts_at",
+            "participant__last_name",
+            "participant__first_name",
+            "pk",
+        )
         .values_list(*ENROLMENT_LIST_FIELDS)
     )
 
 
 ATTENDANCE_LIST_FIELDS = (
-    "participant__household__reference", "participant__last_name", "participant__first_name",
-    "participant__birth_date", "participant__sex", "participant__household__neighbourhood",
-    "participant__household__in_qpv", "session__programme__title", "session__programme__kind",
-    "session__starts_at", "status", "walk_in",
+    "participant__household__reference",
+    "participant__last_name",
+    "participant__first_name",
+    "participant__birth_date",
+    "participant__sex",
+    "participant__household__neighbourhood",
+    "participant__household__in_qpv",
+    "session__programme__title",
+    "session__programme__kind",
+    "session__starts_at",
+    "status",
+    "walk_in",
 )
 
 
-def attendance_list_rows(*, programmes: QuerySet[Programme], filters: ReportFilters
-                         ) -> QuerySet:
+def attendance_list_rows(*, programmes: QuerySet[Programme], filters: ReportFilters) -> QuerySet:
     """Every mark taken at the sessions of the period, as tuples of ATTENDANCE_LIST_FIELDS."""
     sessions = report_sessions(programmes=programmes, filters=filters)
     return (
         Attendance.objects.filter(session__in=sessions)
-        .order_by("session__starts_at", "session_id", "participant__last_name",
-                  "participant__first_name", "pk")
+        .order_by(
+            "session__starts_at",
+            "session_id",
+            "participant__last_name",
+            "participant__first_name",
+            "pk",
+        )
         .values_list(*ATTENDANCE_LIST_FIELDS)
     )

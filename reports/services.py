@@ -18,11 +18,15 @@ def report_tables(*, user, what: str, query: dict, anonymous: bool) -> list:
         raise PermissionError(what)
     filters = ReportFilterForm(query, programmes=scope.programmes).report_filters()
     if what == "summary":
-        return summary_tables(report_summary_for(scope=scope, filters=filters,
-                                                 anonymous=anonymous))
+        return summary_tables(report_summary_for(scope=scope, filters=filters, anonymous=anonymous))
     rows, table = LISTS[what]
-    return [table(rows(programmes=scope.programmes, filters=filters).iterator(chunk_size=2000),
-                  names=scope.names and not anonymous, reference=filters.start)]
+    return [
+        table(
+            rows(programmes=scope.programmes, filters=filters).iterator(chunk_size=2000),
+            names=scope.names and not anonymous,
+            reference=filters.start,
+        )
+    ]
 
 
 # The lists that can be exported: how to read their rows, and how to lay them out.
@@ -40,8 +44,9 @@ def report_export_build(job: BackgroundJob, report: ProgressReport) -> JobOutcom
     progress, then offers the file to the account that asked, and to nobody else."""
     params = job.params
     report(0, 1, _("Reading the rows"))
-    tables = report_tables(user=job.owner, what=params["what"], query=params["query"],
-                           anonymous=params["anonymous"])
+    tables = report_tables(
+        user=job.owner, what=params["what"], query=params["query"], anonymous=params["anonymous"]
+    )
     with xlsx_file(tables) as source:
         content = source.read()
     report(1, 1)

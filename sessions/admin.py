@@ -32,11 +32,17 @@ class ScheduleAdmin(admin.ModelAdmin):
             report = schedule_apply(schedule=schedule)
             self.message_user(
                 request,
-                _("%(schedule)s: %(created)d created, %(updated)d updated, %(deleted)d deleted, "
-                  "%(conflicts)d conflicts.") % {
-                    "schedule": schedule, "created": len(report.created),
-                    "updated": len(report.updated), "deleted": len(report.deleted),
-                    "conflicts": len(report.conflicts)},
+                _(
+                    "%(schedule)s: %(created)d created, %(updated)d updated, %(deleted)d deleted, "
+                    "%(conflicts)d conflicts."
+                )
+                % {
+                    "schedule": schedule,
+                    "created": len(report.created),
+                    "updated": len(report.updated),
+                    "deleted": len(report.deleted),
+                    "conflicts": len(report.conflicts),
+                },
                 level=messages.WARNING if report.conflicts or report.warnings else messages.SUCCESS,
             )
             for warning in report.warnings:
@@ -70,8 +76,7 @@ class FeedTokenAdminBase(admin.ModelAdmin):
     its own, when issued or renewed; existing links are read-only."""
 
     owner_fields: tuple[str, ...] = ()
-    token_fields = ("language", "prefix", "created_by", "created_at", "last_used_at",
-                    "revoked_at")
+    token_fields = ("language", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
     list_filter = (("revoked_at", admin.EmptyFieldListFilter), "language")
     actions = ["rotate_links", "revoke_links"]
 
@@ -98,16 +103,23 @@ class FeedTokenAdminBase(admin.ModelAdmin):
             url = f"{settings.SITE_URL}{token.feed_path(raw)}"
             links.append({"title": str(token), "url": url, "webcal_url": webcal_url(url)})
         opts = self.model._meta
-        return TemplateResponse(request, "admin/sessions/feed_links_issued.html", {
-            **self.admin_site.each_context(request), "links": links,
-            "title": _("New calendar feed links"),
-            "back_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
-        })
+        return TemplateResponse(
+            request,
+            "admin/sessions/feed_links_issued.html",
+            {
+                **self.admin_site.each_context(request),
+                "links": links,
+                "title": _("New calendar feed links"),
+                "back_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+            },
+        )
 
     @admin.action(description=_("Renew the selected links (the old ones stop working)"))
     def rotate_links(self, request, queryset):
-        issued = [feed_token_rotate(token=token, created_by=request.user)
-                  for token in queryset.filter(revoked_at__isnull=True)]
+        issued = [
+            feed_token_rotate(token=token, created_by=request.user)
+            for token in queryset.filter(revoked_at__isnull=True)
+        ]
         if not issued:
             self.message_user(request, _("Only active links can be renewed."), messages.WARNING)
             return None
@@ -118,8 +130,9 @@ class FeedTokenAdminBase(admin.ModelAdmin):
         tokens = list(queryset.filter(revoked_at__isnull=True))
         for token in tokens:
             feed_token_revoke(token=token)
-        self.message_user(request, ngettext("%d link revoked.", "%d links revoked.",
-                                            len(tokens)) % len(tokens))
+        self.message_user(
+            request, ngettext("%d link revoked.", "%d links revoked.", len(tokens)) % len(tokens)
+        )
 
 
 @admin.register(FeedToken)
@@ -127,7 +140,11 @@ class FeedTokenAdmin(FeedTokenAdminBase):
     owner_fields = ("scope", "partner", "mediator")
     list_display = ("__str__", "scope", "language", "created_at", "last_used_at", "revoked_at")
     list_filter = ("scope", *FeedTokenAdminBase.list_filter)
-    search_fields = ("prefix", "partner__name", "mediator__user__first_name",
-                     "mediator__user__last_name")
+    search_fields = (
+        "prefix",
+        "partner__name",
+        "mediator__user__first_name",
+        "mediator__user__last_name",
+    )
     list_select_related = ("partner", "mediator__user")
     autocomplete_fields = ("partner", "mediator")

@@ -29,8 +29,11 @@ class SessionPagination(BoundedLimitOffsetPagination):
 @paginate(SessionPagination)
 def list_sessions(request: HttpRequest, filters: Query[SessionFilters]):
     return session_list(
-        programme_id=filters.programme, start=filters.start, end=filters.end,
-        kind=filters.kind, venue_id=filters.venue,
+        programme_id=filters.programme,
+        start=filters.start,
+        end=filters.end,
+        kind=filters.kind,
+        venue_id=filters.venue,
     )
 
 
@@ -40,12 +43,20 @@ def get_session(request: HttpRequest, session_id: int):
     return with_places_left([session])[0]
 
 
-@router.post("/{int:session_id}/cancel", response=SessionOut, auth=session_or_token,
-             summary="Cancel a session (coordinators)")
+@router.post(
+    "/{int:session_id}/cancel",
+    response=SessionOut,
+    auth=session_or_token,
+    summary="Cancel a session (coordinators)",
+)
 def cancel_session(request: HttpRequest, session_id: int, payload: SessionCancelIn):
     if not has_role(request.auth, Role.COORDINATOR, Role.ADMINISTRATOR):
         raise HttpError(403, _("Only coordinators can cancel sessions."))
     session = get_object_or_404(session_list(published_only=False), pk=session_id)
-    session = session_cancel(session=session, reason=payload.reason,
-                             reason_code=payload.reason_code or "", changed_by=request.auth)
+    session = session_cancel(
+        session=session,
+        reason=payload.reason,
+        reason_code=payload.reason_code or "",
+        changed_by=request.auth,
+    )
     return with_places_left([session])[0]

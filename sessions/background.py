@@ -25,21 +25,32 @@ def regenerate_sessions(job: BackgroundJob, report: ProgressReport) -> JobOutcom
     totals = {"created": 0, "updated": 0, "deleted": 0, "conflicts": 0}
     warnings: set[str] = set()
     for index, schedule in enumerate(schedules):
-        report(index, len(schedules), _("Generating the sessions of “%(programme)s”…")
-               % {"programme": schedule.programme.title})
+        report(
+            index,
+            len(schedules),
+            _("Generating the sessions of “%(programme)s”…")
+            % {"programme": schedule.programme.title},
+        )
         applied = schedule_apply(schedule=schedule)
         totals["created"] += len(applied.created)
         totals["updated"] += len(applied.updated)
         totals["deleted"] += len(applied.deleted)
         totals["conflicts"] += len(applied.conflicts)
         warnings.update(applied.warnings)
-    message = _(
-        "%(created)d sessions created, %(updated)d moved, %(deleted)d removed; "
-        "%(conflicts)d to check by hand."
-    ) % totals
+    message = (
+        _(
+            "%(created)d sessions created, %(updated)d moved, %(deleted)d removed; "
+            "%(conflicts)d to check by hand."
+        )
+        % totals
+    )
     if warnings:
         message = " ".join([message, *sorted(warnings)])
-    url = (reverse("coordination:programme", kwargs={"pk": programme_id}) if programme_id
-           else reverse("coordination:programmes"))
-    return JobOutcome(message=message, result={**totals, "schedules": len(schedules)},
-                      result_url=url)
+    url = (
+        reverse("coordination:programme", kwargs={"pk": programme_id})
+        if programme_id
+        else reverse("coordination:programmes")
+    )
+    return JobOutcome(
+        message=message, result={**totals, "schedules": len(schedules)}, result_url=url
+    )

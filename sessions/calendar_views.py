@@ -52,7 +52,8 @@ def feed_response(request: HttpRequest, feed: Feed, *, token: FeedTokenBase | No
     if feed.private:
         headers["X-Robots-Tag"] = "noindex, nofollow"
     response = get_conditional_response(
-        request, etag=version.etag, last_modified=int(version.last_modified.timestamp()))
+        request, etag=version.etag, last_modified=int(version.last_modified.timestamp())
+    )
     if response is None:
         response = HttpResponse(feed_build(feed, window=window), content_type=CALENDAR_CONTENT_TYPE)
         if token is not None:
@@ -85,9 +86,12 @@ def private_feed(
     if token is None:
         raise Http404
     if token.is_revoked:
-        return HttpResponse(_("This calendar link was revoked."), status=410,
-                            content_type="text/plain; charset=utf-8",
-                            headers={"X-Robots-Tag": "noindex, nofollow"})
+        return HttpResponse(
+            _("This calendar link was revoked."),
+            status=410,
+            content_type="text/plain; charset=utf-8",
+            headers={"X-Robots-Tag": "noindex, nofollow"},
+        )
     feed = make_feed(token)
     if isinstance(feed, HttpResponse):
         return feed
@@ -97,7 +101,9 @@ def private_feed(
 @require_safe
 def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     # One query: a 304 must cost at most two.
-    programme = get_object_or_404(programme_list_published().select_related(None).only("pk", "title", "slug"), slug=slug)
+    programme = get_object_or_404(
+        programme_list_published().select_related(None).only("pk", "title", "slug"), slug=slug
+    )
     feed = programme_feed(programme=programme, language=feed_language(request.GET.get("lang")))
     return feed_response(request, feed)
 
@@ -105,15 +111,20 @@ def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 def _partner_feed(request: HttpRequest, token: FeedToken) -> Feed | HttpResponse:
     field = request.GET.get("field") or None
     if field is not None and field not in Field.values:
-        return _bad_request(_("field: choose one of %(fields)s.") % {
-            "fields": ", ".join(Field.values)})
+        return _bad_request(
+            _("field: choose one of %(fields)s.") % {"fields": ", ".join(Field.values)}
+        )
     return partner_feed(partner=token.partner, language=token.language, field=field)
 
 
 @require_safe
 def partner_calendar(request: HttpRequest, token: str) -> HttpResponse:
     return private_feed(
-        request, token, model=FeedToken, related=("partner",), kind={"scope": FeedScope.PARTNER},
+        request,
+        token,
+        model=FeedToken,
+        related=("partner",),
+        kind={"scope": FeedScope.PARTNER},
         make_feed=lambda found: _partner_feed(request, found),
     )
 
@@ -121,7 +132,10 @@ def partner_calendar(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def mediator_calendar(request: HttpRequest, token: str) -> HttpResponse:
     return private_feed(
-        request, token, model=FeedToken, related=("mediator__user",),
+        request,
+        token,
+        model=FeedToken,
+        related=("mediator__user",),
         kind={"scope": FeedScope.MEDIATOR},
         make_feed=lambda found: mediator_feed(mediator=found.mediator, language=found.language),
     )
@@ -159,8 +173,10 @@ def my_calendars(request: HttpRequest) -> HttpResponse:
     """The private feeds of the person: create, renew or revoke their links. A new secret URL
     is shown once; never_cache (``Cache-Control: no-store``) keeps it out of every cache."""
     offers = feed_tokens_of_user(request.user)
-    links = [FeedLink(title=offer.title, token=offer.active, key=offer.key, kind=offer.kind)
-             for offer in offers]
+    links = [
+        FeedLink(title=offer.title, token=offer.active, key=offer.key, kind=offer.kind)
+        for offer in offers
+    ]
     if request.method == "POST":
         by_key = {offer.key: offer for offer in offers}
         offer = by_key.get(request.POST.get("feed", ""))
@@ -178,6 +194,12 @@ def my_calendars(request: HttpRequest) -> HttpResponse:
             else:
                 token, raw = feed_token_issue(token=offer.new_token(), created_by=request.user)
             link.token, link.url = token, f"{settings.SITE_URL}{token.feed_path(raw)}"
-    return render(request, "sessions/my_calendars.html", {
-        "links": links, "fields": Field.choices, "partner_scope": FeedScope.PARTNER,
-    })
+    return render(
+        request,
+        "sessions/my_calendars.html",
+        {
+            "links": links,
+            "fields": Field.choices,
+            "partner_scope": FeedScope.PARTNER,
+        },
+    )

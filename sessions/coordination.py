@@ -37,14 +37,24 @@ PREVIEW, SAVE = "preview", "save"
 
 
 def _saved_message(request: HttpRequest, report) -> None:
-    messages.success(request, _(
-        "Schedule saved: %(created)d sessions created, %(updated)d moved, %(deleted)d removed."
-    ) % {"created": len(report.created), "updated": len(report.updated),
-         "deleted": len(report.deleted)})
+    messages.success(
+        request,
+        _("Schedule saved: %(created)d sessions created, %(updated)d moved, %(deleted)d removed.")
+        % {
+            "created": len(report.created),
+            "updated": len(report.updated),
+            "deleted": len(report.deleted),
+        },
+    )
     if report.conflicts:
-        messages.warning(request, _(
-            "%(count)d sessions were left as they are (enrolments or changes by hand): "
-            "check them below.") % {"count": len(report.conflicts)})
+        messages.warning(
+            request,
+            _(
+                "%(count)d sessions were left as they are (enrolments or changes by hand): "
+                "check them below."
+            )
+            % {"count": len(report.conflicts)},
+        )
 
 
 @coordinator_required
@@ -52,11 +62,15 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status")
     if status not in ProgrammeStatus.values:
         status = None
-    return render(request, "sessions/coordination/programme_list.html", {
-        "programmes": coordination_programmes(status=status),
-        "statuses": ProgrammeStatus.choices, "status": status,
-    })
-
+    return render(
+        request,
+        "sessions/coordination/programme_list.html",
+        {
+            "programmes": coordination_programmes(status=status),
+            "statuses": ProgrammeStatus.choices,
+            "status": status,
+        },
+    )
 
 
 @coordinator_required
@@ -71,10 +85,13 @@ def programme_create(request: HttpRequest) -> HttpResponse:
         if request.POST.get("action") == SAVE:
             try:
                 report = programme_create_with_schedule(
-                    programme=programme, mediators=form.cleaned_data["mediators"],
-                    partners=form.cleaned_data["partners"], schedule=schedule,
+                    programme=programme,
+                    mediators=form.cleaned_data["mediators"],
+                    partners=form.cleaned_data["partners"],
+                    schedule=schedule,
                     facilitators=schedule_form.cleaned_data["facilitators"],
-                    create_past=schedule_form.cleaned_data["create_past_dates"])
+                    create_past=schedule_form.cleaned_data["create_past_dates"],
+                )
             except ProgrammeError as error:
                 programme.pk = None  # rolled back: a second try creates it afresh
                 form_error(form, error)
@@ -86,20 +103,32 @@ def programme_create(request: HttpRequest) -> HttpResponse:
                 return redirect("coordination:programme", pk=programme.pk)
         else:
             preview = schedule_preview(schedule=schedule, rule=schedule_form.rule())
-    return render(request, "sessions/coordination/programme_create.html", {
-        "form": form, "schedule_form": schedule_form, "preview": preview, "creating": True,
-    })
+    return render(
+        request,
+        "sessions/coordination/programme_create.html",
+        {
+            "form": form,
+            "schedule_form": schedule_form,
+            "preview": preview,
+            "creating": True,
+        },
+    )
 
 
 @coordinator_required
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(
-        Programme.objects.select_related("venue").prefetch_related("schedules__venue"), pk=pk)
-    return render(request, "sessions/coordination/programme_detail.html", {
-        "programme": programme,
-        "schedules": programme.schedules.all(),
-        "sessions": coordination_programme_sessions(programme=programme),
-    })
+        Programme.objects.select_related("venue").prefetch_related("schedules__venue"), pk=pk
+    )
+    return render(
+        request,
+        "sessions/coordination/programme_detail.html",
+        {
+            "programme": programme,
+            "schedules": programme.schedules.all(),
+            "sessions": coordination_programme_sessions(programme=programme),
+        },
+    )
 
 
 def _schedule_page(request: HttpRequest, programme: Programme, schedule: Schedule) -> HttpResponse:
@@ -110,9 +139,11 @@ def _schedule_page(request: HttpRequest, programme: Programme, schedule: Schedul
         form.fill(schedule)
         if request.POST.get("action") == SAVE:
             try:
-                report = schedule_save(schedule=schedule,
-                                       facilitators=form.cleaned_data["facilitators"],
-                                       create_past=form.cleaned_data["create_past_dates"])
+                report = schedule_save(
+                    schedule=schedule,
+                    facilitators=form.cleaned_data["facilitators"],
+                    create_past=form.cleaned_data["create_past_dates"],
+                )
             except SessionError as error:
                 form.add_error(error.field, error.message)
             else:
@@ -120,9 +151,16 @@ def _schedule_page(request: HttpRequest, programme: Programme, schedule: Schedul
                 return redirect("coordination:programme", pk=programme.pk)
         else:
             preview = schedule_preview(schedule=schedule, rule=form.rule())
-    return render(request, "sessions/coordination/schedule_form.html", {
-        "form": form, "programme": programme, "schedule": schedule, "preview": preview,
-    })
+    return render(
+        request,
+        "sessions/coordination/schedule_form.html",
+        {
+            "form": form,
+            "programme": programme,
+            "schedule": schedule,
+            "preview": preview,
+        },
+    )
 
 
 @coordinator_required
@@ -144,10 +182,17 @@ def sessions_regenerate(request: HttpRequest) -> HttpResponse:
     programme = None
     if programme_id := request.POST.get("programme"):
         programme = get_object_or_404(Programme, pk=id_or_404(programme_id))
-    title = (_("Generating the sessions of “%(programme)s”") % {"programme": programme.title}
-             if programme else _("Generating the sessions of every programme"))
-    job = job_start(kind=REGENERATE_SESSIONS, owner=request.user, title=title,
-                    params={"programme_id": programme.pk} if programme else {})
+    title = (
+        _("Generating the sessions of “%(programme)s”") % {"programme": programme.title}
+        if programme
+        else _("Generating the sessions of every programme")
+    )
+    job = job_start(
+        kind=REGENERATE_SESSIONS,
+        owner=request.user,
+        title=title,
+        params={"programme_id": programme.pk} if programme else {},
+    )
     return redirect(job)
 
 
@@ -156,11 +201,15 @@ def programme_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.prefetch_related("schedules"), pk=pk)
     if request.method == "POST":
         copy = programme_duplicate_into_next_school_year(programme=programme)
-        messages.success(request, _(
-            "“%(title)s” is created as a draft. Check its schedules, then generate its sessions.")
-            % {"title": copy.title})
+        messages.success(
+            request,
+            _("“%(title)s” is created as a draft. Check its schedules, then generate its sessions.")
+            % {"title": copy.title},
+        )
         return redirect("coordination:programme", pk=copy.pk)
-    return render(request, "sessions/coordination/programme_duplicate.html", {"programme": programme})
+    return render(
+        request, "sessions/coordination/programme_duplicate.html", {"programme": programme}
+    )
 
 
 def _changeable_session(pk: int) -> Session:
@@ -177,14 +226,20 @@ def session_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = SessionCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            session_cancel(session=session, reason=form.cleaned_data["reason"],
-                           reason_code=form.cleaned_data["reason_code"], changed_by=request.user)
+            session_cancel(
+                session=session,
+                reason=form.cleaned_data["reason"],
+                reason_code=form.cleaned_data["reason_code"],
+                changed_by=request.user,
+            )
         except SessionError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, _("The session is cancelled; the people enrolled are told."))
             return redirect("coordination:programme", pk=session.programme_id)
-    return render(request, "sessions/coordination/session_cancel.html", {"session": session, "form": form})
+    return render(
+        request, "sessions/coordination/session_cancel.html", {"session": session, "form": form}
+    )
 
 
 @coordinator_required
@@ -192,19 +247,27 @@ def session_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 1 chooses the new time and place; step 2 confirms, saying who will be told."""
     session = _changeable_session(pk)
     starts_at, ends_at = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
-    initial = {"date": starts_at.date(), "venue": session.venue,
-               "start_time": starts_at.time(), "end_time": ends_at.time()}
+    initial = {
+        "date": starts_at.date(),
+        "venue": session.venue,
+        "start_time": starts_at.time(),
+        "end_time": ends_at.time(),
+    }
     form = SessionMoveForm(request.POST or None, initial=initial)
     confirming = False
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
         if request.POST.get("action") == SAVE:
             try:
-                session_move(session=session, starts_at=starts_at, ends_at=ends_at,
-                             venue=form.cleaned_data["venue"],
-                             reason=form.cleaned_data["reason"],
-                             reason_code=form.cleaned_data["reason_code"],
-                             changed_by=request.user)
+                session_move(
+                    session=session,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    venue=form.cleaned_data["venue"],
+                    reason=form.cleaned_data["reason"],
+                    reason_code=form.cleaned_data["reason_code"],
+                    changed_by=request.user,
+                )
             except SessionError as error:
                 field = {"starts_at": "date", "ends_at": "end_time"}.get(error.field)
                 form.add_error(field, error.message)
@@ -213,8 +276,14 @@ def session_move_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("coordination:programme", pk=session.programme_id)
         elif request.POST.get("action") == PREVIEW:
             confirming = True
-    return render(request, "sessions/coordination/session_move.html", {
-        "session": session, "form": form, "confirming": confirming,
-        "new_start": form.times()[0] if confirming else None,
-        "new_end": form.times()[1] if confirming else None,
-    })
+    return render(
+        request,
+        "sessions/coordination/session_move.html",
+        {
+            "session": session,
+            "form": form,
+            "confirming": confirming,
+            "new_start": form.times()[0] if confirming else None,
+            "new_end": form.times()[1] if confirming else None,
+        },
+    )

@@ -27,7 +27,8 @@ def _parse_dates(text: str) -> list[datetime.date]:
                 continue
         else:
             raise forms.ValidationError(
-                _("“%(value)s” is not a date: write it as 15/02/2027."), params={"value": chunk},
+                _("“%(value)s” is not a date: write it as 15/02/2027."),
+                params={"value": chunk},
                 code="invalid",
             )
     return sorted(set(dates))
@@ -41,8 +42,7 @@ class DateListField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple):
-            return "\n".join(
-                (day if isinstance(day, str) else day.isoformat()) for day in value)
+            return "\n".join((day if isinstance(day, str) else day.isoformat()) for day in value)
         return value
 
 
@@ -51,61 +51,83 @@ class ScheduleForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Repeats"), choices=ScheduleKind.choices)
     weekdays = forms.TypedMultipleChoiceField(
-        label=_("Days of the week"), choices=Weekday.choices, coerce=int, required=False,
+        label=_("Days of the week"),
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("For a weekly schedule."),
     )
     start_date = forms.DateField(label=_("First date"), required=False, widget=DATE_INPUT)
     end_date = forms.DateField(label=_("Last date"), required=False, widget=DATE_INPUT)
     dates = DateListField(
-        label=_("Dates"), required=False,
+        label=_("Dates"),
+        required=False,
         help_text=_("For a list of dates: one per line, e.g. 15/02/2027."),
     )
     start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
     end_time = forms.TimeField(label=_("End time"), widget=TIME_INPUT)
     skip_school_holidays = forms.BooleanField(
-        label=_("Skip school holidays"), required=False, initial=True)
+        label=_("Skip school holidays"), required=False, initial=True
+    )
     skip_public_holidays = forms.BooleanField(
-        label=_("Skip public holidays"), required=False, initial=True)
+        label=_("Skip public holidays"), required=False, initial=True
+    )
     excluded_dates = DateListField(
-        label=_("Dates without a session"), required=False,
+        label=_("Dates without a session"),
+        required=False,
         help_text=_("One per line, e.g. a day the venue is closed."),
     )
     venue = forms.ModelChoiceField(
-        label=_("Venue"), queryset=Venue.objects.all(), required=False,
+        label=_("Venue"),
+        queryset=Venue.objects.all(),
+        required=False,
         empty_label=_("The programme's venue"),
     )
     facilitators = forms.ModelMultipleChoiceField(
-        label=_("Facilitators"), queryset=Mediator.objects.select_related("user"),
-        required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Facilitators"),
+        queryset=Mediator.objects.select_related("user"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     create_past_dates = forms.BooleanField(
-        label=_("Also create the dates already past"), required=False,
+        label=_("Also create the dates already past"),
+        required=False,
         help_text=_("A past session counts as held only once its register is taken."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["skip_school_holidays"].help_text = _(
-            "Zone %(zone)s of the national school calendar.") % {
-            "zone": settings.SCHOOL_HOLIDAY_ZONE}
+            "Zone %(zone)s of the national school calendar."
+        ) % {"zone": settings.SCHOOL_HOLIDAY_ZONE}
 
     @classmethod
     def initial_from(cls, schedule: Schedule) -> dict:
         return {
-            "kind": schedule.kind, "weekdays": schedule.weekdays,
-            "start_date": schedule.start_date, "end_date": schedule.end_date,
-            "dates": schedule.dates, "start_time": schedule.start_time,
-            "end_time": schedule.end_time, "skip_school_holidays": schedule.skip_school_holidays,
+            "kind": schedule.kind,
+            "weekdays": schedule.weekdays,
+            "start_date": schedule.start_date,
+            "end_date": schedule.end_date,
+            "dates": schedule.dates,
+            "start_time": schedule.start_time,
+            "end_time": schedule.end_time,
+            "skip_school_holidays": schedule.skip_school_holidays,
             "skip_public_holidays": schedule.skip_public_holidays,
-            "excluded_dates": schedule.excluded_dates, "venue": schedule.venue,
+            "excluded_dates": schedule.excluded_dates,
+            "venue": schedule.venue,
             "facilitators": list(schedule.facilitators.all()),
         }
 
     def clean(self):
         cleaned = super().clean()
-        required = ("kind", "start_time", "end_time", "skip_school_holidays",
-                    "skip_public_holidays")
+        required = (
+            "kind",
+            "start_time",
+            "end_time",
+            "skip_school_holidays",
+            "skip_public_holidays",
+        )
         if all(name in cleaned for name in required):
             for field, message in schedule_rule_problems(self.rule()):
                 self.add_error(field, message)
@@ -114,9 +136,13 @@ class ScheduleForm(forms.Form):
     def rule(self) -> ScheduleRule:
         data = self.cleaned_data
         return ScheduleRule(
-            kind=data["kind"], start_time=data["start_time"], end_time=data["end_time"],
-            start_date=data.get("start_date"), end_date=data.get("end_date"),
-            weekdays=tuple(data.get("weekdays") or ()), dates=tuple(data.get("dates") or ()),
+            kind=data["kind"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            start_date=data.get("start_date"),
+            end_date=data.get("end_date"),
+            weekdays=tuple(data.get("weekdays") or ()),
+            dates=tuple(data.get("dates") or ()),
             skip_school_holidays=data["skip_school_holidays"],
             skip_public_holidays=data["skip_public_holidays"],
             excluded_dates=tuple(data.get("excluded_dates") or ()),
@@ -138,21 +164,28 @@ class ScheduleForm(forms.Form):
 
 
 REASON_CODE_HELP = _("The families read it in their own language.")
-REASON_HELP = _("Optional with a reason from the list, required with “another reason”; "
-                    "sent as written, for example: “Salle fermée pour travaux, reprise le 12.”")
+REASON_HELP = _(
+    "Optional with a reason from the list, required with “another reason”; "
+    "sent as written, for example: “Salle fermée pour travaux, reprise le 12.”"
+)
 
 
 def reason_code_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         label=_("Reason given to the people enrolled"),
         choices=[("", _("Choose a reason")), *ChangeReason.choices],
-        help_text=REASON_CODE_HELP)
+        help_text=REASON_CODE_HELP,
+    )
 
 
 def reason_field() -> forms.CharField:
     return forms.CharField(
-        label=_("In your own words"), max_length=300, required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}), help_text=REASON_HELP)
+        label=_("In your own words"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=REASON_HELP,
+    )
 
 
 class SessionCancelForm(forms.Form):
@@ -185,5 +218,7 @@ class SessionMoveForm(forms.Form):
 
     def times(self) -> tuple[datetime.datetime, datetime.datetime]:
         data = self.cleaned_data
-        return (local_datetime(data["date"], data["start_time"]),
-                local_datetime(data["date"], data["end_time"]))
+        return (
+            local_datetime(data["date"], data["start_time"]),
+            local_datetime(data["date"], data["end_time"]),
+        )

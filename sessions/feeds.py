@@ -83,8 +83,11 @@ class FeedWindow:
         def midnight(offset: int) -> datetime.datetime:
             return local_midnight(day + datetime.timedelta(days=offset))
 
-        return cls(today=midnight(0), start=midnight(-settings.CALENDAR_FEED_PAST_DAYS),
-                   end=midnight(settings.CALENDAR_FEED_FUTURE_DAYS + 1))
+        return cls(
+            today=midnight(0),
+            start=midnight(-settings.CALENDAR_FEED_PAST_DAYS),
+            end=midnight(settings.CALENDAR_FEED_FUTURE_DAYS + 1),
+        )
 
     def filter(self, sessions: QuerySet[Session]) -> QuerySet[Session]:
         return sessions.filter(ends_at__gt=self.start, starts_at__lt=self.end)
@@ -142,13 +145,25 @@ def feed_version(feed: Feed, window: FeedWindow) -> FeedVersion:
         **feed.version_aggregates(windowed),
     )
     identity = (
-        FORMAT, feed.name, feed.description, feed.language, feed.settings, settings.SITE_URL,
-        window.start, window.end, settings.CALENDAR_FEED_MAX_EVENTS, settings.CALENDAR_FEED_MAX_BYTES,
+        FORMAT,
+        feed.name,
+        feed.description,
+        feed.language,
+        feed.settings,
+        settings.SITE_URL,
+        window.start,
+        window.end,
+        settings.CALENDAR_FEED_MAX_EVENTS,
+        settings.CALENDAR_FEED_MAX_BYTES,
         sorted((name, value) for name, value in figures.items() if name != "content_changed_at"),
     )
     etag = '"' + hashlib.sha256(repr(identity).encode()).hexdigest()[:32] + '"'
-    moments = [figures["changed"], figures["programme_changed"], window.today, *(
-        value for name, value in figures.items() if name.endswith("changed_at"))]
+    moments = [
+        figures["changed"],
+        figures["programme_changed"],
+        window.today,
+        *(value for name, value in figures.items() if name.endswith("changed_at")),
+    ]
     return FeedVersion(etag=etag, last_modified=max(m for m in moments if m is not None))
 
 
@@ -200,25 +215,37 @@ def _programme_contacts(programme_ids: set[int]) -> dict[int, str]:
 
 def _missing_rows(windowed: QuerySet[Session], missing: list[int]) -> list[tuple]:
     """Plain rows (``EventData.COLUMNS`` then the programme id) of the sessions to render."""
-    sessions = windowed if len(missing) > _LOAD_BY_KEY_MAX else Session.objects.filter(
-        pk__in=missing)
+    sessions = (
+        windowed if len(missing) > _LOAD_BY_KEY_MAX else Session.objects.filter(pk__in=missing)
+    )
     wanted = set(missing)
-    return [row for row in sessions.values_list(*EventData.COLUMNS, "programme_id")
-            if row[0] in wanted]
+    return [
+        row for row in sessions.values_list(*EventData.COLUMNS, "programme_id") if row[0] in wanted
+    ]
 
 
 def feed_build(feed: Feed, *, window: FeedWindow, cache: EventCache | None = None) -> bytes:
     cache = cache if cache is not None else event_cache()
     windowed = window.filter(feed.sessions)
-    still_coming = Case(When(ends_at__gt=window.today, then=Value(True)), default=Value(False),
-                        output_field=BooleanField())
+    still_coming = Case(
+        When(ends_at__gt=window.today, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
     # Change dates as the database writes them: they only need to compare equal, and parsing
     # 20,000 of them would be most of a warm build.
-    rows = _within_cap(list(
-        windowed.order_by("starts_at", "pk").values_list(
-            "pk", "revision", Cast("updated_at", CharField()),
-            Cast("programme__updated_at", CharField()), *feed.extras_key, still_coming)
-    ))
+    rows = _within_cap(
+        list(
+            windowed.order_by("starts_at", "pk").values_list(
+                "pk",
+                "revision",
+                Cast("updated_at", CharField()),
+                Cast("programme__updated_at", CharField()),
+                *feed.extras_key,
+                still_coming,
+            )
+        )
+    )
     # With an extras key, the kept events are looked up without computing any extras.
     keyed_extras = bool(feed.extras and feed.extras_key)
     extras = feed.extras(windowed) if feed.extras and rows and not keyed_extras else {}
@@ -226,30 +253,37 @@ def feed_build(feed: Feed, *, window: FeedWindow, cache: EventCache | None = Non
     with translation.override(feed.language):
         context = build_context()
         # A row: the session's key (4 columns), its extras key if any, whether it is coming.
-        keys = [(row[:4], row[4:-1] if keyed_extras else extras.get(row[0], no_extras), context)
-                for row in rows]
+        keys = [
+            (row[:4], row[4:-1] if keyed_extras else extras.get(row[0], no_extras), context)
+            for row in rows
+        ]
         events = [cache.get(key) for key in keys]
         missing = {rows[i][0]: i for i, event in enumerate(events) if event is None}
         if missing:
             if keyed_extras and feed.extras:
-                extras = feed.extras(windowed if len(missing) > _LOAD_BY_KEY_MAX
-                                     else Session.objects.filter(pk__in=list(missing)))
+                extras = feed.extras(
+                    windowed
+                    if len(missing) > _LOAD_BY_KEY_MAX
+                    else Session.objects.filter(pk__in=list(missing))
+                )
             loaded = _missing_rows(windowed, list(missing))
             contacts = _programme_contacts({row[-1] for row in loaded})
             writer = EventWriter()
             for row in loaded:
                 index = missing[row[0]]
-                event = writer.event(EventData.from_row(row[:-1]),
-                                     contacts=contacts.get(row[-1], ""),
-                                     extras=extras.get(row[0], no_extras))
+                event = writer.event(
+                    EventData.from_row(row[:-1]),
+                    contacts=contacts.get(row[-1], ""),
+                    extras=extras.get(row[0], no_extras),
+                )
                 events[index] = event
                 cache.put(keys[index], event)
         head = calendar_head(name=feed.name, description=feed.description)
         room = settings.CALENDAR_FEED_MAX_BYTES - len(head) - len(CALENDAR_TAIL)
-        written = [(event, row[-1]) for event, row in zip(events, rows, strict=True)
-                   if event is not None]
-        kept = _within_bytes([event for event, _ in written], [flag for _, flag in written],
-                             room)
+        written = [
+            (event, row[-1]) for event, row in zip(events, rows, strict=True) if event is not None
+        ]
+        kept = _within_bytes([event for event, _ in written], [flag for _, flag in written], room)
         return b"".join((head, *kept, CALENDAR_TAIL))
 
 
@@ -260,6 +294,7 @@ def webcal_url(https_url: str) -> str:
 
 # The feeds of the service.
 
+
 def feed_language(requested: str | None) -> str:
     languages = dict(settings.LANGUAGES)
     return requested if requested in languages else settings.LANGUAGE_CODE
@@ -269,8 +304,12 @@ def programme_feed(*, programme: Programme, language: str) -> Feed:
     """The public feed of a published programme."""
     with translation.override(language):
         description = _("Sessions of %(programme)s") % {"programme": programme.title}
-    return Feed(name=programme.title, description=description, language=language,
-                sessions=Session.objects.filter(programme=programme))
+    return Feed(
+        name=programme.title,
+        description=description,
+        language=language,
+        sessions=Session.objects.filter(programme=programme),
+    )
 
 
 # Bumped whenever a session's places taken may have changed (its own enrolments, or its
@@ -292,9 +331,13 @@ def partner_feed(*, partner: Partner, language: str, field: str | None = None) -
     with translation.override(language):
         name = _("%(partner)s – sessions") % {"partner": partner.name}
     return Feed(
-        name=name, language=language, private=True, settings=("partner", partner.pk, field),
+        name=name,
+        language=language,
+        private=True,
+        settings=("partner", partner.pk, field),
         sessions=Session.objects.filter(programme__in=programmes),
-        extras=_headcount_extras, version_aggregates=headcount_version,
+        extras=_headcount_extras,
+        version_aggregates=headcount_version,
         extras_key=HEADCOUNT_KEY,
     )
 
@@ -302,21 +345,33 @@ def partner_feed(*, partner: Partner, language: str, field: str | None = None) -
 def mediator_feed(*, mediator: Mediator, language: str) -> Feed:
     """Sessions of the programmes a mediator is responsible for and those they facilitate."""
     facilitated = Session.facilitators.through.objects.filter(
-        session_id=OuterRef("pk"), mediator=mediator)
+        session_id=OuterRef("pk"), mediator=mediator
+    )
     sessions = Session.objects.filter(
         Q(programme__in=Programme.objects.filter(mediators=mediator)) | Q(Exists(facilitated))
     ).exclude(programme__status=ProgrammeStatus.ARCHIVED)
     with translation.override(language):
         name = _("%(mediator)s – my sessions") % {"mediator": mediator}
-    return Feed(name=name, language=language, private=True, settings=("mediator", mediator.pk),
-                sessions=sessions, extras=_headcount_extras,
-                version_aggregates=headcount_version, extras_key=HEADCOUNT_KEY)
+    return Feed(
+        name=name,
+        language=language,
+        private=True,
+        settings=("mediator", mediator.pk),
+        sessions=sessions,
+        extras=_headcount_extras,
+        version_aggregates=headcount_version,
+        extras_key=HEADCOUNT_KEY,
+    )
 
 
-def feed_token_find(model: type[FeedTokenBase], raw_token: str, *, related: tuple = (),
-                    kind: dict | None = None):
+def feed_token_find(
+    model: type[FeedTokenBase], raw_token: str, *, related: tuple = (), kind: dict | None = None
+):
     """The token (revoked or not) whose secret is ``raw_token`` and whose fields match ``kind``
     (e.g. its scope: a partner's secret on a mediator's path finds nothing), or None; one
     query."""
-    return model._default_manager.select_related(*related).filter(
-        token_hash=hash_token(raw_token), **(kind or {})).first()
+    return (
+        model._default_manager.select_related(*related)
+        .filter(token_hash=hash_token(raw_token), **(kind or {}))
+        .first()
+    )

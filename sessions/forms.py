@@ -17,9 +17,14 @@ class CatalogueFilterForm(TextFormMixin, forms.Form):
     )
     age = forms.IntegerField(label=_("Age"), required=False, min_value=0, max_value=120)
     date = forms.DateField(
-        label=_("From"), required=False,
-        widget=forms.DateInput(attrs={"type": "date", "min": EARLIEST_FILTER_DATE.isoformat(),
-                                      "max": LATEST_FILTER_DATE.isoformat()}),
-        validators=[MinValueValidator(EARLIEST_FILTER_DATE),
-                    MaxValueValidator(LATEST_FILTER_DATE)],
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(
+            attrs={
+                "type": "date",
+                "min": EARLIEST_FILTER_DATE.isoformat(),
+                "max": LATEST_FILTER_DATE.isoformat(),
+            }
+        ),
+        validators=[MinValueValidator(EARLIEST_FILTER_DATE), MaxValueValidator(LATEST_FILTER_DATE)],
     )

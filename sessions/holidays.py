@@ -22,7 +22,9 @@ class HolidayCalendar:
 
     @classmethod
     def default(cls) -> "HolidayCalendar":
-        return cls(zone=settings.SCHOOL_HOLIDAY_ZONE, subdivision=settings.PUBLIC_HOLIDAY_SUBDIVISION)
+        return cls(
+            zone=settings.SCHOOL_HOLIDAY_ZONE, subdivision=settings.PUBLIC_HOLIDAY_SUBDIVISION
+        )
 
     @property
     def school_calendar_covers_until(self) -> datetime.date:
@@ -54,7 +56,11 @@ class HolidayCalendar:
         while day <= end:
             holiday = self.school_holiday_name(day)
             if holiday and (name is None or holiday == name):
-                if period_start is None or holiday != current_name or previous != day - datetime.timedelta(days=1):
+                if (
+                    period_start is None
+                    or holiday != current_name
+                    or previous != day - datetime.timedelta(days=1)
+                ):
                     if period_start is not None:
                         yield period_start, previous, current_name
                     period_start, current_name = day, holiday

@@ -203,8 +203,10 @@ def build_context() -> tuple:
 
 def contact_line(mediators: Iterable[Mediator]) -> str:
     """Whom to call about a session: its programme's mediators, with their phones."""
-    return ", ".join(f"{mediator} ({mediator.phone})" if mediator.phone else str(mediator)
-                     for mediator in mediators)
+    return ", ".join(
+        f"{mediator} ({mediator.phone})" if mediator.phone else str(mediator)
+        for mediator in mediators
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,10 +233,23 @@ class EventData:
     venue_access: str
 
     # The columns feeds select, in the order of the fields above (capacity is computed).
-    COLUMNS = ("pk", "revision", "created_at", "updated_at", "starts_at", "ends_at", "status",
-               "status_reason", "capacity_override", "programme__capacity", "programme__title",
-               "programme__what_to_bring", "venue__name", "venue__address",
-               "venue__accessibility_notes")
+    COLUMNS = (
+        "pk",
+        "revision",
+        "created_at",
+        "updated_at",
+        "starts_at",
+        "ends_at",
+        "status",
+        "status_reason",
+        "capacity_override",
+        "programme__capacity",
+        "programme__title",
+        "programme__what_to_bring",
+        "venue__name",
+        "venue__address",
+        "venue__accessibility_notes",
+    )
 
     @classmethod
     def from_row(cls, row: tuple) -> "EventData":
@@ -245,10 +260,22 @@ class EventData:
     @classmethod
     def from_session(cls, session: Session) -> "EventData":
         programme, venue = session.programme, session.venue
-        return cls(session.pk, session.revision, session.created_at, session.updated_at,
-                   session.starts_at, session.ends_at, session.status, session.status_reason,
-                   session.capacity, programme.title, programme.what_to_bring, venue.name,
-                   venue.address, venue.accessibility_notes)
+        return cls(
+            session.pk,
+            session.revision,
+            session.created_at,
+            session.updated_at,
+            session.starts_at,
+            session.ends_at,
+            session.status,
+            session.status_reason,
+            session.capacity,
+            programme.title,
+            programme.what_to_bring,
+            venue.name,
+            venue.address,
+            venue.accessibility_notes,
+        )
 
 
 # Titles and places repeat across a feed's events: escape each once.
@@ -298,8 +325,9 @@ class EventWriter:
         if data.venue_access:
             lines.append(labels["access"] % {"notes": data.venue_access})
         if extras.places_taken is not None:
-            lines.append(labels["places"] % {"taken": extras.places_taken,
-                                             "capacity": data.capacity})
+            lines.append(
+                labels["places"] % {"taken": extras.places_taken, "capacity": data.capacity}
+            )
         lines.append(labels["details"] % {"url": url})
         return "\n".join(lines)
 
@@ -340,8 +368,10 @@ def calendar_head(*, name: str, description: str = "") -> bytes:
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
     if description:
-        lines += [f"DESCRIPTION:{escape_text(description)}",
-                  f"X-WR-CALDESC:{escape_text(description)}"]
+        lines += [
+            f"DESCRIPTION:{escape_text(description)}",
+            f"X-WR-CALDESC:{escape_text(description)}",
+        ]
     lines += [
         f"X-WR-TIMEZONE:{TZID}",
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
@@ -368,8 +398,12 @@ def build_calendar(
     """A whole calendar of ``sessions`` (with programme, its mediators, and venue loaded), in the
     active language. Feeds go through :mod:`sessions.feeds`, which also keeps rendered events."""
     writer, extras = EventWriter(), extras or {}
-    events = [writer.event(EventData.from_session(session),
-                           contacts=contact_line(session.programme.mediators.all()),
-                           extras=extras.get(session.pk, NO_EXTRAS))
-              for session in sessions]
+    events = [
+        writer.event(
+            EventData.from_session(session),
+            contacts=contact_line(session.programme.mediators.all()),
+            extras=extras.get(session.pk, NO_EXTRAS),
+        )
+        for session in sessions
+    ]
     return join_calendar(name=name, description=description, events=events)

@@ -32,7 +32,9 @@ class Schedule(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ScheduleKind.choices)
     weekdays = models.JSONField(
-        _("weekdays"), default=list, blank=True,
+        _("weekdays"),
+        default=list,
+        blank=True,
         help_text=_("Days of the week for a weekly schedule: 0 is Monday, 6 is Sunday."),
     )
     start_date = models.DateField(_("first date"), null=True, blank=True)
@@ -45,12 +47,19 @@ class Schedule(models.Model):
     skip_school_holidays = models.BooleanField(_("skip school holidays"), default=True)
     skip_public_holidays = models.BooleanField(_("skip public holidays"), default=True)
     excluded_dates = models.JSONField(
-        _("excluded dates"), default=list, blank=True,
+        _("excluded dates"),
+        default=list,
+        blank=True,
         help_text=_("ISO dates on which no session is generated."),
     )
     venue = models.ForeignKey(
-        Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("venue"), help_text=_("Leave empty to use the programme's venue."),
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("venue"),
+        help_text=_("Leave empty to use the programme's venue."),
     )
     facilitators = models.ManyToManyField(
         Mediator, blank=True, related_name="+", verbose_name=_("facilitators")
@@ -66,7 +75,8 @@ class Schedule(models.Model):
                 condition=Q(end_time__gt=models.F("start_time")), name="schedule_end_after_start"
             ),
             models.CheckConstraint(
-                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True)
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="schedule_dates_ordered",
             ),
@@ -107,7 +117,11 @@ class Session(models.Model):
         Programme, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("programme")
     )
     schedule = models.ForeignKey(
-        Schedule, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions",
+        Schedule,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
         verbose_name=_("schedule"),
     )
     # The date the schedule generated this session for; regeneration matches on it.
@@ -127,10 +141,17 @@ class Session(models.Model):
     # A default in the database too: code of the previous release, still running during a
     # deploy, inserts sessions without this column.
     status_reason_code = models.CharField(
-        _("kind of reason"), max_length=32, choices=ChangeReason.choices, blank=True,
-        default="", db_default="")
+        _("kind of reason"),
+        max_length=32,
+        choices=ChangeReason.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
     capacity_override = models.PositiveIntegerField(
-        _("capacity override"), null=True, blank=True,
+        _("capacity override"),
+        null=True,
+        blank=True,
         help_text=_("Leave empty to use the programme's capacity."),
     )
     # Bumped on every change of time, place or status; calendar feeds use it as SEQUENCE.
@@ -158,7 +179,8 @@ class Session(models.Model):
                 condition=Q(ends_at__gt=models.F("starts_at")), name="session_end_after_start"
             ),
             models.UniqueConstraint(
-                fields=["schedule", "schedule_date"], name="session_unique_schedule_date",
+                fields=["schedule", "schedule_date"],
+                name="session_unique_schedule_date",
                 condition=Q(schedule__isnull=False),
             ),
         ]
@@ -222,12 +244,17 @@ class FeedTokenBase(models.Model):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    last_used_at = models.DateTimeField(_("last read in full at"), null=True, blank=True,
-                                        editable=False)
+    last_used_at = models.DateTimeField(
+        _("last read in full at"), null=True, blank=True, editable=False
+    )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -258,11 +285,19 @@ class FeedToken(FeedTokenBase):
 
     scope = models.CharField(_("feed of"), max_length=16, choices=FeedScope.choices)
     partner = models.ForeignKey(
-        Partner, on_delete=models.CASCADE, null=True, blank=True, related_name="feed_tokens",
+        Partner,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feed_tokens",
         verbose_name=_("partner"),
     )
     mediator = models.ForeignKey(
-        Mediator, on_delete=models.CASCADE, null=True, blank=True, related_name="feed_tokens",
+        Mediator,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feed_tokens",
         verbose_name=_("mediator"),
     )
 
@@ -276,16 +311,19 @@ class FeedToken(FeedTokenBase):
                     | Q(scope=FeedScope.MEDIATOR, mediator__isnull=False, partner__isnull=True)
                 ),
                 name="feed_token_owner_matches_scope",
-                violation_error_message=_("Choose the partner or the mediator the feed is for, "
-                                          "matching its kind."),
+                violation_error_message=_(
+                    "Choose the partner or the mediator the feed is for, matching its kind."
+                ),
             ),
             models.UniqueConstraint(
-                fields=["partner"], condition=Q(revoked_at__isnull=True, partner__isnull=False),
+                fields=["partner"],
+                condition=Q(revoked_at__isnull=True, partner__isnull=False),
                 name="feed_token_one_active_per_partner",
                 violation_error_message=_("This partner already has an active link: renew it."),
             ),
             models.UniqueConstraint(
-                fields=["mediator"], condition=Q(revoked_at__isnull=True, mediator__isnull=False),
+                fields=["mediator"],
+                condition=Q(revoked_at__isnull=True, mediator__isnull=False),
                 name="feed_token_one_active_per_mediator",
                 violation_error_message=_("This mediator already has an active link: renew it."),
             ),

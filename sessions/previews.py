@@ -38,12 +38,24 @@ def schedule_preview(*, schedule: Schedule, rule: ScheduleRule) -> SchedulePrevi
     plan = plan_schedule(rule)
     report = schedule_apply(schedule=schedule, rule=rule, dry_run=True)
     venue_id = schedule.venue_id or schedule.programme.venue_id
-    clashes = venue_clashes(venue_id=venue_id, occurrences=plan.occurrences,
-                            exclude_schedule_id=schedule.pk)
+    clashes = venue_clashes(
+        venue_id=venue_id, occurrences=plan.occurrences, exclude_schedule_id=schedule.pk
+    )
     created, past = set(report.created_dates), set(report.created_past)
-    rows = [PreviewRow(occurrence, occurrence.date in created, clashes.get(occurrence.date),
-                       is_past=occurrence.date in past)
-            for occurrence in plan.occurrences]
-    return SchedulePreview(rows=rows, skipped=report.skipped, warnings=report.warnings,
-                           conflicts=report.conflicts, removed=report.deleted,
-                           past=report.created_past)
+    rows = [
+        PreviewRow(
+            occurrence,
+            occurrence.date in created,
+            clashes.get(occurrence.date),
+            is_past=occurrence.date in past,
+        )
+        for occurrence in plan.occurrences
+    ]
+    return SchedulePreview(
+        rows=rows,
+        skipped=report.skipped,
+        warnings=report.warnings,
+        conflicts=report.conflicts,
+        removed=report.deleted,
+        past=report.created_past,
+    )

@@ -41,8 +41,9 @@ def _remember_shown(sender, instance: Model, raw: bool = False, **kwargs) -> Non
     setattr(instance, _SNAPSHOT, sender.objects.filter(pk=instance.pk).values(*fields).first())
 
 
-def _touch_if_shown_changed(sender, instance: Model, created: bool, raw: bool = False,
-                            **kwargs) -> None:
+def _touch_if_shown_changed(
+    sender, instance: Model, created: bool, raw: bool = False, **kwargs
+) -> None:
     before = getattr(instance, _SNAPSHOT, None)
     if created or raw or before is None:
         return
@@ -64,8 +65,9 @@ def _touch_on_m2m(sender, action: str, **kwargs) -> None:
         feed_content_touch()
 
 
-def _touch_on_programme_mediators(sender, instance: Model, action: str, reverse: bool,
-                                  pk_set: set | None, **kwargs) -> None:
+def _touch_on_programme_mediators(
+    sender, instance: Model, action: str, reverse: bool, pk_set: set | None, **kwargs
+) -> None:
     # The mediators of a programme are its events' "whom to call".
     if reverse and action == "pre_clear":
         sessions_touch(sessions=Session.objects.filter(programme__mediators=instance))
@@ -79,12 +81,14 @@ def _user_changes_only_credentials(update_fields) -> bool:
     return bool(update_fields) and set(update_fields) <= {"last_login", "password"}
 
 
-def _remember_user_name(sender, instance, raw: bool = False, update_fields=None,
-                        **kwargs) -> None:
+def _remember_user_name(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
     if raw or instance.pk is None or _user_changes_only_credentials(update_fields):
         return
-    setattr(instance, _SNAPSHOT, sender.objects.filter(pk=instance.pk).values(
-        *_USER_SHOWN_FIELDS).first())
+    setattr(
+        instance,
+        _SNAPSHOT,
+        sender.objects.filter(pk=instance.pk).values(*_USER_SHOWN_FIELDS).first(),
+    )
 
 
 def _touch_on_user_change(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
@@ -101,19 +105,26 @@ def _touch_on_user_change(sender, instance, created: bool, raw: bool = False, **
 
 def connect() -> None:
     for model in _SHOWN_FIELDS:
-        pre_save.connect(_remember_shown, sender=model,
-                         dispatch_uid=f"feeds-before-{model.__name__}")
-        post_save.connect(_touch_if_shown_changed, sender=model,
-                          dispatch_uid=f"feeds-save-{model.__name__}")
-    pre_delete.connect(_touch_before_mediator_delete, sender=Mediator,
-                       dispatch_uid="feeds-delete-mediator")
+        pre_save.connect(
+            _remember_shown, sender=model, dispatch_uid=f"feeds-before-{model.__name__}"
+        )
+        post_save.connect(
+            _touch_if_shown_changed, sender=model, dispatch_uid=f"feeds-save-{model.__name__}"
+        )
+    pre_delete.connect(
+        _touch_before_mediator_delete, sender=Mediator, dispatch_uid="feeds-delete-mediator"
+    )
     # A deleted session must change a feed's Last-Modified, which no remaining row would.
     post_delete.connect(_touch, sender=Session, dispatch_uid="feeds-delete-session")
-    m2m_changed.connect(_touch_on_programme_mediators, sender=Programme.mediators.through,
-                        dispatch_uid="feeds-m2m-programme-mediators")
+    m2m_changed.connect(
+        _touch_on_programme_mediators,
+        sender=Programme.mediators.through,
+        dispatch_uid="feeds-m2m-programme-mediators",
+    )
     for through in (Programme.partners.through, Session.facilitators.through):
-        m2m_changed.connect(_touch_on_m2m, sender=through,
-                            dispatch_uid=f"feeds-m2m-{through.__name__}")
+        m2m_changed.connect(
+            _touch_on_m2m, sender=through, dispatch_uid=f"feeds-m2m-{through.__name__}"
+        )
     user_model = get_user_model()
     pre_save.connect(_remember_user_name, sender=user_model, dispatch_uid="feeds-user-before")
     post_save.connect(_touch_on_user_change, sender=user_model, dispatch_uid="feeds-user")

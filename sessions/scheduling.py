@@ -142,15 +142,20 @@ def plan_schedule(rule: ScheduleRule, calendar: HolidayCalendar | None = None) -
             if not calendar.is_covered(day):
                 unknown_dates.append(day)
                 plan.skipped.append(
-                    SkippedDate(day, SkipReason.UNKNOWN_SCHOOL_CALENDAR,
-                                _("School calendar not yet published"))
+                    SkippedDate(
+                        day,
+                        SkipReason.UNKNOWN_SCHOOL_CALENDAR,
+                        _("School calendar not yet published"),
+                    )
                 )
                 continue
             if name := calendar.school_holiday_name(day):
                 plan.skipped.append(SkippedDate(day, SkipReason.SCHOOL_HOLIDAY, name))
                 continue
         plan.occurrences.append(
-            Occurrence(day, local_datetime(day, rule.start_time), local_datetime(day, rule.end_time))
+            Occurrence(
+                day, local_datetime(day, rule.start_time), local_datetime(day, rule.end_time)
+            )
         )
     if needs_school_calendar:
         covered_until = calendar.school_calendar_covers_until

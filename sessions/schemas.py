@@ -58,7 +58,9 @@ class SessionFilters(InputSchema):
         # A field validator, not a model one, so that the error names the "end" field.
         start = info.data.get("start")
         if start and end and end < start:
-            raise PydanticCustomError("end_before_start", _("The end must not be before the start."))
+            raise PydanticCustomError(
+                "end_before_start", _("The end must not be before the start.")
+            )
         return end
 
 

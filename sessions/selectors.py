@@ -72,11 +72,15 @@ def with_places_left(sessions: list[Session]) -> "list[SessionWithPlaces]":
     return counted
 
 
-def upcoming_sessions_for_programme(*, programme: Programme, limit: int = 50) -> "list[SessionWithPlaces]":
+def upcoming_sessions_for_programme(
+    *, programme: Programme, limit: int = 50
+) -> "list[SessionWithPlaces]":
     sessions = list(
         Session.objects.filter(programme=programme, ends_at__gte=timezone.now())
         .select_related("venue", "programme")
-        .prefetch_related(Prefetch("facilitators", queryset=Mediator.objects.select_related("user")))
+        .prefetch_related(
+            Prefetch("facilitators", queryset=Mediator.objects.select_related("user"))
+        )
         .order_by("starts_at")[:limit]
     )
     return with_places_left(sessions)
@@ -92,9 +96,9 @@ def catalogue_programmes(
     """Published programmes, each annotated with its next session's start."""
     programmes = programme_list_published(kind=kind, field=field, age=age)
     from_moment = local_midnight(on_or_after) if on_or_after else timezone.now()
-    coming = Session.objects.filter(
-        programme=OuterRef("pk"), starts_at__gte=from_moment
-    ).exclude(status=SessionStatus.CANCELLED)
+    coming = Session.objects.filter(programme=OuterRef("pk"), starts_at__gte=from_moment).exclude(
+        status=SessionStatus.CANCELLED
+    )
     programmes = programmes.annotate(
         has_coming_sessions=Exists(coming),
         next_session_start=coming.order_by("starts_at").values("starts_at")[:1],
@@ -107,8 +111,12 @@ def catalogue_programmes(
 def session_for_download() -> QuerySet[Session]:
     """Sessions of published programmes, with what their calendar event shows."""
     return session_list().prefetch_related(
-        Prefetch("programme__mediators", queryset=Mediator.objects.select_related("user")
-                 .order_by("user__last_name", "user__first_name", "pk"))
+        Prefetch(
+            "programme__mediators",
+            queryset=Mediator.objects.select_related("user").order_by(
+                "user__last_name", "user__first_name", "pk"
+            ),
+        )
     )
 
 
@@ -138,21 +146,32 @@ def feed_tokens_of_user(user) -> list[FeedOffer]:
     }
     language = getattr(getattr(user, "profile", None), "language", None) or settings.LANGUAGE_CODE
     for partner in partners:
-        offers.append(FeedOffer(
-            key=f"partner-{partner.pk}", kind=FeedScope.PARTNER,
-            title=_("Sessions of %(partner)s") % {"partner": partner.name},
-            active=active.get((FeedScope.PARTNER, partner.pk)),
-            new_token=functools.partial(
-                FeedToken, scope=FeedScope.PARTNER, partner=partner, language=language),
-        ))
+        offers.append(
+            FeedOffer(
+                key=f"partner-{partner.pk}",
+                kind=FeedScope.PARTNER,
+                title=_("Sessions of %(partner)s") % {"partner": partner.name},
+                active=active.get((FeedScope.PARTNER, partner.pk)),
+                new_token=functools.partial(
+                    FeedToken, scope=FeedScope.PARTNER, partner=partner, language=language
+                ),
+            )
+        )
     if mediator is not None:
-        offers.append(FeedOffer(
-            key=f"mediator-{mediator.pk}", kind=FeedScope.MEDIATOR, title=_("My sessions"),
-            active=active.get((FeedScope.MEDIATOR, mediator.pk)),
-            new_token=lambda: FeedToken(
-                scope=FeedScope.MEDIATOR, mediator=mediator, language=language),
-        ))
+        offers.append(
+            FeedOffer(
+                key=f"mediator-{mediator.pk}",
+                kind=FeedScope.MEDIATOR,
+                title=_("My sessions"),
+                active=active.get((FeedScope.MEDIATOR, mediator.pk)),
+                new_token=lambda: FeedToken(
+                    scope=FeedScope.MEDIATOR, mediator=mediator, language=language
+                ),
+            )
+        )
     return offers + feed_offers_from_other_apps(user)
+
+
 def venue_clashes(
     *, venue_id: int, occurrences: list, exclude_schedule_id: int | None = None
 ) -> dict[datetime.date, Session]:
@@ -196,10 +215,13 @@ def coordination_programmes(*, status: str | None = None) -> QuerySet[Programme]
     return programmes.order_by("status", "title")
 
 
-def coordination_programme_sessions(*, programme: Programme, limit: int = 60) -> "list[SessionWithPlaces]":
+def coordination_programme_sessions(
+    *, programme: Programme, limit: int = 60
+) -> "list[SessionWithPlaces]":
     sessions = list(
         Session.objects.filter(programme=programme, ends_at__gte=timezone.now())
-        .select_related("venue", "programme").order_by("starts_at")[:limit]
+        .select_related("venue", "programme")
+        .order_by("starts_at")[:limit]
     )
     return with_places_left(sessions)
 

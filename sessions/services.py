@@ -97,8 +97,11 @@ def schedule_apply(
         if not dry_run:
             sessions = sessions.select_for_update()
         # Generated sessions always have their date (the only way a schedule gets sessions).
-        existing = {session.schedule_date: session for session in sessions
-                    if session.schedule_date is not None}
+        existing = {
+            session.schedule_date: session
+            for session in sessions
+            if session.schedule_date is not None
+        }
     wanted: dict[datetime.date, Occurrence] = {occ.date: occ for occ in plan.occurrences}
     in_use = sessions_in_use(session.pk for session in existing.values())
 
@@ -112,8 +115,12 @@ def schedule_apply(
                 report.created_past.append(day)
             to_create.append(
                 Session(
-                    programme_id=schedule.programme_id, schedule=schedule, schedule_date=day,
-                    starts_at=occurrence.starts_at, ends_at=occurrence.ends_at, venue_id=venue_id,
+                    programme_id=schedule.programme_id,
+                    schedule=schedule,
+                    schedule_date=day,
+                    starts_at=occurrence.starts_at,
+                    ends_at=occurrence.ends_at,
+                    venue_id=venue_id,
                 )
             )
             continue
@@ -129,13 +136,19 @@ def schedule_apply(
             # conflict to report again on every regeneration.
             report.unchanged += 1
         elif session.edited_by_hand:
-            report.conflicts.append(ScheduleConflict(
-                session.pk, day, _("This session was edited by hand; it was left as it is.")))
+            report.conflicts.append(
+                ScheduleConflict(
+                    session.pk, day, _("This session was edited by hand; it was left as it is.")
+                )
+            )
         elif session.pk in in_use:
-            report.conflicts.append(ScheduleConflict(
-                session.pk, day,
-                _("People are enrolled or attendance was taken: move this session by hand."),
-            ))
+            report.conflicts.append(
+                ScheduleConflict(
+                    session.pk,
+                    day,
+                    _("People are enrolled or attendance was taken: move this session by hand."),
+                )
+            )
         else:
             report.updated_dates.append(day)
             if dry_run:
@@ -151,11 +164,16 @@ def schedule_apply(
         if day in wanted:
             continue
         if session.edited_by_hand or session.pk in in_use:
-            report.conflicts.append(ScheduleConflict(
-                session.pk, day,
-                _("This date is no longer in the schedule, but the session has enrolments, "
-                  "attendance or manual changes: cancel it by hand if it should not take place."),
-            ))
+            report.conflicts.append(
+                ScheduleConflict(
+                    session.pk,
+                    day,
+                    _(
+                        "This date is no longer in the schedule, but the session has enrolments, "
+                        "attendance or manual changes: cancel it by hand if it should not take place."
+                    ),
+                )
+            )
         else:
             report.deleted.append(day)
             if not dry_run:
@@ -190,20 +208,27 @@ def _change_reason(reason_code: str, reason: str) -> tuple[str, str]:
     if reason_code and reason_code not in ChangeReason.values:
         raise SessionError(_("Choose a reason from the list."), field="reason_code")
     if not reason_code and not reason:
-        raise SessionError(_(
-            "Say why: the families will read it (for example: the facilitator is ill, the "
-            "venue is closed for works)."), field="reason_code")
+        raise SessionError(
+            _(
+                "Say why: the families will read it (for example: the facilitator is ill, the "
+                "venue is closed for works)."
+            ),
+            field="reason_code",
+        )
     if reason_code == ChangeReason.OTHER and not reason:
         raise SessionError(_("Write the reason the families will read."), field="reason")
     if len(reason) > REASON_LENGTH:
-        raise SessionError(_("Keep the reason under %(limit)d characters.")
-                           % {"limit": REASON_LENGTH}, field="reason")
+        raise SessionError(
+            _("Keep the reason under %(limit)d characters.") % {"limit": REASON_LENGTH},
+            field="reason",
+        )
     return reason_code, reason
 
 
 @transaction.atomic
-def session_cancel(*, session: Session, reason: str = "", reason_code: str = "",
-                   changed_by=None) -> Session:
+def session_cancel(
+    *, session: Session, reason: str = "", reason_code: str = "", changed_by=None
+) -> Session:
     """Cancel a session; the families are told why (``reason_code`` in their language, then
     ``reason`` as written)."""
     reason_code, reason = _change_reason(reason_code, reason)
@@ -236,18 +261,23 @@ def session_move(
     if ends_at <= starts_at:
         raise SessionError(_("The end must come after the start."), field="ends_at")
     if starts_at <= timezone.now():
-        raise SessionError(_("A session can only be moved to a time in the future."),
-                           field="starts_at")
+        raise SessionError(
+            _("A session can only be moved to a time in the future."), field="starts_at"
+        )
     reason_code, reason = _change_reason(reason_code, reason)
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status == SessionStatus.CANCELLED:
         raise SessionError(_("A cancelled session cannot be moved."), field="status")
-    previous = {"starts_at": session.starts_at, "ends_at": session.ends_at,
-                "venue_id": session.venue_id}
+    previous = {
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "venue_id": session.venue_id,
+    }
     new_venue_id = venue.pk if venue else session.venue_id
     if (starts_at, ends_at, new_venue_id) == (session.starts_at, session.ends_at, session.venue_id):
-        raise SessionError(_("The new time and place are the same as the current ones."),
-                           field="starts_at")
+        raise SessionError(
+            _("The new time and place are the same as the current ones."), field="starts_at"
+        )
     session.starts_at, session.ends_at, session.venue_id = starts_at, ends_at, new_venue_id
     session.status = SessionStatus.MOVED
     session.status_reason, session.status_reason_code = reason, reason_code
@@ -313,12 +343,18 @@ def feed_token_mark_read(*, token: FeedTokenBase) -> None:
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(hours=1):
         token.last_used_at = now
         type(token)._default_manager.filter(pk=token.pk).update(last_used_at=now)
+
+
 def programme_duplicate_into_next_school_year(*, programme: Programme) -> Programme:
     """A draft copy of the programme whose schedules fall on the same weekdays one school year
     later. No session is generated: the coordinator checks the copy, then generates them."""
     reference = min(
-        (day for schedule in programme.schedules.all()
-         for day in [schedule.start_date, *map(as_date, schedule.dates or ())] if day),
+        (
+            day
+            for schedule in programme.schedules.all()
+            for day in [schedule.start_date, *map(as_date, schedule.dates or ())]
+            if day
+        ),
         default=timezone.localdate(),
     )
     next_year = school_year_of(reference) + 1
@@ -339,13 +375,16 @@ def programme_duplicate_into_next_school_year(*, programme: Programme) -> Progra
         schedule.pk = None
         schedule.programme = copy
         if schedule.start_date:
-            schedule.start_date = shift_to_next_school_year(schedule.start_date,
-                                                            keep_weekday=keep_weekday)
+            schedule.start_date = shift_to_next_school_year(
+                schedule.start_date, keep_weekday=keep_weekday
+            )
         if schedule.end_date:
-            schedule.end_date = shift_to_next_school_year(schedule.end_date,
-                                                          keep_weekday=keep_weekday)
-        schedule.dates = [shift_to_next_school_year(as_date(day)).isoformat()
-                          for day in schedule.dates or ()]
+            schedule.end_date = shift_to_next_school_year(
+                schedule.end_date, keep_weekday=keep_weekday
+            )
+        schedule.dates = [
+            shift_to_next_school_year(as_date(day)).isoformat() for day in schedule.dates or ()
+        ]
         schedule.excluded_dates = [
             shift_to_next_school_year(as_date(day), keep_weekday=keep_weekday).isoformat()
             for day in schedule.excluded_dates or ()
@@ -357,8 +396,11 @@ def programme_duplicate_into_next_school_year(*, programme: Programme) -> Progra
 
 @transaction.atomic
 def schedule_save(
-    *, schedule: Schedule, facilitators: list | None = None,
-    calendar: HolidayCalendar | None = None, create_past: bool = False,
+    *,
+    schedule: Schedule,
+    facilitators: list | None = None,
+    calendar: HolidayCalendar | None = None,
+    create_past: bool = False,
 ) -> ScheduleApplyReport:
     """Save a schedule built by a form and generate its sessions at once.
 
@@ -386,14 +428,22 @@ def past_dates_message(past: list[datetime.date]) -> str:
         "%(count)d dates are already past (from %(first)s to %(last)s): tick “Also create the "
         "dates already past” to create them anyway, or change the first date.",
         len(past),
-    ) % {"count": len(past), "first": date_format(past[0], "DATE_FORMAT"),
-         "last": date_format(past[-1], "DATE_FORMAT")}
+    ) % {
+        "count": len(past),
+        "first": date_format(past[0], "DATE_FORMAT"),
+        "last": date_format(past[-1], "DATE_FORMAT"),
+    }
 
 
 @transaction.atomic
 def programme_create_with_schedule(
-    *, programme: Programme, mediators: list, partners: list, schedule: Schedule,
-    facilitators: list, create_past: bool = False,
+    *,
+    programme: Programme,
+    mediators: list,
+    partners: list,
+    schedule: Schedule,
+    facilitators: list,
+    create_past: bool = False,
 ) -> ScheduleApplyReport:
     """A coordinator's new programme and its first schedule, saved together or not at all: a
     schedule that fails leaves no programme behind."""

@@ -32,13 +32,23 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404 from exc
     sessions = upcoming_sessions_for_programme(programme=programme)
     feed_url = programme_feed_url(programme)
-    return render(request, "sessions/programme_detail.html", {
-        "programme": programme, "sessions": sessions, "feed_url": feed_url,
-        "webcal_url": webcal_url(feed_url), "panels": programme_panels(request, programme),
-    })
+    return render(
+        request,
+        "sessions/programme_detail.html",
+        {
+            "programme": programme,
+            "sessions": sessions,
+            "feed_url": feed_url,
+            "webcal_url": webcal_url(feed_url),
+            "panels": programme_panels(request, programme),
+        },
+    )
 
 
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(session_list(), pk=pk)
-    return render(request, "sessions/session_detail.html", {"session": session,
-                                                            "programme": session.programme})
+    return render(
+        request,
+        "sessions/session_detail.html",
+        {"session": session, "programme": session.programme},
+    )

@@ -13,8 +13,14 @@ CHROMIUM = "/usr/bin/chromium"
 TEST_LANGUAGE = "en"
 TEST_BROWSER_LOCALE = "en-GB"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -27,8 +33,11 @@ def pytest_collection_modifyitems(config, items):
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
-            item.add_marker(pytest.mark.skip(
-                reason="needs PostgreSQL row locks; runs in CI's second pass (DATABASE_URL)"))
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="needs PostgreSQL row locks; runs in CI's second pass (DATABASE_URL)"
+                )
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -85,8 +94,11 @@ def browser():
 @pytest.fixture
 def phone_page(browser, live_server):
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale=TEST_BROWSER_LOCALE, base_url=live_server.url,
-        is_mobile=True, has_touch=True,
+        viewport={"width": 390, "height": 844},
+        locale=TEST_BROWSER_LOCALE,
+        base_url=live_server.url,
+        is_mobile=True,
+        has_touch=True,
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -98,8 +110,11 @@ def phone_page(browser, live_server):
 def french_phone_page(browser, live_server):
     """A phone whose browser asks for French, as most families' do."""
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="fr-FR", base_url=live_server.url,
-        is_mobile=True, has_touch=True,
+        viewport={"width": 390, "height": 844},
+        locale="fr-FR",
+        base_url=live_server.url,
+        is_mobile=True,
+        has_touch=True,
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -110,7 +125,9 @@ def french_phone_page(browser, live_server):
 @pytest.fixture
 def desktop_page(browser, live_server):
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale=TEST_BROWSER_LOCALE, base_url=live_server.url
+        viewport={"width": 1280, "height": 900},
+        locale=TEST_BROWSER_LOCALE,
+        base_url=live_server.url,
     )
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -105,7 +105,8 @@ class SessionFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     starts_at = factory.LazyFunction(
         lambda: (timezone.now() + datetime.timedelta(days=7)).replace(
-            hour=13, minute=0, second=0, microsecond=0)
+            hour=13, minute=0, second=0, microsecond=0
+        )
     )
     ends_at = factory.LazyAttribute(lambda session: session.starts_at + datetime.timedelta(hours=2))
     venue = factory.LazyAttribute(lambda session: session.programme.venue)
@@ -143,16 +144,21 @@ def build_catalogue(*, programmes: int = 30, sessions_each: int = 10) -> list[Pr
         created.append(programme)
         for week in range(sessions_each):
             starts_at = start + datetime.timedelta(days=7 * week, hours=index % 8)
-            sessions.append(Session(
-                programme=programme, starts_at=starts_at,
-                ends_at=starts_at + datetime.timedelta(hours=2),
-                venue=venues[(index + week) % 3],
-            ))
+            sessions.append(
+                Session(
+                    programme=programme,
+                    starts_at=starts_at,
+                    ends_at=starts_at + datetime.timedelta(hours=2),
+                    venue=venues[(index + week) % 3],
+                )
+            )
     through = Session.facilitators.through
     created_sessions = Session.objects.bulk_create(sessions)
     through.objects.bulk_create(
-        [through(session_id=s.pk, mediator_id=mediators[i % 3].pk)
-         for i, s in enumerate(created_sessions)]
+        [
+            through(session_id=s.pk, mediator_id=mediators[i % 3].pk)
+            for i, s in enumerate(created_sessions)
+        ]
     )
     return created
 
@@ -169,11 +175,16 @@ class MessageFactory(factory.django.DjangoModelFactory):
     address = factory.Sequence(lambda n: f"+336{n:08d}")
     language = "fr"
     recipient_name = "Nadia Durand"
-    context = factory.LazyFunction(lambda: {
-        "participant": "Lina", "programme": "Atelier cuisine",
-        "starts_at": "2026-12-02T13:00:00+00:00", "ends_at": "2026-12-02T15:00:00+00:00",
-        "venue": "Centre social", "address": "12 rue de la Convention",
-    })
+    context = factory.LazyFunction(
+        lambda: {
+            "participant": "Lina",
+            "programme": "Atelier cuisine",
+            "starts_at": "2026-12-02T13:00:00+00:00",
+            "ends_at": "2026-12-02T15:00:00+00:00",
+            "venue": "Centre social",
+            "address": "12 rue de la Convention",
+        }
+    )
     due_at = factory.LazyFunction(timezone.now)
 
 
@@ -246,12 +257,19 @@ def feed_token_for(*, partner=None, mediator=None, language: str = "fr"):
     from sessions.services import feed_token_issue
 
     scope = FeedScope.PARTNER if partner is not None else FeedScope.MEDIATOR
-    return feed_token_issue(token=FeedToken(scope=scope, partner=partner, mediator=mediator,
-                                            language=language))
+    return feed_token_issue(
+        token=FeedToken(scope=scope, partner=partner, mediator=mediator, language=language)
+    )
 
 
-def build_register(*, participants: int = 10, whole_cycle: bool = True, kind: str | None = None,
-                   starts_at: datetime.datetime | None = None, programme=None):
+def build_register(
+    *,
+    participants: int = 10,
+    whole_cycle: bool = True,
+    kind: str | None = None,
+    starts_at: datetime.datetime | None = None,
+    programme=None,
+):
     """A programme with a mediator, one session (today unless told) and confirmed enrolments:
     returns (session, mediator, participants)."""
     if programme is None:
@@ -266,34 +284,55 @@ def build_register(*, participants: int = 10, whole_cycle: bool = True, kind: st
         starts_at = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0)
     session = SessionFactory(programme=programme, starts_at=starts_at)
     people = ParticipantFactory.create_batch(participants)
-    Enrolment.objects.bulk_create([
-        Enrolment(participant=person, programme=programme, status=EnrolmentStatus.CONFIRMED,
-                  source=EnrolmentSource.MEDIATOR,
-                  session=None if programme.is_whole_cycle else session)
-        for person in people
-    ])
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                participant=person,
+                programme=programme,
+                status=EnrolmentStatus.CONFIRMED,
+                source=EnrolmentSource.MEDIATOR,
+                session=None if programme.is_whole_cycle else session,
+            )
+            for person in people
+        ]
+    )
     return session, mediator, people
 
 
-def fill_safety_sheet(participant, *, filled_by=None, allergies: str = "Arachides",
-                      has_pai: bool = False, may_leave_alone: bool = False,
-                      authorised: tuple[tuple[str, str, str], ...] = (
-                          ("Awa Diallo", "tante", "06 11 22 33 44"),),
-                      photos: bool = True):
+def fill_safety_sheet(
+    participant,
+    *,
+    filled_by=None,
+    allergies: str = "Arachides",
+    has_pai: bool = False,
+    may_leave_alone: bool = False,
+    authorised: tuple[tuple[str, str, str], ...] = (("Awa Diallo", "tante", "06 11 22 33 44"),),
+    photos: bool = True,
+):
     """A complete safety sheet, written through the service (encrypted as in production)."""
     from enrolment.models import FilledAs
     from enrolment.services import HealthInput, ImageRights, Person, SheetInput, safety_sheet_save
 
     return safety_sheet_save(
-        participant=participant, filled_by=filled_by, filled_as=FilledAs.GUARDIAN,
+        participant=participant,
+        filled_by=filled_by,
+        filled_as=FilledAs.GUARDIAN,
         sheet=SheetInput(
-            health=HealthInput(allergies=allergies, diet="Sans porc", has_pai=has_pai,
-                               pai_details="Stylo d'adrénaline dans le sac" if has_pai else "",
-                               doctor_name="Dr Martin", doctor_phone="01 46 70 00 00"),
-            emergency_contacts=[Person("Fatou Diallo", "mère", "06 00 00 00 01"),
-                                Person("Moussa Diallo", "père", "06 00 00 00 02")],
-            authorised_people=[Person(name, relation, phone)
-                               for name, relation, phone in authorised],
+            health=HealthInput(
+                allergies=allergies,
+                diet="Sans porc",
+                has_pai=has_pai,
+                pai_details="Stylo d'adrénaline dans le sac" if has_pai else "",
+                doctor_name="Dr Martin",
+                doctor_phone="01 46 70 00 00",
+            ),
+            emergency_contacts=[
+                Person("Fatou Diallo", "mère", "06 00 00 00 01"),
+                Person("Moussa Diallo", "père", "06 00 00 00 02"),
+            ],
+            authorised_people=[
+                Person(name, relation, phone) for name, relation, phone in authorised
+            ],
             may_leave_alone=may_leave_alone,
             leave_alone_signed_on=timezone.localdate() if may_leave_alone else None,
             image_rights=ImageRights(internal=photos, printed=photos, web=False, social=False),

@@ -61,7 +61,8 @@ def family_home(*, user, limit: int = 8) -> FamilyHome:
     """The household's active enrolments, and its coming sessions with who goes to each."""
     now = timezone.now()
     enrolments = list(
-        enrolment_list(user=user).filter(status__in=ACTIVE_STATUSES)
+        enrolment_list(user=user)
+        .filter(status__in=ACTIVE_STATUSES)
         .select_related("programme__venue", "session__venue", "participant")
         .order_by("status", "programme__title", "session__starts_at")
     )
@@ -69,24 +70,29 @@ def family_home(*, user, limit: int = 8) -> FamilyHome:
     for enrolment in enrolments:
         if enrolment.status != EnrolmentStatus.CONFIRMED:
             continue
-        key = ("session", enrolment.session_id) if enrolment.session_id else (
-            "programme", enrolment.programme_id)
+        key = (
+            ("session", enrolment.session_id)
+            if enrolment.session_id
+            else ("programme", enrolment.programme_id)
+        )
         going[key].append(enrolment.participant.first_name)
     session_ids = [key[1] for key in going if key[0] == "session"]
     programme_ids = [key[1] for key in going if key[0] == "programme"]
     coming: list[FamilySession] = []
     if going:
         sessions = (
-            Session.objects.filter(Q(pk__in=session_ids) | Q(programme_id__in=programme_ids),
-                                   ends_at__gte=now)
-            .select_related("programme", "venue").order_by("starts_at")[:limit]
+            Session.objects.filter(
+                Q(pk__in=session_ids) | Q(programme_id__in=programme_ids), ends_at__gte=now
+            )
+            .select_related("programme", "venue")
+            .order_by("starts_at")[:limit]
         )
         for session in sessions:
             names = going.get(("session", session.pk)) or going.get(
-                ("programme", session.programme_id), [])
+                ("programme", session.programme_id), []
+            )
             coming.append(FamilySession(session, sorted(set(names))))
-    return FamilyHome(household=household_of_user(user=user), enrolments=enrolments,
-                      coming=coming)
+    return FamilyHome(household=household_of_user(user=user), enrolments=enrolments, coming=coming)
 
 
 @dataclass
@@ -110,35 +116,49 @@ def partner_home(*, user, limit: int = 10) -> PartnerHome:
     counts = dict(referrals.order_by().values_list("status").annotate(count=Count("pk")))
     now = timezone.now()
     programmes = (
-        Programme.objects.filter(partners__members=user).exclude(status=ProgrammeStatus.ARCHIVED)
+        Programme.objects.filter(partners__members=user)
+        .exclude(status=ProgrammeStatus.ARCHIVED)
         .distinct()
         .annotate(
-            coming_sessions=Count("sessions", distinct=True, filter=Q(
-                sessions__starts_at__gte=now) & ~Q(sessions__status=SessionStatus.CANCELLED)),
-            confirmed=Count("enrolments", distinct=True,
-                            filter=Q(enrolments__status=EnrolmentStatus.CONFIRMED)),
-            waitlisted=Count("enrolments", distinct=True,
-                             filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)),
+            coming_sessions=Count(
+                "sessions",
+                distinct=True,
+                filter=Q(sessions__starts_at__gte=now)
+                & ~Q(sessions__status=SessionStatus.CANCELLED),
+            ),
+            confirmed=Count(
+                "enrolments", distinct=True, filter=Q(enrolments__status=EnrolmentStatus.CONFIRMED)
+            ),
+            waitlisted=Count(
+                "enrolments", distinct=True, filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)
+            ),
         )
         .order_by("title")
     )
     return PartnerHome(
         referrals=list(referrals[:limit]),
-        programmes=[PartnerProgramme(p, p.coming_sessions, p.confirmed, p.waitlisted)
-                    for p in programmes],
+        programmes=[
+            PartnerProgramme(p, p.coming_sessions, p.confirmed, p.waitlisted) for p in programmes
+        ],
         referral_counts=counts,
     )
 
 
 def coordinator_week(*, days: int = COORDINATOR_WEEK_DAYS) -> list[Session]:
     today = local_today()
-    sessions = list(session_list(start=today, end=today + datetime.timedelta(days=days - 1),
-                                 published_only=False))
+    sessions = list(
+        session_list(
+            start=today, end=today + datetime.timedelta(days=days - 1), published_only=False
+        )
+    )
     return with_places_left(sessions)
 
 
-def programmes_needing_attention(*, week: list[Session], absences: dict[int, int] | None = None,
-                                 ) -> list[tuple[Programme, list[str]]]:
+def programmes_needing_attention(
+    *,
+    week: list[Session],
+    absences: dict[int, int] | None = None,
+) -> list[tuple[Programme, list[str]]]:
     """Programmes with a full or under-filled session soon, or many open absence follow-ups.
 
     ``week`` is the coming sessions (with places); ``absences`` maps a programme id to its
@@ -154,19 +174,23 @@ def programmes_needing_attention(*, week: list[Session], absences: dict[int, int
         programmes[session.programme_id] = session.programme
         if session.places_left == 0 and _("Full") not in reasons[session.programme_id]:
             reasons[session.programme_id].append(_("Full"))
-        elif (session.starts_at <= soon
-              and session.places_taken < session.capacity * UNDER_FILLED_SHARE
-              and _("Few enrolments") not in reasons[session.programme_id]):
+        elif (
+            session.starts_at <= soon
+            and session.places_taken < session.capacity * UNDER_FILLED_SHARE
+            and _("Few enrolments") not in reasons[session.programme_id]
+        ):
             reasons[session.programme_id].append(_("Few enrolments"))
     if absences:
         missing = [pk for pk in absences if pk not in programmes]
         programmes.update(Programme.objects.in_bulk(missing))
         for programme_id, count in absences.items():
             reasons[programme_id].append(
-                _("%(count)d open follow-ups of absences") % {"count": count})
-    return sorted(((programmes[pk], why) for pk, why in reasons.items() if why),
-                  key=lambda item: item[0].title)
-
+                _("%(count)d open follow-ups of absences") % {"count": count}
+            )
+    return sorted(
+        ((programmes[pk], why) for pk, why in reasons.items() if why),
+        key=lambda item: item[0].title,
+    )
 
 
 @dataclass
@@ -183,8 +207,10 @@ def mediator_home(*, user, limit: int = 5) -> MediatorHome:
     """Today's sessions (one tap to each register), registers left behind, open follow-ups."""
     follow_ups = follow_up_list(user=user)
     return MediatorHome(
-        today=sessions_of_day(user=user), to_complete=sessions_to_complete(user=user),
-        follow_ups=list(follow_ups[:limit]), open_follow_ups=follow_ups.count(),
+        today=sessions_of_day(user=user),
+        to_complete=sessions_to_complete(user=user),
+        follow_ups=list(follow_ups[:limit]),
+        open_follow_ups=follow_ups.count(),
         not_checked_out=children_not_checked_out(user=user),
         sheets_to_complete=list(sheets_to_complete(user=user, limit=20)),
     )
@@ -192,6 +218,9 @@ def mediator_home(*, user, limit: int = 5) -> MediatorHome:
 
 def open_follow_ups_per_programme(*, user) -> dict[int, int]:
     return dict(
-        follow_up_list(user=user).order_by().values_list("programme_id")
-        .annotate(count=Count("pk")).values_list("programme_id", "count")
+        follow_up_list(user=user)
+        .order_by()
+        .values_list("programme_id")
+        .annotate(count=Count("pk"))
+        .values_list("programme_id", "count")
     )

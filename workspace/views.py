@@ -24,13 +24,16 @@ def home(request: HttpRequest) -> HttpResponse:
     if is_coordinator(user):
         week = coordinator_week()
         absences = open_follow_ups_per_programme(user=user)
-        return render(request, "workspace/home_coordinator.html", {
-            "week": week, "attention": programmes_needing_attention(week=week, absences=absences),
-        })
+        return render(
+            request,
+            "workspace/home_coordinator.html",
+            {
+                "week": week,
+                "attention": programmes_needing_attention(week=week, absences=absences),
+            },
+        )
     if has_role(user, Role.MEDIATOR):
-        return render(request, "workspace/home_mediator.html",
-                      {"home": mediator_home(user=user)})
+        return render(request, "workspace/home_mediator.html", {"home": mediator_home(user=user)})
     if has_role(user, Role.PARTNER):
-        return render(request, "workspace/home_partner.html",
-                      {"home": partner_home(user=user)})
+        return render(request, "workspace/home_partner.html", {"home": partner_home(user=user)})
     return render(request, "workspace/home_family.html", {"home": family_home(user=user)})

@@ -21,5 +21,6 @@ def explain(key: str) -> str:
     term = TERMS[key]
     return format_html(
         '<details class="term-help"><summary>{}</summary><p>{}</p></details>',
-        _("What does “%(term)s” mean?") % {"term": term.label}, term.explanation,
+        _("What does “%(term)s” mean?") % {"term": term.label},
+        term.explanation,
     )

@@ -14,6 +14,7 @@ from .households import Participant
 # A few lines for the mediators, not a file.
 ENROLMENT_NOTE_LENGTH = 2000
 
+
 class EnrolmentStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed by a partner")
     CONFIRMED = "confirmed", _("Confirmed")
@@ -33,46 +34,73 @@ class EnrolmentSource(models.TextChoices):
 
 class Enrolment(models.Model):
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="enrolments",
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
         verbose_name=_("participant"),
     )
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="enrolments",
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
         verbose_name=_("programme"),
     )
     session = models.ForeignKey(
-        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="enrolments",
-        verbose_name=_("session"), help_text=_("Only for programmes enrolled session by session."),
+        Session,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("session"),
+        help_text=_("Only for programmes enrolled session by session."),
     )
     status = models.CharField(_("status"), max_length=16, choices=EnrolmentStatus.choices)
-    waitlist_position = models.PositiveIntegerField(_("waiting-list position"), null=True,
-                                                    blank=True)
+    waitlist_position = models.PositiveIntegerField(
+        _("waiting-list position"), null=True, blank=True
+    )
     source = models.CharField(_("source"), max_length=20, choices=EnrolmentSource.choices)
     referred_by_partner = models.ForeignKey(
-        Partner, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals",
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
         verbose_name=_("referred by"),
     )
     sheet_pending = models.BooleanField(
-        _("safety sheet to complete"), default=False,
-        help_text=_("The programme requires parts of the safety sheet the family has not "
-                    "filled yet."),
+        _("safety sheet to complete"),
+        default=False,
+        help_text=_(
+            "The programme requires parts of the safety sheet the family has not filled yet."
+        ),
     )
     note = models.TextField(_("note"), blank=True, max_length=ENROLMENT_NOTE_LENGTH)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    promoted_at = models.DateTimeField(_("promoted from the waiting list at"), null=True,
-                                       blank=True)
+    promoted_at = models.DateTimeField(
+        _("promoted from the waiting list at"), null=True, blank=True
+    )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("cancelled by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
     )
     cancel_reason = models.CharField(
-        _("reason for leaving"), max_length=300, blank=True,
+        _("reason for leaving"),
+        max_length=300,
+        blank=True,
         help_text=_("Optional: what the family said when cancelling or leaving."),
     )
 
@@ -107,8 +135,11 @@ class Enrolment(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(status=EnrolmentStatus.WAITLISTED, waitlist_position__isnull=False,
-                      waitlist_position__gte=1)
+                    Q(
+                        status=EnrolmentStatus.WAITLISTED,
+                        waitlist_position__isnull=False,
+                        waitlist_position__gte=1,
+                    )
                     | (~Q(status=EnrolmentStatus.WAITLISTED) & Q(waitlist_position__isnull=True))
                 ),
                 name="enrolment_waitlist_position_iff_waitlisted",
@@ -133,7 +164,7 @@ class Enrolment(models.Model):
 
     @property
     def status_label(self) -> str:
-        """"Confirmed — sheet to complete" while the programme waits for the safety sheet."""
+        """ "Confirmed — sheet to complete" while the programme waits for the safety sheet."""
         if self.status == EnrolmentStatus.CONFIRMED and self.sheet_pending:
             return str(_("Confirmed — safety sheet to complete"))
         return str(self.get_status_display())

@@ -14,7 +14,9 @@ class HouseholdFeedToken(FeedTokenBase):
     """The secret in the URL of a household's feed: the sessions its members are confirmed for."""
 
     household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, related_name="feed_tokens",
+        Household,
+        on_delete=models.CASCADE,
+        related_name="feed_tokens",
         verbose_name=_("household"),
     )
 
@@ -23,7 +25,8 @@ class HouseholdFeedToken(FeedTokenBase):
         verbose_name_plural = _("household calendar links")
         constraints = [
             models.UniqueConstraint(
-                fields=["household"], condition=Q(revoked_at__isnull=True),
+                fields=["household"],
+                condition=Q(revoked_at__isnull=True),
                 name="household_feed_token_one_active",
                 violation_error_message=_("This household already has an active link: renew it."),
             ),

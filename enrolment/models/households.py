@@ -40,17 +40,25 @@ class ConsentKind(models.TextChoices):
 
 class Household(models.Model):
     reference = models.CharField(
-        _("reference"), max_length=16, unique=True, default=new_household_reference,
+        _("reference"),
+        max_length=16,
+        unique=True,
+        default=new_household_reference,
         help_text=_("A short label to name the household without its members' names."),
     )
     neighbourhood = models.CharField(_("neighbourhood"), max_length=120, blank=True)
     in_qpv = models.BooleanField(
-        _("in a QPV"), default=False,
+        _("in a QPV"),
+        default=False,
         help_text=_("Whether the household lives in a priority neighbourhood of urban policy."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="created_households", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_households",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     # Retention counts from the household's last enrolment or change, not from its creation.
@@ -71,10 +79,14 @@ class Household(models.Model):
         names = [guardian.full_name for guardian in self.guardians.all()]
         if not names:
             return self.reference
-        return str(_("%(first)s and %(second)s") % {"first": ", ".join(names[:-1]),
-                                                    "second": names[-1]}) \
-            if len(names) > 1 else names[0]
-
+        return (
+            str(
+                _("%(first)s and %(second)s")
+                % {"first": ", ".join(names[:-1]), "second": names[-1]}
+            )
+            if len(names) > 1
+            else names[0]
+        )
 
     @property
     def masked_contact(self) -> str:
@@ -106,12 +118,17 @@ class Guardian(models.Model):
     opt_out_sms = models.BooleanField(_("no SMS"), default=False)
     opt_out_email = models.BooleanField(_("no e-mail"), default=False)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="guardian", verbose_name=_("account"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="guardian",
+        verbose_name=_("account"),
         help_text=_("Left empty when a mediator registers the family; linked when invited."),
     )
     is_primary = models.BooleanField(
-        _("primary contact"), default=False,
+        _("primary contact"),
+        default=False,
         help_text=_("The guardian who receives the household's messages."),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -122,7 +139,8 @@ class Guardian(models.Model):
         verbose_name_plural = _("guardians")
         constraints = [
             models.UniqueConstraint(
-                fields=["household"], condition=Q(is_primary=True),
+                fields=["household"],
+                condition=Q(is_primary=True),
                 name="guardian_one_primary_per_household",
             ),
         ]
@@ -139,7 +157,9 @@ class Participant(models.Model):
     """A child, or an adult who takes part themselves (then usually also a guardian)."""
 
     household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, related_name="participants",
+        Household,
+        on_delete=models.CASCADE,
+        related_name="participants",
         verbose_name=_("household"),
     )
     first_name = models.CharField(_("first name"), max_length=100)
@@ -149,7 +169,11 @@ class Participant(models.Model):
     school = models.CharField(_("school"), max_length=200, blank=True)
     school_class = models.CharField(_("class"), max_length=40, blank=True)
     guardian_record = models.OneToOneField(
-        Guardian, on_delete=models.SET_NULL, null=True, blank=True, related_name="participant",
+        Guardian,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participant",
         verbose_name=_("same person as guardian"),
         help_text=_("For an adult who takes part: their own guardian record, to contact them."),
     )
@@ -175,28 +199,49 @@ class Consent(models.Model):
         Household, on_delete=models.CASCADE, related_name="consents", verbose_name=_("household")
     )
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="consents",
-        verbose_name=_("participant"), help_text=_("Empty for a consent of the whole household."),
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("participant"),
+        help_text=_("Empty for a consent of the whole household."),
     )
     kind = models.CharField(_("kind"), max_length=32, choices=ConsentKind.choices)
     version = models.CharField(_("text version"), max_length=32)
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
     given_by = models.ForeignKey(
-        Guardian, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Guardian,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("given by"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("recorded by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("withdrawn by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
     )
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
     supersedes = models.OneToOneField(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="superseded_by",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
         verbose_name=_("previous version"),
     )
 
@@ -207,14 +252,16 @@ class Consent(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["household", "kind"],
-                condition=Q(participant__isnull=True, withdrawn_at__isnull=True,
-                            superseded_at__isnull=True),
+                condition=Q(
+                    participant__isnull=True, withdrawn_at__isnull=True, superseded_at__isnull=True
+                ),
                 name="consent_one_current_per_household_kind",
             ),
             models.UniqueConstraint(
                 fields=["participant", "kind"],
-                condition=Q(participant__isnull=False, withdrawn_at__isnull=True,
-                            superseded_at__isnull=True),
+                condition=Q(
+                    participant__isnull=False, withdrawn_at__isnull=True, superseded_at__isnull=True
+                ),
                 name="consent_one_current_per_participant_kind",
             ),
         ]
@@ -229,7 +276,9 @@ class Consent(models.Model):
 
 class EmergencyContact(models.Model):
     household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, related_name="emergency_contacts",
+        Household,
+        on_delete=models.CASCADE,
+        related_name="emergency_contacts",
         verbose_name=_("household"),
     )
     name = models.CharField(_("name"), max_length=200)
@@ -249,17 +298,25 @@ class HealthNote(models.Model):
     """Sensitive: read only through enrolment.access.can_see_health_notes."""
 
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="health_notes",
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="health_notes",
         verbose_name=_("participant"),
     )
     text = models.TextField(_("text"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("author"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     expires_on = models.DateField(
-        _("expires on"), null=True, blank=True,
+        _("expires on"),
+        null=True,
+        blank=True,
         help_text=_("After this date the note is deleted: keep health data no longer than needed."),
     )
 

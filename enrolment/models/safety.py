@@ -24,7 +24,9 @@ class FilledAs(models.TextChoices):
 
 class SafetySheet(models.Model):
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="safety_sheets",
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="safety_sheets",
         verbose_name=_("participant"),
     )
     version = models.PositiveIntegerField(_("version"))
@@ -33,11 +35,12 @@ class SafetySheet(models.Model):
     health = EncryptedJSONBlobField(_("health details"), null=True, blank=True)
     # {"emergency_contacts": [{"name", "relation", "phone"}, ...] in the order to call them,
     #  "authorised_people": [{"name", "relation", "phone"}, ...]}
-    contacts = EncryptedJSONBlobField(_("contacts and authorised people"), null=True,
-                                      blank=True)
+    contacts = EncryptedJSONBlobField(_("contacts and authorised people"), null=True, blank=True)
     may_leave_alone = models.BooleanField(_("may leave alone"), default=False)
     leave_alone_signed_on = models.DateField(
-        _("leave-alone authorisation signed on"), null=True, blank=True,
+        _("leave-alone authorisation signed on"),
+        null=True,
+        blank=True,
         help_text=_("The date the guardian signed the authorisation to leave alone."),
     )
     image_internal = models.BooleanField(_("photos for internal use"), default=False)
@@ -48,24 +51,30 @@ class SafetySheet(models.Model):
     filled_parts = models.JSONField(_("parts filled"), default=list, blank=True)
     filled_as = models.CharField(_("filled by"), max_length=16, choices=FilledAs.choices)
     filled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("account that filled it"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account that filled it"),
     )
     filled_at = models.DateTimeField(_("filled at"), default=timezone.now)
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
-    health_removed_at = models.DateTimeField(_("health details removed at"), null=True,
-                                             blank=True)
+    health_removed_at = models.DateTimeField(_("health details removed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["participant", "-version"]
         verbose_name = _("safety sheet")
         verbose_name_plural = _("safety sheets")
         constraints = [
-            models.UniqueConstraint(fields=["participant", "version"],
-                                    name="safety_sheet_unique_version"),
-            models.UniqueConstraint(fields=["participant"],
-                                    condition=Q(superseded_at__isnull=True),
-                                    name="safety_sheet_one_current_per_participant"),
+            models.UniqueConstraint(
+                fields=["participant", "version"], name="safety_sheet_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(superseded_at__isnull=True),
+                name="safety_sheet_one_current_per_participant",
+            ),
             models.CheckConstraint(
                 condition=Q(may_leave_alone=False) | Q(leave_alone_signed_on__isnull=False),
                 name="safety_sheet_leave_alone_needs_signature_date",
@@ -73,8 +82,10 @@ class SafetySheet(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(_("Safety sheet of %(participant)s, version %(version)s")
-                   % {"participant": self.participant, "version": self.version})
+        return str(
+            _("Safety sheet of %(participant)s, version %(version)s")
+            % {"participant": self.participant, "version": self.version}
+        )
 
     @property
     def health_details(self) -> dict:
@@ -98,5 +109,6 @@ class SafetySheet(models.Model):
 
     @property
     def no_photos(self) -> bool:
-        return not (self.image_internal or self.image_printed or self.image_web
-                    or self.image_social)
+        return not (
+            self.image_internal or self.image_printed or self.image_web or self.image_social
+        )

@@ -62,9 +62,7 @@ def programme_waitlist(
     )
 
 
-def programme_roster(
-    *, programme: Programme, session_id: int | None = None
-) -> QuerySet[Enrolment]:
+def programme_roster(*, programme: Programme, session_id: int | None = None) -> QuerySet[Enrolment]:
     """Confirmed enrolments of a programme; for one session, with the whole-cycle ones."""
     confirmed = Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.CONFIRMED)
     if session_id is not None:
@@ -81,8 +79,9 @@ def seats_taken_for_sessions(sessions: list) -> dict[int, int]:
     programme_ids = {session.programme_id for session in sessions}
     rows = (
         Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED)
-        .filter(Q(session_id__in=session_ids)
-                | Q(session__isnull=True, programme_id__in=programme_ids))
+        .filter(
+            Q(session_id__in=session_ids) | Q(session__isnull=True, programme_id__in=programme_ids)
+        )
         .values("session_id", "programme_id")
         .annotate(count=Count("pk"))
         .order_by()
@@ -104,14 +103,26 @@ def seats_taken_in(sessions: QuerySet) -> dict[int, int]:
     """Confirmed places of every session of ``sessions`` (0 included), without loading them:
     the sessions grouped with their own confirmed enrolments, then, when some programmes are
     enrolled by whole cycle, their confirmed count added to each of their sessions."""
-    rows = list(sessions.order_by().values_list("pk", "programme_id").annotate(
-        own=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.CONFIRMED))))
-    whole_cycle = dict(
-        Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED, session__isnull=True,
-                                 programme_id__in={programme_id for _pk, programme_id, _n in rows})
-        .order_by().values("programme_id").annotate(count=Count("pk"))
-        .values_list("programme_id", "count")
-    ) if rows else {}
+    rows = list(
+        sessions.order_by()
+        .values_list("pk", "programme_id")
+        .annotate(own=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.CONFIRMED)))
+    )
+    whole_cycle = (
+        dict(
+            Enrolment.objects.filter(
+                status=EnrolmentStatus.CONFIRMED,
+                session__isnull=True,
+                programme_id__in={programme_id for _pk, programme_id, _n in rows},
+            )
+            .order_by()
+            .values("programme_id")
+            .annotate(count=Count("pk"))
+            .values_list("programme_id", "count")
+        )
+        if rows
+        else {}
+    )
     return {pk: own + whole_cycle.get(programme_id, 0) for pk, programme_id, own in rows}
 
 
@@ -119,7 +130,8 @@ def sessions_with_enrolments(session_ids) -> set[int]:
     """Sessions that hold active per-session enrolments: regenerating a schedule keeps them."""
     return set(
         Enrolment.objects.filter(session_id__in=list(session_ids), status__in=ACTIVE_STATUSES)
-        .values_list("session_id", flat=True).distinct()
+        .values_list("session_id", flat=True)
+        .distinct()
     )
 
 
@@ -161,8 +173,10 @@ def with_contacts(enrolments: QuerySet[_E]) -> QuerySet[_E]:
     return enrolments.select_related(
         "participant__guardian_record", "participant__household"
     ).prefetch_related(
-        Prefetch("participant__household__guardians",
-                 queryset=Guardian.objects.order_by("-is_primary", "pk"))
+        Prefetch(
+            "participant__household__guardians",
+            queryset=Guardian.objects.order_by("-is_primary", "pk"),
+        )
     )
 
 
@@ -171,15 +185,28 @@ def participant_contact(participant: Participant) -> Contact | None:
     (the participant with their guardian record, the household's guardians)."""
     loaded = (
         Participant.objects.select_related("guardian_record", "household")
-        .prefetch_related(Prefetch("household__guardians",
-                                   queryset=Guardian.objects.order_by("-is_primary", "pk")))
+        .prefetch_related(
+            Prefetch(
+                "household__guardians", queryset=Guardian.objects.order_by("-is_primary", "pk")
+            )
+        )
         .get(pk=participant.pk)
     )
     return enrolment_contact(Enrolment(participant=loaded))
 
 
-_CONTACT_COLUMNS = ("pk", "household_id", "first_name", "last_name", "phone", "email",
-                    "preferred_channel", "language", "opt_out_sms", "opt_out_email")
+_CONTACT_COLUMNS = (
+    "pk",
+    "household_id",
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "preferred_channel",
+    "language",
+    "opt_out_sms",
+    "opt_out_email",
+)
 
 
 def contacts_of_participants(
@@ -190,14 +217,24 @@ def contacts_of_participants(
     tells thousands of people at once."""
     households = {household_id for _pk, household_id, _record in participants}
     records = {record for _pk, _household, record in participants if record is not None}
-    rows = Guardian.objects.filter(Q(household_id__in=households) | Q(pk__in=records)).order_by(
-        "-is_primary", "pk").values_list(*_CONTACT_COLUMNS)
+    rows = (
+        Guardian.objects.filter(Q(household_id__in=households) | Q(pk__in=records))
+        .order_by("-is_primary", "pk")
+        .values_list(*_CONTACT_COLUMNS)
+    )
     by_pk: dict[int, Contact] = {}
     first_of_household: dict[int, Contact] = {}
     for pk, household_id, first, last, phone, email, channel, language, no_sms, no_email in rows:
-        contact = Contact(guardian_id=pk, name=f"{first} {last}".strip(), phone=phone,
-                          email=email, channel=channel, language=language, opt_out_sms=no_sms,
-                          opt_out_email=no_email)
+        contact = Contact(
+            guardian_id=pk,
+            name=f"{first} {last}".strip(),
+            phone=phone,
+            email=email,
+            channel=channel,
+            language=language,
+            opt_out_sms=no_sms,
+            opt_out_email=no_email,
+        )
         by_pk[pk] = contact
         # Ordered primary first, then by id: the first seen is enrolment_contact()'s choice.
         first_of_household.setdefault(household_id, contact)
@@ -209,9 +246,14 @@ def contacts_of_participants(
 
 def _contact_from(guardian: Guardian) -> Contact:
     return Contact(
-        guardian_id=guardian.pk, name=guardian.full_name, phone=guardian.phone,
-        email=guardian.email, channel=guardian.preferred_channel, language=guardian.language,
-        opt_out_sms=guardian.opt_out_sms, opt_out_email=guardian.opt_out_email,
+        guardian_id=guardian.pk,
+        name=guardian.full_name,
+        phone=guardian.phone,
+        email=guardian.email,
+        channel=guardian.preferred_channel,
+        language=guardian.language,
+        opt_out_sms=guardian.opt_out_sms,
+        opt_out_email=guardian.opt_out_email,
     )
 
 

@@ -33,7 +33,8 @@ def _covering(**filters) -> QuerySet[Enrolment]:
     enrolment in its programme."""
     return Enrolment.objects.filter(
         Q(session=OuterRef("pk")) | Q(session__isnull=True, programme=OuterRef("programme_id")),
-        status=EnrolmentStatus.CONFIRMED, **filters,
+        status=EnrolmentStatus.CONFIRMED,
+        **filters,
     )
 
 
@@ -41,13 +42,20 @@ def _latest_change() -> Func:
     """The latest moment an enrolment row changed (MAX over the rows of a subquery); an
     enrolment keeps no change date, but each of its transitions has one."""
     created = F("created_at")
-    return Func(Greatest(created, *(Coalesce(name, created) for name in (
-        "confirmed_at", "promoted_at", "cancelled_at"))), function="MAX")
+    return Func(
+        Greatest(
+            created,
+            *(Coalesce(name, created) for name in ("confirmed_at", "promoted_at", "cancelled_at")),
+        ),
+        function="MAX",
+    )
 
 
 def _per_session(enrolments: QuerySet[Enrolment], function: str, field: str) -> Subquery:
-    return Subquery(enrolments.order_by().annotate(value=Func(F(field), function=function))
-                    .values("value"), output_field=BigIntegerField())
+    return Subquery(
+        enrolments.order_by().annotate(value=Func(F(field), function=function)).values("value"),
+        output_field=BigIntegerField(),
+    )
 
 
 def _weighted(value: Subquery) -> Sum:
@@ -60,10 +68,12 @@ def headcount_version(sessions: QuerySet[Session]) -> dict:
     for a whole cycle). Read from the rows the version query scans anyway, so a 304 reads no
     enrolment however many there are. The moments of those bumps are Last-Modified's: a
     change of places taken answers 200 to If-Modified-Since too."""
-    return {"headcounts": Sum("headcount_version"),
-            "cycle_headcounts": Sum("programme__headcount_version"),
-            "headcount_changed_at": Max("headcount_changed_at"),
-            "cycle_headcount_changed_at": Max("programme__headcount_changed_at")}
+    return {
+        "headcounts": Sum("headcount_version"),
+        "cycle_headcounts": Sum("programme__headcount_version"),
+        "headcount_changed_at": Max("headcount_changed_at"),
+        "cycle_headcount_changed_at": Max("programme__headcount_changed_at"),
+    }
 
 
 def _household_version(household: Household) -> dict:
@@ -72,8 +82,10 @@ def _household_version(household: Household) -> dict:
     of the feed, so the latest change is taken over all the household's enrolments."""
     covering = _covering(participant__household=household)
     everything = Enrolment.objects.filter(participant__household=household).order_by()
-    latest = Subquery(everything.annotate(moment=_latest_change()).values("moment")[:1],
-                      output_field=DateTimeField())
+    latest = Subquery(
+        everything.annotate(moment=_latest_change()).values("moment")[:1],
+        output_field=DateTimeField(),
+    )
     return {
         "confirmed": Sum(_per_session(covering, "COUNT", "pk")),
         "participants_weighted": _weighted(_per_session(covering, "SUM", "participant_id")),
@@ -86,9 +98,10 @@ def _participant_names(household: Household):
     def extras(sessions: QuerySet[Session]) -> dict[int, EventExtras]:
         programme_of = dict(sessions.values_list("pk", "programme_id"))
         rows = Enrolment.objects.filter(
-            Q(session__in=list(programme_of)) | Q(session__isnull=True,
-                                                  programme__in=set(programme_of.values())),
-            status=EnrolmentStatus.CONFIRMED, participant__household=household,
+            Q(session__in=list(programme_of))
+            | Q(session__isnull=True, programme__in=set(programme_of.values())),
+            status=EnrolmentStatus.CONFIRMED,
+            participant__household=household,
         ).values_list("session_id", "programme_id", "participant__first_name")
         by_session: defaultdict[int, set[str]] = defaultdict(set)
         by_programme: defaultdict[int, set[str]] = defaultdict(set)
@@ -110,7 +123,10 @@ def household_feed(*, household: Household, language: str) -> Feed:
     with translation.override(language):
         name = _("Our family's sessions")
     return Feed(
-        name=name, language=language, private=True, settings=("household", household.pk),
+        name=name,
+        language=language,
+        private=True,
+        settings=("household", household.pk),
         sessions=Session.objects.filter(Exists(_covering(participant__household=household))),
         extras=_participant_names(household),
         version_aggregates=lambda _sessions: _household_version(household),
@@ -125,9 +141,14 @@ def household_feed_offers(user) -> list[FeedOffer]:
     if household is None:
         return []
     language = feed_language(getattr(getattr(user, "guardian", None), "language", None))
-    return [FeedOffer(
-        key=f"household-{household.pk}", kind="household", title=_("Our family's sessions"),
-        active=HouseholdFeedToken.objects.filter(household=household,
-                                                 revoked_at__isnull=True).first(),
-        new_token=lambda: HouseholdFeedToken(household=household, language=language),
-    )]
+    return [
+        FeedOffer(
+            key=f"household-{household.pk}",
+            kind="household",
+            title=_("Our family's sessions"),
+            active=HouseholdFeedToken.objects.filter(
+                household=household, revoked_at__isnull=True
+            ).first(),
+            new_token=lambda: HouseholdFeedToken(household=household, language=language),
+        )
+    ]

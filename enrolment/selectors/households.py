@@ -24,7 +24,8 @@ def household_list(*, user, search: str = "") -> QuerySet[Household]:
     if phone:
         terms = []
         households = households.filter(
-            pk__in=Household.objects.filter(guardians__phone=phone).values("pk"))
+            pk__in=Household.objects.filter(guardians__phone=phone).values("pk")
+        )
     else:
         # Bounded here too, whatever the caller checked: a long search is a long query.
         terms = search[:SEARCH_MAX_LENGTH].split()[:SEARCH_MAX_WORDS]
@@ -33,19 +34,19 @@ def household_list(*, user, search: str = "") -> QuerySet[Household]:
             continue
         matching = (
             Q(reference__icontains=term)
-            | Q(guardians__first_name__icontains=term) | Q(guardians__last_name__icontains=term)
+            | Q(guardians__first_name__icontains=term)
+            | Q(guardians__last_name__icontains=term)
             | Q(guardians__phone__icontains=term.lstrip("0"))
             | Q(guardians__email__icontains=term)
             | Q(participants__first_name__icontains=term)
             | Q(participants__last_name__icontains=term)
         )
-        households = households.filter(
-            pk__in=Household.objects.filter(matching).values("pk")
-        )
+        households = households.filter(pk__in=Household.objects.filter(matching).values("pk"))
     return households.prefetch_related(
         Prefetch("guardians", queryset=Guardian.objects.order_by("-is_primary", "pk")),
-        Prefetch("participants", queryset=participants_visible_to(user)
-                 .order_by("birth_date", "pk")),
+        Prefetch(
+            "participants", queryset=participants_visible_to(user).order_by("birth_date", "pk")
+        ),
     ).order_by("-last_activity_at", "pk")
 
 
@@ -57,8 +58,9 @@ def household_detail(*, user, pk: int) -> Household:
         households_visible_to(user)
         .prefetch_related(
             Prefetch("guardians", queryset=Guardian.objects.order_by("-is_primary", "pk")),
-            Prefetch("participants", queryset=participants_visible_to(user)
-                     .order_by("birth_date", "pk")),
+            Prefetch(
+                "participants", queryset=participants_visible_to(user).order_by("birth_date", "pk")
+            ),
             Prefetch(
                 "consents",
                 queryset=Consent.objects.filter(
@@ -71,8 +73,9 @@ def household_detail(*, user, pk: int) -> Household:
         .get(pk=pk)
     )
     if reads_are_audited(user):
-        audit_record(action=AuditAction.VIEW, actor=user, target=household,
-                     summary="household detail")
+        audit_record(
+            action=AuditAction.VIEW, actor=user, target=household, summary="household detail"
+        )
     return household
 
 
@@ -98,11 +101,13 @@ def guardian_list(*, user, household_id: int) -> QuerySet[Guardian]:
 
 def guardians_visible(*, user) -> QuerySet[Guardian]:
     return Guardian.objects.filter(household__in=households_visible_to(user)).select_related(
-        "household")
+        "household"
+    )
 
 
-def household_duplicates(*, phone: str = "", email: str = "", last_name: str = "",
-                         birth_date=None) -> list[Household]:
+def household_duplicates(
+    *, phone: str = "", email: str = "", last_name: str = "", birth_date=None
+) -> list[Household]:
     """Households that may be the family being registered: the same phone, the same e-mail, or
     a guardian of the same last name with a child born the same day. Not restricted to what the
     caller may see: the caller typed these details and is offered to use the household, shown
@@ -117,11 +122,13 @@ def household_duplicates(*, phone: str = "", email: str = "", last_name: str = "
     if email.strip():
         condition |= Q(guardians__email__iexact=email.strip())
     if last_name.strip() and birth_date is not None:
-        condition |= Q(guardians__last_name__iexact=last_name.strip(),
-                       participants__birth_date=birth_date)
+        condition |= Q(
+            guardians__last_name__iexact=last_name.strip(), participants__birth_date=birth_date
+        )
     return list(
         Household.objects.filter(pk__in=Household.objects.filter(condition).values("pk"))
-        .prefetch_related(Prefetch("guardians",
-                                   queryset=Guardian.objects.order_by("-is_primary", "pk")))
+        .prefetch_related(
+            Prefetch("guardians", queryset=Guardian.objects.order_by("-is_primary", "pk"))
+        )
         .order_by("pk")[:5]
     )

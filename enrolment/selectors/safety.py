@@ -10,16 +10,17 @@ def current_sheets(participant_ids) -> dict[int, SafetySheet]:
     """The current sheet of each participant, in one query."""
     return {
         sheet.participant_id: sheet
-        for sheet in SafetySheet.objects.filter(participant_id__in=list(participant_ids),
-                                                superseded_at__isnull=True)
-        .select_related("filled_by")
+        for sheet in SafetySheet.objects.filter(
+            participant_id__in=list(participant_ids), superseded_at__isnull=True
+        ).select_related("filled_by")
     }
 
 
 def safety_sheet_participant(*, user, participant_id: int) -> Participant:
     """The participant whose sheet ``user`` asks for; DoesNotExist when they may not see it."""
-    return participants_with_sheet_visible_to(user).select_related("household").get(
-        pk=participant_id)
+    return (
+        participants_with_sheet_visible_to(user).select_related("household").get(pk=participant_id)
+    )
 
 
 def safety_sheet_versions(*, participant: Participant) -> QuerySet[SafetySheet]:

@@ -46,6 +46,7 @@ _POSITION_SHIFT = 1_000_000
 
 # --- Eligibility -------------------------------------------------------------------------------
 
+
 def _local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 
@@ -68,20 +69,27 @@ def eligibility_date(*, programme: Programme, session: Session | None) -> dateti
 
 
 def eligibility_check(
-    *, participant: Participant, programme: Programme, session: Session | None = None,
+    *,
+    participant: Participant,
+    programme: Programme,
+    session: Session | None = None,
     day: datetime.date | None = None,
 ) -> None:
     """Raise EnrolmentError saying what does not fit: age on the first session, or audience."""
     day = day or eligibility_date(programme=programme, session=session)
     reason = ineligibility_reason(
-        first_name=participant.first_name, birth_date=participant.birth_date,
-        sex=participant.sex, programme=programme, day=day,
+        first_name=participant.first_name,
+        birth_date=participant.birth_date,
+        sex=participant.sex,
+        programme=programme,
+        day=day,
     )
     if reason is not None:
         raise EnrolmentError(reason, field="participant")
 
 
 # --- Target and conflicts -------------------------------------------------------------------
+
 
 def _check_target(*, programme: Programme, session: Session | None) -> None:
     if programme.status != ProgrammeStatus.PUBLISHED:
@@ -94,15 +102,18 @@ def _check_target(*, programme: Programme, session: Session | None) -> None:
                 _("This programme is enrolled for the whole cycle, not session by session."),
                 field="session",
             )
-        bounds = Session.objects.filter(programme=programme).exclude(
-            status=SessionStatus.CANCELLED
-        ).aggregate(count=Count("pk"), last_end=Max("ends_at"))
+        bounds = (
+            Session.objects.filter(programme=programme)
+            .exclude(status=SessionStatus.CANCELLED)
+            .aggregate(count=Count("pk"), last_end=Max("ends_at"))
+        )
         if bounds["count"] and bounds["last_end"] <= now:
             raise EnrolmentError(_("This programme has ended."), field="programme")
         return
     if session is None:
-        raise EnrolmentError(_("Choose a session: this programme is enrolled session by session."),
-                             field="session")
+        raise EnrolmentError(
+            _("Choose a session: this programme is enrolled session by session."), field="session"
+        )
     if session.programme_id != programme.pk:
         raise EnrolmentError(_("This session belongs to another programme."), field="session")
     if session.status == SessionStatus.CANCELLED:
@@ -122,7 +133,8 @@ def _check_not_enrolled(
 ) -> None:
     existing = Enrolment.objects.filter(
         _target_filter(programme_id=programme.pk, session_id=session.pk if session else None),
-        participant=participant, status__in=ACTIVE_STATUSES,
+        participant=participant,
+        status__in=ACTIVE_STATUSES,
     ).first()
     if existing is None:
         return
@@ -132,8 +144,9 @@ def _check_not_enrolled(
         message = _("%(name)s is already enrolled in this session.")
     else:
         message = _("%(name)s is already enrolled in this programme.")
-    raise EnrolmentError(message % {"name": participant.first_name}, field="participant",
-                         status=409)
+    raise EnrolmentError(
+        message % {"name": participant.first_name}, field="participant", status=409
+    )
 
 
 def _check_no_overlap(
@@ -149,29 +162,44 @@ def _check_no_overlap(
     held_statuses = (EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITLISTED)
     held = Session.objects.exclude(status=SessionStatus.CANCELLED).filter(
         Q(enrolments__participant=participant, enrolments__status__in=held_statuses)
-        | Q(programme__enrolments__participant=participant,
+        | Q(
+            programme__enrolments__participant=participant,
             programme__enrolments__session__isnull=True,
-            programme__enrolments__status__in=held_statuses)
+            programme__enrolments__status__in=held_statuses,
+        )
     )
     # The target itself is the duplicate check's business, not an overlap.
     held = held.exclude(programme=programme) if session is None else held.exclude(pk=session.pk)
     clash = (
-        held.filter(Exists(wanted.filter(starts_at__lt=OuterRef("ends_at"),
-                                         ends_at__gt=OuterRef("starts_at"))))
-        .select_related("programme").order_by("starts_at").first()
+        held.filter(
+            Exists(
+                wanted.filter(starts_at__lt=OuterRef("ends_at"), ends_at__gt=OuterRef("starts_at"))
+            )
+        )
+        .select_related("programme")
+        .order_by("starts_at")
+        .first()
     )
     if clash is not None:
         local = timezone.localtime(clash.starts_at)
         raise EnrolmentError(
-            _("%(name)s is already expected at “%(programme)s” on %(date)s at %(time)s, "
-              "at the same time.")
-            % {"name": participant.first_name, "programme": clash.programme.title,
-               "date": local.strftime("%d/%m/%Y"), "time": local.strftime("%H:%M")},
-            field="participant", status=409,
+            _(
+                "%(name)s is already expected at “%(programme)s” on %(date)s at %(time)s, "
+                "at the same time."
+            )
+            % {
+                "name": participant.first_name,
+                "programme": clash.programme.title,
+                "date": local.strftime("%d/%m/%Y"),
+                "time": local.strftime("%H:%M"),
+            },
+            field="participant",
+            status=409,
         )
 
 
 # --- Places under lock ----------------------------------------------------------------------
+
 
 def _target_rows(*, programme_id: int, session_id: int | None):
     if session_id is None:
@@ -183,8 +211,9 @@ def headcount_bump(rows: QuerySet) -> int:
     """Tell the partner and mediator feeds that the places taken in these sessions or
     programmes may have changed: their headcount version (ETag, kept events) and, in the same
     statement, its moment (Last-Modified)."""
-    return rows.update(headcount_version=F("headcount_version") + 1,
-                       headcount_changed_at=timezone.now())
+    return rows.update(
+        headcount_version=F("headcount_version") + 1, headcount_changed_at=timezone.now()
+    )
 
 
 def _take_lock(*, programme_id: int, session_id: int | None) -> None:
@@ -229,9 +258,12 @@ def _tally(*, programme_id: int, session_id: int | None) -> _Tally:
     """Capacity, places taken, people waiting and the last waiting position, in one query:
     every query made while holding the target's lock delays every other enrolment in it."""
     own = _target_filter(programme_id=programme_id, session_id=session_id)
-    counted = own if session_id is None else (
+    counted = (
+        own
+        if session_id is None
         # Whole-cycle enrolments of the programme, if any, sit in every one of its sessions.
-        own | Q(programme_id=programme_id, session__isnull=True))
+        else (own | Q(programme_id=programme_id, session__isnull=True))
+    )
     enrolments = Enrolment.objects.order_by()
 
     def figure(rows, expression):
@@ -239,21 +271,37 @@ def _tally(*, programme_id: int, session_id: int | None) -> _Tally:
 
     waiting = enrolments.filter(own, status=EnrolmentStatus.WAITLISTED)
     counts = {
-        "taken": figure(enrolments.filter(counted, status=EnrolmentStatus.CONFIRMED),
-                        Func(F("pk"), function="COUNT")),
+        "taken": figure(
+            enrolments.filter(counted, status=EnrolmentStatus.CONFIRMED),
+            Func(F("pk"), function="COUNT"),
+        ),
         "waiting": figure(waiting, Func(F("pk"), function="COUNT")),
         "last": figure(waiting, Func(F("waitlist_position"), function="MAX")),
     }
     if session_id is None:
-        row = Programme.objects.filter(pk=programme_id).values_list(
-            "capacity", "waitlist_enabled").annotate(**counts).get()
+        row = (
+            Programme.objects.filter(pk=programme_id)
+            .values_list("capacity", "waitlist_enabled")
+            .annotate(**counts)
+            .get()
+        )
     else:
-        row = Session.objects.filter(pk=session_id).values_list(
-            Coalesce("capacity_override", "programme__capacity"),
-            "programme__waitlist_enabled").annotate(**counts).get()
+        row = (
+            Session.objects.filter(pk=session_id)
+            .values_list(
+                Coalesce("capacity_override", "programme__capacity"), "programme__waitlist_enabled"
+            )
+            .annotate(**counts)
+            .get()
+        )
     capacity, waitlist_enabled, taken, waiting_count, last = row
-    return _Tally(capacity=capacity, waitlist_enabled=waitlist_enabled, taken=taken or 0,
-                  waiting=waiting_count or 0, last_position=last or 0)
+    return _Tally(
+        capacity=capacity,
+        waitlist_enabled=waitlist_enabled,
+        taken=taken or 0,
+        waiting=waiting_count or 0,
+        last_position=last or 0,
+    )
 
 
 def _waitlist(*, programme_id: int, session_id: int | None):
@@ -274,8 +322,14 @@ def _close_gap(*, programme_id: int, session_id: int | None, position: int) -> N
     )
 
 
-def _place(enrolment: Enrolment, *, free: int, waitlist_enabled: bool, target: str,
-           last_position: int | None = None) -> None:
+def _place(
+    enrolment: Enrolment,
+    *,
+    free: int,
+    waitlist_enabled: bool,
+    target: str,
+    last_position: int | None = None,
+) -> None:
     """Confirm or waitlist ``enrolment`` (unsaved status) given the ``free`` places counted
     under the target's lock (and the last waiting position, when counted with them)."""
     now = timezone.now()
@@ -285,18 +339,29 @@ def _place(enrolment: Enrolment, *, free: int, waitlist_enabled: bool, target: s
         enrolment.confirmed_at = now
         return
     if not waitlist_enabled:
-        message = (_("This session is full.") if target == "session"
-                   else _("This programme is full."))
+        message = (
+            _("This session is full.") if target == "session" else _("This programme is full.")
+        )
         raise EnrolmentError(message, field=target, status=409)
-    last = last_position if last_position is not None else _waitlist(
-        programme_id=enrolment.programme_id, session_id=enrolment.session_id
-    ).aggregate(last=Max("waitlist_position"))["last"]
+    last = (
+        last_position
+        if last_position is not None
+        else _waitlist(
+            programme_id=enrolment.programme_id, session_id=enrolment.session_id
+        ).aggregate(last=Max("waitlist_position"))["last"]
+    )
     enrolment.status = EnrolmentStatus.WAITLISTED
     enrolment.waitlist_position = (last or 0) + 1
 
 
-def _fill_free_places(*, programme_id: int, session_id: int | None, capacity: int,
-                      changed_by, tally: _Tally | None = None) -> int:
+def _fill_free_places(
+    *,
+    programme_id: int,
+    session_id: int | None,
+    capacity: int,
+    changed_by,
+    tally: _Tally | None = None,
+) -> int:
     """Promote the first waitlisted, in order, while places are free; the target is locked.
     Returns the places still free afterwards."""
     if tally is None:
@@ -309,7 +374,8 @@ def _fill_free_places(*, programme_id: int, session_id: int | None, capacity: in
         return free
     promoted = list(
         _waitlist(programme_id=programme_id, session_id=session_id)
-        .select_for_update().order_by("waitlist_position")[:free]
+        .select_for_update()
+        .order_by("waitlist_position")[:free]
     )
     now = timezone.now()
     for enrolment in promoted:
@@ -318,8 +384,7 @@ def _fill_free_places(*, programme_id: int, session_id: int | None, capacity: in
         enrolment.waitlist_position = None
         enrolment.promoted_at = enrolment.confirmed_at = now
         enrolment.headcount_counted = True
-        enrolment.save(update_fields=["status", "waitlist_position", "promoted_at",
-                                      "confirmed_at"])
+        enrolment.save(update_fields=["status", "waitlist_position", "promoted_at", "confirmed_at"])
         _close_gap(programme_id=programme_id, session_id=session_id, position=position)
     for enrolment in promoted:
         signals.enrolment_promoted.send(Enrolment, enrolment=enrolment, changed_by=changed_by)
@@ -346,18 +411,23 @@ def _lock_and_check_request(
     return participant
 
 
-def _prepare_announcement(*, participant: Participant, programme: Programme,
-                          session: Session | None) -> dict:
+def _prepare_announcement(
+    *, participant: Participant, programme: Programme, session: Session | None
+) -> dict:
     """Let receivers read, before the target's lock, what they need once the place is given
     (whom to tell and about which session): what each returned, keyed by receiver."""
-    responses = signals.enrolment_placing.send(Enrolment, participant=participant,
-                                               programme=programme, session=session)
+    responses = signals.enrolment_placing.send(
+        Enrolment, participant=participant, programme=programme, session=session
+    )
     return {receiver: response for receiver, response in responses if response is not None}
 
 
 def _announce_placed(enrolment: Enrolment, *, changed_by, prepared: dict | None = None) -> None:
-    signal = (signals.enrolment_confirmed if enrolment.status == EnrolmentStatus.CONFIRMED
-              else signals.enrolment_waitlisted)
+    signal = (
+        signals.enrolment_confirmed
+        if enrolment.status == EnrolmentStatus.CONFIRMED
+        else signals.enrolment_waitlisted
+    )
     signal.send(Enrolment, enrolment=enrolment, changed_by=changed_by, prepared=prepared or {})
 
 
@@ -376,6 +446,7 @@ def _save_new(enrolment: Enrolment) -> None:
 
 # --- Services -------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def enrolment_create(
     *,
@@ -387,18 +458,22 @@ def enrolment_create(
     note: str = "",
 ) -> Enrolment:
     """Enrol a participant: confirmed when a place is free, else waitlisted or refused."""
-    participant = _lock_and_check_request(participant=participant, programme=programme,
-                                          session=session)
+    participant = _lock_and_check_request(
+        participant=participant, programme=programme, session=session
+    )
     _check_no_overlap(participant=participant, programme=programme, session=session)
 
     _touch(participant.household_id)
     session_id = session.pk if session else None
     enrolment = Enrolment(
-        participant=participant, programme=programme, session=session, source=source,
-        created_by=created_by, note=note,
+        participant=participant,
+        programme=programme,
+        session=session,
+        source=source,
+        created_by=created_by,
+        note=note,
     )
-    prepared = _prepare_announcement(participant=participant, programme=programme,
-                                     session=session)
+    prepared = _prepare_announcement(participant=participant, programme=programme, session=session)
     # The place is held whatever the sheet says; the family completes it before the first
     # session. Read before the lock, like everything that does not decide the place.
     sheet_pending = bool(sheet_missing_parts(current_sheet(participant), programme))
@@ -408,12 +483,21 @@ def enrolment_create(
     _take_lock(programme_id=programme.pk, session_id=session_id)
     tally = _tally(programme_id=programme.pk, session_id=session_id)
     # A place freed without a promotion (a capacity raised by hand) goes to those already waiting.
-    free = _fill_free_places(programme_id=programme.pk, session_id=session_id,
-                             capacity=tally.capacity, changed_by=created_by, tally=tally)
+    free = _fill_free_places(
+        programme_id=programme.pk,
+        session_id=session_id,
+        capacity=tally.capacity,
+        changed_by=created_by,
+        tally=tally,
+    )
     promoted = free != tally.capacity - tally.taken
-    _place(enrolment, free=free, waitlist_enabled=tally.waitlist_enabled,
-           target="session" if session else "programme",
-           last_position=None if promoted else tally.last_position)
+    _place(
+        enrolment,
+        free=free,
+        waitlist_enabled=tally.waitlist_enabled,
+        target="session" if session else "programme",
+        last_position=None if promoted else tally.last_position,
+    )
     enrolment.sheet_pending = sheet_pending
     _save_new(enrolment)
     _announce_placed(enrolment, changed_by=created_by, prepared=prepared)
@@ -428,9 +512,11 @@ def enrolment_source_for(user) -> str:
 def _cycle_start(enrolment: Enrolment) -> datetime.datetime | None:
     if enrolment.session is not None:
         return enrolment.session.starts_at
-    return Session.objects.filter(programme_id=enrolment.programme_id).exclude(
-        status=SessionStatus.CANCELLED
-    ).aggregate(first=Min("starts_at"))["first"]
+    return (
+        Session.objects.filter(programme_id=enrolment.programme_id)
+        .exclude(status=SessionStatus.CANCELLED)
+        .aggregate(first=Min("starts_at"))["first"]
+    )
 
 
 def cancellation_deadline(enrolment: Enrolment) -> datetime.datetime | None:
@@ -461,19 +547,24 @@ def cancellation_policy(enrolment: Enrolment, *, by_family: bool = True) -> Canc
     now = timezone.now()
     if enrolment.session_id is None and start is not None and start <= now:
         # A cycle under way: a family can always leave it, nobody is held in a course.
-        return CancelPolicy(allowed=True, leaving_cycle=True, deadline=deadline,
-                            starts_at=start)
-    return CancelPolicy(allowed=deadline is None or now <= deadline, deadline=deadline,
-                        starts_at=start)
+        return CancelPolicy(allowed=True, leaving_cycle=True, deadline=deadline, starts_at=start)
+    return CancelPolicy(
+        allowed=deadline is None or now <= deadline, deadline=deadline, starts_at=start
+    )
 
 
 def _too_late(policy: CancelPolicy) -> str:
     contact = settings.SERVICE_CONTACT
-    return _("It is too late to cancel online: the deadline was %(deadline)s. Call the "
-             "mediation service on %(phone)s (%(hours)s) or come to the service: "
-             "%(address)s.") % {
-        "deadline": long_datetime(policy.deadline), "phone": contact["phone"],
-        "hours": contact["hours"], "address": contact["address"]}
+    return _(
+        "It is too late to cancel online: the deadline was %(deadline)s. Call the "
+        "mediation service on %(phone)s (%(hours)s) or come to the service: "
+        "%(address)s."
+    ) % {
+        "deadline": long_datetime(policy.deadline),
+        "phone": contact["phone"],
+        "hours": contact["hours"],
+        "address": contact["address"],
+    }
 
 
 @transaction.atomic
@@ -489,11 +580,11 @@ def enrolment_cancel(*, enrolment: Enrolment, cancelled_by, reason: str = "") ->
     capacity, _waitlist_enabled = _lock_target(programme_id=programme_id, session_id=session_id)
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
-        .select_related("programme", "session", "participant").get(pk=enrolment.pk)
+        .select_related("programme", "session", "participant")
+        .get(pk=enrolment.pk)
     )
     if enrolment.status == EnrolmentStatus.CANCELLED:
-        raise EnrolmentError(_("This enrolment is already cancelled."), field="status",
-                             status=409)
+        raise EnrolmentError(_("This enrolment is already cancelled."), field="status", status=409)
     previous_status = enrolment.status
     # ``cancelled_by=None`` is the system (a script, a retention job): no deadline applies.
     by_family = cancelled_by is not None and not is_staff_member(cancelled_by)
@@ -507,17 +598,29 @@ def enrolment_cancel(*, enrolment: Enrolment, cancelled_by, reason: str = "") ->
     enrolment.cancelled_by = cancelled_by
     enrolment.cancel_reason = reason.strip()[:300]
     enrolment.headcount_counted = True
-    enrolment.save(update_fields=["status", "waitlist_position", "cancelled_at", "cancelled_by",
-                                  "cancel_reason"])
+    enrolment.save(
+        update_fields=[
+            "status",
+            "waitlist_position",
+            "cancelled_at",
+            "cancelled_by",
+            "cancel_reason",
+        ]
+    )
     if position is not None:
         _close_gap(programme_id=programme_id, session_id=session_id, position=position)
     _touch(enrolment.participant.household_id)
-    signals.enrolment_cancelled.send(Enrolment, enrolment=enrolment, changed_by=cancelled_by,
-                                     previous_status=previous_status)
+    signals.enrolment_cancelled.send(
+        Enrolment, enrolment=enrolment, changed_by=cancelled_by, previous_status=previous_status
+    )
     started = policy.starts_at is not None and policy.starts_at <= timezone.now()
     if previous_status == EnrolmentStatus.CONFIRMED and not (session_id is None and started):
-        _fill_free_places(programme_id=programme_id, session_id=session_id, capacity=capacity,
-                          changed_by=cancelled_by)
+        _fill_free_places(
+            programme_id=programme_id,
+            session_id=session_id,
+            capacity=capacity,
+            changed_by=cancelled_by,
+        )
     return enrolment
 
 
@@ -532,12 +635,18 @@ def referral_create(
     note: str = "",
 ) -> Enrolment:
     """A partner proposes a participant; no place is taken until the referral is accepted."""
-    participant = _lock_and_check_request(participant=participant, programme=programme,
-                                          session=session)
+    participant = _lock_and_check_request(
+        participant=participant, programme=programme, session=session
+    )
     enrolment = Enrolment(
-        participant=participant, programme=programme, session=session,
-        status=EnrolmentStatus.PROPOSED, source=EnrolmentSource.PARTNER_REFERRAL,
-        referred_by_partner=partner, created_by=created_by, note=note,
+        participant=participant,
+        programme=programme,
+        session=session,
+        status=EnrolmentStatus.PROPOSED,
+        source=EnrolmentSource.PARTNER_REFERRAL,
+        referred_by_partner=partner,
+        created_by=created_by,
+        note=note,
     )
     _save_new(enrolment)
     _touch(participant.household_id)
@@ -553,18 +662,24 @@ def referral_accept(*, enrolment: Enrolment, accepted_by) -> Enrolment:
     capacity, waitlist_enabled = _lock_target(programme_id=programme_id, session_id=session_id)
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
-        .select_related("programme", "session").get(pk=enrolment.pk)
+        .select_related("programme", "session")
+        .get(pk=enrolment.pk)
     )
     if enrolment.status != EnrolmentStatus.PROPOSED:
-        raise EnrolmentError(_("This referral was already answered."), field="status",
-                             status=409)
+        raise EnrolmentError(_("This referral was already answered."), field="status", status=409)
     _check_target(programme=enrolment.programme, session=enrolment.session)
-    _check_no_overlap(participant=participant, programme=enrolment.programme,
-                      session=enrolment.session)
-    free = _fill_free_places(programme_id=programme_id, session_id=session_id,
-                             capacity=capacity, changed_by=accepted_by)
-    _place(enrolment, free=free, waitlist_enabled=waitlist_enabled,
-           target="session" if session_id else "programme")
+    _check_no_overlap(
+        participant=participant, programme=enrolment.programme, session=enrolment.session
+    )
+    free = _fill_free_places(
+        programme_id=programme_id, session_id=session_id, capacity=capacity, changed_by=accepted_by
+    )
+    _place(
+        enrolment,
+        free=free,
+        waitlist_enabled=waitlist_enabled,
+        target="session" if session_id else "programme",
+    )
     enrolment.headcount_counted = True
     enrolment.save(update_fields=["status", "waitlist_position", "confirmed_at"])
     _touch(participant.household_id)
@@ -601,9 +716,14 @@ def enrolment_create_many(
     answers = []
     for session in sorted(sessions, key=lambda s: s.starts_at):
         try:
-            enrolment = enrolment_create(participant=participant, programme=programme,
-                                         session=session, source=source,
-                                         created_by=created_by, note=note)
+            enrolment = enrolment_create(
+                participant=participant,
+                programme=programme,
+                session=session,
+                source=source,
+                created_by=created_by,
+                note=note,
+            )
         except EnrolmentError as error:
             answers.append(DateAnswer(session=session, refusal=error.message))
         else:

@@ -38,7 +38,8 @@ def _clean_phone(phone: str, *, field: str = "phone") -> str:
     except ValueError as exc:
         raise EnrolmentError(
             _("This phone number is not valid: type it as on a phone, e.g. 06 12 34 56 78."),
-            field=field) from exc
+            field=field,
+        ) from exc
 
 
 def _clean_email(email: str) -> str:
@@ -51,8 +52,9 @@ def _clean_email(email: str) -> str:
     return email
 
 
-def _check_guardian_contact(*, first_name: str, last_name: str, phone: str, email: str,
-                            preferred_channel: str) -> None:
+def _check_guardian_contact(
+    *, first_name: str, last_name: str, phone: str, email: str, preferred_channel: str
+) -> None:
     if not first_name.strip():
         raise EnrolmentError(_("Enter a first name."), field="first_name")
     if not last_name.strip():
@@ -85,15 +87,22 @@ def household_register(
     registers a family without an account and invites the guardian later.
     """
     if link_account and Guardian.objects.filter(user=created_by).exists():
-        raise EnrolmentError(_("This account already belongs to a household."), field="user",
-                             status=409)
+        raise EnrolmentError(
+            _("This account already belongs to a household."), field="user", status=409
+        )
     household = Household.objects.create(
         created_by=created_by, neighbourhood=neighbourhood.strip(), in_qpv=in_qpv
     )
     guardian_create(
-        household=household, first_name=first_name, last_name=last_name, phone=phone,
-        email=email, preferred_channel=preferred_channel, language=language,
-        user=created_by if link_account else None, is_primary=True,
+        household=household,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        email=email,
+        preferred_channel=preferred_channel,
+        language=language,
+        user=created_by if link_account else None,
+        is_primary=True,
     )
     return household
 
@@ -121,15 +130,26 @@ def guardian_create(
     is_primary: bool = False,
 ) -> Guardian:
     phone, email = _clean_phone(phone), _clean_email(email)
-    _check_guardian_contact(first_name=first_name, last_name=last_name, phone=phone, email=email,
-                            preferred_channel=preferred_channel)
+    _check_guardian_contact(
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        email=email,
+        preferred_channel=preferred_channel,
+    )
     has_primary = Guardian.objects.filter(household=household, is_primary=True).exists()
     if is_primary and has_primary:
         Guardian.objects.filter(household=household, is_primary=True).update(is_primary=False)
     guardian = Guardian.objects.create(
-        household=household, first_name=first_name.strip(), last_name=last_name.strip(),
-        phone=phone.strip(), email=email.strip(), preferred_channel=preferred_channel,
-        language=language, user=user, is_primary=is_primary or not has_primary,
+        household=household,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        preferred_channel=preferred_channel,
+        language=language,
+        user=user,
+        is_primary=is_primary or not has_primary,
     )
     _touch(household)
     return guardian
@@ -149,8 +169,13 @@ def guardian_update(
     opt_out_email: bool = False,
 ) -> Guardian:
     phone, email = _clean_phone(phone), _clean_email(email)
-    _check_guardian_contact(first_name=first_name, last_name=last_name, phone=phone, email=email,
-                            preferred_channel=preferred_channel)
+    _check_guardian_contact(
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        email=email,
+        preferred_channel=preferred_channel,
+    )
     guardian.first_name, guardian.last_name = first_name.strip(), last_name.strip()
     guardian.phone, guardian.email = phone.strip(), email.strip()
     guardian.preferred_channel, guardian.language = preferred_channel, language
@@ -163,7 +188,8 @@ def guardian_update(
 @transaction.atomic
 def guardian_make_primary(*, guardian: Guardian) -> Guardian:
     Guardian.objects.filter(household_id=guardian.household_id, is_primary=True).exclude(
-        pk=guardian.pk).update(is_primary=False)
+        pk=guardian.pk
+    ).update(is_primary=False)
     guardian.is_primary = True
     guardian.save(update_fields=["is_primary"])
     return guardian
@@ -173,11 +199,11 @@ def guardian_make_primary(*, guardian: Guardian) -> Guardian:
 def guardian_link_account(*, guardian: Guardian, user) -> Guardian:
     """Give an invited guardian's new account access to their household."""
     if Guardian.objects.filter(user=user).exclude(pk=guardian.pk).exists():
-        raise EnrolmentError(_("This account already belongs to a household."), field="user",
-                             status=409)
+        raise EnrolmentError(
+            _("This account already belongs to a household."), field="user", status=409
+        )
     if guardian.user_id is not None and guardian.user_id != user.pk:
-        raise EnrolmentError(_("This guardian already has an account."), field="user",
-                             status=409)
+        raise EnrolmentError(_("This guardian already has an account."), field="user", status=409)
     guardian.user = user
     guardian.save(update_fields=["user"])
     return guardian
@@ -192,8 +218,7 @@ def _check_participant(*, first_name: str, last_name: str, birth_date: datetime.
     if birth_date > today:
         raise EnrolmentError(_("The birth date cannot be in the future."), field="birth_date")
     if today.year - birth_date.year > OLDEST_AGE:
-        raise EnrolmentError(_("Check the birth date: the year looks wrong."),
-                             field="birth_date")
+        raise EnrolmentError(_("Check the birth date: the year looks wrong."), field="birth_date")
 
 
 @transaction.atomic
@@ -210,11 +235,17 @@ def participant_create(
 ) -> Participant:
     _check_participant(first_name=first_name, last_name=last_name, birth_date=birth_date)
     if guardian_record is not None and guardian_record.household_id != household.pk:
-        raise EnrolmentError(_("This guardian belongs to another household."),
-                             field="guardian_record")
+        raise EnrolmentError(
+            _("This guardian belongs to another household."), field="guardian_record"
+        )
     participant = Participant.objects.create(
-        household=household, first_name=first_name.strip(), last_name=last_name.strip(),
-        birth_date=birth_date, sex=sex, school=school.strip(), school_class=school_class.strip(),
+        household=household,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        birth_date=birth_date,
+        sex=sex,
+        school=school.strip(),
+        school_class=school_class.strip(),
         guardian_record=guardian_record,
     )
     _touch(household)
@@ -222,15 +253,20 @@ def participant_create(
 
 
 @transaction.atomic
-def participant_enrol_guardian(*, guardian: Guardian, birth_date: datetime.date,
-                               sex: str = Sex.UNSPECIFIED) -> Participant:
+def participant_enrol_guardian(
+    *, guardian: Guardian, birth_date: datetime.date, sex: str = Sex.UNSPECIFIED
+) -> Participant:
     """The guardian takes part themselves: their participant record, created once."""
     existing = Participant.objects.filter(guardian_record=guardian).first()
     if existing is not None:
         return existing
     return participant_create(
-        household=guardian.household, first_name=guardian.first_name,
-        last_name=guardian.last_name, birth_date=birth_date, sex=sex, guardian_record=guardian,
+        household=guardian.household,
+        first_name=guardian.first_name,
+        last_name=guardian.last_name,
+        birth_date=birth_date,
+        sex=sex,
+        guardian_record=guardian,
     )
 
 
@@ -266,24 +302,35 @@ def consent_give(
 ) -> Consent:
     """Record a consent; the current one of the same kind and scope is superseded, not edited."""
     if participant is not None and participant.household_id != household.pk:
-        raise EnrolmentError(_("This participant belongs to another household."),
-                             field="participant")
+        raise EnrolmentError(
+            _("This participant belongs to another household."), field="participant"
+        )
     if given_by is not None and given_by.household_id != household.pk:
         raise EnrolmentError(_("This guardian belongs to another household."), field="given_by")
     if not version.strip():
         raise EnrolmentError(_("Say which version of the text was agreed to."), field="version")
     current = (
         Consent.objects.select_for_update()
-        .filter(household=household, participant=participant, kind=kind,
-                withdrawn_at__isnull=True, superseded_at__isnull=True)
+        .filter(
+            household=household,
+            participant=participant,
+            kind=kind,
+            withdrawn_at__isnull=True,
+            superseded_at__isnull=True,
+        )
         .first()
     )
     if current is not None:
         current.superseded_at = timezone.now()
         current.save(update_fields=["superseded_at"])
     consent = Consent.objects.create(
-        household=household, participant=participant, kind=kind, version=version.strip(),
-        given_by=given_by, recorded_by=recorded_by, supersedes=current,
+        household=household,
+        participant=participant,
+        kind=kind,
+        version=version.strip(),
+        given_by=given_by,
+        recorded_by=recorded_by,
+        supersedes=current,
     )
     _touch(household)
     return consent
@@ -293,8 +340,7 @@ def consent_give(
 def consent_withdraw(*, consent: Consent, withdrawn_by=None) -> Consent:
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if not consent.is_current:
-        raise EnrolmentError(_("This consent is no longer in force."), field="consent",
-                             status=409)
+        raise EnrolmentError(_("This consent is no longer in force."), field="consent", status=409)
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = withdrawn_by
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
@@ -303,15 +349,18 @@ def consent_withdraw(*, consent: Consent, withdrawn_by=None) -> Consent:
 
 
 @transaction.atomic
-def emergency_contact_create(*, household: Household, name: str, phone: str,
-                             relationship: str = "") -> EmergencyContact:
+def emergency_contact_create(
+    *, household: Household, name: str, phone: str, relationship: str = ""
+) -> EmergencyContact:
     if not name.strip():
         raise EnrolmentError(_("Enter a name."), field="name")
     if not phone.strip():
         raise EnrolmentError(_("Enter a phone number."), field="phone")
     phone = _clean_phone(phone)
     contact = EmergencyContact.objects.create(
-        household=household, name=name.strip(), phone=phone.strip(),
+        household=household,
+        name=name.strip(),
+        phone=phone.strip(),
         relationship=relationship.strip(),
     )
     _touch(household)
@@ -319,24 +368,30 @@ def emergency_contact_create(*, household: Household, name: str, phone: str,
 
 
 @transaction.atomic
-def health_note_create(*, participant: Participant, text: str, author,
-                       expires_on: datetime.date | None = None) -> HealthNote:
+def health_note_create(
+    *, participant: Participant, text: str, author, expires_on: datetime.date | None = None
+) -> HealthNote:
     if not can_see_health_notes(author, participant):
         raise EnrolmentError(
-            _("Only the mediators of this participant's programmes and coordinators can write "
-              "health notes."), status=403,
+            _(
+                "Only the mediators of this participant's programmes and coordinators can write "
+                "health notes."
+            ),
+            status=403,
         )
     if not text.strip():
         raise EnrolmentError(_("Write the note."), field="text")
     if expires_on is not None and expires_on <= timezone.localdate():
         raise EnrolmentError(_("The expiry date must be in the future."), field="expires_on")
-    return HealthNote.objects.create(participant=participant, text=text.strip(), author=author,
-                                     expires_on=expires_on)
+    return HealthNote.objects.create(
+        participant=participant, text=text.strip(), author=author, expires_on=expires_on
+    )
 
 
 @transaction.atomic
-def member_participant(*, household: Household, key: str,
-                       birth_date: datetime.date | None = None) -> Participant:
+def member_participant(
+    *, household: Household, key: str, birth_date: datetime.date | None = None
+) -> Participant:
     """The participant behind a member key of an enrolment page (``p-<id>`` or ``g-<id>``);
     a guardian taking part for the first time becomes a participant, with ``birth_date``."""
     kind, _sep, pk = key.partition("-")
@@ -347,8 +402,9 @@ def member_participant(*, household: Household, key: str,
         if participant is None:
             raise EnrolmentError(_("Choose who takes part."), field="participant")
         return participant
-    guardian = Guardian.objects.filter(household=household, pk=int(pk)).first() \
-        if kind == "g" else None
+    guardian = (
+        Guardian.objects.filter(household=household, pk=int(pk)).first() if kind == "g" else None
+    )
     if guardian is None:
         raise EnrolmentError(_("Choose who takes part."), field="participant")
     existing = Participant.objects.filter(guardian_record=guardian).first()
@@ -357,5 +413,7 @@ def member_participant(*, household: Household, key: str,
     if birth_date is None:
         raise EnrolmentError(
             _("Enter the birth date of %(name)s: the programme's ages are checked on it.")
-            % {"name": guardian.first_name}, field="birth_date")
+            % {"name": guardian.first_name},
+            field="birth_date",
+        )
     return participant_enrol_guardian(guardian=guardian, birth_date=birth_date)

@@ -33,8 +33,15 @@ def referral_register(
         participant = participant_create(household=household, **child)
     else:
         participant = Participant.objects.filter(
-            household=household, first_name__iexact=child["first_name"].strip(),
-            birth_date=child["birth_date"]).first() \
-            or participant_create(household=household, **child)
-    return referral_create(participant=participant, programme=programme, session=session,
-                           partner=partner, created_by=created_by, note=note)
+            household=household,
+            first_name__iexact=child["first_name"].strip(),
+            birth_date=child["birth_date"],
+        ).first() or participant_create(household=household, **child)
+    return referral_create(
+        participant=participant,
+        programme=programme,
+        session=session,
+        partner=partner,
+        created_by=created_by,
+        note=note,
+    )

@@ -73,30 +73,40 @@ def _check_text(value: str, *, field_name: str, limit: int = TEXT_LIMIT) -> str:
     if len(value) > limit:
         raise SafetySheetError(
             _("This text is too long (%(limit)s characters at most).") % {"limit": limit},
-            field=field_name)
+            field=field_name,
+        )
     return value
 
 
 def _people(people: list[Person], *, field_name: str) -> list[dict[str, str]]:
     if len(people) > MAX_PEOPLE:
         raise SafetySheetError(
-            _("Give %(limit)s people at most.") % {"limit": MAX_PEOPLE}, field=field_name)
+            _("Give %(limit)s people at most.") % {"limit": MAX_PEOPLE}, field=field_name
+        )
     rows = []
     for index, person in enumerate(people):
-        name = _check_text(person.name, field_name=f"{field_name}.{index}.name",
-                           limit=NAME_LIMIT)
-        phone = _check_text(person.phone, field_name=f"{field_name}.{index}.phone",
-                            limit=PHONE_LIMIT)
+        name = _check_text(person.name, field_name=f"{field_name}.{index}.name", limit=NAME_LIMIT)
+        phone = _check_text(
+            person.phone, field_name=f"{field_name}.{index}.phone", limit=PHONE_LIMIT
+        )
         if not name:
-            raise SafetySheetError(_("Give this person's name."),
-                                   field=f"{field_name}.{index}.name")
+            raise SafetySheetError(
+                _("Give this person's name."), field=f"{field_name}.{index}.name"
+            )
         if sum(character.isdigit() for character in phone) < 6:
-            raise SafetySheetError(_("Give a phone number where this person can be reached."),
-                                   field=f"{field_name}.{index}.phone")
-        rows.append({"name": name, "phone": phone,
-                     "relation": _check_text(person.relation,
-                                             field_name=f"{field_name}.{index}.relation",
-                                             limit=NAME_LIMIT)})
+            raise SafetySheetError(
+                _("Give a phone number where this person can be reached."),
+                field=f"{field_name}.{index}.phone",
+            )
+        rows.append(
+            {
+                "name": name,
+                "phone": phone,
+                "relation": _check_text(
+                    person.relation, field_name=f"{field_name}.{index}.relation", limit=NAME_LIMIT
+                ),
+            }
+        )
     return rows
 
 
@@ -110,8 +120,7 @@ def sheet_missing_parts(sheet: SafetySheet | None, programme: Programme) -> list
 
 
 def current_sheet(participant: Participant) -> SafetySheet | None:
-    return SafetySheet.objects.filter(participant=participant,
-                                      superseded_at__isnull=True).first()
+    return SafetySheet.objects.filter(participant=participant, superseded_at__isnull=True).first()
 
 
 def sheet_pending_refresh(*, participant: Participant, sheet: SafetySheet | None = None) -> int:
@@ -134,11 +143,17 @@ def programme_sheet_pending_refresh(*, programme: Programme) -> int:
     """After a programme's required parts changed: recompute ``sheet_pending`` on its running
     enrolments, in two queries and one update per change."""
     enrolments = list(Enrolment.objects.filter(programme=programme, status__in=ACTIVE_STATUSES))
-    sheets = {sheet.participant_id: sheet for sheet in SafetySheet.objects.filter(
-        participant_id__in=[e.participant_id for e in enrolments], superseded_at__isnull=True)}
-    changed = [e for e in enrolments
-               if e.sheet_pending != bool(sheet_missing_parts(sheets.get(e.participant_id),
-                                                              programme))]
+    sheets = {
+        sheet.participant_id: sheet
+        for sheet in SafetySheet.objects.filter(
+            participant_id__in=[e.participant_id for e in enrolments], superseded_at__isnull=True
+        )
+    }
+    changed = [
+        e
+        for e in enrolments
+        if e.sheet_pending != bool(sheet_missing_parts(sheets.get(e.participant_id), programme))
+    ]
     for enrolment in changed:
         enrolment.sheet_pending = not enrolment.sheet_pending
     Enrolment.objects.bulk_update(changed, ["sheet_pending"])
@@ -147,7 +162,11 @@ def programme_sheet_pending_refresh(*, programme: Programme) -> int:
 
 @transaction.atomic
 def safety_sheet_save(
-    *, participant: Participant, sheet: SheetInput, filled_by, filled_as: str,
+    *,
+    participant: Participant,
+    sheet: SheetInput,
+    filled_by,
+    filled_as: str,
 ) -> SafetySheet:
     """Write a new version of ``participant``'s sheet; the previous one is kept, superseded."""
     if filled_as not in FilledAs.values:
@@ -163,10 +182,12 @@ def safety_sheet_save(
             "treatment": _check_text(given.treatment, field_name="health.treatment"),
             "has_pai": bool(given.has_pai),
             "pai_details": _check_text(given.pai_details, field_name="health.pai_details"),
-            "doctor_name": _check_text(given.doctor_name, field_name="health.doctor_name",
-                                       limit=NAME_LIMIT),
-            "doctor_phone": _check_text(given.doctor_phone, field_name="health.doctor_phone",
-                                        limit=PHONE_LIMIT),
+            "doctor_name": _check_text(
+                given.doctor_name, field_name="health.doctor_name", limit=NAME_LIMIT
+            ),
+            "doctor_phone": _check_text(
+                given.doctor_phone, field_name="health.doctor_phone", limit=PHONE_LIMIT
+            ),
         }
         filled_parts.append(SafetySheetPart.HEALTH.value)
     emergency = _people(sheet.emergency_contacts, field_name="emergency_contacts")
@@ -178,10 +199,10 @@ def safety_sheet_save(
         if signed_on is None:
             raise SafetySheetError(
                 _("Give the date the guardian signed the authorisation to leave alone."),
-                field="leave_alone_signed_on")
+                field="leave_alone_signed_on",
+            )
         if signed_on > timezone.localdate():
-            raise SafetySheetError(_("This date is in the future."),
-                                   field="leave_alone_signed_on")
+            raise SafetySheetError(_("This date is in the future."), field="leave_alone_signed_on")
     else:
         signed_on = None
     if authorised or sheet.may_leave_alone:
@@ -192,27 +213,49 @@ def safety_sheet_save(
     rights = rights or ImageRights()
 
     now = timezone.now()
-    previous = (SafetySheet.objects.select_for_update()
-                .filter(participant=participant, superseded_at__isnull=True).first())
+    previous = (
+        SafetySheet.objects.select_for_update()
+        .filter(participant=participant, superseded_at__isnull=True)
+        .first()
+    )
     if previous is not None:
         previous.superseded_at = now
         previous.save(update_fields=["superseded_at"])
-    last_version = previous.version if previous is not None else (
-        SafetySheet.objects.filter(participant=participant).order_by("-version")
-        .values_list("version", flat=True).first() or 0)
+    last_version = (
+        previous.version
+        if previous is not None
+        else (
+            SafetySheet.objects.filter(participant=participant)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+            or 0
+        )
+    )
     new = SafetySheet.objects.create(
-        participant=participant, version=last_version + 1, health=health,
+        participant=participant,
+        version=last_version + 1,
+        health=health,
         contacts={"emergency_contacts": emergency, "authorised_people": authorised},
-        may_leave_alone=sheet.may_leave_alone, leave_alone_signed_on=signed_on,
-        image_internal=rights.internal, image_printed=rights.printed, image_web=rights.web,
-        image_social=rights.social, filled_parts=filled_parts, filled_as=filled_as,
+        may_leave_alone=sheet.may_leave_alone,
+        leave_alone_signed_on=signed_on,
+        image_internal=rights.internal,
+        image_printed=rights.printed,
+        image_web=rights.web,
+        image_social=rights.social,
+        filled_parts=filled_parts,
+        filled_as=filled_as,
         filled_by=filled_by if getattr(filled_by, "is_authenticated", False) else None,
         filled_at=now,
     )
     Household.objects.filter(pk=participant.household_id).update(last_activity_at=now)
     sheet_pending_refresh(participant=participant, sheet=new)
-    audit_record(actor=filled_by, action=AuditAction.CREATE, target=new,
-                 summary=f"safety sheet version {new.version}")
+    audit_record(
+        actor=filled_by,
+        action=AuditAction.CREATE,
+        target=new,
+        summary=f"safety sheet version {new.version}",
+    )
     return new
 
 
@@ -222,8 +265,11 @@ def safety_sheets_reencrypt(*, batch_size: int = 500) -> int:
     last_pk = 0
     count = 0
     while True:
-        batch = list(SafetySheet.objects.filter(pk__gt=last_pk).order_by("pk")
-                     .only("pk", "health", "contacts")[:batch_size])
+        batch = list(
+            SafetySheet.objects.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .only("pk", "health", "contacts")[:batch_size]
+        )
         if not batch:
             return count
         with transaction.atomic():

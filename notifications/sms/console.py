@@ -18,8 +18,7 @@ class SmsBackend(BaseSmsBackend):
         message_id = f"console-{uuid.uuid4().hex[:12]}"
         with self._lock:
             self.stream.write(
-                f"---------- SMS to {to} ({reference}, {message_id})\n{body}\n"
-                f"{'-' * 40}\n"
+                f"---------- SMS to {to} ({reference}, {message_id})\n{body}\n{'-' * 40}\n"
             )
             self.stream.flush()
         return message_id

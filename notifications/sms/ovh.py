@@ -31,11 +31,15 @@ class SmsBackend(BaseSmsBackend):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         config = {**settings.OVH_SMS, **{key.upper(): value for key, value in kwargs.items()}}
-        missing = [name for name in ("APPLICATION_KEY", "APPLICATION_SECRET", "CONSUMER_KEY",
-                                     "SERVICE_NAME") if not config.get(name)]
+        missing = [
+            name
+            for name in ("APPLICATION_KEY", "APPLICATION_SECRET", "CONSUMER_KEY", "SERVICE_NAME")
+            if not config.get(name)
+        ]
         if missing:
             raise ImproperlyConfigured(
-                "OVH SMS backend needs OVH_SMS settings: " + ", ".join(missing))
+                "OVH SMS backend needs OVH_SMS settings: " + ", ".join(missing)
+            )
         self.config = config
 
     def _url(self) -> str:
@@ -45,8 +49,16 @@ class SmsBackend(BaseSmsBackend):
     def _signed_headers(self, method: str, url: str, body: str) -> dict[str, str]:
         timestamp = str(int(time.time()))
         signature = hashlib.sha1(  # the provider's protocol requires SHA-1
-            "+".join([self.config["APPLICATION_SECRET"], self.config["CONSUMER_KEY"], method,
-                      url, body, timestamp]).encode()
+            "+".join(
+                [
+                    self.config["APPLICATION_SECRET"],
+                    self.config["CONSUMER_KEY"],
+                    method,
+                    url,
+                    body,
+                    timestamp,
+                ]
+            ).encode()
         ).hexdigest()
         return {
             "Content-Type": "application/json; charset=utf-8",

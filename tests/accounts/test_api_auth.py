@@ -27,8 +27,7 @@ def assert_unauthorised(response) -> None:
 
 @pytest.fixture
 def mediator():
-    return user_with_role(Role.MEDIATOR, username="amina", first_name="Amina",
-                          last_name="Benali")
+    return user_with_role(Role.MEDIATOR, username="amina", first_name="Amina", last_name="Benali")
 
 
 def test_me_with_a_valid_token(client, mediator):
@@ -37,8 +36,11 @@ def test_me_with_a_valid_token(client, mediator):
     response = client.get(ME, **bearer(raw))
 
     assert response.status_code == 200
-    assert response.json() == {"username": "amina", "full_name": "Amina Benali",
-                               "roles": ["mediator"]}
+    assert response.json() == {
+        "username": "amina",
+        "full_name": "Amina Benali",
+        "roles": ["mediator"],
+    }
     token.refresh_from_db()
     assert token.last_used_at is not None
 
@@ -82,8 +84,11 @@ def test_session_write_needs_the_csrf_token():
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(coordinator)
 
-    refused = browser.post(cancel_url(session), {"reason_code": "weather", "reason": "Pluie"},
-                           content_type="application/json")
+    refused = browser.post(
+        cancel_url(session),
+        {"reason_code": "weather", "reason": "Pluie"},
+        content_type="application/json",
+    )
     assert refused.status_code == 403
     assert set(refused.json()) == {"detail", "errors"}
     session.refresh_from_db()
@@ -91,8 +96,12 @@ def test_session_write_needs_the_csrf_token():
 
     browser.get("/programmes/")  # a page with a form sets the CSRF cookie
     csrf_token = browser.cookies["csrftoken"].value
-    accepted = browser.post(cancel_url(session), {"reason_code": "weather", "reason": "Pluie"},
-                            content_type="application/json", HTTP_X_CSRFTOKEN=csrf_token)
+    accepted = browser.post(
+        cancel_url(session),
+        {"reason_code": "weather", "reason": "Pluie"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=csrf_token,
+    )
     assert accepted.status_code == 200, accepted.content
     assert accepted.json()["status"] == SessionStatus.CANCELLED
     session.refresh_from_db()
@@ -105,8 +114,12 @@ def test_token_write_needs_no_csrf_token():
     session = SessionFactory()
     script = Client(enforce_csrf_checks=True)
 
-    response = script.post(cancel_url(session), {"reason_code": "weather"},
-                           content_type="application/json", **bearer(raw))
+    response = script.post(
+        cancel_url(session),
+        {"reason_code": "weather"},
+        content_type="application/json",
+        **bearer(raw),
+    )
 
     assert response.status_code == 200, response.content
     session.refresh_from_db()
@@ -116,8 +129,9 @@ def test_token_write_needs_no_csrf_token():
 def test_cancel_is_for_coordinators_and_reports_domain_errors(client):
     session = SessionFactory()
     _token, family_raw = ApiToken.generate(user=user_with_role(Role.FAMILY), name="f")
-    forbidden = client.post(cancel_url(session), {}, content_type="application/json",
-                            **bearer(family_raw))
+    forbidden = client.post(
+        cancel_url(session), {}, content_type="application/json", **bearer(family_raw)
+    )
     assert forbidden.status_code == 403
     assert forbidden.json()["errors"] == []
     assert_unauthorised(client.post(cancel_url(session), {}, content_type="application/json"))
@@ -127,19 +141,35 @@ def test_cancel_is_for_coordinators_and_reports_domain_errors(client):
     silent = client.post(cancel_url(session), {}, content_type="application/json", **bearer(raw))
     assert silent.status_code == 400
     assert [error["field"] for error in silent.json()["errors"]] == ["reason_code"]
-    unknown = client.post(cancel_url(session), {"reason_code": "whim"},
-                          content_type="application/json", **bearer(raw))
+    unknown = client.post(
+        cancel_url(session), {"reason_code": "whim"}, content_type="application/json", **bearer(raw)
+    )
     assert unknown.status_code == 422
     session.refresh_from_db()
     assert session.status == SessionStatus.SCHEDULED
-    assert client.post(cancel_url(session), {"reason_code": "too_few"},
-                       content_type="application/json", **bearer(raw)).status_code == 200
-    again = client.post(cancel_url(session), {"reason_code": "too_few"},
-                        content_type="application/json", **bearer(raw))
+    assert (
+        client.post(
+            cancel_url(session),
+            {"reason_code": "too_few"},
+            content_type="application/json",
+            **bearer(raw),
+        ).status_code
+        == 200
+    )
+    again = client.post(
+        cancel_url(session),
+        {"reason_code": "too_few"},
+        content_type="application/json",
+        **bearer(raw),
+    )
     assert again.status_code == 400
     assert [error["field"] for error in again.json()["errors"]] == ["status"]
 
-    too_long = client.post(cancel_url(SessionFactory()), {"reason": "x" * 301},
-                           content_type="application/json", **bearer(raw))
+    too_long = client.post(
+        cancel_url(SessionFactory()),
+        {"reason": "x" * 301},
+        content_type="application/json",
+        **bearer(raw),
+    )
     assert too_long.status_code == 422
     assert [error["field"] for error in too_long.json()["errors"]] == ["reason"]

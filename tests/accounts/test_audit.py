@@ -21,8 +21,9 @@ def test_audit_record_takes_who_what_and_where_from_the_request():
     request = RequestFactory().get("/households/7/?tab=health", REMOTE_ADDR="192.0.2.10")
     request.user = mediator
 
-    event = audit_record(action=AuditAction.VIEW, target=programme, request=request,
-                         summary="health notes")
+    event = audit_record(
+        action=AuditAction.VIEW, target=programme, request=request, summary="health notes"
+    )
 
     event.refresh_from_db()
     assert event.actor == mediator
@@ -38,7 +39,8 @@ def test_audit_record_takes_who_what_and_where_from_the_request():
 def test_audit_record_behind_trusted_proxies_uses_the_forwarded_address(settings):
     settings.TRUSTED_PROXY_COUNT = 1
     request = RequestFactory().get(
-        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.4")
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.4"
+    )
     request.user = UserFactory()
     event = audit_record(action=AuditAction.VIEW, object_type="x", request=request)
     # The left-most entry was written by the client and is not trusted.
@@ -48,9 +50,13 @@ def test_audit_record_behind_trusted_proxies_uses_the_forwarded_address(settings
 def test_audit_record_without_request_or_with_anonymous_user():
     from django.contrib.auth.models import AnonymousUser
 
-    event = audit_record(action=AuditAction.ANONYMISE, actor=AnonymousUser(),
-                         object_type="enrolment.household", object_id=12,
-                         summary="x" * 400)
+    event = audit_record(
+        action=AuditAction.ANONYMISE,
+        actor=AnonymousUser(),
+        object_type="enrolment.household",
+        object_id=12,
+        summary="x" * 400,
+    )
     assert event.actor is None
     assert event.actor_label == ""
     assert event.object_id == "12"
@@ -103,17 +109,24 @@ def test_admin_is_read_only_and_for_coordinators_and_administrators(client):
     change_page = client.get(f"/admin/accounts/auditevent/{event.pk}/change/")
     assert change_page.status_code == 200
     assert 'name="_save"' not in change_page.content.decode()
-    assert client.post(f"/admin/accounts/auditevent/{event.pk}/change/",
-                       {"summary": "rewritten"}).status_code == 403
+    assert (
+        client.post(
+            f"/admin/accounts/auditevent/{event.pk}/change/", {"summary": "rewritten"}
+        ).status_code
+        == 403
+    )
     assert client.get(f"/admin/accounts/auditevent/{event.pk}/delete/").status_code == 403
     assert client.get("/admin/accounts/auditevent/add/").status_code == 403
 
     superuser = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(superuser)
-    assert client.post(f"/admin/accounts/auditevent/{event.pk}/delete/",
-                       {"post": "yes"}).status_code == 403
-    response = client.post("/admin/accounts/auditevent/",
-                           {"action": "delete_selected", "_selected_action": [event.pk]})
+    assert (
+        client.post(f"/admin/accounts/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    response = client.post(
+        "/admin/accounts/auditevent/", {"action": "delete_selected", "_selected_action": [event.pk]}
+    )
     assert AuditEvent.objects.filter(pk=event.pk).exists()
     assert response.status_code in {200, 302}
 
@@ -122,10 +135,16 @@ def test_admin_is_read_only_and_for_coordinators_and_administrators(client):
     assert client.get("/admin/accounts/auditevent/").status_code == 403
 
 
-@pytest.mark.parametrize(("role", "status"), [
-    (Role.FAMILY, 403), (Role.MEDIATOR, 403), (Role.PARTNER, 403),
-    (Role.COORDINATOR, 200), (Role.ADMINISTRATOR, 200),
-])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.FAMILY, 403),
+        (Role.MEDIATOR, 403),
+        (Role.PARTNER, 403),
+        (Role.COORDINATOR, 200),
+        (Role.ADMINISTRATOR, 200),
+    ],
+)
 def test_staff_page_is_for_coordinators_and_administrators(client, role, status):
     client.force_login(user_with_role(role))
     assert client.get("/accounts/audit/").status_code == status
@@ -142,11 +161,20 @@ def test_staff_page_filters_and_paginates(client, django_assert_max_num_queries)
     mediator = user_with_role(Role.MEDIATOR, username="mediatrice.sante")
     with time_machine.travel(datetime.datetime(2026, 3, 2, 10, tzinfo=PARIS), tick=False):
         for number in range(60):
-            audit_record(action=AuditAction.VIEW, actor=mediator,
-                         object_type="enrolment.household", object_id=number)
+            audit_record(
+                action=AuditAction.VIEW,
+                actor=mediator,
+                object_type="enrolment.household",
+                object_id=number,
+            )
     with time_machine.travel(datetime.datetime(2026, 3, 5, 10, tzinfo=PARIS), tick=False):
-        audit_record(action=AuditAction.EXPORT, actor=coordinator,
-                     object_type="enrolment.household", object_id=7, summary="JSON export")
+        audit_record(
+            action=AuditAction.EXPORT,
+            actor=coordinator,
+            object_type="enrolment.household",
+            object_id=7,
+            summary="JSON export",
+        )
     client.force_login(coordinator)
 
     with django_assert_max_num_queries(8):

@@ -44,9 +44,9 @@ def test_lockout_is_per_user_name_and_address(client, settings):
     assert response.status_code == 302
     # The same user from another address is not locked either.
     client.logout()
-    response = client.post("/accounts/login/",
-                           {"username": "victime", "password": PASSWORD},
-                           REMOTE_ADDR="10.1.2.3")
+    response = client.post(
+        "/accounts/login/", {"username": "victime", "password": PASSWORD}, REMOTE_ADDR="10.1.2.3"
+    )
     assert response.status_code == 302
 
 
@@ -54,8 +54,10 @@ def test_success_resets_the_failure_count(client, settings):
     settings.AXES_FAILURE_LIMIT = 3
     UserFactory(username="distraite")
     _fail(client, "/accounts/login/", "distraite", 2)
-    assert client.post("/accounts/login/",
-                       {"username": "distraite", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"username": "distraite", "password": PASSWORD}).status_code
+        == 302
+    )
     client.logout()
     response = _fail(client, "/accounts/login/", "distraite", 2)
     assert response.status_code == 200

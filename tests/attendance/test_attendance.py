@@ -46,26 +46,34 @@ def frozen():
 
 @pytest.fixture
 def register():
-    session, mediator, people = build_register(
-        participants=4, starts_at=NOW.replace(hour=14))
+    session, mediator, people = build_register(participants=4, starts_at=NOW.replace(hour=14))
     return session, mediator.user, people
 
 
 def mark(person, status, *, at=None, client_id=None, **kwargs):
-    return MarkInput(participant_id=person.pk, status=status, client_id=client_id or uuid.uuid4(),
-                     client_marked_at=at or NOW, **kwargs)
+    return MarkInput(
+        participant_id=person.pk,
+        status=status,
+        client_id=client_id or uuid.uuid4(),
+        client_marked_at=at or NOW,
+        **kwargs,
+    )
 
 
 def statuses(session):
-    return dict(Attendance.objects.filter(session=session).values_list("participant_id",
-                                                                        "status"))
+    return dict(Attendance.objects.filter(session=session).values_list("participant_id", "status"))
 
 
 def test_mediator_marks_the_expected_participants(register):
     session, user, people = register
-    result = attendance_mark(session=session, marked_by=user, marks=[
-        mark(people[0], "present"), mark(people[1], "late", note="bus"),
-    ])
+    result = attendance_mark(
+        session=session,
+        marked_by=user,
+        marks=[
+            mark(people[0], "present"),
+            mark(people[1], "late", note="bus"),
+        ],
+    )
     assert len(result.applied) == 2
     assert statuses(session) == {people[0].pk: "present", people[1].pk: "late"}
     row = Attendance.objects.get(participant=people[1])
@@ -76,28 +84,37 @@ def test_all_present_then_correct_the_exceptions(register):
     session, user, people = register
     attendance_mark_all_present(session=session, marked_by=user)
     assert set(statuses(session).values()) == {"present"}
-    attendance_mark(session=session, marked_by=user,
-                    marks=[mark(people[2], "absent", at=NOW + datetime.timedelta(minutes=1))])
+    attendance_mark(
+        session=session,
+        marked_by=user,
+        marks=[mark(people[2], "absent", at=NOW + datetime.timedelta(minutes=1))],
+    )
     assert statuses(session)[people[2].pk] == "absent"
     correction = AttendanceCorrection.objects.get()
     assert (correction.old_status, correction.new_status, correction.corrected_by) == (
-        "present", "absent", user)
-    assert AuditEvent.objects.filter(object_type="attendance.attendance",
-                                     action="change").count() == 1
+        "present",
+        "absent",
+        user,
+    )
+    assert (
+        AuditEvent.objects.filter(object_type="attendance.attendance", action="change").count() == 1
+    )
     # A second "all present" leaves the corrected mark alone.
     attendance_mark_all_present(session=session, marked_by=user)
     assert statuses(session)[people[2].pk] == "absent"
 
 
-def test_register_lists_expected_then_walk_ins_in_bounded_queries(register,
-                                                                  django_assert_num_queries):
+def test_register_lists_expected_then_walk_ins_in_bounded_queries(
+    register, django_assert_num_queries
+):
     session, user, people = register
     attendance_mark(session=session, marked_by=user, marks=[mark(people[0], "present")])
     # Expected people, marks, check-outs, headcounts, a held declaration, signatures.
     with django_assert_num_queries(6):
         page = register_get(session=session)
     assert [row.participant.pk for row in page.rows] == [
-        person.pk for person in sorted(people, key=lambda p: (p.last_name, p.first_name, p.pk))]
+        person.pk for person in sorted(people, key=lambda p: (p.last_name, p.first_name, p.pk))
+    ]
     assert page.marked == 1
     assert page.rate.expected == 4 and page.rate.attended == 1
 
@@ -124,24 +141,34 @@ def test_latest_mark_by_device_time_wins_whatever_the_arrival_order(register):
     assert result.ignored == [older.client_id]
     assert statuses(session) == {people[0].pk: "absent"}
     # Within one batch too: applied in device order.
-    attendance_mark(session=session, marked_by=user, marks=[
-        mark(people[1], "late", at=NOW + datetime.timedelta(minutes=3)),
-        mark(people[1], "present", at=NOW + datetime.timedelta(minutes=2)),
-    ])
+    attendance_mark(
+        session=session,
+        marked_by=user,
+        marks=[
+            mark(people[1], "late", at=NOW + datetime.timedelta(minutes=3)),
+            mark(people[1], "present", at=NOW + datetime.timedelta(minutes=2)),
+        ],
+    )
     assert statuses(session)[people[1].pk] == "late"
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"status": "sleeping"}, "marks.1.status"),
-    ({"participant_id": 999_999}, "marks.1.participant_id"),
-    ({"note": "x" * 301}, "marks.1.note"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"status": "sleeping"}, "marks.1.status"),
+        ({"participant_id": 999_999}, "marks.1.participant_id"),
+        ({"note": "x" * 301}, "marks.1.note"),
+    ],
+)
 def test_a_bad_item_rejects_the_whole_batch(register, change, field):
     session, user, people = register
     bad = {"participant_id": people[1].pk, "status": "present", **change}
     with pytest.raises(AttendanceError) as error:
-        attendance_mark(session=session, marked_by=user, marks=[
-            mark(people[0], "present"), MarkInput(client_marked_at=NOW, **bad)])
+        attendance_mark(
+            session=session,
+            marked_by=user,
+            marks=[mark(people[0], "present"), MarkInput(client_marked_at=NOW, **bad)],
+        )
     assert error.value.field == field
     assert error.value.status == 400
     assert not Attendance.objects.exists()
@@ -156,8 +183,9 @@ def test_someone_not_expected_is_refused_unless_added_as_walk_in(register):
         attendance_mark(session=session, marked_by=user, marks=[mark(stranger, "present")])
     assert "not expected" in error.value.message
     # Of another programme's session: not expected either.
-    other_session, _mediator, others = build_register(participants=1,
-                                                      starts_at=NOW.replace(hour=10))
+    other_session, _mediator, others = build_register(
+        participants=1, starts_at=NOW.replace(hour=10)
+    )
     with pytest.raises(AttendanceError):
         attendance_mark(session=session, marked_by=user, marks=[mark(others[0], "present")])
     assert not Attendance.objects.filter(session=session).exists()
@@ -183,13 +211,23 @@ def test_walk_in_of_someone_the_mediator_cannot_see_is_refused(register):
 
 def test_walk_in_of_a_newcomer_with_minimal_data(register):
     session, user, _people = register
-    person = walk_in_register(session=session, first_name="Lina", last_name="Haddad",
-                              birth_date=datetime.date(2016, 3, 1), marked_by=user)
+    person = walk_in_register(
+        session=session,
+        first_name="Lina",
+        last_name="Haddad",
+        birth_date=datetime.date(2016, 3, 1),
+        marked_by=user,
+    )
     assert person.household.created_by == user
     assert Attendance.objects.get(participant=person).walk_in is True
     with pytest.raises(DomainError) as error:
-        walk_in_register(session=session, first_name="", last_name="X",
-                         birth_date=datetime.date(2016, 3, 1), marked_by=user)
+        walk_in_register(
+            session=session,
+            first_name="",
+            last_name="X",
+            birth_date=datetime.date(2016, 3, 1),
+            marked_by=user,
+        )
     assert error.value.field == "first_name"
     assert Participant.objects.filter(last_name="X").count() == 0
 
@@ -198,12 +236,18 @@ def test_anonymous_headcount_only_for_health_prevention(register):
     session, user, _people = register
     with pytest.raises(AttendanceError):
         headcount_set(session=session, counts={"12-15": 3}, updated_by=user)
-    health, mediator, _ = build_register(participants=0, kind=Kind.HEALTH_PREVENTION,
-                                         whole_cycle=False, starts_at=NOW.replace(hour=9))
+    health, mediator, _ = build_register(
+        participants=0,
+        kind=Kind.HEALTH_PREVENTION,
+        whole_cycle=False,
+        starts_at=NOW.replace(hour=9),
+    )
     headcount_set(session=health, counts={"12-15": 3, "65+": 1}, updated_by=mediator.user)
     headcount_set(session=health, counts={"12-15": 4}, updated_by=mediator.user)
     assert dict(AnonymousHeadcount.objects.values_list("age_band", "count")) == {
-        "12-15": 4, "65+": 1}
+        "12-15": 4,
+        "65+": 1,
+    }
     with pytest.raises(AttendanceError) as error:
         headcount_set(session=health, counts={"12-15": -1}, updated_by=mediator.user)
     assert error.value.field == "12-15"
@@ -223,17 +267,20 @@ def test_facilitator_and_coordinator_may_take_attendance(register):
     session, _user, people = register
     facilitator = MediatorFactory()
     session.facilitators.add(facilitator)
-    attendance_mark(session=session, marked_by=facilitator.user,
-                    marks=[mark(people[0], "present")])
-    attendance_mark(session=session, marked_by=user_with_role(Role.COORDINATOR),
-                    marks=[mark(people[1], "present")])
+    attendance_mark(session=session, marked_by=facilitator.user, marks=[mark(people[0], "present")])
+    attendance_mark(
+        session=session,
+        marked_by=user_with_role(Role.COORDINATOR),
+        marks=[mark(people[1], "present")],
+    )
     assert len(statuses(session)) == 2
 
 
 def test_no_register_before_the_day_nor_for_a_cancelled_session(register):
     session, user, people = register
-    tomorrow = SessionFactory(programme=session.programme,
-                              starts_at=NOW + datetime.timedelta(days=1))
+    tomorrow = SessionFactory(
+        programme=session.programme, starts_at=NOW + datetime.timedelta(days=1)
+    )
     with pytest.raises(AttendanceError, match="opens on the day"):
         attendance_mark(session=tomorrow, marked_by=user, marks=[mark(people[0], "present")])
     session.status = "cancelled"
@@ -249,17 +296,25 @@ def test_register_locks_after_the_configured_days(register, settings):
     later = NOW + datetime.timedelta(days=3, hours=2)
     with time_machine.travel(later, tick=False):
         with pytest.raises(AttendanceError) as error:
-            attendance_mark(session=session, marked_by=user,
-                            marks=[mark(people[0], "absent", at=later, reason="typo")])
+            attendance_mark(
+                session=session,
+                marked_by=user,
+                marks=[mark(people[0], "absent", at=later, reason="typo")],
+            )
         assert error.value.status == 403
         coordinator = user_with_role(Role.COORDINATOR)
         with pytest.raises(AttendanceError) as error:
-            attendance_mark(session=session, marked_by=coordinator,
-                            marks=[mark(people[0], "absent", at=later)])
+            attendance_mark(
+                session=session, marked_by=coordinator, marks=[mark(people[0], "absent", at=later)]
+            )
         assert error.value.field == "marks.0.reason"
-        attendance_mark(session=session, marked_by=coordinator,
-                        marks=[mark(people[0], "absent", at=later,
-                                    reason="The mother called: he was ill at home.")])
+        attendance_mark(
+            session=session,
+            marked_by=coordinator,
+            marks=[
+                mark(people[0], "absent", at=later, reason="The mother called: he was ill at home.")
+            ],
+        )
     assert statuses(session)[people[0].pk] == "absent"
     correction = AttendanceCorrection.objects.get()
     assert correction.after_lock and correction.corrected_by == coordinator
@@ -267,19 +322,29 @@ def test_register_locks_after_the_configured_days(register, settings):
     assert AuditEvent.objects.filter(summary__contains="after the register locked").exists()
 
 
-def test_programme_figures_count_present_and_late_over_expected(register,
-                                                                django_assert_max_num_queries):
+def test_programme_figures_count_present_and_late_over_expected(
+    register, django_assert_max_num_queries
+):
     session, user, people = register
-    attendance_mark(session=session, marked_by=user, marks=[
-        mark(people[0], "present"), mark(people[1], "late"), mark(people[2], "excused"),
-        mark(people[3], "absent"),
-    ])
-    earlier = SessionFactory(programme=session.programme,
-                             starts_at=NOW - datetime.timedelta(days=7))
-    attendance_mark(session=earlier, marked_by=user,
-                    marks=[mark(person, "present") for person in people])
-    SessionFactory(programme=session.programme,
-                   starts_at=NOW - datetime.timedelta(days=14))  # register never taken
+    attendance_mark(
+        session=session,
+        marked_by=user,
+        marks=[
+            mark(people[0], "present"),
+            mark(people[1], "late"),
+            mark(people[2], "excused"),
+            mark(people[3], "absent"),
+        ],
+    )
+    earlier = SessionFactory(
+        programme=session.programme, starts_at=NOW - datetime.timedelta(days=7)
+    )
+    attendance_mark(
+        session=earlier, marked_by=user, marks=[mark(person, "present") for person in people]
+    )
+    SessionFactory(
+        programme=session.programme, starts_at=NOW - datetime.timedelta(days=14)
+    )  # register never taken
     with django_assert_max_num_queries(3):
         figures = programme_figures(programme=session.programme)
     assert [rate.percent for _session, rate in figures.sessions] == [100, 50]
@@ -297,12 +362,15 @@ def test_sessions_of_the_day_on_the_night_clocks_go_back():
     """25 October 2026 lasts 25 hours in Paris: its late session is today's, not tomorrow's."""
     from attendance.selectors import sessions_of_day
 
-    late, mediator, _people = build_register(participants=0, starts_at=datetime.datetime(
-        2026, 10, 25, 23, 30, tzinfo=PARIS))
+    late, mediator, _people = build_register(
+        participants=0, starts_at=datetime.datetime(2026, 10, 25, 23, 30, tzinfo=PARIS)
+    )
     programme = late.programme
-    early = SessionFactory(programme=programme,
-                           starts_at=datetime.datetime(2026, 10, 25, 0, 30, tzinfo=PARIS))
-    SessionFactory(programme=programme,
-                   starts_at=datetime.datetime(2026, 10, 26, 0, 30, tzinfo=PARIS))
+    early = SessionFactory(
+        programme=programme, starts_at=datetime.datetime(2026, 10, 25, 0, 30, tzinfo=PARIS)
+    )
+    SessionFactory(
+        programme=programme, starts_at=datetime.datetime(2026, 10, 26, 0, 30, tzinfo=PARIS)
+    )
     day = sessions_of_day(user=mediator.user, day=datetime.date(2026, 10, 25))
     assert [session.pk for session in day] == [early.pk, late.pk]

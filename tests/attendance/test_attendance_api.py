@@ -41,20 +41,24 @@ def bearer(user) -> dict:
 
 def marks(people, status="present", minutes=0):
     at = (NOW + datetime.timedelta(minutes=minutes)).isoformat()
-    return [{"client_id": str(uuid.uuid4()), "participant_id": person.pk, "status": status,
-             "client_marked_at": at} for person in people]
+    return [
+        {
+            "client_id": str(uuid.uuid4()),
+            "participant_id": person.pk,
+            "status": status,
+            "client_marked_at": at,
+        }
+        for person in people
+    ]
 
 
 def put(client, session, items, headers):
-    return client.put(url(session), {"marks": items}, content_type="application/json",
-                      **headers)
+    return client.put(url(session), {"marks": items}, content_type="application/json", **headers)
 
 
 @pytest.mark.parametrize("size", [10, 60])
-def test_get_and_put_make_a_bounded_number_of_queries(client, size,
-                                                      django_assert_max_num_queries):
-    session, mediator, people = build_register(participants=size,
-                                               starts_at=NOW.replace(hour=14))
+def test_get_and_put_make_a_bounded_number_of_queries(client, size, django_assert_max_num_queries):
+    session, mediator, people = build_register(participants=size, starts_at=NOW.replace(hour=14))
     headers = bearer(mediator.user)
     # The register with its check-outs, signatures and held declaration: the same at 10 and 60.
     with django_assert_max_num_queries(14):
@@ -67,8 +71,7 @@ def test_get_and_put_make_a_bounded_number_of_queries(client, size,
     with django_assert_max_num_queries(28):
         response = put(client, session, marks(people, "late", minutes=1), headers)
     assert response.status_code == 200
-    assert response.json()["state"]["rate"] == {"expected": size, "attended": size,
-                                                "percent": 100}
+    assert response.json()["state"]["rate"] == {"expected": size, "attended": size, "percent": 100}
 
 
 def test_replayed_batch_answers_the_same_register(client):
@@ -82,14 +85,16 @@ def test_replayed_batch_answers_the_same_register(client):
     assert again["state"]["rows"] == first["state"]["rows"]
 
 
-@pytest.mark.parametrize(("change", "field", "status_code"), [
-    ({"status": "asleep"}, "marks.1.status", 400),
-    ({"participant_id": 10**9}, "marks.1.participant_id", 400),
-    ({"client_marked_at": "1900-01-01T00:00:00"}, "marks.1.client_marked_at", 422),
-    ({"client_id": "not-a-uuid"}, "marks.1.client_id", 422),
-])
-def test_bad_item_answers_4xx_naming_it_and_changes_nothing(client, change, field,
-                                                            status_code):
+@pytest.mark.parametrize(
+    ("change", "field", "status_code"),
+    [
+        ({"status": "asleep"}, "marks.1.status", 400),
+        ({"participant_id": 10**9}, "marks.1.participant_id", 400),
+        ({"client_marked_at": "1900-01-01T00:00:00"}, "marks.1.client_marked_at", 422),
+        ({"client_id": "not-a-uuid"}, "marks.1.client_id", 422),
+    ],
+)
+def test_bad_item_answers_4xx_naming_it_and_changes_nothing(client, change, field, status_code):
     session, mediator, people = build_register(participants=2, starts_at=NOW.replace(hour=14))
     items = marks(people)
     items[1].update(change)
@@ -111,8 +116,7 @@ def test_participant_of_another_programme_is_refused(client):
 
 @pytest.mark.parametrize("who", [None, "family", "partner", "other_mediator"])
 def test_others_are_refused(client, who):
-    session, _mediator, people = build_register(participants=1,
-                                                starts_at=NOW.replace(hour=14))
+    session, _mediator, people = build_register(participants=1, starts_at=NOW.replace(hour=14))
     if who is None:
         headers = {}
     else:
@@ -134,8 +138,9 @@ def test_browser_session_needs_csrf_on_put(client):
 
 
 def test_follow_ups_list_and_close(client):
-    session, mediator, people = build_register(participants=1,
-                                               starts_at=NOW - datetime.timedelta(days=1))
+    session, mediator, people = build_register(
+        participants=1, starts_at=NOW - datetime.timedelta(days=1)
+    )
     from tests.factories import SessionFactory
 
     today = SessionFactory(programme=session.programme, starts_at=NOW.replace(hour=14))
@@ -151,10 +156,15 @@ def test_follow_ups_list_and_close(client):
     bad = client.post(close, {"outcome": "lost"}, content_type="application/json", **headers)
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "outcome"
     other = bearer(MediatorFactory().user)
-    assert client.post(close, {"outcome": "reached"}, content_type="application/json",
-                       **other).status_code == 404
-    done = client.post(close, {"outcome": "referred", "note": "PIJ"},
-                       content_type="application/json", **headers)
+    assert (
+        client.post(
+            close, {"outcome": "reached"}, content_type="application/json", **other
+        ).status_code
+        == 404
+    )
+    done = client.post(
+        close, {"outcome": "referred", "note": "PIJ"}, content_type="application/json", **headers
+    )
     assert done.status_code == 200 and done.json()["status"] == "closed"
     assert client.get("/api/v1/follow-ups", **headers).json() == []
 
@@ -182,8 +192,9 @@ def test_a_mediator_cannot_learn_a_strangers_name_by_counting_up_ids(client, wal
 
 def test_someone_the_mediator_may_see_is_named_when_not_expected(client):
     session, mediator, people = build_register(participants=1, starts_at=NOW.replace(hour=14))
-    known = ParticipantFactory(first_name="Lina", household=HouseholdFactory(
-        created_by=mediator.user))
+    known = ParticipantFactory(
+        first_name="Lina", household=HouseholdFactory(created_by=mediator.user)
+    )
     response = put(client, session, marks([known]), bearer(mediator.user))
     assert response.status_code == 400
     assert "Lina" in response.json()["detail"]

@@ -49,12 +49,13 @@ def test_today_lists_the_mediators_sessions_first(mediator_client):
 
 
 @pytest.mark.parametrize("size", [10, 60])
-def test_register_page_makes_a_bounded_number_of_queries(client, size,
-                                                         django_assert_max_num_queries):
-    session, mediator, people = build_register(participants=size,
-                                               starts_at=NOW.replace(hour=14))
-    Attendance.objects.bulk_create([Attendance(session=session, participant=person,
-                                               status="present") for person in people])
+def test_register_page_makes_a_bounded_number_of_queries(
+    client, size, django_assert_max_num_queries
+):
+    session, mediator, people = build_register(participants=size, starts_at=NOW.replace(hour=14))
+    Attendance.objects.bulk_create(
+        [Attendance(session=session, participant=person, status="present") for person in people]
+    )
     client.force_login(mediator.user)
     # Check-outs and signatures both read once per register, whatever its size.
     with django_assert_max_num_queries(13):
@@ -82,8 +83,7 @@ def test_register_without_script_saves_the_form(mediator_client):
 def test_walk_ins_found_by_name_or_new(mediator_client):
     client, session, _people = mediator_client
     user = session.programme.mediators.first().user
-    known = ParticipantFactory(first_name="Yanis", last_name="Bensaïd",
-                               household__created_by=user)
+    known = ParticipantFactory(first_name="Yanis", last_name="Bensaïd", household__created_by=user)
     ParticipantFactory(first_name="Yanis", last_name="Hidden")  # another mediator's family
     url = reverse("attendance:walk-in", args=[session.pk])
     page = client.get(url, {"q": "yanis"}).content.decode()
@@ -94,28 +94,33 @@ def test_walk_ins_found_by_name_or_new(mediator_client):
     response = client.post(url, {"first_name": "Lina", "last_name": "", "birth_date": ""})
     assert response.status_code == 200
     assert 'aria-describedby="id_last_name-errors"' in response.content.decode()
-    response = client.post(url, {"first_name": "Lina", "last_name": "Haddad",
-                                 "birth_date": "2016-03-01"})
+    response = client.post(
+        url, {"first_name": "Lina", "last_name": "Haddad", "birth_date": "2016-03-01"}
+    )
     assert response.status_code == 302
     assert Attendance.objects.filter(participant__first_name="Lina", walk_in=True).exists()
 
 
 def test_headcount_form_on_health_prevention_registers(client):
-    session, mediator, _people = build_register(participants=0, whole_cycle=False,
-                                                kind=Kind.HEALTH_PREVENTION,
-                                                starts_at=NOW.replace(hour=9))
+    session, mediator, _people = build_register(
+        participants=0,
+        whole_cycle=False,
+        kind=Kind.HEALTH_PREVENTION,
+        starts_at=NOW.replace(hour=9),
+    )
     client.force_login(mediator.user)
     url = reverse("attendance:register", args=[session.pk])
     assert "People who did not give their names" in client.get(url).content.decode()
     client.post(reverse("attendance:headcount", args=[session.pk]), {"18-25": "4", "65+": "2"})
     assert dict(AnonymousHeadcount.objects.values_list("age_band", "count")) == {
-        "18-25": 4, "65+": 2}
+        "18-25": 4,
+        "65+": 2,
+    }
 
 
 @pytest.mark.parametrize("who", ["family", "partner", "other_mediator"])
 def test_register_pages_refuse_others(client, who):
-    session, _mediator, people = build_register(participants=1,
-                                                starts_at=NOW.replace(hour=14))
+    session, _mediator, people = build_register(participants=1, starts_at=NOW.replace(hour=14))
     user = MediatorFactory().user if who == "other_mediator" else user_with_role(who)
     client.force_login(user)
     url = reverse("attendance:register", args=[session.pk])
@@ -142,16 +147,20 @@ def test_locked_register_is_read_only_for_mediators(mediator_client, settings):
 
 def test_follow_ups_page_and_close(mediator_client):
     client, session, people = mediator_client
-    earlier = SessionFactory(programme=session.programme,
-                             starts_at=NOW - datetime.timedelta(days=2))
+    earlier = SessionFactory(
+        programme=session.programme, starts_at=NOW - datetime.timedelta(days=2)
+    )
     for target in (earlier, session):
-        client.post(reverse("attendance:register", args=[target.pk]),
-                    {f"status-{people[0].pk}": "absent"})
+        client.post(
+            reverse("attendance:register", args=[target.pk]), {f"status-{people[0].pk}": "absent"}
+        )
     follow_up = FollowUp.objects.get()
     page = client.get(reverse("attendance:follow-ups")).content.decode()
     assert people[0].full_name in page
-    response = client.post(reverse("attendance:follow-up-close", args=[follow_up.pk]),
-                           {f"f{follow_up.pk}-outcome": "not_reached"})
+    response = client.post(
+        reverse("attendance:follow-up-close", args=[follow_up.pk]),
+        {f"f{follow_up.pk}-outcome": "not_reached"},
+    )
     assert response.status_code == 302
     follow_up.refresh_from_db()
     assert follow_up.outcome == "not_reached" and not follow_up.is_open
@@ -196,13 +205,16 @@ def test_sessions_with_marks_survive_a_schedule_regeneration(mediator_client):
 def test_follow_ups_page_is_audited_and_bounded(client, django_assert_max_num_queries):
     from accounts.models import AuditEvent
 
-    session, mediator, people = build_register(participants=6,
-                                               starts_at=NOW - datetime.timedelta(days=1))
+    session, mediator, people = build_register(
+        participants=6, starts_at=NOW - datetime.timedelta(days=1)
+    )
     today = SessionFactory(programme=session.programme, starts_at=NOW.replace(hour=14))
     client.force_login(mediator.user)
     for target in (session, today):
-        client.post(reverse("attendance:register", args=[target.pk]),
-                    {f"status-{person.pk}": "absent" for person in people})
+        client.post(
+            reverse("attendance:register", args=[target.pk]),
+            {f"status-{person.pk}": "absent" for person in people},
+        )
     assert FollowUp.objects.count() == 6
     with django_assert_max_num_queries(12):
         page = client.get(reverse("attendance:follow-ups"))

@@ -37,8 +37,9 @@ def frozen():
 def day():
     """A holiday activity this afternoon with four children, each sheet different, and the
     session's facilitator."""
-    session, mediator, people = build_register(participants=4, whole_cycle=False,
-                                               starts_at=NOW.replace(hour=14))
+    session, mediator, people = build_register(
+        participants=4, whole_cycle=False, starts_at=NOW.replace(hour=14)
+    )
     facilitator = MediatorFactory()
     session.facilitators.add(facilitator)
     allergic, with_pai, independent, without_sheet = people
@@ -46,9 +47,17 @@ def day():
     fill_safety_sheet(with_pai, allergies="", has_pai=True)
     fill_safety_sheet(independent, allergies="", may_leave_alone=True)
     coordinator = user_with_role(Role.COORDINATOR, email="coordination@example.org")
-    return {"session": session, "mediator": mediator.user, "facilitator": facilitator.user,
-            "people": people, "coordinator": coordinator, "allergic": allergic,
-            "with_pai": with_pai, "independent": independent, "without_sheet": without_sheet}
+    return {
+        "session": session,
+        "mediator": mediator.user,
+        "facilitator": facilitator.user,
+        "people": people,
+        "coordinator": coordinator,
+        "allergic": allergic,
+        "with_pai": with_pai,
+        "independent": independent,
+        "without_sheet": without_sheet,
+    }
 
 
 def bearer(user) -> dict:
@@ -61,27 +70,46 @@ def url(session) -> str:
 
 
 def present(people):
-    return [{"client_id": str(uuid.uuid4()), "participant_id": person.pk, "status": "present",
-             "client_marked_at": NOW.isoformat()} for person in people]
+    return [
+        {
+            "client_id": str(uuid.uuid4()),
+            "participant_id": person.pk,
+            "status": "present",
+            "client_marked_at": NOW.isoformat(),
+        }
+        for person in people
+    ]
 
 
 def check_out(person, collected_by, name="", note="", minutes=60):
-    return {"client_id": str(uuid.uuid4()), "participant_id": person.pk,
-            "collected_by": collected_by, "collector_name": name, "note": note,
-            "checked_out_at": (NOW + datetime.timedelta(minutes=minutes)).isoformat()}
+    return {
+        "client_id": str(uuid.uuid4()),
+        "participant_id": person.pk,
+        "collected_by": collected_by,
+        "collector_name": name,
+        "note": note,
+        "checked_out_at": (NOW + datetime.timedelta(minutes=minutes)).isoformat(),
+    }
 
 
 def send(client, session, headers, marks=(), check_outs=(), openings=()):
-    return client.put(url(session), {"marks": list(marks), "check_outs": list(check_outs),
-                                     "openings": list(openings)},
-                      content_type="application/json", **headers)
+    return client.put(
+        url(session),
+        {"marks": list(marks), "check_outs": list(check_outs), "openings": list(openings)},
+        content_type="application/json",
+        **headers,
+    )
 
 
 def test_the_facilitator_sees_each_childs_flags(client, day):
     response = client.get(url(day["session"]), **bearer(day["facilitator"]))
     flags = {row["participant_id"]: row["flags"] for row in response.json()["rows"]}
-    assert flags[day["allergic"].pk] == {"allergy": True, "pai": False,
-                                         "may_not_leave_alone": True, "no_photos": True}
+    assert flags[day["allergic"].pk] == {
+        "allergy": True,
+        "pai": False,
+        "may_not_leave_alone": True,
+        "no_photos": True,
+    }
     assert flags[day["with_pai"].pk]["pai"] is True
     assert flags[day["independent"].pk]["may_not_leave_alone"] is False
     assert flags[day["without_sheet"].pk]["no_photos"] is True
@@ -105,16 +133,23 @@ def test_the_register_page_shows_flags_and_details_to_the_facilitator_only(clien
 
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_register_with_flags_makes_a_bounded_number_of_queries(
-        client, size, django_assert_max_num_queries):
-    session, _mediator, people = build_register(participants=size, whole_cycle=False,
-                                                starts_at=NOW.replace(hour=14))
+    client, size, django_assert_max_num_queries
+):
+    session, _mediator, people = build_register(
+        participants=size, whole_cycle=False, starts_at=NOW.replace(hour=14)
+    )
     facilitator = MediatorFactory()
     session.facilitators.add(facilitator)
     for person in people:
         fill_safety_sheet(person, has_pai=True)
     headers = bearer(facilitator.user)
-    send(client, session, headers, marks=present(people),
-         check_outs=[check_out(person, "authorised", "Awa Diallo") for person in people[:2]])
+    send(
+        client,
+        session,
+        headers,
+        marks=present(people),
+        check_outs=[check_out(person, "authorised", "Awa Diallo") for person in people[:2]],
+    )
     client.force_login(facilitator.user)
     with django_assert_max_num_queries(22):
         page = client.get(f"/attendance/sessions/{session.pk}/")
@@ -124,15 +159,19 @@ def test_the_register_with_flags_makes_a_bounded_number_of_queries(
     assert sum(row["flags"]["pai"] for row in response.json()["rows"]) == size
 
 
-def test_check_outs_to_an_authorised_person_alone_and_someone_else(client, day,
-                                                                   django_capture_on_commit_callbacks):
+def test_check_outs_to_an_authorised_person_alone_and_someone_else(
+    client, day, django_capture_on_commit_callbacks
+):
     headers = bearer(day["facilitator"])
-    batch = [check_out(day["allergic"], "authorised", "awa diallo"),
-             check_out(day["independent"], "alone"),
-             check_out(day["with_pai"], "other", "Karim B.", "Voisin, carte d'identité vue")]
+    batch = [
+        check_out(day["allergic"], "authorised", "awa diallo"),
+        check_out(day["independent"], "alone"),
+        check_out(day["with_pai"], "other", "Karim B.", "Voisin, carte d'identité vue"),
+    ]
     with django_capture_on_commit_callbacks(execute=False):
-        response = send(client, day["session"], headers, marks=present(day["people"]),
-                        check_outs=batch)
+        response = send(
+            client, day["session"], headers, marks=present(day["people"]), check_outs=batch
+        )
     assert response.status_code == 200, response.json()
     assert len(response.json()["check_outs_applied"]) == 3
     rows = {row["participant_id"]: row for row in response.json()["state"]["rows"]}
@@ -140,8 +179,7 @@ def test_check_outs_to_an_authorised_person_alone_and_someone_else(client, day,
     assert rows[day["without_sheet"].pk]["needs_check_out"] is True
     # The unlisted pick-up reaches the programme's mediator and the coordinator, not the family.
     alerts = Message.objects.filter(kind=MessageKind.CHECK_OUT_UNLISTED)
-    assert {message.recipient_user for message in alerts} == {day["mediator"],
-                                                              day["coordinator"]}
+    assert {message.recipient_user for message in alerts} == {day["mediator"], day["coordinator"]}
     assert "Arachides" not in str([message.context for message in alerts])
 
     # Sent again after a lost connection: nothing changes, nobody is told twice.
@@ -151,18 +189,27 @@ def test_check_outs_to_an_authorised_person_alone_and_someone_else(client, day,
     assert alerts.count() == 2
 
 
-@pytest.mark.parametrize(("collected_by", "name", "note", "field"), [
-    ("alone", "", "", "check_outs.0.collected_by"),        # may not leave alone
-    ("authorised", "Inconnu", "", "check_outs.0.collector_name"),  # not on the list
-    ("other", "Karim B.", "", "check_outs.0.note"),        # a note is mandatory
-    ("other", "", "Voisin", "check_outs.0.collector_name"),
-    ("teleported", "", "", "check_outs.0.collected_by"),
-])
+@pytest.mark.parametrize(
+    ("collected_by", "name", "note", "field"),
+    [
+        ("alone", "", "", "check_outs.0.collected_by"),  # may not leave alone
+        ("authorised", "Inconnu", "", "check_outs.0.collector_name"),  # not on the list
+        ("other", "Karim B.", "", "check_outs.0.note"),  # a note is mandatory
+        ("other", "", "Voisin", "check_outs.0.collector_name"),
+        ("teleported", "", "", "check_outs.0.collected_by"),
+    ],
+)
 def test_a_check_out_that_breaks_the_sheet_is_refused_and_loses_nothing(
-        client, day, collected_by, name, note, field):
+    client, day, collected_by, name, note, field
+):
     headers = bearer(day["facilitator"])
-    response = send(client, day["session"], headers, marks=present([day["allergic"]]),
-                    check_outs=[check_out(day["allergic"], collected_by, name, note)])
+    response = send(
+        client,
+        day["session"],
+        headers,
+        marks=present([day["allergic"]]),
+        check_outs=[check_out(day["allergic"], collected_by, name, note)],
+    )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == field
     assert not CheckOut.objects.exists()
@@ -171,40 +218,58 @@ def test_a_check_out_that_breaks_the_sheet_is_refused_and_loses_nothing(
 
 
 def test_a_child_not_marked_present_cannot_be_checked_out(client, day):
-    response = send(client, day["session"], bearer(day["facilitator"]),
-                    check_outs=[check_out(day["allergic"], "authorised", "Awa Diallo")])
+    response = send(
+        client,
+        day["session"],
+        bearer(day["facilitator"]),
+        check_outs=[check_out(day["allergic"], "authorised", "Awa Diallo")],
+    )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "check_outs.0.participant_id"
 
 
 def test_a_partner_or_a_family_cannot_check_a_child_out(client, day):
     for role in (Role.PARTNER, Role.FAMILY):
-        response = send(client, day["session"], bearer(user_with_role(role)),
-                        check_outs=[check_out(day["allergic"], "alone")])
+        response = send(
+            client,
+            day["session"],
+            bearer(user_with_role(role)),
+            check_outs=[check_out(day["allergic"], "alone")],
+        )
         assert response.status_code in (403, 404)
     assert not CheckOut.objects.exists()
 
 
 def test_each_opening_of_the_details_is_audited_once(client, day):
-    opening = {"client_id": str(uuid.uuid4()), "participant_id": day["allergic"].pk,
-               "opened_at": NOW.isoformat()}
+    opening = {
+        "client_id": str(uuid.uuid4()),
+        "participant_id": day["allergic"].pk,
+        "opened_at": NOW.isoformat(),
+    }
     headers = bearer(day["facilitator"])
     send(client, day["session"], headers, openings=[opening])
     send(client, day["session"], headers, openings=[opening])
-    events = AuditEvent.objects.filter(action="view", object_type="enrolment.safetysheet",
-                                       actor=day["facilitator"])
+    events = AuditEvent.objects.filter(
+        action="view", object_type="enrolment.safetysheet", actor=day["facilitator"]
+    )
     assert events.count() == 1
 
 
 def test_a_child_present_and_not_checked_out_is_flagged_after_the_session(client, day):
     headers = bearer(day["facilitator"])
-    send(client, day["session"], headers, marks=present(day["people"][:2]),
-         check_outs=[check_out(day["allergic"], "authorised", "Awa Diallo")])
+    send(
+        client,
+        day["session"],
+        headers,
+        marks=present(day["people"][:2]),
+        check_outs=[check_out(day["allergic"], "authorised", "Awa Diallo")],
+    )
     # During the session: nothing to warn about yet.
     assert children_not_checked_out(user=day["mediator"]) == []
     with time_machine.travel(NOW + datetime.timedelta(hours=2), tick=False):
         assert [(s.pk, n) for s, n in children_not_checked_out(user=day["mediator"])] == [
-            (day["session"].pk, 1)]
+            (day["session"].pk, 1)
+        ]
         client.force_login(day["facilitator"])
         page = client.get(f"/attendance/sessions/{day['session'].pk}/").content.decode()
         assert "1 child marked present has not been checked out." in page
@@ -214,8 +279,13 @@ def test_a_child_present_and_not_checked_out_is_flagged_after_the_session(client
 
 
 def test_reports_count_unlisted_pick_ups_without_names(client, day):
-    send(client, day["session"], bearer(day["facilitator"]), marks=present(day["people"]),
-         check_outs=[check_out(day["with_pai"], "other", "Karim B.", "Voisin")])
+    send(
+        client,
+        day["session"],
+        bearer(day["facilitator"]),
+        marks=present(day["people"]),
+        check_outs=[check_out(day["with_pai"], "other", "Karim B.", "Voisin")],
+    )
     start = NOW - datetime.timedelta(days=1)
     assert check_outs_to_unlisted(start=start, end=NOW + datetime.timedelta(days=1)) == 1
     assert check_outs_to_unlisted(start=start - datetime.timedelta(days=9), end=start) == 0

@@ -39,7 +39,8 @@ def weekly_programme(**fields):
     programme = ProgrammeFactory(enrolment_mode=EnrolmentMode.WHOLE_CYCLE, **fields)
     programme.mediators.add(MediatorFactory())
     first, mediator, people = build_register(
-        participants=2, programme=programme, starts_at=NOW - datetime.timedelta(days=4))
+        participants=2, programme=programme, starts_at=NOW - datetime.timedelta(days=4)
+    )
     sessions = [first] + [
         SessionFactory(programme=programme, starts_at=NOW - datetime.timedelta(days=days))
         for days in (3, 2, 1, 0)
@@ -49,9 +50,18 @@ def weekly_programme(**fields):
 
 def take(sessions, user, person, statuses):
     for session, status in zip(sessions, statuses, strict=False):
-        attendance_mark(session=session, marked_by=user, marks=[MarkInput(
-            participant_id=person.pk, status=status, client_id=uuid.uuid4(),
-            client_marked_at=session.starts_at)])
+        attendance_mark(
+            session=session,
+            marked_by=user,
+            marks=[
+                MarkInput(
+                    participant_id=person.pk,
+                    status=status,
+                    client_id=uuid.uuid4(),
+                    client_marked_at=session.starts_at,
+                )
+            ],
+        )
 
 
 @pytest.fixture
@@ -107,18 +117,21 @@ def test_threshold_is_per_programme_and_zero_turns_it_off():
 
 
 def test_always_on_for_remobilisation():
-    sessions, user, people = weekly_programme(absence_follow_up_threshold=0,
-                                              kind=Kind.REMOBILISATION)
+    sessions, user, people = weekly_programme(
+        absence_follow_up_threshold=0, kind=Kind.REMOBILISATION
+    )
     take(sessions, user, people[0], ["absent", "absent"])
     assert FollowUp.objects.filter(programme=sessions[0].programme).count() == 1
 
 
 def test_off_for_programmes_enrolled_session_by_session():
-    session, mediator, people = build_register(participants=1, whole_cycle=False,
-                                               starts_at=NOW - datetime.timedelta(days=7))
+    session, mediator, people = build_register(
+        participants=1, whole_cycle=False, starts_at=NOW - datetime.timedelta(days=7)
+    )
     other = SessionFactory(programme=session.programme, starts_at=NOW)
-    other.enrolments.create(participant=people[0], programme=session.programme,
-                            status="confirmed", source="mediator")
+    other.enrolments.create(
+        participant=people[0], programme=session.programme, status="confirmed", source="mediator"
+    )
     take([session, other], mediator.user, people[0], ["absent", "absent"])
     assert not FollowUp.objects.exists()
 
@@ -134,13 +147,15 @@ def test_close_records_the_outcome_and_a_new_run_is_needed_to_reopen():
         follow_up_close(follow_up=follow_up, outcome="forgotten", closed_by=user)
     assert error.value.field == "outcome"
     with pytest.raises(AttendanceError) as error:
-        follow_up_close(follow_up=follow_up, outcome="reached",
-                        closed_by=MediatorFactory().user)
+        follow_up_close(follow_up=follow_up, outcome="reached", closed_by=MediatorFactory().user)
     assert error.value.status == 403
     follow_up_close(follow_up=follow_up, outcome="reached", note="Child was ill.", closed_by=user)
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.outcome, follow_up.closed_by) == (
-        FollowUpStatus.CLOSED, "reached", user)
+        FollowUpStatus.CLOSED,
+        "reached",
+        user,
+    )
     with pytest.raises(AttendanceError) as error:
         follow_up_close(follow_up=follow_up, outcome="reached", closed_by=user)
     assert error.value.status == 409

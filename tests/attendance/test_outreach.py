@@ -23,11 +23,17 @@ NOW = datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC)
 
 def contact(**extra) -> dict:
     payload = {
-        "client_id": str(uuid.uuid4()), "day": "2026-11-18", "place": "Marché Jean-Jaurès",
-        "neighbourhood": "Les Martinets", "in_qpv": True, "theme": "health_prevention",
+        "client_id": str(uuid.uuid4()),
+        "day": "2026-11-18",
+        "place": "Marché Jean-Jaurès",
+        "neighbourhood": "Les Martinets",
+        "in_qpv": True,
+        "theme": "health_prevention",
         "referral": True,
-        "counts": [{"age_band": "18-25", "sex": "female", "count": 3},
-                   {"age_band": "65+", "sex": "male", "count": 2}],
+        "counts": [
+            {"age_band": "18-25", "sex": "female", "count": 3},
+            {"age_band": "65+", "sex": "male", "count": 2},
+        ],
     }
     payload.update(extra)
     return payload
@@ -40,27 +46,39 @@ def test_a_contact_sent_twice_is_counted_once_and_bad_input_names_its_field(clie
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     payload = contact()
     for _attempt in range(2):
-        response = client.post("/api/v1/outreach", payload, content_type="application/json",
-                               **headers)
+        response = client.post(
+            "/api/v1/outreach", payload, content_type="application/json", **headers
+        )
         assert response.status_code == 201, response.content
         assert response.json()["people"] == 5
     assert OutreachContact.objects.count() == 1
 
-    for bad, field in (({"place": " "}, "place"), ({"day": "2026-12-01"}, "day"),
-                       ({"counts": []}, "counts"),
-                       ({"counts": [{"age_band": "6-10", "sex": "female", "count": 1}]},
-                        "counts")):
-        response = client.post("/api/v1/outreach", contact(**bad),
-                               content_type="application/json", **headers)
+    for bad, field in (
+        ({"place": " "}, "place"),
+        ({"day": "2026-12-01"}, "day"),
+        ({"counts": []}, "counts"),
+        ({"counts": [{"age_band": "6-10", "sex": "female", "count": 1}]}, "counts"),
+    ):
+        response = client.post(
+            "/api/v1/outreach", contact(**bad), content_type="application/json", **headers
+        )
         assert response.status_code == 400, response.content
         assert [error["field"] for error in response.json()["errors"]] == [field]
-    assert client.post("/api/v1/outreach", contact(theme="cooking"),
-                       content_type="application/json", **headers).status_code == 422
+    assert (
+        client.post(
+            "/api/v1/outreach", contact(theme="cooking"), content_type="application/json", **headers
+        ).status_code
+        == 422
+    )
     assert OutreachContact.objects.count() == 1
 
     _token, family = ApiToken.generate(user=user_with_role(Role.FAMILY), name="f")
-    response = client.post("/api/v1/outreach", contact(), content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {family}")
+    response = client.post(
+        "/api/v1/outreach",
+        contact(),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {family}",
+    )
     assert response.status_code == 403
     assert OutreachContact.objects.count() == 1
 
@@ -70,24 +88,41 @@ def test_people_met_are_reported_beside_participants_in_the_same_age_bands(clien
     mediator = MediatorFactory()
     client.force_login(mediator.user)
     client.post("/api/v1/outreach", contact(), content_type="application/json")
-    client.post("/api/v1/outreach", contact(in_qpv=False, referral=False, counts=[
-        {"age_band": "18-25", "sex": "male", "count": 4}]), content_type="application/json")
-    summary = report_summary(programmes=Programme.objects.all(), filters=ReportFilters(
-        start=datetime.date(2026, 11, 1), end=datetime.date(2026, 11, 30)))
-    assert (summary.outreach_contacts, summary.outreach_referrals, summary.outreach_people,
-            summary.outreach_people_in_qpv) == (2, 1, 9, 5)
+    client.post(
+        "/api/v1/outreach",
+        contact(
+            in_qpv=False, referral=False, counts=[{"age_band": "18-25", "sex": "male", "count": 4}]
+        ),
+        content_type="application/json",
+    )
+    summary = report_summary(
+        programmes=Programme.objects.all(),
+        filters=ReportFilters(start=datetime.date(2026, 11, 1), end=datetime.date(2026, 11, 30)),
+    )
+    assert (
+        summary.outreach_contacts,
+        summary.outreach_referrals,
+        summary.outreach_people,
+        summary.outreach_people_in_qpv,
+    ) == (2, 1, 9, 5)
     assert {row.key: row.count for row in summary.outreach_by_age_band}["18-25"] == 7
     assert [row.key for row in summary.outreach_by_age_band] == [
-        row.key for row in summary.by_age_band]
+        row.key for row in summary.by_age_band
+    ]
     assert {row.key: row.count for row in summary.outreach_by_sex} == {
-        "female": 3, "male": 6, "unspecified": 0}
+        "female": 3,
+        "male": 6,
+        "unspecified": 0,
+    }
     # Never added to the participants reached.
     assert summary.participants == 0
 
     client.force_login(user_with_role(Role.COORDINATOR))
-    page = client.get(reverse("reports:dashboard"),
-                      {"start": "2026-11-01", "end": "2026-11-30"}).content.decode()
+    page = client.get(
+        reverse("reports:dashboard"), {"start": "2026-11-01", "end": "2026-11-30"}
+    ).content.decode()
     assert 'data-indicator="outreach_people"' in page
-    body = client.get("/api/v1/reports/summary",
-                      {"start": "2026-11-01", "end": "2026-11-30"}).json()
+    body = client.get(
+        "/api/v1/reports/summary", {"start": "2026-11-01", "end": "2026-11-30"}
+    ).json()
     assert body["outreach_people"] == 9

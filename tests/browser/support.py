@@ -35,8 +35,9 @@ def log_in(page, user, base_url: str) -> None:
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
-                               "url": base_url}])
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
+    )
 
 
 # Text that breaks French typography: a space before a comma (or a full stop); a colon with no non-breaking
@@ -51,7 +52,7 @@ def french_typography_faults(text: str) -> list[str]:
     for pattern in (SPACE_BEFORE_COMMA, COLON_WITHOUT_NBSP):
         for match in pattern.finditer(text):
             start = max(match.start() - 30, 0)
-            faults.append(repr(text[start:match.end() + 30]))
+            faults.append(repr(text[start : match.end() + 30]))
     return faults
 
 

@@ -27,8 +27,13 @@ def data():
     EnrolmentFactory(programme=programme, session=session)
     ScheduleFactory(programme=programme)
     coordinator = user_with_role(Role.COORDINATOR)
-    job = BackgroundJob.objects.create(kind="sessions.regenerate", owner=coordinator,
-                                       title="Génération", state=JobState.RUNNING, progress=30)
+    job = BackgroundJob.objects.create(
+        kind="sessions.regenerate",
+        owner=coordinator,
+        title="Génération",
+        state=JobState.RUNNING,
+        progress=30,
+    )
     return {"programme": programme, "session": session, "coordinator": coordinator, "job": job}
 
 
@@ -75,7 +80,8 @@ def test_forms_with_errors_pass_axe(phone_page, live_server, data):
     log_in(page, data["coordinator"], live_server.url)
     page.goto(reverse("coordination:programme-create"))
     page.get_by_role("button", name="Enregistrer").or_(
-        page.get_by_role("button", name="Save")).first.click()
+        page.get_by_role("button", name="Save")
+    ).first.click()
     invalid = page.locator("[aria-invalid=true]").first
     described = invalid.get_attribute("aria-describedby")
     assert described and page.locator(f"#{described.split()[-1]}").is_visible()
@@ -105,7 +111,8 @@ def test_skip_link_and_visible_focus(desktop_page, data):
     # Every link and button can be reached with Tab and shows where the focus is.
     page.keyboard.press("Tab")
     focused = page.evaluate(
-        "() => [document.activeElement.tagName, getComputedStyle(document.activeElement).outlineStyle]")
+        "() => [document.activeElement.tagName, getComputedStyle(document.activeElement).outlineStyle]"
+    )
     assert focused[0] in {"A", "BUTTON", "INPUT", "SELECT"} and focused[1] != "none"
 
 
@@ -128,10 +135,15 @@ def test_a_running_job_page_updates_itself(desktop_page, live_server, data):
     page.goto(job.get_absolute_url())
     assert page.locator("#job-progress").get_attribute("value") == "30"
     BackgroundJob.objects.filter(pk=job.pk).update(
-        state=JobState.SUCCEEDED, progress=100, message="Terminé.",
-        result_url=reverse("coordination:programmes"), finished_at=datetime.datetime.now(datetime.UTC))
+        state=JobState.SUCCEEDED,
+        progress=100,
+        message="Terminé.",
+        result_url=reverse("coordination:programmes"),
+        finished_at=datetime.datetime.now(datetime.UTC),
+    )
     page.get_by_role("link", name="Voir le résultat").or_(
-        page.get_by_role("link", name="See the result")).first.wait_for()
+        page.get_by_role("link", name="See the result")
+    ).first.wait_for()
     assert "Terminé." in page.content()
 
 
@@ -148,15 +160,22 @@ def people(data):
     programme.mediators.add(Mediator.objects.create(user=mediator, field="socio_educational"))
     partner = user_with_role(Role.PARTNER)
     PartnerFactory().members.add(partner)
-    return {"family": family, "mediator": mediator, "partner": partner,
-            "coordinator": data["coordinator"]}
+    return {
+        "family": family,
+        "mediator": mediator,
+        "partner": partner,
+        "coordinator": data["coordinator"],
+    }
 
 
-@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}]
+)
 def test_every_home_passes_axe(browser, viewport, live_server, data, people):
     for role in ("family", "mediator", "partner", "coordinator"):
-        page = browser.new_context(base_url=live_server.url, locale=TEST_BROWSER_LOCALE,
-                                   viewport=viewport).new_page()
+        page = browser.new_context(
+            base_url=live_server.url, locale=TEST_BROWSER_LOCALE, viewport=viewport
+        ).new_page()
         log_in(page, people[role], live_server.url)
         page.goto("/")
         assert_accessible(page)

@@ -39,15 +39,24 @@ def test_the_typography_check_catches_what_it_should():
 def durand():
     user = user_with_role(Role.FAMILY)
     mother = GuardianFactory(user=user, first_name="Nadia", last_name="Durand")
-    child = ParticipantFactory(household=mother.household, first_name="Lina",
-                               last_name="Durand", birth_date=datetime.date(2018, 3, 10))
+    child = ParticipantFactory(
+        household=mother.household,
+        first_name="Lina",
+        last_name="Durand",
+        birth_date=datetime.date(2018, 3, 10),
+    )
     return {"user": user, "mother": mother, "child": child}
 
 
 def test_a_mother_joins_the_womens_health_workshop(french_phone_page, live_server, durand):
     page = french_phone_page
-    programme = ProgrammeFactory(title="Santé des femmes", slug="sante-des-femmes",
-                                 audience=Audience.WOMEN, min_age=18, max_age=None)
+    programme = ProgrammeFactory(
+        title="Santé des femmes",
+        slug="sante-des-femmes",
+        audience=Audience.WOMEN,
+        min_age=18,
+        max_age=None,
+    )
     session = SessionFactory(programme=programme)
     log_in(page, durand["user"], live_server.url)
 
@@ -65,27 +74,39 @@ def test_a_mother_joins_the_womens_health_workshop(french_phone_page, live_serve
 
     assert page.url.endswith(reverse("enrolment:family"))
     assert_french_page(page)
-    assert page.locator(".enrolment-list li", has_text="Santé des femmes").locator(
-        ".badge-ok").is_visible()
+    assert (
+        page.locator(".enrolment-list li", has_text="Santé des femmes")
+        .locator(".badge-ok")
+        .is_visible()
+    )
     enrolment = Enrolment.objects.get()
     assert enrolment.participant.guardian_record_id == durand["mother"].pk
     assert enrolment.status == EnrolmentStatus.CONFIRMED
 
 
-def test_a_family_books_three_dates_of_a_holiday_week_at_once(french_phone_page, live_server,
-                                                                 durand):
+def test_a_family_books_three_dates_of_a_holiday_week_at_once(
+    french_phone_page, live_server, durand
+):
     page = french_phone_page
-    programme = ProgrammeFactory(title="Vacances sport et culture", min_age=6, max_age=11,
-                                 capacity=1, waitlist_enabled=True)
-    monday = (timezone.now() + datetime.timedelta(days=10)).replace(hour=9, minute=0, second=0,
-                                                                    microsecond=0)
-    days = [SessionFactory(programme=programme, starts_at=monday + datetime.timedelta(days=n))
-            for n in range(5)]
+    programme = ProgrammeFactory(
+        title="Vacances sport et culture", min_age=6, max_age=11, capacity=1, waitlist_enabled=True
+    )
+    monday = (timezone.now() + datetime.timedelta(days=10)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    days = [
+        SessionFactory(programme=programme, starts_at=monday + datetime.timedelta(days=n))
+        for n in range(5)
+    ]
     full = days[2]
     ParticipantFactory.create(first_name="Autre")  # someone else's household
-    Enrolment.objects.create(participant=ParticipantFactory(birth_date=datetime.date(2018, 1, 1)),
-                             programme=programme, session=full,
-                             status=EnrolmentStatus.CONFIRMED, source="mediator")
+    Enrolment.objects.create(
+        participant=ParticipantFactory(birth_date=datetime.date(2018, 1, 1)),
+        programme=programme,
+        session=full,
+        status=EnrolmentStatus.CONFIRMED,
+        source="mediator",
+    )
     log_in(page, durand["user"], live_server.url)
 
     page.goto(reverse("enrolment:enrol", args=[programme.slug]))
@@ -105,23 +126,35 @@ def test_a_family_books_three_dates_of_a_holiday_week_at_once(french_phone_page,
     assert page.locator(".message-warning").count() == 1
     mine = Enrolment.objects.filter(participant=durand["child"]).order_by("session__starts_at")
     assert [(e.session_id, e.status) for e in mine] == [
-        (days[0].pk, EnrolmentStatus.CONFIRMED), (days[1].pk, EnrolmentStatus.CONFIRMED),
-        (full.pk, EnrolmentStatus.WAITLISTED)]
+        (days[0].pk, EnrolmentStatus.CONFIRMED),
+        (days[1].pk, EnrolmentStatus.CONFIRMED),
+        (full.pk, EnrolmentStatus.WAITLISTED),
+    ]
     # Back on the form, the booked dates are marked.
     page.goto(reverse("enrolment:enrol", args=[programme.slug]))
     assert page.locator("label:has(input[name=sessions]) .meta").count() == 3
 
 
-def test_a_family_leaves_a_started_cycle_and_the_mediator_sees_it(french_phone_page, live_server,
-                                                                 durand):
+def test_a_family_leaves_a_started_cycle_and_the_mediator_sees_it(
+    french_phone_page, live_server, durand
+):
     page = french_phone_page
-    programme = ProgrammeFactory(title="Parcours famille", enrolment_mode="whole_cycle",
-                                 audience=Audience.PARENT_AND_CHILD, min_age=6, max_age=14)
+    programme = ProgrammeFactory(
+        title="Parcours famille",
+        enrolment_mode="whole_cycle",
+        audience=Audience.PARENT_AND_CHILD,
+        min_age=6,
+        max_age=14,
+    )
     SessionFactory(programme=programme, starts_at=timezone.now() - datetime.timedelta(days=7))
     SessionFactory(programme=programme, starts_at=timezone.now() + datetime.timedelta(days=7))
     enrolment = Enrolment.objects.create(
-        participant=durand["child"], programme=programme, status=EnrolmentStatus.CONFIRMED,
-        source="family_online", confirmed_at=timezone.now() - datetime.timedelta(days=20))
+        participant=durand["child"],
+        programme=programme,
+        status=EnrolmentStatus.CONFIRMED,
+        source="family_online",
+        confirmed_at=timezone.now() - datetime.timedelta(days=20),
+    )
     mediator = MediatorFactory()
     programme.mediators.add(mediator)
     log_in(page, durand["user"], live_server.url)
@@ -146,11 +179,17 @@ def test_a_family_leaves_a_started_cycle_and_the_mediator_sees_it(french_phone_p
     assert "Horaires incompatibles" in left.inner_text()
 
 
-def test_a_partner_refers_a_known_family_and_is_offered_its_household(french_phone_page,
-                                                                       live_server, durand):
+def test_a_partner_refers_a_known_family_and_is_offered_its_household(
+    french_phone_page, live_server, durand
+):
     page = french_phone_page
-    programme = ProgrammeFactory(title="Remobilisation", enrolment_mode="whole_cycle",
-                                 audience=Audience.CHILDREN, min_age=6, max_age=12)
+    programme = ProgrammeFactory(
+        title="Remobilisation",
+        enrolment_mode="whole_cycle",
+        audience=Audience.CHILDREN,
+        min_age=6,
+        max_age=12,
+    )
     SessionFactory(programme=programme)
     durand["mother"].phone = "+33612000001"
     durand["mother"].save()

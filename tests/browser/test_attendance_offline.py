@@ -27,7 +27,8 @@ def test_register_taken_offline_reaches_the_server(phone_page, live_server):
     page = phone_page
     session, mediator, people = build_register(
         participants=8,
-        starts_at=timezone.localtime().replace(hour=0, minute=30, second=0, microsecond=0))
+        starts_at=timezone.localtime().replace(hour=0, minute=30, second=0, microsecond=0),
+    )
     people = sorted(people, key=lambda person: (person.last_name, person.first_name, person.pk))
 
     page.goto("/accounts/login/?next=/attendance/")
@@ -62,10 +63,13 @@ def test_register_taken_offline_reaches_the_server(phone_page, live_server):
 
     page.context.set_offline(False)
     page.wait_for_selector("#sync-status.saved", timeout=20_000)
-    held = dict(Attendance.objects.filter(session=session)
-                .values_list("participant_id", "status"))
+    held = dict(Attendance.objects.filter(session=session).values_list("participant_id", "status"))
     assert held == {
-        people[0].pk: "present", people[1].pk: "late", people[2].pk: "present",
-        people[3].pk: "present", people[4].pk: "excused", people[5].pk: "absent",
+        people[0].pk: "present",
+        people[1].pk: "late",
+        people[2].pk: "present",
+        people[3].pk: "present",
+        people[4].pk: "excused",
+        people[5].pk: "absent",
     }
     assert page.evaluate(f"localStorage.getItem('attendance-queue-{session.pk}')") == "[]"

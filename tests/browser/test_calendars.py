@@ -21,7 +21,8 @@ def test_partner_creates_a_link_and_subscribes(phone_page, live_server):
     phone_page.goto("/calendars/")
     assert_accessible(phone_page)
     phone_page.get_by_role("button", name="Create a link").or_(
-        phone_page.get_by_role("button", name="Créer un lien")).click()
+        phone_page.get_by_role("button", name="Créer un lien")
+    ).click()
     field = phone_page.locator("input.feed-url")
     url = field.input_value()
     assert "/calendars/partners/" in url and url.endswith(".ics")

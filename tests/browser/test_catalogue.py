@@ -17,12 +17,14 @@ def test_filter_by_kind_then_open_a_programme_on_a_phone(phone_page):
     football = ProgrammeFactory(title="Foot des vacances", kind=Kind.HOLIDAY_ACTIVITY)
     ProgrammeFactory(title="Santé des femmes", kind=Kind.HEALTH_PREVENTION)
     ProgrammeFactory(title="Parents et école", kind=Kind.FAMILY_COURSE)
-    first = (timezone.now() + datetime.timedelta(days=2)).replace(hour=8, minute=0, second=0,
-                                                                  microsecond=0)
+    first = (timezone.now() + datetime.timedelta(days=2)).replace(
+        hour=8, minute=0, second=0, microsecond=0
+    )
     for day in range(3):
         starts_at = first + datetime.timedelta(days=day)
-        SessionFactory(programme=football, starts_at=starts_at,
-                       ends_at=starts_at + datetime.timedelta(hours=2))
+        SessionFactory(
+            programme=football, starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=2)
+        )
     past = timezone.now() - datetime.timedelta(days=3)
     SessionFactory(programme=football, starts_at=past, ends_at=past + datetime.timedelta(hours=2))
     page = phone_page
@@ -45,4 +47,5 @@ def test_filter_by_kind_then_open_a_programme_on_a_phone(phone_page):
     sessions = page.locator(".session-list li")
     expect(sessions).to_have_count(3)  # the past session is not listed
     expect(sessions.first.locator("time")).to_have_attribute(
-        "datetime", timezone.localtime(first).isoformat())
+        "datetime", timezone.localtime(first).isoformat()
+    )

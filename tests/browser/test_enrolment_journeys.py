@@ -58,8 +58,10 @@ def test_family_enrols_a_child_from_the_programme_page_then_cancels(phone_page):
     assert card.locator(".badge-ok").is_visible()
     assert page.locator(".message-success").is_visible()
     enrolment = Enrolment.objects.get()
-    assert (enrolment.status, enrolment.source) == (EnrolmentStatus.CONFIRMED,
-                                                    EnrolmentSource.FAMILY_ONLINE)
+    assert (enrolment.status, enrolment.source) == (
+        EnrolmentStatus.CONFIRMED,
+        EnrolmentSource.FAMILY_ONLINE,
+    )
     assert_accessible(page)
 
     card.locator(f"a[href='{reverse('enrolment:cancel', args=[enrolment.pk])}']").click()
@@ -71,8 +73,9 @@ def test_family_enrols_a_child_from_the_programme_page_then_cancels(phone_page):
 
 def test_mediator_registers_a_family_and_enrols_its_child_on_its_behalf(phone_page):
     page = phone_page
-    programme = ProgrammeFactory(title="Parcours", enrolment_mode=EnrolmentMode.WHOLE_CYCLE,
-                                 capacity=1)
+    programme = ProgrammeFactory(
+        title="Parcours", enrolment_mode=EnrolmentMode.WHOLE_CYCLE, capacity=1
+    )
     SessionFactory(programme=programme)
     EnrolmentFactory(programme=programme)  # the only place is taken
     mediator = MediatorFactory()
@@ -91,8 +94,10 @@ def test_mediator_registers_a_family_and_enrols_its_child_on_its_behalf(phone_pa
     page.fill("#id_neighbourhood", "Les Martinets")
     page.check("#id_in_qpv")
     page.fill("#id_child_first_name", "Issa")
-    page.fill("#id_child_birth_date", (timezone.localdate().replace(day=1)
-                                       - datetime.timedelta(days=9 * 365)).isoformat())
+    page.fill(
+        "#id_child_birth_date",
+        (timezone.localdate().replace(day=1) - datetime.timedelta(days=9 * 365)).isoformat(),
+    )
     page.locator("main form button[type=submit]").click()
 
     household = Household.objects.get(guardians__first_name="Awa")
@@ -105,7 +110,10 @@ def test_mediator_registers_a_family_and_enrols_its_child_on_its_behalf(phone_pa
     assert page.locator(".message-warning").is_visible()
     enrolment = Enrolment.objects.get(participant__household=household)
     assert (enrolment.status, enrolment.waitlist_position, enrolment.source) == (
-        EnrolmentStatus.WAITLISTED, 1, EnrolmentSource.MEDIATOR)
+        EnrolmentStatus.WAITLISTED,
+        1,
+        EnrolmentSource.MEDIATOR,
+    )
     assert_accessible(page)
 
     page.goto(reverse("enrolment:programme-people", args=[programme.pk]))
@@ -120,17 +128,22 @@ def test_other_enrolment_pages_pass_axe_on_a_phone(phone_page, live_server):
     partner_user = user_with_role(Role.PARTNER)
     partner = programme.partners.create(name="Centre social", kind="social_centre")
     partner.members.add(partner_user)
-    referral = EnrolmentFactory(programme=programme, status=EnrolmentStatus.PROPOSED,
-                                source=EnrolmentSource.PARTNER_REFERRAL,
-                                referred_by_partner=partner)
+    referral = EnrolmentFactory(
+        programme=programme,
+        status=EnrolmentStatus.PROPOSED,
+        source=EnrolmentSource.PARTNER_REFERRAL,
+        referred_by_partner=partner,
+    )
     household = referral.participant.household
     GuardianFactory(household=household)
     mediator = MediatorFactory()
     programme.mediators.add(mediator)
 
     log_in_with_the_form(page, partner_user)
-    for url in (reverse("enrolment:partner"),
-                reverse("enrolment:partner-refer") + f"?programme={programme.pk}"):
+    for url in (
+        reverse("enrolment:partner"),
+        reverse("enrolment:partner-refer") + f"?programme={programme.pk}",
+    ):
         page.goto(url)
         assert_accessible(page)
     page.locator("main form button[type=submit]").click()  # empty: errors tied to fields
@@ -139,9 +152,11 @@ def test_other_enrolment_pages_pass_axe_on_a_phone(phone_page, live_server):
 
     page.context.clear_cookies()
     log_in_with_the_form(page, mediator.user)
-    for url in (reverse("enrolment:mediation") + "?q=" + household.guardians.first().last_name,
-                reverse("enrolment:consents", args=[household.pk]),
-                reverse("enrolment:child-add", args=[household.pk]),
-                reverse("enrolment:cancel", args=[referral.pk])):
+    for url in (
+        reverse("enrolment:mediation") + "?q=" + household.guardians.first().last_name,
+        reverse("enrolment:consents", args=[household.pk]),
+        reverse("enrolment:child-add", args=[household.pk]),
+        reverse("enrolment:cancel", args=[referral.pk]),
+    ):
         page.goto(url)
         assert_accessible(page)

@@ -42,7 +42,8 @@ def sign_in(page, username: str) -> None:
 
 
 def test_coordinator_creates_a_programme_with_a_previewed_schedule_and_cancels_a_session(
-        phone_page):
+    phone_page,
+):
     page = phone_page
     user_with_role(Role.COORDINATOR, username="claire")
     venue = VenueFactory(name="Centre social")
@@ -77,8 +78,9 @@ def test_coordinator_creates_a_programme_with_a_previewed_schedule_and_cancels_a
     page.click("button[name=action][value=save]")
     page.wait_for_url("**/coordination/programmes/*/")
     assert_accessible(page)
-    session = Session.objects.filter(programme__title="Atelier parents").order_by(
-        "starts_at").first()
+    session = (
+        Session.objects.filter(programme__title="Atelier parents").order_by("starts_at").first()
+    )
     assert session is not None
     EnrolmentFactory(programme=session.programme)  # someone to tell
 
@@ -91,8 +93,10 @@ def test_coordinator_creates_a_programme_with_a_previewed_schedule_and_cancels_a
     page.wait_for_url("**/coordination/programmes/*/")
     assert_accessible(page)
     session.refresh_from_db()
-    assert (session.status, session.status_reason) == (SessionStatus.CANCELLED,
-                                                       "Salle indisponible")
+    assert (session.status, session.status_reason) == (
+        SessionStatus.CANCELLED,
+        "Salle indisponible",
+    )
 
 
 def test_family_enrols_a_child_and_cancels(phone_page):
@@ -134,13 +138,14 @@ def test_family_enrols_a_child_and_cancels(phone_page):
 def test_mediator_enrols_a_family_and_takes_attendance(phone_page):
     page = phone_page
     mediator = Mediator.objects.create(
-        user=user_with_role(Role.MEDIATOR, username="amina"), field="socio_educational")
-    programme = ProgrammeFactory(title="Aide aux devoirs",
-                                 enrolment_mode=EnrolmentMode.WHOLE_CYCLE)
+        user=user_with_role(Role.MEDIATOR, username="amina"), field="socio_educational"
+    )
+    programme = ProgrammeFactory(title="Aide aux devoirs", enrolment_mode=EnrolmentMode.WHOLE_CYCLE)
     programme.mediators.add(mediator)
     now = timezone.now()
-    session = SessionFactory(programme=programme, starts_at=now,
-                             ends_at=now + datetime.timedelta(minutes=1))
+    session = SessionFactory(
+        programme=programme, starts_at=now, ends_at=now + datetime.timedelta(minutes=1)
+    )
     EnrolmentFactory.create_batch(2, programme=programme)
     household = GuardianFactory(last_name="Traoré", household__created_by=mediator.user).household
     ParticipantFactory(household=household, first_name="Issa", last_name="Traoré")
@@ -157,16 +162,19 @@ def test_mediator_enrols_a_family_and_takes_attendance(phone_page):
     page.wait_for_url(f"**{reverse('enrolment:household', args=[household.pk])}*")
     assert_accessible(page)
     enrolment = Enrolment.objects.get(participant__household=household)
-    assert (enrolment.status, enrolment.source) == (EnrolmentStatus.CONFIRMED,
-                                                    EnrolmentSource.MEDIATOR)
+    assert (enrolment.status, enrolment.source) == (
+        EnrolmentStatus.CONFIRMED,
+        EnrolmentSource.MEDIATOR,
+    )
 
     page.goto("/")
     page.click("a[data-register]")
     page.wait_for_url(f"**{reverse('attendance:register', args=[session.pk])}")
     assert_accessible(page)
     page.click("#all-present")
-    page.wait_for_function("() => document.querySelectorAll('input[value=present]:checked')"
-                           ".length === 3")
+    page.wait_for_function(
+        "() => document.querySelectorAll('input[value=present]:checked').length === 3"
+    )
     assert_accessible(page)
     deadline = timezone.now() + datetime.timedelta(seconds=10)
     while Attendance.objects.filter(session=session).count() < 3 and timezone.now() < deadline:
@@ -179,8 +187,9 @@ def test_partner_refers_a_pupil_and_copies_its_feed_url(phone_page):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     partner = PartnerFactory(name="Collège Jean Perrin")
     partner.members.add(user_with_role(Role.PARTNER, username="julie"))
-    programme = ProgrammeFactory(title="Remobilisation", enrolment_mode=EnrolmentMode.WHOLE_CYCLE,
-                                 min_age=11, max_age=16)
+    programme = ProgrammeFactory(
+        title="Remobilisation", enrolment_mode=EnrolmentMode.WHOLE_CYCLE, min_age=11, max_age=16
+    )
     programme.partners.add(partner)
     SessionFactory(programme=programme)
     sign_in(page, "julie")
@@ -193,8 +202,9 @@ def test_partner_refers_a_pupil_and_copies_its_feed_url(phone_page):
     assert_accessible(page)
     page.fill("#id_first_name", "Yanis")
     page.fill("#id_last_name", "Martin")
-    page.fill("#id_birth_date", (timezone.localdate() - datetime.timedelta(days=13 * 366))
-              .isoformat())
+    page.fill(
+        "#id_birth_date", (timezone.localdate() - datetime.timedelta(days=13 * 366)).isoformat()
+    )
     page.fill("#id_guardian_first_name", "Sarah")
     page.fill("#id_guardian_last_name", "Martin")
     page.fill("#id_guardian_phone", "06 12 34 56 78")

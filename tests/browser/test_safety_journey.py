@@ -47,25 +47,34 @@ def log_in(page, user, next_url: str) -> None:
 def test_sheet_flags_and_check_outs_offline_then_synced(phone_page, live_server):
     page = phone_page
     now = timezone.localtime()
-    programme = ProgrammeFactory(enrolment_mode=EnrolmentMode.PER_SESSION,
-                                 safety_sheet_parts=list(SafetySheetPart.values))
-    responsible = MediatorFactory(user=user_with_role(Role.MEDIATOR,
-                                                      email="mediatrice@example.org"))
+    programme = ProgrammeFactory(
+        enrolment_mode=EnrolmentMode.PER_SESSION, safety_sheet_parts=list(SafetySheetPart.values)
+    )
+    responsible = MediatorFactory(
+        user=user_with_role(Role.MEDIATOR, email="mediatrice@example.org")
+    )
     programme.mediators.add(responsible)
-    session = SessionFactory(programme=programme, starts_at=now - datetime.timedelta(minutes=30),
-                             ends_at=now + datetime.timedelta(hours=1))
+    session = SessionFactory(
+        programme=programme,
+        starts_at=now - datetime.timedelta(minutes=30),
+        ends_at=now + datetime.timedelta(hours=1),
+    )
     facilitator = MediatorFactory()
     session.facilitators.add(facilitator)
     coordinator = user_with_role(Role.COORDINATOR, email="coordination@example.org")
     family = user_with_role(Role.FAMILY)
     guardian = GuardianFactory(user=family, first_name="Fatou", last_name="Diallo")
-    lina = ParticipantFactory(household=guardian.household, first_name="Lina",
-                              last_name="Diallo")
+    lina = ParticipantFactory(household=guardian.household, first_name="Lina", last_name="Diallo")
     noah = ParticipantFactory(first_name="Noah", last_name="Martin")
     for child in (lina, noah):
-        Enrolment.objects.create(participant=child, programme=programme, session=session,
-                                 status=EnrolmentStatus.CONFIRMED, sheet_pending=True,
-                                 source=EnrolmentSource.MEDIATOR)
+        Enrolment.objects.create(
+            participant=child,
+            programme=programme,
+            session=session,
+            status=EnrolmentStatus.CONFIRMED,
+            sheet_pending=True,
+            source=EnrolmentSource.MEDIATOR,
+        )
     fill_safety_sheet(noah, allergies="")
 
     # The guardian fills Lina's sheet on her phone.

@@ -14,7 +14,8 @@ def test_a_signature_drawn_on_a_phone_is_stored_and_shown(phone_page, live_serve
     page = phone_page
     session, mediator, people = build_register(
         participants=3,
-        starts_at=timezone.localtime().replace(hour=0, minute=30, second=0, microsecond=0))
+        starts_at=timezone.localtime().replace(hour=0, minute=30, second=0, microsecond=0),
+    )
     person = sorted(people, key=lambda p: (p.last_name, p.first_name, p.pk))[0]
     log_in(page, mediator.user, live_server.url)
     page.goto(f"/attendance/sessions/{session.pk}/")
@@ -41,6 +42,8 @@ def test_a_signature_drawn_on_a_phone_is_stored_and_shown(phone_page, live_serve
     assert signature.image.startswith("data:image/png;base64,")
     shown = page.locator(f'img[data-signed="{person.pk}"]')
     assert shown.is_visible()
-    assert page.evaluate(
-        f'document.querySelector(\'img[data-signed="{person.pk}"]\').naturalWidth') > 0
+    assert (
+        page.evaluate(f"document.querySelector('img[data-signed=\"{person.pk}\"]').naturalWidth")
+        > 0
+    )
     assert_accessible(page)

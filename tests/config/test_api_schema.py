@@ -80,21 +80,32 @@ def test_every_operation_documents_every_error_answer(client):
             missing = {"400", "401", "403", "404", "409", "422", "429"} - documented
             assert not missing, f"{method.upper()} {path} lacks {sorted(missing)}"
             assert operation["responses"]["422"]["content"]["application/json"]["schema"] == {
-                "$ref": "#/components/schemas/Error"}
+                "$ref": "#/components/schemas/Error"
+            }
 
 
 # Checks that hold today for every identity: no server error, every status code, content type
 # and body as documented (errors included), and the one error shape.
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, error_shape]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    error_shape,
+]
 
 
 @pytest.mark.django_db
 @schema.parametrize()
 # Derandomised: the same examples on every run, so that CI is not red by chance; they change
 # when the schema does. To explore further locally, raise MAX_EXAMPLES and drop derandomize.
-@settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
 def test_api_answers_every_generated_request(case, coordinator_token, family_token):
     case.call_and_validate(checks=CHECKS)
     for token in (coordinator_token, family_token):
@@ -103,12 +114,21 @@ def test_api_answers_every_generated_request(case, coordinator_token, family_tok
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=10, deadline=None, database=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
-@pytest.mark.xfail(strict=False, reason=(
-    "not yet: schemathesis' positive and negative data checks find inputs the schema allows "
-    "and the API refuses (e.g. dates past 2199 on /api/v1/sessions, whose bounds pydantic does "
-    "not write into the schema); remove this mark when the schema states every bound"))
+@settings(
+    max_examples=10,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+@pytest.mark.xfail(
+    strict=False,
+    reason=(
+        "not yet: schemathesis' positive and negative data checks find inputs the schema allows "
+        "and the API refuses (e.g. dates past 2199 on /api/v1/sessions, whose bounds pydantic does "
+        "not write into the schema); remove this mark when the schema states every bound"
+    ),
+)
 def test_api_passes_all_default_checks(case, coordinator_token, family_token):
     # All the default checks, and the error shape on top.
     case.call_and_validate(additional_checks=[error_shape])

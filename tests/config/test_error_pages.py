@@ -12,6 +12,7 @@ from config import urls as site_urls
 def _raise(exc):
     def view(request):
         raise exc
+
     return view
 
 
@@ -43,13 +44,16 @@ def test_500_page_needs_neither_database_nor_context_processors():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("url", "status", "title"), [
-    ("/boom/", 500, "Server error"),
-    ("/denied/", 403, "Access denied"),
-    ("/bad/", 400, "Bad request"),
-    ("/missing/", 404, "Page not found"),
-    ("/no-such-page/", 404, "Page not found"),
-])
+@pytest.mark.parametrize(
+    ("url", "status", "title"),
+    [
+        ("/boom/", 500, "Server error"),
+        ("/denied/", 403, "Access denied"),
+        ("/bad/", 400, "Bad request"),
+        ("/missing/", 404, "Page not found"),
+        ("/no-such-page/", 404, "Page not found"),
+    ],
+)
 def test_error_pages_use_the_site_layout(client, failing_urls, settings, url, status, title):
     client.raise_request_exception = False
     response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
@@ -66,8 +70,9 @@ def test_error_pages_use_the_site_layout(client, failing_urls, settings, url, st
 @pytest.mark.django_db
 def test_csrf_failure_page(client):
     csrf_client = client.__class__(enforce_csrf_checks=True)
-    response = csrf_client.post("/accounts/login/", {"username": "x", "password": "y"},
-                                HTTP_ACCEPT_LANGUAGE="en")
+    response = csrf_client.post(
+        "/accounts/login/", {"username": "x", "password": "y"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 403
     assert "<h1>Form expired</h1>" in response.content.decode()
 

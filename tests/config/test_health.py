@@ -38,8 +38,13 @@ def closed_port() -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_ok_with_a_real_worker(client):
-    with start_worker(celery_app, pool="threads", perform_ping_check=False,
-                      loglevel="WARNING", shutdown_timeout=10):
+    with start_worker(
+        celery_app,
+        pool="threads",
+        perform_ping_check=False,
+        loglevel="WARNING",
+        shutdown_timeout=10,
+    ):
         deadline = time.monotonic() + 20
         response = client.get(URL)
         while response.status_code != 200 and time.monotonic() < deadline:
@@ -48,8 +53,13 @@ def test_ok_with_a_real_worker(client):
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["status"] == "ok"
-    assert body["checks"] == {"database": "ok", "broker": "ok", "worker": "ok", "sms": "ok",
-                              "email": "ok"}
+    assert body["checks"] == {
+        "database": "ok",
+        "broker": "ok",
+        "worker": "ok",
+        "sms": "ok",
+        "email": "ok",
+    }
     assert body["down"] == []
     assert "no-cache" in response["Cache-Control"]
 
@@ -63,8 +73,13 @@ def test_503_naming_the_worker_when_none_runs(client):
     assert response.status_code == 503
     body = response.json()
     assert body["down"] == ["worker"]
-    assert body["checks"] == {"database": "ok", "broker": "ok", "worker": "down", "sms": "ok",
-                              "email": "ok"}
+    assert body["checks"] == {
+        "database": "ok",
+        "broker": "ok",
+        "worker": "down",
+        "sms": "ok",
+        "email": "ok",
+    }
     # The ping waits 1.5 s; the margin is for a machine busy with other test runs.
     assert elapsed < 5
 

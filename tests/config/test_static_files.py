@@ -23,6 +23,7 @@ def test_pages_link_hashed_compressed_files(client, settings, tmp_path):
     assert (tmp_path / stylesheet.group(1)).exists()
     assert (tmp_path / f"{stylesheet.group(1)}.gz").exists()
     assert (tmp_path / "jobs" / "job-progress.js.gz").exists() or any(
-        tmp_path.glob("jobs/job-progress.*.js.gz"))
+        tmp_path.glob("jobs/job-progress.*.js.gz")
+    )
     # Every script and stylesheet comes from this site.
     assert not re.search(r'(src|href)="(https?:)?//', body)

@@ -10,10 +10,24 @@ from core.age_bands import age_band_keys, age_band_label, age_band_of, age_on, p
 
 def test_default_bands_follow_on_and_end_open(english):
     assert age_band_keys() == ["0-5", "6-11", "12-15", "16-17", "18-25", "26-64", "65+"]
-    assert [age_band_of(age).key for age in (0, 5, 6, 11, 12, 15, 16, 17, 18, 25, 26, 64, 65,
-                                             101)] == [
-        "0-5", "0-5", "6-11", "6-11", "12-15", "12-15", "16-17", "16-17", "18-25", "18-25",
-        "26-64", "26-64", "65+", "65+"]
+    assert [
+        age_band_of(age).key for age in (0, 5, 6, 11, 12, 15, 16, 17, 18, 25, 26, 64, 65, 101)
+    ] == [
+        "0-5",
+        "0-5",
+        "6-11",
+        "6-11",
+        "12-15",
+        "12-15",
+        "16-17",
+        "16-17",
+        "18-25",
+        "18-25",
+        "26-64",
+        "26-64",
+        "65+",
+        "65+",
+    ]
     assert age_band_label("6-11") == "6–11 years"
     assert age_band_label("65+") == "65 years and over"
     # A count recorded under an earlier setting keeps a readable name.

@@ -35,8 +35,12 @@ def bearer(user) -> dict:
 @pytest.mark.parametrize("text", ["Li\x00na", "Li\x07na", "Li\x1bna", "Li\x7fna"])
 def test_a_control_character_in_a_name_is_refused_naming_the_field(client, text):
     mediator = user_with_role(Role.MEDIATOR)
-    response = client.post("/api/v1/households", {"first_name": text, "last_name": "Durand"},
-                           content_type="application/json", **bearer(mediator))
+    response = client.post(
+        "/api/v1/households",
+        {"first_name": text, "last_name": "Durand"},
+        content_type="application/json",
+        **bearer(mediator),
+    )
     assert response.status_code == 422
     assert [error["field"] for error in response.json()["errors"]] == ["first_name"]
     assert not Household.objects.exists()
@@ -46,31 +50,52 @@ def test_a_control_character_in_a_nested_field_names_it(client):
     partner_user = user_with_role(Role.PARTNER)
     PartnerFactory().members.add(partner_user)
     programme = ProgrammeFactory()
-    response = client.post("/api/v1/referrals", {
-        "programme_id": programme.pk,
-        "participant": {"first_name": "Lina", "last_name": "D\x00urand",
-                        "birth_date": "2015-03-01"},
-        "guardian": {"first_name": "Nadia", "last_name": "Durand", "phone": "0612345678"},
-    }, content_type="application/json", **bearer(partner_user))
+    response = client.post(
+        "/api/v1/referrals",
+        {
+            "programme_id": programme.pk,
+            "participant": {
+                "first_name": "Lina",
+                "last_name": "D\x00urand",
+                "birth_date": "2015-03-01",
+            },
+            "guardian": {"first_name": "Nadia", "last_name": "Durand", "phone": "0612345678"},
+        },
+        content_type="application/json",
+        **bearer(partner_user),
+    )
     assert response.status_code == 422
-    assert [error["field"] for error in response.json()["errors"]] == [
-        "participant.last_name"]
+    assert [error["field"] for error in response.json()["errors"]] == ["participant.last_name"]
 
 
 def test_line_breaks_and_tabs_are_text(client):
     session, mediator, people = build_register(participants=1)
-    response = client.put(f"/api/v1/sessions/{session.pk}/attendance", {"marks": [{
-        "client_id": "8d4b3b8e-57c4-4a39-9f4e-1b3a8f9a7b11", "participant_id": people[0].pk,
-        "status": "late", "note": "bus\nin\tretard"}]}, content_type="application/json",
-        **bearer(mediator.user))
+    response = client.put(
+        f"/api/v1/sessions/{session.pk}/attendance",
+        {
+            "marks": [
+                {
+                    "client_id": "8d4b3b8e-57c4-4a39-9f4e-1b3a8f9a7b11",
+                    "participant_id": people[0].pk,
+                    "status": "late",
+                    "note": "bus\nin\tretard",
+                }
+            ]
+        },
+        content_type="application/json",
+        **bearer(mediator.user),
+    )
     assert response.status_code == 200, response.json()
 
 
-@pytest.mark.parametrize(("search", "field"), [
-    ("ab\x00", "search"),
-    ("ab" * 400, "search"),
-    (" ".join(["ab"] * (SEARCH_MAX_WORDS + 1)), "search"),
-])
+@pytest.mark.parametrize(
+    ("search", "field"),
+    [
+        ("ab\x00", "search"),
+        ("ab" * 400, "search"),
+        (" ".join(["ab"] * (SEARCH_MAX_WORDS + 1)), "search"),
+    ],
+)
 def test_household_search_is_bounded(client, search, field):
     mediator = user_with_role(Role.MEDIATOR)
     response = client.get("/api/v1/households", {"search": search}, **bearer(mediator))
@@ -97,9 +122,16 @@ def test_the_household_search_page_refuses_bad_searches_without_error(client, qu
 def test_a_control_character_in_a_page_form_is_shown_beside_the_field(client):
     mediator = MediatorFactory()
     client.force_login(mediator.user)
-    response = client.post("/my/mediation/households/new/", {
-        "first_name": "Na\x01dia", "last_name": "Durand", "phone": "0612345678",
-        "preferred_channel": "sms", "language": "fr"})
+    response = client.post(
+        "/my/mediation/households/new/",
+        {
+            "first_name": "Na\x01dia",
+            "last_name": "Durand",
+            "phone": "0612345678",
+            "preferred_channel": "sms",
+            "language": "fr",
+        },
+    )
     assert response.status_code == 200
     assert "first_name" in response.context["form"].errors
     assert not Household.objects.exists()
@@ -114,8 +146,9 @@ def test_a_malformed_participant_in_the_walk_in_form_is_a_404(client):
     session, mediator, people = build_register(participants=1)
     client.force_login(mediator.user)
     for value in ("abc", "²", str(2**70)):
-        response = client.post(f"/attendance/sessions/{session.pk}/walk-in/",
-                               {"participant": value})
+        response = client.post(
+            f"/attendance/sessions/{session.pk}/walk-in/", {"participant": value}
+        )
         assert response.status_code == 404, value
 
 
@@ -144,8 +177,9 @@ def test_a_feed_secret_on_another_kind_of_feed_is_unknown(client):
     assert client.get(f"/calendars/partners/{partner_secret}.ics").status_code == 200
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x",
-                                    "https:/\\evil.example"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "https:/\\evil.example"]
+)
 def test_retrying_a_message_never_sends_the_browser_elsewhere(client, target):
     message = MessageFactory(state=MessageState.FAILED)
     client.force_login(user_with_role(Role.COORDINATOR))
@@ -157,8 +191,9 @@ def test_retrying_a_message_never_sends_the_browser_elsewhere(client, target):
 def test_retrying_a_message_goes_back_to_the_filtered_log(client):
     message = MessageFactory(state=MessageState.FAILED)
     client.force_login(user_with_role(Role.COORDINATOR))
-    response = client.post(f"/notifications/{message.pk}/retry/",
-                           {"next": "/notifications/?state=failed"})
+    response = client.post(
+        f"/notifications/{message.pk}/retry/", {"next": "/notifications/?state=failed"}
+    )
     assert response["Location"] == "/notifications/?state=failed"
 
 

@@ -13,8 +13,12 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 # Programmes as they were then too: its later columns (safety sheet parts) did not exist yet.
-BEFORE = [("attendance", None), ("enrolment", "0003_attendance"), ("programmes", "0001_initial"),
-          ("workshop_sessions", "0002_feed_tokens")]
+BEFORE = [
+    ("attendance", None),
+    ("enrolment", "0003_attendance"),
+    ("programmes", "0001_initial"),
+    ("workshop_sessions", "0002_feed_tokens"),
+]
 
 
 def _migrate(targets):
@@ -34,36 +38,55 @@ def test_attendance_rows_survive_the_move_to_their_own_app():
     old = _migrate(BEFORE)
     assert not old.is_installed("attendance")
     venue = old.get_model("programmes", "Venue").objects.create(
-        name="Centre social", address="1 rue de la Paix")
+        name="Centre social", address="1 rue de la Paix"
+    )
     programme = old.get_model("programmes", "Programme").objects.create(
-        title="Parcours famille", slug="parcours-famille", venue=venue, capacity=10,
-        kind="family_course", field="socio_educational", audience="families")
+        title="Parcours famille",
+        slug="parcours-famille",
+        venue=venue,
+        capacity=10,
+        kind="family_course",
+        field="socio_educational",
+        audience="families",
+    )
     now = datetime.datetime(2026, 11, 4, 13, 0, tzinfo=datetime.UTC)
     session = old.get_model("workshop_sessions", "Session").objects.create(
-        programme=programme, venue=venue, starts_at=now, ends_at=now + datetime.timedelta(hours=2))
+        programme=programme, venue=venue, starts_at=now, ends_at=now + datetime.timedelta(hours=2)
+    )
     household = old.get_model("enrolment", "Household").objects.create(reference="F-MIGRATE")
     participant = old.get_model("enrolment", "Participant").objects.create(
-        household=household, first_name="Lina", last_name="Durand",
-        birth_date=datetime.date(2015, 3, 1))
+        household=household,
+        first_name="Lina",
+        last_name="Durand",
+        birth_date=datetime.date(2015, 3, 1),
+    )
     mark = old.get_model("enrolment", "Attendance").objects.create(
-        session=session, participant=participant, status="late", note="bus en retard")
+        session=session, participant=participant, status="late", note="bus en retard"
+    )
     old.get_model("enrolment", "AttendanceCorrection").objects.create(
-        attendance=mark, old_status="absent", new_status="late", reason="arrivée à 14 h 20")
+        attendance=mark, old_status="absent", new_status="late", reason="arrivée à 14 h 20"
+    )
     follow_up = old.get_model("enrolment", "FollowUp").objects.create(
-        participant=participant, programme=programme)
+        participant=participant, programme=programme
+    )
     follow_up.sessions.add(session)
     old.get_model("enrolment", "AnonymousHeadcount").objects.create(
-        session=session, age_band="6-11", count=4)
-    old_content_type = ContentType.objects.get_or_create(app_label="enrolment",
-                                                         model="attendance")[0]
+        session=session, age_band="6-11", count=4
+    )
+    old_content_type = ContentType.objects.get_or_create(app_label="enrolment", model="attendance")[
+        0
+    ]
 
     _migrate(_leaves())
 
     from attendance.models import AnonymousHeadcount, Attendance, AttendanceCorrection, FollowUp
 
     moved = Attendance.objects.select_related("participant", "session").get()
-    assert (moved.pk, moved.participant.first_name, moved.note) == (mark.pk, "Lina",
-                                                                    "bus en retard")
+    assert (moved.pk, moved.participant.first_name, moved.note) == (
+        mark.pk,
+        "Lina",
+        "bus en retard",
+    )
     assert AttendanceCorrection.objects.get().attendance_id == mark.pk
     assert list(FollowUp.objects.get().sessions.values_list("pk", flat=True)) == [session.pk]
     assert AnonymousHeadcount.objects.get().count == 4

@@ -44,12 +44,24 @@ def world():
     partner_user = user_with_role(Role.PARTNER)
     partner.members.add(partner_user)
     mine = EnrolmentFactory(participant=own_child, programme=theirs)
-    referral = EnrolmentFactory(participant=other_child, programme=elsewhere,
-                                status=EnrolmentStatus.PROPOSED, referred_by_partner=partner)
+    referral = EnrolmentFactory(
+        participant=other_child,
+        programme=elsewhere,
+        status=EnrolmentStatus.PROPOSED,
+        referred_by_partner=partner,
+    )
     return {
-        "mediator": mediator.user, "other_mediator": other_mediator.user, "family": family_user,
-        "partner": partner_user, "own": own, "other": other, "created": created,
-        "own_child": own_child, "other_child": other_child, "mine": mine, "referral": referral,
+        "mediator": mediator.user,
+        "other_mediator": other_mediator.user,
+        "family": family_user,
+        "partner": partner_user,
+        "own": own,
+        "other": other,
+        "created": created,
+        "own_child": own_child,
+        "other_child": other_child,
+        "mine": mine,
+        "referral": referral,
     }
 
 
@@ -105,8 +117,7 @@ def _bearer(user) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
-def test_the_mediator_who_registered_a_household_cannot_read_or_cancel_it_elsewhere(
-        client, world):
+def test_the_mediator_who_registered_a_household_cannot_read_or_cancel_it_elsewhere(client, world):
     """Registering a family in the field does not open its enrolments in the programmes of
     other mediators: same answer as their waiting lists."""
     child = ParticipantFactory(household=world["created"])
@@ -114,25 +125,23 @@ def test_the_mediator_who_registered_a_household_cannot_read_or_cancel_it_elsewh
     enrolment = EnrolmentFactory(participant=child, programme=elsewhere)
     headers = _bearer(world["mediator"])
     assert client.get(f"/api/v1/enrolments/{enrolment.pk}", **headers).status_code == 404
-    assert client.post(f"/api/v1/enrolments/{enrolment.pk}/cancel",
-                       **headers).status_code == 404
+    assert client.post(f"/api/v1/enrolments/{enrolment.pk}/cancel", **headers).status_code == 404
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.CONFIRMED
     # The household itself stays theirs to help.
-    assert client.get(f"/api/v1/households/{world['created'].pk}",
-                      **headers).status_code == 200
+    assert client.get(f"/api/v1/households/{world['created'].pk}", **headers).status_code == 200
 
 
 def test_a_partner_sees_the_child_it_referred_not_the_brothers_and_sisters(client, world):
     sibling = ParticipantFactory(household=world["other"], first_name="Siblingname")
     headers = _bearer(world["partner"])
     assert client.get(f"/api/v1/participants/{sibling.pk}", **headers).status_code == 404
-    assert client.get(f"/api/v1/participants/{world['other_child'].pk}",
-                      **headers).status_code == 200
+    assert (
+        client.get(f"/api/v1/participants/{world['other_child'].pk}", **headers).status_code == 200
+    )
     household = client.get(f"/api/v1/households/{world['other'].pk}", **headers)
     assert household.status_code == 200
-    assert [child["id"] for child in household.json()["participants"]] == [
-        world["other_child"].pk]
+    assert [child["id"] for child in household.json()["participants"]] == [world["other_child"].pk]
     assert "Siblingname" not in household.content.decode()
     listed = client.get("/api/v1/participants", **headers).json()["items"]
     assert [child["id"] for child in listed] == [world["other_child"].pk]

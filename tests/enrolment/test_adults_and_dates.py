@@ -34,17 +34,26 @@ def _messages_in_english(english, client):
 def family(client):
     user = user_with_role(Role.FAMILY)
     mother = GuardianFactory(user=user, first_name="Nadia", last_name="Durand")
-    child = ParticipantFactory(household=mother.household, first_name="Lina",
-                               last_name="Durand",
-                               birth_date=timezone.localdate().replace(year=2018))
+    child = ParticipantFactory(
+        household=mother.household,
+        first_name="Lina",
+        last_name="Durand",
+        birth_date=timezone.localdate().replace(year=2018),
+    )
     client.force_login(user)
-    return {"client": client, "user": user, "mother": mother, "child": child,
-            "household": mother.household}
+    return {
+        "client": client,
+        "user": user,
+        "mother": mother,
+        "child": child,
+        "household": mother.household,
+    }
 
 
 def _women_programme(**kwargs):
-    programme = ProgrammeFactory(title="Santé des femmes", audience=Audience.WOMEN, min_age=18,
-                                 max_age=None, **kwargs)
+    programme = ProgrammeFactory(
+        title="Santé des femmes", audience=Audience.WOMEN, min_age=18, max_age=None, **kwargs
+    )
     return programme, SessionFactory(programme=programme)
 
 
@@ -58,14 +67,21 @@ def test_a_mother_joins_a_womens_workshop_with_her_birth_date(family):
     assert f'value="p-{family["child"].pk}"' not in body
     assert "Lina will be 8" in body and "aged 18 and over" in body
 
-    response = client.post(url, {"participant": f"g-{family['mother'].pk}",
-                                 "sessions": [session.pk]})
+    response = client.post(
+        url, {"participant": f"g-{family['mother'].pk}", "sessions": [session.pk]}
+    )
     assert response.status_code == 200
     assert "Enter the birth date of Nadia" in response.content.decode()
     assert not Enrolment.objects.exists()
 
-    response = client.post(url, {"participant": f"g-{family['mother'].pk}",
-                                 "birth_date": "1988-05-04", "sessions": [session.pk]})
+    response = client.post(
+        url,
+        {
+            "participant": f"g-{family['mother'].pk}",
+            "birth_date": "1988-05-04",
+            "sessions": [session.pk],
+        },
+    )
     assert response.status_code == 302
     enrolment = Enrolment.objects.get()
     assert enrolment.participant.guardian_record == family["mother"]
@@ -80,48 +96,66 @@ def test_a_mother_joins_a_womens_workshop_with_her_birth_date(family):
 
 def test_a_father_is_told_why_a_womens_workshop_is_not_for_him(family):
     programme, _session = _women_programme()
-    father = ParticipantFactory(household=family["household"], first_name="Karim",
-                                birth_date=datetime.date(1985, 1, 1), sex=Sex.MALE)
-    body = family["client"].get(reverse("enrolment:enrol", args=[programme.slug])
-                                ).content.decode()
+    father = ParticipantFactory(
+        household=family["household"],
+        first_name="Karim",
+        birth_date=datetime.date(1985, 1, 1),
+        sex=Sex.MALE,
+    )
+    body = family["client"].get(reverse("enrolment:enrol", args=[programme.slug])).content.decode()
     assert f'value="p-{father.pk}"' not in body
     assert "This programme is for women." in body
 
 
 def test_parents_come_to_a_parent_and_child_cycle_whatever_the_childrens_ages(family):
-    programme = ProgrammeFactory(title="Parcours", audience=Audience.PARENT_AND_CHILD,
-                                 min_age=6, max_age=14, enrolment_mode=EnrolmentMode.WHOLE_CYCLE)
+    programme = ProgrammeFactory(
+        title="Parcours",
+        audience=Audience.PARENT_AND_CHILD,
+        min_age=6,
+        max_age=14,
+        enrolment_mode=EnrolmentMode.WHOLE_CYCLE,
+    )
     SessionFactory(programme=programme)
     client = family["client"]
     url = reverse("enrolment:enrol", args=[programme.slug])
     client.post(url, {"participant": f"g-{family['mother'].pk}", "birth_date": "1988-05-04"})
     client.post(url, {"participant": f"p-{family['child'].pk}"})
-    assert Enrolment.objects.filter(programme=programme,
-                                    status=EnrolmentStatus.CONFIRMED).count() == 2
+    assert (
+        Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.CONFIRMED).count() == 2
+    )
     body = client.get(url).content.decode()
     assert body.count("already enrolled") == 2
 
 
 def test_a_holiday_week_is_booked_in_one_submission_with_an_answer_per_date(family):
     programme = ProgrammeFactory(title="Vacances", capacity=1, waitlist_enabled=True)
-    monday = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0) \
-        + datetime.timedelta(days=10)
-    days = [SessionFactory(programme=programme, starts_at=monday + datetime.timedelta(days=n))
-            for n in range(3)]
+    monday = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0) + datetime.timedelta(
+        days=10
+    )
+    days = [
+        SessionFactory(programme=programme, starts_at=monday + datetime.timedelta(days=n))
+        for n in range(3)
+    ]
     EnrolmentFactory(programme=programme, session=days[1])  # Tuesday's only place is taken
     clash = SessionFactory(starts_at=days[2].starts_at)  # another programme at the same time
     EnrolmentFactory(programme=clash.programme, session=clash, participant=family["child"])
     client = family["client"]
     url = reverse("enrolment:enrol", args=[programme.slug])
 
-    response = client.post(url, {"participant": f"p-{family['child'].pk}",
-                                 "sessions": [d.pk for d in days]}, follow=True)
+    response = client.post(
+        url,
+        {"participant": f"p-{family['child'].pk}", "sessions": [d.pk for d in days]},
+        follow=True,
+    )
     body = response.content.decode()
-    statuses = {e.session_id: (e.status, e.waitlist_position)
-                for e in Enrolment.objects.filter(participant=family["child"],
-                                                  programme=programme)}
-    assert statuses == {days[0].pk: (EnrolmentStatus.CONFIRMED, None),
-                        days[1].pk: (EnrolmentStatus.WAITLISTED, 1)}
+    statuses = {
+        e.session_id: (e.status, e.waitlist_position)
+        for e in Enrolment.objects.filter(participant=family["child"], programme=programme)
+    }
+    assert statuses == {
+        days[0].pk: (EnrolmentStatus.CONFIRMED, None),
+        days[1].pk: (EnrolmentStatus.WAITLISTED, 1),
+    }
     assert "place confirmed for Lina" in body
     assert "number 1 on the waiting list" in body
     assert "not booked" in body and "at the same time" in body
@@ -133,8 +167,10 @@ def test_a_holiday_week_is_booked_in_one_submission_with_an_answer_per_date(fami
 def test_choosing_no_date_names_the_field_and_books_nothing(family):
     programme = ProgrammeFactory()
     SessionFactory(programme=programme)
-    response = family["client"].post(reverse("enrolment:enrol", args=[programme.slug]),
-                                     {"participant": f"p-{family['child'].pk}"})
+    response = family["client"].post(
+        reverse("enrolment:enrol", args=[programme.slug]),
+        {"participant": f"p-{family['child'].pk}"},
+    )
     assert response.status_code == 200
     assert 'id="sessions-errors"' in response.content.decode()
     assert not Enrolment.objects.exists()
@@ -143,8 +179,9 @@ def test_choosing_no_date_names_the_field_and_books_nothing(family):
 def test_the_enrol_page_makes_a_bounded_number_of_queries(family, django_assert_max_num_queries):
     programme = ProgrammeFactory(capacity=5)
     for n in range(12):
-        session = SessionFactory(programme=programme, starts_at=timezone.now()
-                                 + datetime.timedelta(days=3 + n))
+        session = SessionFactory(
+            programme=programme, starts_at=timezone.now() + datetime.timedelta(days=3 + n)
+        )
         EnrolmentFactory(programme=programme, session=session)
     for n in range(6):
         ParticipantFactory(household=family["household"], first_name=f"Enfant{n}")
@@ -155,27 +192,41 @@ def test_the_enrol_page_makes_a_bounded_number_of_queries(family, django_assert_
 
 
 def test_a_mediator_enrols_a_grandmother_in_a_seniors_workshop(client):
-    programme = ProgrammeFactory(title="Seniors", audience=Audience.SENIORS, min_age=60,
-                                 max_age=None)
+    programme = ProgrammeFactory(
+        title="Seniors", audience=Audience.SENIORS, min_age=60, max_age=None
+    )
     session = SessionFactory(programme=programme)
     mediator = MediatorFactory()
     programme.mediators.add(mediator)
-    grandmother = GuardianFactory(first_name="Fatou", last_name="Sow",
-                                  household__created_by=mediator.user)
+    grandmother = GuardianFactory(
+        first_name="Fatou", last_name="Sow", household__created_by=mediator.user
+    )
     client.force_login(mediator.user)
     url = reverse("enrolment:enrol", args=[programme.slug])
-    response = client.post(url, {"household": grandmother.household_id,
-                                 "participant": f"g-{grandmother.pk}",
-                                 "birth_date": "1950-02-01", "sessions": [session.pk]})
+    response = client.post(
+        url,
+        {
+            "household": grandmother.household_id,
+            "participant": f"g-{grandmother.pk}",
+            "birth_date": "1950-02-01",
+            "sessions": [session.pk],
+        },
+    )
     assert response.status_code == 302
     enrolment = Enrolment.objects.get()
     assert enrolment.source == EnrolmentSource.MEDIATOR
     assert enrolment.participant.guardian_record == grandmother
     # Too young by her birth date: refused on the field, nothing kept but her record.
     younger = GuardianFactory(first_name="Awa", household__created_by=mediator.user)
-    response = client.post(url, {"household": younger.household_id,
-                                 "participant": f"g-{younger.pk}",
-                                 "birth_date": "1990-02-01", "sessions": [session.pk]},
-                           follow=True)
+    response = client.post(
+        url,
+        {
+            "household": younger.household_id,
+            "participant": f"g-{younger.pk}",
+            "birth_date": "1990-02-01",
+            "sessions": [session.pk],
+        },
+        follow=True,
+    )
     assert "aged 60 and over" in response.content.decode()
     assert Enrolment.objects.count() == 1

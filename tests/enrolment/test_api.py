@@ -53,30 +53,47 @@ def post(client, url, body):
 
 
 def test_family_enrols_its_child_then_the_next_is_waitlisted(family, cycle):
-    response = post(family["client"], f"{API}/enrolments",
-                    {"participant_id": family["child"].pk, "programme_id": cycle.pk})
+    response = post(
+        family["client"],
+        f"{API}/enrolments",
+        {"participant_id": family["child"].pk, "programme_id": cycle.pk},
+    )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["status"], body["position"], body["source"]) == ("confirmed", None,
-                                                                  "family_online")
+    assert (body["status"], body["position"], body["source"]) == (
+        "confirmed",
+        None,
+        "family_online",
+    )
     sibling = ParticipantFactory(household=family["household"])
-    body = post(family["client"], f"{API}/enrolments",
-                {"participant_id": sibling.pk, "programme_id": cycle.pk}).json()
+    body = post(
+        family["client"],
+        f"{API}/enrolments",
+        {"participant_id": sibling.pk, "programme_id": cycle.pk},
+    ).json()
     assert (body["status"], body["position"]) == ("waitlisted", 1)
 
 
 def test_rules_answer_4xx_naming_the_field(family, cycle):
-    post(family["client"], f"{API}/enrolments",
-         {"participant_id": family["child"].pk, "programme_id": cycle.pk})
-    again = post(family["client"], f"{API}/enrolments",
-                 {"participant_id": family["child"].pk, "programme_id": cycle.pk})
+    post(
+        family["client"],
+        f"{API}/enrolments",
+        {"participant_id": family["child"].pk, "programme_id": cycle.pk},
+    )
+    again = post(
+        family["client"],
+        f"{API}/enrolments",
+        {"participant_id": family["child"].pk, "programme_id": cycle.pk},
+    )
     assert again.status_code == 409
     assert again.json()["errors"][0]["field"] == "participant"
     adults = ProgrammeFactory(audience=Audience.ADULTS, min_age=18, max_age=None)
     session = SessionFactory(programme=adults)
-    refused = post(family["client"], f"{API}/enrolments",
-                   {"participant_id": family["child"].pk, "programme_id": adults.pk,
-                    "session_id": session.pk})
+    refused = post(
+        family["client"],
+        f"{API}/enrolments",
+        {"participant_id": family["child"].pk, "programme_id": adults.pk, "session_id": session.pk},
+    )
     assert refused.status_code == 400
     assert "will be" in refused.json()["detail"]
     missing_field = post(family["client"], f"{API}/enrolments", {"programme_id": cycle.pk})
@@ -86,15 +103,20 @@ def test_rules_answer_4xx_naming_the_field(family, cycle):
 
 
 def test_full_without_waitlist_is_409(family):
-    programme = ProgrammeFactory(enrolment_mode=EnrolmentMode.WHOLE_CYCLE, capacity=1,
-                                 waitlist_enabled=False)
+    programme = ProgrammeFactory(
+        enrolment_mode=EnrolmentMode.WHOLE_CYCLE, capacity=1, waitlist_enabled=False
+    )
     SessionFactory(programme=programme)
     EnrolmentFactory(programme=programme)
-    response = post(family["client"], f"{API}/enrolments",
-                    {"participant_id": family["child"].pk, "programme_id": programme.pk})
+    response = post(
+        family["client"],
+        f"{API}/enrolments",
+        {"participant_id": family["child"].pk, "programme_id": programme.pk},
+    )
     assert response.status_code == 409
-    assert response.json()["errors"] == [{"field": "programme",
-                                          "message": "This programme is full."}]
+    assert response.json()["errors"] == [
+        {"field": "programme", "message": "This programme is full."}
+    ]
 
 
 def test_other_households_ids_answer_404_and_change_nothing(family, cycle):
@@ -106,13 +128,24 @@ def test_other_households_ids_answer_404_and_change_nothing(family, cycle):
         client.get(f"{API}/participants/{stranger.pk}"),
         client.get(f"{API}/enrolments/{theirs.pk}"),
         post(client, f"{API}/enrolments/{theirs.pk}/cancel", {}),
-        post(client, f"{API}/enrolments",
-             {"participant_id": stranger.pk, "programme_id": cycle.pk}),
-        post(client, f"{API}/participants",
-             {"household_id": stranger.household_id, "first_name": "A", "last_name": "B",
-              "birth_date": "2018-01-01"}),
-        post(client, f"{API}/households/{stranger.household_id}/guardians",
-             {"first_name": "A", "last_name": "B", "phone": "0600000000"}),
+        post(
+            client, f"{API}/enrolments", {"participant_id": stranger.pk, "programme_id": cycle.pk}
+        ),
+        post(
+            client,
+            f"{API}/participants",
+            {
+                "household_id": stranger.household_id,
+                "first_name": "A",
+                "last_name": "B",
+                "birth_date": "2018-01-01",
+            },
+        ),
+        post(
+            client,
+            f"{API}/households/{stranger.household_id}/guardians",
+            {"first_name": "A", "last_name": "B", "phone": "0600000000"},
+        ),
     ]
     for response in attempts:
         assert response.status_code == 404, response.request
@@ -120,16 +153,23 @@ def test_other_households_ids_answer_404_and_change_nothing(family, cycle):
     theirs.refresh_from_db()
     assert theirs.status == EnrolmentStatus.CONFIRMED
     assert not Enrolment.objects.filter(participant=stranger, programme=cycle).exists()
-    lists = [client.get(f"{API}/households").json(), client.get(f"{API}/participants").json(),
-             client.get(f"{API}/enrolments").json()]
+    lists = [
+        client.get(f"{API}/households").json(),
+        client.get(f"{API}/participants").json(),
+        client.get(f"{API}/enrolments").json(),
+    ]
     assert [body["count"] for body in lists] == [1, 1, 0]
 
 
 def test_family_cancels_its_enrolment_and_the_waitlist_moves(family, cycle):
-    mine = post(family["client"], f"{API}/enrolments",
-                {"participant_id": family["child"].pk, "programme_id": cycle.pk}).json()
-    waiting = EnrolmentFactory(programme=cycle, status=EnrolmentStatus.WAITLISTED,
-                               waitlist_position=1)
+    mine = post(
+        family["client"],
+        f"{API}/enrolments",
+        {"participant_id": family["child"].pk, "programme_id": cycle.pk},
+    ).json()
+    waiting = EnrolmentFactory(
+        programme=cycle, status=EnrolmentStatus.WAITLISTED, waitlist_position=1
+    )
     response = post(family["client"], f"{API}/enrolments/{mine['id']}/cancel", {})
     assert response.status_code == 200
     assert response.json()["status"] == "cancelled"
@@ -140,8 +180,13 @@ def test_family_cancels_its_enrolment_and_the_waitlist_moves(family, cycle):
 def test_family_registers_its_household_once(client):
     user = user_with_role(Role.FAMILY)
     client.force_login(user)
-    body = {"first_name": "Nadia", "last_name": "Durand", "phone": "0612345678",
-            "neighbourhood": "Les Martinets", "in_qpv": True}
+    body = {
+        "first_name": "Nadia",
+        "last_name": "Durand",
+        "phone": "0612345678",
+        "neighbourhood": "Les Martinets",
+        "in_qpv": True,
+    }
     response = post(client, f"{API}/households", body)
     assert response.status_code == 201
     assert response.json()["guardians"][0]["has_account"] is True
@@ -151,22 +196,34 @@ def test_family_registers_its_household_once(client):
 def test_mediator_enrols_on_behalf_of_a_household_they_created(client, cycle):
     mediator = MediatorFactory()
     client.force_login(mediator.user)
-    household = post(client, f"{API}/households",
-                     {"first_name": "Awa", "last_name": "Traoré", "phone": "0611111111"}).json()
+    household = post(
+        client,
+        f"{API}/households",
+        {"first_name": "Awa", "last_name": "Traoré", "phone": "0611111111"},
+    ).json()
     assert household["guardians"][0]["has_account"] is False
-    child = post(client, f"{API}/participants",
-                 {"household_id": household["id"], "first_name": "Issa",
-                  "last_name": "Traoré", "birth_date": "2017-03-01"}).json()
-    enrolment = post(client, f"{API}/enrolments",
-                     {"participant_id": child["id"], "programme_id": cycle.pk}).json()
+    child = post(
+        client,
+        f"{API}/participants",
+        {
+            "household_id": household["id"],
+            "first_name": "Issa",
+            "last_name": "Traoré",
+            "birth_date": "2017-03-01",
+        },
+    ).json()
+    enrolment = post(
+        client, f"{API}/enrolments", {"participant_id": child["id"], "programme_id": cycle.pk}
+    ).json()
     assert (enrolment["status"], enrolment["source"]) == ("confirmed", "mediator")
 
 
 def test_waitlist_is_for_the_programmes_staff(client, family, cycle):
     EnrolmentFactory(programme=cycle)
     for position in (1, 2):
-        EnrolmentFactory(programme=cycle, status=EnrolmentStatus.WAITLISTED,
-                         waitlist_position=position)
+        EnrolmentFactory(
+            programme=cycle, status=EnrolmentStatus.WAITLISTED, waitlist_position=position
+        )
     url = f"{API}/programmes/{cycle.pk}/waitlist"
     assert family["client"].get(url).status_code == 403
     mediator = MediatorFactory()
@@ -182,19 +239,32 @@ def test_partner_refers_a_new_family_who_accepts(client, cycle):
     partner_user = user_with_role(Role.PARTNER)
     partner.members.add(partner_user)
     client.force_login(partner_user)
-    response = post(client, f"{API}/referrals", {
-        "programme_id": cycle.pk, "note": "Orientée par l'assistante sociale",
-        "participant": {"first_name": "Inès", "last_name": "Martin",
-                        "birth_date": "2016-05-05"},
-        "guardian": {"first_name": "Sarah", "last_name": "Martin", "phone": "0622222222"},
-    })
+    response = post(
+        client,
+        f"{API}/referrals",
+        {
+            "programme_id": cycle.pk,
+            "note": "Orientée par l'assistante sociale",
+            "participant": {
+                "first_name": "Inès",
+                "last_name": "Martin",
+                "birth_date": "2016-05-05",
+            },
+            "guardian": {"first_name": "Sarah", "last_name": "Martin", "phone": "0622222222"},
+        },
+    )
     assert response.status_code == 201, response.content
     referral = response.json()
     assert (referral["status"], referral["referred_by"]) == ("proposed", partner.name)
     # The partner only refers: it cannot enrol directly nor accept.
-    assert post(client, f"{API}/enrolments",
-                {"participant_id": referral["participant"]["id"],
-                 "programme_id": cycle.pk}).status_code == 403
+    assert (
+        post(
+            client,
+            f"{API}/enrolments",
+            {"participant_id": referral["participant"]["id"], "programme_id": cycle.pk},
+        ).status_code
+        == 403
+    )
     assert post(client, f"{API}/referrals/{referral['id']}/accept", {}).status_code == 403
     assert client.get(f"{API}/referrals").json()["count"] == 1
 
@@ -213,10 +283,18 @@ def test_a_partner_sees_only_its_own_referrals(client, cycle):
     ours, theirs = PartnerFactory(), PartnerFactory()
     partner_user = user_with_role(Role.PARTNER)
     ours.members.add(partner_user)
-    EnrolmentFactory(programme=cycle, status=EnrolmentStatus.PROPOSED, referred_by_partner=ours,
-                     source=EnrolmentSource.PARTNER_REFERRAL)
-    other = EnrolmentFactory(programme=cycle, status=EnrolmentStatus.PROPOSED,
-                             referred_by_partner=theirs, source=EnrolmentSource.PARTNER_REFERRAL)
+    EnrolmentFactory(
+        programme=cycle,
+        status=EnrolmentStatus.PROPOSED,
+        referred_by_partner=ours,
+        source=EnrolmentSource.PARTNER_REFERRAL,
+    )
+    other = EnrolmentFactory(
+        programme=cycle,
+        status=EnrolmentStatus.PROPOSED,
+        referred_by_partner=theirs,
+        source=EnrolmentSource.PARTNER_REFERRAL,
+    )
     client.force_login(partner_user)
     assert client.get(f"{API}/referrals").json()["count"] == 1
     assert client.get(f"{API}/enrolments/{other.pk}").status_code == 404
@@ -236,9 +314,11 @@ def test_lists_make_a_bounded_number_of_queries(client, django_assert_max_num_qu
     for index in range(30):
         participant = ParticipantFactory()
         GuardianFactory.create_batch(2, household=participant.household, is_primary=False)
-        session = SessionFactory(programme=programme,
-                                 starts_at=start + datetime.timedelta(days=index),
-                                 ends_at=start + datetime.timedelta(days=index, hours=2))
+        session = SessionFactory(
+            programme=programme,
+            starts_at=start + datetime.timedelta(days=index),
+            ends_at=start + datetime.timedelta(days=index, hours=2),
+        )
         EnrolmentFactory(participant=participant, programme=programme, session=session)
     for url in ("households", "participants", "enrolments", "referrals"):
         with django_assert_max_num_queries(LIST_QUERIES):
@@ -246,8 +326,12 @@ def test_lists_make_a_bounded_number_of_queries(client, django_assert_max_num_qu
         assert response.status_code == 200
     assert response.json()["count"] == 0
     for position in range(1, 31):
-        EnrolmentFactory(programme=programme, session=session,
-                         status=EnrolmentStatus.WAITLISTED, waitlist_position=position)
+        EnrolmentFactory(
+            programme=programme,
+            session=session,
+            status=EnrolmentStatus.WAITLISTED,
+            waitlist_position=position,
+        )
     with django_assert_max_num_queries(WAITLIST_QUERIES):
         response = client.get(f"{API}/programmes/{programme.pk}/waitlist")
     assert [entry["position"] for entry in response.json()] == list(range(1, 31))

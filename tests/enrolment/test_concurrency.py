@@ -73,15 +73,25 @@ def test_200_concurrent_enrolments_fill_20_places_and_queue_the_rest_in_commit_o
     mediator = user_with_role("mediator")
     for confirmed in rows[:5]:
         enrolment_cancel(enrolment=confirmed, cancelled_by=mediator)
-    promoted = {row.pk for row in rows[PLACES:PLACES + 5]}
-    assert set(Enrolment.objects.filter(programme=programme, promoted_at__isnull=False)
-               .values_list("pk", flat=True)) == promoted
-    assert Enrolment.objects.filter(programme=programme,
-                                     status=EnrolmentStatus.CONFIRMED).count() == PLACES
-    remaining = list(Enrolment.objects.filter(programme=programme,
-                                              status=EnrolmentStatus.WAITLISTED)
-                     .order_by("waitlist_position").values_list("pk", "waitlist_position"))
-    assert [pk for pk, _position in remaining] == [row.pk for row in rows[PLACES + 5:]]
+    promoted = {row.pk for row in rows[PLACES : PLACES + 5]}
+    assert (
+        set(
+            Enrolment.objects.filter(programme=programme, promoted_at__isnull=False).values_list(
+                "pk", flat=True
+            )
+        )
+        == promoted
+    )
+    assert (
+        Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.CONFIRMED).count()
+        == PLACES
+    )
+    remaining = list(
+        Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.WAITLISTED)
+        .order_by("waitlist_position")
+        .values_list("pk", "waitlist_position")
+    )
+    assert [pk for pk, _position in remaining] == [row.pk for row in rows[PLACES + 5 :]]
     assert [position for _pk, position in remaining] == list(range(1, REQUESTS - PLACES - 5 + 1))
 
 
@@ -92,12 +102,17 @@ def test_control_a_naive_check_then_insert_overbooks():
 
     def naive_enrol(index: int) -> None:
         with transaction.atomic():
-            taken = Enrolment.objects.filter(programme=programme,
-                                             status=EnrolmentStatus.CONFIRMED).count()
+            taken = Enrolment.objects.filter(
+                programme=programme, status=EnrolmentStatus.CONFIRMED
+            ).count()
             time.sleep(0.01)  # the time a real request spends between reading and writing
             if taken < PLACES:
-                Enrolment.objects.create(participant=participants[index], programme=programme,
-                                         status=EnrolmentStatus.CONFIRMED, source="mediator")
+                Enrolment.objects.create(
+                    participant=participants[index],
+                    programme=programme,
+                    status=EnrolmentStatus.CONFIRMED,
+                    source="mediator",
+                )
 
     assert run_concurrently(naive_enrol, len(participants)) == []
     assert Enrolment.objects.filter(programme=programme).count() > PLACES

@@ -14,8 +14,10 @@ from tests.factories import user_with_role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("typed", ["06 12 34 56 78", "0612345678", "06.12.34.56.78",
-                                   "+33 6 12 34 56 78", "0033612345678"])
+@pytest.mark.parametrize(
+    "typed",
+    ["06 12 34 56 78", "0612345678", "06.12.34.56.78", "+33 6 12 34 56 78", "0033612345678"],
+)
 def test_french_numbers_as_people_type_them(typed):
     assert phone_to_e164(typed) == "+33612345678"
     assert phone_for_display("+33612345678") == "06 12 34 56 78"
@@ -29,21 +31,31 @@ def test_not_a_number_is_refused(typed):
 
 def test_a_household_is_registered_with_its_number_in_e164_and_found_as_typed(english):
     mediator = user_with_role(Role.COORDINATOR)
-    household = household_register(created_by=mediator, first_name="Awa", last_name="Traoré",
-                                   phone="06 11 22 33 44")
+    household = household_register(
+        created_by=mediator, first_name="Awa", last_name="Traoré", phone="06 11 22 33 44"
+    )
     assert household.guardians.get().phone == "+33611223344"
     assert list(household_list(user=mediator, search="06 11 22 33 44")) == [household]
     assert list(household_list(user=mediator, search="0611223344")) == [household]
 
 
-@pytest.mark.parametrize(("phone", "email", "field"), [
-    ("abc", "", "phone"), ("", "not-an-address", "email"), ("06 12", "a@example.org", "phone"),
-])
-def test_bad_contacts_are_refused_on_their_field_and_nothing_is_saved(english, phone, email,
-                                                                      field):
+@pytest.mark.parametrize(
+    ("phone", "email", "field"),
+    [
+        ("abc", "", "phone"),
+        ("", "not-an-address", "email"),
+        ("06 12", "a@example.org", "phone"),
+    ],
+)
+def test_bad_contacts_are_refused_on_their_field_and_nothing_is_saved(english, phone, email, field):
     with pytest.raises(EnrolmentError) as error:
-        household_register(created_by=user_with_role(Role.COORDINATOR), first_name="Awa",
-                           last_name="Traoré", phone=phone, email=email,
-                           preferred_channel="email" if email else "sms")
+        household_register(
+            created_by=user_with_role(Role.COORDINATOR),
+            first_name="Awa",
+            last_name="Traoré",
+            phone=phone,
+            email=email,
+            preferred_channel="email" if email else "sms",
+        )
     assert error.value.field == field
     assert not Household.objects.exists() and not Guardian.objects.exists()

@@ -36,8 +36,9 @@ def test_loading_twice_creates_nothing_new(today):
 def test_term_time_sessions_avoid_public_and_zone_c_school_holidays(today):
     load_demo_data(today=today)
     school_calendar = SchoolHolidayDates()
-    term_time = Schedule.objects.filter(kind=ScheduleKind.WEEKLY, skip_school_holidays=True,
-                                        skip_public_holidays=True)
+    term_time = Schedule.objects.filter(
+        kind=ScheduleKind.WEEKLY, skip_school_holidays=True, skip_public_holidays=True
+    )
     sessions = Session.objects.filter(schedule__in=term_time)
     days = [session.starts_at.astimezone(PARIS).date() for session in sessions]
     public_holidays = holidays.France(years={day.year for day in days})
@@ -45,7 +46,6 @@ def test_term_time_sessions_avoid_public_and_zone_c_school_holidays(today):
     assert term_time.count() >= 5
     assert len(days) > 150
     on_public_holidays = [day for day in days if day in public_holidays]
-    in_school_holidays = [day for day in days
-                          if school_calendar.is_holiday_for_zone(day, "C")]
+    in_school_holidays = [day for day in days if school_calendar.is_holiday_for_zone(day, "C")]
     assert on_public_holidays == []
     assert in_school_holidays == []

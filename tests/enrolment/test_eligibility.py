@@ -23,8 +23,9 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 def session_on(programme, day: datetime.date, hour: int = 14):
     start = datetime.datetime.combine(day, datetime.time(hour), tzinfo=PARIS)
-    return SessionFactory(programme=programme, starts_at=start,
-                          ends_at=start + datetime.timedelta(hours=2))
+    return SessionFactory(
+        programme=programme, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -45,8 +46,9 @@ def test_age_is_taken_on_the_first_session_of_a_cycle():
     with pytest.raises(EnrolmentError) as error:
         eligibility_check(participant=younger, programme=programme)
     assert error.value.field == "participant"
-    assert error.value.message == ("Noé will be 5 on Wednesday 16 September 2026: this programme is for ages "
-                                   "6 to 12.")
+    assert error.value.message == (
+        "Noé will be 5 on Wednesday 16 September 2026: this programme is for ages 6 to 12."
+    )
 
 
 def test_age_is_taken_on_the_chosen_session_per_session():
@@ -66,13 +68,19 @@ def test_open_ended_ranges_say_so():
     seniors = ProgrammeFactory(audience=Audience.SENIORS, min_age=60, max_age=None)
     session = session_on(seniors, datetime.date(2026, 9, 14))
     with pytest.raises(EnrolmentError, match="aged 60 and over"):
-        eligibility_check(participant=ParticipantFactory(birth_date=datetime.date(1970, 1, 1)),
-                          programme=seniors, session=session)
+        eligibility_check(
+            participant=ParticipantFactory(birth_date=datetime.date(1970, 1, 1)),
+            programme=seniors,
+            session=session,
+        )
     teens = ProgrammeFactory(audience=Audience.TEENAGERS, min_age=None, max_age=15)
     session = session_on(teens, datetime.date(2026, 9, 14))
     with pytest.raises(EnrolmentError, match="aged up to 15"):
-        eligibility_check(participant=ParticipantFactory(birth_date=datetime.date(2010, 1, 1)),
-                          programme=teens, session=session)
+        eligibility_check(
+            participant=ParticipantFactory(birth_date=datetime.date(2010, 1, 1)),
+            programme=teens,
+            session=session,
+        )
 
 
 @pytest.mark.parametrize(

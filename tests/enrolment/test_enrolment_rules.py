@@ -35,15 +35,15 @@ def _messages_in_english(english, client):
 
 
 def whole_cycle(capacity: int = 2, **kwargs):
-    programme = ProgrammeFactory(enrolment_mode=EnrolmentMode.WHOLE_CYCLE, capacity=capacity,
-                                 **kwargs)
+    programme = ProgrammeFactory(
+        enrolment_mode=EnrolmentMode.WHOLE_CYCLE, capacity=capacity, **kwargs
+    )
     SessionFactory(programme=programme)
     return programme
 
 
 def enrol(participant, programme, session=None, **kwargs) -> Enrolment:
-    return enrolment_create(participant=participant, programme=programme, session=session,
-                            **kwargs)
+    return enrolment_create(participant=participant, programme=programme, session=session, **kwargs)
 
 
 @pytest.fixture
@@ -54,9 +54,13 @@ def captured():
     def receiver(signal, sender, enrolment, changed_by, **kwargs):
         received.append((signal, enrolment.pk, enrolment.status, connection.in_atomic_block))
 
-    all_signals = [signals.enrolment_confirmed, signals.enrolment_waitlisted,
-                   signals.enrolment_promoted, signals.enrolment_cancelled,
-                   signals.referral_proposed]
+    all_signals = [
+        signals.enrolment_confirmed,
+        signals.enrolment_waitlisted,
+        signals.enrolment_promoted,
+        signals.enrolment_cancelled,
+        signals.referral_proposed,
+    ]
     for signal in all_signals:
         signal.connect(receiver, weak=False)
     yield received
@@ -70,8 +74,10 @@ def test_confirms_while_places_are_free_then_waitlists_in_order(captured):
     assert [e.status for e in results] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
     assert [e.waitlist_position for e in results] == [None, None, 1, 2]
     assert [signal for signal, *_rest in captured] == [
-        signals.enrolment_confirmed, signals.enrolment_confirmed,
-        signals.enrolment_waitlisted, signals.enrolment_waitlisted,
+        signals.enrolment_confirmed,
+        signals.enrolment_confirmed,
+        signals.enrolment_waitlisted,
+        signals.enrolment_waitlisted,
     ]
 
 
@@ -89,9 +95,11 @@ def test_full_without_waitlist_is_refused_with_409():
 def test_per_session_capacity_is_the_sessions_own():
     programme = ProgrammeFactory(capacity=5, waitlist_enabled=False)
     small = SessionFactory(programme=programme, capacity_override=1)
-    other = SessionFactory(programme=programme,
-                           starts_at=small.starts_at + datetime.timedelta(days=1),
-                           ends_at=small.ends_at + datetime.timedelta(days=1))
+    other = SessionFactory(
+        programme=programme,
+        starts_at=small.starts_at + datetime.timedelta(days=1),
+        ends_at=small.ends_at + datetime.timedelta(days=1),
+    )
     enrol(ParticipantFactory(), programme, small)
     with pytest.raises(EnrolmentError) as error:
         enrol(ParticipantFactory(), programme, small)
@@ -108,9 +116,11 @@ def test_cannot_enrol_twice_in_a_programme_or_a_session():
     assert error.value.status == 409 and "already enrolled" in error.value.message
 
     per_session = ProgrammeFactory()
-    session = SessionFactory(programme=per_session,
-                             starts_at=timezone.now() + datetime.timedelta(days=30),
-                             ends_at=timezone.now() + datetime.timedelta(days=30, hours=2))
+    session = SessionFactory(
+        programme=per_session,
+        starts_at=timezone.now() + datetime.timedelta(days=30),
+        ends_at=timezone.now() + datetime.timedelta(days=30, hours=2),
+    )
     enrol(participant, per_session, session)
     with pytest.raises(EnrolmentError, match="already enrolled in this session"):
         enrol(participant, per_session, session)
@@ -127,10 +137,13 @@ def test_can_enrol_again_after_cancelling():
 def test_overlapping_sessions_are_refused_with_the_clash_named():
     participant = ParticipantFactory()
     first = SessionFactory(programme__title="Atelier théâtre")
-    clashing = SessionFactory(starts_at=first.starts_at + datetime.timedelta(hours=1),
-                              ends_at=first.ends_at + datetime.timedelta(hours=1))
-    back_to_back = SessionFactory(starts_at=first.ends_at,
-                                  ends_at=first.ends_at + datetime.timedelta(hours=1))
+    clashing = SessionFactory(
+        starts_at=first.starts_at + datetime.timedelta(hours=1),
+        ends_at=first.ends_at + datetime.timedelta(hours=1),
+    )
+    back_to_back = SessionFactory(
+        starts_at=first.ends_at, ends_at=first.ends_at + datetime.timedelta(hours=1)
+    )
     enrol(participant, first.programme, first)
     with pytest.raises(EnrolmentError) as error:
         enrol(participant, clashing.programme, clashing)
@@ -147,9 +160,12 @@ def test_overlap_with_a_whole_cycle_programmes_sessions():
     with pytest.raises(EnrolmentError, match="same time"):
         enrol(participant, workshop.programme, workshop)
     # A cancelled session does not clash.
-    cancelled = SessionFactory(programme=cycle, status=SessionStatus.CANCELLED,
-                               starts_at=cycle_session.starts_at + datetime.timedelta(days=1),
-                               ends_at=cycle_session.ends_at + datetime.timedelta(days=1))
+    cancelled = SessionFactory(
+        programme=cycle,
+        status=SessionStatus.CANCELLED,
+        starts_at=cycle_session.starts_at + datetime.timedelta(days=1),
+        ends_at=cycle_session.ends_at + datetime.timedelta(days=1),
+    )
     free = SessionFactory(starts_at=cancelled.starts_at, ends_at=cancelled.ends_at)
     assert enrol(participant, free.programme, free).is_active
 
@@ -159,8 +175,12 @@ def test_overlap_with_a_whole_cycle_programmes_sessions():
     [
         ({"status": ProgrammeStatus.DRAFT}, {}, "programme", "not open"),
         ({}, {"status": SessionStatus.CANCELLED}, "session", "cancelled"),
-        ({}, {"starts_at": timezone.now() - datetime.timedelta(hours=1)}, "session",
-         "already started"),
+        (
+            {},
+            {"starts_at": timezone.now() - datetime.timedelta(hours=1)},
+            "session",
+            "already started",
+        ),
     ],
 )
 def test_target_must_be_open(programme_kwargs, session_kwargs, field, fragment):
@@ -193,7 +213,9 @@ def test_cancelling_a_place_promotes_the_first_waitlisted_in_order(captured):
     assert second.status == EnrolmentStatus.CONFIRMED and second.promoted_at is not None
     assert (third.status, third.waitlist_position) == (EnrolmentStatus.WAITLISTED, 1)
     assert [(signal, pk) for signal, pk, *_rest in captured] == [
-        (signals.enrolment_cancelled, first.pk), (signals.enrolment_promoted, second.pk)]
+        (signals.enrolment_cancelled, first.pk),
+        (signals.enrolment_promoted, second.pk),
+    ]
     assert all(in_atomic for *_rest, in_atomic in captured)
 
 
@@ -221,8 +243,9 @@ def test_a_new_request_does_not_jump_the_queue_when_capacity_grows():
 def test_family_cancels_until_the_deadline_mediator_at_any_time(time_machine):
     programme = ProgrammeFactory(cancellation_deadline_hours=24)
     start = timezone.now() + datetime.timedelta(days=3)
-    session = SessionFactory(programme=programme, starts_at=start,
-                             ends_at=start + datetime.timedelta(hours=2))
+    session = SessionFactory(
+        programme=programme, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
     family = user_with_role(Role.FAMILY)
     early, late = (enrol(ParticipantFactory(), programme, session) for _ in range(2))
     time_machine.move_to(start - datetime.timedelta(hours=25))
@@ -241,8 +264,10 @@ def test_family_may_leave_a_waitlist_after_the_deadline(time_machine):
     enrol(ParticipantFactory(), programme)
     waiting = enrol(ParticipantFactory(), programme)
     time_machine.move_to(programme.sessions.get().starts_at - datetime.timedelta(hours=1))
-    assert enrolment_cancel(enrolment=waiting, cancelled_by=user_with_role(Role.FAMILY)).status \
+    assert (
+        enrolment_cancel(enrolment=waiting, cancelled_by=user_with_role(Role.FAMILY)).status
         == EnrolmentStatus.CANCELLED
+    )
 
 
 def test_cancelling_twice_is_a_conflict():
@@ -256,10 +281,13 @@ def test_cancelling_twice_is_a_conflict():
 def test_referral_is_proposed_then_accepted_into_a_place(captured):
     programme = whole_cycle(capacity=1)
     partner = PartnerFactory()
-    referral = referral_create(participant=ParticipantFactory(), programme=programme,
-                               partner=partner)
-    assert (referral.status, referral.source) == (EnrolmentStatus.PROPOSED,
-                                                  EnrolmentSource.PARTNER_REFERRAL)
+    referral = referral_create(
+        participant=ParticipantFactory(), programme=programme, partner=partner
+    )
+    assert (referral.status, referral.source) == (
+        EnrolmentStatus.PROPOSED,
+        EnrolmentSource.PARTNER_REFERRAL,
+    )
     # A proposal takes no place.
     assert enrol(ParticipantFactory(), programme).status == EnrolmentStatus.CONFIRMED
     accepted = referral_accept(enrolment=referral, accepted_by=user_with_role(Role.MEDIATOR))
@@ -310,8 +338,9 @@ def test_two_waitlisted_cannot_share_a_position():
     programme = whole_cycle()
     EnrolmentFactory(programme=programme, status=EnrolmentStatus.WAITLISTED, waitlist_position=1)
     with pytest.raises(IntegrityError), transaction.atomic():
-        EnrolmentFactory(programme=programme, status=EnrolmentStatus.WAITLISTED,
-                         waitlist_position=1)
+        EnrolmentFactory(
+            programme=programme, status=EnrolmentStatus.WAITLISTED, waitlist_position=1
+        )
 
 
 def test_audience_parameter_sanity():

@@ -173,14 +173,20 @@ def test_places_changed_through_the_services_move_last_modified(
         moment += datetime.timedelta(minutes=2)
         with time_machine.travel(moment, tick=False):
             with django_assert_max_num_queries(2):
-                assert client.get(path, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"]
-                                  ).status_code == 304
+                assert (
+                    client.get(path, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"]).status_code
+                    == 304
+                )
             if change == "session":
-                enrolled = enrolment_create(participant=ParticipantFactory(),
-                                            programme=programme, session=sessions[1])
+                enrolled = enrolment_create(
+                    participant=ParticipantFactory(), programme=programme, session=sessions[1]
+                )
             elif change == "cycle":
-                enrolment_create(participant=ParticipantFactory(),
-                                 programme=cycle_sessions[0].programme, session=None)
+                enrolment_create(
+                    participant=ParticipantFactory(),
+                    programme=cycle_sessions[0].programme,
+                    session=None,
+                )
             else:
                 enrolment_cancel(enrolment=enrolled, cancelled_by=None)
             after = client.get(path, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])

@@ -48,9 +48,14 @@ def _messages_in_english(english, client):
 
 def test_a_mediator_registers_a_household_without_an_account():
     mediator = user_with_role(Role.MEDIATOR)
-    household = household_register(created_by=mediator, first_name=" Awa ", last_name="Traoré",
-                                   phone="06 12 34 56 78", neighbourhood="Les Martinets",
-                                   in_qpv=True)
+    household = household_register(
+        created_by=mediator,
+        first_name=" Awa ",
+        last_name="Traoré",
+        phone="06 12 34 56 78",
+        neighbourhood="Les Martinets",
+        in_qpv=True,
+    )
     guardian = household.guardians.get()
     assert (guardian.first_name, guardian.is_primary, guardian.user) == ("Awa", True, None)
     assert household.created_by == mediator and household.reference.startswith("F-")
@@ -58,13 +63,24 @@ def test_a_mediator_registers_a_household_without_an_account():
 
 def test_a_family_registers_itself_once():
     family = user_with_role(Role.FAMILY)
-    household_register(created_by=family, first_name="Nadia", last_name="Durand",
-                       email="n@example.org", preferred_channel=Channel.EMAIL, link_account=True)
+    household_register(
+        created_by=family,
+        first_name="Nadia",
+        last_name="Durand",
+        email="n@example.org",
+        preferred_channel=Channel.EMAIL,
+        link_account=True,
+    )
     assert Guardian.objects.get(user=family).is_primary
     with pytest.raises(EnrolmentError) as error:
-        household_register(created_by=family, first_name="Nadia", last_name="Durand",
-                           email="n@example.org", preferred_channel=Channel.EMAIL,
-                           link_account=True)
+        household_register(
+            created_by=family,
+            first_name="Nadia",
+            last_name="Durand",
+            email="n@example.org",
+            preferred_channel=Channel.EMAIL,
+            link_account=True,
+        )
     assert error.value.status == 409
 
 
@@ -78,8 +94,12 @@ def test_a_family_registers_itself_once():
     ],
 )
 def test_guardian_needs_a_way_to_be_reached(kwargs, field):
-    fields = {"household": HouseholdFactory(), "first_name": "Awa", "last_name": "Traoré",
-              "phone": "0600000000"} | kwargs
+    fields = {
+        "household": HouseholdFactory(),
+        "first_name": "Awa",
+        "last_name": "Traoré",
+        "phone": "0600000000",
+    } | kwargs
     with pytest.raises(EnrolmentError) as error:
         guardian_create(**fields)
     assert error.value.field == field
@@ -109,41 +129,55 @@ def test_participant_birth_date_is_checked(time_machine):
     time_machine.move_to(datetime.datetime(2026, 9, 1, 12, tzinfo=datetime.UTC))
     household = HouseholdFactory()
     with pytest.raises(EnrolmentError) as error:
-        participant_create(household=household, first_name="A", last_name="B",
-                           birth_date=datetime.date(2026, 9, 2))
+        participant_create(
+            household=household, first_name="A", last_name="B", birth_date=datetime.date(2026, 9, 2)
+        )
     assert error.value.field == "birth_date"
     with pytest.raises(EnrolmentError, match="year looks wrong"):
-        participant_create(household=household, first_name="A", last_name="B",
-                           birth_date=datetime.date(1890, 1, 1))
+        participant_create(
+            household=household, first_name="A", last_name="B", birth_date=datetime.date(1890, 1, 1)
+        )
     with pytest.raises(EnrolmentError, match="another household"):
-        participant_create(household=household, first_name="A", last_name="B",
-                           birth_date=datetime.date(1990, 1, 1),
-                           guardian_record=GuardianFactory())
+        participant_create(
+            household=household,
+            first_name="A",
+            last_name="B",
+            birth_date=datetime.date(1990, 1, 1),
+            guardian_record=GuardianFactory(),
+        )
 
 
 def test_consents_are_versioned_never_edited():
     household = HouseholdFactory()
     guardian = GuardianFactory(household=household)
-    v1 = consent_give(household=household, kind=ConsentKind.IMAGE_RIGHTS, version="2025",
-                      given_by=guardian)
-    v2 = consent_give(household=household, kind=ConsentKind.IMAGE_RIGHTS, version="2026",
-                      given_by=guardian)
+    v1 = consent_give(
+        household=household, kind=ConsentKind.IMAGE_RIGHTS, version="2025", given_by=guardian
+    )
+    v2 = consent_give(
+        household=household, kind=ConsentKind.IMAGE_RIGHTS, version="2026", given_by=guardian
+    )
     v1.refresh_from_db()
     assert (v1.version, v1.is_current, v1.superseded_by) == ("2025", False, v2)
     assert v2.is_current and v2.supersedes == v1
     consent_withdraw(consent=v2)
-    assert Consent.objects.filter(withdrawn_at__isnull=True, superseded_at__isnull=True).count() \
-        == 0
+    assert (
+        Consent.objects.filter(withdrawn_at__isnull=True, superseded_at__isnull=True).count() == 0
+    )
     with pytest.raises(EnrolmentError):
         consent_withdraw(consent=v2)
     # A child's own consent lives beside the household's.
     child = ParticipantFactory(household=household)
-    consent_give(household=household, participant=child, kind=ConsentKind.IMAGE_RIGHTS,
-                 version="2026")
+    consent_give(
+        household=household, participant=child, kind=ConsentKind.IMAGE_RIGHTS, version="2026"
+    )
     consent_give(household=household, kind=ConsentKind.IMAGE_RIGHTS, version="2026")
     with pytest.raises(EnrolmentError):
-        consent_give(household=household, participant=ParticipantFactory(),
-                     kind=ConsentKind.IMAGE_RIGHTS, version="2026")
+        consent_give(
+            household=household,
+            participant=ParticipantFactory(),
+            kind=ConsentKind.IMAGE_RIGHTS,
+            version="2026",
+        )
 
 
 def test_health_notes_are_written_only_by_those_who_may_read_them():
@@ -155,8 +189,12 @@ def test_health_notes_are_written_only_by_those_who_may_read_them():
     assert error.value.status == 403
     assert not HealthNote.objects.exists()
     enrolment.programme.mediators.add(mediator)
-    note = health_note_create(participant=participant, text="Asthme", author=mediator.user,
-                              expires_on=timezone.localdate() + datetime.timedelta(days=90))
+    note = health_note_create(
+        participant=participant,
+        text="Asthme",
+        author=mediator.user,
+        expires_on=timezone.localdate() + datetime.timedelta(days=90),
+    )
     assert note.author == mediator.user
 
 
@@ -165,13 +203,19 @@ def test_contact_is_the_adult_participant_else_the_primary_guardian(
 ):
     household = HouseholdFactory()
     GuardianFactory(household=household, is_primary=False, first_name="Second")
-    primary = GuardianFactory(household=household, is_primary=True, first_name="Awa",
-                              preferred_channel=Channel.EMAIL, language=Language.ENGLISH,
-                              opt_out_email=True)
+    primary = GuardianFactory(
+        household=household,
+        is_primary=True,
+        first_name="Awa",
+        preferred_channel=Channel.EMAIL,
+        language=Language.ENGLISH,
+        opt_out_email=True,
+    )
     child = ParticipantFactory(household=household)
     mother = participant_enrol_guardian(guardian=primary, birth_date=datetime.date(1988, 5, 4))
-    assert participant_enrol_guardian(guardian=primary, birth_date=datetime.date(1988, 5, 4)) \
-        == mother
+    assert (
+        participant_enrol_guardian(guardian=primary, birth_date=datetime.date(1988, 5, 4)) == mother
+    )
     other_adult = GuardianFactory(household=household, is_primary=False, first_name="Moussa")
     adult = participant_enrol_guardian(guardian=other_adult, birth_date=datetime.date(1985, 1, 1))
     for participant in (child, adult):
@@ -179,8 +223,9 @@ def test_contact_is_the_adult_participant_else_the_primary_guardian(
     for _ in range(5):
         EnrolmentFactory()
     with django_assert_max_num_queries(3):
-        contacts = {e.participant_id: enrolment_contact(e)
-                    for e in with_contacts(Enrolment.objects.all())}
+        contacts = {
+            e.participant_id: enrolment_contact(e) for e in with_contacts(Enrolment.objects.all())
+        }
     assert contacts[child.pk].name.startswith("Awa")
     assert contacts[child.pk].language == "en"
     # E-mail is preferred but refused: the SMS is the way left.

@@ -18,8 +18,13 @@ def test_demo_households_enrolments_waitlist_and_referral():
     assert Household.objects.filter(in_qpv=False).exists()
     spring = Enrolment.objects.filter(programme__slug="vacances-printemps-citoyennete")
     assert spring.filter(status=EnrolmentStatus.CONFIRMED).count() == 6
-    assert sorted(spring.filter(status=EnrolmentStatus.WAITLISTED)
-                  .values_list("waitlist_position", flat=True)) == [1, 2]
-    assert Enrolment.objects.filter(participant__household=durand,
-                                    status=EnrolmentStatus.CONFIRMED).count() == 3
+    assert sorted(
+        spring.filter(status=EnrolmentStatus.WAITLISTED).values_list("waitlist_position", flat=True)
+    ) == [1, 2]
+    assert (
+        Enrolment.objects.filter(
+            participant__household=durand, status=EnrolmentStatus.CONFIRMED
+        ).count()
+        == 3
+    )
     assert Enrolment.objects.filter(status=EnrolmentStatus.PROPOSED).count() == 1

@@ -34,23 +34,36 @@ def _messages_in_english(english, client):
 
 @pytest.fixture
 def cycle_family(client, settings):
-    settings.SERVICE_CONTACT = {"phone": "01 23 45 67 89", "address": "1 place de la Mairie",
-                                "hours": "9:00–17:00"}
+    settings.SERVICE_CONTACT = {
+        "phone": "01 23 45 67 89",
+        "address": "1 place de la Mairie",
+        "hours": "9:00–17:00",
+    }
     with time_machine.travel(datetime.datetime(2026, 8, 20, 10, 0, tzinfo=datetime.UTC)):
-        programme = ProgrammeFactory(title="Parcours", enrolment_mode=EnrolmentMode.WHOLE_CYCLE,
-                                     capacity=1, waitlist_enabled=True,
-                                     cancellation_deadline_hours=48)
+        programme = ProgrammeFactory(
+            title="Parcours",
+            enrolment_mode=EnrolmentMode.WHOLE_CYCLE,
+            capacity=1,
+            waitlist_enabled=True,
+            cancellation_deadline_hours=48,
+        )
         for day in (1, 8, 15):
-            SessionFactory(programme=programme,
-                           starts_at=datetime.datetime(2026, 9, day, 14, 0, tzinfo=PARIS))
+            SessionFactory(
+                programme=programme, starts_at=datetime.datetime(2026, 9, day, 14, 0, tzinfo=PARIS)
+            )
         user = user_with_role(Role.FAMILY)
         guardian = GuardianFactory(user=user)
         child = ParticipantFactory(household=guardian.household, first_name="Lina")
         enrolment = enrolment_create(participant=child, programme=programme, created_by=user)
         waiting = enrolment_create(participant=ParticipantFactory(), programme=programme)
     client.force_login(user)
-    return {"client": client, "user": user, "programme": programme, "enrolment": enrolment,
-            "waiting": waiting}
+    return {
+        "client": client,
+        "user": user,
+        "programme": programme,
+        "enrolment": enrolment,
+        "waiting": waiting,
+    }
 
 
 def test_before_the_start_the_deadline_is_the_first_sessions_and_is_said_in_full(cycle_family):
@@ -72,7 +85,8 @@ def test_before_the_start_the_deadline_is_the_first_sessions_and_is_said_in_full
 
 
 def test_once_started_a_family_leaves_with_a_reason_and_the_place_is_not_offered_again(
-        cycle_family, client, django_assert_max_num_queries):
+    cycle_family, client, django_assert_max_num_queries
+):
     family_client, enrolment = cycle_family["client"], cycle_family["enrolment"]
     url = reverse("enrolment:cancel", args=[enrolment.pk])
     with time_machine.travel(datetime.datetime(2026, 9, 10, 10, 0, tzinfo=datetime.UTC)):
@@ -81,8 +95,10 @@ def test_once_started_a_family_leaves_with_a_reason_and_the_place_is_not_offered
         response = family_client.post(url, {"reason": "Nous déménageons."}, follow=True)
         assert "has left “Parcours”" in response.content.decode()
     enrolment.refresh_from_db()
-    assert (enrolment.status, enrolment.cancel_reason) == (EnrolmentStatus.CANCELLED,
-                                                           "Nous déménageons.")
+    assert (enrolment.status, enrolment.cancel_reason) == (
+        EnrolmentStatus.CANCELLED,
+        "Nous déménageons.",
+    )
     cycle_family["waiting"].refresh_from_db()
     assert cycle_family["waiting"].status == EnrolmentStatus.WAITLISTED
 
@@ -91,8 +107,9 @@ def test_once_started_a_family_leaves_with_a_reason_and_the_place_is_not_offered
     cycle_family["programme"].mediators.add(mediator)
     client.force_login(mediator.user)
     with django_assert_max_num_queries(PEOPLE_PAGE_QUERIES):
-        body = client.get(reverse("enrolment:programme-people",
-                                  args=[cycle_family["programme"].pk])).content.decode()
+        body = client.get(
+            reverse("enrolment:programme-people", args=[cycle_family["programme"].pk])
+        ).content.decode()
     assert "Left or cancelled lately" in body
     assert "Reason given: Nous déménageons." in body and "by the family" in body
 

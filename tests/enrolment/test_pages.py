@@ -43,16 +43,20 @@ def family(client):
 
 @pytest.fixture
 def cycle():
-    programme = ProgrammeFactory(title="Parcours", enrolment_mode=EnrolmentMode.WHOLE_CYCLE,
-                                 capacity=1)
+    programme = ProgrammeFactory(
+        title="Parcours", enrolment_mode=EnrolmentMode.WHOLE_CYCLE, capacity=1
+    )
     SessionFactory(programme=programme)
     return programme
 
 
 @pytest.mark.parametrize(
     ("role", "space"),
-    [(Role.FAMILY, "/my/family/"), (Role.MEDIATOR, "/my/mediation/"),
-     (Role.PARTNER, "/my/partner/")],
+    [
+        (Role.FAMILY, "/my/family/"),
+        (Role.MEDIATOR, "/my/mediation/"),
+        (Role.PARTNER, "/my/partner/"),
+    ],
 )
 def test_each_roles_home_after_login_links_to_its_space(client, role, space):
     user = user_with_role(role)
@@ -60,8 +64,11 @@ def test_each_roles_home_after_login_links_to_its_space(client, role, space):
         PartnerFactory().members.add(user)
     if role == Role.FAMILY:
         GuardianFactory(user=user)
-    response = client.post(reverse("login"), {"username": user.username,
-                                              "password": "correct-horse-battery"}, follow=True)
+    response = client.post(
+        reverse("login"),
+        {"username": user.username, "password": "correct-horse-battery"},
+        follow=True,
+    )
     assert f'href="{space}"' in response.content.decode()
     assert client.get(space).status_code == 200
 
@@ -90,8 +97,9 @@ def test_per_session_enrolment_needs_a_session_and_says_what_is_wrong(family):
     response = family["client"].post(url, {"participant": f"p-{family['child'].pk}"})
     assert response.status_code == 200
     assert not Enrolment.objects.exists()
-    response = family["client"].post(url, {"participant": f"p-{family['child'].pk}",
-                                           "sessions": [session.pk]})
+    response = family["client"].post(
+        url, {"participant": f"p-{family['child'].pk}", "sessions": [session.pk]}
+    )
     body = response.content.decode()
     # Too young: not offered, the reason written beside the name.
     assert "this programme is for ages 14 to 17" in body
@@ -106,25 +114,33 @@ def test_family_cannot_enrol_or_cancel_for_another_household(family, cycle):
     client = family["client"]
     url = reverse("enrolment:enrol", args=[cycle.slug])
     response = client.post(url, {"participant": f"p-{stranger.pk}"})
-    assert response.status_code == 200 and not Enrolment.objects.filter(
-        participant=stranger, programme=cycle).exists()
+    assert (
+        response.status_code == 200
+        and not Enrolment.objects.filter(participant=stranger, programme=cycle).exists()
+    )
     assert client.post(reverse("enrolment:cancel", args=[theirs.pk])).status_code == 404
-    assert client.get(reverse("enrolment:household", args=[stranger.household_id])
-                      ).status_code == 403
+    assert (
+        client.get(reverse("enrolment:household", args=[stranger.household_id])).status_code == 403
+    )
     for name in ("child-add", "guardian-add", "consents"):
-        assert client.get(reverse(f"enrolment:{name}", args=[stranger.household_id])
-                          ).status_code == 404
+        assert (
+            client.get(reverse(f"enrolment:{name}", args=[stranger.household_id])).status_code
+            == 404
+        )
     theirs.refresh_from_db()
     assert theirs.status == EnrolmentStatus.CONFIRMED
 
 
 def test_family_cancels_and_the_waitlist_moves(family, cycle):
     mine = EnrolmentFactory(participant=family["child"], programme=cycle)
-    waiting = EnrolmentFactory(programme=cycle, status=EnrolmentStatus.WAITLISTED,
-                               waitlist_position=1)
+    waiting = EnrolmentFactory(
+        programme=cycle, status=EnrolmentStatus.WAITLISTED, waitlist_position=1
+    )
     client = family["client"]
-    assert "Cancel this enrolment?" in client.get(
-        reverse("enrolment:cancel", args=[mine.pk])).content.decode()
+    assert (
+        "Cancel this enrolment?"
+        in client.get(reverse("enrolment:cancel", args=[mine.pk])).content.decode()
+    )
     client.post(reverse("enrolment:cancel", args=[mine.pk]))
     waiting.refresh_from_db()
     assert waiting.status == EnrolmentStatus.CONFIRMED
@@ -135,33 +151,55 @@ def test_family_without_household_registers_first(client, cycle):
     client.force_login(user)
     response = client.get(reverse("enrolment:enrol", args=[cycle.slug]))
     assert response.url.startswith(reverse("enrolment:family-register"))
-    response = client.post(response.url, {
-        "first_name": "Awa", "last_name": "Diop", "phone": "0612345678",
-        "preferred_channel": "sms", "language": "fr",
-    })
+    response = client.post(
+        response.url,
+        {
+            "first_name": "Awa",
+            "last_name": "Diop",
+            "phone": "0612345678",
+            "preferred_channel": "sms",
+            "language": "fr",
+        },
+    )
     assert response.url == reverse("enrolment:enrol", args=[cycle.slug])
     assert Household.objects.get().guardians.get().user == user
 
 
 def test_register_never_redirects_off_site(client):
     client.force_login(user_with_role(Role.FAMILY))
-    response = client.post(reverse("enrolment:family-register") + "?next=https://evil.example/",
-                           {"first_name": "A", "last_name": "B", "phone": "0600000000",
-                            "preferred_channel": "sms", "language": "fr"})
+    response = client.post(
+        reverse("enrolment:family-register") + "?next=https://evil.example/",
+        {
+            "first_name": "A",
+            "last_name": "B",
+            "phone": "0600000000",
+            "preferred_channel": "sms",
+            "language": "fr",
+        },
+    )
     assert response.url == reverse("enrolment:family")
 
 
 def test_family_adds_a_child_and_edits_a_guardian(family):
     household = family["household"]
     client = family["client"]
-    client.post(reverse("enrolment:child-add", args=[household.pk]), {
-        "first_name": "Sami", "last_name": "Durand", "birth_date": "2019-04-02",
-        "sex": "male"})
+    client.post(
+        reverse("enrolment:child-add", args=[household.pk]),
+        {"first_name": "Sami", "last_name": "Durand", "birth_date": "2019-04-02", "sex": "male"},
+    )
     assert household.participants.filter(first_name="Sami").exists()
     guardian = household.guardians.get()
-    response = client.post(reverse("enrolment:guardian-edit", args=[household.pk, guardian.pk]),
-                           {"first_name": "Nadia", "last_name": "Durand", "phone": "",
-                            "email": "", "preferred_channel": "sms", "language": "en"})
+    response = client.post(
+        reverse("enrolment:guardian-edit", args=[household.pk, guardian.pk]),
+        {
+            "first_name": "Nadia",
+            "last_name": "Durand",
+            "phone": "",
+            "email": "",
+            "preferred_channel": "sms",
+            "language": "en",
+        },
+    )
     assert "Enter a phone number or an e-mail address." in response.content.decode()
 
 
@@ -189,17 +227,29 @@ def test_family_page_queries_are_bounded(family, django_assert_max_num_queries):
 def test_mediator_creates_a_household_and_enrols_on_its_behalf(client, cycle):
     mediator = MediatorFactory()
     client.force_login(mediator.user)
-    response = client.post(reverse("enrolment:household-create") + f"?enrol_in={cycle.slug}", {
-        "first_name": "Awa", "last_name": "Traoré", "phone": "0611111111",
-        "preferred_channel": "sms", "language": "fr", "in_qpv": "on",
-        "child_first_name": "Issa", "child_birth_date": "2017-03-01",
-    })
+    response = client.post(
+        reverse("enrolment:household-create") + f"?enrol_in={cycle.slug}",
+        {
+            "first_name": "Awa",
+            "last_name": "Traoré",
+            "phone": "0611111111",
+            "preferred_channel": "sms",
+            "language": "fr",
+            "in_qpv": "on",
+            "child_first_name": "Issa",
+            "child_birth_date": "2017-03-01",
+        },
+    )
     household = Household.objects.get()
-    assert response.url == reverse("enrolment:household", args=[household.pk]) + \
-        f"?enrol_in={cycle.slug}"
+    assert (
+        response.url
+        == reverse("enrolment:household", args=[household.pk]) + f"?enrol_in={cycle.slug}"
+    )
     issa = household.participants.get()
-    response = client.post(reverse("enrolment:enrol", args=[cycle.slug]),
-                           {"household": household.pk, "participant": f"p-{issa.pk}"})
+    response = client.post(
+        reverse("enrolment:enrol", args=[cycle.slug]),
+        {"household": household.pk, "participant": f"p-{issa.pk}"},
+    )
     enrolment = Enrolment.objects.get()
     assert (enrolment.source, enrolment.created_by) == (EnrolmentSource.MEDIATOR, mediator.user)
     found = client.get(reverse("enrolment:mediation"), {"q": "0611111111"}).content.decode()
@@ -216,11 +266,14 @@ def test_mediator_search_finds_only_visible_households(client):
 
 def test_programme_people_for_its_staff_only(client, cycle, django_assert_max_num_queries):
     for index in range(12):
-        EnrolmentFactory(programme=cycle, status=EnrolmentStatus.WAITLISTED,
-                         waitlist_position=index + 1,
-                         participant=GuardianFactory().household.participants.create(
-                             first_name=f"P{index}", last_name="X",
-                             birth_date=datetime.date(2016, 1, 1)))
+        EnrolmentFactory(
+            programme=cycle,
+            status=EnrolmentStatus.WAITLISTED,
+            waitlist_position=index + 1,
+            participant=GuardianFactory().household.participants.create(
+                first_name=f"P{index}", last_name="X", birth_date=datetime.date(2016, 1, 1)
+            ),
+        )
     url = reverse("enrolment:programme-people", args=[cycle.pk])
     mediator = MediatorFactory()
     client.force_login(mediator.user)
@@ -236,11 +289,19 @@ def test_partner_refers_and_a_mediator_accepts(client, cycle):
     partner_user = user_with_role(Role.PARTNER)
     partner.members.add(partner_user)
     client.force_login(partner_user)
-    response = client.post(reverse("enrolment:partner-refer") + f"?programme={cycle.pk}", {
-        "first_name": "Inès", "last_name": "Martin", "birth_date": "2016-05-05",
-        "sex": "female", "guardian_first_name": "Sarah", "guardian_last_name": "Martin",
-        "guardian_phone": "0622222222", "note": "Décrochage",
-    })
+    response = client.post(
+        reverse("enrolment:partner-refer") + f"?programme={cycle.pk}",
+        {
+            "first_name": "Inès",
+            "last_name": "Martin",
+            "birth_date": "2016-05-05",
+            "sex": "female",
+            "guardian_first_name": "Sarah",
+            "guardian_last_name": "Martin",
+            "guardian_phone": "0622222222",
+            "note": "Décrochage",
+        },
+    )
     assert response.url == reverse("enrolment:partner")
     referral = Enrolment.objects.get()
     assert "Inès Martin" in client.get(reverse("enrolment:partner")).content.decode()
@@ -259,16 +320,22 @@ def test_partner_sees_only_its_referrals(client, cycle):
     ours, theirs = PartnerFactory(), PartnerFactory()
     partner_user = user_with_role(Role.PARTNER)
     ours.members.add(partner_user)
-    other = EnrolmentFactory(programme=cycle, status=EnrolmentStatus.PROPOSED,
-                             referred_by_partner=theirs,
-                             source=EnrolmentSource.PARTNER_REFERRAL,
-                             participant__first_name="Ailleurs")
+    other = EnrolmentFactory(
+        programme=cycle,
+        status=EnrolmentStatus.PROPOSED,
+        referred_by_partner=theirs,
+        source=EnrolmentSource.PARTNER_REFERRAL,
+        participant__first_name="Ailleurs",
+    )
     client.force_login(partner_user)
     assert "Ailleurs" not in client.get(reverse("enrolment:partner")).content.decode()
     assert client.post(reverse("enrolment:cancel", args=[other.pk])).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, cycle):
-    for url in (reverse("enrolment:family"), reverse("enrolment:enrol", args=[cycle.slug]),
-                reverse("enrolment:mediation")):
+    for url in (
+        reverse("enrolment:family"),
+        reverse("enrolment:enrol", args=[cycle.slug]),
+        reverse("enrolment:mediation"),
+    ):
         assert client.get(url).url.startswith(reverse("login"))

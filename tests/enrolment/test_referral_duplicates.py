@@ -35,12 +35,23 @@ def referral(client):
     partner.members.add(user)
     client.force_login(user)
     known = GuardianFactory(first_name="Nadia", last_name="Durand", phone="+33612000001")
-    lina = ParticipantFactory(household=known.household, first_name="Lina", last_name="Durand",
-                              birth_date=datetime.date(2018, 3, 10))
+    lina = ParticipantFactory(
+        household=known.household,
+        first_name="Lina",
+        last_name="Durand",
+        birth_date=datetime.date(2018, 3, 10),
+    )
     url = reverse("enrolment:partner-refer") + f"?programme={programme.pk}"
-    data = {"first_name": "Lina", "last_name": "Durand", "birth_date": "2018-03-10",
-            "sex": "female", "guardian_first_name": "Nadia", "guardian_last_name": "Durand",
-            "guardian_phone": "06 12 00 00 01", "note": ""}
+    data = {
+        "first_name": "Lina",
+        "last_name": "Durand",
+        "birth_date": "2018-03-10",
+        "sex": "female",
+        "guardian_first_name": "Nadia",
+        "guardian_last_name": "Durand",
+        "guardian_phone": "06 12 00 00 01",
+        "note": "",
+    }
     return {"client": client, "url": url, "data": data, "known": known, "lina": lina}
 
 
@@ -53,20 +64,21 @@ def test_the_existing_household_is_offered_then_used(referral):
     assert "+33612000001" not in body
     assert not Enrolment.objects.exists()
 
-    response = client.post(referral["url"], referral["data"]
-                           | {"use_household": str(referral["known"].household_id)})
+    response = client.post(
+        referral["url"], referral["data"] | {"use_household": str(referral["known"].household_id)}
+    )
     assert response.status_code == 302
     assert Household.objects.count() == 1
     enrolment = Enrolment.objects.get()
-    assert (enrolment.participant, enrolment.status) == (referral["lina"],
-                                                         EnrolmentStatus.PROPOSED)
+    assert (enrolment.participant, enrolment.status) == (referral["lina"], EnrolmentStatus.PROPOSED)
 
 
 def test_another_family_can_still_be_registered_and_a_forged_choice_is_ignored(referral):
     client = referral["client"]
     stranger = GuardianFactory()
-    response = client.post(referral["url"], referral["data"]
-                           | {"use_household": str(stranger.household_id)})
+    response = client.post(
+        referral["url"], referral["data"] | {"use_household": str(stranger.household_id)}
+    )
     assert response.status_code == 200 and not Enrolment.objects.exists()
     response = client.post(referral["url"], referral["data"] | {"use_household": "new"})
     assert response.status_code == 302
@@ -75,8 +87,9 @@ def test_another_family_can_still_be_registered_and_a_forged_choice_is_ignored(r
 
 
 def test_a_phone_that_is_not_one_is_refused_on_its_field(referral):
-    response = referral["client"].post(referral["url"], referral["data"]
-                                       | {"guardian_phone": "abc"})
+    response = referral["client"].post(
+        referral["url"], referral["data"] | {"guardian_phone": "abc"}
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "This phone number is not valid" in body

@@ -35,15 +35,20 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 SHEET = {
-    "health": {"allergies": "Arachides (choc anaphylactique)", "diet": "Sans porc",
-               "treatment": "", "has_pai": True, "pai_details": "Stylo dans le sac",
-               "doctor_name": "Dr Martin", "doctor_phone": "01 46 70 00 00"},
-    "emergency_contacts": [{"name": "Fatou Diallo", "relation": "mère",
-                            "phone": "06 00 00 00 01"},
-                           {"name": "Moussa Diallo", "relation": "père",
-                            "phone": "06 00 00 00 02"}],
-    "authorised_people": [{"name": "Awa Diallo", "relation": "tante",
-                           "phone": "06 11 22 33 44"}],
+    "health": {
+        "allergies": "Arachides (choc anaphylactique)",
+        "diet": "Sans porc",
+        "treatment": "",
+        "has_pai": True,
+        "pai_details": "Stylo dans le sac",
+        "doctor_name": "Dr Martin",
+        "doctor_phone": "01 46 70 00 00",
+    },
+    "emergency_contacts": [
+        {"name": "Fatou Diallo", "relation": "mère", "phone": "06 00 00 00 01"},
+        {"name": "Moussa Diallo", "relation": "père", "phone": "06 00 00 00 02"},
+    ],
+    "authorised_people": [{"name": "Awa Diallo", "relation": "tante", "phone": "06 11 22 33 44"}],
     "may_leave_alone": False,
     "leave_alone_signed_on": None,
     "image_rights": {"internal": True, "printed": False, "web": False, "social": False},
@@ -72,11 +77,14 @@ def world():
     partner = PartnerFactory()
     partner_user = user_with_role(Role.PARTNER)
     partner.members.add(partner_user)
-    EnrolmentFactory(participant=child, programme=ProgrammeFactory(),
-                     referred_by_partner=partner)
+    EnrolmentFactory(participant=child, programme=ProgrammeFactory(), referred_by_partner=partner)
     return {
-        "family": family, "child": child, "programme": programme, "session": session,
-        "mediator": mediator.user, "facilitator": facilitator.user,
+        "family": family,
+        "child": child,
+        "programme": programme,
+        "session": session,
+        "mediator": mediator.user,
+        "facilitator": facilitator.user,
         "coordinator": user_with_role(Role.COORDINATOR),
         "other_mediator": MediatorFactory().user,
         "other_family": GuardianFactory(user=user_with_role(Role.FAMILY)).user,
@@ -85,8 +93,9 @@ def world():
 
 
 def put_sheet(client, child, body=SHEET):
-    return client.put(f"{API}/participants/{child.pk}/safety-sheet", body,
-                      content_type="application/json")
+    return client.put(
+        f"{API}/participants/{child.pk}/safety-sheet", body, content_type="application/json"
+    )
 
 
 def test_guardian_fills_the_sheet_online_and_each_filling_is_a_new_version(client, world):
@@ -95,8 +104,11 @@ def test_guardian_fills_the_sheet_online_and_each_filling_is_a_new_version(clien
     assert first.status_code == 200, first.content
     assert first.json()["version"] == 1
     assert first.json()["filled_as"] == "guardian"
-    second = put_sheet(client, world["child"], SHEET | {"may_leave_alone": True,
-                                                         "leave_alone_signed_on": "2026-01-05"})
+    second = put_sheet(
+        client,
+        world["child"],
+        SHEET | {"may_leave_alone": True, "leave_alone_signed_on": "2026-01-05"},
+    )
     assert second.json()["version"] == 2
     assert second.json()["may_leave_alone"] is True
     assert sorted(second.json()["filled_parts"]) == sorted(SafetySheetPart.values)
@@ -187,15 +199,22 @@ def test_staff_reads_are_audited_and_the_familys_own_are_not(client, world):
 
 
 def test_a_booking_that_requires_the_sheet_waits_for_it(client, world):
-    programme = ProgrammeFactory(enrolment_mode=EnrolmentMode.PER_SESSION,
-                                 safety_sheet_parts=["health", "collection"])
-    session = SessionFactory(programme=programme,
-                             starts_at=world["session"].starts_at + datetime.timedelta(days=1))
+    programme = ProgrammeFactory(
+        enrolment_mode=EnrolmentMode.PER_SESSION, safety_sheet_parts=["health", "collection"]
+    )
+    session = SessionFactory(
+        programme=programme, starts_at=world["session"].starts_at + datetime.timedelta(days=1)
+    )
     client.force_login(world["family"])
-    response = client.post(f"{API}/enrolments", {"participant_id": world["child"].pk,
-                                                 "programme_id": programme.pk,
-                                                 "session_id": session.pk},
-                           content_type="application/json")
+    response = client.post(
+        f"{API}/enrolments",
+        {
+            "participant_id": world["child"].pk,
+            "programme_id": programme.pk,
+            "session_id": session.pk,
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "confirmed"
     assert response.json()["sheet_to_complete"] is True
@@ -214,10 +233,10 @@ def test_a_booking_that_requires_the_sheet_waits_for_it(client, world):
 
 def test_a_workshop_that_requires_nothing_does_not_wait(world):
     programme = ProgrammeFactory(enrolment_mode=EnrolmentMode.PER_SESSION, safety_sheet_parts=[])
-    session = SessionFactory(programme=programme,
-                             starts_at=world["session"].starts_at + datetime.timedelta(days=2))
-    enrolment = enrolment_create(participant=world["child"], programme=programme,
-                                 session=session)
+    session = SessionFactory(
+        programme=programme, starts_at=world["session"].starts_at + datetime.timedelta(days=2)
+    )
+    enrolment = enrolment_create(participant=world["child"], programme=programme, session=session)
     assert enrolment.status == EnrolmentStatus.CONFIRMED and not enrolment.sheet_pending
 
 
@@ -239,8 +258,9 @@ def test_retention_removes_the_health_details_before_the_household(settings, wor
     household.refresh_from_db()
     assert Household.objects.filter(pk=household.pk).exists()
     assert world["child"].household.guardians.exists()
-    assert AuditEvent.objects.filter(action="delete",
-                                     object_type="enrolment.safetysheet").count() == 2
+    assert (
+        AuditEvent.objects.filter(action="delete", object_type="enrolment.safetysheet").count() == 2
+    )
 
 
 def test_a_sheet_of_a_child_still_expected_is_kept(settings, world):
@@ -262,13 +282,22 @@ def test_the_households_export_holds_the_sheet_and_erasure_removes_it(world):
 
 
 def sheet_form(**overrides) -> dict:
-    data = {"allergies": "Arachides", "diet": "", "treatment": "", "has_pai": "on",
-            "pai_details": "Stylo dans le sac", "doctor_name": "Dr Martin",
-            "doctor_phone": "01 46 70 00 00",
-            "contact_1_name": "Fatou Diallo", "contact_1_relation": "mère",
-            "contact_1_phone": "06 00 00 00 01",
-            "authorised_1_name": "Awa Diallo", "authorised_1_relation": "tante",
-            "authorised_1_phone": "06 11 22 33 44", "image_internal": "on"}
+    data = {
+        "allergies": "Arachides",
+        "diet": "",
+        "treatment": "",
+        "has_pai": "on",
+        "pai_details": "Stylo dans le sac",
+        "doctor_name": "Dr Martin",
+        "doctor_phone": "01 46 70 00 00",
+        "contact_1_name": "Fatou Diallo",
+        "contact_1_relation": "mère",
+        "contact_1_phone": "06 00 00 00 01",
+        "authorised_1_name": "Awa Diallo",
+        "authorised_1_relation": "tante",
+        "authorised_1_phone": "06 11 22 33 44",
+        "image_internal": "on",
+    }
     return data | overrides
 
 
@@ -283,8 +312,9 @@ def test_guardian_fills_the_sheet_on_the_page_and_the_booking_stops_waiting(clie
     assert response.status_code == 302, response.content.decode()[:2000]
     sheet = SafetySheet.objects.get(participant=world["child"])
     assert sheet.filled_as == "guardian" and sheet.health["has_pai"] is True
-    assert sheet.authorised_people == [{"name": "Awa Diallo", "phone": "06 11 22 33 44",
-                                        "relation": "tante"}]
+    assert sheet.authorised_people == [
+        {"name": "Awa Diallo", "phone": "06 11 22 33 44", "relation": "tante"}
+    ]
     enrolment.refresh_from_db()
     assert not enrolment.sheet_pending
     page = client.get(url).content.decode()
@@ -310,8 +340,9 @@ def test_the_page_is_closed_to_everyone_else(client, world, who):
     assert not SafetySheet.objects.exists()
 
 
-def test_the_mediator_sees_the_sheets_to_complete_on_their_home(client, world,
-                                                                django_assert_max_num_queries):
+def test_the_mediator_sees_the_sheets_to_complete_on_their_home(
+    client, world, django_assert_max_num_queries
+):
     Enrolment.objects.filter(participant=world["child"]).update(sheet_pending=True)
     client.force_login(world["mediator"])
     with django_assert_max_num_queries(20):

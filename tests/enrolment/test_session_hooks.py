@@ -18,8 +18,9 @@ def test_seats_taken_counts_whole_cycle_in_every_session_in_one_query(
     EnrolmentFactory(programme=cycle, status=EnrolmentStatus.WAITLISTED, waitlist_position=1)
     workshop = SessionFactory()
     EnrolmentFactory.create_batch(3, programme=workshop.programme, session=workshop)
-    EnrolmentFactory(programme=workshop.programme, session=workshop,
-                     status=EnrolmentStatus.CANCELLED)
+    EnrolmentFactory(
+        programme=workshop.programme, session=workshop, status=EnrolmentStatus.CANCELLED
+    )
     sessions = [*cycle_sessions, workshop, SessionFactory()]
     with django_assert_num_queries(1):
         taken = seats_taken(sessions)
@@ -31,6 +32,7 @@ def test_seats_taken_counts_whole_cycle_in_every_session_in_one_query(
 def test_sessions_with_active_enrolments_are_in_use():
     used, cancelled_only, free = SessionFactory.create_batch(3)
     EnrolmentFactory(programme=used.programme, session=used)
-    EnrolmentFactory(programme=cancelled_only.programme, session=cancelled_only,
-                     status=EnrolmentStatus.CANCELLED)
+    EnrolmentFactory(
+        programme=cancelled_only.programme, session=cancelled_only, status=EnrolmentStatus.CANCELLED
+    )
     assert sessions_in_use([used.pk, cancelled_only.pk, free.pk]) == {used.pk}

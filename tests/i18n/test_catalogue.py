@@ -23,7 +23,9 @@ def test_the_check_catches_missing_and_fuzzy_entries(tmp_path):
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
         'msgid "Hello"\nmsgstr "Bonjour"\n\n'
         'msgid "Missing"\nmsgstr ""\n\n'
-        '#, fuzzy\nmsgid "Guess"\nmsgstr "Devine"\n', encoding="utf-8")
+        '#, fuzzy\nmsgid "Guess"\nmsgstr "Devine"\n',
+        encoding="utf-8",
+    )
     catalogue = polib.pofile(str(po))
     assert [entry.msgid for entry in catalogue.untranslated_entries()] == ["Missing"]
     assert [entry.msgid for entry in catalogue.fuzzy_entries()] == ["Guess"]

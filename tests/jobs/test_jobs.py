@@ -29,8 +29,9 @@ register_job_handler("test.export", _export)
 register_job_handler("test.broken", _broken)
 
 
-def test_a_job_runs_after_commit_and_keeps_its_file(celery_eager, django_capture_on_commit_callbacks,
-                                                    client, settings, tmp_path):
+def test_a_job_runs_after_commit_and_keeps_its_file(
+    celery_eager, django_capture_on_commit_callbacks, client, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     owner = user_with_role(Role.COORDINATOR)
     with django_capture_on_commit_callbacks(execute=True):
@@ -47,15 +48,17 @@ def test_a_job_runs_after_commit_and_keeps_its_file(celery_eager, django_capture
 
 
 def test_a_job_runs_once_even_if_delivered_twice(client):
-    job = BackgroundJob.objects.create(kind="test.export", owner=user_with_role(Role.FAMILY),
-                                       title="Export")
+    job = BackgroundJob.objects.create(
+        kind="test.export", owner=user_with_role(Role.FAMILY), title="Export"
+    )
     assert job_run(job_id=job.pk) == JobState.SUCCEEDED
     assert job_run(job_id=job.pk) == "skipped"
 
 
 def test_a_failing_job_says_so_without_details(english):
-    job = BackgroundJob.objects.create(kind="test.broken", owner=user_with_role(Role.FAMILY),
-                                       title="Broken")
+    job = BackgroundJob.objects.create(
+        kind="test.broken", owner=user_with_role(Role.FAMILY), title="Broken"
+    )
     assert job_run(job_id=job.pk) == JobState.FAILED
     job.refresh_from_db()
     assert job.state == JobState.FAILED
@@ -68,22 +71,26 @@ def test_unknown_kinds_are_refused():
 
 
 def test_only_the_owner_sees_a_job(client):
-    job = BackgroundJob.objects.create(kind="test.export", owner=user_with_role(Role.FAMILY),
-                                       title="Export")
+    job = BackgroundJob.objects.create(
+        kind="test.export", owner=user_with_role(Role.FAMILY), title="Export"
+    )
     client.force_login(user_with_role(Role.COORDINATOR))
     assert client.get(job.get_absolute_url()).status_code == 404
     assert client.get(reverse("jobs:status", args=[job.pk])).status_code == 404
 
 
-def test_regenerating_sessions_in_the_background(celery_eager, django_capture_on_commit_callbacks,
-                                                 client, english):
+def test_regenerating_sessions_in_the_background(
+    celery_eager, django_capture_on_commit_callbacks, client, english
+):
     coordinator = user_with_role(Role.COORDINATOR)
-    schedule = ScheduleFactory(start_date=datetime.date(2026, 9, 1),
-                               end_date=datetime.date(2026, 9, 30))
+    schedule = ScheduleFactory(
+        start_date=datetime.date(2026, 9, 1), end_date=datetime.date(2026, 9, 30)
+    )
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("coordination:sessions-regenerate"),
-                               {"programme": schedule.programme_id})
+        response = client.post(
+            reverse("coordination:sessions-regenerate"), {"programme": schedule.programme_id}
+        )
     job = BackgroundJob.objects.get()
     assert response["Location"] == job.get_absolute_url()
     job.refresh_from_db()
@@ -97,8 +104,9 @@ def test_regenerating_sessions_in_the_background(celery_eager, django_capture_on
 
 def test_a_running_job_page_polls_with_a_static_script(client):
     owner = user_with_role(Role.COORDINATOR)
-    job = BackgroundJob.objects.create(kind="test.export", owner=owner, title="Export",
-                                       state=JobState.RUNNING, progress=40)
+    job = BackgroundJob.objects.create(
+        kind="test.export", owner=owner, title="Export", state=JobState.RUNNING, progress=40
+    )
     client.force_login(owner)
     body = client.get(job.get_absolute_url()).content.decode()
     assert 'src="/static/jobs/job-progress.js"' in body
@@ -106,12 +114,12 @@ def test_a_running_job_page_polls_with_a_static_script(client):
     assert "<script>" not in body  # no inline script: the CSP forbids them
 
 
-def test_a_job_whose_task_was_lost_is_queued_again_and_runs_once(celery_eager, settings,
-                                                                   tmp_path):
+def test_a_job_whose_task_was_lost_is_queued_again_and_runs_once(celery_eager, settings, tmp_path):
     """The broker was down when the job started: the sweep queues it again, once it is stale."""
     settings.MEDIA_ROOT = tmp_path
-    job = BackgroundJob.objects.create(kind="test.export", owner=user_with_role(Role.COORDINATOR),
-                                       title="Export")
+    job = BackgroundJob.objects.create(
+        kind="test.export", owner=user_with_role(Role.COORDINATOR), title="Export"
+    )
     assert jobs_redispatch_stale(now=job.created_at + datetime.timedelta(seconds=30)) == 0
     later = job.created_at + datetime.timedelta(minutes=5)
     assert jobs_redispatch_stale(now=later) == 1

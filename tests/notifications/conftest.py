@@ -25,16 +25,23 @@ class FakeOvhSms:
             def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 with fake.lock:
-                    record = {"path": self.path, "headers": dict(self.headers), "body": body,
-                              "url": f"http://{self.headers['Host']}{self.path}"}
+                    record = {
+                        "path": self.path,
+                        "headers": dict(self.headers),
+                        "body": body,
+                        "url": f"http://{self.headers['Host']}{self.path}",
+                    }
                     fake.requests.append(record)
                     status = fake.answers.popleft() if fake.answers else 200
                     payload = json.loads(body)
                     if status == 200:
                         fake.delivered.append(payload)
-                        answer = {"ids": [100000 + len(fake.delivered)], "invalidReceivers": [],
-                                  "validReceivers": payload["receivers"],
-                                  "totalCreditsRemoved": 1}
+                        answer = {
+                            "ids": [100000 + len(fake.delivered)],
+                            "invalidReceivers": [],
+                            "validReceivers": payload["receivers"],
+                            "totalCreditsRemoved": 1,
+                        }
                     else:
                         answer = {"message": "Internal error" if status >= 500 else "Bad request"}
                 data = json.dumps(answer).encode()
@@ -62,8 +69,12 @@ def fake_ovh(settings):
     fake = FakeOvhSms()
     settings.SMS_BACKEND = "notifications.sms.ovh.SmsBackend"
     settings.OVH_SMS = {
-        "ENDPOINT": fake.endpoint, "APPLICATION_KEY": "app-key", "APPLICATION_SECRET": "secret",
-        "CONSUMER_KEY": "consumer", "SERVICE_NAME": "sms-ab12345-1", "SENDER": "KBMediation",
+        "ENDPOINT": fake.endpoint,
+        "APPLICATION_KEY": "app-key",
+        "APPLICATION_SECRET": "secret",
+        "CONSUMER_KEY": "consumer",
+        "SERVICE_NAME": "sms-ab12345-1",
+        "SENDER": "KBMediation",
         "TIMEOUT": 5,
     }
     yield fake
@@ -83,8 +94,9 @@ def family():
     """A household with an SMS-preferring French guardian and a nine-year-old child."""
     from tests.factories import GuardianFactory, ParticipantFactory
 
-    guardian = GuardianFactory(first_name="Nadia", last_name="Durand", phone="06 12 34 56 78",
-                               email="nadia@example.org")
+    guardian = GuardianFactory(
+        first_name="Nadia", last_name="Durand", phone="06 12 34 56 78", email="nadia@example.org"
+    )
     child = ParticipantFactory(household=guardian.household, first_name="Lina")
     return guardian, child
 
@@ -92,6 +104,8 @@ def family():
 @pytest.fixture
 def deliver_now(celery_eager, django_capture_on_commit_callbacks):
     """Run on-commit callbacks (delivery tasks run inline)."""
+
     def run():
         return django_capture_on_commit_callbacks(execute=True)
+
     return run

@@ -62,18 +62,25 @@ def test_a_row_claimed_by_another_worker_is_left_alone(noon, sms_outbox):
 
 
 def test_the_same_task_delivered_again_after_a_crash_takes_its_row_back(noon, sms_outbox):
-    message = MessageFactory(state=MessageState.SENDING, claimed_by="task-1", claimed_at=NOON,
-                             attempts=1)
+    message = MessageFactory(
+        state=MessageState.SENDING, claimed_by="task-1", claimed_at=NOON, attempts=1
+    )
     assert delivery.message_deliver(message_id=message.pk, claim_token="task-1") == "sent"
     assert len(sms_outbox) == 1
 
 
 def test_stuck_rows_go_back_to_pending_after_the_timeout(noon, settings):
     settings.NOTIFICATIONS_SENDING_TIMEOUT = 600
-    stuck = MessageFactory(state=MessageState.SENDING, claimed_by="dead",
-                           claimed_at=NOON - datetime.timedelta(minutes=11))
-    busy = MessageFactory(state=MessageState.SENDING, claimed_by="alive",
-                          claimed_at=NOON - datetime.timedelta(minutes=2))
+    stuck = MessageFactory(
+        state=MessageState.SENDING,
+        claimed_by="dead",
+        claimed_at=NOON - datetime.timedelta(minutes=11),
+    )
+    busy = MessageFactory(
+        state=MessageState.SENDING,
+        claimed_by="alive",
+        claimed_at=NOON - datetime.timedelta(minutes=2),
+    )
     assert delivery.messages_release_stuck() == 1
     stuck.refresh_from_db()
     busy.refresh_from_db()
@@ -108,8 +115,10 @@ def test_provider_errors_are_retried_with_capped_backoff_then_fail(fake_ovh, set
     settings.NOTIFICATIONS_RETRY_BASE_SECONDS = 30
     settings.NOTIFICATIONS_RETRY_MAX_SECONDS = 60
     fake_ovh.answers.extend([500] * 10)
-    with time_machine.travel(NOON, tick=False) as traveller, \
-            mock.patch.object(delivery, "dispatch_now") as dispatch:
+    with (
+        time_machine.travel(NOON, tick=False) as traveller,
+        mock.patch.object(delivery, "dispatch_now") as dispatch,
+    ):
         message = MessageFactory()
         delays = []
         for _attempt in range(3):
@@ -137,10 +146,14 @@ def test_a_permanent_error_fails_at_once(noon, fake_ovh):
 
 def test_a_coordinators_template_replaces_the_built_in_one(noon, sms_outbox):
     MessageTemplate.objects.create(
-        kind="reminder", channel="sms", language="fr",
-        body="N'oubliez pas {{ participant }} le {{ starts_at|date:'j/m' }} !")
-    MessageTemplate.objects.create(kind="reminder", channel="sms", language="en",
-                                   body="Ignored", is_active=False)
+        kind="reminder",
+        channel="sms",
+        language="fr",
+        body="N'oubliez pas {{ participant }} le {{ starts_at|date:'j/m' }} !",
+    )
+    MessageTemplate.objects.create(
+        kind="reminder", channel="sms", language="en", body="Ignored", is_active=False
+    )
     delivery.message_deliver(message_id=MessageFactory().pk)
     delivery.message_deliver(message_id=MessageFactory(language="en").pk)
     assert sms_outbox[0].body == "N'oubliez pas Lina le 2/12 !"
@@ -150,15 +163,15 @@ def test_a_coordinators_template_replaces_the_built_in_one(noon, sms_outbox):
 def test_a_template_that_does_not_compile_is_refused():
     from django.core.exceptions import ValidationError
 
-    template = MessageTemplate(kind="reminder", channel="sms", language="fr",
-                               body="{% if %}oops")
+    template = MessageTemplate(kind="reminder", channel="sms", language="fr", body="{% if %}oops")
     with pytest.raises(ValidationError) as error:
         template.full_clean()
     assert "body" in error.value.message_dict
 
 
-def test_queued_rows_are_delivered_after_commit(noon, sms_outbox, celery_eager,
-                                                django_capture_on_commit_callbacks):
+def test_queued_rows_are_delivered_after_commit(
+    noon, sms_outbox, celery_eager, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
             ids = delivery.messages_queue([MessageFactory.build(), MessageFactory.build()])
@@ -166,15 +179,29 @@ def test_queued_rows_are_delivered_after_commit(noon, sms_outbox, celery_eager,
     assert len(sms_outbox) == 2
     # The same keys again change nothing.
     with django_capture_on_commit_callbacks(execute=True):
-        assert delivery.messages_queue([Message(key=Message.objects.first().key, kind="reminder",
-                                                channel="sms", address="x", language="fr")]) == []
+        assert (
+            delivery.messages_queue(
+                [
+                    Message(
+                        key=Message.objects.first().key,
+                        kind="reminder",
+                        channel="sms",
+                        address="x",
+                        language="fr",
+                    )
+                ]
+            )
+            == []
+        )
     assert len(sms_outbox) == 2
 
 
-def test_broker_down_at_commit_leaves_the_row_to_the_sweep(noon, sms_outbox, celery_eager,
-                                                          django_capture_on_commit_callbacks):
-    broker_down = mock.patch.object(deliver_messages, "apply_async",
-                                    side_effect=OperationalError("connection refused"))
+def test_broker_down_at_commit_leaves_the_row_to_the_sweep(
+    noon, sms_outbox, celery_eager, django_capture_on_commit_callbacks
+):
+    broker_down = mock.patch.object(
+        deliver_messages, "apply_async", side_effect=OperationalError("connection refused")
+    )
     with broker_down, django_capture_on_commit_callbacks(execute=True):
         (message_id,) = delivery.messages_queue([MessageFactory.build()])
     message = Message.objects.get(pk=message_id)
@@ -208,8 +235,9 @@ def test_beat_runs_the_sweep_and_a_worker_sweeps_at_start(celery_eager):
     delay.assert_called_once()
 
 
-def test_staff_retry_a_failed_message(noon, sms_outbox, celery_eager,
-                                      django_capture_on_commit_callbacks):
+def test_staff_retry_a_failed_message(
+    noon, sms_outbox, celery_eager, django_capture_on_commit_callbacks
+):
     from notifications.services import NotificationError, message_retry
 
     failed = MessageFactory(state=MessageState.FAILED, attempts=6, last_error="500")
@@ -222,14 +250,17 @@ def test_staff_retry_a_failed_message(noon, sms_outbox, celery_eager,
     assert len(sms_outbox) == 1
 
 
-def test_admin_lists_messages_and_retries(admin_client, noon, celery_eager, sms_outbox,
-                                          django_capture_on_commit_callbacks):
+def test_admin_lists_messages_and_retries(
+    admin_client, noon, celery_eager, sms_outbox, django_capture_on_commit_callbacks
+):
     failed = MessageFactory(state=MessageState.FAILED, attempts=6)
     response = admin_client.get("/admin/notifications/message/?state=failed")
     assert response.status_code == 200 and failed.address in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post("/admin/notifications/message/",
-                          {"action": "retry_failed", "_selected_action": [failed.pk]})
+        admin_client.post(
+            "/admin/notifications/message/",
+            {"action": "retry_failed", "_selected_action": [failed.pk]},
+        )
     failed.refresh_from_db()
     assert failed.state == MessageState.SENT
     assert admin_client.get("/admin/notifications/messagetemplate/add/").status_code == 200

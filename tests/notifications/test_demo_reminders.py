@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_families_get_their_reminders_with_no_server(sms_outbox, deliver_now):
     # Wednesday 25 November 2026, 19:00 in Paris: Yanis's remobilisation session is tomorrow.
-    with time_machine.travel(datetime.datetime(2026, 11, 25, 18, 0, tzinfo=datetime.UTC),
-                             tick=False):
+    with time_machine.travel(
+        datetime.datetime(2026, 11, 25, 18, 0, tzinfo=datetime.UTC), tick=False
+    ):
         load_demo_data(today=datetime.date(2026, 11, 25))
         enrolments = Enrolment.objects.count()
         load_demo_data(today=datetime.date(2026, 11, 25))

@@ -36,13 +36,15 @@ def _session(**kwargs):
     return SessionFactory(starts_at=start, ends_at=start + datetime.timedelta(hours=2), **kwargs)
 
 
-def test_confirmation_is_written_with_the_enrolment_and_sent_after_commit(family, sms_outbox,
-                                                                          deliver_now):
+def test_confirmation_is_written_with_the_enrolment_and_sent_after_commit(
+    family, sms_outbox, deliver_now
+):
     guardian, child = family
     session = _session()
     with deliver_now():
-        enrolment = enrolment_create(participant=child, programme=session.programme,
-                                     session=session)
+        enrolment = enrolment_create(
+            participant=child, programme=session.programme, session=session
+        )
         message = Message.objects.get(kind=MessageKind.ENROLMENT_CONFIRMED)
         assert message.state == MessageState.PENDING and sms_outbox == []
     (sms,) = sms_outbox
@@ -52,7 +54,10 @@ def test_confirmation_is_written_with_the_enrolment_and_sent_after_commit(family
     message.refresh_from_db()
     assert message.state == MessageState.SENT
     assert (message.household_id, message.participant_id, message.enrolment_id) == (
-        guardian.household_id, child.pk, enrolment.pk)
+        guardian.household_id,
+        child.pk,
+        enrolment.pk,
+    )
 
 
 def test_a_rolled_back_enrolment_leaves_no_message(family, sms_outbox, deliver_now):
@@ -70,10 +75,10 @@ def test_waitlist_cancellation_and_promotion_are_told(family, sms_outbox, delive
     other_guardian = GuardianFactory(language="en", preferred_channel="email")
     second = ParticipantFactory(household=other_guardian.household, first_name="Sami")
     with deliver_now():
-        confirmed = enrolment_create(participant=first, programme=session.programme,
-                                     session=session)
-        waiting = enrolment_create(participant=second, programme=session.programme,
-                                   session=session)
+        confirmed = enrolment_create(
+            participant=first, programme=session.programme, session=session
+        )
+        waiting = enrolment_create(participant=second, programme=session.programme, session=session)
     (waitlisted_mail,) = mail.outbox
     assert waitlisted_mail.subject.startswith("On the waiting list")
     assert "number 1 on the waiting list" in waitlisted_mail.body
@@ -111,7 +116,8 @@ def test_an_sms_opt_out_falls_back_to_email(family, sms_outbox, deliver_now):
 
 
 def test_a_cancelled_session_tells_each_family_once_and_cancels_pending_reminders(
-        family, sms_outbox, deliver_now):
+    family, sms_outbox, deliver_now
+):
     guardian, lina = family
     sami = ParticipantFactory(household=guardian.household, first_name="Sami")
     session = _session()
@@ -119,8 +125,14 @@ def test_a_cancelled_session_tells_each_family_once_and_cancels_pending_reminder
         for child in (lina, sami):
             enrolment_create(participant=child, programme=session.programme, session=session)
     pending = Message.objects.create(
-        key="reminder:x", kind=MessageKind.REMINDER, channel="sms", address="+33612345678",
-        language="fr", session=session, due_at=NOW + datetime.timedelta(days=7))
+        key="reminder:x",
+        kind=MessageKind.REMINDER,
+        channel="sms",
+        address="+33612345678",
+        language="fr",
+        session=session,
+        due_at=NOW + datetime.timedelta(days=7),
+    )
     sms_outbox.clear()
     with deliver_now():
         session_cancel(session=session, reason="La salle est fermée.")
@@ -141,15 +153,20 @@ def test_a_moved_session_tells_the_new_time_and_place(family, sms_outbox, delive
     sms_outbox.clear()
     new_start = datetime.datetime(2026, 11, 12, 16, 30, tzinfo=datetime.UTC)  # Thu 17:30
     with deliver_now():
-        session_move(reason_code="venue_unavailable", session=session, starts_at=new_start,
-                     ends_at=new_start + datetime.timedelta(hours=1))
+        session_move(
+            reason_code="venue_unavailable",
+            session=session,
+            starts_at=new_start,
+            ends_at=new_start + datetime.timedelta(hours=1),
+        )
     (sms,) = sms_outbox
     assert "jeudi 12 novembre" in sms.body and "17:30" in sms.body
     assert session.venue.address in sms.body
 
 
 def test_daily_digest_goes_to_facilitators_and_coordinators_with_headcounts(
-        family, deliver_now, django_assert_max_num_queries):
+    family, deliver_now, django_assert_max_num_queries
+):
     _guardian, child = family
     mediator = MediatorFactory()
     session = _session()
@@ -174,21 +191,31 @@ def test_follow_up_tells_the_mediator(deliver_now):
     mediator = MediatorFactory()
     programme = ProgrammeFactory(title="Remobilisation")
     with deliver_now():
-        follow_up_notify(key="follow-up:1:opened", mediator_user=mediator.user,
-                         participant_name="Yanis", programme=programme, absences=2,
-                         session_dates=[NOW], guardian="Nadia Durand",
-                         guardian_phone="0612345678")
+        follow_up_notify(
+            key="follow-up:1:opened",
+            mediator_user=mediator.user,
+            participant_name="Yanis",
+            programme=programme,
+            absences=2,
+            session_dates=[NOW],
+            guardian="Nadia Durand",
+            guardian_phone="0612345678",
+        )
     (email,) = mail.outbox
     assert email.to == [mediator.user.email] and "Yanis" in email.subject
     assert "0612345678" in email.body
 
 
-@pytest.mark.parametrize(("language", "words"), [
-    ("fr", "Le lieu n’est pas disponible. Travaux dans la salle"),
-    ("en", "The venue is not available. Travaux dans la salle"),
-])
-def test_the_reason_of_a_move_is_told_in_the_family_language(family, sms_outbox, deliver_now,
-                                                              language, words):
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", "Le lieu n’est pas disponible. Travaux dans la salle"),
+        ("en", "The venue is not available. Travaux dans la salle"),
+    ],
+)
+def test_the_reason_of_a_move_is_told_in_the_family_language(
+    family, sms_outbox, deliver_now, language, words
+):
     guardian, child = family
     type(guardian).objects.filter(pk=guardian.pk).update(language=language)
     session = _session()
@@ -197,8 +224,12 @@ def test_the_reason_of_a_move_is_told_in_the_family_language(family, sms_outbox,
     sms_outbox.clear()
     new_start = datetime.datetime(2026, 11, 12, 16, 30, tzinfo=datetime.UTC)
     with deliver_now():
-        session_move(reason_code="venue_unavailable", reason="Travaux dans la salle",
-                     session=session, starts_at=new_start,
-                     ends_at=new_start + datetime.timedelta(hours=1))
+        session_move(
+            reason_code="venue_unavailable",
+            reason="Travaux dans la salle",
+            session=session,
+            starts_at=new_start,
+            ends_at=new_start + datetime.timedelta(hours=1),
+        )
     (sms,) = sms_outbox
     assert words in sms.body

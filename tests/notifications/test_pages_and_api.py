@@ -27,11 +27,20 @@ def _household_messages(count, *, state=MessageState.SENT):
     guardian = GuardianFactory()
     programme = ProgrammeFactory()
     session = SessionFactory(programme=programme)
-    return guardian, session, [
-        MessageFactory(household=guardian.household, session=session, programme=programme,
-                       state=state, sent_at=None if state != MessageState.SENT else session.starts_at)
-        for _index in range(count)
-    ]
+    return (
+        guardian,
+        session,
+        [
+            MessageFactory(
+                household=guardian.household,
+                session=session,
+                programme=programme,
+                state=state,
+                sent_at=None if state != MessageState.SENT else session.starts_at,
+            )
+            for _index in range(count)
+        ],
+    )
 
 
 def test_api_lists_for_staff_filtered_in_bounded_queries(client, django_assert_max_num_queries):
@@ -55,8 +64,9 @@ def test_api_refuses_families_and_shows_mediators_only_their_households(client):
     guardian, _session, mine = _household_messages(2)
     programme = ProgrammeFactory()
     programme.mediators.add(mediator)
-    EnrolmentFactory(participant=ParticipantFactory(household=guardian.household),
-                     programme=programme)
+    EnrolmentFactory(
+        participant=ParticipantFactory(household=guardian.household), programme=programme
+    )
     _household_messages(3)  # another household
     client.force_login(mediator.user)
     body = client.get(API).json()
@@ -101,12 +111,18 @@ def test_family_changes_channel_language_and_opt_outs(client, celery_eager):
     client.force_login(user)
     page = client.get("/notifications/preferences/")
     assert page.status_code == 200
-    response = client.post("/notifications/preferences/", {
-        "preferred_channel": "email", "language": "en", "opt_out_sms": "on"})
+    response = client.post(
+        "/notifications/preferences/",
+        {"preferred_channel": "email", "language": "en", "opt_out_sms": "on"},
+    )
     assert response.status_code == 302
     guardian = Guardian.objects.get(pk=guardian.pk)
-    assert (guardian.preferred_channel, guardian.language, guardian.opt_out_sms,
-            guardian.opt_out_email) == ("email", "en", True, False)
+    assert (
+        guardian.preferred_channel,
+        guardian.language,
+        guardian.opt_out_sms,
+        guardian.opt_out_email,
+    ) == ("email", "en", True, False)
     assert mail.outbox == []
 
 
@@ -114,6 +130,7 @@ def test_family_without_phone_cannot_choose_sms(client):
     user = user_with_role(Role.FAMILY)
     GuardianFactory(user=user, preferred_channel="email", phone="")
     client.force_login(user)
-    response = client.post("/notifications/preferences/", {"preferred_channel": "sms",
-                                                           "language": "fr"})
+    response = client.post(
+        "/notifications/preferences/", {"preferred_channel": "sms", "language": "fr"}
+    )
     assert response.status_code == 200 and "errorlist" in response.content.decode()

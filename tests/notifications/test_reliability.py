@@ -41,8 +41,14 @@ def worker(settings):
     # Not at night: SMS wait for the end of the quiet hours.
     settings.NOTIFICATIONS_QUIET_HOURS = ""
     _reset_broker_connections()
-    with start_worker(celery_app, pool="threads", concurrency=4, perform_ping_check=False,
-                      loglevel="WARNING", shutdown_timeout=10):
+    with start_worker(
+        celery_app,
+        pool="threads",
+        concurrency=4,
+        perform_ping_check=False,
+        loglevel="WARNING",
+        shutdown_timeout=10,
+    ):
         yield
     _reset_broker_connections()
 
@@ -58,12 +64,16 @@ def wait_for(condition, timeout: float = 30.0) -> None:
 def _due_reminders(count: int):
     start = timezone.now() + datetime.timedelta(hours=1)
     programme = ProgrammeFactory(reminder_offsets=["2h"], capacity=count)
-    session = SessionFactory(programme=programme, starts_at=start,
-                             ends_at=start + datetime.timedelta(hours=2))
+    session = SessionFactory(
+        programme=programme, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
     for _index in range(count):
         guardian = GuardianFactory()
-        EnrolmentFactory(participant=ParticipantFactory(household=guardian.household),
-                         programme=programme, session=session)
+        EnrolmentFactory(
+            participant=ParticipantFactory(household=guardian.household),
+            programme=programme,
+            session=session,
+        )
     return session
 
 
@@ -98,10 +108,18 @@ def test_two_sweeps_at_the_same_time_send_each_reminder_once(worker, sms_outbox)
 def test_a_delivery_interrupted_by_a_dead_worker_ends_delivered_once(worker, sms_outbox):
     # The worker died after claiming the row: it is left "sending", and the broker hands the
     # same task message (same id) to the next worker.
-    message = MessageFactory(state=MessageState.SENDING, claimed_by="task-of-dead-worker",
-                             claimed_at=timezone.now(), attempts=1)
-    other = MessageFactory(state=MessageState.SENDING, claimed_by="another-dead-task",
-                           claimed_at=timezone.now() - datetime.timedelta(hours=1), attempts=1)
+    message = MessageFactory(
+        state=MessageState.SENDING,
+        claimed_by="task-of-dead-worker",
+        claimed_at=timezone.now(),
+        attempts=1,
+    )
+    other = MessageFactory(
+        state=MessageState.SENDING,
+        claimed_by="another-dead-task",
+        claimed_at=timezone.now() - datetime.timedelta(hours=1),
+        attempts=1,
+    )
     deliver_messages.apply_async(([message.pk],), task_id="task-of-dead-worker")
     sweep.delay()  # releases ``other``, stuck for longer than the timeout
     wait_for(lambda: Message.objects.filter(state=MessageState.SENT).count() == 2)
@@ -115,8 +133,11 @@ def test_broker_down_at_commit_still_ends_delivered_once(worker, sms_outbox):
     guardian = GuardianFactory()
     child = ParticipantFactory(household=guardian.household)
     session = SessionFactory()
-    down = mock.patch.object(deliver_messages, "apply_async",
-                             side_effect=OperationalError("Error 111 connecting: refused"))
+    down = mock.patch.object(
+        deliver_messages,
+        "apply_async",
+        side_effect=OperationalError("Error 111 connecting: refused"),
+    )
     with down:
         enrolment_create(participant=child, programme=session.programme, session=session)
     message = Message.objects.get(kind=MessageKind.ENROLMENT_CONFIRMED)
@@ -130,8 +151,7 @@ def test_broker_down_at_commit_still_ends_delivered_once(worker, sms_outbox):
     assert len(sms_outbox) == 1
 
 
-def test_sms_provider_failing_three_times_then_answering_sends_one_sms(worker, fake_ovh,
-                                                                       settings):
+def test_sms_provider_failing_three_times_then_answering_sends_one_sms(worker, fake_ovh, settings):
     settings.NOTIFICATIONS_RETRY_BASE_SECONDS = 0.2
     settings.NOTIFICATIONS_RETRY_MAX_SECONDS = 1
     fake_ovh.answers.extend([500, 500, 500])

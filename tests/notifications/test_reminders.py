@@ -30,15 +30,19 @@ def paris(*args) -> datetime.datetime:
 
 
 def _enrolled(start, *, offsets=None, guardian=None, whole_cycle=False, **guardian_fields):
-    programme = ProgrammeFactory(reminder_offsets=offsets or ["2d", "2h"],
-                                 enrolment_mode="whole_cycle" if whole_cycle else "per_session")
-    session = SessionFactory(programme=programme, starts_at=start,
-                             ends_at=start + datetime.timedelta(hours=2))
+    programme = ProgrammeFactory(
+        reminder_offsets=offsets or ["2d", "2h"],
+        enrolment_mode="whole_cycle" if whole_cycle else "per_session",
+    )
+    session = SessionFactory(
+        programme=programme, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
     guardian = guardian or GuardianFactory(**guardian_fields)
     child = ParticipantFactory(household=guardian.household, first_name="Lina")
     # As stored long before: the services' own messages are tested elsewhere.
-    EnrolmentFactory(participant=child, programme=programme,
-                     session=None if whole_cycle else session)
+    EnrolmentFactory(
+        participant=child, programme=programme, session=None if whole_cycle else session
+    )
     return session, child
 
 
@@ -60,16 +64,22 @@ def test_a_reminder_goes_once_when_due(sms_outbox, deliver_now):
     assert "Lina" in sms.body and "mercredi 9 décembre" in sms.body
     reminder = _reminders().get()
     assert (reminder.participant_id, reminder.session_id, reminder.reminder_offset) == (
-        child.pk, session.pk, "2d")
+        child.pk,
+        session.pk,
+        "2d",
+    )
     assert reminder.state == MessageState.SENT
 
 
-@pytest.mark.parametrize(("start", "before", "due"), [
-    # Saturday 28 March 2026 14:00 CET, 47 hours before Monday 14:00 CEST.
-    (paris(2026, 3, 30, 14), paris(2026, 3, 28, 13, 59), paris(2026, 3, 28, 14)),
-    # Saturday 24 October 2026 14:00 CEST, 49 hours before Monday 14:00 CET.
-    (paris(2026, 10, 26, 14), paris(2026, 10, 24, 13, 59), paris(2026, 10, 24, 14)),
-])
+@pytest.mark.parametrize(
+    ("start", "before", "due"),
+    [
+        # Saturday 28 March 2026 14:00 CET, 47 hours before Monday 14:00 CEST.
+        (paris(2026, 3, 30, 14), paris(2026, 3, 28, 13, 59), paris(2026, 3, 28, 14)),
+        # Saturday 24 October 2026 14:00 CEST, 49 hours before Monday 14:00 CET.
+        (paris(2026, 10, 26, 14), paris(2026, 10, 24, 13, 59), paris(2026, 10, 24, 14)),
+    ],
+)
 def test_day_offsets_follow_the_wall_clock_across_dst(start, before, due):
     _enrolled(start, offsets=["2d"])
     with time_machine.travel(before, tick=False):
@@ -82,11 +92,11 @@ def test_day_offsets_follow_the_wall_clock_across_dst(start, before, due):
 def test_hour_offsets_are_elapsed_time_across_dst():
     start = paris(2026, 3, 29, 10)  # 08:00 UTC, the morning clocks went forward
     _enrolled(start, offsets=["2h"], preferred_channel="email")
-    with time_machine.travel(datetime.datetime(2026, 3, 29, 5, 59, tzinfo=datetime.UTC),
-                             tick=False):
+    with time_machine.travel(
+        datetime.datetime(2026, 3, 29, 5, 59, tzinfo=datetime.UTC), tick=False
+    ):
         assert reminders_create_due() == 0
-    with time_machine.travel(datetime.datetime(2026, 3, 29, 6, 0, tzinfo=datetime.UTC),
-                             tick=False):
+    with time_machine.travel(datetime.datetime(2026, 3, 29, 6, 0, tzinfo=datetime.UTC), tick=False):
         assert reminders_create_due() == 1
 
 
@@ -102,8 +112,7 @@ def test_sms_reminders_avoid_quiet_hours_but_emails_do_not():
     assert set(_reminders().values_list("channel", flat=True)) == {"sms", "email"}
 
 
-def test_opted_out_guardians_get_no_reminder_and_are_not_looked_at_again(sms_outbox,
-                                                                         deliver_now):
+def test_opted_out_guardians_get_no_reminder_and_are_not_looked_at_again(sms_outbox, deliver_now):
     _enrolled(paris(2026, 12, 9, 14), opt_out_sms=True, opt_out_email=True)
     with time_machine.travel(paris(2026, 12, 7, 14), tick=False):
         with deliver_now():
@@ -115,8 +124,11 @@ def test_opted_out_guardians_get_no_reminder_and_are_not_looked_at_again(sms_out
 
 def test_whole_cycle_enrolments_are_reminded_of_each_session():
     first, child = _enrolled(paris(2026, 12, 9, 14), whole_cycle=True, offsets=["1d"])
-    second = SessionFactory(programme=first.programme, starts_at=paris(2026, 12, 16, 14),
-                            ends_at=paris(2026, 12, 16, 16))
+    second = SessionFactory(
+        programme=first.programme,
+        starts_at=paris(2026, 12, 16, 14),
+        ends_at=paris(2026, 12, 16, 16),
+    )
     with time_machine.travel(paris(2026, 12, 8, 14), tick=False):
         assert reminders_create_due() == 1
     with time_machine.travel(paris(2026, 12, 15, 14), tick=False):
@@ -137,8 +149,12 @@ def test_a_moved_session_cancels_pending_reminders_and_reminds_at_the_new_time()
     with time_machine.travel(paris(2026, 12, 7, 14), tick=False):
         assert reminders_create_due() == 1  # pending: not delivered in this test
     with time_machine.travel(paris(2026, 12, 7, 15), tick=False):
-        session_move(reason_code="venue_unavailable", session=session, starts_at=paris(2026, 12, 16, 14),
-                     ends_at=paris(2026, 12, 16, 16))
+        session_move(
+            reason_code="venue_unavailable",
+            session=session,
+            starts_at=paris(2026, 12, 16, 14),
+            ends_at=paris(2026, 12, 16, 16),
+        )
     old = _reminders().get()
     assert old.state == MessageState.CANCELLED
     with time_machine.travel(paris(2026, 12, 14, 14), tick=False):
@@ -155,15 +171,19 @@ def test_after_an_outage_only_the_latest_due_reminder_goes():
     assert states == {"2d": MessageState.CANCELLED, "2h": MessageState.PENDING}
 
 
-def test_enrolling_after_a_reminder_was_due_skips_it(celery_eager,
-                                                     django_capture_on_commit_callbacks):
+def test_enrolling_after_a_reminder_was_due_skips_it(
+    celery_eager, django_capture_on_commit_callbacks
+):
     programme = ProgrammeFactory(reminder_offsets=["2d", "2h"])
-    session = SessionFactory(programme=programme, starts_at=paris(2026, 12, 9, 14),
-                             ends_at=paris(2026, 12, 9, 16))
+    session = SessionFactory(
+        programme=programme, starts_at=paris(2026, 12, 9, 14), ends_at=paris(2026, 12, 9, 16)
+    )
     guardian = GuardianFactory()
     child = ParticipantFactory(household=guardian.household)
-    with time_machine.travel(paris(2026, 12, 8, 10), tick=False), \
-            django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(paris(2026, 12, 8, 10), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         enrolment_create(participant=child, programme=programme, session=session)
         assert reminders_create_due() == 0
     assert _reminders().get().state == MessageState.CANCELLED
@@ -172,17 +192,19 @@ def test_enrolling_after_a_reminder_was_due_skips_it(celery_eager,
 
 
 @pytest.mark.parametrize("families", [10, 60])
-def test_sweep_query_count_does_not_grow_with_enrolments(families,
-                                                         django_assert_max_num_queries):
+def test_sweep_query_count_does_not_grow_with_enrolments(families, django_assert_max_num_queries):
     programme = ProgrammeFactory(reminder_offsets=["2d"], capacity=100)
-    session = SessionFactory(programme=programme, starts_at=paris(2026, 12, 9, 14),
-                             ends_at=paris(2026, 12, 9, 16))
+    session = SessionFactory(
+        programme=programme, starts_at=paris(2026, 12, 9, 14), ends_at=paris(2026, 12, 9, 16)
+    )
     for _index in range(families):
         guardian = GuardianFactory()
-        EnrolmentFactory(participant=ParticipantFactory(household=guardian.household),
-                         programme=programme, session=session)
-    with time_machine.travel(paris(2026, 12, 7, 14), tick=False), \
-            django_assert_max_num_queries(14):
+        EnrolmentFactory(
+            participant=ParticipantFactory(household=guardian.household),
+            programme=programme,
+            session=session,
+        )
+    with time_machine.travel(paris(2026, 12, 7, 14), tick=False), django_assert_max_num_queries(14):
         assert reminders_create_due() == families
 
 
@@ -205,7 +227,6 @@ def test_two_sweeps_at_once_count_only_the_rows_each_wrote(monkeypatch):
     with time_machine.travel(paris(2026, 12, 7, 15, 0), tick=True):
         assert reminders_create_due() == 0
         assert _reminders(state=MessageState.PENDING).count() == 2
-
 
 
 # Sessions whose reminder moment is quiet and whose quiet hours end after they start.
@@ -231,20 +252,25 @@ def _sweep_and_deliver_until(end, since=None) -> None:
         for hour, minute in ((21, 0), (8, 0)):
             centre = paris(day.year, day.month, day.day, hour, minute)
             moments |= {centre + datetime.timedelta(minutes=m) for m in range(-3, 4)}
-    for before in (datetime.timedelta(minutes=30), datetime.timedelta(hours=1),
-                   datetime.timedelta(hours=2)):
+    for before in (
+        datetime.timedelta(minutes=30),
+        datetime.timedelta(hours=1),
+        datetime.timedelta(hours=2),
+    ):
         moments |= {end - before + datetime.timedelta(minutes=m) for m in range(-2, 3)}
     for moment in sorted(m for m in moments if first <= m < end):
         with time_machine.travel(moment, tick=False):
             reminders_create_due()
-            for pk in Message.objects.filter(state=MessageState.PENDING,
-                                             due_at__lte=moment).values_list("pk", flat=True):
+            for pk in Message.objects.filter(
+                state=MessageState.PENDING, due_at__lte=moment
+            ).values_list("pk", flat=True):
                 delivery.message_deliver(message_id=pk)
 
 
 @pytest.mark.parametrize(("start", "offset"), TOO_EARLY_FOR_SMS)
-def test_an_sms_family_with_an_email_is_reminded_by_email_before_the_session(start, offset,
-                                                                             sms_outbox):
+def test_an_sms_family_with_an_email_is_reminded_by_email_before_the_session(
+    start, offset, sms_outbox
+):
     _enrolled(start, offsets=[offset])
     _sweep_and_deliver_until(start)
     reminder = _reminders().get()
@@ -267,16 +293,20 @@ def test_without_email_the_sms_goes_before_the_quiet_hours(start, offset, sms_ou
 
 
 def test_enrolled_during_the_quiet_hours_without_email_the_reminder_is_dropped_with_a_reason(
-        sms_outbox, caplog, celery_eager, django_capture_on_commit_callbacks):
+    sms_outbox, caplog, celery_eager, django_capture_on_commit_callbacks
+):
     """Enrolled at 23:00 for 07:30: no moment outside the quiet hours is left before it."""
     programme = ProgrammeFactory(reminder_offsets=["2h"])
     start = paris(2026, 12, 9, 7, 30)
-    session = SessionFactory(programme=programme, starts_at=start,
-                             ends_at=start + datetime.timedelta(hours=2))
+    session = SessionFactory(
+        programme=programme, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
     guardian = GuardianFactory(email="")
     child = ParticipantFactory(household=guardian.household, first_name="Lina")
-    with time_machine.travel(paris(2026, 12, 8, 23, 0), tick=False), \
-            django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(paris(2026, 12, 8, 23, 0), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         enrolment_create(participant=child, programme=programme, session=session)
     with caplog.at_level("INFO", logger="notifications"):
         _sweep_and_deliver_until(start, since=paris(2026, 12, 8, 23, 0))
@@ -288,17 +318,21 @@ def test_enrolled_during_the_quiet_hours_without_email_the_reminder_is_dropped_w
 
 
 def test_a_confirmation_held_for_the_morning_covers_no_reminder_of_an_earlier_session(
-        sms_outbox, celery_eager, django_capture_on_commit_callbacks):
+    sms_outbox, celery_eager, django_capture_on_commit_callbacks
+):
     """Confirmed at 23:00 for 07:30: the SMS confirmation goes at 08:00, too late; the
     reminder still goes, by e-mail at 05:30."""
     programme = ProgrammeFactory(reminder_offsets=["2d", "2h"])
     start = paris(2026, 12, 9, 7, 30)
-    session = SessionFactory(programme=programme, starts_at=start,
-                             ends_at=start + datetime.timedelta(hours=2))
+    session = SessionFactory(
+        programme=programme, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
     guardian = GuardianFactory()
     child = ParticipantFactory(household=guardian.household, first_name="Lina")
-    with time_machine.travel(paris(2026, 12, 8, 23, 0), tick=False), \
-            django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(paris(2026, 12, 8, 23, 0), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         enrolment_create(participant=child, programme=programme, session=session)
     _sweep_and_deliver_until(start, since=paris(2026, 12, 8, 23, 0))
     sent = _reminders(state=MessageState.SENT).get()

@@ -19,11 +19,17 @@ def enrolled(days_ahead: int, *, pending: bool = True) -> Enrolment:
     guardian = GuardianFactory(is_primary=True, phone="0600000001")
     child = ParticipantFactory(household=guardian.household)
     programme = ProgrammeFactory(safety_sheet_parts=["health"])
-    session = SessionFactory(programme=programme,
-                             starts_at=timezone.now() + datetime.timedelta(days=days_ahead))
-    return Enrolment.objects.create(participant=child, programme=programme, session=session,
-                                    status=EnrolmentStatus.CONFIRMED, sheet_pending=pending,
-                                    source=EnrolmentSource.FAMILY_ONLINE)
+    session = SessionFactory(
+        programme=programme, starts_at=timezone.now() + datetime.timedelta(days=days_ahead)
+    )
+    return Enrolment.objects.create(
+        participant=child,
+        programme=programme,
+        session=session,
+        status=EnrolmentStatus.CONFIRMED,
+        sheet_pending=pending,
+        source=EnrolmentSource.FAMILY_ONLINE,
+    )
 
 
 def test_reminded_once_within_the_days_before_the_first_session(settings):

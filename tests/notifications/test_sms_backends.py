@@ -9,10 +9,15 @@ from notifications.sms import get_sms_backend, send_sms
 from notifications.sms.base import international_number
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("06 12 34 56 78", "+33612345678"), ("+33 6 12 34 56 78", "+33612345678"),
-    ("0033612345678", "+33612345678"), ("+44 7700 900123", "+447700900123"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("06 12 34 56 78", "+33612345678"),
+        ("+33 6 12 34 56 78", "+33612345678"),
+        ("0033612345678", "+33612345678"),
+        ("+44 7700 900123", "+447700900123"),
+    ],
+)
 def test_international_number(raw, expected):
     assert international_number(raw) == expected
 
@@ -35,8 +40,11 @@ def test_file_backend_writes_one_file_per_sms(settings, tmp_path):
 
 
 def test_ovh_backend_posts_a_signed_job(fake_ovh):
-    message_id = send_sms(to="06 12 34 56 78", body="Rappel : l'atelier est demain à 14:00",
-                          reference="reminder:p1:s2:2d")
+    message_id = send_sms(
+        to="06 12 34 56 78",
+        body="Rappel : l'atelier est demain à 14:00",
+        reference="reminder:p1:s2:2d",
+    )
     assert message_id == "100001"
     (request,) = fake_ovh.requests
     assert request["path"] == "/1.0/sms/sms-ab12345-1/jobs"
@@ -47,8 +55,18 @@ def test_ovh_backend_posts_a_signed_job(fake_ovh):
     headers = request["headers"]
     assert headers["X-Ovh-Application"] == "app-key"
     assert headers["X-Ovh-Consumer"] == "consumer"
-    expected = hashlib.sha1("+".join(["secret", "consumer", "POST", request["url"],
-                                      request["body"], headers["X-Ovh-Timestamp"]]).encode())
+    expected = hashlib.sha1(
+        "+".join(
+            [
+                "secret",
+                "consumer",
+                "POST",
+                request["url"],
+                request["body"],
+                headers["X-Ovh-Timestamp"],
+            ]
+        ).encode()
+    )
     assert headers["X-Ovh-Signature"] == "$1$" + expected.hexdigest()
 
 
@@ -74,9 +92,14 @@ def test_ovh_backend_refuses_a_non_number_without_calling(fake_ovh):
 
 def test_ovh_backend_unreachable_is_worth_retrying(settings):
     settings.SMS_BACKEND = "notifications.sms.ovh.SmsBackend"
-    settings.OVH_SMS = {"ENDPOINT": "http://127.0.0.1:9/1.0", "APPLICATION_KEY": "a",
-                        "APPLICATION_SECRET": "b", "CONSUMER_KEY": "c", "SERVICE_NAME": "s",
-                        "TIMEOUT": 2}
+    settings.OVH_SMS = {
+        "ENDPOINT": "http://127.0.0.1:9/1.0",
+        "APPLICATION_KEY": "a",
+        "APPLICATION_SECRET": "b",
+        "CONSUMER_KEY": "c",
+        "SERVICE_NAME": "s",
+        "TIMEOUT": 2,
+    }
     with pytest.raises(DeliveryError):
         send_sms(to="0612345678", body="x", reference="k")
 
@@ -92,8 +115,12 @@ def test_ovh_that_never_answers_costs_one_timeout_and_is_retried(settings):
     listener.listen(1)  # connections are accepted by the kernel; nothing ever answers
     settings.OVH_SMS = {
         "ENDPOINT": f"http://127.0.0.1:{listener.getsockname()[1]}/1.0",
-        "APPLICATION_KEY": "k", "APPLICATION_SECRET": "s", "CONSUMER_KEY": "c",
-        "SERVICE_NAME": "sms-ab12345-1", "SENDER": "", "TIMEOUT": 1,
+        "APPLICATION_KEY": "k",
+        "APPLICATION_SECRET": "s",
+        "CONSUMER_KEY": "c",
+        "SERVICE_NAME": "sms-ab12345-1",
+        "SENDER": "",
+        "TIMEOUT": 1,
     }
     started = time.monotonic()
     try:

@@ -21,8 +21,10 @@ def paris(*args) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=PARIS)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("2d", Offset(2, "d")), ("2h", Offset(2, "h")),
-                                               (" 30m ", Offset(30, "m"))])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("2d", Offset(2, "d")), ("2h", Offset(2, "h")), (" 30m ", Offset(30, "m"))],
+)
 def test_parse_offset(raw, expected):
     assert parse_offset(raw) == expected
 
@@ -90,12 +92,14 @@ def test_sms_quiet_end_equal_to_start_is_not_before_the_session():
 
 
 def test_with_an_email_address_it_goes_by_email_at_its_own_moment():
-    timing = reminder_timing(starts_at=paris(2026, 12, 2, 7, 30), offset=Offset(2, "h"),
-                             by_sms=True, can_email=True)
+    timing = reminder_timing(
+        starts_at=paris(2026, 12, 2, 7, 30), offset=Offset(2, "h"), by_sms=True, can_email=True
+    )
     assert timing.by_email_instead
     assert timing.due_at.astimezone(PARIS) == paris(2026, 12, 2, 5, 30)
-    still_sms = reminder_timing(starts_at=paris(2026, 12, 2, 9), offset=Offset(2, "h"),
-                                by_sms=True, can_email=True)
+    still_sms = reminder_timing(
+        starts_at=paris(2026, 12, 2, 9), offset=Offset(2, "h"), by_sms=True, can_email=True
+    )
     assert not still_sms.by_email_instead, "08:00 is still before a 09:00 session"
 
 
@@ -111,8 +115,7 @@ def test_email_ignores_quiet_hours():
 
 
 def test_sms_outside_quiet_hours_is_not_moved():
-    due = reminder_due_at(starts_at=paris(2026, 12, 2, 22, 30), offset=Offset(2, "h"),
-                          by_sms=True)
+    due = reminder_due_at(starts_at=paris(2026, 12, 2, 22, 30), offset=Offset(2, "h"), by_sms=True)
     assert due.astimezone(PARIS) == paris(2026, 12, 2, 20, 30)
 
 

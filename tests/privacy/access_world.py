@@ -36,8 +36,16 @@ from tests.factories import (
 
 # The columns of the policy table, and the accounts that act in each.
 ROLES = ("anonymous", "family", "mediator", "partner", "coordinator", "administrator")
-ACTORS = (("anonymous", "A"), ("family", "A"), ("family", "B"), ("mediator", "A"),
-          ("mediator", "B"), ("partner", "A"), ("coordinator", "A"), ("administrator", "A"))
+ACTORS = (
+    ("anonymous", "A"),
+    ("family", "A"),
+    ("family", "B"),
+    ("mediator", "A"),
+    ("mediator", "B"),
+    ("partner", "A"),
+    ("coordinator", "A"),
+    ("administrator", "A"),
+)
 OTHER = {"A": "B", "B": "A"}
 
 
@@ -88,27 +96,50 @@ def _side(name: str, partner, family_user, mediator) -> Side:
     if name == "A":
         programme.partners.add(partner)
     now = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0)
-    session = SessionFactory(programme=programme, starts_at=now,
-                             ends_at=now + datetime.timedelta(hours=2))
+    session = SessionFactory(
+        programme=programme, starts_at=now, ends_at=now + datetime.timedelta(hours=2)
+    )
     referrer = partner if name == "A" else PartnerFactory()
-    enrolment = EnrolmentFactory(participant=child, programme=programme, session=session,
-                                 source=EnrolmentSource.PARTNER_REFERRAL,
-                                 referred_by_partner=referrer)
-    referral = EnrolmentFactory(participant=second, programme=programme, session=session,
-                                status=EnrolmentStatus.PROPOSED,
-                                source=EnrolmentSource.PARTNER_REFERRAL,
-                                referred_by_partner=referrer)
-    follow_up = FollowUp.objects.create(participant=child, programme=programme,
-                                        enrolment=enrolment, mediator=mediator)
+    enrolment = EnrolmentFactory(
+        participant=child,
+        programme=programme,
+        session=session,
+        source=EnrolmentSource.PARTNER_REFERRAL,
+        referred_by_partner=referrer,
+    )
+    referral = EnrolmentFactory(
+        participant=second,
+        programme=programme,
+        session=session,
+        status=EnrolmentStatus.PROPOSED,
+        source=EnrolmentSource.PARTNER_REFERRAL,
+        referred_by_partner=referrer,
+    )
+    follow_up = FollowUp.objects.create(
+        participant=child, programme=programme, enrolment=enrolment, mediator=mediator
+    )
     message = MessageFactory(household=household, programme=programme, state="failed")
-    _t, partner_feed = feed_token_issue(token=FeedToken(scope=FeedScope.PARTNER,
-                                                        partner=referrer))
-    _t, mediator_feed = feed_token_issue(token=FeedToken(scope=FeedScope.MEDIATOR,
-                                                         mediator=mediator))
+    _t, partner_feed = feed_token_issue(token=FeedToken(scope=FeedScope.PARTNER, partner=referrer))
+    _t, mediator_feed = feed_token_issue(
+        token=FeedToken(scope=FeedScope.MEDIATOR, mediator=mediator)
+    )
     _t, household_feed = feed_token_issue(token=HouseholdFeedToken(household=household))
     schedule = ScheduleFactory(programme=programme)
-    return Side(household, guardian, child, programme, session, enrolment, referral, follow_up,
-                message, schedule, partner_feed, mediator_feed, household_feed)
+    return Side(
+        household,
+        guardian,
+        child,
+        programme,
+        session,
+        enrolment,
+        referral,
+        follow_up,
+        message,
+        schedule,
+        partner_feed,
+        mediator_feed,
+        household_feed,
+    )
 
 
 def build_world() -> World:
@@ -124,8 +155,7 @@ def build_world() -> World:
         users[("mediator", side)] = mediator.user
     partner = PartnerFactory(name="Partenaire A")
     partner.members.add(users[("partner", "A")])
-    sides = {name: _side(name, partner, users[("family", name)], mediators[name])
-             for name in "AB"}
+    sides = {name: _side(name, partner, users[("family", name)], mediators[name]) for name in "AB"}
     outsider = user_with_role(Role.COORDINATOR, username="someone.else")
     world = World(sides=sides, users=users, outsider=outsider)
     for user in [*users.values(), outsider]:

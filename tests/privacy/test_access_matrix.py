@@ -45,9 +45,20 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 FOREIGN_ID = 9001
-SECRETS = ["Zébulon", "Secretname", "0699999999", "zebulon@example.org", "Hiddenchild",
-           "HEALTH-SECRET", "SHEET-ALLERGY-SECRET", "COLLECTOR-SECRET", "EMERGENCY-SECRET", "NOTE-SECRET", "draft-secret-title",
-           "token-of-someone-else"]
+SECRETS = [
+    "Zébulon",
+    "Secretname",
+    "0699999999",
+    "zebulon@example.org",
+    "Hiddenchild",
+    "HEALTH-SECRET",
+    "SHEET-ALLERGY-SECRET",
+    "COLLECTOR-SECRET",
+    "EMERGENCY-SECRET",
+    "NOTE-SECRET",
+    "draft-secret-title",
+    "token-of-someone-else",
+]
 REFUSED = {401, 403, 404, 405}
 ROLES = [None, Role.FAMILY, Role.MEDIATOR, Role.PARTNER, Role.COORDINATOR]
 # Outside object access: logging in and out, the language switch, the load balancers' probe.
@@ -59,35 +70,62 @@ def private_world():
     """Another family's data, a draft programme, another user's token, all at FOREIGN_ID."""
     owner = user_with_role(Role.FAMILY, username="autre.famille")
     mediator = MediatorFactory()
-    draft = ProgrammeFactory(pk=FOREIGN_ID, title="draft-secret-title", slug="draft-secret",
-                             status=ProgrammeStatus.DRAFT)
+    draft = ProgrammeFactory(
+        pk=FOREIGN_ID, title="draft-secret-title", slug="draft-secret", status=ProgrammeStatus.DRAFT
+    )
     draft.mediators.add(mediator)
     session = SessionFactory(pk=FOREIGN_ID, programme=draft)
     household = HouseholdFactory(pk=FOREIGN_ID)
-    guardian = GuardianFactory(pk=FOREIGN_ID, household=household, first_name="Zébulon",
-                               last_name="Secretname", phone="0699999999",
-                               email="zebulon@example.org", user=owner)
+    guardian = GuardianFactory(
+        pk=FOREIGN_ID,
+        household=household,
+        first_name="Zébulon",
+        last_name="Secretname",
+        phone="0699999999",
+        email="zebulon@example.org",
+        user=owner,
+    )
     child = ParticipantFactory(pk=FOREIGN_ID, household=household, last_name="Hiddenchild")
-    EnrolmentFactory(pk=FOREIGN_ID, participant=child, programme=draft, session=session,
-                     note="NOTE-SECRET", referred_by_partner=PartnerFactory())
+    EnrolmentFactory(
+        pk=FOREIGN_ID,
+        participant=child,
+        programme=draft,
+        session=session,
+        note="NOTE-SECRET",
+        referred_by_partner=PartnerFactory(),
+    )
     HealthNoteFactory(pk=FOREIGN_ID, participant=child, text="HEALTH-SECRET")
-    sheet = fill_safety_sheet(child, allergies="SHEET-ALLERGY-SECRET",
-                              authorised=(("COLLECTOR-SECRET", "oncle", "0611111111"),))
+    sheet = fill_safety_sheet(
+        child,
+        allergies="SHEET-ALLERGY-SECRET",
+        authorised=(("COLLECTOR-SECRET", "oncle", "0611111111"),),
+    )
     SafetySheet.objects.filter(pk=sheet.pk).update(id=FOREIGN_ID)
-    EmergencyContact.objects.create(pk=FOREIGN_ID, household=household,
-                                    name="EMERGENCY-SECRET", phone="0600000001")
+    EmergencyContact.objects.create(
+        pk=FOREIGN_ID, household=household, name="EMERGENCY-SECRET", phone="0600000001"
+    )
     ConsentFactory(pk=FOREIGN_ID, household=household, given_by=guardian)
     MessageFactory(pk=FOREIGN_ID, address="0699999999", recipient_name="Zébulon Secretname")
-    ApiToken.objects.create(pk=FOREIGN_ID, user=owner, name="token-of-someone-else",
-                            token_hash="x" * 64, prefix="xxxx")
+    ApiToken.objects.create(
+        pk=FOREIGN_ID, user=owner, name="token-of-someone-else", token_hash="x" * 64, prefix="xxxx"
+    )
     return household
 
 
 def _counts() -> dict[str, int]:
-    return {model.__name__: model.objects.filter(pk=FOREIGN_ID).count()
-            for model in (Household, Guardian, Participant, Enrolment, HealthNote,
-                          EmergencyContact, Consent, SafetySheet)} | {
-        "tokens": ApiToken.objects.filter(pk=FOREIGN_ID, revoked_at__isnull=True).count()}
+    return {
+        model.__name__: model.objects.filter(pk=FOREIGN_ID).count()
+        for model in (
+            Household,
+            Guardian,
+            Participant,
+            Enrolment,
+            HealthNote,
+            EmergencyContact,
+            Consent,
+            SafetySheet,
+        )
+    } | {"tokens": ApiToken.objects.filter(pk=FOREIGN_ID, revoked_at__isnull=True).count()}
 
 
 def _fill(route: str) -> str:
@@ -112,8 +150,12 @@ def _page_urls(patterns=None, prefix: str = "") -> list[str]:
 def _api_operations(client) -> list[tuple[str, str]]:
     schema = client.get("/api/v1/openapi.json").json()
     return [
-        (method.upper(), "/api/v1" + re.sub(r"\{[^}]+\}", str(FOREIGN_ID), path)
-         if not path.startswith("/api/") else re.sub(r"\{[^}]+\}", str(FOREIGN_ID), path))
+        (
+            method.upper(),
+            "/api/v1" + re.sub(r"\{[^}]+\}", str(FOREIGN_ID), path)
+            if not path.startswith("/api/")
+            else re.sub(r"\{[^}]+\}", str(FOREIGN_ID), path),
+        )
         for path, operations in schema["paths"].items()
         for method in operations
     ]
@@ -164,8 +206,7 @@ def test_api_never_answers_another_familys_data(client, private_world, role):
     client.logout()  # the API is tried with the Bearer token alone
     before = _counts()
     for method, url in _api_operations(client):
-        response = client.generic(method, url, data="{}", content_type="application/json",
-                                  **auth)
+        response = client.generic(method, url, data="{}", content_type="application/json", **auth)
         what = f"{role or 'anonymous'} {method} {url} -> {response.status_code}"
         _assert_nothing_leaks(response, what, _secrets_for(role))
     assert _counts() == before
@@ -173,10 +214,18 @@ def test_api_never_answers_another_familys_data(client, private_world, role):
 
 @pytest.mark.parametrize("role", [Role.FAMILY, Role.PARTNER, Role.MEDIATOR])
 def test_admin_is_closed_to_families_partners_and_mediators_without_staff_access(
-        client, private_world, role):
+    client, private_world, role
+):
     _login(client, role)
-    for model in ("household", "guardian", "participant", "healthnote", "enrolment",
-                  "consent", "emergencycontact"):
+    for model in (
+        "household",
+        "guardian",
+        "participant",
+        "healthnote",
+        "enrolment",
+        "consent",
+        "emergencycontact",
+    ):
         for url in (f"/admin/enrolment/{model}/", f"/admin/enrolment/{model}/{FOREIGN_ID}/change/"):
             response = client.get(url)
             assert response.status_code == 302 and "/admin/login/" in response["Location"], url

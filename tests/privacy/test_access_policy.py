@@ -25,8 +25,14 @@ pytestmark = pytest.mark.django_db
 
 # Outside object access: logging in and out, the password screens of django.contrib.auth, the
 # language switch, the load balancers' probe. They carry no personal data.
-OUT_OF_SCOPE_PREFIXES = ("accounts/login/", "accounts/logout/", "accounts/password_",
-                         "accounts/reset/", "i18n/setlang/", "health")
+OUT_OF_SCOPE_PREFIXES = (
+    "accounts/login/",
+    "accounts/logout/",
+    "accounts/password_",
+    "accounts/reset/",
+    "i18n/setlang/",
+    "health",
+)
 REFUSED = {401, 403, 404, 405, 410}
 # Objects the data set of access_world.py does not build yet (allocation rounds): their rows are
 # declared, marked so in the table, and not compared.
@@ -35,12 +41,21 @@ UNEXERCISED_OBJECTS = {"round"}
 
 def _unexercised(row) -> bool:
     return row.object in UNEXERCISED_OBJECTS or row.path.startswith(
-        ("/allocation/", "/api/v1/allocation/"))
+        ("/allocation/", "/api/v1/allocation/")
+    )
+
 
 PARAMETER_KINDS = {
-    "household_id": "household", "household_pk": "household", "guardian_id": "guardian",
-    "participant_id": "participant", "participant_pk": "participant", "session_id": "session", "programme_id": "programme",
-    "follow_up_id": "follow_up", "message_id": "message", "slug": "programme_slug",
+    "household_id": "household",
+    "household_pk": "household",
+    "guardian_id": "guardian",
+    "participant_id": "participant",
+    "participant_pk": "participant",
+    "session_id": "session",
+    "programme_id": "programme",
+    "follow_up_id": "follow_up",
+    "message_id": "message",
+    "slug": "programme_slug",
 }
 WRITE_BODIES = {
     "POST /api/v1/sessions/{session_id}/cancel": {"reason": "matrix"},
@@ -49,15 +64,24 @@ WRITE_BODIES = {
     "POST /api/v1/households": {"first_name": "Matrix", "last_name": "Test"},
     "POST /api/v1/households/{household_id}/guardians": {"first_name": "M", "last_name": "T"},
     "PUT /api/v1/households/{household_id}/guardians/{guardian_id}": {
-        "first_name": "M", "last_name": "T"},
-    "POST /api/v1/participants": {"household_id": "<household>", "first_name": "M",
-                                  "last_name": "T", "birth_date": "2016-01-01"},
-    "POST /api/v1/enrolments": {"participant_id": "<participant>",
-                                "programme_id": "<programme>"},
+        "first_name": "M",
+        "last_name": "T",
+    },
+    "POST /api/v1/participants": {
+        "household_id": "<household>",
+        "first_name": "M",
+        "last_name": "T",
+        "birth_date": "2016-01-01",
+    },
+    "POST /api/v1/enrolments": {"participant_id": "<participant>", "programme_id": "<programme>"},
     "POST /api/v1/referrals": {"participant_id": "<participant>", "programme_id": "<programme>"},
-    "POST /api/v1/outreach": {"client_id": "6f1c2b1e-0000-4000-8000-000000000013",
-                              "day": "2026-11-30", "place": "Marché", "theme": "health_prevention",
-                              "counts": []},
+    "POST /api/v1/outreach": {
+        "client_id": "6f1c2b1e-0000-4000-8000-000000000013",
+        "day": "2026-11-30",
+        "place": "Marché",
+        "theme": "health_prevention",
+        "counts": [],
+    },
 }
 
 
@@ -75,8 +99,11 @@ def page_routes(patterns=None, prefix: str = "") -> list[str]:
 
 def api_operations(client) -> list[tuple[str, str]]:
     schema = client.get("/api/v1/openapi.json").json()
-    return [(method.upper(), path) for path, operations in schema["paths"].items()
-            for method in operations]
+    return [
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+    ]
 
 
 def surface() -> set[tuple[str, str]]:
@@ -84,11 +111,13 @@ def surface() -> set[tuple[str, str]]:
     page that takes only POST)."""
     from django.test import Client
 
-    pages = {(row.method, row.path) for row in load_policy().values()
-             if not row.path.startswith("/api/")}
+    pages = {
+        (row.method, row.path) for row in load_policy().values() if not row.path.startswith("/api/")
+    }
     by_path = {path: method for method, path in pages}
-    return ({(by_path.get(route, "GET"), route) for route in page_routes()}
-            | set(api_operations(Client())))
+    return {(by_path.get(route, "GET"), route) for route in page_routes()} | set(
+        api_operations(Client())
+    )
 
 
 def _side_value(world, kind: str, side_name: str, feed_kind: str = "") -> str:
@@ -104,8 +133,9 @@ def fill(world, path: str, kind: str, side_name: str, which: str, user) -> str:
     """The path with every parameter set to an object of ``side_name`` (``which`` says whether
     it is the actor's own side or the other, for objects bound to a user)."""
     parts = path.split("/")
-    feed_kind = {"partners": "partner", "mediators": "mediator",
-                 "households": "household"}.get(parts[2] if len(parts) > 2 else "", "")
+    feed_kind = {"partners": "partner", "mediators": "mediator", "households": "household"}.get(
+        parts[2] if len(parts) > 2 else "", ""
+    )
 
     def one(name: str) -> str:
         fixed = {"year": "2026", "what": "summary", "fmt": "csv"}
@@ -150,8 +180,10 @@ def observe(client, world, role: str, side_name: str) -> dict[tuple[str, str], s
     policy = load_policy()
     seen = {}
     # Reads first, then writes; pages that take POST last (one revokes the API token).
-    rows = sorted((row for row in policy.values() if not _unexercised(row)), key=lambda row: (
-        row.method != "GET", not row.path.startswith("/api/")))
+    rows = sorted(
+        (row for row in policy.values() if not _unexercised(row)),
+        key=lambda row: (row.method != "GET", not row.path.startswith("/api/")),
+    )
     for row in rows:
         results = {}
         for which, target in (("other", OTHER[side_name]), ("own", side_name)):
@@ -159,8 +191,12 @@ def observe(client, world, role: str, side_name: str) -> dict[tuple[str, str], s
             if row.path.startswith("/api/"):
                 client.logout()
                 response = client.generic(
-                    row.method, url, data=_json(_body(world, f"{row.method} {row.path}", target)),
-                    content_type="application/json", **headers)
+                    row.method,
+                    url,
+                    data=_json(_body(world, f"{row.method} {row.path}", target)),
+                    content_type="application/json",
+                    **headers,
+                )
                 if user is not None:
                     client.force_login(user)
             elif row.method == "POST":
@@ -169,7 +205,8 @@ def observe(client, world, role: str, side_name: str) -> dict[tuple[str, str], s
                 response = client.get(url)
             results[which] = outcome(response)
         seen[(row.method, row.path)] = {
-            ("allowed", "allowed"): "yes", ("allowed", "refused"): "own",
+            ("allowed", "allowed"): "yes",
+            ("allowed", "refused"): "own",
             ("refused", "refused"): "no",
         }.get((results["own"], results["other"]), "other-only")
     return seen
@@ -204,16 +241,19 @@ def test_each_role_gets_what_the_policy_says(client, role, side):
 def test_rows_the_matrix_does_not_exercise_yet_are_only_the_declared_ones():
     """Allocation rounds are not in the matrix's data set yet: their rows are declared (and
     say so in the table) but not checked. Nothing else may slip in that way."""
-    assert {row.object for row in load_policy().values()
-            if row.object in UNEXERCISED_OBJECTS} <= UNEXERCISED_OBJECTS
-    assert all(row.why.startswith("declared from the code, not yet exercised")
-               for row in load_policy().values() if row.object in UNEXERCISED_OBJECTS
-               or row.path.startswith(("/allocation/", "/api/v1/allocation/")))
+    assert {
+        row.object for row in load_policy().values() if row.object in UNEXERCISED_OBJECTS
+    } <= UNEXERCISED_OBJECTS
+    assert all(
+        row.why.startswith("declared from the code, not yet exercised")
+        for row in load_policy().values()
+        if row.object in UNEXERCISED_OBJECTS
+        or row.path.startswith(("/allocation/", "/api/v1/allocation/"))
+    )
 
 
 def test_the_policy_names_every_role():
-    assert ROLES == ("anonymous", "family", "mediator", "partner", "coordinator",
-                     "administrator")
+    assert ROLES == ("anonymous", "family", "mediator", "partner", "coordinator", "administrator")
 
 
 def test_docs_access_md_is_generated_from_the_policy():

@@ -21,17 +21,30 @@ def test_consent_given_and_withdrawn_are_recorded_with_who():
     household = HouseholdFactory()
     guardian = GuardianFactory(household=household)
     mediator = user_with_role(Role.MEDIATOR)
-    consent = consent_give(household=household, kind="image_rights", version="2026-01",
-                           given_by=guardian, recorded_by=mediator)
-    consent_give(household=household, kind="image_rights", version="2026-02",
-                 given_by=guardian, recorded_by=mediator)
+    consent = consent_give(
+        household=household,
+        kind="image_rights",
+        version="2026-01",
+        given_by=guardian,
+        recorded_by=mediator,
+    )
+    consent_give(
+        household=household,
+        kind="image_rights",
+        version="2026-02",
+        given_by=guardian,
+        recorded_by=mediator,
+    )
     current = household.consents.get(superseded_at__isnull=True)
     consent_withdraw(consent=current, withdrawn_by=mediator)
 
     events = list(AuditEvent.objects.filter(action=AuditAction.CONSENT).order_by("pk"))
     assert [e.summary.split(";")[0] for e in events] == [
-        "image_rights given", "image_rights superseded", "image_rights given",
-        "image_rights withdrawn"]
+        "image_rights given",
+        "image_rights superseded",
+        "image_rights given",
+        "image_rights withdrawn",
+    ]
     assert {e.actor for e in events} == {mediator}
     assert events[0].object_id == str(consent.pk)
     assert events[0].summary.endswith(f"household {household.pk}")
@@ -44,14 +57,21 @@ def test_a_change_during_a_request_names_its_user_address_and_path():
     request.user = coordinator
     token = current_request.set(request)
     try:
-        participant_update(participant=participant, first_name="Inès", last_name="Moreau",
-                           birth_date=participant.birth_date, sex=participant.sex)
+        participant_update(
+            participant=participant,
+            first_name="Inès",
+            last_name="Moreau",
+            birth_date=participant.birth_date,
+            sex=participant.sex,
+        )
     finally:
         current_request.reset(token)
-    event = AuditEvent.objects.get(action=AuditAction.CHANGE,
-                                   object_type="enrolment.participant")
+    event = AuditEvent.objects.get(action=AuditAction.CHANGE, object_type="enrolment.participant")
     assert (event.actor, event.ip_address, event.path) == (
-        coordinator, "203.0.113.9", "/households/1/children/2/")
+        coordinator,
+        "203.0.113.9",
+        "/households/1/children/2/",
+    )
 
 
 def test_bookkeeping_saves_are_not_changes():
@@ -116,8 +136,11 @@ def test_api_reads_by_staff_are_recorded(client):
         assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {family_token}").status_code == 200
     assert AuditEvent.objects.filter(action=AuditAction.VIEW).count() == before
 
-    for url in (f"/api/v1/households/{household.pk}", f"/api/v1/participants/{child.pk}",
-                "/api/v1/households"):
+    for url in (
+        f"/api/v1/households/{household.pk}",
+        f"/api/v1/participants/{child.pk}",
+        "/api/v1/households",
+    ):
         assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {staff_token}").status_code == 200
     events = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=coordinator)
     assert set(events.values_list("object_type", "object_id", "path")) == {
@@ -143,19 +166,36 @@ def test_list_reads_by_staff_and_partners_are_one_event_naming_what_was_shown(cl
     children = ParticipantFactory.create_batch(3)
     enrolments = []
     for child in children:
-        enrolment = EnrolmentFactory(participant=child, referred_by_partner=partner,
-                                     source=EnrolmentSource.PARTNER_REFERRAL)
+        enrolment = EnrolmentFactory(
+            participant=child, referred_by_partner=partner, source=EnrolmentSource.PARTNER_REFERRAL
+        )
         enrolment.programme.mediators.add(mediator)
         enrolments.append(enrolment)
     for user, url, kind, expected in (
-        (mediator.user, "/api/v1/enrolments", "enrolment.enrolment",
-         {enrolment.pk for enrolment in enrolments}),
-        (mediator.user, "/api/v1/participants", "enrolment.participant",
-         {child.pk for child in children}),
-        (partner_user, "/api/v1/referrals", "enrolment.enrolment",
-         {enrolment.pk for enrolment in enrolments}),
-        (partner_user, "/api/v1/participants", "enrolment.participant",
-         {child.pk for child in children}),
+        (
+            mediator.user,
+            "/api/v1/enrolments",
+            "enrolment.enrolment",
+            {enrolment.pk for enrolment in enrolments},
+        ),
+        (
+            mediator.user,
+            "/api/v1/participants",
+            "enrolment.participant",
+            {child.pk for child in children},
+        ),
+        (
+            partner_user,
+            "/api/v1/referrals",
+            "enrolment.enrolment",
+            {enrolment.pk for enrolment in enrolments},
+        ),
+        (
+            partner_user,
+            "/api/v1/participants",
+            "enrolment.participant",
+            {child.pk for child in children},
+        ),
     ):
         _, token = ApiToken.generate(user=user, name="t")
         before = AuditEvent.objects.count()
@@ -169,4 +209,5 @@ def test_list_reads_by_staff_and_partners_are_one_event_naming_what_was_shown(cl
     assert client.get("/my/partner/").status_code == 200
     assert AuditEvent.objects.count() == before + 1
     assert set(AuditEvent.objects.order_by("-pk").first().object_ids) == {
-        enrolment.pk for enrolment in enrolments}
+        enrolment.pk for enrolment in enrolments
+    }

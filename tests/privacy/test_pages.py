@@ -27,14 +27,21 @@ def household():
 @pytest.mark.parametrize("role", [Role.FAMILY, Role.MEDIATOR, Role.PARTNER])
 def test_only_coordinators_and_administrators_export_or_erase(client, household, role):
     client.force_login(user_with_role(role))
-    for url in [f"/privacy/households/{household.pk}/export/",
-                f"/privacy/households/{household.pk}/export.json",
-                f"/privacy/households/{household.pk}/erase/", "/privacy/"]:
+    for url in [
+        f"/privacy/households/{household.pk}/export/",
+        f"/privacy/households/{household.pk}/export.json",
+        f"/privacy/households/{household.pk}/erase/",
+        "/privacy/",
+    ]:
         response = client.get(url)
         assert response.status_code == 403, url
         assert b"Benali" not in response.content
-    assert client.post(f"/privacy/households/{household.pk}/erase/",
-                       {"reference": household.reference}).status_code == 403
+    assert (
+        client.post(
+            f"/privacy/households/{household.pk}/erase/", {"reference": household.reference}
+        ).status_code
+        == 403
+    )
     assert not Erasure.objects.exists()
 
 
@@ -84,7 +91,8 @@ def test_overview_lists_upcoming_anonymisations(client, household, django_assert
     from django.utils import timezone
 
     type(household).objects.update(
-        last_activity_at=timezone.now() - datetime.timedelta(days=4 * 365))
+        last_activity_at=timezone.now() - datetime.timedelta(days=4 * 365)
+    )
     for _ in range(15):
         HouseholdFactory(last_activity_at=timezone.now() - datetime.timedelta(days=4 * 365))
     retention_warn()

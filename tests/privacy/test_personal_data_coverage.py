@@ -29,9 +29,21 @@ PERSONAL_NAME = re.compile(
     r"(^|_)(name|first_name|last_name|phone|email|birth|birth_date|note|notes|address|text|body"
     r"|school|relationship|comment|reason|subject|context|error)(_|$)"
 )
-PROJECT_APPS = {"accounts", "jobs", "programmes", "workshop_sessions", "enrolment", "attendance",
-                "notifications", "allocation", "reports", "privacy", "workspace", "demo",
-                "core"}
+PROJECT_APPS = {
+    "accounts",
+    "jobs",
+    "programmes",
+    "workshop_sessions",
+    "enrolment",
+    "attendance",
+    "notifications",
+    "allocation",
+    "reports",
+    "privacy",
+    "workspace",
+    "demo",
+    "core",
+}
 
 # Fields whose names look personal but that hold nothing about a household.
 NOT_ABOUT_A_HOUSEHOLD = {
@@ -67,7 +79,8 @@ def personal_fields(models_to_walk) -> set[tuple[str, str]]:
                 continue
             # An encrypted field is there because it is personal, whatever its name.
             if PERSONAL_NAME.search(field.name) or isinstance(
-                    field, (models.EmailField, EncryptedJSONBlobField)):
+                field, (models.EmailField, EncryptedJSONBlobField)
+            ):
                 found.add((model._meta.label, field.name))
     return found
 
@@ -86,8 +99,11 @@ def test_every_personal_field_is_exported_and_erased_by_its_app():
 
 def test_the_exemptions_name_fields_that_exist():
     """An exemption left behind by a renamed field would hide the new name."""
-    existing = {(model._meta.label, field.name) for model in project_models()
-                for field in model._meta.get_fields()}
+    existing = {
+        (model._meta.label, field.name)
+        for model in project_models()
+        for field in model._meta.get_fields()
+    }
     assert set(NOT_ABOUT_A_HOUSEHOLD) <= existing
 
 
@@ -105,12 +121,19 @@ def test_control_a_new_personal_field_without_a_holder_is_caught():
             return self.comment
 
     assert uncovered([SiblingNote], household_data) == {
-        ("enrolment.SiblingNote", "carer_phone"), ("enrolment.SiblingNote", "comment")}
+        ("enrolment.SiblingNote", "carer_phone"),
+        ("enrolment.SiblingNote", "comment"),
+    }
 
     registered = HouseholdDataRegistry()
-    registered.register(HouseholdDataHolder(
-        key="sibling_notes", covers={SiblingNote: ("carer_phone", "comment")},
-        export=lambda household: [], erase=lambda household, now: 0))
+    registered.register(
+        HouseholdDataHolder(
+            key="sibling_notes",
+            covers={SiblingNote: ("carer_phone", "comment")},
+            export=lambda household: [],
+            erase=lambda household, now: 0,
+        )
+    )
     assert uncovered([SiblingNote], registered) == set()
 
 
@@ -118,22 +141,42 @@ def test_control_a_new_personal_field_without_a_holder_is_caught():
 def test_every_holder_exports_and_erases_what_it_covers():
     """Each holder's covered fields appear in its export and are gone after its erasure."""
     household = HouseholdFactory()
-    GuardianFactory(household=household, first_name="Nadia", last_name="Durand",
-                    phone="+33612345678", email="nadia@example.org")
+    GuardianFactory(
+        household=household,
+        first_name="Nadia",
+        last_name="Durand",
+        phone="+33612345678",
+        email="nadia@example.org",
+    )
     participant = ParticipantFactory(household=household, first_name="Lina", school="Pasteur")
     enrolment = EnrolmentFactory(participant=participant, note="vient avec sa tante")
-    Attendance.objects.create(session=SessionFactory(programme=enrolment.programme),
-                              participant=participant, status="late",
-                              note="arrivée en retard, bus")
+    Attendance.objects.create(
+        session=SessionFactory(programme=enrolment.programme),
+        participant=participant,
+        status="late",
+        note="arrivée en retard, bus",
+    )
     now = datetime.datetime.now(datetime.UTC)
     exported = {holder.key: holder.export(household) for holder in household_data.holders()}
     text = repr(exported)
-    for value in ("Nadia", "nadia@example.org", "Lina", "Pasteur", "vient avec sa tante",
-                  "arrivée en retard, bus"):
+    for value in (
+        "Nadia",
+        "nadia@example.org",
+        "Lina",
+        "Pasteur",
+        "vient avec sa tante",
+        "arrivée en retard, bus",
+    ):
         assert value in text
     for holder in reversed(household_data.holders()):
         holder.erase(household, now)
     after = repr({holder.key: holder.export(household) for holder in household_data.holders()})
-    for value in ("Nadia", "nadia@example.org", "Lina", "Pasteur", "vient avec sa tante",
-                  "arrivée en retard, bus"):
+    for value in (
+        "Nadia",
+        "nadia@example.org",
+        "Lina",
+        "Pasteur",
+        "vient avec sa tante",
+        "arrivée en retard, bus",
+    ):
         assert value not in after

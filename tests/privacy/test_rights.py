@@ -52,18 +52,35 @@ PARIS = datetime.timezone(datetime.timedelta(hours=1))
 def _family(*, with_account: bool = True):
     household = HouseholdFactory(neighbourhood="Les Martinets", in_qpv=True)
     account = user_with_role(Role.FAMILY, username="famille.test") if with_account else None
-    guardian = GuardianFactory(household=household, first_name="Nadia", last_name="Durand",
-                               phone="0612345678", email="nadia@example.org", user=account)
-    child = ParticipantFactory(household=household, first_name="Lina", last_name="Durand",
-                               birth_date=datetime.date(2016, 5, 17), school="École Pasteur",
-                               school_class="CM1")
+    guardian = GuardianFactory(
+        household=household,
+        first_name="Nadia",
+        last_name="Durand",
+        phone="0612345678",
+        email="nadia@example.org",
+        user=account,
+    )
+    child = ParticipantFactory(
+        household=household,
+        first_name="Lina",
+        last_name="Durand",
+        birth_date=datetime.date(2016, 5, 17),
+        school="École Pasteur",
+        school_class="CM1",
+    )
     HealthNoteFactory(participant=child, text="Asthme")
     EmergencyContact.objects.create(household=household, name="Mamie Durand", phone="0600000000")
     ConsentFactory(household=household, given_by=guardian)
-    MessageFactory(address=guardian.phone, recipient_name="Nadia Durand",
-                   state=MessageState.SENT, sent_at=timezone.now(), body="Rappel: Lina…")
-    MessageFactory(address=guardian.email, channel="email", recipient_name="Nadia Durand",
-                   body="À venir")
+    MessageFactory(
+        address=guardian.phone,
+        recipient_name="Nadia Durand",
+        state=MessageState.SENT,
+        sent_at=timezone.now(),
+        body="Rappel: Lina…",
+    )
+    MessageFactory(
+        address=guardian.email, channel="email", recipient_name="Nadia Durand", body="À venir"
+    )
     return household, guardian, child
 
 
@@ -89,7 +106,10 @@ def test_export_holds_everything_stored_about_the_household():
     assert other_family_message.pk not in {m["id"] for m in data["messages"]}
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert (event.actor, event.object_type, event.object_id) == (
-        coordinator, "enrolment.household", str(household.pk))
+        coordinator,
+        "enrolment.household",
+        str(household.pk),
+    )
 
 
 def test_export_takes_a_fixed_number_of_queries(django_assert_max_num_queries):
@@ -107,10 +127,13 @@ def test_export_takes_a_fixed_number_of_queries(django_assert_max_num_queries):
 
 def test_erasure_removes_personal_data_and_keeps_the_counts():
     household, guardian, child = _family()
-    past = SessionFactory(starts_at=timezone.now() - datetime.timedelta(days=30),
-                          ends_at=timezone.now() - datetime.timedelta(days=30, hours=-2))
-    enrolment = EnrolmentFactory(participant=child, programme=past.programme, session=past,
-                                 note="vient avec sa tante")
+    past = SessionFactory(
+        starts_at=timezone.now() - datetime.timedelta(days=30),
+        ends_at=timezone.now() - datetime.timedelta(days=30, hours=-2),
+    )
+    enrolment = EnrolmentFactory(
+        participant=child, programme=past.programme, session=past, note="vient avec sa tante"
+    )
     account = guardian.user
     coordinator = user_with_role(Role.COORDINATOR)
 
@@ -141,7 +164,8 @@ def test_erasure_removes_personal_data_and_keeps_the_counts():
     assert {m.body for m in messages} == {""}
     assert [m.state for m in messages] == [MessageState.SENT, MessageState.CANCELLED]
     dump = json.dumps(list(Participant.objects.values()), default=str) + json.dumps(
-        list(Message.objects.values()), default=str)
+        list(Message.objects.values()), default=str
+    )
     for personal in ("Nadia", "Durand", "Lina", "0612345678", "nadia@example.org", "Asthme"):
         assert personal not in dump
     event = AuditEvent.objects.get(action=AuditAction.ERASE)
@@ -151,11 +175,21 @@ def test_erasure_removes_personal_data_and_keeps_the_counts():
 def test_erasure_frees_running_places_for_the_waiting_list():
     session = SessionFactory(programme=ProgrammeFactory(capacity=1))
     household, _guardian, child = _family(with_account=False)
-    enrolment_create(participant=child, programme=session.programme, session=session,
-                     created_by=None, source="mediator")
+    enrolment_create(
+        participant=child,
+        programme=session.programme,
+        session=session,
+        created_by=None,
+        source="mediator",
+    )
     waiting_child = ParticipantFactory()
-    waiting = enrolment_create(participant=waiting_child, programme=session.programme,
-                               session=session, created_by=None, source="mediator")
+    waiting = enrolment_create(
+        participant=waiting_child,
+        programme=session.programme,
+        session=session,
+        created_by=None,
+        source="mediator",
+    )
     assert waiting.status == EnrolmentStatus.WAITLISTED
 
     household_erase(household=household, erased_by=UserFactory())
@@ -182,7 +216,8 @@ def _inactive_household(last: datetime.datetime):
 
 
 def test_retention_warns_a_month_before_then_anonymises(
-        settings, django_capture_on_commit_callbacks):
+    settings, django_capture_on_commit_callbacks
+):
     settings.PRIVACY_RETENTION_DAYS = 3 * 365
     coordinator = user_with_role(Role.COORDINATOR, email="coordination@example.org")
     last_session = datetime.datetime(2023, 3, 1, 16, tzinfo=PARIS)
@@ -194,8 +229,10 @@ def test_retention_warns_a_month_before_then_anonymises(
     with time_machine.travel(due - datetime.timedelta(days=60), tick=False):
         assert retention_warn() == 0
     # A month before: coordinators are told, once, by reference only.
-    with (time_machine.travel(due - datetime.timedelta(days=29), tick=False),
-          django_capture_on_commit_callbacks(execute=True)):
+    with (
+        time_machine.travel(due - datetime.timedelta(days=29), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert retention_warn() == 1
         assert retention_warn() == 0
         assert retention_anonymise() == 0
@@ -209,8 +246,9 @@ def test_retention_warns_a_month_before_then_anonymises(
     assert Erasure.objects.get().household == household
     assert Erasure.objects.get().reason == ErasureReason.RETENTION
     assert not Erasure.objects.filter(household=recent).exists()
-    assert AuditEvent.objects.filter(action=AuditAction.ANONYMISE,
-                                     object_id=str(household.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.ANONYMISE, object_id=str(household.pk)
+    ).exists()
 
 
 def test_retention_needs_a_warning_a_month_ahead(settings):
@@ -242,8 +280,11 @@ def test_a_future_session_keeps_a_household(settings):
     child = Participant.objects.get(household=household)
     # Enrolled in a whole-cycle programme whose last session lies ahead.
     programme = ProgrammeFactory()
-    SessionFactory(programme=programme, starts_at=datetime.datetime(2026, 6, 1, 14, tzinfo=PARIS),
-                   ends_at=datetime.datetime(2026, 6, 1, 16, tzinfo=PARIS))
+    SessionFactory(
+        programme=programme,
+        starts_at=datetime.datetime(2026, 6, 1, 14, tzinfo=PARIS),
+        ends_at=datetime.datetime(2026, 6, 1, 16, tzinfo=PARIS),
+    )
     EnrolmentFactory(participant=child, programme=programme)
     with time_machine.travel(datetime.datetime(2026, 3, 1, 12, tzinfo=PARIS), tick=False):
         assert retention_warn() == 0
@@ -253,19 +294,27 @@ def test_health_notes_go_when_their_programme_ends_unless_renewed():
     now = datetime.datetime(2026, 7, 10, 12, tzinfo=PARIS)
     old = now - datetime.timedelta(days=200)
     ended = ProgrammeFactory()
-    SessionFactory(programme=ended, starts_at=now - datetime.timedelta(days=20),
-                   ends_at=now - datetime.timedelta(days=20, hours=-2))
+    SessionFactory(
+        programme=ended,
+        starts_at=now - datetime.timedelta(days=20),
+        ends_at=now - datetime.timedelta(days=20, hours=-2),
+    )
     running = ProgrammeFactory()
-    SessionFactory(programme=running, starts_at=now + datetime.timedelta(days=20),
-                   ends_at=now + datetime.timedelta(days=20, hours=2))
+    SessionFactory(
+        programme=running,
+        starts_at=now + datetime.timedelta(days=20),
+        ends_at=now + datetime.timedelta(days=20, hours=2),
+    )
     done = EnrolmentFactory(programme=ended).participant
     going_on = EnrolmentFactory(programme=running).participant
     gone = HealthNoteFactory(participant=done, created_at=old)
     kept_running = HealthNoteFactory(participant=going_on, created_at=old)
-    renewed = HealthNoteFactory(participant=done, created_at=old,
-                                expires_on=datetime.date(2026, 12, 31))
-    expired = HealthNoteFactory(participant=going_on, created_at=old,
-                                expires_on=datetime.date(2026, 7, 1))
+    renewed = HealthNoteFactory(
+        participant=done, created_at=old, expires_on=datetime.date(2026, 12, 31)
+    )
+    expired = HealthNoteFactory(
+        participant=going_on, created_at=old, expires_on=datetime.date(2026, 7, 1)
+    )
     fresh = HealthNoteFactory(participant=ParticipantFactory(), created_at=now)
 
     with time_machine.travel(now, tick=False):
@@ -274,8 +323,12 @@ def test_health_notes_go_when_their_programme_ends_unless_renewed():
     remaining = set(HealthNote.objects.values_list("pk", flat=True))
     assert remaining == {kept_running.pk, renewed.pk, fresh.pk}
     assert gone.pk not in remaining and expired.pk not in remaining
-    assert AuditEvent.objects.filter(action=AuditAction.DELETE,
-                                     object_type="enrolment.healthnote").count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.DELETE, object_type="enrolment.healthnote"
+        ).count()
+        == 2
+    )
 
 
 def test_erased_accounts_cannot_log_in(client):

@@ -23,10 +23,16 @@ def test_list_is_paginated_with_the_documented_fields(client, settings):
     assert set(body) == {"items", "count"}
     assert body["count"] == 1
     [item] = body["items"]
-    assert {key: item[key] for key in
-            ("id", "title", "kind", "field", "enrolment_mode", "capacity", "feed_url")} == {
-        "id": programme.pk, "title": "Atelier cuisine", "kind": programme.kind,
-        "field": programme.field, "enrolment_mode": programme.enrolment_mode, "capacity": 14,
+    assert {
+        key: item[key]
+        for key in ("id", "title", "kind", "field", "enrolment_mode", "capacity", "feed_url")
+    } == {
+        "id": programme.pk,
+        "title": "Atelier cuisine",
+        "kind": programme.kind,
+        "field": programme.field,
+        "enrolment_mode": programme.enrolment_mode,
+        "capacity": 14,
         "feed_url": "https://mediation.example.org/calendars/programmes/atelier-cuisine.ics",
     }
     assert item["url"] == "https://mediation.example.org/programmes/atelier-cuisine/"
@@ -41,12 +47,23 @@ def test_limit_and_offset(client):
 
 
 def test_filters_kind_field_and_age(client):
-    sport = ProgrammeFactory(title="Sport", kind=Kind.HOLIDAY_ACTIVITY,
-                             field=Field.SOCIO_EDUCATIONAL, min_age=6, max_age=11)
-    health = ProgrammeFactory(title="Santé", kind=Kind.HEALTH_PREVENTION,
-                              field=Field.HEALTH_PREVENTION, min_age=18, max_age=None)
-    seniors = ProgrammeFactory(title="Seniors", kind=Kind.HEALTH_PREVENTION, field=Field.HOUSING,
-                               min_age=60, max_age=None)
+    sport = ProgrammeFactory(
+        title="Sport",
+        kind=Kind.HOLIDAY_ACTIVITY,
+        field=Field.SOCIO_EDUCATIONAL,
+        min_age=6,
+        max_age=11,
+    )
+    health = ProgrammeFactory(
+        title="Santé",
+        kind=Kind.HEALTH_PREVENTION,
+        field=Field.HEALTH_PREVENTION,
+        min_age=18,
+        max_age=None,
+    )
+    seniors = ProgrammeFactory(
+        title="Seniors", kind=Kind.HEALTH_PREVENTION, field=Field.HOUSING, min_age=60, max_age=None
+    )
 
     def titles(**params):
         return sorted(item["title"] for item in client.get(URL, params).json()["items"])
@@ -60,9 +77,15 @@ def test_filters_kind_field_and_age(client):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"kind": "yoga"}, "kind"), ({"field": "sport"}, "field"), ({"age": "old"}, "age"),
-     ({"age": -1}, "age"), ({"limit": 0}, "limit"), ({"offset": "x"}, "offset"),
-     ({"offset": 10**20}, "offset")],
+    [
+        ({"kind": "yoga"}, "kind"),
+        ({"field": "sport"}, "field"),
+        ({"age": "old"}, "age"),
+        ({"age": -1}, "age"),
+        ({"limit": 0}, "limit"),
+        ({"offset": "x"}, "offset"),
+        ({"offset": 10**20}, "offset"),
+    ],
 )
 def test_bad_filters_answer_422_naming_the_field(client, params, field):
     response = client.get(URL, params)

@@ -61,8 +61,9 @@ PERIOD = ReportFilters(start=datetime.date(2026, 9, 1), end=datetime.date(2026, 
 
 
 def at(day: str, hour: int = 14) -> datetime.datetime:
-    return datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour),
-                                     tzinfo=PARIS)
+    return datetime.datetime.combine(
+        datetime.date.fromisoformat(day), datetime.time(hour), tzinfo=PARIS
+    )
 
 
 @dataclass
@@ -91,8 +92,9 @@ def frozen_now():
 
 @pytest.fixture
 def known_data(db, frozen_now) -> KnownData:
-    martinets = VenueFactory(name="Maison des Martinets", neighbourhood="Les Martinets",
-                             in_qpv=True)
+    martinets = VenueFactory(
+        name="Maison des Martinets", neighbourhood="Les Martinets", in_qpv=True
+    )
     centre = VenueFactory(name="Centre social", neighbourhood="Centre-ville", in_qpv=False)
     partner = PartnerFactory(name="Association A")
     partner_member = user_with_role(Role.PARTNER, username="partenaire")
@@ -100,23 +102,37 @@ def known_data(db, frozen_now) -> KnownData:
     mediator_cuisine = MediatorFactory(user=UserFactory(username="m1", roles=[Role.MEDIATOR]))
     mediator_parcours = MediatorFactory(user=UserFactory(username="m2", roles=[Role.MEDIATOR]))
 
-    cuisine = ProgrammeFactory(title="Cuisine", kind=Kind.HOLIDAY_ACTIVITY, venue=martinets,
-                               field=Field.SOCIO_EDUCATIONAL,
-                               enrolment_mode=EnrolmentMode.PER_SESSION, min_age=None,
-                               max_age=None)
+    cuisine = ProgrammeFactory(
+        title="Cuisine",
+        kind=Kind.HOLIDAY_ACTIVITY,
+        venue=martinets,
+        field=Field.SOCIO_EDUCATIONAL,
+        enrolment_mode=EnrolmentMode.PER_SESSION,
+        min_age=None,
+        max_age=None,
+    )
     cuisine.mediators.add(mediator_cuisine)
     cuisine.partners.add(partner)
-    parcours = ProgrammeFactory(title="Parcours", kind=Kind.FAMILY_COURSE, venue=centre,
-                                field=Field.SOCIO_EDUCATIONAL,
-                                enrolment_mode=EnrolmentMode.WHOLE_CYCLE, min_age=None,
-                                max_age=None)
+    parcours = ProgrammeFactory(
+        title="Parcours",
+        kind=Kind.FAMILY_COURSE,
+        venue=centre,
+        field=Field.SOCIO_EDUCATIONAL,
+        enrolment_mode=EnrolmentMode.WHOLE_CYCLE,
+        min_age=None,
+        max_age=None,
+    )
     parcours.mediators.add(mediator_parcours)
 
     def session(programme, day, venue=None, status=SessionStatus.SCHEDULED):
         starts_at = at(day)
-        return SessionFactory(programme=programme, starts_at=starts_at,
-                              ends_at=starts_at + datetime.timedelta(hours=2),
-                              venue=venue or programme.venue, status=status)
+        return SessionFactory(
+            programme=programme,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(hours=2),
+            venue=venue or programme.venue,
+            status=status,
+        )
 
     sessions = {
         "S0": session(cuisine, "2026-06-10"),
@@ -143,9 +159,13 @@ def known_data(db, frozen_now) -> KnownData:
         "f": ("H5", "1956-01-01", Sex.MALE),
     }
     participants = {
-        name: ParticipantFactory(household=households[household], first_name=name.upper(),
-                                 last_name="Test", birth_date=datetime.date.fromisoformat(born),
-                                 sex=sex)
+        name: ParticipantFactory(
+            household=households[household],
+            first_name=name.upper(),
+            last_name="Test",
+            birth_date=datetime.date.fromisoformat(born),
+            sex=sex,
+        )
         for name, (household, born, sex) in people.items()
     }
     october = at("2026-10-01", 10)
@@ -159,8 +179,9 @@ def known_data(db, frozen_now) -> KnownData:
             extra["waitlist_position"] = 1
         if status == EnrolmentStatus.CANCELLED:
             extra["cancelled_at"] = created_at
-        return EnrolmentFactory(participant=participants[name], status=status,
-                                created_at=created_at, **fields, **extra)
+        return EnrolmentFactory(
+            participant=participants[name], status=status, created_at=created_at, **fields, **extra
+        )
 
     enrol("a", "S1")
     enrol("a", "S3", EnrolmentStatus.WAITLISTED)
@@ -182,8 +203,12 @@ def known_data(db, frozen_now) -> KnownData:
         ("T1", "b", AttendanceStatus.PRESENT, False),
         ("T1", "d", AttendanceStatus.ABSENT, False),
     ):
-        Attendance.objects.create(session=sessions[session], participant=participants[name],
-                                  status=status, walk_in=walk_in)
+        Attendance.objects.create(
+            session=sessions[session],
+            participant=participants[name],
+            status=status,
+            walk_in=walk_in,
+        )
     AnonymousHeadcount.objects.create(session=sessions["S1"], age_band="6-11", count=3)
     AnonymousHeadcount.objects.create(session=sessions["S1"], age_band="26-64", count=2)
     for name, programme, opened, outcome in (
@@ -192,15 +217,27 @@ def known_data(db, frozen_now) -> KnownData:
         ("e", parcours, "2026-08-01", FollowUpOutcome.WITHDRAWN),
     ):
         FollowUp.objects.create(
-            participant=participants[name], programme=programme, opened_at=at(opened),
-            status=FollowUpStatus.CLOSED if outcome else FollowUpStatus.OPEN, outcome=outcome,
-            closed_at=at(opened) + datetime.timedelta(days=3) if outcome else None)
+            participant=participants[name],
+            programme=programme,
+            opened_at=at(opened),
+            status=FollowUpStatus.CLOSED if outcome else FollowUpStatus.OPEN,
+            outcome=outcome,
+            closed_at=at(opened) + datetime.timedelta(days=3) if outcome else None,
+        )
 
     family = user_with_role(Role.FAMILY, username="famille")
     return KnownData(
-        cuisine=cuisine, parcours=parcours, martinets=martinets, centre=centre, partner=partner,
+        cuisine=cuisine,
+        parcours=parcours,
+        martinets=martinets,
+        centre=centre,
+        partner=partner,
         coordinator=user_with_role(Role.COORDINATOR, username="coord"),
-        mediator_cuisine=mediator_cuisine.user, mediator_parcours=mediator_parcours.user,
-        partner_member=partner_member, family=family, sessions=sessions,
-        participants=participants, households=households,
+        mediator_cuisine=mediator_cuisine.user,
+        mediator_parcours=mediator_parcours.user,
+        partner_member=partner_member,
+        family=family,
+        sessions=sessions,
+        participants=participants,
+        households=households,
     )

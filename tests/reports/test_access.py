@@ -22,7 +22,7 @@ def test_coordinator_sees_every_programme_unmasked(client, known_data):
     assert titles(response) == ["Cuisine", "Parcours"]
     summary = response.context["summary"]
     assert not summary.masked and summary.participants == 4
-    assert '<dd>4</dd>' in response.content.decode()
+    assert "<dd>4</dd>" in response.content.decode()
 
 
 def test_mediator_sees_their_own_programmes(client, known_data):
@@ -73,17 +73,30 @@ def test_api_summary_follows_the_same_rules(client, known_data):
     body = client.get("/api/v1/reports/summary", QUERY).json()
     assert body["masked"] is False
     assert body["period"] == {"start": "2026-09-01", "end": "2026-12-31"}
-    assert (body["participants"], body["households"], body["new_households"],
-            body["returning_households"]) == (4, 3, 2, 1)
+    assert (
+        body["participants"],
+        body["households"],
+        body["new_households"],
+        body["returning_households"],
+    ) == (4, 3, 2, 1)
     assert {row["key"]: row["participants"] for row in body["by_age_band"]}["65+"] == 1
     assert (body["attendances"], body["expected"], body["attended"], body["attendance_rate"]) == (
-        5, 5, 4, 80.0)
+        5,
+        5,
+        4,
+        80.0,
+    )
     assert body["anonymous_headcount"] == 5 and body["follow_up_participants"] == 2
     assert {row["key"]: row["count"] for row in body["follow_up_outcomes"]}["reached"] == 1
     assert [row["attendance_rate"] for row in body["by_programme"]] == [100.0, 50.0]
     assert body["over_time"][1] == {
-        "month": "2026-10-01", "sessions_held": 1, "attendances": 4, "expected": 3,
-        "attended": 3, "attendance_rate": 100.0}
+        "month": "2026-10-01",
+        "sessions_held": 1,
+        "attendances": 4,
+        "expected": 3,
+        "attended": 3,
+        "attendance_rate": 100.0,
+    }
     assert body["age_reference"] == "period_start"
     anonymous = client.get("/api/v1/reports/summary", {**QUERY, "anonymous": "true"}).json()
     assert anonymous["masked"] is True and anonymous["participants"] is None
@@ -104,7 +117,9 @@ def test_annual_report_gathers_the_school_year(client, known_data):
     assert response.status_code == 200
     summary = response.context["summary"]
     assert (summary.filters.start.isoformat(), summary.filters.end.isoformat()) == (
-        "2026-09-01", "2027-08-31")
+        "2026-09-01",
+        "2027-08-31",
+    )
     # T3 in January 2027 belongs to the 2026–27 year; S0 in June 2026 does not.
     assert summary.sessions_planned == 6
     assert client.get("/reports/annual/").context["year"] == 2026

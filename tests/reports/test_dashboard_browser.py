@@ -26,12 +26,29 @@ def test_dashboard_period_and_xlsx(desktop_page, known_data, tmp_path):
     page.fill("#id_end", "2026-10-31")
     page.click("form.filters button[type=submit]")
     page.wait_for_url("**start=2026-10-01**")
-    shown = {name: figure(page, name) for name in (
-        "participants", "households", "sessions_planned", "sessions_held", "sessions_cancelled",
-        "enrolments", "attendances", "anonymous_headcount")}
-    assert shown == {"participants": "4", "households": "3", "sessions_planned": "2",
-                     "sessions_held": "1", "sessions_cancelled": "1", "enrolments": "9",
-                     "attendances": "4", "anonymous_headcount": "5"}
+    shown = {
+        name: figure(page, name)
+        for name in (
+            "participants",
+            "households",
+            "sessions_planned",
+            "sessions_held",
+            "sessions_cancelled",
+            "enrolments",
+            "attendances",
+            "anonymous_headcount",
+        )
+    }
+    assert shown == {
+        "participants": "4",
+        "households": "3",
+        "sessions_planned": "2",
+        "sessions_held": "1",
+        "sessions_cancelled": "1",
+        "enrolments": "9",
+        "attendances": "4",
+        "anonymous_headcount": "5",
+    }
     # The decimal separator follows the language the page speaks.
     assert figure(page, "attendance_rate").replace(",", ".") == "100.0 %"
 
@@ -41,14 +58,25 @@ def test_dashboard_period_and_xlsx(desktop_page, known_data, tmp_path):
     download_info.value.save_as(path)
     workbook = openpyxl.load_workbook(path)
     # The export speaks the language of the person who asked for it (the browser's, here).
-    labels = {gettext(label): name for label, name in (
-        ("Participants reached", "participants"), ("Households reached", "households"),
-        ("Sessions planned", "sessions_planned"), ("Sessions held", "sessions_held"),
-        ("Sessions cancelled", "sessions_cancelled"), ("Enrolments recorded", "enrolments"),
-        ("Attendances", "attendances"), ("Anonymous attendees", "anonymous_headcount"),
-        ("Attendance rate (%)", "attendance_rate"))}
+    labels = {
+        gettext(label): name
+        for label, name in (
+            ("Participants reached", "participants"),
+            ("Households reached", "households"),
+            ("Sessions planned", "sessions_planned"),
+            ("Sessions held", "sessions_held"),
+            ("Sessions cancelled", "sessions_cancelled"),
+            ("Enrolments recorded", "enrolments"),
+            ("Attendances", "attendances"),
+            ("Anonymous attendees", "anonymous_headcount"),
+            ("Attendance rate (%)", "attendance_rate"),
+        )
+    }
     sheet = workbook[gettext("Indicators")]
-    in_file = {labels[label]: str(value) for label, value in sheet.iter_rows(values_only=True)
-               if label in labels}
+    in_file = {
+        labels[label]: str(value)
+        for label, value in sheet.iter_rows(values_only=True)
+        if label in labels
+    }
     assert float(in_file.pop("attendance_rate")) == 100.0
     assert in_file == shown

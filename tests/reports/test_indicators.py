@@ -29,12 +29,18 @@ def test_totals(known_data):
     summary = summary_for()
     # T2 (18 Nov) has no register: not held, listed as missing.
     assert (summary.sessions_planned, summary.sessions_held, summary.sessions_cancelled) == (
-        5, 2, 1)
+        5,
+        2,
+        1,
+    )
     assert (summary.sessions_register_missing, summary.sessions_held_without_register) == (1, 0)
-    assert [row.session_id for row in summary.missing_registers] == [
-        known_data.sessions["T2"].pk]
-    assert (summary.enrolments, summary.enrolments_confirmed, summary.enrolments_waitlisted,
-            summary.enrolments_cancelled) == (9, 7, 1, 1)
+    assert [row.session_id for row in summary.missing_registers] == [known_data.sessions["T2"].pk]
+    assert (
+        summary.enrolments,
+        summary.enrolments_confirmed,
+        summary.enrolments_waitlisted,
+        summary.enrolments_cancelled,
+    ) == (9, 7, 1, 1)
     # a, b, c and the walk-in f came; d was absent.
     assert (summary.participants, summary.households) == (4, 3)
     # H2's child came in June, before the period.
@@ -44,10 +50,22 @@ def test_totals(known_data):
     assert (summary.expected, summary.attended, summary.attendance_rate) == (5, 4, 80.0)
     assert summary.anonymous_headcount == 5
     assert counts_of(summary.anonymous_by_age_band) == {
-        "0-5": 0, "6-11": 3, "12-15": 0, "16-17": 0, "18-25": 0, "26-64": 2, "65+": 0}
+        "0-5": 0,
+        "6-11": 3,
+        "12-15": 0,
+        "16-17": 0,
+        "18-25": 0,
+        "26-64": 2,
+        "65+": 0,
+    }
     assert (summary.follow_up_participants, summary.follow_ups) == (2, 2)
     assert counts_of(summary.follow_up_outcomes) == {
-        "open": 1, "reached": 1, "not_reached": 0, "withdrawn": 0, "referred": 0}
+        "open": 1,
+        "reached": 1,
+        "not_reached": 0,
+        "withdrawn": 0,
+        "referred": 0,
+    }
 
 
 def counts_of(rows):
@@ -57,29 +75,63 @@ def counts_of(rows):
 def test_breakdowns(known_data):
     summary = summary_for()
     assert counts(summary.by_age_band) == {
-        "0-5": 1, "6-11": 1, "12-15": 1, "16-17": 0, "18-25": 0, "26-64": 0, "65+": 1}
+        "0-5": 1,
+        "6-11": 1,
+        "12-15": 1,
+        "16-17": 0,
+        "18-25": 0,
+        "26-64": 0,
+        "65+": 1,
+    }
     assert [(row.label, row.participants, row.households) for row in summary.by_neighbourhood] == [
-        ("Les Martinets", 4, 3)]
+        ("Les Martinets", 4, 3)
+    ]
     assert [(row.key, row.participants, row.households) for row in summary.by_qpv] == [
-        ("qpv", 4, 3), ("other", 0, 0)]
+        ("qpv", 4, 3),
+        ("other", 0, 0),
+    ]
     assert counts(summary.by_sex) == {"female": 1, "male": 2, "unspecified": 1}
 
 
 def test_per_programme_kind_and_month(known_data):
     summary = summary_for()
-    assert [(row.title, row.sessions_planned, row.sessions_held, row.sessions_cancelled,
-             row.participants, row.attendances, row.expected, row.attended, row.attendance_rate)
-            for row in summary.by_programme] == [
-        ("Cuisine", 3, 1, 1, 4, 4, 3, 3, 100.0), ("Parcours", 2, 1, 0, 1, 1, 2, 1, 50.0)]
-    by_kind = {row.kind: (row.sessions_held, row.participants, row.attendances,
-                          row.attendance_rate) for row in summary.by_kind}
+    assert [
+        (
+            row.title,
+            row.sessions_planned,
+            row.sessions_held,
+            row.sessions_cancelled,
+            row.participants,
+            row.attendances,
+            row.expected,
+            row.attended,
+            row.attendance_rate,
+        )
+        for row in summary.by_programme
+    ] == [("Cuisine", 3, 1, 1, 4, 4, 3, 3, 100.0), ("Parcours", 2, 1, 0, 1, 1, 2, 1, 50.0)]
+    by_kind = {
+        row.kind: (row.sessions_held, row.participants, row.attendances, row.attendance_rate)
+        for row in summary.by_kind
+    }
     assert by_kind[Kind.HOLIDAY_ACTIVITY] == (1, 4, 4, 100.0)
     assert by_kind[Kind.FAMILY_COURSE] == (1, 1, 1, 50.0)
     assert by_kind[Kind.REMOBILISATION] == (0, 0, 0, None)
-    assert [(row.month.isoformat(), row.sessions_held, row.attendances, row.expected,
-             row.attended, row.attendance_rate) for row in summary.over_time] == [
-        ("2026-09-01", 0, 0, 0, 0, None), ("2026-10-01", 1, 4, 3, 3, 100.0),
-        ("2026-11-01", 1, 1, 2, 1, 50.0), ("2026-12-01", 0, 0, 0, 0, None)]
+    assert [
+        (
+            row.month.isoformat(),
+            row.sessions_held,
+            row.attendances,
+            row.expected,
+            row.attended,
+            row.attendance_rate,
+        )
+        for row in summary.over_time
+    ] == [
+        ("2026-09-01", 0, 0, 0, 0, None),
+        ("2026-10-01", 1, 4, 3, 3, 100.0),
+        ("2026-11-01", 1, 1, 2, 1, 50.0),
+        ("2026-12-01", 0, 0, 0, 0, None),
+    ]
 
 
 def test_filters(known_data):
@@ -101,8 +153,9 @@ def test_filters(known_data):
     by_programme = summary_for(dataclasses.replace(PERIOD, programme_id=known_data.parcours.pk))
     assert by_programme.enrolments == 3
 
-    october = summary_for(ReportFilters(start=datetime.date(2026, 10, 21),
-                                        end=datetime.date(2026, 10, 21)))
+    october = summary_for(
+        ReportFilters(start=datetime.date(2026, 10, 21), end=datetime.date(2026, 10, 21))
+    )
     assert (october.sessions_planned, october.participants, october.enrolments) == (1, 4, 0)
 
 
@@ -133,8 +186,11 @@ def test_masked_summary(known_data, settings):
     assert (masked.new_households, masked.returning_households) == (None, None)
     # Waitlisted 1 and cancelled 1 are hidden; confirmed 7 too, or 9 − 7 would tell that the
     # two hidden cells hold 2 people, one each.
-    assert (masked.enrolments_confirmed, masked.enrolments_waitlisted,
-            masked.enrolments_cancelled) == (None, None, None)
+    assert (
+        masked.enrolments_confirmed,
+        masked.enrolments_waitlisted,
+        masked.enrolments_cancelled,
+    ) == (None, None, None)
     # Sessions are not people: never masked.
     assert (masked.sessions_planned, masked.sessions_held) == (5, 2)
     # 4 attended of 5 expected: the rate would give the 4 away.
@@ -144,7 +200,9 @@ def test_masked_summary(known_data, settings):
     assert counts_of(masked.anonymous_by_age_band)["6-11"] is None
     assert all(row.participants in (None, 0) for row in masked.by_age_band)
     assert [(row.participants, row.attendance_rate) for row in masked.by_programme] == [
-        (None, None), (None, None)]
+        (None, None),
+        (None, None),
+    ]
 
     settings.REPORT_MASK_THRESHOLD = 3
     masked = mask_summary(summary)
@@ -157,7 +215,9 @@ def test_masked_summary(known_data, settings):
     # Parcours: 1 of 2, hidden; Cuisine's 3 of 3 with them, or 5 expected − 3 and 4 attended
     # − 3 would give Parcours away.
     assert [(row.expected, row.attended, row.attendance_rate) for row in masked.by_programme] == [
-        (None, None, None), (None, None, None)]
+        (None, None, None),
+        (None, None, None),
+    ]
     # The unmasked summary is left alone.
     assert summary.by_sex[0].participants == 1
 

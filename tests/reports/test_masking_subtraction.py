@@ -20,8 +20,9 @@ from .conftest import PERIOD
 THRESHOLD = 5
 
 
-def disclosures(cells: list[int | None], originals: list[int], total: int | None,
-                threshold: int) -> list[str]:
+def disclosures(
+    cells: list[int | None], originals: list[int], total: int | None, threshold: int
+) -> list[str]:
     """Every subtraction of shown cells from the shown total, and what it reveals."""
     if total is None:
         return []
@@ -47,8 +48,10 @@ def test_the_reported_case_no_longer_gives_a_programme_away():
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
-@given(st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=7),
-       st.integers(min_value=2, max_value=11))
+@given(
+    st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=7),
+    st.integers(min_value=2, max_value=11),
+)
 def test_no_subtraction_over_a_breakdown_reveals_a_masked_cell(values, threshold):
     total = sum(values)
     cells = mask_column(values, threshold)
@@ -68,21 +71,44 @@ def _tables(summary) -> list[tuple[str, str, list, str]]:
     tables = []
     for name, columns, total_of in (
         ("by_age_band", ("participants",), {"participants": "participants"}),
-        ("by_neighbourhood", ("participants", "households"),
-         {"participants": "participants", "households": "households"}),
-        ("by_qpv", ("participants", "households"),
-         {"participants": "participants", "households": "households"}),
+        (
+            "by_neighbourhood",
+            ("participants", "households"),
+            {"participants": "participants", "households": "households"},
+        ),
+        (
+            "by_qpv",
+            ("participants", "households"),
+            {"participants": "participants", "households": "households"},
+        ),
         ("by_sex", ("participants",), {"participants": "participants"}),
         ("anonymous_by_age_band", ("count",), {"count": "anonymous_headcount"}),
         ("follow_up_outcomes", ("count",), {"count": "follow_ups"}),
-        ("by_programme", ("participants", "attendances", "expected", "attended"), {
-            "participants": "participants", "attendances": "attendances",
-            "expected": "expected", "attended": "attended"}),
-        ("by_kind", ("participants", "attendances", "expected", "attended"), {
-            "participants": "participants", "attendances": "attendances",
-            "expected": "expected", "attended": "attended"}),
-        ("over_time", ("attendances", "expected", "attended"), {
-            "attendances": "attendances", "expected": "expected", "attended": "attended"}),
+        (
+            "by_programme",
+            ("participants", "attendances", "expected", "attended"),
+            {
+                "participants": "participants",
+                "attendances": "attendances",
+                "expected": "expected",
+                "attended": "attended",
+            },
+        ),
+        (
+            "by_kind",
+            ("participants", "attendances", "expected", "attended"),
+            {
+                "participants": "participants",
+                "attendances": "attendances",
+                "expected": "expected",
+                "attended": "attended",
+            },
+        ),
+        (
+            "over_time",
+            ("attendances", "expected", "attended"),
+            {"attendances": "attendances", "expected": "expected", "attended": "attended"},
+        ),
     ):
         for column in columns:
             tables.append((name, column, getattr(summary, name), total_of[column]))
@@ -96,16 +122,25 @@ def test_no_subtraction_over_a_masked_report_reveals_a_masked_cell(known_data, t
     masked = mask_summary(summary, threshold)
     found = []
     for (name, column, rows, total), (_n, _c, masked_rows, _t) in zip(
-            _tables(summary), _tables(masked), strict=True):
+        _tables(summary), _tables(masked), strict=True
+    ):
         originals = [getattr(row, column) or 0 for row in rows]
         cells = [getattr(row, column) for row in masked_rows]
-        found += [f"{name}.{column}: {leak}" for leak in disclosures(
-            cells, originals, getattr(masked, total), threshold)]
-    for parts, total in ((("new_households", "returning_households"), "households"), (
-            ("enrolments_confirmed", "enrolments_waitlisted", "enrolments_cancelled"),
-            "enrolments")):
-        found += [f"{total}: {leak}" for leak in disclosures(
-            [getattr(masked, part) for part in parts],
-            [getattr(summary, part) or 0 for part in parts], getattr(masked, total), threshold)]
+        found += [
+            f"{name}.{column}: {leak}"
+            for leak in disclosures(cells, originals, getattr(masked, total), threshold)
+        ]
+    for parts, total in (
+        (("new_households", "returning_households"), "households"),
+        (("enrolments_confirmed", "enrolments_waitlisted", "enrolments_cancelled"), "enrolments"),
+    ):
+        found += [
+            f"{total}: {leak}"
+            for leak in disclosures(
+                [getattr(masked, part) for part in parts],
+                [getattr(summary, part) or 0 for part in parts],
+                getattr(masked, total),
+                threshold,
+            )
+        ]
     assert found == []
-

@@ -23,12 +23,22 @@ def grow(known_data, *, programmes: int, participants_each: int) -> None:
     """More programmes, sessions, households and enrolments, made in a few bulk inserts."""
     partner, mediator = PartnerFactory(), MediatorFactory()
     households = Household.objects.bulk_create(
-        [Household(neighbourhood=f"Quartier {n % 7}", in_qpv=n % 2 == 0)
-         for n in range(programmes * participants_each)])
+        [
+            Household(neighbourhood=f"Quartier {n % 7}", in_qpv=n % 2 == 0)
+            for n in range(programmes * participants_each)
+        ]
+    )
     people = Participant.objects.bulk_create(
-        [Participant(household=household, first_name="X", last_name="Y",
-                     birth_date=datetime.date(1960 + n % 60, 1 + n % 12, 1))
-         for n, household in enumerate(households)])
+        [
+            Participant(
+                household=household,
+                first_name="X",
+                last_name="Y",
+                birth_date=datetime.date(1960 + n % 60, 1 + n % 12, 1),
+            )
+            for n, household in enumerate(households)
+        ]
+    )
     enrolments, marks, headcounts, follow_ups = [], [], [], []
     statuses = list(AttendanceStatus)
     for index in range(programmes):
@@ -36,20 +46,30 @@ def grow(known_data, *, programmes: int, participants_each: int) -> None:
         programme.partners.add(partner, known_data.partner)
         programme.mediators.add(mediator)
         for day in (5, 12, 19):
-            session = SessionFactory(programme=programme, starts_at=at(f"2026-10-{day:02d}"),
-                                     ends_at=at(f"2026-10-{day:02d}", 16))
-            group = people[index * participants_each:(index + 1) * participants_each]
+            session = SessionFactory(
+                programme=programme,
+                starts_at=at(f"2026-10-{day:02d}"),
+                ends_at=at(f"2026-10-{day:02d}", 16),
+            )
+            group = people[index * participants_each : (index + 1) * participants_each]
             enrolments += [
-                Enrolment(participant=person, programme=programme, session=session,
-                          status=EnrolmentStatus.CONFIRMED, source="mediator")
+                Enrolment(
+                    participant=person,
+                    programme=programme,
+                    session=session,
+                    status=EnrolmentStatus.CONFIRMED,
+                    source="mediator",
+                )
                 for person in group
             ]
-            marks += [Attendance(session=session, participant=person,
-                                 status=statuses[n % len(statuses)])
-                      for n, person in enumerate(group)]
+            marks += [
+                Attendance(session=session, participant=person, status=statuses[n % len(statuses)])
+                for n, person in enumerate(group)
+            ]
             headcounts.append(AnonymousHeadcount(session=session, age_band="26-64", count=4))
-        follow_ups.append(FollowUp(participant=group[0], programme=programme,
-                                   opened_at=at("2026-10-20")))
+        follow_ups.append(
+            FollowUp(participant=group[0], programme=programme, opened_at=at("2026-10-20"))
+        )
     Enrolment.objects.bulk_create(enrolments)
     Attendance.objects.bulk_create(marks)
     AnonymousHeadcount.objects.bulk_create(headcounts)

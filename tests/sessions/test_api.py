@@ -25,8 +25,7 @@ def sessions():
     elsewhere = VenueFactory(name="Collège")
 
     def make(programme, day, **kwargs):
-        return SessionFactory(programme=programme, starts_at=at(day),
-                              ends_at=at(day, 16), **kwargs)
+        return SessionFactory(programme=programme, starts_at=at(day), ends_at=at(day, 16), **kwargs)
 
     return {
         "workshop-1": make(workshop, 1),
@@ -65,11 +64,15 @@ def test_filter_by_programme(client, sessions):
 
 def test_filter_by_start_and_end_dates_inclusive(client, sessions):
     assert names(client, sessions, start="2026-10-08") == [
-        "workshop-8", "holidays-20", "holidays-21"]
-    assert names(client, sessions, end="2026-10-20") == [
-        "workshop-1", "workshop-8", "holidays-20"]
+        "workshop-8",
+        "holidays-20",
+        "holidays-21",
+    ]
+    assert names(client, sessions, end="2026-10-20") == ["workshop-1", "workshop-8", "holidays-20"]
     assert names(client, sessions, start="2026-10-02", end="2026-10-20") == [
-        "workshop-8", "holidays-20"]
+        "workshop-8",
+        "holidays-20",
+    ]
     assert names(client, sessions, start="2026-10-20", end="2026-10-20") == ["holidays-20"]
 
 

@@ -32,14 +32,28 @@ def coordinator_client(client):
 
 def programme_data(venue, **extra) -> dict:
     data = {
-        "title": "Parcours parents", "description": "", "what_to_bring": "", "kind": "family_course",
-        "field": "socio_educational", "audience": "parents", "min_age": "", "max_age": "",
-        "enrolment_mode": "whole_cycle", "capacity": "12", "waitlist_enabled": "on",
-        "cancellation_deadline_hours": "24", "venue": str(venue.pk), "status": "published",
-        "schedule-kind": "weekly", "schedule-weekdays": ["2"],
-        "schedule-start_date": "2026-09-01", "schedule-end_date": "2026-11-30",
-        "schedule-start_time": "14:00", "schedule-end_time": "16:00",
-        "schedule-skip_school_holidays": "on", "schedule-skip_public_holidays": "on",
+        "title": "Parcours parents",
+        "description": "",
+        "what_to_bring": "",
+        "kind": "family_course",
+        "field": "socio_educational",
+        "audience": "parents",
+        "min_age": "",
+        "max_age": "",
+        "enrolment_mode": "whole_cycle",
+        "capacity": "12",
+        "waitlist_enabled": "on",
+        "cancellation_deadline_hours": "24",
+        "venue": str(venue.pk),
+        "status": "published",
+        "schedule-kind": "weekly",
+        "schedule-weekdays": ["2"],
+        "schedule-start_date": "2026-09-01",
+        "schedule-end_date": "2026-11-30",
+        "schedule-start_time": "14:00",
+        "schedule-end_time": "16:00",
+        "schedule-skip_school_holidays": "on",
+        "schedule-skip_public_holidays": "on",
     }
     data.update(extra)
     return data
@@ -58,9 +72,12 @@ def test_create_programme_previews_dates_before_saving(coordinator_client, engli
     venue = VenueFactory()
     other = ProgrammeFactory(title="Aide aux devoirs", venue=venue)
     # Another programme already holds the venue on Wednesday 9 September.
-    SessionFactory(programme=other, venue=venue,
-                   starts_at=datetime.datetime(2026, 9, 9, 13, 30, tzinfo=datetime.UTC),
-                   ends_at=datetime.datetime(2026, 9, 9, 15, tzinfo=datetime.UTC))
+    SessionFactory(
+        programme=other,
+        venue=venue,
+        starts_at=datetime.datetime(2026, 9, 9, 13, 30, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2026, 9, 9, 15, tzinfo=datetime.UTC),
+    )
     url = reverse("coordination:programme-create")
     response = coordinator_client.post(url, {**programme_data(venue), "action": "preview"})
     assert response.status_code == 200
@@ -90,9 +107,17 @@ def test_create_programme_previews_dates_before_saving(coordinator_client, engli
 @time_machine.travel(TODAY, tick=False)
 def test_preview_warns_when_the_school_calendar_is_not_published(coordinator_client, english):
     venue = VenueFactory()
-    data = programme_data(venue, **{"schedule-start_date": "2029-09-01",
-                                    "schedule-end_date": "2029-10-30", "action": "preview"})
-    preview = coordinator_client.post(reverse("coordination:programme-create"), data).context["preview"]
+    data = programme_data(
+        venue,
+        **{
+            "schedule-start_date": "2029-09-01",
+            "schedule-end_date": "2029-10-30",
+            "action": "preview",
+        },
+    )
+    preview = coordinator_client.post(reverse("coordination:programme-create"), data).context[
+        "preview"
+    ]
     assert preview.rows == []
     assert "published only up to" in preview.warnings[0]
 
@@ -100,8 +125,9 @@ def test_preview_warns_when_the_school_calendar_is_not_published(coordinator_cli
 @time_machine.travel(TODAY, tick=False)
 def test_form_errors_are_tied_to_their_fields(coordinator_client, english):
     venue = VenueFactory()
-    data = programme_data(venue, **{"schedule-weekdays": [], "schedule-end_time": "13:00",
-                                    "action": "save"})
+    data = programme_data(
+        venue, **{"schedule-weekdays": [], "schedule-end_time": "13:00", "action": "save"}
+    )
     response = coordinator_client.post(reverse("coordination:programme-create"), data)
     body = response.content.decode()
     assert response.status_code == 200
@@ -113,14 +139,23 @@ def test_form_errors_are_tied_to_their_fields(coordinator_client, english):
 
 @time_machine.travel(TODAY, tick=False)
 def test_schedule_edit_preview_shows_sessions_kept_by_enrolments(coordinator_client, english):
-    schedule = ScheduleFactory(start_date=datetime.date(2026, 9, 1),
-                               end_date=datetime.date(2026, 9, 30))
+    schedule = ScheduleFactory(
+        start_date=datetime.date(2026, 9, 1), end_date=datetime.date(2026, 9, 30)
+    )
     schedule_apply(schedule=schedule)
     held = Session.objects.get(schedule=schedule, schedule_date=datetime.date(2026, 9, 16))
     EnrolmentFactory(programme=schedule.programme, session=held)
-    data = {"kind": "weekly", "weekdays": ["3"], "start_date": "2026-09-01",
-            "end_date": "2026-09-30", "start_time": "14:00", "end_time": "16:00",
-            "skip_school_holidays": "on", "skip_public_holidays": "on", "action": "preview"}
+    data = {
+        "kind": "weekly",
+        "weekdays": ["3"],
+        "start_date": "2026-09-01",
+        "end_date": "2026-09-30",
+        "start_time": "14:00",
+        "end_time": "16:00",
+        "skip_school_holidays": "on",
+        "skip_public_holidays": "on",
+        "action": "preview",
+    }
     url = reverse("coordination:schedule-edit", args=[schedule.pk])
     preview = coordinator_client.post(url, data).context["preview"]
     assert [conflict.session_id for conflict in preview.conflicts] == [held.pk]
@@ -130,8 +165,9 @@ def test_schedule_edit_preview_shows_sessions_kept_by_enrolments(coordinator_cli
     coordinator_client.post(url, {**data, "action": "save"})
     schedule.refresh_from_db()
     assert schedule.weekdays == [3]
-    assert set(Session.objects.filter(schedule=schedule).values_list(
-        "schedule_date", flat=True)) == {datetime.date(2026, 9, d) for d in (3, 10, 16, 17, 24)}
+    assert set(
+        Session.objects.filter(schedule=schedule).values_list("schedule_date", flat=True)
+    ) == {datetime.date(2026, 9, d) for d in (3, 10, 16, 17, 24)}
 
 
 def test_cancel_asks_for_confirmation_and_says_how_many_are_told(coordinator_client, english):
@@ -162,8 +198,13 @@ def test_move_goes_through_a_confirmation_step(coordinator_client, english):
     session = SessionFactory()
     url = reverse("coordination:session-move", args=[session.pk])
     new_day = (session.starts_at + datetime.timedelta(days=1)).date().isoformat()
-    data = {"date": new_day, "start_time": "10:00", "end_time": "12:00",
-            "venue": session.venue_id, "reason": "Travaux"}
+    data = {
+        "date": new_day,
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "venue": session.venue_id,
+        "reason": "Travaux",
+    }
     response = coordinator_client.post(url, {**data, "action": "save"})
     assert "reason_code" in response.context["form"].errors
     data["reason_code"] = "venue_unavailable"
@@ -182,18 +223,28 @@ def test_move_goes_through_a_confirmation_step(coordinator_client, english):
 
 def test_move_into_the_past_is_refused_on_its_field(coordinator_client, english):
     session = SessionFactory()
-    data = {"date": "2020-01-01", "start_time": "10:00", "end_time": "12:00",
-            "venue": session.venue_id, "action": "save", "reason_code": "weather"}
-    response = coordinator_client.post(reverse("coordination:session-move", args=[session.pk]), data)
+    data = {
+        "date": "2020-01-01",
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "venue": session.venue_id,
+        "action": "save",
+        "reason_code": "weather",
+    }
+    response = coordinator_client.post(
+        reverse("coordination:session-move", args=[session.pk]), data
+    )
     assert response.status_code == 200
     assert "date" in response.context["form"].errors
 
 
 @time_machine.travel(TODAY, tick=False)
 def test_duplicate_into_next_school_year(coordinator_client):
-    schedule = ScheduleFactory(start_date=datetime.date(2026, 9, 2),
-                               end_date=datetime.date(2027, 6, 30),
-                               excluded_dates=["2026-12-16"])
+    schedule = ScheduleFactory(
+        start_date=datetime.date(2026, 9, 2),
+        end_date=datetime.date(2027, 6, 30),
+        excluded_dates=["2026-12-16"],
+    )
     url = reverse("coordination:programme-duplicate", args=[schedule.programme_id])
     assert coordinator_client.get(url).status_code == 200
     response = coordinator_client.post(url)
@@ -224,8 +275,7 @@ def test_holiday_schedule_kind_is_offered(coordinator_client, english):
 
 
 @time_machine.travel(datetime.datetime(2026, 10, 1, 10, tzinfo=datetime.UTC), tick=False)
-def test_schedule_with_past_dates_warns_and_asks_before_creating_them(coordinator_client,
-                                                                      english):
+def test_schedule_with_past_dates_warns_and_asks_before_creating_them(coordinator_client, english):
     venue = VenueFactory()
     url = reverse("coordination:programme-create")
     # Wednesdays from 2 September: five of them are already past on 1 October.
@@ -241,11 +291,16 @@ def test_schedule_with_past_dates_warns_and_asks_before_creating_them(coordinato
     assert "5 dates are already past" in errors[0]
     assert not Schedule.objects.exists() and not Session.objects.exists()
 
-    response = coordinator_client.post(url, {**programme_data(venue), "action": "save",
-                                             "schedule-create_past_dates": "on"})
+    response = coordinator_client.post(
+        url, {**programme_data(venue), "action": "save", "schedule-create_past_dates": "on"}
+    )
     assert response.status_code == 302
-    assert Session.objects.filter(starts_at__lt=datetime.datetime(
-        2026, 10, 1, 10, tzinfo=datetime.UTC)).count() == 5
+    assert (
+        Session.objects.filter(
+            starts_at__lt=datetime.datetime(2026, 10, 1, 10, tzinfo=datetime.UTC)
+        ).count()
+        == 5
+    )
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -256,12 +311,19 @@ def test_a_schedule_that_fails_leaves_no_programme_behind(english):
 
     venue = VenueFactory()
     programme = ProgrammeFactory.build(venue=venue, slug="")
-    too_long = Schedule(kind=ScheduleKind.WEEKLY, weekdays=[2], start_date=datetime.date(2026, 9, 1),
-                        end_date=datetime.date(2029, 9, 1), start_time=datetime.time(14),
-                        end_time=datetime.time(16), venue=venue)
+    too_long = Schedule(
+        kind=ScheduleKind.WEEKLY,
+        weekdays=[2],
+        start_date=datetime.date(2026, 9, 1),
+        end_date=datetime.date(2029, 9, 1),
+        start_time=datetime.time(14),
+        end_time=datetime.time(16),
+        venue=venue,
+    )
     with pytest.raises(SessionError) as error:
-        programme_create_with_schedule(programme=programme, mediators=[], partners=[],
-                                       schedule=too_long, facilitators=[])
+        programme_create_with_schedule(
+            programme=programme, mediators=[], partners=[], schedule=too_long, facilitators=[]
+        )
     assert error.value.field == "end_date"
     assert not Programme.objects.exists() and not Schedule.objects.exists()
 

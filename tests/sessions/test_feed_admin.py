@@ -17,20 +17,24 @@ def admin_client_logged(client):
 
 def test_admin_issues_a_link_and_shows_it_once(admin_client_logged):
     partner = PartnerFactory()
-    response = admin_client_logged.post(reverse("admin:workshop_sessions_feedtoken_add"), {
-        "scope": FeedScope.PARTNER, "partner": partner.pk, "language": "fr"})
+    response = admin_client_logged.post(
+        reverse("admin:workshop_sessions_feedtoken_add"),
+        {"scope": FeedScope.PARTNER, "partner": partner.pk, "language": "fr"},
+    )
     assert response.status_code == 200
     html = response.content.decode()
     token = FeedToken.objects.get(partner=partner)
     assert "/calendars/partners/" in html and "webcal://" in html
     start = html.index("http://127.0.0.1:8000/calendars/partners/")
-    raw = html[start:html.index('"', start)].rsplit("/", 1)[1].removesuffix(".ics")
+    raw = html[start : html.index('"', start)].rsplit("/", 1)[1].removesuffix(".ics")
     assert raw.startswith(token.prefix) and token.token_hash != raw
 
 
 def test_admin_rejects_an_owner_that_does_not_match_the_scope(admin_client_logged):
-    response = admin_client_logged.post(reverse("admin:workshop_sessions_feedtoken_add"), {
-        "scope": FeedScope.MEDIATOR, "partner": PartnerFactory().pk, "language": "fr"})
+    response = admin_client_logged.post(
+        reverse("admin:workshop_sessions_feedtoken_add"),
+        {"scope": FeedScope.MEDIATOR, "partner": PartnerFactory().pk, "language": "fr"},
+    )
     assert response.status_code == 200 and not FeedToken.objects.exists()
     assert "matching its kind" in response.content.decode()
 
@@ -38,8 +42,9 @@ def test_admin_rejects_an_owner_that_does_not_match_the_scope(admin_client_logge
 def test_admin_rotates_and_revokes(admin_client_logged):
     token, _raw = feed_token_for(partner=PartnerFactory())
     changelist = reverse("admin:workshop_sessions_feedtoken_changelist")
-    rotated = admin_client_logged.post(changelist, {
-        "action": "rotate_links", "_selected_action": [token.pk]})
+    rotated = admin_client_logged.post(
+        changelist, {"action": "rotate_links", "_selected_action": [token.pk]}
+    )
     assert "webcal://" in rotated.content.decode()
     token.refresh_from_db()
     assert token.revoked_at is not None

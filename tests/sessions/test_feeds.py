@@ -45,9 +45,14 @@ def events_of(response) -> list:
 
 def many_sessions(programme, count: int, start=None):
     start = start or paris(2027, 3, 15, 14, 0)
-    return [SessionFactory(programme=programme, starts_at=start + datetime.timedelta(days=i),
-                           ends_at=start + datetime.timedelta(days=i, hours=2))
-            for i in range(count)]
+    return [
+        SessionFactory(
+            programme=programme,
+            starts_at=start + datetime.timedelta(days=i),
+            ends_at=start + datetime.timedelta(days=i, hours=2),
+        )
+        for i in range(count)
+    ]
 
 
 @pytest.mark.parametrize("accept", [None, "application/json", "text/html,*/*;q=0.8"])
@@ -77,8 +82,9 @@ def test_unpublished_or_unknown_programme_has_no_feed(client, programme):
     assert client.get("/calendars/programmes/nothing-here.ics").status_code == 404
 
 
-def test_304_on_a_true_match_only_and_in_two_queries(client, programme,
-                                                     django_assert_max_num_queries):
+def test_304_on_a_true_match_only_and_in_two_queries(
+    client, programme, django_assert_max_num_queries
+):
     many_sessions(programme, 40)
     first = client.get(feed_path(programme))
     with django_assert_max_num_queries(2):
@@ -106,16 +112,25 @@ def test_cancel_and_move_bump_sequence_and_last_modified(client, programme, _fro
     _frozen.shift(datetime.timedelta(minutes=5))
     session_cancel(session=sessions[0], reason="Salle indisponible")
     _frozen.shift(datetime.timedelta(minutes=5))
-    session_move(reason_code="venue_unavailable", session=sessions[1], starts_at=paris(2027, 4, 2, 10, 0),
-                 ends_at=paris(2027, 4, 2, 12, 0), venue=VenueFactory(name="Gymnase Chaperon"))
-    second = client.get(feed_path(programme), HTTP_IF_NONE_MATCH=first["ETag"],
-                        HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    session_move(
+        reason_code="venue_unavailable",
+        session=sessions[1],
+        starts_at=paris(2027, 4, 2, 10, 0),
+        ends_at=paris(2027, 4, 2, 12, 0),
+        venue=VenueFactory(name="Gymnase Chaperon"),
+    )
+    second = client.get(
+        feed_path(programme),
+        HTTP_IF_NONE_MATCH=first["ETag"],
+        HTTP_IF_MODIFIED_SINCE=first["Last-Modified"],
+    )
     assert second.status_code == 200 and second["ETag"] != first["ETag"]
     before = {str(e["UID"]): e for e in events_of(first)}
     after = {str(e["UID"]): e for e in events_of(second)}
     assert before.keys() == after.keys(), "a cancelled session stays in the feed"
-    cancelled, moved, untouched = (after[str(u)] for u in sorted(before, key=lambda u: int(
-        u.split("-")[1].split("@")[0])))
+    cancelled, moved, untouched = (
+        after[str(u)] for u in sorted(before, key=lambda u: int(u.split("-")[1].split("@")[0]))
+    )
     assert str(cancelled["STATUS"]) == "CANCELLED"
     assert str(cancelled["SUMMARY"]).startswith("Annulé") or "Cancel" in str(cancelled["SUMMARY"])
     assert "Salle indisponible" in str(cancelled["DESCRIPTION"])
@@ -133,8 +148,10 @@ def test_cancel_and_move_bump_sequence_and_last_modified(client, programme, _fro
 def test_unchanged_feed_is_byte_identical_and_reuses_kept_events(client, programme, monkeypatch):
     many_sessions(programme, 5)
     first = client.get(feed_path(programme)).content
-    monkeypatch.setattr("sessions.feeds.EventWriter.event",
-                        lambda *a, **k: pytest.fail("an unchanged event was rendered again"))
+    monkeypatch.setattr(
+        "sessions.feeds.EventWriter.event",
+        lambda *a, **k: pytest.fail("an unchanged event was rendered again"),
+    )
     assert client.get(feed_path(programme)).content == first
 
 
@@ -159,15 +176,26 @@ def test_deleting_a_session_changes_last_modified(client, programme, _frozen):
 
 def test_window_and_size_limit(client, programme, settings):
     in_window = [
-        SessionFactory(programme=programme, starts_at=NOW - datetime.timedelta(days=29),
-                       ends_at=NOW - datetime.timedelta(days=29) + datetime.timedelta(hours=2)),
-        SessionFactory(programme=programme, starts_at=NOW + datetime.timedelta(days=360),
-                       ends_at=NOW + datetime.timedelta(days=360, hours=2)),
+        SessionFactory(
+            programme=programme,
+            starts_at=NOW - datetime.timedelta(days=29),
+            ends_at=NOW - datetime.timedelta(days=29) + datetime.timedelta(hours=2),
+        ),
+        SessionFactory(
+            programme=programme,
+            starts_at=NOW + datetime.timedelta(days=360),
+            ends_at=NOW + datetime.timedelta(days=360, hours=2),
+        ),
     ]
     for days in (-31, 370):
-        SessionFactory(programme=programme, starts_at=NOW + datetime.timedelta(days=days),
-                       ends_at=NOW + datetime.timedelta(days=days, hours=2))
-    uids = {str(event["UID"]).split("@")[0] for event in events_of(client.get(feed_path(programme)))}
+        SessionFactory(
+            programme=programme,
+            starts_at=NOW + datetime.timedelta(days=days),
+            ends_at=NOW + datetime.timedelta(days=days, hours=2),
+        )
+    uids = {
+        str(event["UID"]).split("@")[0] for event in events_of(client.get(feed_path(programme)))
+    }
     assert uids == {f"session-{s.pk}" for s in in_window}
 
     coming = many_sessions(programme, 4)
@@ -177,11 +205,17 @@ def test_window_and_size_limit(client, programme, settings):
 
 
 def test_size_limit_keeps_coming_sessions_first(client, programme, settings):
-    past = [SessionFactory(programme=programme, starts_at=NOW - datetime.timedelta(days=d),
-                           ends_at=NOW - datetime.timedelta(days=d, hours=-2)) for d in (20, 10)]
+    past = [
+        SessionFactory(
+            programme=programme,
+            starts_at=NOW - datetime.timedelta(days=d),
+            ends_at=NOW - datetime.timedelta(days=d, hours=-2),
+        )
+        for d in (20, 10)
+    ]
     coming = many_sessions(programme, 3)
     full = client.get(feed_path(programme)).content
-    event_size = len(full[full.index(b"BEGIN:VEVENT"):full.index(b"END:VEVENT\r\n") + 12])
+    event_size = len(full[full.index(b"BEGIN:VEVENT") : full.index(b"END:VEVENT\r\n") + 12])
     settings.CALENDAR_FEED_MAX_BYTES = len(full) - event_size // 2
     trimmed = client.get(feed_path(programme))
     assert len(trimmed.content) <= settings.CALENDAR_FEED_MAX_BYTES
@@ -210,8 +244,9 @@ def test_session_download_has_the_feed_event(client, programme):
     assert response["Content-Disposition"] == f'attachment; filename="session-{session.pk}.ics"'
     assert b"\r\nMETHOD:PUBLISH\r\n" in response.content
     feed = client.get(feed_path(programme)).content
-    event = response.content[response.content.index(b"BEGIN:VEVENT"):
-                             response.content.index(b"END:VEVENT")]
+    event = response.content[
+        response.content.index(b"BEGIN:VEVENT") : response.content.index(b"END:VEVENT")
+    ]
     assert event in feed
 
 
@@ -225,6 +260,7 @@ def test_pages_offer_the_feeds(client, programme):
 
 
 # Private feeds.
+
 
 def partner_path(raw: str) -> str:
     return reverse("calendars:partner", kwargs={"token": raw})
@@ -245,8 +281,11 @@ def partner_setup(programme):
 
 def test_partner_feed_shows_their_programmes_with_headcounts(client, partner_setup, monkeypatch):
     partner, token, raw, sessions = partner_setup
-    monkeypatch.setattr(hooks, "_seats_taken_in_provider",
-                        lambda listed: dict.fromkeys(listed.values_list("pk", flat=True), 4))
+    monkeypatch.setattr(
+        hooks,
+        "_seats_taken_in_provider",
+        lambda listed: dict.fromkeys(listed.values_list("pk", flat=True), 4),
+    )
     response = client.get(partner_path(raw))
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("private")
@@ -255,7 +294,8 @@ def test_partner_feed_shows_their_programmes_with_headcounts(client, partner_set
     assert {str(e["UID"]).split("@")[0] for e in events} == {f"session-{s.pk}" for s in sessions}
     assert all("4" in str(e["DESCRIPTION"]) for e in events)
     assert str(icalendar.Calendar.from_ical(response.content)["X-WR-CALNAME"]).startswith(
-        "Collège Jean Perrin")
+        "Collège Jean Perrin"
+    )
     health = client.get(partner_path(raw), {"field": Field.HEALTH_PREVENTION})
     assert [str(e["UID"]).split("@")[0] for e in events_of(health)] == [f"session-{sessions[2].pk}"]
     bad = client.get(partner_path(raw), {"field": "astrology"})
@@ -308,7 +348,7 @@ def test_my_calendars_issues_shows_once_and_revokes(client, programme):
     html = issued.content.decode()
     token = FeedToken.objects.get(partner=partner, revoked_at__isnull=True)
     start = html.index("http://127.0.0.1:8000/calendars/partners/")
-    url = html[start:html.index('"', start)]
+    url = html[start : html.index('"', start)]
     assert f'href="webcal://{url.split("://")[1]}"' in html
     assert client.get(url.removeprefix("http://127.0.0.1:8000")).status_code == 200
     assert url not in client.get(reverse("calendars:mine")).content.decode()
@@ -316,8 +356,12 @@ def test_my_calendars_issues_shows_once_and_revokes(client, programme):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert client.get(url.removeprefix("http://127.0.0.1:8000")).status_code == 410
-    assert client.post(reverse("calendars:mine"), {"feed": "partner-999", "action": "issue"}
-                       ).status_code == 400
+    assert (
+        client.post(
+            reverse("calendars:mine"), {"feed": "partner-999", "action": "issue"}
+        ).status_code
+        == 400
+    )
 
 
 def test_my_calendars_needs_login(client):
@@ -325,7 +369,9 @@ def test_my_calendars_needs_login(client):
 
 
 def test_cancelled_session_title_says_so_in_english(client, programme):
-    session = session_cancel(reason_code="venue_unavailable", session=many_sessions(programme, 1)[0])
+    session = session_cancel(
+        reason_code="venue_unavailable", session=many_sessions(programme, 1)[0]
+    )
     assert session.status == SessionStatus.CANCELLED
     event = events_of(client.get(feed_path(programme), {"lang": "en"}))[0]
     assert str(event["SUMMARY"]) == f"Cancelled: {programme.title}"

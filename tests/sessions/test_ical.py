@@ -45,9 +45,16 @@ def test_lines_are_folded_at_75_octets_without_splitting_characters(dst_sessions
         assert not re.search(rb"(?<!\\)(\\\\)*\\$", line), "a TEXT escape split across a fold"
 
 
-@pytest.mark.parametrize("text", [
-    "é" * 80, "a" * 74 + "é" * 3, "x" * 73 + "\\,", "; , \\ \n ü " * 20, "🙂" * 30,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "é" * 80,
+        "a" * 74 + "é" * 3,
+        "x" * 73 + "\\,",
+        "; , \\ \n ü " * 20,
+        "🙂" * 30,
+    ],
+)
 def test_fold_round_trips_any_text(text):
     line = "DESCRIPTION:" + escape_text(text)
     folded = fold(line)
@@ -59,8 +66,10 @@ def test_fold_round_trips_any_text(text):
 
 def test_text_values_are_escaped_and_parse_back(dst_sessions, programme):
     body = calendar_of(dst_sessions)
-    assert b"LOCATION:Centre social Germaine Tillion\\, salle 2\\, 12 rue de l'\xc3\x89glise\\;" \
+    assert (
+        b"LOCATION:Centre social Germaine Tillion\\, salle 2\\, 12 rue de l'\xc3\x89glise\\;"
         in body.replace(b"\r\n ", b"")
+    )
     event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
     assert str(event["SUMMARY"]) == programme.title
     assert str(event["LOCATION"]) == f"{programme.venue.name}, {programme.venue.address}"
@@ -71,10 +80,16 @@ def test_text_values_are_escaped_and_parse_back(dst_sessions, programme):
 
 def test_calendar_properties(dst_sessions):
     body = calendar_of(dst_sessions).replace(b"\r\n ", b"")
-    for line in (b"VERSION:2.0", b"PRODID:-//", b"NAME:Atelier\\; sant\xc3\xa9\\, test",
-                 b"X-WR-CALNAME:Atelier\\; sant\xc3\xa9\\, test", b"X-WR-TIMEZONE:Europe/Paris",
-                 b"REFRESH-INTERVAL;VALUE=DURATION:PT6H", b"X-PUBLISHED-TTL:PT6H",
-                 b"METHOD:PUBLISH"):
+    for line in (
+        b"VERSION:2.0",
+        b"PRODID:-//",
+        b"NAME:Atelier\\; sant\xc3\xa9\\, test",
+        b"X-WR-CALNAME:Atelier\\; sant\xc3\xa9\\, test",
+        b"X-WR-TIMEZONE:Europe/Paris",
+        b"REFRESH-INTERVAL;VALUE=DURATION:PT6H",
+        b"X-PUBLISHED-TTL:PT6H",
+        b"METHOD:PUBLISH",
+    ):
         assert b"\r\n" + line in body
 
 
@@ -85,7 +100,7 @@ def test_one_rule_based_vtimezone_and_no_floating_times(dst_sessions):
     assert [str(zone["TZID"]) for zone in zones] == ["Europe/Paris"]
     assert {sub.name for sub in zones[0].subcomponents} == {"STANDARD", "DAYLIGHT"}
     assert all("RRULE" in sub and "RDATE" not in sub for sub in zones[0].subcomponents)
-    events = body[body.index("BEGIN:VEVENT"):]
+    events = body[body.index("BEGIN:VEVENT") :]
     for line in events.split("\r\n"):
         if re.search(r":\d{8}T\d{6}Z?$", line):
             name = line.split(":")[0]
@@ -116,15 +131,27 @@ def test_stamps_come_from_the_last_change(dst_sessions):
 
 
 def _expected(sessions):
-    return sorted((f"session-{s.pk}", s.starts_at.astimezone(datetime.UTC),
-                   s.ends_at.astimezone(datetime.UTC)) for s in sessions)
+    return sorted(
+        (
+            f"session-{s.pk}",
+            s.starts_at.astimezone(datetime.UTC),
+            s.ends_at.astimezone(datetime.UTC),
+        )
+        for s in sessions
+    )
 
 
 def test_strict_parser_reads_the_same_occurrences_across_dst(dst_sessions):
     body = calendar_of(dst_sessions).decode()
     calendar = IcsCalendarStream.calendar_from_ics(body)
-    found = sorted((event.uid.split("@")[0], event.dtstart.astimezone(datetime.UTC),
-                    event.dtend.astimezone(datetime.UTC)) for event in calendar.events)
+    found = sorted(
+        (
+            event.uid.split("@")[0],
+            event.dtstart.astimezone(datetime.UTC),
+            event.dtend.astimezone(datetime.UTC),
+        )
+        for event in calendar.events
+    )
     assert found == _expected(dst_sessions)
     # Local wall-clock times survive both changes: 14:00 stays 14:00 in Paris.
     local = sorted(event.dtstart.astimezone(PARIS) for event in calendar.events)
@@ -134,8 +161,14 @@ def test_strict_parser_reads_the_same_occurrences_across_dst(dst_sessions):
 def test_recurring_ical_events_reads_the_same_occurrences_across_dst(dst_sessions):
     calendar = icalendar.Calendar.from_ical(calendar_of(dst_sessions))
     window = recurring_ical_events.of(calendar).between(paris(2027, 3, 1), paris(2027, 12, 1))
-    found = sorted((str(event["UID"]).split("@")[0], event["DTSTART"].dt.astimezone(datetime.UTC),
-                    event["DTEND"].dt.astimezone(datetime.UTC)) for event in window)
+    found = sorted(
+        (
+            str(event["UID"]).split("@")[0],
+            event["DTSTART"].dt.astimezone(datetime.UTC),
+            event["DTEND"].dt.astimezone(datetime.UTC),
+        )
+        for event in window
+    )
     assert found == _expected(dst_sessions)
     march = recurring_ical_events.of(calendar).at((2027, 3, 28))
     assert [event["DTSTART"].dt.utcoffset() for event in march] == [datetime.timedelta(hours=2)]
@@ -160,8 +193,9 @@ def test_same_events_as_plain_icalendar(dst_sessions):
     for parsed in ours.walk("VEVENT"):
         event = icalendar.Event()
         for name in ("UID", "SUMMARY", "LOCATION", "DESCRIPTION", "DTSTART", "DTEND"):
-            event.add(name.lower(), parsed.decoded(name) if name.startswith("DT")
-                      else str(parsed[name]))
+            event.add(
+                name.lower(), parsed.decoded(name) if name.startswith("DT") else str(parsed[name])
+            )
         reference.add_component(event)
     again = icalendar.Calendar.from_ical(reference.to_ical())
     for mine, theirs in zip(ours.walk("VEVENT"), again.walk("VEVENT"), strict=True):
@@ -170,8 +204,14 @@ def test_same_events_as_plain_icalendar(dst_sessions):
         assert mine["DTSTART"].dt == theirs["DTSTART"].dt
 
 
-@pytest.mark.parametrize("text", [
-    "a, b; c\\d", "line\nnext\r\nthird\rfourth", "« Santé » — 12,5 €; ok", "\\n is not a newline",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a, b; c\\d",
+        "line\nnext\r\nthird\rfourth",
+        "« Santé » — 12,5 €; ok",
+        "\\n is not a newline",
+    ],
+)
 def test_escaping_matches_icalendar(text):
     assert escape_text(text) == icalendar.vText(text).to_ical().decode()

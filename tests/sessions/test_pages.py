@@ -25,16 +25,21 @@ def test_catalogue_filters(client):
     soon = timezone.now() + datetime.timedelta(days=3)
     later = timezone.now() + datetime.timedelta(days=60)
     kids = ProgrammeFactory(title="Sport", kind=Kind.HOLIDAY_ACTIVITY, min_age=6, max_age=11)
-    women = ProgrammeFactory(title="Santé des femmes", kind=Kind.HEALTH_PREVENTION,
-                             field=Field.HEALTH_PREVENTION, min_age=18, max_age=None)
+    women = ProgrammeFactory(
+        title="Santé des femmes",
+        kind=Kind.HEALTH_PREVENTION,
+        field=Field.HEALTH_PREVENTION,
+        min_age=18,
+        max_age=None,
+    )
     ProgrammeFactory(title="Brouillon", status=ProgrammeStatus.DRAFT)
     SessionFactory(programme=kids, starts_at=soon, ends_at=soon + datetime.timedelta(hours=2))
-    SessionFactory(programme=women, starts_at=later,
-                   ends_at=later + datetime.timedelta(hours=2))
+    SessionFactory(programme=women, starts_at=later, ends_at=later + datetime.timedelta(hours=2))
 
     assert titles(client.get("/programmes/")) == ["Sport", "Santé des femmes"]
     assert titles(client.get("/programmes/", {"kind": Kind.HEALTH_PREVENTION})) == [
-        "Santé des femmes"]
+        "Santé des femmes"
+    ]
     assert titles(client.get("/programmes/", {"field": Field.SOCIO_EDUCATIONAL})) == ["Sport"]
     assert titles(client.get("/programmes/", {"age": 30})) == ["Santé des femmes"]
     from_date = (soon + datetime.timedelta(days=10)).date().isoformat()
@@ -56,9 +61,12 @@ def test_programme_page_shows_coming_sessions_only(client):
     past = timezone.now() - datetime.timedelta(days=2)
     SessionFactory(programme=programme, starts_at=past, ends_at=past + datetime.timedelta(hours=2))
     coming = SessionFactory(programme=programme)
-    cancelled = SessionFactory(programme=programme, status=SessionStatus.CANCELLED,
-                               starts_at=coming.starts_at + datetime.timedelta(days=7),
-                               ends_at=coming.ends_at + datetime.timedelta(days=7))
+    cancelled = SessionFactory(
+        programme=programme,
+        status=SessionStatus.CANCELLED,
+        starts_at=coming.starts_at + datetime.timedelta(days=7),
+        ends_at=coming.ends_at + datetime.timedelta(days=7),
+    )
 
     response = client.get(programme.get_absolute_url())
 

@@ -34,8 +34,9 @@ def in_use():
 
 def september_schedule(**kwargs):
     """Wednesdays 14:00–16:00 in September 2026: the 2nd, 9th, 16th, 23rd and 30th."""
-    return ScheduleFactory(start_date=datetime.date(2026, 9, 1),
-                           end_date=datetime.date(2026, 9, 30), **kwargs)
+    return ScheduleFactory(
+        start_date=datetime.date(2026, 9, 1), end_date=datetime.date(2026, 9, 30), **kwargs
+    )
 
 
 def sessions_by_day(schedule) -> dict[int, Session]:
@@ -62,8 +63,9 @@ def test_apply_creates_sessions_with_programme_venue_and_facilitators():
 
 
 def test_dst_weeks_are_stored_at_14h_local_time():
-    schedule = ScheduleFactory(start_date=datetime.date(2027, 3, 20),
-                               end_date=datetime.date(2027, 4, 2))
+    schedule = ScheduleFactory(
+        start_date=datetime.date(2027, 3, 20), end_date=datetime.date(2027, 4, 2)
+    )
     schedule_apply(schedule=schedule)
     before, after = Session.objects.filter(schedule=schedule).order_by("starts_at")
     assert before.starts_at.astimezone(PARIS).utcoffset() == datetime.timedelta(hours=1)
@@ -75,16 +77,25 @@ def test_dst_weeks_are_stored_at_14h_local_time():
 def test_regenerating_is_idempotent():
     schedule = ScheduleFactory()  # the whole 2026–27 school year
     first = schedule_apply(schedule=schedule)
-    snapshot = list(Session.objects.filter(schedule=schedule)
-                    .values_list("pk", "starts_at", "ends_at", "venue_id", "revision"))
+    snapshot = list(
+        Session.objects.filter(schedule=schedule).values_list(
+            "pk", "starts_at", "ends_at", "venue_id", "revision"
+        )
+    )
 
     second = schedule_apply(schedule=schedule)
 
     assert len(first.created) == 35
     assert (second.created, second.updated, second.deleted, second.conflicts) == ([], [], [], [])
     assert second.unchanged == 35
-    assert list(Session.objects.filter(schedule=schedule)
-                .values_list("pk", "starts_at", "ends_at", "venue_id", "revision")) == snapshot
+    assert (
+        list(
+            Session.objects.filter(schedule=schedule).values_list(
+                "pk", "starts_at", "ends_at", "venue_id", "revision"
+            )
+        )
+        == snapshot
+    )
 
 
 def test_editing_times_updates_free_sessions_and_reports_those_in_use_or_edited(in_use):
@@ -94,8 +105,12 @@ def test_editing_times_updates_free_sessions_and_reports_those_in_use_or_edited(
         sessions = sessions_by_day(schedule)
         in_use.add(sessions[9].pk)
         moved_to = datetime.datetime(2026, 9, 17, 10, tzinfo=PARIS)
-        session_move(reason_code="venue_unavailable", session=sessions[16], starts_at=moved_to,
-                     ends_at=moved_to + datetime.timedelta(hours=2))
+        session_move(
+            reason_code="venue_unavailable",
+            session=sessions[16],
+            starts_at=moved_to,
+            ends_at=moved_to + datetime.timedelta(hours=2),
+        )
         clock.shift(datetime.timedelta(days=1))  # the rule changes after the hand edit
 
         schedule.start_time, schedule.end_time = datetime.time(15), datetime.time(17)
@@ -104,13 +119,19 @@ def test_editing_times_updates_free_sessions_and_reports_those_in_use_or_edited(
 
     assert sorted(report.updated) == sorted(sessions[day].pk for day in (2, 23, 30))
     assert [(c.session_id, c.date.day) for c in report.conflicts] == [
-        (sessions[9].pk, 9), (sessions[16].pk, 16)]
+        (sessions[9].pk, 9),
+        (sessions[16].pk, 16),
+    ]
     assert all(conflict.reason for conflict in report.conflicts)
     assert report.created == report.deleted == []
     after = sessions_by_day(schedule)
     assert {day: local_start(s) for day, s in after.items()} == {
-        2: datetime.time(15), 9: datetime.time(14), 16: datetime.time(10),
-        23: datetime.time(15), 30: datetime.time(15)}
+        2: datetime.time(15),
+        9: datetime.time(14),
+        16: datetime.time(10),
+        23: datetime.time(15),
+        30: datetime.time(15),
+    }
     assert {day: s.revision for day, s in after.items()} == {2: 1, 9: 0, 16: 1, 23: 1, 30: 1}
 
 
@@ -137,8 +158,12 @@ def test_a_session_edited_after_the_rule_is_not_reported_again():
     schedule_apply(schedule=schedule)
     moved = sessions_by_day(schedule)[16]
     moved_to = datetime.datetime(2026, 9, 17, 10, tzinfo=PARIS)
-    session_move(reason_code="venue_unavailable", session=moved, starts_at=moved_to,
-                 ends_at=moved_to + datetime.timedelta(hours=2))
+    session_move(
+        reason_code="venue_unavailable",
+        session=moved,
+        starts_at=moved_to,
+        ends_at=moved_to + datetime.timedelta(hours=2),
+    )
 
     report = schedule_apply(schedule=schedule)
 
@@ -158,7 +183,8 @@ def test_changing_the_venue_moves_free_sessions():
 
     assert len(report.updated) == 5
     assert set(Session.objects.filter(schedule=schedule).values_list("venue", flat=True)) == {
-        new_venue.pk}
+        new_venue.pk
+    }
 
 
 def test_adding_dates_creates_only_the_new_sessions():
@@ -171,13 +197,15 @@ def test_adding_dates_creates_only_the_new_sessions():
 
     assert len(report.created) == 1  # 7 October
     assert report.unchanged == 5
-    assert set(first.created) < set(Session.objects.filter(schedule=schedule)
-                                    .values_list("pk", flat=True))
+    assert set(first.created) < set(
+        Session.objects.filter(schedule=schedule).values_list("pk", flat=True)
+    )
 
 
 def test_beyond_the_published_calendar_the_report_warns():
-    schedule = ScheduleFactory(start_date=datetime.date(2028, 6, 1),
-                               end_date=datetime.date(2028, 12, 31))
+    schedule = ScheduleFactory(
+        start_date=datetime.date(2028, 6, 1), end_date=datetime.date(2028, 12, 31)
+    )
     report = schedule_apply(schedule=schedule)
     assert len(report.warnings) == 1
     last = Session.objects.filter(schedule=schedule).order_by("-starts_at").first()
@@ -185,9 +213,14 @@ def test_beyond_the_published_calendar_the_report_warns():
 
 
 def test_a_list_of_dates_is_applied():
-    schedule = ScheduleFactory(kind=ScheduleKind.DATE_LIST, start_date=None, end_date=None,
-                               weekdays=[], dates=["2026-12-09", "2027-01-13"],
-                               excluded_dates=["2027-01-13"])
+    schedule = ScheduleFactory(
+        kind=ScheduleKind.DATE_LIST,
+        start_date=None,
+        end_date=None,
+        weekdays=[],
+        dates=["2026-12-09", "2027-01-13"],
+        excluded_dates=["2027-01-13"],
+    )
     report = schedule_apply(schedule=schedule)
     assert len(report.created) == 1
     assert Session.objects.get(schedule=schedule).schedule_date == datetime.date(2026, 12, 9)

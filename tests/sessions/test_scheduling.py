@@ -26,16 +26,25 @@ PUBLIC_HOLIDAYS_FR = holidays.France(years=2027, language="fr")
 
 def weekly(weekdays, start, end, **kwargs) -> ScheduleRule:
     return ScheduleRule(
-        kind=ScheduleKind.WEEKLY, weekdays=tuple(weekdays), start_date=start, end_date=end,
+        kind=ScheduleKind.WEEKLY,
+        weekdays=tuple(weekdays),
+        start_date=start,
+        end_date=end,
         start_time=kwargs.pop("start_time", datetime.time(14)),
-        end_time=kwargs.pop("end_time", datetime.time(16)), **kwargs,
+        end_time=kwargs.pop("end_time", datetime.time(16)),
+        **kwargs,
     )
 
 
 def holiday_weekdays(start, end, start_time=datetime.time(10)) -> ScheduleRule:
     end_time = (datetime.datetime.combine(start, start_time) + datetime.timedelta(hours=2)).time()
-    return ScheduleRule(kind=ScheduleKind.HOLIDAY_WEEKDAYS, start_date=start, end_date=end,
-                        start_time=start_time, end_time=end_time)
+    return ScheduleRule(
+        kind=ScheduleKind.HOLIDAY_WEEKDAYS,
+        start_date=start,
+        end_date=end,
+        start_time=start_time,
+        end_time=end_time,
+    )
 
 
 def days_between(start: datetime.date, end: datetime.date):
@@ -55,7 +64,8 @@ def test_weekly_term_time_skips_zone_c_school_holidays_and_public_holidays():
 
     dates = [occurrence.date for occurrence in plan.occurrences]
     expected = [
-        day for day in days_between(start, end)
+        day
+        for day in days_between(start, end)
         if day.weekday() == 2 and not is_zone_c_holiday(day) and day not in PUBLIC_HOLIDAYS
     ]
     assert dates == expected
@@ -86,12 +96,18 @@ def test_weekly_on_mondays_skips_easter_and_whit_monday():
 
 def test_public_holidays_can_be_kept():
     plan = plan_schedule(
-        weekly([Weekday.MONDAY], datetime.date(2027, 3, 22), datetime.date(2027, 3, 31),
-               skip_public_holidays=False),
+        weekly(
+            [Weekday.MONDAY],
+            datetime.date(2027, 3, 22),
+            datetime.date(2027, 3, 31),
+            skip_public_holidays=False,
+        ),
         ZONE_C,
     )
     assert [occurrence.date for occurrence in plan.occurrences] == [
-        datetime.date(2027, 3, 22), datetime.date(2027, 3, 29)]
+        datetime.date(2027, 3, 22),
+        datetime.date(2027, 3, 29),
+    ]
 
 
 def test_every_weekday_of_the_february_holidays():
@@ -100,7 +116,8 @@ def test_every_weekday_of_the_february_holidays():
 
     dates = [occurrence.date for occurrence in plan.occurrences]
     expected = [
-        day for day in days_between(rule.start_date, rule.end_date)
+        day
+        for day in days_between(rule.start_date, rule.end_date)
         if day.weekday() < 5 and is_zone_c_holiday(day)
     ]
     assert dates == expected
@@ -117,43 +134,72 @@ def test_holiday_weekdays_skip_public_holidays_inside_the_holidays():
     assert datetime.date(2026, 12, 25) not in dates  # Christmas, a Friday
     assert datetime.date(2027, 1, 1) not in dates  # New Year's Day, a Friday
     assert dates == [
-        datetime.date(2026, 12, 21), datetime.date(2026, 12, 22), datetime.date(2026, 12, 23),
-        datetime.date(2026, 12, 24), datetime.date(2026, 12, 28), datetime.date(2026, 12, 29),
-        datetime.date(2026, 12, 30), datetime.date(2026, 12, 31),
+        datetime.date(2026, 12, 21),
+        datetime.date(2026, 12, 22),
+        datetime.date(2026, 12, 23),
+        datetime.date(2026, 12, 24),
+        datetime.date(2026, 12, 28),
+        datetime.date(2026, 12, 29),
+        datetime.date(2026, 12, 30),
+        datetime.date(2026, 12, 31),
     ]
 
 
 def test_date_list_is_sorted_deduplicated_and_skips_holidays_unless_told_not_to():
-    dates = (datetime.date(2027, 1, 13), datetime.date(2026, 12, 9), datetime.date(2027, 1, 13),
-             datetime.date(2027, 2, 10), datetime.date(2026, 11, 11))
-    rule = ScheduleRule(kind=ScheduleKind.DATE_LIST, dates=dates,
-                        start_time=datetime.time(17), end_time=datetime.time(18, 30))
+    dates = (
+        datetime.date(2027, 1, 13),
+        datetime.date(2026, 12, 9),
+        datetime.date(2027, 1, 13),
+        datetime.date(2027, 2, 10),
+        datetime.date(2026, 11, 11),
+    )
+    rule = ScheduleRule(
+        kind=ScheduleKind.DATE_LIST,
+        dates=dates,
+        start_time=datetime.time(17),
+        end_time=datetime.time(18, 30),
+    )
 
     plan = plan_schedule(rule, ZONE_C)
-    assert [o.date for o in plan.occurrences] == [datetime.date(2026, 12, 9),
-                                                  datetime.date(2027, 1, 13)]
+    assert [o.date for o in plan.occurrences] == [
+        datetime.date(2026, 12, 9),
+        datetime.date(2027, 1, 13),
+    ]
     reasons = {entry.date: entry.reason for entry in plan.skipped}
-    assert reasons == {datetime.date(2027, 2, 10): SkipReason.SCHOOL_HOLIDAY,
-                       datetime.date(2026, 11, 11): SkipReason.PUBLIC_HOLIDAY}
+    assert reasons == {
+        datetime.date(2027, 2, 10): SkipReason.SCHOOL_HOLIDAY,
+        datetime.date(2026, 11, 11): SkipReason.PUBLIC_HOLIDAY,
+    }
 
     keep_holidays = ScheduleRule(
-        kind=ScheduleKind.DATE_LIST, dates=dates, start_time=datetime.time(17),
-        end_time=datetime.time(18, 30), skip_school_holidays=False,
+        kind=ScheduleKind.DATE_LIST,
+        dates=dates,
+        start_time=datetime.time(17),
+        end_time=datetime.time(18, 30),
+        skip_school_holidays=False,
     )
     assert [o.date for o in plan_schedule(keep_holidays, ZONE_C).occurrences] == [
-        datetime.date(2026, 12, 9), datetime.date(2027, 1, 13), datetime.date(2027, 2, 10)]
+        datetime.date(2026, 12, 9),
+        datetime.date(2027, 1, 13),
+        datetime.date(2027, 2, 10),
+    ]
 
 
 def test_excluded_dates_are_skipped_and_reported():
     excluded = datetime.date(2026, 9, 16)
     plan = plan_schedule(
-        weekly([Weekday.WEDNESDAY], datetime.date(2026, 9, 1), datetime.date(2026, 9, 30),
-               excluded_dates=(excluded,)),
+        weekly(
+            [Weekday.WEDNESDAY],
+            datetime.date(2026, 9, 1),
+            datetime.date(2026, 9, 30),
+            excluded_dates=(excluded,),
+        ),
         ZONE_C,
     )
     assert [o.date.day for o in plan.occurrences] == [2, 9, 23, 30]
     assert [(entry.date, entry.reason) for entry in plan.skipped] == [
-        (excluded, SkipReason.EXCLUDED)]
+        (excluded, SkipReason.EXCLUDED)
+    ]
 
 
 def test_march_dst_week_keeps_14h_local_time():
@@ -176,8 +222,9 @@ def test_march_dst_week_keeps_14h_local_time():
 
 def test_october_dst_week_keeps_14h_local_time():
     # Clocks go back on Sunday 25 October 2026, in the middle of zone C's Toussaint holidays.
-    rule = holiday_weekdays(datetime.date(2026, 10, 17), datetime.date(2026, 11, 1),
-                            start_time=datetime.time(14))
+    rule = holiday_weekdays(
+        datetime.date(2026, 10, 17), datetime.date(2026, 11, 1), start_time=datetime.time(14)
+    )
     plan = plan_schedule(rule, ZONE_C)
     by_date = {occurrence.date: occurrence for occurrence in plan.occurrences}
     friday, monday = by_date[datetime.date(2026, 10, 23)], by_date[datetime.date(2026, 10, 26)]
@@ -185,8 +232,7 @@ def test_october_dst_week_keeps_14h_local_time():
     assert monday.starts_at.utcoffset() == datetime.timedelta(hours=1)
     assert friday.starts_at.astimezone(datetime.UTC).hour == 12
     assert monday.starts_at.astimezone(datetime.UTC).hour == 13
-    assert {o.starts_at.astimezone(PARIS).time() for o in plan.occurrences} == {
-        datetime.time(14)}
+    assert {o.starts_at.astimezone(PARIS).time() for o in plan.occurrences} == {datetime.time(14)}
     assert len(plan.occurrences) == 10
 
 
@@ -211,8 +257,12 @@ def test_range_beyond_the_published_school_calendar_warns_and_stops_at_the_cover
 def test_no_warning_when_school_holidays_are_not_skipped():
     covered_until = ZONE_C.school_calendar_covers_until
     plan = plan_schedule(
-        weekly([Weekday.WEDNESDAY], covered_until, covered_until + datetime.timedelta(days=30),
-               skip_school_holidays=False),
+        weekly(
+            [Weekday.WEDNESDAY],
+            covered_until,
+            covered_until + datetime.timedelta(days=30),
+            skip_school_holidays=False,
+        ),
         ZONE_C,
     )
     assert plan.warnings == []
@@ -227,7 +277,8 @@ def test_zone_is_configurable(zone):
         HolidayCalendar(zone=zone),
     )
     expected = [
-        day for day in days_between(datetime.date(2027, 2, 1), datetime.date(2027, 3, 10))
+        day
+        for day in days_between(datetime.date(2027, 2, 1), datetime.date(2027, 3, 10))
         if day.weekday() == 2 and not SCHOOL_CALENDAR.is_holiday_for_zone(day, zone)
     ]
     assert [o.date for o in plan.occurrences] == expected

@@ -27,8 +27,9 @@ def _frozen_time():
 
 @pytest.fixture
 def session():
-    return SessionFactory(starts_at=SESSION_START,
-                          ends_at=SESSION_START + datetime.timedelta(hours=2))
+    return SessionFactory(
+        starts_at=SESSION_START, ends_at=SESSION_START + datetime.timedelta(hours=2)
+    )
 
 
 @pytest.fixture
@@ -55,8 +56,9 @@ def received():
 
 def test_cancel_bumps_revision_and_sends_the_signal(session, received):
     coordinator = UserFactory()
-    cancelled = session_cancel(session=session, reason="Grève des transports",
-                               changed_by=coordinator)
+    cancelled = session_cancel(
+        session=session, reason="Grève des transports", changed_by=coordinator
+    )
 
     session.refresh_from_db()
     assert session.status == SessionStatus.CANCELLED
@@ -97,8 +99,10 @@ def test_cancelling_twice_is_refused(session, received):
 
 
 def test_a_past_session_cannot_be_cancelled(session, received):
-    with (time_machine.travel(SESSION_START + datetime.timedelta(hours=3), tick=False),
-          pytest.raises(SessionError) as error):
+    with (
+        time_machine.travel(SESSION_START + datetime.timedelta(hours=3), tick=False),
+        pytest.raises(SessionError) as error,
+    ):
         session_cancel(reason_code="venue_unavailable", session=session)
     assert "already taken place" in error.value.message
     session.refresh_from_db()
@@ -109,12 +113,19 @@ def test_a_past_session_cannot_be_cancelled(session, received):
 def test_move_bumps_revision_and_sends_the_previous_time_and_place(session, received):
     new_venue = VenueFactory()
     new_start = datetime.datetime(2026, 9, 10, 10, tzinfo=PARIS)
-    previous = {"starts_at": session.starts_at, "ends_at": session.ends_at,
-                "venue_id": session.venue_id}
+    previous = {
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "venue_id": session.venue_id,
+    }
 
-    session_move(session=session, starts_at=new_start,
-                 ends_at=new_start + datetime.timedelta(hours=2), venue=new_venue,
-                 reason="Salle prise")
+    session_move(
+        session=session,
+        starts_at=new_start,
+        ends_at=new_start + datetime.timedelta(hours=2),
+        venue=new_venue,
+        reason="Salle prise",
+    )
 
     session.refresh_from_db()
     assert session.starts_at == new_start
@@ -132,7 +143,12 @@ def test_move_bumps_revision_and_sends_the_previous_time_and_place(session, rece
 def test_moving_twice_bumps_the_revision_each_time(session):
     for hours in (1, 2):
         start = SESSION_START + datetime.timedelta(hours=hours)
-        session_move(reason_code="venue_unavailable", session=session, starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+        session_move(
+            reason_code="venue_unavailable",
+            session=session,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+        )
     session.refresh_from_db()
     assert session.revision == 2
 
@@ -142,17 +158,27 @@ def test_moving_twice_bumps_the_revision_each_time(session):
     [
         (SESSION_START, SESSION_START - datetime.timedelta(hours=1), "ends_at", "after the start"),
         (SESSION_START, SESSION_START, "ends_at", "after the start"),
-        (datetime.datetime(2026, 9, 9, 14), datetime.datetime(2026, 9, 9, 16), "starts_at",
-         "time zone"),
-        (NOW - datetime.timedelta(days=1), NOW - datetime.timedelta(hours=22), "starts_at",
-         "future"),
+        (
+            datetime.datetime(2026, 9, 9, 14),
+            datetime.datetime(2026, 9, 9, 16),
+            "starts_at",
+            "time zone",
+        ),
+        (
+            NOW - datetime.timedelta(days=1),
+            NOW - datetime.timedelta(hours=22),
+            "starts_at",
+            "future",
+        ),
         (SESSION_START, SESSION_START + datetime.timedelta(hours=2), "starts_at", "same"),
     ],
     ids=["end-before-start", "end-equals-start", "naive", "past", "unchanged"],
 )
 def test_move_refuses_bad_times(session, received, starts_at, ends_at, field, words):
     with pytest.raises(SessionError) as error:
-        session_move(reason_code="venue_unavailable", session=session, starts_at=starts_at, ends_at=ends_at)
+        session_move(
+            reason_code="venue_unavailable", session=session, starts_at=starts_at, ends_at=ends_at
+        )
     assert error.value.field == field
     assert words in error.value.message
     unchanged = Session.objects.get(pk=session.pk)
@@ -164,5 +190,10 @@ def test_a_cancelled_session_cannot_be_moved(session):
     session_cancel(reason_code="venue_unavailable", session=session)
     start = SESSION_START + datetime.timedelta(days=1)
     with pytest.raises(SessionError) as error:
-        session_move(reason_code="venue_unavailable", session=session, starts_at=start, ends_at=start + datetime.timedelta(hours=1))
+        session_move(
+            reason_code="venue_unavailable",
+            session=session,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1),
+        )
     assert error.value.field == "status"

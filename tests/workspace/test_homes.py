@@ -49,8 +49,12 @@ def family_with_enrolments(count: int):
         SessionFactory.create_batch(2, programme=cycle)
         EnrolmentFactory(participant=child, programme=cycle)
         full = ProgrammeFactory(enrolment_mode=EnrolmentMode.WHOLE_CYCLE)
-        EnrolmentFactory(participant=child, programme=full, status=EnrolmentStatus.WAITLISTED,
-                         waitlist_position=index + 1)
+        EnrolmentFactory(
+            participant=child,
+            programme=full,
+            status=EnrolmentStatus.WAITLISTED,
+            waitlist_position=index + 1,
+        )
     return user
 
 
@@ -86,8 +90,12 @@ def test_partner_home(client, english, django_assert_max_num_queries, count):
         programme = ProgrammeFactory()
         programme.partners.add(partner)
         SessionFactory(programme=programme)
-        EnrolmentFactory(programme=programme, source=EnrolmentSource.PARTNER_REFERRAL,
-                         referred_by_partner=partner, status=EnrolmentStatus.PROPOSED)
+        EnrolmentFactory(
+            programme=programme,
+            source=EnrolmentSource.PARTNER_REFERRAL,
+            referred_by_partner=partner,
+            status=EnrolmentStatus.PROPOSED,
+        )
     client.force_login(user)
     with django_assert_max_num_queries(PARTNER_HOME_QUERIES):
         response = client.get("/")
@@ -98,18 +106,23 @@ def test_partner_home(client, english, django_assert_max_num_queries, count):
     assert home.referral_counts == {EnrolmentStatus.PROPOSED: count}
 
 
-def test_coordinator_home_flags_full_and_under_filled(client, english,
-                                                      django_assert_max_num_queries):
+def test_coordinator_home_flags_full_and_under_filled(
+    client, english, django_assert_max_num_queries
+):
     soon = timezone.now() + datetime.timedelta(days=2)
     full = ProgrammeFactory(title="Complet", capacity=2)
-    session = SessionFactory(programme=full, starts_at=soon,
-                             ends_at=soon + datetime.timedelta(hours=2))
+    session = SessionFactory(
+        programme=full, starts_at=soon, ends_at=soon + datetime.timedelta(hours=2)
+    )
     EnrolmentFactory.create_batch(2, programme=full, session=session)
     empty = ProgrammeFactory(title="Vide", capacity=10)
     SessionFactory(programme=empty, starts_at=soon, ends_at=soon + datetime.timedelta(hours=2))
     for _ in range(10):
-        SessionFactory(programme=ProgrammeFactory(capacity=1), starts_at=soon,
-                       ends_at=soon + datetime.timedelta(hours=1))
+        SessionFactory(
+            programme=ProgrammeFactory(capacity=1),
+            starts_at=soon,
+            ends_at=soon + datetime.timedelta(hours=1),
+        )
     client.force_login(user_with_role(Role.COORDINATOR))
     with django_assert_max_num_queries(COORDINATOR_HOME_QUERIES):
         response = client.get("/")
@@ -121,8 +134,7 @@ def test_coordinator_home_flags_full_and_under_filled(client, english,
 
 
 @pytest.mark.parametrize("count", [1, 6])
-def test_mediator_home_links_each_register(client, english, django_assert_max_num_queries,
-                                           count):
+def test_mediator_home_links_each_register(client, english, django_assert_max_num_queries, count):
     from programmes.models import Mediator
 
     user = user_with_role(Role.MEDIATOR)
@@ -132,8 +144,11 @@ def test_mediator_home_links_each_register(client, english, django_assert_max_nu
     for _ in range(count):
         programme = ProgrammeFactory()
         programme.mediators.add(mediator)
-        sessions.append(SessionFactory(programme=programme, starts_at=start,
-                                       ends_at=start + datetime.timedelta(minutes=30)))
+        sessions.append(
+            SessionFactory(
+                programme=programme, starts_at=start, ends_at=start + datetime.timedelta(minutes=30)
+            )
+        )
     client.force_login(user)
     with django_assert_max_num_queries(MEDIATOR_HOME_QUERIES):
         response = client.get("/")

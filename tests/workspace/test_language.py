@@ -22,9 +22,11 @@ def test_switching_language_is_saved_on_the_account(client):
 def test_the_account_language_wins_over_the_browser_at_login(client):
     user = user_with_role(Role.FAMILY, username="nadia")
     Profile.objects.update_or_create(user=user, defaults={"language": "en"})
-    response = client.post(reverse("login"), {"username": "nadia",
-                                              "password": "correct-horse-battery"},
-                           HTTP_ACCEPT_LANGUAGE="fr")
+    response = client.post(
+        reverse("login"),
+        {"username": "nadia", "password": "correct-horse-battery"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "en"
     page = client.get("/programmes/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()

@@ -26,6 +26,7 @@ class Command(BaseCommand):
             token, raw = api_token_create(user=user, name=name)
         except AccountError as error:
             raise CommandError(error.message) from error
-        self.stderr.write(f"Token {token.name!r} ({token.prefix}…) created for {username}; "
-                          "it is shown once:")
+        self.stderr.write(
+            f"Token {token.name!r} ({token.prefix}…) created for {username}; it is shown once:"
+        )
         self.stdout.write(raw)

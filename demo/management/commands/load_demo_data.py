@@ -8,9 +8,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         summary = load_demo_data()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {summary['programmes']} programmes, "
-            f"{summary['sessions_created']} new sessions."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {summary['programmes']} programmes, "
+                f"{summary['sessions_created']} new sessions."
+            )
+        )
         accounts = ", ".join(account.username for account in DEMO_ACCOUNTS)
         self.stdout.write(f"Demo accounts ({DEMO_PASSWORD}): {accounts}")

@@ -6,8 +6,10 @@ from enrolment.services import safety_sheets_reencrypt
 
 
 class Command(BaseCommand):
-    help = ("Re-encrypt safety sheets with the first key of FIELD_ENCRYPTION_KEYS; run after "
-            "putting a new key first, then remove the old key.")
+    help = (
+        "Re-encrypt safety sheets with the first key of FIELD_ENCRYPTION_KEYS; run after "
+        "putting a new key first, then remove the old key."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--batch-size", type=int, default=500)

@@ -12,8 +12,11 @@ class Command(BaseCommand):
     help = "Write docs/access.md from privacy/access_policy.csv (--check: fail if out of date)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--check", action="store_true",
-                            help="Exit with an error if docs/access.md is not up to date.")
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Exit with an error if docs/access.md is not up to date.",
+        )
 
     def handle(self, *args, check: bool = False, **options) -> None:
         target = Path(settings.BASE_DIR) / "docs" / "access.md"
