@@ -12,6 +12,7 @@ device's clock wins, whatever order they arrive in.
 import base64
 import datetime
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -534,8 +535,8 @@ def attendance_batch_apply(
     session: Session,
     marked_by,
     marks: list[MarkInput],
-    check_outs: list[CheckOutInput] = (),
-    openings: list[SheetOpening] = (),  # type: ignore[assignment]
+    check_outs: Sequence[CheckOutInput] = (),
+    openings: Sequence[SheetOpening] = (),
     now: datetime.datetime | None = None,
 ) -> BatchResult:
     """What a phone sends: marks, then check-outs, then openings of details; all or nothing."""
