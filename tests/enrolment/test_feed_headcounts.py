@@ -74,7 +74,7 @@ def _places(body: bytes) -> dict[int, str]:
     places = {}
     for event in text.split("BEGIN:VEVENT")[1:]:
         pk = int(re.search(r"UID:session-(\d+)@", event).group(1))
-        taken, capacity = re.search(r"Places prises : (\d+) sur (\d+)", event).groups()
+        taken, capacity = re.search(r"Places prises[ \xa0]: (\d+) sur (\d+)", event).groups()
         places[pk] = f"{taken}/{capacity}"
     return places
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from accounts.models import ApiToken
 from accounts.roles import Role
 from attendance.models import FollowUp
-from enrolment.models import EnrolmentSource, EnrolmentStatus, HouseholdFeedToken
+from enrolment.models import EnrolmentSource, EnrolmentStatus, FilledAs, HouseholdFeedToken
+from enrolment.services.safety import HealthInput, SheetInput, safety_sheet_save
 from jobs.models import BackgroundJob
 from sessions.models import FeedScope, FeedToken
 from sessions.services import feed_token_issue
@@ -117,6 +118,13 @@ def _side(name: str, partner, family_user, mediator) -> Side:
     )
     follow_up = FollowUp.objects.create(
         participant=child, programme=programme, enrolment=enrolment, mediator=mediator
+    )
+    # The child's safety sheet (special-category data): the policy rows of the sheet read it.
+    safety_sheet_save(
+        participant=child,
+        sheet=SheetInput(health=HealthInput(allergies=f"Arachides {name}")),
+        filled_by=family_user,
+        filled_as=FilledAs.GUARDIAN,
     )
     message = MessageFactory(household=household, programme=programme, state="failed")
     _t, partner_feed = feed_token_issue(token=FeedToken(scope=FeedScope.PARTNER, partner=referrer))

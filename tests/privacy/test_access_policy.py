@@ -75,6 +75,11 @@ WRITE_BODIES = {
     },
     "POST /api/v1/enrolments": {"participant_id": "<participant>", "programme_id": "<programme>"},
     "POST /api/v1/referrals": {"participant_id": "<participant>", "programme_id": "<programme>"},
+    "POST /api/v1/enrolments/dates": {
+        "participant_id": "<participant>",
+        "programme_id": "<programme>",
+        "session_ids": ["<session>"],
+    },
     "POST /api/v1/outreach": {
         "client_id": "6f1c2b1e-0000-4000-8000-000000000013",
         "day": "2026-11-30",
@@ -158,6 +163,13 @@ def _body(world, key: str, side_name: str) -> dict:
     for name, value in body.items():
         if isinstance(value, str) and value.startswith("<"):
             body[name] = getattr(side, value.strip("<>")).pk
+        elif isinstance(value, list):
+            body[name] = [
+                getattr(side, item.strip("<>")).pk
+                if isinstance(item, str) and item.startswith("<")
+                else item
+                for item in value
+            ]
     return body
 
 
@@ -179,10 +191,12 @@ def observe(client, world, role: str, side_name: str) -> dict[tuple[str, str], s
         headers = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens[(user.username, 'raw')]}"}
     policy = load_policy()
     seen = {}
-    # Reads first, then writes; pages that take POST last (one revokes the API token).
+    # Reads first, then replacements (PUT), then actions (a cancel changes who may see what);
+    # pages that take POST last (one revokes the API token).
+    order = {"GET": 0, "PUT": 1}
     rows = sorted(
         (row for row in policy.values() if not _unexercised(row)),
-        key=lambda row: (row.method != "GET", not row.path.startswith("/api/")),
+        key=lambda row: (order.get(row.method, 2), not row.path.startswith("/api/")),
     )
     for row in rows:
         results = {}
