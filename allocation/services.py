@@ -58,7 +58,7 @@ from .models import (
 )
 
 MAX_WISHES = 10
-ALLOCATION_RESULT = "allocation_result"
+ALLOCATION_RESULT = MessageKind.ALLOCATION_RESULT
 Report = Callable[..., None]
 
 

@@ -257,14 +257,9 @@ def book_dates(request: HttpRequest, payload: DatesIn):
     books nothing."""
     _require_household_writer(request.auth)
     programme = get_object_or_404(programme_list_published(), pk=payload.programme_id)
-    sessions = list(session_list().filter(programme=programme, pk__in=payload.session_ids))
-    missing = set(payload.session_ids) - {session.pk for session in sessions}
-    if missing:
-        raise EnrolmentError(
-            _("These dates are not dates of this programme: %(ids)s.")
-            % {"ids": ", ".join(map(str, sorted(missing)))},
-            field="session_ids",
-        )
+    sessions = selectors.programme_sessions_chosen(
+        programme=programme, session_ids=payload.session_ids
+    )
     participant = _participant_or_guardian(
         request,
         participant_id=payload.participant_id,

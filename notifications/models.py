@@ -25,6 +25,9 @@ class MessageKind(models.TextChoices):
     SESSION_MOVED = "session_moved", _("Session moved")
     FOLLOW_UP_OPENED = "follow_up_opened", _("Follow-up opened")
     DAILY_DIGEST = "daily_digest", _("Daily digest of tomorrow's sessions")
+    # Written by the allocation app (above this one), which names its kind here so that the
+    # message log and the admin show a word, not a code.
+    ALLOCATION_RESULT = "allocation_result", _("Result of an allocation round")
     CHECK_OUT_UNLISTED = "check_out_unlisted", _("Child collected by someone not on the list")
     SAFETY_SHEET_REMINDER = "safety_sheet_reminder", _("Safety sheet to complete")
 

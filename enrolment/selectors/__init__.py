@@ -7,6 +7,7 @@ from .enrolments import (
     enrolment_list,
     participant_contact,
     programme_roster,
+    programme_sessions_chosen,
     programme_waitlist,
     seats_taken_for_sessions,
     seats_taken_in,
@@ -31,6 +32,7 @@ from .safety import (
 )
 
 __all__ = [
+    "programme_sessions_chosen",
     "current_sheets",
     "safety_sheet_participant",
     "safety_sheet_versions",

@@ -1,14 +1,18 @@
 """Reads on enrolments: lists, waiting lists, places taken, and whom to contact."""
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from programmes.models import Programme
+from sessions.selectors import session_list
 
 from ..access import enrolments_visible_to
+from ..errors import EnrolmentError
 from ..models import (
     ACTIVE_STATUSES,
     Channel,
@@ -267,3 +271,18 @@ def enrolment_contact(enrolment: HasParticipant) -> Contact | None:
         return None
     primary = next((guardian for guardian in guardians if guardian.is_primary), guardians[0])
     return _contact_from(primary)
+
+
+def programme_sessions_chosen(*, programme: Programme, session_ids: Collection[int]) -> list:
+    """The published sessions of ``programme`` among ``session_ids``. An id that is not one of
+    them refuses the whole request: a date of another programme is a mistake, not a date to
+    answer "refused" for."""
+    sessions = list(session_list().filter(programme=programme, pk__in=session_ids))
+    missing = set(session_ids) - {session.pk for session in sessions}
+    if missing:
+        raise EnrolmentError(
+            _("These dates are not dates of this programme: %(ids)s.")
+            % {"ids": ", ".join(map(str, sorted(missing)))},
+            field="session_ids",
+        )
+    return sessions
