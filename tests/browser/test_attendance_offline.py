@@ -73,3 +73,47 @@ def test_register_taken_offline_reaches_the_server(phone_page, live_server):
         people[5].pk: "absent",
     }
     assert page.evaluate(f"localStorage.getItem('attendance-queue-{session.pk}')") == "[]"
+
+
+def test_a_walk_in_typed_offline_reaches_the_register_once(phone_page, live_server):
+    page = phone_page
+    session, mediator, people = build_register(
+        participants=2,
+        starts_at=timezone.localtime().replace(hour=0, minute=30, second=0, microsecond=0),
+    )
+    walk_in_url = f"/attendance/sessions/{session.pk}/walk-in/"
+    page.goto("/accounts/login/?next=/attendance/")
+    page.fill("#id_username", mediator.user.username)
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("main button[type=submit]")
+    page.click(f'a[href="/attendance/sessions/{session.pk}/"]')
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    # The walk-in page is kept for offline use from the register, never opened online.
+    wait_until(page, f"async () => !!(await caches.match('{walk_in_url}'))")
+
+    page.context.set_offline(True)
+    page.click(f'a[href="{walk_in_url}"]')
+    page.fill("#id_first_name", "Awa")
+    page.fill("#id_last_name", "Diallo")
+    page.click("#newcomer-form button[type=submit]")
+    assert page.is_visible("#newcomer-error")  # no birth date: nothing sent, nothing lost
+    assert page.input_value("#id_first_name") == "Awa"
+    page.fill("#id_birth_date", "2015-04-02")
+    page.click("#newcomer-form button[type=submit]")
+
+    page.wait_for_url(f"**/attendance/sessions/{session.pk}/")
+    assert "DIALLO Awa" in page.text_content("#pending-walk-ins")
+    tap(page, people[0], "present")
+    page.wait_for_selector("#sync-status.pending")
+    assert not Attendance.objects.filter(session=session).exists()
+
+    page.context.set_offline(False)
+    # Once sent, the page is drawn again by the server with the newcomer's row.
+    page.wait_for_selector(".register-row .tag", timeout=20_000)
+    page.wait_for_selector("#sync-status.saved", timeout=20_000)
+    walk_ins = Attendance.objects.filter(session=session, walk_in=True)
+    assert [(mark.participant.last_name, mark.status) for mark in walk_ins] == [
+        ("Diallo", "present")
+    ]
+    assert Attendance.objects.filter(session=session).count() == 2
+    assert page.evaluate(f"localStorage.getItem('attendance-walkins-{session.pk}')") == "[]"
