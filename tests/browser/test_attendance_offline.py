@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from attendance.models import Attendance
+from tests.browser.support import assert_french_page, log_in
 from tests.factories import build_register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,17 +76,16 @@ def test_register_taken_offline_reaches_the_server(phone_page, live_server):
     assert page.evaluate(f"localStorage.getItem('attendance-queue-{session.pk}')") == "[]"
 
 
-def test_a_walk_in_typed_offline_reaches_the_register_once(phone_page, live_server):
-    page = phone_page
+def test_a_walk_in_typed_offline_reaches_the_register_once(french_phone_page, live_server):
+    """A mediator adds a walk-in offline, in French on a phone, and it syncs once."""
+    page = french_phone_page
     session, mediator, people = build_register(
         participants=2,
         starts_at=timezone.localtime().replace(hour=0, minute=30, second=0, microsecond=0),
     )
     walk_in_url = f"/attendance/sessions/{session.pk}/walk-in/"
-    page.goto("/accounts/login/?next=/attendance/")
-    page.fill("#id_username", mediator.user.username)
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("main button[type=submit]")
+    log_in(page, mediator.user, live_server.url)
+    page.goto("/attendance/")
     page.click(f'a[href="/attendance/sessions/{session.pk}/"]')
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     # The walk-in page is kept for offline use from the register, never opened online.
@@ -93,6 +93,7 @@ def test_a_walk_in_typed_offline_reaches_the_register_once(phone_page, live_serv
 
     page.context.set_offline(True)
     page.click(f'a[href="{walk_in_url}"]')
+    assert_french_page(page)
     page.fill("#id_first_name", "Awa")
     page.fill("#id_last_name", "Diallo")
     page.click("#newcomer-form button[type=submit]")
@@ -105,6 +106,7 @@ def test_a_walk_in_typed_offline_reaches_the_register_once(phone_page, live_serv
     assert "DIALLO Awa" in page.text_content("#pending-walk-ins")
     tap(page, people[0], "present")
     page.wait_for_selector("#sync-status.pending")
+    assert_french_page(page)
     assert not Attendance.objects.filter(session=session).exists()
 
     page.context.set_offline(False)
