@@ -26,6 +26,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("coordination/", include(coordination_urlpatterns)),
     path("coordination/programmes/", include("programmes.urls")),
+    path("my/", include("households.urls")),
     path("my/", include("enrolment.urls")),
     path("jobs/", include("jobs.urls")),
     path("allocation/", include("allocation.urls")),

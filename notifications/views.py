@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from accounts.access import require_staff
 from core.reads import personal_read
 from enrolment.errors import EnrolmentError
-from enrolment.selectors import household_of_user
-from enrolment.services import guardian_update
+from households.selectors import household_of_user
+from households.services import guardian_update
 
 from .forms import MessageFilterForm, PreferencesForm
 from .selectors import message_list, messages_of_household, messages_visible_to

@@ -20,7 +20,8 @@ from attendance.selectors import (
 )
 from core.time import local_today
 from enrolment.models import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
-from enrolment.selectors import enrolment_list, household_of_user, sheets_to_complete
+from enrolment.selectors import enrolment_list, sheets_to_complete
+from households.selectors import household_of_user
 from programmes.models import Programme, ProgrammeStatus
 from sessions.models import Session, SessionStatus
 from sessions.selectors import session_list, with_places_left

@@ -8,19 +8,13 @@ from typing import Protocol, TypeVar
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from households.models import Channel, Guardian, Participant
 from programmes.models import Programme
 from sessions.selectors import session_list
 
 from ..access import enrolments_visible_to
 from ..errors import EnrolmentError
-from ..models import (
-    ACTIVE_STATUSES,
-    Channel,
-    Enrolment,
-    EnrolmentStatus,
-    Guardian,
-    Participant,
-)
+from ..models import ACTIVE_STATUSES, Enrolment, EnrolmentStatus
 
 _E = TypeVar("_E", bound=Enrolment)
 
@@ -286,3 +280,13 @@ def programme_sessions_chosen(*, programme: Programme, session_ids: Collection[i
             field="session_ids",
         )
     return sessions
+
+
+def sheets_to_complete(*, user, limit: int = 100) -> QuerySet[Enrolment]:
+    """Confirmed enrolments still waiting for the safety sheet, in the user's programmes."""
+    return (
+        enrolments_visible_to(user)
+        .filter(status=EnrolmentStatus.CONFIRMED, sheet_pending=True)
+        .select_related("participant__household", "programme", "session")
+        .order_by("programme__title", "participant__last_name", "participant__first_name")[:limit]
+    )

@@ -9,13 +9,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from households.eligibility import ADULT_AGE, ADULT_AUDIENCES, ineligibility_reason
+from households.models import Household
 from programmes.models import Audience, Mediator, Programme, ProgrammeStatus
 from programmes.selectors import age_on
 from sessions.models import Session, SessionStatus
 from sessions.selectors import PlacesLeft, with_places_left
 
-from ..eligibility import ADULT_AGE, ADULT_AUDIENCES, ineligibility_reason
-from ..models import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus, Household
+from ..models import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
 
 ADULT_FIRST = ADULT_AUDIENCES | {Audience.PARENT_AND_CHILD}
 

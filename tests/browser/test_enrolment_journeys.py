@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus, Household
+from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus
+from households.models import Household
 from programmes.models import EnrolmentMode
 from tests.browser.support import assert_accessible
 from tests.factories import (
@@ -86,7 +87,7 @@ def test_mediator_registers_a_family_and_enrols_its_child_on_its_behalf(phone_pa
     assert_accessible(page)
     page.goto(reverse("enrolment:programme-people", args=[programme.pk]))
     page.locator(f"main a[href$='?enrol_in={programme.slug}']").first.click()
-    page.locator(f"a[href^='{reverse('enrolment:household-create')}']").click()
+    page.locator(f"a[href^='{reverse('households:household-create')}']").click()
     assert_accessible(page)
     page.fill("#id_first_name", "Awa")
     page.fill("#id_last_name", "Traoré")
@@ -106,7 +107,7 @@ def test_mediator_registers_a_family_and_enrols_its_child_on_its_behalf(phone_pa
     page.get_by_label("Issa Traoré").check()
     page.locator("main form button[type=submit]").click()
 
-    assert page.url.endswith(reverse("enrolment:household", args=[household.pk]))
+    assert page.url.endswith(reverse("households:household", args=[household.pk]))
     assert page.locator(".message-warning").is_visible()
     enrolment = Enrolment.objects.get(participant__household=household)
     assert (enrolment.status, enrolment.waitlist_position, enrolment.source) == (
@@ -154,8 +155,8 @@ def test_other_enrolment_pages_pass_axe_on_a_phone(phone_page, live_server):
     log_in_with_the_form(page, mediator.user)
     for url in (
         reverse("enrolment:mediation") + "?q=" + household.guardians.first().last_name,
-        reverse("enrolment:consents", args=[household.pk]),
-        reverse("enrolment:child-add", args=[household.pk]),
+        reverse("households:consents", args=[household.pk]),
+        reverse("households:child-add", args=[household.pk]),
         reverse("enrolment:cancel", args=[referral.pk]),
     ):
         page.goto(url)

@@ -159,7 +159,7 @@ def test_mediator_enrols_a_family_and_takes_attendance(phone_page):
     assert_accessible(page)
     page.get_by_label("Issa Traoré").check()
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"**{reverse('enrolment:household', args=[household.pk])}*")
+    page.wait_for_url(f"**{reverse('households:household', args=[household.pk])}*")
     assert_accessible(page)
     enrolment = Enrolment.objects.get(participant__household=household)
     assert (enrolment.status, enrolment.source) == (

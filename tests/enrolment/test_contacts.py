@@ -6,9 +6,9 @@ import pytest
 from accounts.roles import Role
 from core.phones import phone_for_display, phone_to_e164
 from enrolment.errors import EnrolmentError
-from enrolment.models import Guardian, Household
-from enrolment.selectors import household_list
-from enrolment.services import household_register
+from households.models import Guardian, Household
+from households.selectors import household_list
+from households.services import household_register
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -6,17 +6,10 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from enrolment.errors import EnrolmentError
-from enrolment.models import (
-    Channel,
-    Consent,
-    ConsentKind,
-    Enrolment,
-    Guardian,
-    HealthNote,
-    Language,
-)
+from enrolment.models import Enrolment
 from enrolment.selectors import enrolment_contact, with_contacts
-from enrolment.services import (
+from households.models import Channel, Consent, ConsentKind, Guardian, HealthNote, Language
+from households.services import (
     consent_give,
     consent_withdraw,
     guardian_create,

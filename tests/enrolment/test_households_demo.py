@@ -4,7 +4,8 @@ import pytest
 import time_machine
 
 from demo.services import load_demo_data
-from enrolment.models import Enrolment, EnrolmentStatus, Guardian, Household
+from enrolment.models import Enrolment, EnrolmentStatus
+from households.models import Guardian, Household
 
 pytestmark = pytest.mark.django_db
 

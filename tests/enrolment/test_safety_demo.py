@@ -6,7 +6,7 @@ import pytest
 
 from attendance.models import CheckOut
 from demo.services import load_demo_data
-from enrolment.models import SafetySheet
+from households.models import SafetySheet
 
 pytestmark = pytest.mark.django_db
 

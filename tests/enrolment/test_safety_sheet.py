@@ -15,8 +15,9 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from accounts.roles import Role
 from core.encryption import UnreadableCiphertext
-from enrolment.models import Enrolment, EnrolmentStatus, Household, SafetySheet
+from enrolment.models import Enrolment, EnrolmentStatus
 from enrolment.services import enrolment_create
+from households.models import Household, SafetySheet
 from privacy.services import retention_anonymise, safety_sheets_health_remove
 from programmes.models import EnrolmentMode, SafetySheetPart
 from tests.factories import (
@@ -194,7 +195,7 @@ def test_staff_reads_are_audited_and_the_familys_own_are_not(client, world):
     client.get(f"{API}/participants/{world['child'].pk}/safety-sheet")
     client.force_login(world["family"])
     client.get(f"{API}/participants/{world['child'].pk}/safety-sheet")
-    views = AuditEvent.objects.filter(action="view", object_type="enrolment.safetysheet")
+    views = AuditEvent.objects.filter(action="view", object_type="households.safetysheet")
     assert [event.actor for event in views] == [world["facilitator"]]
 
 
@@ -259,7 +260,8 @@ def test_retention_removes_the_health_details_before_the_household(settings, wor
     assert Household.objects.filter(pk=household.pk).exists()
     assert world["child"].household.guardians.exists()
     assert (
-        AuditEvent.objects.filter(action="delete", object_type="enrolment.safetysheet").count() == 2
+        AuditEvent.objects.filter(action="delete", object_type="households.safetysheet").count()
+        == 2
     )
 
 

@@ -1,9 +1,9 @@
-"""Reads of safety sheets: always through enrolment.access, and audited by the caller."""
+"""Reads of safety sheets: always through households.access, and audited by the caller."""
 
 from django.db.models import QuerySet
 
-from ..access import enrolments_visible_to, participants_with_sheet_visible_to
-from ..models import Enrolment, EnrolmentStatus, Participant, SafetySheet
+from ..access import participants_with_sheet_visible_to
+from ..models import Participant, SafetySheet
 
 
 def current_sheets(participant_ids) -> dict[int, SafetySheet]:
@@ -25,13 +25,3 @@ def safety_sheet_participant(*, user, participant_id: int) -> Participant:
 
 def safety_sheet_versions(*, participant: Participant) -> QuerySet[SafetySheet]:
     return SafetySheet.objects.filter(participant=participant).select_related("filled_by")
-
-
-def sheets_to_complete(*, user, limit: int = 100) -> QuerySet[Enrolment]:
-    """Confirmed enrolments still waiting for the safety sheet, in the user's programmes."""
-    return (
-        enrolments_visible_to(user)
-        .filter(status=EnrolmentStatus.CONFIRMED, sheet_pending=True)
-        .select_related("participant__household", "programme", "session")
-        .order_by("programme__title", "participant__last_name", "participant__first_name")[:limit]
-    )

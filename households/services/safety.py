@@ -1,4 +1,4 @@
-"""Writes on safety sheets: a new version each time, and what the programmes still wait for."""
+"""Writes on safety sheets: a new version each time; what a programme still waits for."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -10,15 +10,9 @@ from django.utils.translation import gettext as _
 from accounts.audit import AuditAction, audit_record
 from programmes.models import Programme, SafetySheetPart
 
-from ..errors import EnrolmentError
-from ..models import (
-    ACTIVE_STATUSES,
-    Enrolment,
-    FilledAs,
-    Household,
-    Participant,
-    SafetySheet,
-)
+from ..errors import HouseholdError
+from ..models import FilledAs, Household, Participant, SafetySheet
+from ..signals import safety_sheet_saved
 
 MAX_PEOPLE = 10
 TEXT_LIMIT = 1000
@@ -64,7 +58,7 @@ class SheetInput:
     image_rights: ImageRights | None = None
 
 
-class SafetySheetError(EnrolmentError):
+class SafetySheetError(HouseholdError):
     """A safety sheet as filled cannot be kept."""
 
 
@@ -121,43 +115,6 @@ def sheet_missing_parts(sheet: SafetySheet | None, programme: Programme) -> list
 
 def current_sheet(participant: Participant) -> SafetySheet | None:
     return SafetySheet.objects.filter(participant=participant, superseded_at__isnull=True).first()
-
-
-def sheet_pending_refresh(*, participant: Participant, sheet: SafetySheet | None = None) -> int:
-    """Recompute ``sheet_pending`` on the participant's running enrolments; returns how many
-    changed."""
-    sheet = sheet if sheet is not None else current_sheet(participant)
-    changed = 0
-    for enrolment in Enrolment.objects.filter(
-        participant=participant, status__in=ACTIVE_STATUSES
-    ).select_related("programme"):
-        pending = bool(sheet_missing_parts(sheet, enrolment.programme))
-        if pending != enrolment.sheet_pending:
-            enrolment.sheet_pending = pending
-            enrolment.save(update_fields=["sheet_pending"])
-            changed += 1
-    return changed
-
-
-def programme_sheet_pending_refresh(*, programme: Programme) -> int:
-    """After a programme's required parts changed: recompute ``sheet_pending`` on its running
-    enrolments, in two queries and one update per change."""
-    enrolments = list(Enrolment.objects.filter(programme=programme, status__in=ACTIVE_STATUSES))
-    sheets = {
-        sheet.participant_id: sheet
-        for sheet in SafetySheet.objects.filter(
-            participant_id__in=[e.participant_id for e in enrolments], superseded_at__isnull=True
-        )
-    }
-    changed = [
-        e
-        for e in enrolments
-        if e.sheet_pending != bool(sheet_missing_parts(sheets.get(e.participant_id), programme))
-    ]
-    for enrolment in changed:
-        enrolment.sheet_pending = not enrolment.sheet_pending
-    Enrolment.objects.bulk_update(changed, ["sheet_pending"])
-    return len(changed)
 
 
 @transaction.atomic
@@ -249,7 +206,7 @@ def safety_sheet_save(
         filled_at=now,
     )
     Household.objects.filter(pk=participant.household_id).update(last_activity_at=now)
-    sheet_pending_refresh(participant=participant, sheet=new)
+    safety_sheet_saved.send(sender=SafetySheet, sheet=new, participant=participant)
     audit_record(
         actor=filled_by,
         action=AuditAction.CREATE,

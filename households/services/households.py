@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.phones import phone_to_e164
 
 from ..access import can_see_health_notes
-from ..errors import EnrolmentError
+from ..errors import HouseholdError
 from ..models import (
     Channel,
     Consent,
@@ -36,7 +36,7 @@ def _clean_phone(phone: str, *, field: str = "phone") -> str:
     try:
         return phone_to_e164(phone)
     except ValueError as exc:
-        raise EnrolmentError(
+        raise HouseholdError(
             _("This phone number is not valid: type it as on a phone, e.g. 06 12 34 56 78."),
             field=field,
         ) from exc
@@ -48,7 +48,7 @@ def _clean_email(email: str) -> str:
         try:
             validate_email(email)
         except ValidationError as exc:
-            raise EnrolmentError(_("This e-mail address is not valid."), field="email") from exc
+            raise HouseholdError(_("This e-mail address is not valid."), field="email") from exc
     return email
 
 
@@ -56,15 +56,15 @@ def _check_guardian_contact(
     *, first_name: str, last_name: str, phone: str, email: str, preferred_channel: str
 ) -> None:
     if not first_name.strip():
-        raise EnrolmentError(_("Enter a first name."), field="first_name")
+        raise HouseholdError(_("Enter a first name."), field="first_name")
     if not last_name.strip():
-        raise EnrolmentError(_("Enter a last name."), field="last_name")
+        raise HouseholdError(_("Enter a last name."), field="last_name")
     if not phone.strip() and not email.strip():
-        raise EnrolmentError(_("Enter a phone number or an e-mail address."), field="phone")
+        raise HouseholdError(_("Enter a phone number or an e-mail address."), field="phone")
     if preferred_channel == Channel.SMS and not phone.strip():
-        raise EnrolmentError(_("Messages by SMS need a phone number."), field="phone")
+        raise HouseholdError(_("Messages by SMS need a phone number."), field="phone")
     if preferred_channel == Channel.EMAIL and not email.strip():
-        raise EnrolmentError(_("Messages by e-mail need an e-mail address."), field="email")
+        raise HouseholdError(_("Messages by e-mail need an e-mail address."), field="email")
 
 
 @transaction.atomic
@@ -87,7 +87,7 @@ def household_register(
     registers a family without an account and invites the guardian later.
     """
     if link_account and Guardian.objects.filter(user=created_by).exists():
-        raise EnrolmentError(
+        raise HouseholdError(
             _("This account already belongs to a household."), field="user", status=409
         )
     household = Household.objects.create(
@@ -199,11 +199,11 @@ def guardian_make_primary(*, guardian: Guardian) -> Guardian:
 def guardian_link_account(*, guardian: Guardian, user) -> Guardian:
     """Give an invited guardian's new account access to their household."""
     if Guardian.objects.filter(user=user).exclude(pk=guardian.pk).exists():
-        raise EnrolmentError(
+        raise HouseholdError(
             _("This account already belongs to a household."), field="user", status=409
         )
     if guardian.user_id is not None and guardian.user_id != user.pk:
-        raise EnrolmentError(_("This guardian already has an account."), field="user", status=409)
+        raise HouseholdError(_("This guardian already has an account."), field="user", status=409)
     guardian.user = user
     guardian.save(update_fields=["user"])
     return guardian
@@ -211,14 +211,14 @@ def guardian_link_account(*, guardian: Guardian, user) -> Guardian:
 
 def _check_participant(*, first_name: str, last_name: str, birth_date: datetime.date) -> None:
     if not first_name.strip():
-        raise EnrolmentError(_("Enter a first name."), field="first_name")
+        raise HouseholdError(_("Enter a first name."), field="first_name")
     if not last_name.strip():
-        raise EnrolmentError(_("Enter a last name."), field="last_name")
+        raise HouseholdError(_("Enter a last name."), field="last_name")
     today = timezone.localdate()
     if birth_date > today:
-        raise EnrolmentError(_("The birth date cannot be in the future."), field="birth_date")
+        raise HouseholdError(_("The birth date cannot be in the future."), field="birth_date")
     if today.year - birth_date.year > OLDEST_AGE:
-        raise EnrolmentError(_("Check the birth date: the year looks wrong."), field="birth_date")
+        raise HouseholdError(_("Check the birth date: the year looks wrong."), field="birth_date")
 
 
 @transaction.atomic
@@ -235,7 +235,7 @@ def participant_create(
 ) -> Participant:
     _check_participant(first_name=first_name, last_name=last_name, birth_date=birth_date)
     if guardian_record is not None and guardian_record.household_id != household.pk:
-        raise EnrolmentError(
+        raise HouseholdError(
             _("This guardian belongs to another household."), field="guardian_record"
         )
     participant = Participant.objects.create(
@@ -302,13 +302,13 @@ def consent_give(
 ) -> Consent:
     """Record a consent; the current one of the same kind and scope is superseded, not edited."""
     if participant is not None and participant.household_id != household.pk:
-        raise EnrolmentError(
+        raise HouseholdError(
             _("This participant belongs to another household."), field="participant"
         )
     if given_by is not None and given_by.household_id != household.pk:
-        raise EnrolmentError(_("This guardian belongs to another household."), field="given_by")
+        raise HouseholdError(_("This guardian belongs to another household."), field="given_by")
     if not version.strip():
-        raise EnrolmentError(_("Say which version of the text was agreed to."), field="version")
+        raise HouseholdError(_("Say which version of the text was agreed to."), field="version")
     current = (
         Consent.objects.select_for_update()
         .filter(
@@ -340,7 +340,7 @@ def consent_give(
 def consent_withdraw(*, consent: Consent, withdrawn_by=None) -> Consent:
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if not consent.is_current:
-        raise EnrolmentError(_("This consent is no longer in force."), field="consent", status=409)
+        raise HouseholdError(_("This consent is no longer in force."), field="consent", status=409)
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = withdrawn_by
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
@@ -353,9 +353,9 @@ def emergency_contact_create(
     *, household: Household, name: str, phone: str, relationship: str = ""
 ) -> EmergencyContact:
     if not name.strip():
-        raise EnrolmentError(_("Enter a name."), field="name")
+        raise HouseholdError(_("Enter a name."), field="name")
     if not phone.strip():
-        raise EnrolmentError(_("Enter a phone number."), field="phone")
+        raise HouseholdError(_("Enter a phone number."), field="phone")
     phone = _clean_phone(phone)
     contact = EmergencyContact.objects.create(
         household=household,
@@ -372,7 +372,7 @@ def health_note_create(
     *, participant: Participant, text: str, author, expires_on: datetime.date | None = None
 ) -> HealthNote:
     if not can_see_health_notes(author, participant):
-        raise EnrolmentError(
+        raise HouseholdError(
             _(
                 "Only the mediators of this participant's programmes and coordinators can write "
                 "health notes."
@@ -380,9 +380,9 @@ def health_note_create(
             status=403,
         )
     if not text.strip():
-        raise EnrolmentError(_("Write the note."), field="text")
+        raise HouseholdError(_("Write the note."), field="text")
     if expires_on is not None and expires_on <= timezone.localdate():
-        raise EnrolmentError(_("The expiry date must be in the future."), field="expires_on")
+        raise HouseholdError(_("The expiry date must be in the future."), field="expires_on")
     return HealthNote.objects.create(
         participant=participant, text=text.strip(), author=author, expires_on=expires_on
     )
@@ -396,22 +396,22 @@ def member_participant(
     a guardian taking part for the first time becomes a participant, with ``birth_date``."""
     kind, _sep, pk = key.partition("-")
     if not pk.isdigit():
-        raise EnrolmentError(_("Choose who takes part."), field="participant")
+        raise HouseholdError(_("Choose who takes part."), field="participant")
     if kind == "p":
         participant = Participant.objects.filter(household=household, pk=int(pk)).first()
         if participant is None:
-            raise EnrolmentError(_("Choose who takes part."), field="participant")
+            raise HouseholdError(_("Choose who takes part."), field="participant")
         return participant
     guardian = (
         Guardian.objects.filter(household=household, pk=int(pk)).first() if kind == "g" else None
     )
     if guardian is None:
-        raise EnrolmentError(_("Choose who takes part."), field="participant")
+        raise HouseholdError(_("Choose who takes part."), field="participant")
     existing = Participant.objects.filter(guardian_record=guardian).first()
     if existing is not None:
         return existing
     if birth_date is None:
-        raise EnrolmentError(
+        raise HouseholdError(
             _("Enter the birth date of %(name)s: the programme's ages are checked on it.")
             % {"name": guardian.first_name},
             field="birth_date",

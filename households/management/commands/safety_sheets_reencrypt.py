@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from enrolment.services import safety_sheets_reencrypt
+from households.services import safety_sheets_reencrypt
 
 
 class Command(BaseCommand):
