@@ -28,6 +28,7 @@ urlpatterns = [
     path("coordination/programmes/", include("programmes.urls")),
     path("my/", include("households.urls")),
     path("my/", include("enrolment.urls")),
+    path("my/", include("workspace.urls")),
     path("jobs/", include("jobs.urls")),
     path("allocation/", include("allocation.urls")),
     path("api/v1/", api.urls),

@@ -15,6 +15,8 @@ from accounts.auth import session_or_token
 from core.ids import DbId
 from core.reads import personal_read
 from households.access import can_write_households
+from households import selectors as household_selectors
+from households import services as household_services
 from households.api import require_household_writer
 from households.models import Household
 from programmes.selectors import programme_list_published
@@ -69,7 +71,7 @@ def list_enrolments(request: HttpRequest, filters: Query[EnrolmentFilters]):
 def create_enrolment(request: HttpRequest, payload: EnrolmentIn):
     require_household_writer(request.auth)
     participant = get_object_or_404(
-        selectors.participant_list(user=request.auth), pk=payload.participant_id
+        household_selectors.participant_list(user=request.auth), pk=payload.participant_id
     )
     programme = get_object_or_404(programme_list_published(), pk=payload.programme_id)
     enrolment = services.enrolment_create(
@@ -152,9 +154,9 @@ def _participant_or_guardian(
             _("Give either participant_id or guardian_id."), field="participant_id"
         )
     if participant_id is not None:
-        return get_object_or_404(selectors.participant_list(user=request.auth), pk=participant_id)
-    guardian = get_object_or_404(selectors.guardians_visible(user=request.auth), pk=guardian_id)
-    return services.member_participant(
+        return get_object_or_404(household_selectors.participant_list(user=request.auth), pk=participant_id)
+    guardian = get_object_or_404(household_selectors.guardians_visible(user=request.auth), pk=guardian_id)
+    return household_services.member_participant(
         household=guardian.household, key=f"g-{guardian.pk}", birth_date=birth_date
     )
 
@@ -167,12 +169,12 @@ def _participant_or_guardian(
 def programme_members(request: HttpRequest, programme_id: DbId, household: DbId | None = None):
     programme = get_object_or_404(programme_list_published(), pk=programme_id)
     if household is None:
-        own = selectors.household_of_user(user=request.auth)
+        own = household_selectors.household_of_user(user=request.auth)
         if own is None:
             raise EnrolmentError(_("Give the household."), field="household")
         household = own.pk
     try:
-        found = selectors.household_detail(user=request.auth, pk=household)
+        found = household_selectors.household_detail(user=request.auth, pk=household)
     except Household.DoesNotExist as exc:
         raise HttpError(404, _("Not found.")) from exc
     return enrolment_members(
@@ -206,7 +208,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn):
     session = _session_or_none(payload.session_id)
     if payload.participant_id is not None:
         participant = get_object_or_404(
-            selectors.participant_list(user=request.auth), pk=payload.participant_id
+            household_selectors.participant_list(user=request.auth), pk=payload.participant_id
         )
         referral = services.referral_create(
             participant=participant,

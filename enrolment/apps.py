@@ -8,7 +8,7 @@ class EnrolmentConfig(AppConfig):
 
     def ready(self) -> None:
         from households.access import register_enrolment_links
-        from households.hooks import register_home_pages, register_household_panel
+        from households.hooks import register_household_panel
 
         from . import personal_data, receivers
         from .access import enrolment_links
@@ -18,37 +18,6 @@ class EnrolmentConfig(AppConfig):
         receivers.connect()
         register_enrolment_links(enrolment_links())
         register_household_panel(household_panel)
-        register_home_pages(family="enrolment:family", mediation="enrolment:mediation")
-        from accounts.roles import Role, has_role, is_staff_member
-        from core.menu import MenuEntry, register
-
-        register(
-            MenuEntry(
-                key="family",
-                label=_("My family"),
-                url_name="enrolment:family",
-                visible=lambda user: has_role(user, Role.FAMILY),
-                order=10,
-            )
-        )
-        register(
-            MenuEntry(
-                key="families",
-                label=_("Families"),
-                url_name="enrolment:mediation",
-                visible=is_staff_member,
-                order=30,
-            )
-        )
-        register(
-            MenuEntry(
-                key="partner",
-                label=_("Referrals"),
-                url_name="enrolment:partner",
-                visible=lambda user: has_role(user, Role.PARTNER),
-                order=40,
-            )
-        )
         from sessions import hooks
 
         from .selectors import (

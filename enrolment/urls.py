@@ -5,12 +5,9 @@ from . import views
 app_name = "enrolment"
 
 urlpatterns = [
-    path("family/", views.family_home, name="family"),
     path("enrol/<slug:slug>/", views.enrol, name="enrol"),
     path("enrolments/<int:pk>/cancel/", views.enrolment_cancel_view, name="cancel"),
     path("referrals/<int:pk>/accept/", views.referral_accept_view, name="accept"),
-    path("mediation/", views.mediation_home, name="mediation"),
     path("mediation/programmes/<int:pk>/", views.programme_people, name="programme-people"),
-    path("partner/", views.partner_home, name="partner"),
     path("partner/refer/", views.partner_refer, name="partner-refer"),
 ]

@@ -18,33 +18,30 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Role, has_role, is_staff_member
 from core.errors import DomainError
 from core.ids import parse_id
+from core.menu import entry_url
 from core.reads import personal_read
 from households import selectors as household_selectors
 from households import services as household_services
 from households.eligibility import long_datetime
-from households.forms import HouseholdSearchForm, show_error
-from households.models import ConsentKind
+from households.forms import show_error
 from households.views import (
     CHILD_FIELDS,
     household_page,
     pick,
-    staff_only,
     visible_household,
 )
 from programmes.models import Programme
 from programmes.selectors import programme_get_published
 
-from . import selectors, services
+from . import services
 from .access import can_manage_programme, enrolments_visible_to, partner_of
 from .forms import EnrolForm, ProgrammeChoiceForm, ReferralForm
-from .models import EnrolmentSource, EnrolmentStatus
+from .models import EnrolmentStatus
 from .selectors.spaces import (
     enrolment_members,
     household_enrolments,
     open_sessions,
-    pending_referrals,
     programme_lists,
-    programmes_managed_by,
     published_programmes,
     session_when,
 )
@@ -87,28 +84,6 @@ def household_panel(request: HttpRequest, household) -> str | HttpResponse:
     return render_to_string("enrolment/_household_panel.html", context, request=request)
 
 
-# --- Family space -------------------------------------------------------------------------
-
-
-@login_required
-def family_home(request: HttpRequest) -> HttpResponse:
-    household = household_selectors.household_of_user(user=request.user)
-    if household is None:
-        return redirect("households:family-register")
-    household = household_selectors.household_detail(user=request.user, pk=household.pk)
-    enrolments = household_enrolments(household=household)
-    return render(
-        request,
-        "enrolment/family_home.html",
-        {
-            "household": household,
-            "enrolments": enrolments,
-            "referrals": [e for e in enrolments if e.status == EnrolmentStatus.PROPOSED],
-            "consent_kinds": ConsentKind.choices,
-        },
-    )
-
-
 # --- Enrolling ------------------------------------------------------------------------------
 
 
@@ -134,7 +109,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
     household = _household_for_enrolment(request)
     if household is None:
         if is_staff_member(request.user):
-            return redirect(reverse("enrolment:mediation") + f"?enrol_in={programme.slug}")
+            return redirect(entry_url("families") + f"?enrol_in={programme.slug}")
         return redirect(reverse("households:family-register") + f"?next={request.path}")
     sessions = None if programme.is_whole_cycle else open_sessions(programme=programme)
     day = (
@@ -249,7 +224,7 @@ def _back_from(request: HttpRequest, enrolment) -> str:
         and not is_staff_member(request.user)
         and not has_role(request.user, Role.FAMILY)
     ):
-        return reverse("enrolment:partner")
+        return entry_url("partner")
     return household_page(request, enrolment.participant.household)
 
 
@@ -338,33 +313,6 @@ def referral_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def mediation_home(request: HttpRequest) -> HttpResponse:
-    staff_only(request.user)
-    search = HouseholdSearchForm(request.GET or None)
-    query = search.cleaned_data["q"] if search.is_valid() else ""
-    households = (
-        list(household_selectors.household_list(user=request.user, search=query)[:20])
-        if query
-        else []
-    )
-    everything = has_role(request.user, Role.COORDINATOR, Role.ADMINISTRATOR)
-    referrals = list(pending_referrals(enrolments=selectors.enrolment_list(user=request.user))[:50])
-    personal_read(request, [*households, *referrals], summary="mediation home")
-    return render(
-        request,
-        "enrolment/mediation_home.html",
-        {
-            "search": search,
-            "query": query,
-            "households": households,
-            "programmes": programmes_managed_by(user=request.user, everything=everything),
-            "referrals": referrals,
-            "programme_slug": request.GET.get("enrol_in", ""),
-        },
-    )
-
-
-@login_required
 def programme_people(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.select_related("venue"), pk=pk)
     if not can_manage_programme(request.user, programme):
@@ -389,29 +337,11 @@ def _partner(request: HttpRequest):
 
 
 @login_required
-def partner_home(request: HttpRequest) -> HttpResponse:
-    partner = _partner(request)
-    referrals = list(
-        selectors.enrolment_list(user=request.user, source=EnrolmentSource.PARTNER_REFERRAL)[:200]
-    )
-    personal_read(request, referrals, summary="partner referrals")
-    return render(
-        request,
-        "enrolment/partner_home.html",
-        {
-            "partner": partner,
-            "referrals": referrals,
-            "programme_form": ProgrammeChoiceForm(programmes=published_programmes()),
-        },
-    )
-
-
-@login_required
 def partner_refer(request: HttpRequest) -> HttpResponse:
     partner = _partner(request)
     choice = ProgrammeChoiceForm(request.GET or None, programmes=published_programmes())
     if not choice.is_valid():
-        return redirect("enrolment:partner")
+        return redirect(entry_url("partner"))
     programme = get_object_or_404(published_programmes(), pk=choice.cleaned_data["programme"])
     sessions = None if programme.is_whole_cycle else open_sessions(programme=programme)
     form = ReferralForm(request.POST or None, sessions=sessions)
@@ -461,7 +391,7 @@ def partner_refer(request: HttpRequest) -> HttpResponse:
             show_error(form, error)
         else:
             messages.success(request, _("Referral sent: the family or a mediator will confirm it."))
-            return redirect("enrolment:partner")
+            return redirect(entry_url("partner"))
     return render(
         request,
         "enrolment/partner_refer.html",

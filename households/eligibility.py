@@ -2,6 +2,7 @@
 API (which show every member of a household with the reason beside those who do not fit)."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from programmes.models import Audience, Programme
 from programmes.selectors import age_on
 
-from .models import Sex
+from .models import Household, Sex
 
 ADULT_AGE = 18
 CHILD_AUDIENCES = {Audience.CHILDREN, Audience.TEENAGERS}
@@ -20,6 +21,8 @@ ADULT_AUDIENCES = {
     Audience.SENIORS,
     Audience.PROFESSIONALS,
 }
+# Audiences whose pages list the adults of a household first.
+ADULT_FIRST = ADULT_AUDIENCES | {Audience.PARENT_AND_CHILD}
 
 
 def long_date(day: datetime.date) -> str:
@@ -111,3 +114,78 @@ def ineligibility_reason(
     if programme.audience == Audience.WOMEN and sex == Sex.MALE:
         return _("This programme is for women.")
     return None
+
+
+@dataclass(kw_only=True)
+class Member:
+    """A person of a household as an enrolment page offers them: ``key`` is ``p-<participant>``
+    or ``g-<guardian>`` (an adult not yet a participant, whose birth date is then asked)."""
+
+    key: str
+    name: str
+    first_name: str
+    is_adult: bool
+    reason: str | None = None
+    needs_birth_date: bool = False
+    participant_id: int | None = None
+    # What the member already holds in the programme: filled by the enrolment app.
+    enrolled_session_ids: set[int] = field(default_factory=set)
+    enrolled_in_cycle: bool = False
+
+    @property
+    def fits(self) -> bool:
+        return self.reason is None
+
+
+def household_members(
+    *, household: Household, programme: Programme, day: datetime.date
+) -> list[Member]:
+    """Every member of ``household`` (prefetched guardians and participants) for
+    ``programme``: those who fit first, then the others with the reason beside them.
+    ``day`` is the day ages are taken on."""
+    participants = list(household.participants.all())
+    members = []
+    for participant in participants:
+        members.append(
+            Member(
+                key=f"p-{participant.pk}",
+                name=participant.full_name,
+                first_name=participant.first_name,
+                is_adult=age_on(participant.birth_date, day) >= ADULT_AGE,
+                reason=ineligibility_reason(
+                    first_name=participant.first_name,
+                    birth_date=participant.birth_date,
+                    sex=participant.sex,
+                    programme=programme,
+                    day=day,
+                ),
+                participant_id=participant.pk,
+            )
+        )
+    taking_part = {p.guardian_record_id for p in participants if p.guardian_record_id}
+    for guardian in household.guardians.all():
+        if guardian.pk in taking_part:
+            continue
+        members.append(
+            Member(
+                key=f"g-{guardian.pk}",
+                name=guardian.full_name,
+                first_name=guardian.first_name,
+                is_adult=True,
+                needs_birth_date=True,
+                reason=ineligibility_reason(
+                    first_name=guardian.first_name,
+                    birth_date=None,
+                    sex="",
+                    programme=programme,
+                    day=day,
+                ),
+            )
+        )
+    return sorted(
+        members,
+        key=lambda member: (
+            not member.fits,
+            not member.is_adult if programme.audience in ADULT_FIRST else member.is_adult,
+        ),
+    )

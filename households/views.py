@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_staff_read
 from accounts.roles import is_staff_member
+from core.menu import entry_url
 
 from . import selectors, services
 from .access import can_write_households, households_visible_to
@@ -26,7 +27,7 @@ from .forms import (
     SafetySheetForm,
     show_error,
 )
-from .hooks import home_page, household_panels
+from .hooks import household_panels
 from .models import ConsentKind, FilledAs, Participant
 
 CONSENT_VERSION = "2026-01"
@@ -58,13 +59,13 @@ def household_page(request: HttpRequest, household) -> str:
     family's space for the family."""
     if is_staff_member(request.user):
         return reverse("households:household", args=[household.pk])
-    return home_page("family")
+    return entry_url("family")
 
 
 @login_required
 def family_register(request: HttpRequest) -> HttpResponse:
     if selectors.household_of_user(user=request.user) is not None:
-        return redirect(home_page("family"))
+        return redirect(entry_url("family"))
     form = FamilyHouseholdForm(
         request.POST or None,
         initial={
@@ -84,7 +85,7 @@ def family_register(request: HttpRequest) -> HttpResponse:
             show_error(form, error)
         else:
             messages.success(request, _("Your household is registered."))
-            return redirect(next_or(request, home_page("family")))
+            return redirect(next_or(request, entry_url("family")))
     return render(
         request,
         "households/household_form.html",
@@ -260,7 +261,7 @@ def household_create_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "title": _("New household"),
-            "back": home_page("mediation"),
+            "back": entry_url("families"),
         },
     )
 
@@ -283,7 +284,7 @@ def household_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "household": household,
             "panels": panels,
-            "back": home_page("mediation"),
+            "back": entry_url("families"),
             "programme_slug": request.GET.get("enrol_in", ""),
         },
     )
@@ -334,7 +335,7 @@ def safety_sheet(request: HttpRequest, participant_pk: int) -> HttpResponse:
         raise Http404 from None
     current = services.current_sheet(participant)
     staff = is_staff_member(request.user)
-    back = next_or(request, reverse("home") if staff else home_page("family"))
+    back = next_or(request, reverse("home") if staff else entry_url("family"))
     form = SafetySheetForm(request.POST or None, initial=_sheet_initial(current))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,11 +1,7 @@
 """Reads of the enrolment app, one module per area; import them from here."""
 
 from .enrolments import (
-    Contact,
-    contacts_of_participants,
-    enrolment_contact,
     enrolment_list,
-    participant_contact,
     programme_roster,
     programme_sessions_chosen,
     programme_waitlist,
@@ -13,17 +9,12 @@ from .enrolments import (
     seats_taken_in,
     sessions_with_enrolments,
     sheets_to_complete,
-    with_contacts,
 )
 from .feeds import headcount_version, household_feed, household_feed_offers
 
 __all__ = [
     "programme_sessions_chosen",
     "sheets_to_complete",
-    "Contact",
-    "contacts_of_participants",
-    "enrolment_contact",
-    "participant_contact",
     "enrolment_list",
     "headcount_version",
     "household_feed",
@@ -33,5 +24,4 @@ __all__ = [
     "seats_taken_for_sessions",
     "seats_taken_in",
     "sessions_with_enrolments",
-    "with_contacts",
 ]

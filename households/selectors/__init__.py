@@ -1,5 +1,12 @@
 """Reads of the households app, one module per area; import them from here."""
 
+from .contacts import (
+    Contact,
+    contacts_of_participants,
+    enrolment_contact,
+    participant_contact,
+    with_contacts,
+)
 from .households import (
     guardian_list,
     guardians_visible,
@@ -12,6 +19,11 @@ from .households import (
 from .safety import current_sheets, safety_sheet_participant, safety_sheet_versions
 
 __all__ = [
+    "Contact",
+    "contacts_of_participants",
+    "enrolment_contact",
+    "participant_contact",
+    "with_contacts",
     "current_sheets",
     "guardian_list",
     "guardians_visible",

@@ -44,7 +44,7 @@ def test_family_enrols_a_child_from_the_programme_page_then_cancels(phone_page):
     ParticipantFactory(household=household, first_name="Lina", last_name="Durand")
 
     log_in_with_the_form(page, user)
-    page.locator(f"main a[href='{reverse('enrolment:family')}']").click()
+    page.locator(f"main a[href='{reverse('workspace:family')}']").click()
     assert_accessible(page)
 
     page.goto(programme.get_absolute_url())
@@ -54,7 +54,7 @@ def test_family_enrols_a_child_from_the_programme_page_then_cancels(phone_page):
     page.locator(f"input[name=sessions][value='{session.pk}']").check()
     page.locator("main form button[type=submit]").click()
 
-    assert page.url.endswith(reverse("enrolment:family"))
+    assert page.url.endswith(reverse("workspace:family"))
     card = page.locator(".enrolment-list li", has_text="Sport et culture")
     assert card.locator(".badge-ok").is_visible()
     assert page.locator(".message-success").is_visible()
@@ -83,7 +83,7 @@ def test_mediator_registers_a_family_and_enrols_its_child_on_its_behalf(phone_pa
     programme.mediators.add(mediator)
 
     log_in_with_the_form(page, mediator.user)
-    page.locator(f"main a[href='{reverse('enrolment:mediation')}']").click()
+    page.locator(f"main a[href='{reverse('workspace:mediation')}']").click()
     assert_accessible(page)
     page.goto(reverse("enrolment:programme-people", args=[programme.pk]))
     page.locator(f"main a[href$='?enrol_in={programme.slug}']").first.click()
@@ -142,7 +142,7 @@ def test_other_enrolment_pages_pass_axe_on_a_phone(phone_page, live_server):
 
     log_in_with_the_form(page, partner_user)
     for url in (
-        reverse("enrolment:partner"),
+        reverse("workspace:partner"),
         reverse("enrolment:partner-refer") + f"?programme={programme.pk}",
     ):
         page.goto(url)
@@ -154,7 +154,7 @@ def test_other_enrolment_pages_pass_axe_on_a_phone(phone_page, live_server):
     page.context.clear_cookies()
     log_in_with_the_form(page, mediator.user)
     for url in (
-        reverse("enrolment:mediation") + "?q=" + household.guardians.first().last_name,
+        reverse("workspace:mediation") + "?q=" + household.guardians.first().last_name,
         reverse("households:consents", args=[household.pk]),
         reverse("households:child-add", args=[household.pk]),
         reverse("enrolment:cancel", args=[referral.pk]),

@@ -165,9 +165,9 @@ def test_household_rows_survive_the_move_to_their_own_app():
     mark = old.get_model("attendance", "Attendance").objects.create(
         session=session, participant=child, status="present"
     )
-    old_content_type = ContentType.objects.get_or_create(app_label="enrolment", model="participant")[
-        0
-    ]
+    old_content_type = ContentType.objects.get_or_create(
+        app_label="enrolment", model="participant"
+    )[0]
 
     _migrate(_leaves())
 

@@ -125,7 +125,7 @@ def test_family_cannot_enrol_or_cancel_for_another_household(family, cycle):
     )
     for name in ("child-add", "guardian-add", "consents"):
         assert (
-            client.get(reverse(f"enrolment:{name}", args=[stranger.household_id])).status_code
+            client.get(reverse(f"households:{name}", args=[stranger.household_id])).status_code
             == 404
         )
     theirs.refresh_from_db()
@@ -178,7 +178,7 @@ def test_register_never_redirects_off_site(client):
             "language": "fr",
         },
     )
-    assert response.url == reverse("enrolment:family")
+    assert response.url == reverse("workspace:family")
 
 
 def test_family_adds_a_child_and_edits_a_guardian(family):
@@ -221,7 +221,7 @@ def test_family_page_queries_are_bounded(family, django_assert_max_num_queries):
         child = ParticipantFactory(household=household)
         EnrolmentFactory(participant=child, session=None)
     with django_assert_max_num_queries(FAMILY_PAGE_QUERIES):
-        response = family["client"].get(reverse("enrolment:family"))
+        response = family["client"].get(reverse("workspace:family"))
     assert response.status_code == 200
 
 
@@ -253,7 +253,7 @@ def test_mediator_creates_a_household_and_enrols_on_its_behalf(client, cycle):
     )
     enrolment = Enrolment.objects.get()
     assert (enrolment.source, enrolment.created_by) == (EnrolmentSource.MEDIATOR, mediator.user)
-    found = client.get(reverse("enrolment:mediation"), {"q": "0611111111"}).content.decode()
+    found = client.get(reverse("workspace:mediation"), {"q": "0611111111"}).content.decode()
     assert household.reference in found
 
 
@@ -261,7 +261,7 @@ def test_mediator_search_finds_only_visible_households(client):
     mediator = MediatorFactory()
     GuardianFactory(last_name="Invisible")
     client.force_login(mediator.user)
-    body = client.get(reverse("enrolment:mediation"), {"q": "Invisible"}).content.decode()
+    body = client.get(reverse("workspace:mediation"), {"q": "Invisible"}).content.decode()
     assert "0 households found" in body
 
 
@@ -303,15 +303,15 @@ def test_partner_refers_and_a_mediator_accepts(client, cycle):
             "note": "Décrochage",
         },
     )
-    assert response.url == reverse("enrolment:partner")
+    assert response.url == reverse("workspace:partner")
     referral = Enrolment.objects.get()
-    assert "Inès Martin" in client.get(reverse("enrolment:partner")).content.decode()
+    assert "Inès Martin" in client.get(reverse("workspace:partner")).content.decode()
     # A partner cannot accept, nor open the household page.
     assert client.post(reverse("enrolment:accept", args=[referral.pk])).status_code == 403
     mediator = MediatorFactory()
     cycle.mediators.add(mediator)
     client.force_login(mediator.user)
-    assert "Inès" in client.get(reverse("enrolment:mediation")).content.decode()
+    assert "Inès" in client.get(reverse("workspace:mediation")).content.decode()
     client.post(reverse("enrolment:accept", args=[referral.pk]))
     referral.refresh_from_db()
     assert referral.status == EnrolmentStatus.CONFIRMED
@@ -329,14 +329,14 @@ def test_partner_sees_only_its_referrals(client, cycle):
         participant__first_name="Ailleurs",
     )
     client.force_login(partner_user)
-    assert "Ailleurs" not in client.get(reverse("enrolment:partner")).content.decode()
+    assert "Ailleurs" not in client.get(reverse("workspace:partner")).content.decode()
     assert client.post(reverse("enrolment:cancel", args=[other.pk])).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, cycle):
     for url in (
-        reverse("enrolment:family"),
+        reverse("workspace:family"),
         reverse("enrolment:enrol", args=[cycle.slug]),
-        reverse("enrolment:mediation"),
+        reverse("workspace:mediation"),
     ):
         assert client.get(url).url.startswith(reverse("login"))

@@ -5,7 +5,7 @@ import pytest
 
 from accounts.roles import Role
 from core.phones import phone_for_display, phone_to_e164
-from enrolment.errors import EnrolmentError
+from households.errors import HouseholdError
 from households.models import Guardian, Household
 from households.selectors import household_list
 from households.services import household_register
@@ -48,7 +48,7 @@ def test_a_household_is_registered_with_its_number_in_e164_and_found_as_typed(en
     ],
 )
 def test_bad_contacts_are_refused_on_their_field_and_nothing_is_saved(english, phone, email, field):
-    with pytest.raises(EnrolmentError) as error:
+    with pytest.raises(HouseholdError) as error:
         household_register(
             created_by=user_with_role(Role.COORDINATOR),
             first_name="Awa",

@@ -5,10 +5,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.roles import Role
-from enrolment.errors import EnrolmentError
 from enrolment.models import Enrolment
-from enrolment.selectors import enrolment_contact, with_contacts
+from households.errors import HouseholdError
 from households.models import Channel, Consent, ConsentKind, Guardian, HealthNote, Language
+from households.selectors import enrolment_contact, with_contacts
 from households.services import (
     consent_give,
     consent_withdraw,
@@ -65,7 +65,7 @@ def test_a_family_registers_itself_once():
         link_account=True,
     )
     assert Guardian.objects.get(user=family).is_primary
-    with pytest.raises(EnrolmentError) as error:
+    with pytest.raises(HouseholdError) as error:
         household_register(
             created_by=family,
             first_name="Nadia",
@@ -93,7 +93,7 @@ def test_guardian_needs_a_way_to_be_reached(kwargs, field):
         "last_name": "Traoré",
         "phone": "0600000000",
     } | kwargs
-    with pytest.raises(EnrolmentError) as error:
+    with pytest.raises(HouseholdError) as error:
         guardian_create(**fields)
     assert error.value.field == field
 
@@ -114,23 +114,23 @@ def test_linking_an_account_to_an_invited_guardian():
     guardian = GuardianFactory()
     user = UserFactory()
     guardian_link_account(guardian=guardian, user=user)
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(HouseholdError):
         guardian_link_account(guardian=GuardianFactory(), user=user)
 
 
 def test_participant_birth_date_is_checked(time_machine):
     time_machine.move_to(datetime.datetime(2026, 9, 1, 12, tzinfo=datetime.UTC))
     household = HouseholdFactory()
-    with pytest.raises(EnrolmentError) as error:
+    with pytest.raises(HouseholdError) as error:
         participant_create(
             household=household, first_name="A", last_name="B", birth_date=datetime.date(2026, 9, 2)
         )
     assert error.value.field == "birth_date"
-    with pytest.raises(EnrolmentError, match="year looks wrong"):
+    with pytest.raises(HouseholdError, match="year looks wrong"):
         participant_create(
             household=household, first_name="A", last_name="B", birth_date=datetime.date(1890, 1, 1)
         )
-    with pytest.raises(EnrolmentError, match="another household"):
+    with pytest.raises(HouseholdError, match="another household"):
         participant_create(
             household=household,
             first_name="A",
@@ -156,7 +156,7 @@ def test_consents_are_versioned_never_edited():
     assert (
         Consent.objects.filter(withdrawn_at__isnull=True, superseded_at__isnull=True).count() == 0
     )
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(HouseholdError):
         consent_withdraw(consent=v2)
     # A child's own consent lives beside the household's.
     child = ParticipantFactory(household=household)
@@ -164,7 +164,7 @@ def test_consents_are_versioned_never_edited():
         household=household, participant=child, kind=ConsentKind.IMAGE_RIGHTS, version="2026"
     )
     consent_give(household=household, kind=ConsentKind.IMAGE_RIGHTS, version="2026")
-    with pytest.raises(EnrolmentError):
+    with pytest.raises(HouseholdError):
         consent_give(
             household=household,
             participant=ParticipantFactory(),
@@ -177,7 +177,7 @@ def test_health_notes_are_written_only_by_those_who_may_read_them():
     enrolment = EnrolmentFactory()
     participant = enrolment.participant
     mediator = MediatorFactory()
-    with pytest.raises(EnrolmentError) as error:
+    with pytest.raises(HouseholdError) as error:
         health_note_create(participant=participant, text="Asthme", author=mediator.user)
     assert error.value.status == 403
     assert not HealthNote.objects.exists()
