@@ -14,9 +14,9 @@ from accounts.audit import audit_staff_read
 from accounts.auth import session_or_token
 from core.ids import DbId
 from core.reads import personal_read
-from households.access import can_write_households
 from households import selectors as household_selectors
 from households import services as household_services
+from households.access import can_write_households
 from households.api import require_household_writer
 from households.models import Household
 from programmes.selectors import programme_list_published
@@ -154,8 +154,12 @@ def _participant_or_guardian(
             _("Give either participant_id or guardian_id."), field="participant_id"
         )
     if participant_id is not None:
-        return get_object_or_404(household_selectors.participant_list(user=request.auth), pk=participant_id)
-    guardian = get_object_or_404(household_selectors.guardians_visible(user=request.auth), pk=guardian_id)
+        return get_object_or_404(
+            household_selectors.participant_list(user=request.auth), pk=participant_id
+        )
+    guardian = get_object_or_404(
+        household_selectors.guardians_visible(user=request.auth), pk=guardian_id
+    )
     return household_services.member_participant(
         household=guardian.household, key=f"g-{guardian.pk}", birth_date=birth_date
     )
