@@ -40,7 +40,7 @@ PATH_LENGTH = AuditEvent._meta.get_field("path").max_length
 
 
 def audit_object_type(target: models.Model | type[models.Model]) -> str:
-    """``"enrolment.household"``: the label the trail files an object under."""
+    """``"households.household"``: the label the trail files an object under."""
     return target._meta.label_lower
 
 

@@ -8,8 +8,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from accounts.auth import session_or_token
+from core.ids import DbId
 from enrolment.access import partner_of
-from enrolment.schemas import DbId
 
 from . import selectors, services
 from .errors import AllocationError

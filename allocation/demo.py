@@ -6,7 +6,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from enrolment.models import Participant
+from households.models import Participant
 from programmes.models import (
     Audience,
     EnrolmentMode,

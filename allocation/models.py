@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enrolment.models import Enrolment, EnrolmentSource, Household, Participant
+from enrolment.models import Enrolment, EnrolmentSource
+from households.models import Household, Participant
 from programmes.models import Partner, Programme
 from sessions.models import Session
 

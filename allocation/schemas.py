@@ -3,8 +3,8 @@ import datetime
 from ninja import Schema
 from pydantic import Field as PydanticField
 
+from core.ids import DbId
 from core.text import InputSchema
-from enrolment.schemas import DbId
 
 from .models import MAX_WEIGHT
 

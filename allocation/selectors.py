@@ -17,8 +17,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
-from enrolment.access import households_visible_to, partner_of
-from enrolment.models import Enrolment, Household, Participant
+from enrolment.access import partner_of
+from enrolment.models import Enrolment
+from households.access import households_visible_to
+from households.models import Household, Participant
 from programmes.models import Programme, ProgrammeStatus
 from programmes.selectors import age_on
 

@@ -23,17 +23,10 @@ from accounts.models import AuditAction
 from accounts.roles import is_staff_member
 from core.time import school_year_bounds, school_year_of
 from enrolment.errors import EnrolmentError
-from enrolment.models import (
-    ACTIVE_STATUSES,
-    Enrolment,
-    EnrolmentSource,
-    EnrolmentStatus,
-    Guardian,
-    Household,
-    Participant,
-)
-from enrolment.selectors import Contact
+from enrolment.models import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
 from enrolment.services import eligibility_check, enrolment_create
+from households.models import Guardian, Household, Participant
+from households.selectors import Contact
 from jobs.services import job_start
 from notifications.delivery import messages_queue
 from notifications.models import Message, MessageKind, MessageState

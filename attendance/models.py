@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.age_bands import age_band_label
-from enrolment.models import Enrolment, Participant, Sex
+from enrolment.models import Enrolment
+from households.models import Participant, Sex
 from programmes.models import Field as ProgrammeField
 from programmes.models import Mediator, Programme
 from sessions.models import Session

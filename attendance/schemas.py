@@ -8,7 +8,7 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from core.text import InputSchema
-from enrolment.models import Sex
+from households.models import Sex
 from programmes.models import Field as ProgrammeField
 
 from .models import FOLLOW_UP_NOTE_LENGTH, Attendance, AttendanceCorrection

@@ -12,9 +12,10 @@ from django.utils import timezone
 from accounts.roles import Role, has_role
 from core.reads import personal_read
 from core.time import local_day_bounds, local_today
-from enrolment.access import participants_visible_to
-from enrolment.models import Enrolment, EnrolmentStatus, Guardian, Participant, SafetySheet
-from enrolment.selectors import Contact, current_sheets, enrolment_contact
+from enrolment.models import Enrolment, EnrolmentStatus
+from households.access import participants_visible_to
+from households.models import Guardian, Participant, SafetySheet
+from households.selectors import Contact, current_sheets, enrolment_contact
 from programmes.models import Mediator, Programme
 from programmes.selectors import age_on
 from sessions.models import Session, SessionStatus

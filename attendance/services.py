@@ -25,10 +25,11 @@ from accounts.audit import AuditAction, audit_record, audit_record_many
 from accounts.roles import Role, has_role
 from core.age_bands import age_band_keys
 from core.errors import DomainError
-from enrolment.access import participants_visible_to
-from enrolment.models import Enrolment, EnrolmentStatus, Guardian, Household, Participant, Sex
-from enrolment.selectors import current_sheets
-from enrolment.services import participant_create
+from enrolment.models import Enrolment, EnrolmentStatus
+from households.access import participants_visible_to
+from households.models import Guardian, Household, Participant, Sex
+from households.selectors import current_sheets
+from households.services import participant_create
 from programmes.models import Field as ProgrammeField
 from programmes.models import Kind, Programme
 from sessions.models import Session, SessionStatus

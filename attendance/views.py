@@ -23,8 +23,8 @@ from core.age_bands import age_bands
 from core.errors import DomainError
 from core.ids import id_or_404
 from core.reads import personal_read
-from enrolment.access import participants_visible_to
-from enrolment.models import Sex
+from households.access import participants_visible_to
+from households.models import Sex
 from programmes.models import Field as ProgrammeField
 from sessions.selectors import session_list
 

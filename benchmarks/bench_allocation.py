@@ -112,7 +112,8 @@ def build_database(data: matching.RoundInput):
     """The same round as rows: programmes and sessions, households, children, wishes, groups."""
     from allocation import services
     from allocation.models import RoundStatus, SiblingGroup, SiblingGroupMember, Wish
-    from enrolment.models import EnrolmentSource, Household, Participant
+    from enrolment.models import EnrolmentSource
+    from households.models import Household, Participant
     from programmes.models import Programme, ProgrammeStatus, Venue
     from sessions.models import Session
 

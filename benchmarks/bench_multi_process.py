@@ -122,7 +122,7 @@ def build_data() -> dict:
 
     from accounts.models import ApiToken
     from accounts.roles import Role
-    from enrolment.models import Guardian, Household, Participant
+    from households.models import Guardian, Household, Participant
     from programmes.models import (
         Audience,
         EnrolmentMode,

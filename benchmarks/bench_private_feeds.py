@@ -50,7 +50,8 @@ REPEAT_304, REPEAT_BUILD = 9, 5
 def build_data():
     from django.contrib.auth import get_user_model
 
-    from enrolment.models import Enrolment, Household, Participant
+    from enrolment.models import Enrolment
+    from households.models import Household, Participant
     from programmes.models import Field, Mediator, Partner, Programme, ProgrammeStatus, Venue
     from sessions.models import Session
     from tests.factories import feed_token_for

@@ -35,7 +35,8 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from enrolment.models import Enrolment, Guardian, Household, Participant  # noqa: E402
+from enrolment.models import Enrolment  # noqa: E402
+from households.models import Guardian, Household, Participant  # noqa: E402
 from notifications import delivery  # noqa: E402
 from notifications.models import Message  # noqa: E402
 from notifications.services import reminders_create_due  # noqa: E402

@@ -56,7 +56,8 @@ def build_data() -> dict:
 
     from accounts.roles import Role
     from attendance.models import AnonymousHeadcount, Attendance, AttendanceStatus, FollowUp
-    from enrolment.models import Enrolment, EnrolmentStatus, Household, Participant, Sex
+    from enrolment.models import Enrolment, EnrolmentStatus
+    from households.models import Household, Participant, Sex
     from programmes.models import Kind, Mediator, Partner, Programme, ProgrammeStatus, Venue
     from sessions.models import Session
 

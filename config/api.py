@@ -18,6 +18,7 @@ from attendance.api import follow_ups_router, outreach_router
 from attendance.api import sessions_router as attendance_router
 from core.errors import ERROR_ANSWERS, DomainError, ErrorOut, error_body
 from enrolment import api as enrolment_api
+from households import api as households_api
 from notifications.api import router as notifications_router
 from programmes.api import router as programmes_router
 from reports.api import router as reports_router
@@ -111,8 +112,8 @@ api.add_router("/sessions", attendance_router, tags=["attendance"])
 api.add_router("/programmes", attendance_figures_router, tags=["attendance"])
 api.add_router("/follow-ups", follow_ups_router, tags=["attendance"])
 api.add_router("/outreach", outreach_router, tags=["attendance"])
-api.add_router("/households", enrolment_api.households, tags=["households"])
-api.add_router("/participants", enrolment_api.participants, tags=["households"])
+api.add_router("/households", households_api.households, tags=["households"])
+api.add_router("/participants", households_api.participants, tags=["households"])
 api.add_router("/enrolments", enrolment_api.enrolments, tags=["enrolments"])
 api.add_router("/referrals", enrolment_api.referrals, tags=["enrolments"])
 api.add_router("/programmes", enrolment_api.programme_waitlists, tags=["enrolments"])

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "jobs",
     "programmes",
     "sessions.apps.WorkshopSessionsConfig",
+    "households",
     "enrolment",
     "attendance",
     "notifications",

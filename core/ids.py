@@ -4,9 +4,15 @@
 what the database holds are not ids: the page answers 404 or 400 instead of a server error.
 """
 
+from typing import Annotated
+
 from django.http import Http404
+from pydantic import Field as PydanticField
 
 DB_ID_MAX = 2**63 - 1
+
+# A primary key in an API schema or path: larger numbers are a 422, not a driver overflow.
+DbId = Annotated[int, PydanticField(ge=1, le=DB_ID_MAX)]
 
 
 def parse_id(value: object) -> int | None:

@@ -27,6 +27,13 @@ def register(entry: MenuEntry) -> None:
     _entries[entry.key] = entry
 
 
+def entry_url(key: str) -> str:
+    """The URL of the registered entry ``key`` (``"family"``, ``"families"``, ``"partner"``):
+    how an app links to a role's space that lives above it. The site's home until registered."""
+    entry = _entries.get(key)
+    return reverse(entry.url_name if entry is not None else "home")
+
+
 def register_api_links(visible: Callable[[Any], bool]) -> None:
     _api_links_visible[:] = [visible]
 

@@ -10,17 +10,10 @@ from django.utils import timezone
 
 from core.time import local_datetime, local_day_bounds
 from enrolment.errors import EnrolmentError
-from enrolment.models import (
-    ACTIVE_STATUSES,
-    Enrolment,
-    EnrolmentSource,
-    EnrolmentStatus,
-    Guardian,
-    Household,
-    Participant,
-    Sex,
-)
-from enrolment.services import enrolment_create, guardian_create, participant_enrol_guardian
+from enrolment.models import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
+from enrolment.services import enrolment_create
+from households.models import Guardian, Household, Participant, Sex
+from households.services import guardian_create, participant_enrol_guardian
 from programmes.models import Mediator, Programme
 from sessions.models import Session, SessionStatus
 

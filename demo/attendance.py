@@ -6,14 +6,8 @@ import datetime
 from attendance.models import Attendance
 from attendance.services import follow_ups_evaluate
 from core.time import local_midnight
-from enrolment.models import (
-    Enrolment,
-    EnrolmentSource,
-    EnrolmentStatus,
-    Guardian,
-    Household,
-    Participant,
-)
+from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus
+from households.models import Guardian, Household, Participant
 from programmes.models import Programme
 from sessions.models import Session, SessionStatus
 

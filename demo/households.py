@@ -11,17 +11,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from enrolment.errors import EnrolmentError
-from enrolment.models import (
-    ACTIVE_STATUSES,
-    Channel,
-    Enrolment,
-    EnrolmentSource,
-    Guardian,
-    Household,
-    Participant,
-    Sex,
-)
+from enrolment.models import ACTIVE_STATUSES, Enrolment, EnrolmentSource
 from enrolment.services import enrolment_create, referral_create
+from households.models import Channel, Guardian, Household, Participant, Sex
 from programmes.models import Partner, Programme
 from sessions.models import Session, SessionStatus
 

@@ -8,8 +8,8 @@ import datetime
 from django.utils import timezone
 
 from attendance.models import ATTENDED_STATUSES, Attendance, CheckOut, CollectedBy
-from enrolment.models import FilledAs, Participant
-from enrolment.services import (
+from households.models import FilledAs, Participant
+from households.services import (
     HealthInput,
     ImageRights,
     Person,

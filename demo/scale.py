@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from attendance.models import Attendance, AttendanceStatus
 from core.time import local_datetime, school_year_bounds, school_year_of
-from enrolment.models import Enrolment, EnrolmentStatus, Guardian, Household, Participant
+from enrolment.models import Enrolment, EnrolmentStatus
+from households.models import Guardian, Household, Participant
 from notifications.models import Channel, Message, MessageKind, MessageState
 from programmes.models import (
     Audience,

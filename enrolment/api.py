@@ -3,7 +3,7 @@
 Every lookup goes through enrolment.access, so another household's id answers 404, never data.
 """
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -12,183 +12,41 @@ from ninja.pagination import paginate
 
 from accounts.audit import audit_staff_read
 from accounts.auth import session_or_token
-from accounts.roles import is_staff_member
+from core.ids import DbId
 from core.reads import personal_read
-from core.text import SearchText
+from households import selectors as household_selectors
+from households import services as household_services
+from households.access import can_write_households
+from households.api import require_household_writer
+from households.models import Household
 from programmes.selectors import programme_list_published
 from sessions.selectors import session_list
 
 from . import selectors, services
-from .access import can_manage_programme, can_write_households, enrolments_visible_to, partner_of
+from .access import can_manage_programme, enrolments_visible_to, partner_of
 from .errors import EnrolmentError
-from .models import EnrolmentSource, EnrolmentStatus, FilledAs, Household, Participant
+from .models import EnrolmentSource, EnrolmentStatus
 from .schemas import (
     DatesIn,
     DatesOut,
-    DbId,
     EnrolmentFilters,
     EnrolmentIn,
     EnrolmentOut,
-    GuardianIn,
-    GuardianOut,
-    GuardianUpdateIn,
-    HouseholdIn,
-    HouseholdOut,
     MemberOut,
-    ParticipantIn,
-    ParticipantOut,
     ReferralIn,
-    SafetySheetIn,
-    SafetySheetOut,
     WaitlistEntryOut,
-    safety_sheet_out,
 )
 from .selectors.spaces import enrolment_members
 
-households = Router(auth=session_or_token)
-participants = Router(auth=session_or_token)
 enrolments = Router(auth=session_or_token)
 referrals = Router(auth=session_or_token)
 programme_waitlists = Router(auth=session_or_token)
-
-
-def _require_household_writer(user) -> None:
-    if not can_write_households(user):
-        raise HttpError(403, _("Your account cannot change households."))
 
 
 def _session_or_none(session_id: int | None):
     if session_id is None:
         return None
     return get_object_or_404(session_list(), pk=session_id)
-
-
-# --- Households -------------------------------------------------------------------------------
-
-
-@households.get("", response=list[HouseholdOut], summary="Households you may see")
-@paginate
-def list_households(request: HttpRequest, search: SearchText = ""):
-    return selectors.household_list(user=request.auth, search=search)
-
-
-@households.post("", response={201: HouseholdOut}, summary="Register a household")
-def create_household(request: HttpRequest, payload: HouseholdIn):
-    _require_household_writer(request.auth)
-    household = services.household_register(
-        created_by=request.auth,
-        link_account=not is_staff_member(request.auth),
-        **payload.dict(),
-    )
-    return Status(201, selectors.household_detail(user=request.auth, pk=household.pk))
-
-
-@households.get("/{int:household_id}", response=HouseholdOut, summary="One household")
-def get_household(request: HttpRequest, household_id: DbId):
-    household = get_object_or_404(selectors.household_list(user=request.auth), pk=household_id)
-    audit_staff_read(request, target=household, summary="API")
-    return household
-
-
-@households.post(
-    "/{int:household_id}/guardians", response={201: GuardianOut}, summary="Add a guardian"
-)
-def add_guardian(request: HttpRequest, household_id: DbId, payload: GuardianIn):
-    _require_household_writer(request.auth)
-    household = get_object_or_404(selectors.household_list(user=request.auth), pk=household_id)
-    return Status(201, services.guardian_create(household=household, **payload.dict()))
-
-
-@households.put(
-    "/{int:household_id}/guardians/{int:guardian_id}",
-    response=GuardianOut,
-    summary="Change a guardian",
-)
-def update_guardian(
-    request: HttpRequest, household_id: DbId, guardian_id: DbId, payload: GuardianUpdateIn
-):
-    _require_household_writer(request.auth)
-    guardian = get_object_or_404(
-        selectors.guardian_list(user=request.auth, household_id=household_id), pk=guardian_id
-    )
-    return services.guardian_update(guardian=guardian, **payload.dict())
-
-
-# --- Participants -----------------------------------------------------------------------------
-
-
-@participants.get("", response=list[ParticipantOut], summary="Participants you may see")
-@paginate
-def list_participants(request: HttpRequest, household: DbId | None = None):
-    return selectors.participant_list(user=request.auth, household_id=household)
-
-
-@participants.post("", response={201: ParticipantOut}, summary="Add a participant")
-def create_participant(request: HttpRequest, payload: ParticipantIn):
-    _require_household_writer(request.auth)
-    fields = payload.dict()
-    household = get_object_or_404(
-        selectors.household_list(user=request.auth), pk=fields.pop("household_id")
-    )
-    return Status(201, services.participant_create(household=household, **fields))
-
-
-@participants.get("/{int:participant_id}", response=ParticipantOut, summary="One participant")
-def get_participant(request: HttpRequest, participant_id: DbId):
-    participant = get_object_or_404(
-        selectors.participant_list(user=request.auth), pk=participant_id
-    )
-    audit_staff_read(request, target=participant, summary="API")
-    return participant
-
-
-# --- Safety sheets ---------------------------------------------------------------------------
-
-
-def _sheet_participant(request: HttpRequest, participant_id: int):
-    try:
-        return selectors.safety_sheet_participant(user=request.auth, participant_id=participant_id)
-    except Participant.DoesNotExist:
-        raise Http404 from None
-
-
-@participants.get(
-    "/{int:participant_id}/safety-sheet",
-    response=SafetySheetOut,
-    summary="The current safety sheet (the family, the child's mediators and "
-    "facilitators, coordinators)",
-)
-def get_safety_sheet(request: HttpRequest, participant_id: DbId):
-    participant = _sheet_participant(request, participant_id)
-    sheet = services.current_sheet(participant)
-    if sheet is None:
-        raise HttpError(404, _("No safety sheet has been filled for this participant yet."))
-    audit_staff_read(request, target=sheet, summary="API safety sheet")
-    return safety_sheet_out(sheet)
-
-
-@participants.put(
-    "/{int:participant_id}/safety-sheet",
-    response=SafetySheetOut,
-    summary="Fill the safety sheet again (a new version)",
-)
-def put_safety_sheet(request: HttpRequest, participant_id: DbId, payload: SafetySheetIn):
-    participant = _sheet_participant(request, participant_id)
-    rights = payload.image_rights
-    sheet = services.safety_sheet_save(
-        participant=participant,
-        filled_by=request.auth,
-        filled_as=FilledAs.MEDIATOR if is_staff_member(request.auth) else FilledAs.GUARDIAN,
-        sheet=services.SheetInput(
-            health=services.HealthInput(**payload.health.dict()) if payload.health else None,
-            emergency_contacts=[services.Person(**p.dict()) for p in payload.emergency_contacts],
-            authorised_people=[services.Person(**p.dict()) for p in payload.authorised_people],
-            may_leave_alone=payload.may_leave_alone,
-            leave_alone_signed_on=payload.leave_alone_signed_on,
-            image_rights=services.ImageRights(**rights.dict()) if rights else None,
-        ),
-    )
-    return safety_sheet_out(sheet)
 
 
 # --- Enrolments -------------------------------------------------------------------------------
@@ -211,9 +69,9 @@ def list_enrolments(request: HttpRequest, filters: Query[EnrolmentFilters]):
     summary="Enrol a participant: confirmed, or waitlisted with a position",
 )
 def create_enrolment(request: HttpRequest, payload: EnrolmentIn):
-    _require_household_writer(request.auth)
+    require_household_writer(request.auth)
     participant = get_object_or_404(
-        selectors.participant_list(user=request.auth), pk=payload.participant_id
+        household_selectors.participant_list(user=request.auth), pk=payload.participant_id
     )
     programme = get_object_or_404(programme_list_published(), pk=payload.programme_id)
     enrolment = services.enrolment_create(
@@ -255,7 +113,7 @@ def book_dates(request: HttpRequest, payload: DatesIn):
     ``position``, or ``refused`` with the ``reason``; one refused date does not undo the others.
     A request the whole of which is wrong (unknown person, programme or date) answers 4xx and
     books nothing."""
-    _require_household_writer(request.auth)
+    require_household_writer(request.auth)
     programme = get_object_or_404(programme_list_published(), pk=payload.programme_id)
     sessions = selectors.programme_sessions_chosen(
         programme=programme, session_ids=payload.session_ids
@@ -296,9 +154,13 @@ def _participant_or_guardian(
             _("Give either participant_id or guardian_id."), field="participant_id"
         )
     if participant_id is not None:
-        return get_object_or_404(selectors.participant_list(user=request.auth), pk=participant_id)
-    guardian = get_object_or_404(selectors.guardians_visible(user=request.auth), pk=guardian_id)
-    return services.member_participant(
+        return get_object_or_404(
+            household_selectors.participant_list(user=request.auth), pk=participant_id
+        )
+    guardian = get_object_or_404(
+        household_selectors.guardians_visible(user=request.auth), pk=guardian_id
+    )
+    return household_services.member_participant(
         household=guardian.household, key=f"g-{guardian.pk}", birth_date=birth_date
     )
 
@@ -311,12 +173,12 @@ def _participant_or_guardian(
 def programme_members(request: HttpRequest, programme_id: DbId, household: DbId | None = None):
     programme = get_object_or_404(programme_list_published(), pk=programme_id)
     if household is None:
-        own = selectors.household_of_user(user=request.auth)
+        own = household_selectors.household_of_user(user=request.auth)
         if own is None:
             raise EnrolmentError(_("Give the household."), field="household")
         household = own.pk
     try:
-        found = selectors.household_detail(user=request.auth, pk=household)
+        found = household_selectors.household_detail(user=request.auth, pk=household)
     except Household.DoesNotExist as exc:
         raise HttpError(404, _("Not found.")) from exc
     return enrolment_members(
@@ -350,7 +212,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn):
     session = _session_or_none(payload.session_id)
     if payload.participant_id is not None:
         participant = get_object_or_404(
-            selectors.participant_list(user=request.auth), pk=payload.participant_id
+            household_selectors.participant_list(user=request.auth), pk=payload.participant_id
         )
         referral = services.referral_create(
             participant=participant,
@@ -384,7 +246,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn):
     summary="Accept a referral (the family, or a mediator on its behalf)",
 )
 def accept_referral(request: HttpRequest, enrolment_id: DbId):
-    _require_household_writer(request.auth)
+    require_household_writer(request.auth)
     referral = get_object_or_404(
         selectors.enrolment_list(user=request.auth, source=EnrolmentSource.PARTNER_REFERRAL),
         pk=enrolment_id,

@@ -7,40 +7,17 @@ class EnrolmentConfig(AppConfig):
     verbose_name = _("Enrolment")
 
     def ready(self) -> None:
+        from households.access import register_enrolment_links
+        from households.hooks import register_household_panel
+
         from . import personal_data, receivers
+        from .access import enrolment_links
+        from .views import household_panel
 
         personal_data.register()
         receivers.connect()
-        from accounts.roles import Role, has_role, is_staff_member
-        from core.menu import MenuEntry, register
-
-        register(
-            MenuEntry(
-                key="family",
-                label=_("My family"),
-                url_name="enrolment:family",
-                visible=lambda user: has_role(user, Role.FAMILY),
-                order=10,
-            )
-        )
-        register(
-            MenuEntry(
-                key="families",
-                label=_("Families"),
-                url_name="enrolment:mediation",
-                visible=is_staff_member,
-                order=30,
-            )
-        )
-        register(
-            MenuEntry(
-                key="partner",
-                label=_("Referrals"),
-                url_name="enrolment:partner",
-                visible=lambda user: has_role(user, Role.PARTNER),
-                order=40,
-            )
-        )
+        register_enrolment_links(enrolment_links())
+        register_household_panel(household_panel)
         from sessions import hooks
 
         from .selectors import (
@@ -65,13 +42,20 @@ class EnrolmentConfig(AppConfig):
 
         hooks.register_programme_panel(enrol_panel)
 
+        from households.signals import safety_sheet_saved
         from programmes.signals import safety_sheet_parts_changed
 
-        from .services import programme_sheet_pending_refresh
+        from .services import programme_sheet_pending_refresh, sheet_pending_refresh
 
         def _refresh(sender, programme, **kwargs) -> None:
             programme_sheet_pending_refresh(programme=programme)
 
+        def _sheet_saved(sender, sheet, participant, **kwargs) -> None:
+            sheet_pending_refresh(participant=participant, sheet=sheet)
+
         safety_sheet_parts_changed.connect(
             _refresh, weak=False, dispatch_uid="enrolment.sheet_pending_refresh"
+        )
+        safety_sheet_saved.connect(
+            _sheet_saved, weak=False, dispatch_uid="enrolment.sheet_saved_pending_refresh"
         )

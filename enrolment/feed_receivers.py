@@ -8,10 +8,11 @@ ETag and Last-Modified.
 from django.db.models import Q
 from django.db.models.signals import post_save, pre_save
 
+from households.models import Participant
 from sessions.models import Session
 from sessions.services import sessions_touch
 
-from .models import Enrolment, EnrolmentStatus, Participant
+from .models import Enrolment, EnrolmentStatus
 
 _SNAPSHOT = "_feed_first_name_before"
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.text import TextFormMixin
-from enrolment.models import Channel, Language
+from households.models import Channel, Language
 
 from .models import Channel as MessageChannel
 from .models import MessageKind, MessageState

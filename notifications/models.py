@@ -5,7 +5,8 @@ from django.template import TemplateSyntaxError, engines
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enrolment.models import Enrolment, Household, Participant
+from enrolment.models import Enrolment
+from households.models import Household, Participant
 from programmes.models import Programme
 from sessions.models import Session
 

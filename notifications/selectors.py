@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role, is_staff_member, user_roles
-from enrolment.access import households_visible_to
+from households.access import households_visible_to
 
 from .models import Channel, Message, MessageState
 

@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from core.errors import DomainError
+from core.menu import entry_url
 from core.time import local_midnight
 from enrolment.models import Enrolment, EnrolmentStatus
-from enrolment.selectors import (
+from households.selectors import (
     Contact,
     contacts_of_participants,
     enrolment_contact,
@@ -1039,7 +1040,7 @@ def safety_sheet_reminders_create(*, now: datetime.datetime | None = None) -> in
                     "participant": enrolment.participant.first_name,
                     "programme": enrolment.programme.title,
                     "starts_at": session.starts_at if session else None,
-                    "url": f"{settings.SITE_URL}{reverse('enrolment:family')}",
+                    "url": f"{settings.SITE_URL}{entry_url('family')}",
                 },
                 programme=enrolment.programme,
                 enrolment=enrolment,

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enrolment.models import Household
+from households.models import Household
 
 
 class ErasureReason(models.TextChoices):

@@ -9,10 +9,10 @@ Model signals catch pages, API, admin, services and scripts alike; the request b
 from django.db.models.signals import post_delete, post_save
 
 from accounts.audit import AuditAction, audit_record, current_request
-from enrolment.models import (
+from enrolment.models import Enrolment
+from households.models import (
     Consent,
     EmergencyContact,
-    Enrolment,
     Guardian,
     HealthNote,
     Household,

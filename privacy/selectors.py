@@ -17,13 +17,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from enrolment.models import (
-    Enrolment,
-    EnrolmentStatus,
-    HealthNote,
-    Household,
-    SafetySheet,
-)
+from enrolment.models import Enrolment, EnrolmentStatus
+from households.models import HealthNote, Household, SafetySheet
 
 from .models import Erasure, RetentionWarning
 

@@ -16,15 +16,9 @@ from accounts.audit import AuditAction, audit_record, audit_record_many
 from accounts.roles import Role
 from core.errors import DomainError
 from core.personal_data import household_data
-from enrolment.models import (
-    ACTIVE_STATUSES,
-    Enrolment,
-    HealthNote,
-    Household,
-    HouseholdFeedToken,
-    SafetySheet,
-)
+from enrolment.models import ACTIVE_STATUSES, Enrolment, HouseholdFeedToken
 from enrolment.services import enrolment_cancel
+from households.models import HealthNote, Household, SafetySheet
 
 from .models import Erasure, ErasureReason, RetentionWarning
 from .selectors import (

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.roles import can_handle_data_requests
-from enrolment.access import households_visible_to
-from enrolment.models import Household
+from households.access import households_visible_to
+from households.models import Household
 
 from .forms import ErasureConfirmForm
 from .selectors import erasure_for_household, recent_erasures, upcoming_anonymisations

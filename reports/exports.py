@@ -23,7 +23,8 @@ from openpyxl.utils import get_column_letter
 
 from attendance.models import AttendanceStatus
 from core.age_bands import age_band_of, age_on
-from enrolment.models import EnrolmentSource, EnrolmentStatus, Sex
+from enrolment.models import EnrolmentSource, EnrolmentStatus
+from households.models import Sex
 from programmes.models import Kind
 
 from .selectors import ReportSummary

@@ -61,7 +61,8 @@ from attendance.models import (
 )
 from attendance.selectors import held_declared, register_taken, sessions_held, signed
 from core.age_bands import age_band_keys, age_band_label, age_bands
-from enrolment.models import Enrolment, EnrolmentStatus, Participant, Sex
+from enrolment.models import Enrolment, EnrolmentStatus
+from households.models import Participant, Sex
 from programmes.models import Kind, Programme
 from sessions.models import Session, SessionStatus
 

@@ -7,17 +7,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.roles import Role
-from enrolment.models import (
-    Consent,
-    ConsentKind,
-    Enrolment,
-    EnrolmentSource,
-    EnrolmentStatus,
-    Guardian,
-    HealthNote,
-    Household,
-    Participant,
-)
+from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus
+from households.models import Consent, ConsentKind, Guardian, HealthNote, Household, Participant
 from programmes.models import (
     Audience,
     EnrolmentMode,
@@ -310,8 +301,8 @@ def fill_safety_sheet(
     photos: bool = True,
 ):
     """A complete safety sheet, written through the service (encrypted as in production)."""
-    from enrolment.models import FilledAs
-    from enrolment.services import HealthInput, ImageRights, Person, SheetInput, safety_sheet_save
+    from households.models import FilledAs
+    from households.services import HealthInput, ImageRights, Person, SheetInput, safety_sheet_save
 
     return safety_sheet_save(
         participant=participant,

@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +20,9 @@ from attendance.selectors import (
 )
 from core.time import local_today
 from enrolment.models import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
-from enrolment.selectors import enrolment_list, household_of_user, sheets_to_complete
-from programmes.models import Programme, ProgrammeStatus
+from enrolment.selectors import enrolment_list, sheets_to_complete
+from households.selectors import household_of_user
+from programmes.models import Mediator, Programme, ProgrammeStatus
 from sessions.models import Session, SessionStatus
 from sessions.selectors import session_list, with_places_left
 
@@ -224,3 +225,23 @@ def open_follow_ups_per_programme(*, user) -> dict[int, int]:
         .annotate(count=Count("pk"))
         .values_list("programme_id", "count")
     )
+
+
+def programmes_managed_by(*, user, everything: bool) -> QuerySet[Programme]:
+    """Programmes a mediator runs (every programme for coordinators), with their counts."""
+    programmes = Programme.objects.exclude(status=ProgrammeStatus.ARCHIVED)
+    if not everything:
+        programmes = programmes.filter(
+            pk__in=Mediator.objects.filter(user=user).values("programmes")
+        )
+    return programmes.annotate(
+        confirmed=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.CONFIRMED)),
+        waiting=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)),
+        proposed=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.PROPOSED)),
+    ).order_by("title")
+
+
+def pending_referrals(*, enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    return enrolments.filter(
+        source=EnrolmentSource.PARTNER_REFERRAL, status=EnrolmentStatus.PROPOSED
+    ).order_by("created_at")

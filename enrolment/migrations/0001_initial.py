@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import enrolment.models.households
+import households.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='Household',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(default=enrolment.models.households.new_household_reference, help_text="A short label to name the household without its members' names.", max_length=16, unique=True, verbose_name='reference')),
+                ('reference', models.CharField(default=households.models.new_household_reference, help_text="A short label to name the household without its members' names.", max_length=16, unique=True, verbose_name='reference')),
                 ('neighbourhood', models.CharField(blank=True, max_length=120, verbose_name='neighbourhood')),
                 ('in_qpv', models.BooleanField(default=False, help_text='Whether the household lives in a priority neighbourhood of urban policy.', verbose_name='in a QPV')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),

@@ -1,4 +1,6 @@
-"""Models of the enrolment app, one module per area; import them from here."""
+"""Models of the enrolment app, one module per area; import them from here.
+
+Households, participants, consents and safety sheets live in the households app."""
 
 from .enrolments import (
     ACTIVE_STATUSES,
@@ -8,37 +10,12 @@ from .enrolments import (
     EnrolmentStatus,
 )
 from .feeds import HouseholdFeedToken
-from .households import (
-    Channel,
-    Consent,
-    ConsentKind,
-    EmergencyContact,
-    Guardian,
-    HealthNote,
-    Household,
-    Language,
-    Participant,
-    Sex,
-)
-from .safety import FilledAs, SafetySheet
 
 __all__ = [
     "ACTIVE_STATUSES",
     "ENROLMENT_NOTE_LENGTH",
-    "Channel",
-    "Consent",
-    "ConsentKind",
-    "EmergencyContact",
     "Enrolment",
     "EnrolmentSource",
     "EnrolmentStatus",
-    "FilledAs",
-    "Guardian",
-    "HealthNote",
-    "Household",
     "HouseholdFeedToken",
-    "Language",
-    "Participant",
-    "SafetySheet",
-    "Sex",
 ]

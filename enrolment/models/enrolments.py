@@ -6,10 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from households.models import Participant
 from programmes.models import Partner, Programme
 from sessions.models import Session
-
-from .households import Participant
 
 # A few lines for the mediators, not a file.
 ENROLMENT_NOTE_LENGTH = 2000

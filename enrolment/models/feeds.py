@@ -5,9 +5,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from households.models import Household
 from sessions.models import FeedTokenBase
-
-from .households import Household
 
 
 class HouseholdFeedToken(FeedTokenBase):

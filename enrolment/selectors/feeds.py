@@ -20,12 +20,13 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from households.models import Household
 from sessions.feeds import Feed, feed_language
 from sessions.ical import EventExtras
 from sessions.models import Session
 from sessions.selectors import FeedOffer
 
-from ..models import Enrolment, EnrolmentStatus, Household, HouseholdFeedToken
+from ..models import Enrolment, EnrolmentStatus, HouseholdFeedToken
 
 
 def _covering(**filters) -> QuerySet[Enrolment]:

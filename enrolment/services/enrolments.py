@@ -22,22 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_staff_member
+from households.eligibility import ineligibility_reason, long_datetime
+from households.models import Household, Participant
+from households.services import current_sheet, sheet_missing_parts
 from programmes.models import Partner, Programme, ProgrammeStatus
 from sessions.models import Session, SessionStatus
 
 from .. import signals
-from ..eligibility import ineligibility_reason, long_datetime
 from ..errors import EnrolmentError
 from ..gates import enrolment_gates_check
-from ..models import (
-    ACTIVE_STATUSES,
-    Enrolment,
-    EnrolmentSource,
-    EnrolmentStatus,
-    Household,
-    Participant,
-)
-from .safety import current_sheet, sheet_missing_parts
+from ..models import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
 
 # Positions are shifted through this offset so that the partial unique index on positions, which
 # cannot be deferred, never sees two rows with the same position in the middle of an UPDATE.

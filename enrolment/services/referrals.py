@@ -4,12 +4,13 @@ from typing import Any
 
 from django.db import transaction
 
+from households.models import Household, Participant
+from households.services import household_register, participant_create
 from programmes.models import Partner, Programme
 from sessions.models import Session
 
-from ..models import Enrolment, Household, Participant
+from ..models import Enrolment
 from .enrolments import referral_create
-from .households import household_register, participant_create
 
 
 @transaction.atomic

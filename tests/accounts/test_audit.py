@@ -53,7 +53,7 @@ def test_audit_record_without_request_or_with_anonymous_user():
     event = audit_record(
         action=AuditAction.ANONYMISE,
         actor=AnonymousUser(),
-        object_type="enrolment.household",
+        object_type="households.household",
         object_id=12,
         summary="x" * 400,
     )
@@ -164,14 +164,14 @@ def test_staff_page_filters_and_paginates(client, django_assert_max_num_queries)
             audit_record(
                 action=AuditAction.VIEW,
                 actor=mediator,
-                object_type="enrolment.household",
+                object_type="households.household",
                 object_id=number,
             )
     with time_machine.travel(datetime.datetime(2026, 3, 5, 10, tzinfo=PARIS), tick=False):
         audit_record(
             action=AuditAction.EXPORT,
             actor=coordinator,
-            object_type="enrolment.household",
+            object_type="households.household",
             object_id=7,
             summary="JSON export",
         )

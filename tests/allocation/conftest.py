@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from allocation import services
-from enrolment.models import Channel, Language
+from households.models import Channel, Language
 from tests.factories import (
     GuardianFactory,
     HouseholdFactory,

@@ -90,7 +90,7 @@ def test_a_family_never_reaches_another_household(client, world):
 
 
 def test_a_mediator_of_the_programmes_wishes_on_a_familys_behalf(client, world):
-    from enrolment.models import Household
+    from households.models import Household
 
     Household.objects.filter(pk=world["household"].pk).update(created_by=world["mediator"].user)
     client.force_login(world["mediator"].user)

@@ -21,7 +21,7 @@ from attendance.services import (
     walk_in_register,
 )
 from core.errors import DomainError
-from enrolment.models import Participant
+from households.models import Participant
 from programmes.models import Kind
 from tests.factories import (
     EnrolmentFactory,

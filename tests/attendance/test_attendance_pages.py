@@ -221,5 +221,5 @@ def test_follow_ups_page_is_audited_and_bounded(client, django_assert_max_num_qu
     assert page.content.decode().count('class="card"') == 6
     # One event for the request, naming every household whose contacts were shown.
     event = AuditEvent.objects.get(action="view", summary="follow-ups of absences")
-    assert event.object_type == "enrolment.household"
+    assert event.object_type == "households.household"
     assert sorted(event.object_ids) == sorted({person.household_id for person in people})

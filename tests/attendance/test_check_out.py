@@ -251,7 +251,7 @@ def test_each_opening_of_the_details_is_audited_once(client, day):
     send(client, day["session"], headers, openings=[opening])
     send(client, day["session"], headers, openings=[opening])
     events = AuditEvent.objects.filter(
-        action="view", object_type="enrolment.safetysheet", actor=day["facilitator"]
+        action="view", object_type="households.safetysheet", actor=day["facilitator"]
     )
     assert events.count() == 1
 

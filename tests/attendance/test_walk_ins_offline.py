@@ -13,7 +13,7 @@ from accounts.models import ApiToken
 from accounts.roles import Role
 from attendance.models import Attendance
 from attendance.services import WalkInInput, attendance_batch_apply
-from enrolment.models import Household, Participant
+from households.models import Household, Participant
 from tests.factories import build_register, user_with_role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

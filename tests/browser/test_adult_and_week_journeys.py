@@ -72,7 +72,7 @@ def test_a_mother_joins_the_womens_health_workshop(french_phone_page, live_serve
     page.locator(f"input[name=sessions][value='{session.pk}']").check()
     page.locator("main form button[type=submit]").click()
 
-    assert page.url.endswith(reverse("enrolment:family"))
+    assert page.url.endswith(reverse("workspace:family"))
     assert_french_page(page)
     assert (
         page.locator(".enrolment-list li", has_text="Santé des femmes")
@@ -120,7 +120,7 @@ def test_a_family_books_three_dates_of_a_holiday_week_at_once(
     assert box and box["height"] >= 44
     page.locator("main form button[type=submit]").click()
 
-    assert page.url.endswith(reverse("enrolment:family"))
+    assert page.url.endswith(reverse("workspace:family"))
     assert_french_page(page)
     assert page.locator(".message-success").count() == 2
     assert page.locator(".message-warning").count() == 1
@@ -159,13 +159,13 @@ def test_a_family_leaves_a_started_cycle_and_the_mediator_sees_it(
     programme.mediators.add(mediator)
     log_in(page, durand["user"], live_server.url)
 
-    page.goto(reverse("enrolment:family"))
+    page.goto(reverse("workspace:family"))
     assert_french_page(page)
     page.locator(f"a[href='{reverse('enrolment:cancel', args=[enrolment.pk])}']").click()
     assert_french_page(page)
     page.locator("#id_reason").fill("Horaires incompatibles avec le travail.")
     page.locator("main form button[type=submit]").click()
-    assert page.url.endswith(reverse("enrolment:family"))
+    assert page.url.endswith(reverse("workspace:family"))
     assert_french_page(page)
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.CANCELLED
@@ -212,7 +212,7 @@ def test_a_partner_refers_a_known_family_and_is_offered_its_household(
     offered = page.locator(f"input[name=use_household][value='{durand['mother'].household_id}']")
     assert offered.is_checked()
     page.locator("main form button[type=submit]").click()
-    assert page.url.endswith(reverse("enrolment:partner"))
+    assert page.url.endswith(reverse("workspace:partner"))
     assert_french_page(page)
     referral = Enrolment.objects.get()
     assert referral.participant == durand["child"]

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus, Household
+from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus
+from households.models import Household
 from programmes.models import EnrolmentMode
 from tests.browser.support import assert_accessible
 from tests.factories import (
@@ -43,7 +44,7 @@ def test_family_enrols_a_child_from_the_programme_page_then_cancels(phone_page):
     ParticipantFactory(household=household, first_name="Lina", last_name="Durand")
 
     log_in_with_the_form(page, user)
-    page.locator(f"main a[href='{reverse('enrolment:family')}']").click()
+    page.locator(f"main a[href='{reverse('workspace:family')}']").click()
     assert_accessible(page)
 
     page.goto(programme.get_absolute_url())
@@ -53,7 +54,7 @@ def test_family_enrols_a_child_from_the_programme_page_then_cancels(phone_page):
     page.locator(f"input[name=sessions][value='{session.pk}']").check()
     page.locator("main form button[type=submit]").click()
 
-    assert page.url.endswith(reverse("enrolment:family"))
+    assert page.url.endswith(reverse("workspace:family"))
     card = page.locator(".enrolment-list li", has_text="Sport et culture")
     assert card.locator(".badge-ok").is_visible()
     assert page.locator(".message-success").is_visible()
@@ -82,11 +83,11 @@ def test_mediator_registers_a_family_and_enrols_its_child_on_its_behalf(phone_pa
     programme.mediators.add(mediator)
 
     log_in_with_the_form(page, mediator.user)
-    page.locator(f"main a[href='{reverse('enrolment:mediation')}']").click()
+    page.locator(f"main a[href='{reverse('workspace:mediation')}']").click()
     assert_accessible(page)
     page.goto(reverse("enrolment:programme-people", args=[programme.pk]))
     page.locator(f"main a[href$='?enrol_in={programme.slug}']").first.click()
-    page.locator(f"a[href^='{reverse('enrolment:household-create')}']").click()
+    page.locator(f"a[href^='{reverse('households:household-create')}']").click()
     assert_accessible(page)
     page.fill("#id_first_name", "Awa")
     page.fill("#id_last_name", "Traoré")
@@ -106,7 +107,7 @@ def test_mediator_registers_a_family_and_enrols_its_child_on_its_behalf(phone_pa
     page.get_by_label("Issa Traoré").check()
     page.locator("main form button[type=submit]").click()
 
-    assert page.url.endswith(reverse("enrolment:household", args=[household.pk]))
+    assert page.url.endswith(reverse("households:household", args=[household.pk]))
     assert page.locator(".message-warning").is_visible()
     enrolment = Enrolment.objects.get(participant__household=household)
     assert (enrolment.status, enrolment.waitlist_position, enrolment.source) == (
@@ -141,7 +142,7 @@ def test_other_enrolment_pages_pass_axe_on_a_phone(phone_page, live_server):
 
     log_in_with_the_form(page, partner_user)
     for url in (
-        reverse("enrolment:partner"),
+        reverse("workspace:partner"),
         reverse("enrolment:partner-refer") + f"?programme={programme.pk}",
     ):
         page.goto(url)
@@ -153,9 +154,9 @@ def test_other_enrolment_pages_pass_axe_on_a_phone(phone_page, live_server):
     page.context.clear_cookies()
     log_in_with_the_form(page, mediator.user)
     for url in (
-        reverse("enrolment:mediation") + "?q=" + household.guardians.first().last_name,
-        reverse("enrolment:consents", args=[household.pk]),
-        reverse("enrolment:child-add", args=[household.pk]),
+        reverse("workspace:mediation") + "?q=" + household.guardians.first().last_name,
+        reverse("households:consents", args=[household.pk]),
+        reverse("households:child-add", args=[household.pk]),
         reverse("enrolment:cancel", args=[referral.pk]),
     ):
         page.goto(url)

@@ -117,7 +117,7 @@ def test_family_enrols_a_child_and_cancels(phone_page):
     page.get_by_label("Lina Durand").check()
     page.check(f"input[name=sessions][value='{session.pk}']")
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"**{reverse('enrolment:family')}")
+    page.wait_for_url(f"**{reverse('workspace:family')}")
     assert_accessible(page)
     enrolment = Enrolment.objects.get()
     assert enrolment.status == EnrolmentStatus.CONFIRMED
@@ -125,11 +125,11 @@ def test_family_enrols_a_child_and_cancels(phone_page):
     page.goto("/")  # the home shows the session, who goes, and what to bring
     assert page.locator("main", has_text="Une gourde").is_visible()
     assert_accessible(page)
-    page.click(f"main a[href='{reverse('enrolment:family')}']")
+    page.click(f"main a[href='{reverse('workspace:family')}']")
     page.click(f"a[href='{reverse('enrolment:cancel', args=[enrolment.pk])}']")
     assert_accessible(page)  # the confirmation
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"**{reverse('enrolment:family')}")
+    page.wait_for_url(f"**{reverse('workspace:family')}")
     assert_accessible(page)
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.CANCELLED
@@ -151,15 +151,15 @@ def test_mediator_enrols_a_family_and_takes_attendance(phone_page):
     ParticipantFactory(household=household, first_name="Issa", last_name="Traoré")
     sign_in(page, "amina")
 
-    page.click(f"main a[href='{reverse('enrolment:mediation')}']")
+    page.click(f"main a[href='{reverse('workspace:mediation')}']")
     assert_accessible(page)
-    page.goto(f"{reverse('enrolment:mediation')}?enrol_in={programme.slug}&q=Traoré")
+    page.goto(f"{reverse('workspace:mediation')}?enrol_in={programme.slug}&q=Traoré")
     assert_accessible(page)
     page.click(f"main a[href^='{reverse('enrolment:enrol', args=[programme.slug])}']")
     assert_accessible(page)
     page.get_by_label("Issa Traoré").check()
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"**{reverse('enrolment:household', args=[household.pk])}*")
+    page.wait_for_url(f"**{reverse('households:household', args=[household.pk])}*")
     assert_accessible(page)
     enrolment = Enrolment.objects.get(participant__household=household)
     assert (enrolment.status, enrolment.source) == (
@@ -194,7 +194,7 @@ def test_partner_refers_a_pupil_and_copies_its_feed_url(phone_page):
     SessionFactory(programme=programme)
     sign_in(page, "julie")
 
-    page.click(f"main a[href='{reverse('enrolment:partner')}']")
+    page.click(f"main a[href='{reverse('workspace:partner')}']")
     assert_accessible(page)
     page.select_option("main form.filters select", str(programme.pk))
     page.locator("main form.filters button[type=submit]").click()
@@ -210,7 +210,7 @@ def test_partner_refers_a_pupil_and_copies_its_feed_url(phone_page):
     page.fill("#id_guardian_phone", "06 12 34 56 78")
     page.fill("#id_note", "Absences répétées depuis octobre.")
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"**{reverse('enrolment:partner')}")
+    page.wait_for_url(f"**{reverse('workspace:partner')}")
     assert_accessible(page)
     referral = Enrolment.objects.get(referred_by_partner=partner)
     assert referral.status == EnrolmentStatus.PROPOSED

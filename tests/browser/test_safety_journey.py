@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from attendance.models import CheckOut
-from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus, SafetySheet
+from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus
+from households.models import SafetySheet
 from notifications.delivery import message_deliver
 from notifications.models import Message, MessageKind
 from programmes.models import EnrolmentMode, SafetySheetPart

@@ -11,7 +11,7 @@ from accounts.models import ApiToken
 from accounts.roles import Role
 from core.ids import parse_id
 from core.text import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS
-from enrolment.models import Household
+from households.models import Household
 from notifications.models import MessageState
 from tests.factories import (
     GuardianFactory,

@@ -2,13 +2,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.roles import Role
-from enrolment.access import (
-    can_see_health_notes,
-    enrolments_visible_to,
-    households_visible_to,
-    participants_visible_to,
-)
+from enrolment.access import enrolments_visible_to
 from enrolment.models import EnrolmentStatus
+from households.access import can_see_health_notes, households_visible_to, participants_visible_to
 from tests.factories import (
     EnrolmentFactory,
     GuardianFactory,

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus, Participant, Sex
+from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus
+from households.models import Participant, Sex
 from programmes.models import Audience, EnrolmentMode
 from tests.factories import (
     EnrolmentFactory,

@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from accounts.roles import Role
-from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus, Household
+from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus
+from households.models import Household
 from programmes.models import Audience, EnrolmentMode
 from tests.factories import (
     EnrolmentFactory,

@@ -4,8 +4,8 @@ import zoneinfo
 import pytest
 
 from enrolment.errors import EnrolmentError
-from enrolment.models import Sex
 from enrolment.services import eligibility_check, eligibility_date
+from households.models import Sex
 from programmes.models import Audience, EnrolmentMode
 from tests.factories import ParticipantFactory, ProgrammeFactory, SessionFactory
 

@@ -220,7 +220,7 @@ def test_leaving_the_only_session_changes_the_household_last_modified(client, fa
 
 
 def test_a_first_name_edit_changes_the_household_feed(client, family):
-    from enrolment.services import participant_update
+    from households.services import participant_update
 
     first = client.get(household_path(family["raw"]))
     zoe = family["household"].participants.get(first_name="Zoé")

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from enrolment.models import Consent, Enrolment, EnrolmentSource, EnrolmentStatus, Household
+from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus
+from households.models import Consent, Household
 from programmes.models import EnrolmentMode
 from tests.factories import (
     EnrolmentFactory,
@@ -120,11 +121,11 @@ def test_family_cannot_enrol_or_cancel_for_another_household(family, cycle):
     )
     assert client.post(reverse("enrolment:cancel", args=[theirs.pk])).status_code == 404
     assert (
-        client.get(reverse("enrolment:household", args=[stranger.household_id])).status_code == 403
+        client.get(reverse("households:household", args=[stranger.household_id])).status_code == 403
     )
     for name in ("child-add", "guardian-add", "consents"):
         assert (
-            client.get(reverse(f"enrolment:{name}", args=[stranger.household_id])).status_code
+            client.get(reverse(f"households:{name}", args=[stranger.household_id])).status_code
             == 404
         )
     theirs.refresh_from_db()
@@ -150,7 +151,7 @@ def test_family_without_household_registers_first(client, cycle):
     user = user_with_role(Role.FAMILY, first_name="Awa", last_name="Diop")
     client.force_login(user)
     response = client.get(reverse("enrolment:enrol", args=[cycle.slug]))
-    assert response.url.startswith(reverse("enrolment:family-register"))
+    assert response.url.startswith(reverse("households:family-register"))
     response = client.post(
         response.url,
         {
@@ -168,7 +169,7 @@ def test_family_without_household_registers_first(client, cycle):
 def test_register_never_redirects_off_site(client):
     client.force_login(user_with_role(Role.FAMILY))
     response = client.post(
-        reverse("enrolment:family-register") + "?next=https://evil.example/",
+        reverse("households:family-register") + "?next=https://evil.example/",
         {
             "first_name": "A",
             "last_name": "B",
@@ -177,20 +178,20 @@ def test_register_never_redirects_off_site(client):
             "language": "fr",
         },
     )
-    assert response.url == reverse("enrolment:family")
+    assert response.url == reverse("workspace:family")
 
 
 def test_family_adds_a_child_and_edits_a_guardian(family):
     household = family["household"]
     client = family["client"]
     client.post(
-        reverse("enrolment:child-add", args=[household.pk]),
+        reverse("households:child-add", args=[household.pk]),
         {"first_name": "Sami", "last_name": "Durand", "birth_date": "2019-04-02", "sex": "male"},
     )
     assert household.participants.filter(first_name="Sami").exists()
     guardian = household.guardians.get()
     response = client.post(
-        reverse("enrolment:guardian-edit", args=[household.pk, guardian.pk]),
+        reverse("households:guardian-edit", args=[household.pk, guardian.pk]),
         {
             "first_name": "Nadia",
             "last_name": "Durand",
@@ -204,7 +205,7 @@ def test_family_adds_a_child_and_edits_a_guardian(family):
 
 
 def test_consents_are_given_and_withdrawn(family):
-    url = reverse("enrolment:consents", args=[family["household"].pk])
+    url = reverse("households:consents", args=[family["household"].pk])
     client = family["client"]
     client.post(url, {"kind": "image_rights", "agree": "on", "action": "give"})
     consent = Consent.objects.get()
@@ -220,7 +221,7 @@ def test_family_page_queries_are_bounded(family, django_assert_max_num_queries):
         child = ParticipantFactory(household=household)
         EnrolmentFactory(participant=child, session=None)
     with django_assert_max_num_queries(FAMILY_PAGE_QUERIES):
-        response = family["client"].get(reverse("enrolment:family"))
+        response = family["client"].get(reverse("workspace:family"))
     assert response.status_code == 200
 
 
@@ -228,7 +229,7 @@ def test_mediator_creates_a_household_and_enrols_on_its_behalf(client, cycle):
     mediator = MediatorFactory()
     client.force_login(mediator.user)
     response = client.post(
-        reverse("enrolment:household-create") + f"?enrol_in={cycle.slug}",
+        reverse("households:household-create") + f"?enrol_in={cycle.slug}",
         {
             "first_name": "Awa",
             "last_name": "Traoré",
@@ -243,7 +244,7 @@ def test_mediator_creates_a_household_and_enrols_on_its_behalf(client, cycle):
     household = Household.objects.get()
     assert (
         response.url
-        == reverse("enrolment:household", args=[household.pk]) + f"?enrol_in={cycle.slug}"
+        == reverse("households:household", args=[household.pk]) + f"?enrol_in={cycle.slug}"
     )
     issa = household.participants.get()
     response = client.post(
@@ -252,7 +253,7 @@ def test_mediator_creates_a_household_and_enrols_on_its_behalf(client, cycle):
     )
     enrolment = Enrolment.objects.get()
     assert (enrolment.source, enrolment.created_by) == (EnrolmentSource.MEDIATOR, mediator.user)
-    found = client.get(reverse("enrolment:mediation"), {"q": "0611111111"}).content.decode()
+    found = client.get(reverse("workspace:mediation"), {"q": "0611111111"}).content.decode()
     assert household.reference in found
 
 
@@ -260,7 +261,7 @@ def test_mediator_search_finds_only_visible_households(client):
     mediator = MediatorFactory()
     GuardianFactory(last_name="Invisible")
     client.force_login(mediator.user)
-    body = client.get(reverse("enrolment:mediation"), {"q": "Invisible"}).content.decode()
+    body = client.get(reverse("workspace:mediation"), {"q": "Invisible"}).content.decode()
     assert "0 households found" in body
 
 
@@ -302,15 +303,15 @@ def test_partner_refers_and_a_mediator_accepts(client, cycle):
             "note": "Décrochage",
         },
     )
-    assert response.url == reverse("enrolment:partner")
+    assert response.url == reverse("workspace:partner")
     referral = Enrolment.objects.get()
-    assert "Inès Martin" in client.get(reverse("enrolment:partner")).content.decode()
+    assert "Inès Martin" in client.get(reverse("workspace:partner")).content.decode()
     # A partner cannot accept, nor open the household page.
     assert client.post(reverse("enrolment:accept", args=[referral.pk])).status_code == 403
     mediator = MediatorFactory()
     cycle.mediators.add(mediator)
     client.force_login(mediator.user)
-    assert "Inès" in client.get(reverse("enrolment:mediation")).content.decode()
+    assert "Inès" in client.get(reverse("workspace:mediation")).content.decode()
     client.post(reverse("enrolment:accept", args=[referral.pk]))
     referral.refresh_from_db()
     assert referral.status == EnrolmentStatus.CONFIRMED
@@ -328,14 +329,14 @@ def test_partner_sees_only_its_referrals(client, cycle):
         participant__first_name="Ailleurs",
     )
     client.force_login(partner_user)
-    assert "Ailleurs" not in client.get(reverse("enrolment:partner")).content.decode()
+    assert "Ailleurs" not in client.get(reverse("workspace:partner")).content.decode()
     assert client.post(reverse("enrolment:cancel", args=[other.pk])).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, cycle):
     for url in (
-        reverse("enrolment:family"),
+        reverse("workspace:family"),
         reverse("enrolment:enrol", args=[cycle.slug]),
-        reverse("enrolment:mediation"),
+        reverse("workspace:mediation"),
     ):
         assert client.get(url).url.startswith(reverse("login"))

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from enrolment.models import Enrolment, EnrolmentStatus, Household, Participant
+from enrolment.models import Enrolment, EnrolmentStatus
+from households.models import Household, Participant
 from programmes.models import EnrolmentMode
 from tests.factories import (
     GuardianFactory,

@@ -6,7 +6,7 @@ import time_machine
 from django.core import mail
 
 from accounts.roles import Role
-from enrolment.models import Guardian
+from households.models import Guardian
 from notifications.models import MessageState
 from tests.factories import (
     EnrolmentFactory,

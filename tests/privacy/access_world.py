@@ -16,8 +16,9 @@ from django.utils import timezone
 from accounts.models import ApiToken
 from accounts.roles import Role
 from attendance.models import FollowUp
-from enrolment.models import EnrolmentSource, EnrolmentStatus, FilledAs, HouseholdFeedToken
-from enrolment.services.safety import HealthInput, SheetInput, safety_sheet_save
+from enrolment.models import EnrolmentSource, EnrolmentStatus, HouseholdFeedToken
+from households.models import FilledAs
+from households.services import HealthInput, SheetInput, safety_sheet_save
 from jobs.models import BackgroundJob
 from sessions.models import FeedScope, FeedToken
 from sessions.services import feed_token_issue

@@ -15,10 +15,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import ApiToken
 from accounts.roles import Role
-from enrolment.models import (
+from enrolment.models import Enrolment
+from households.models import (
     Consent,
     EmergencyContact,
-    Enrolment,
     Guardian,
     HealthNote,
     Household,

@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from accounts.audit import current_request
 from accounts.models import AuditAction, AuditEvent
 from accounts.roles import Role
-from enrolment.services import consent_give, consent_withdraw, participant_update
+from households.services import consent_give, consent_withdraw, participant_update
 from tests.factories import (
     GuardianFactory,
     HouseholdFactory,
@@ -66,7 +66,7 @@ def test_a_change_during_a_request_names_its_user_address_and_path():
         )
     finally:
         current_request.reset(token)
-    event = AuditEvent.objects.get(action=AuditAction.CHANGE, object_type="enrolment.participant")
+    event = AuditEvent.objects.get(action=AuditAction.CHANGE, object_type="households.participant")
     assert (event.actor, event.ip_address, event.path) == (
         coordinator,
         "203.0.113.9",
@@ -85,25 +85,25 @@ def test_admin_changes_are_recorded(client):
     administrator = user_with_role(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
     guardian = GuardianFactory()
     client.force_login(administrator)
-    client.post(f"/admin/enrolment/guardian/{guardian.pk}/delete/", {"post": "yes"})
-    event = AuditEvent.objects.get(action=AuditAction.DELETE, object_type="enrolment.guardian")
+    client.post(f"/admin/households/guardian/{guardian.pk}/delete/", {"post": "yes"})
+    event = AuditEvent.objects.get(action=AuditAction.DELETE, object_type="households.guardian")
     assert event.actor == administrator
-    assert event.path == f"/admin/enrolment/guardian/{guardian.pk}/delete/"
+    assert event.path == f"/admin/households/guardian/{guardian.pk}/delete/"
 
 
 def test_admin_reads_of_personal_data_are_recorded(client):
     coordinator = user_with_role(Role.COORDINATOR, is_staff=True, is_superuser=True)
     household = HouseholdFactory()
     client.force_login(coordinator)
-    assert client.get(f"/admin/enrolment/household/{household.pk}/change/").status_code == 200
-    assert client.get("/admin/enrolment/guardian/", {"q": "Durand"}).status_code == 200
+    assert client.get(f"/admin/households/household/{household.pk}/change/").status_code == 200
+    assert client.get("/admin/households/guardian/", {"q": "Durand"}).status_code == 200
     views = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=coordinator)
-    assert views.filter(object_type="enrolment.household", object_id=str(household.pk)).exists()
-    assert views.get(object_type="enrolment.guardian").summary == "admin list; searched"
+    assert views.filter(object_type="households.household", object_id=str(household.pk)).exists()
+    assert views.get(object_type="households.guardian").summary == "admin list; searched"
 
 
 def test_staff_reads_of_a_household_are_recorded_and_family_reads_are_not():
-    from enrolment.selectors import household_detail
+    from households.selectors import household_detail
 
     household = HouseholdFactory()
     family = user_with_role(Role.FAMILY)
@@ -144,9 +144,9 @@ def test_api_reads_by_staff_are_recorded(client):
         assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {staff_token}").status_code == 200
     events = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=coordinator)
     assert set(events.values_list("object_type", "object_id", "path")) == {
-        ("enrolment.household", str(household.pk), f"/api/v1/households/{household.pk}"),
-        ("enrolment.participant", str(child.pk), f"/api/v1/participants/{child.pk}"),
-        ("enrolment.household", str(household.pk), "/api/v1/households"),
+        ("households.household", str(household.pk), f"/api/v1/households/{household.pk}"),
+        ("households.participant", str(child.pk), f"/api/v1/participants/{child.pk}"),
+        ("households.household", str(household.pk), "/api/v1/households"),
     }
     listed = events.get(path="/api/v1/households")
     assert listed.object_ids == [household.pk]
@@ -181,7 +181,7 @@ def test_list_reads_by_staff_and_partners_are_one_event_naming_what_was_shown(cl
         (
             mediator.user,
             "/api/v1/participants",
-            "enrolment.participant",
+            "households.participant",
             {child.pk for child in children},
         ),
         (
@@ -193,7 +193,7 @@ def test_list_reads_by_staff_and_partners_are_one_event_naming_what_was_shown(cl
         (
             partner_user,
             "/api/v1/participants",
-            "enrolment.participant",
+            "households.participant",
             {child.pk for child in children},
         ),
     ):

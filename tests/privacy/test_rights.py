@@ -11,15 +11,9 @@ from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent
 from accounts.roles import Role
-from enrolment.models import (
-    EmergencyContact,
-    Enrolment,
-    EnrolmentStatus,
-    Guardian,
-    HealthNote,
-    Participant,
-)
+from enrolment.models import Enrolment, EnrolmentStatus
 from enrolment.services import enrolment_create
+from households.models import EmergencyContact, Guardian, HealthNote, Participant
 from notifications.models import Message, MessageState
 from privacy.models import Erasure, ErasureReason, RetentionWarning
 from privacy.services import (
@@ -98,8 +92,8 @@ def test_export_holds_everything_stored_about_the_household():
     assert data["guardians"][0]["account"] == "famille.test"
     assert data["participants"][0]["school"] == "École Pasteur"
     assert data["participants"][0]["health_notes"][0]["text"] == "Asthme"
-    assert data["participants"][0]["enrolments"][0]["id"] == enrolment.pk
-    assert data["participants"][0]["enrolments"][0]["note"] == "vient avec sa tante"
+    assert data["enrolments"][0]["id"] == enrolment.pk
+    assert data["enrolments"][0]["note"] == "vient avec sa tante"
     assert data["emergency_contacts"][0]["name"] == "Mamie Durand"
     assert data["consents"][0]["given_by"] == "Nadia Durand"
     assert {m["address"] for m in data["messages"]} == {"0612345678", "nadia@example.org"}
@@ -107,7 +101,7 @@ def test_export_holds_everything_stored_about_the_household():
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert (event.actor, event.object_type, event.object_id) == (
         coordinator,
-        "enrolment.household",
+        "households.household",
         str(household.pk),
     )
 
@@ -325,7 +319,7 @@ def test_health_notes_go_when_their_programme_ends_unless_renewed():
     assert gone.pk not in remaining and expired.pk not in remaining
     assert (
         AuditEvent.objects.filter(
-            action=AuditAction.DELETE, object_type="enrolment.healthnote"
+            action=AuditAction.DELETE, object_type="households.healthnote"
         ).count()
         == 2
     )

@@ -38,7 +38,8 @@ from attendance.models import (
     FollowUpOutcome,
     FollowUpStatus,
 )
-from enrolment.models import EnrolmentStatus, Sex
+from enrolment.models import EnrolmentStatus
+from households.models import Sex
 from programmes.models import EnrolmentMode, Field, Kind
 from reports.filters import ReportFilters
 from sessions.models import SessionStatus

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from attendance.models import Attendance, AttendanceStatus
-from enrolment.services import participant_enrol_guardian
+from households.services import participant_enrol_guardian
 from programmes.models import Audience, Programme
 from reports.filters import ReportFilters
 from reports.selectors import report_summary

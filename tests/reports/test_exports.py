@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from accounts.models import AuditAction, AuditEvent
-from enrolment.models import Participant
+from households.models import Participant
 from jobs.models import BackgroundJob, JobState
 from jobs.services import job_files_prune
 from reports.exports import Table, csv_stream, neutralise

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from core.time import school_year_bounds, school_year_of
-from enrolment.models import Participant
+from households.models import Participant
 from programmes.models import Kind, Programme
 from reports.filters import ReportFilters
 from reports.masking import mask_column, mask_summary, rate

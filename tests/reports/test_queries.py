@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from attendance.models import AnonymousHeadcount, Attendance, AttendanceStatus, FollowUp
-from enrolment.models import Enrolment, EnrolmentStatus, Household, Participant
+from enrolment.models import Enrolment, EnrolmentStatus
+from households.models import Household, Participant
 from tests.factories import MediatorFactory, PartnerFactory, ProgrammeFactory, SessionFactory
 
 from .conftest import PERIOD, at

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HouseholdsConfig(AppConfig):
+    name = "households"
+    verbose_name = _("Households")
+
+    def ready(self) -> None:
+        from . import personal_data
+
+        personal_data.register()

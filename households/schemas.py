@@ -1,0 +1,187 @@
+"""What the households API reads and answers."""
+
+import datetime
+
+from ninja import Schema
+from pydantic import Field as PydanticField
+
+from core.ids import DbId
+from core.text import InputSchema
+
+from .models import Channel, Guardian, Household, Language, Sex
+
+
+class GuardianOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    phone: str
+    email: str
+    preferred_channel: str
+    language: str
+    opt_out_sms: bool
+    opt_out_email: bool
+    is_primary: bool
+    has_account: bool
+
+    @staticmethod
+    def resolve_has_account(guardian: Guardian) -> bool:
+        return guardian.user_id is not None
+
+
+class ParticipantOut(Schema):
+    id: int
+    household_id: int
+    first_name: str
+    last_name: str
+    birth_date: datetime.date
+    sex: str
+    school: str
+    school_class: str
+
+
+class HouseholdOut(Schema):
+    id: int
+    reference: str
+    neighbourhood: str
+    in_qpv: bool
+    created_at: datetime.datetime
+    guardians: list[GuardianOut]
+    participants: list[ParticipantOut]
+
+    @staticmethod
+    def resolve_guardians(household: Household) -> list:
+        return list(household.guardians.all())
+
+    @staticmethod
+    def resolve_participants(household: Household) -> list:
+        return list(household.participants.all())
+
+
+class GuardianIn(InputSchema):
+    first_name: str = PydanticField(min_length=1, max_length=100)
+    last_name: str = PydanticField(min_length=1, max_length=100)
+    phone: str = PydanticField("", max_length=32)
+    email: str = PydanticField("", max_length=254)
+    preferred_channel: Channel = Channel.SMS
+    language: Language = Language.FRENCH
+
+
+class GuardianUpdateIn(GuardianIn):
+    opt_out_sms: bool = False
+    opt_out_email: bool = False
+
+
+class HouseholdIn(GuardianIn):
+    """A household with its first guardian: a family registering itself, or a mediator."""
+
+    neighbourhood: str = PydanticField("", max_length=120)
+    in_qpv: bool = False
+
+
+class ChildIn(InputSchema):
+    first_name: str = PydanticField(min_length=1, max_length=100)
+    last_name: str = PydanticField(min_length=1, max_length=100)
+    birth_date: datetime.date
+    sex: Sex = Sex.UNSPECIFIED
+    school: str = PydanticField("", max_length=200)
+    school_class: str = PydanticField("", max_length=40)
+
+
+class ParticipantIn(ChildIn):
+    household_id: DbId
+
+
+class PersonIn(Schema):
+    name: str = PydanticField(max_length=200)
+    relation: str = PydanticField("", max_length=200)
+    phone: str = PydanticField(max_length=32)
+
+
+class PersonOut(Schema):
+    name: str
+    relation: str
+    phone: str
+
+
+class HealthIn(Schema):
+    allergies: str = PydanticField(
+        "", max_length=1000, description="Allergies; empty when there is none."
+    )
+    diet: str = PydanticField("", max_length=1000)
+    treatment: str = PydanticField(
+        "", max_length=1000, description="A treatment to take; empty when there is none."
+    )
+    has_pai: bool = PydanticField(False, description="An individual care plan (PAI) exists.")
+    pai_details: str = PydanticField("", max_length=1000)
+    doctor_name: str = PydanticField("", max_length=200)
+    doctor_phone: str = PydanticField("", max_length=32)
+
+
+class HealthOut(Schema):
+    allergies: str = ""
+    diet: str = ""
+    treatment: str = ""
+    has_pai: bool = False
+    pai_details: str = ""
+    doctor_name: str = ""
+    doctor_phone: str = ""
+
+
+class ImageRightsSchema(Schema):
+    internal: bool = False
+    printed: bool = False
+    web: bool = False
+    social: bool = False
+
+
+class SafetySheetIn(Schema):
+    """A whole sheet; a part left null is not answered yet."""
+
+    health: HealthIn | None = None
+    emergency_contacts: list[PersonIn] = PydanticField(
+        default_factory=list, max_length=10, description="In the order to call them."
+    )
+    authorised_people: list[PersonIn] = PydanticField(default_factory=list, max_length=10)
+    may_leave_alone: bool = False
+    leave_alone_signed_on: datetime.date | None = None
+    image_rights: ImageRightsSchema | None = None
+
+
+class SafetySheetOut(Schema):
+    participant_id: int
+    version: int
+    health: HealthOut | None
+    emergency_contacts: list[PersonOut]
+    authorised_people: list[PersonOut]
+    may_leave_alone: bool
+    leave_alone_signed_on: datetime.date | None
+    image_rights: ImageRightsSchema
+    filled_parts: list[str]
+    filled_as: str
+    filled_by: str | None
+    filled_at: datetime.datetime
+    health_removed_at: datetime.datetime | None
+
+
+def safety_sheet_out(sheet) -> dict:
+    return {
+        "participant_id": sheet.participant_id,
+        "version": sheet.version,
+        "health": sheet.health,
+        "emergency_contacts": sheet.emergency_contacts,
+        "authorised_people": sheet.authorised_people,
+        "may_leave_alone": sheet.may_leave_alone,
+        "leave_alone_signed_on": sheet.leave_alone_signed_on,
+        "image_rights": {
+            "internal": sheet.image_internal,
+            "printed": sheet.image_printed,
+            "web": sheet.image_web,
+            "social": sheet.image_social,
+        },
+        "filled_parts": sheet.filled_parts,
+        "filled_as": sheet.filled_as,
+        "filled_by": sheet.filled_by.get_username() if sheet.filled_by else None,
+        "filled_at": sheet.filled_at,
+        "health_removed_at": sheet.health_removed_at,
+    }

@@ -1,0 +1,57 @@
+"""Writes of the households app, one module per area; import them from here."""
+
+from ..errors import HouseholdError
+from .households import (
+    consent_give,
+    consent_withdraw,
+    emergency_contact_create,
+    guardian_create,
+    guardian_link_account,
+    guardian_make_primary,
+    guardian_update,
+    health_note_create,
+    household_register,
+    household_update,
+    member_participant,
+    participant_create,
+    participant_enrol_guardian,
+    participant_update,
+)
+from .safety import (
+    HealthInput,
+    ImageRights,
+    Person,
+    SafetySheetError,
+    SheetInput,
+    current_sheet,
+    safety_sheet_save,
+    safety_sheets_reencrypt,
+    sheet_missing_parts,
+)
+
+__all__ = [
+    "HealthInput",
+    "HouseholdError",
+    "ImageRights",
+    "Person",
+    "SafetySheetError",
+    "SheetInput",
+    "consent_give",
+    "consent_withdraw",
+    "current_sheet",
+    "emergency_contact_create",
+    "guardian_create",
+    "guardian_link_account",
+    "guardian_make_primary",
+    "guardian_update",
+    "health_note_create",
+    "household_register",
+    "household_update",
+    "member_participant",
+    "participant_create",
+    "participant_enrol_guardian",
+    "participant_update",
+    "safety_sheet_save",
+    "safety_sheets_reencrypt",
+    "sheet_missing_parts",
+]

@@ -1,0 +1,419 @@
+"""Writes on households: guardians, participants, consents, emergency contacts, health notes."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.phones import phone_to_e164
+
+from ..access import can_see_health_notes
+from ..errors import HouseholdError
+from ..models import (
+    Channel,
+    Consent,
+    EmergencyContact,
+    Guardian,
+    HealthNote,
+    Household,
+    Language,
+    Participant,
+    Sex,
+)
+
+OLDEST_AGE = 120
+
+
+def _touch(household: Household) -> None:
+    household.last_activity_at = timezone.now()
+    household.save(update_fields=["last_activity_at"])
+
+
+def _clean_phone(phone: str, *, field: str = "phone") -> str:
+    try:
+        return phone_to_e164(phone)
+    except ValueError as exc:
+        raise HouseholdError(
+            _("This phone number is not valid: type it as on a phone, e.g. 06 12 34 56 78."),
+            field=field,
+        ) from exc
+
+
+def _clean_email(email: str) -> str:
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise HouseholdError(_("This e-mail address is not valid."), field="email") from exc
+    return email
+
+
+def _check_guardian_contact(
+    *, first_name: str, last_name: str, phone: str, email: str, preferred_channel: str
+) -> None:
+    if not first_name.strip():
+        raise HouseholdError(_("Enter a first name."), field="first_name")
+    if not last_name.strip():
+        raise HouseholdError(_("Enter a last name."), field="last_name")
+    if not phone.strip() and not email.strip():
+        raise HouseholdError(_("Enter a phone number or an e-mail address."), field="phone")
+    if preferred_channel == Channel.SMS and not phone.strip():
+        raise HouseholdError(_("Messages by SMS need a phone number."), field="phone")
+    if preferred_channel == Channel.EMAIL and not email.strip():
+        raise HouseholdError(_("Messages by e-mail need an e-mail address."), field="email")
+
+
+@transaction.atomic
+def household_register(
+    *,
+    created_by,
+    first_name: str,
+    last_name: str,
+    phone: str = "",
+    email: str = "",
+    preferred_channel: str = Channel.SMS,
+    language: str = Language.FRENCH,
+    neighbourhood: str = "",
+    in_qpv: bool = False,
+    link_account: bool = False,
+) -> Household:
+    """Create a household with its primary guardian.
+
+    A family registering itself passes ``link_account=True`` to become that guardian; a mediator
+    registers a family without an account and invites the guardian later.
+    """
+    if link_account and Guardian.objects.filter(user=created_by).exists():
+        raise HouseholdError(
+            _("This account already belongs to a household."), field="user", status=409
+        )
+    household = Household.objects.create(
+        created_by=created_by, neighbourhood=neighbourhood.strip(), in_qpv=in_qpv
+    )
+    guardian_create(
+        household=household,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        email=email,
+        preferred_channel=preferred_channel,
+        language=language,
+        user=created_by if link_account else None,
+        is_primary=True,
+    )
+    return household
+
+
+@transaction.atomic
+def household_update(*, household: Household, neighbourhood: str, in_qpv: bool) -> Household:
+    household.neighbourhood = neighbourhood.strip()
+    household.in_qpv = in_qpv
+    household.last_activity_at = timezone.now()
+    household.save(update_fields=["neighbourhood", "in_qpv", "last_activity_at"])
+    return household
+
+
+@transaction.atomic
+def guardian_create(
+    *,
+    household: Household,
+    first_name: str,
+    last_name: str,
+    phone: str = "",
+    email: str = "",
+    preferred_channel: str = Channel.SMS,
+    language: str = Language.FRENCH,
+    user=None,
+    is_primary: bool = False,
+) -> Guardian:
+    phone, email = _clean_phone(phone), _clean_email(email)
+    _check_guardian_contact(
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        email=email,
+        preferred_channel=preferred_channel,
+    )
+    has_primary = Guardian.objects.filter(household=household, is_primary=True).exists()
+    if is_primary and has_primary:
+        Guardian.objects.filter(household=household, is_primary=True).update(is_primary=False)
+    guardian = Guardian.objects.create(
+        household=household,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        preferred_channel=preferred_channel,
+        language=language,
+        user=user,
+        is_primary=is_primary or not has_primary,
+    )
+    _touch(household)
+    return guardian
+
+
+@transaction.atomic
+def guardian_update(
+    *,
+    guardian: Guardian,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    email: str,
+    preferred_channel: str,
+    language: str,
+    opt_out_sms: bool = False,
+    opt_out_email: bool = False,
+) -> Guardian:
+    phone, email = _clean_phone(phone), _clean_email(email)
+    _check_guardian_contact(
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        email=email,
+        preferred_channel=preferred_channel,
+    )
+    guardian.first_name, guardian.last_name = first_name.strip(), last_name.strip()
+    guardian.phone, guardian.email = phone.strip(), email.strip()
+    guardian.preferred_channel, guardian.language = preferred_channel, language
+    guardian.opt_out_sms, guardian.opt_out_email = opt_out_sms, opt_out_email
+    guardian.save()
+    _touch(guardian.household)
+    return guardian
+
+
+@transaction.atomic
+def guardian_make_primary(*, guardian: Guardian) -> Guardian:
+    Guardian.objects.filter(household_id=guardian.household_id, is_primary=True).exclude(
+        pk=guardian.pk
+    ).update(is_primary=False)
+    guardian.is_primary = True
+    guardian.save(update_fields=["is_primary"])
+    return guardian
+
+
+@transaction.atomic
+def guardian_link_account(*, guardian: Guardian, user) -> Guardian:
+    """Give an invited guardian's new account access to their household."""
+    if Guardian.objects.filter(user=user).exclude(pk=guardian.pk).exists():
+        raise HouseholdError(
+            _("This account already belongs to a household."), field="user", status=409
+        )
+    if guardian.user_id is not None and guardian.user_id != user.pk:
+        raise HouseholdError(_("This guardian already has an account."), field="user", status=409)
+    guardian.user = user
+    guardian.save(update_fields=["user"])
+    return guardian
+
+
+def _check_participant(*, first_name: str, last_name: str, birth_date: datetime.date) -> None:
+    if not first_name.strip():
+        raise HouseholdError(_("Enter a first name."), field="first_name")
+    if not last_name.strip():
+        raise HouseholdError(_("Enter a last name."), field="last_name")
+    today = timezone.localdate()
+    if birth_date > today:
+        raise HouseholdError(_("The birth date cannot be in the future."), field="birth_date")
+    if today.year - birth_date.year > OLDEST_AGE:
+        raise HouseholdError(_("Check the birth date: the year looks wrong."), field="birth_date")
+
+
+@transaction.atomic
+def participant_create(
+    *,
+    household: Household,
+    first_name: str,
+    last_name: str,
+    birth_date: datetime.date,
+    sex: str = Sex.UNSPECIFIED,
+    school: str = "",
+    school_class: str = "",
+    guardian_record: Guardian | None = None,
+) -> Participant:
+    _check_participant(first_name=first_name, last_name=last_name, birth_date=birth_date)
+    if guardian_record is not None and guardian_record.household_id != household.pk:
+        raise HouseholdError(
+            _("This guardian belongs to another household."), field="guardian_record"
+        )
+    participant = Participant.objects.create(
+        household=household,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        birth_date=birth_date,
+        sex=sex,
+        school=school.strip(),
+        school_class=school_class.strip(),
+        guardian_record=guardian_record,
+    )
+    _touch(household)
+    return participant
+
+
+@transaction.atomic
+def participant_enrol_guardian(
+    *, guardian: Guardian, birth_date: datetime.date, sex: str = Sex.UNSPECIFIED
+) -> Participant:
+    """The guardian takes part themselves: their participant record, created once."""
+    existing = Participant.objects.filter(guardian_record=guardian).first()
+    if existing is not None:
+        return existing
+    return participant_create(
+        household=guardian.household,
+        first_name=guardian.first_name,
+        last_name=guardian.last_name,
+        birth_date=birth_date,
+        sex=sex,
+        guardian_record=guardian,
+    )
+
+
+@transaction.atomic
+def participant_update(
+    *,
+    participant: Participant,
+    first_name: str,
+    last_name: str,
+    birth_date: datetime.date,
+    sex: str,
+    school: str = "",
+    school_class: str = "",
+) -> Participant:
+    _check_participant(first_name=first_name, last_name=last_name, birth_date=birth_date)
+    participant.first_name, participant.last_name = first_name.strip(), last_name.strip()
+    participant.birth_date, participant.sex = birth_date, sex
+    participant.school, participant.school_class = school.strip(), school_class.strip()
+    participant.save()
+    _touch(participant.household)
+    return participant
+
+
+@transaction.atomic
+def consent_give(
+    *,
+    household: Household,
+    kind: str,
+    version: str,
+    participant: Participant | None = None,
+    given_by: Guardian | None = None,
+    recorded_by=None,
+) -> Consent:
+    """Record a consent; the current one of the same kind and scope is superseded, not edited."""
+    if participant is not None and participant.household_id != household.pk:
+        raise HouseholdError(
+            _("This participant belongs to another household."), field="participant"
+        )
+    if given_by is not None and given_by.household_id != household.pk:
+        raise HouseholdError(_("This guardian belongs to another household."), field="given_by")
+    if not version.strip():
+        raise HouseholdError(_("Say which version of the text was agreed to."), field="version")
+    current = (
+        Consent.objects.select_for_update()
+        .filter(
+            household=household,
+            participant=participant,
+            kind=kind,
+            withdrawn_at__isnull=True,
+            superseded_at__isnull=True,
+        )
+        .first()
+    )
+    if current is not None:
+        current.superseded_at = timezone.now()
+        current.save(update_fields=["superseded_at"])
+    consent = Consent.objects.create(
+        household=household,
+        participant=participant,
+        kind=kind,
+        version=version.strip(),
+        given_by=given_by,
+        recorded_by=recorded_by,
+        supersedes=current,
+    )
+    _touch(household)
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, withdrawn_by=None) -> Consent:
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if not consent.is_current:
+        raise HouseholdError(_("This consent is no longer in force."), field="consent", status=409)
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = withdrawn_by
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    _touch(consent.household)
+    return consent
+
+
+@transaction.atomic
+def emergency_contact_create(
+    *, household: Household, name: str, phone: str, relationship: str = ""
+) -> EmergencyContact:
+    if not name.strip():
+        raise HouseholdError(_("Enter a name."), field="name")
+    if not phone.strip():
+        raise HouseholdError(_("Enter a phone number."), field="phone")
+    phone = _clean_phone(phone)
+    contact = EmergencyContact.objects.create(
+        household=household,
+        name=name.strip(),
+        phone=phone.strip(),
+        relationship=relationship.strip(),
+    )
+    _touch(household)
+    return contact
+
+
+@transaction.atomic
+def health_note_create(
+    *, participant: Participant, text: str, author, expires_on: datetime.date | None = None
+) -> HealthNote:
+    if not can_see_health_notes(author, participant):
+        raise HouseholdError(
+            _(
+                "Only the mediators of this participant's programmes and coordinators can write "
+                "health notes."
+            ),
+            status=403,
+        )
+    if not text.strip():
+        raise HouseholdError(_("Write the note."), field="text")
+    if expires_on is not None and expires_on <= timezone.localdate():
+        raise HouseholdError(_("The expiry date must be in the future."), field="expires_on")
+    return HealthNote.objects.create(
+        participant=participant, text=text.strip(), author=author, expires_on=expires_on
+    )
+
+
+@transaction.atomic
+def member_participant(
+    *, household: Household, key: str, birth_date: datetime.date | None = None
+) -> Participant:
+    """The participant behind a member key of an enrolment page (``p-<id>`` or ``g-<id>``);
+    a guardian taking part for the first time becomes a participant, with ``birth_date``."""
+    kind, _sep, pk = key.partition("-")
+    if not pk.isdigit():
+        raise HouseholdError(_("Choose who takes part."), field="participant")
+    if kind == "p":
+        participant = Participant.objects.filter(household=household, pk=int(pk)).first()
+        if participant is None:
+            raise HouseholdError(_("Choose who takes part."), field="participant")
+        return participant
+    guardian = (
+        Guardian.objects.filter(household=household, pk=int(pk)).first() if kind == "g" else None
+    )
+    if guardian is None:
+        raise HouseholdError(_("Choose who takes part."), field="participant")
+    existing = Participant.objects.filter(guardian_record=guardian).first()
+    if existing is not None:
+        return existing
+    if birth_date is None:
+        raise HouseholdError(
+            _("Enter the birth date of %(name)s: the programme's ages are checked on it.")
+            % {"name": guardian.first_name},
+            field="birth_date",
+        )
+    return participant_enrol_guardian(guardian=guardian, birth_date=birth_date)

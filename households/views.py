@@ -1,0 +1,394 @@
+"""The household pages: a family registers and keeps its household; a mediator creates one,
+sees it, and fills a safety sheet with the family. Who sees what: households.access."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from accounts.audit import audit_staff_read
+from accounts.roles import is_staff_member
+from core.menu import entry_url
+
+from . import selectors, services
+from .access import can_write_households, households_visible_to
+from .errors import HouseholdError
+from .forms import (
+    ChildForm,
+    ConsentForm,
+    FamilyHouseholdForm,
+    GuardianEditForm,
+    QuickHouseholdForm,
+    SafetySheetForm,
+    show_error,
+)
+from .hooks import household_panels
+from .models import ConsentKind, FilledAs, Participant
+
+CONSENT_VERSION = "2026-01"
+GUARDIAN_FIELDS = ("first_name", "last_name", "phone", "email", "preferred_channel", "language")
+CHILD_FIELDS = ("first_name", "last_name", "birth_date", "sex", "school", "school_class")
+
+
+def pick(data: dict, names) -> dict:
+    return {name: data[name] for name in names}
+
+
+def next_or(request: HttpRequest, default: str) -> str:
+    """The ``next`` parameter when it stays on this site, else ``default``."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def staff_only(user) -> None:
+    if not is_staff_member(user):
+        raise PermissionDenied
+
+
+def household_page(request: HttpRequest, household) -> str:
+    """Where a change to ``household`` sends the person back: its page for staff, the
+    family's space for the family."""
+    if is_staff_member(request.user):
+        return reverse("households:household", args=[household.pk])
+    return entry_url("family")
+
+
+@login_required
+def family_register(request: HttpRequest) -> HttpResponse:
+    if selectors.household_of_user(user=request.user) is not None:
+        return redirect(entry_url("family"))
+    form = FamilyHouseholdForm(
+        request.POST or None,
+        initial={
+            "first_name": request.user.first_name,
+            "last_name": request.user.last_name,
+            "email": request.user.email,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_register(
+                created_by=request.user,
+                link_account=True,
+                **pick(form.cleaned_data, (*GUARDIAN_FIELDS, "neighbourhood")),
+            )
+        except HouseholdError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Your household is registered."))
+            return redirect(next_or(request, entry_url("family")))
+    return render(
+        request,
+        "households/household_form.html",
+        {
+            "form": form,
+            "title": _("Register your household"),
+        },
+    )
+
+
+def visible_household(request: HttpRequest, pk: int):
+    try:
+        return selectors.household_detail(user=request.user, pk=pk)
+    except households_visible_to(request.user).model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def writable_household(request: HttpRequest, pk: int):
+    if not can_write_households(request.user):
+        raise PermissionDenied
+    return visible_household(request, pk)
+
+
+@login_required
+def child_add(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = writable_household(request, household_pk)
+    form = ChildForm(
+        request.POST or None,
+        initial={
+            "last_name": household.guardians.all()[0].last_name
+            if household.guardians.all()
+            else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant = services.participant_create(
+                household=household, **pick(form.cleaned_data, CHILD_FIELDS)
+            )
+        except HouseholdError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": participant.full_name})
+            return redirect(next_or(request, household_page(request, household)))
+    return render(
+        request,
+        "households/simple_form.html",
+        {
+            "form": form,
+            "title": _("Add a child"),
+            "back": household_page(request, household),
+        },
+    )
+
+
+@login_required
+def guardian_edit(request: HttpRequest, household_pk: int, pk: int | None = None) -> HttpResponse:
+    household = writable_household(request, household_pk)
+    guardian = get_object_or_404(household.guardians.all(), pk=pk) if pk else None
+    initial = (
+        {
+            name: getattr(guardian, name)
+            for name in (*GUARDIAN_FIELDS, "opt_out_sms", "opt_out_email")
+        }
+        if guardian
+        else {}
+    )
+    form = GuardianEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if guardian is None:
+                services.guardian_create(
+                    household=household, **pick(form.cleaned_data, GUARDIAN_FIELDS)
+                )
+            else:
+                services.guardian_update(guardian=guardian, **form.cleaned_data)
+        except HouseholdError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(household_page(request, household))
+    title = _("Edit %(name)s") % {"name": guardian.full_name} if guardian else _("Add a guardian")
+    return render(
+        request,
+        "households/simple_form.html",
+        {
+            "form": form,
+            "title": title,
+            "back": household_page(request, household),
+        },
+    )
+
+
+@login_required
+def consents(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = writable_household(request, household_pk)
+    current = {
+        consent.kind: consent
+        for consent in household.current_consents
+        if consent.participant_id is None
+    }
+    if request.method == "POST":
+        form = ConsentForm(request.POST)
+        kind = request.POST.get("kind")
+        if request.POST.get("action") == "withdraw" and kind in current:
+            services.consent_withdraw(consent=current[kind], withdrawn_by=request.user)
+            messages.success(request, _("Consent withdrawn."))
+            return redirect("households:consents", household_pk=household.pk)
+        if form.is_valid():
+            given_by = getattr(request.user, "guardian", None)
+            services.consent_give(
+                household=household,
+                kind=form.cleaned_data["kind"],
+                version=CONSENT_VERSION,
+                given_by=given_by if given_by and given_by.household_id == household.pk else None,
+                recorded_by=request.user,
+            )
+            messages.success(request, _("Consent recorded."))
+            return redirect("households:consents", household_pk=household.pk)
+        messages.error(request, _("Tick “I agree” to give this consent."))
+    kinds = [
+        {
+            "kind": kind,
+            "label": label,
+            "current": current.get(kind),
+            "form": ConsentForm(initial={"kind": kind}, auto_id=f"id_{kind}_%s"),
+        }
+        for kind, label in ConsentKind.choices
+    ]
+    return render(
+        request,
+        "households/consents.html",
+        {
+            "household": household,
+            "kinds": kinds,
+            "version": CONSENT_VERSION,
+            "back": household_page(request, household),
+        },
+    )
+
+
+@login_required
+def household_create_view(request: HttpRequest) -> HttpResponse:
+    staff_only(request.user)
+    form = QuickHouseholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                household = services.household_register(
+                    created_by=request.user,
+                    **pick(data, (*GUARDIAN_FIELDS, "neighbourhood", "in_qpv")),
+                )
+                if data["child_first_name"]:
+                    services.participant_create(
+                        household=household,
+                        first_name=data["child_first_name"],
+                        last_name=data["last_name"],
+                        birth_date=data["child_birth_date"],
+                    )
+        except HouseholdError as error:
+            show_error(form, error)
+        else:
+            messages.success(
+                request, _("Household %(reference)s created.") % {"reference": household.reference}
+            )
+            url = reverse("households:household", args=[household.pk])
+            slug = request.GET.get("enrol_in")
+            return redirect(f"{url}?enrol_in={slug}" if slug else url)
+    return render(
+        request,
+        "households/household_form.html",
+        {
+            "form": form,
+            "title": _("New household"),
+            "back": entry_url("families"),
+        },
+    )
+
+
+@login_required
+def household_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A household as staff see it: its members here, and what the apps above add (its
+    enrolments, the form to enrol in a programme) through households.hooks."""
+    staff_only(request.user)
+    household = visible_household(request, pk)
+    panels = []
+    for panel in household_panels():
+        answer = panel(request, household)
+        if isinstance(answer, HttpResponse):
+            return answer
+        panels.append(answer)
+    return render(
+        request,
+        "households/household.html",
+        {
+            "household": household,
+            "panels": panels,
+            "back": entry_url("families"),
+            "programme_slug": request.GET.get("enrol_in", ""),
+        },
+    )
+
+
+def _sheet_initial(sheet) -> dict:
+    if sheet is None:
+        return {}
+    initial = dict(sheet.health_details)
+    initial |= {
+        "may_leave_alone": sheet.may_leave_alone,
+        "leave_alone_signed_on": sheet.leave_alone_signed_on,
+        "image_internal": sheet.image_internal,
+        "image_printed": sheet.image_printed,
+        "image_web": sheet.image_web,
+        "image_social": sheet.image_social,
+    }
+    for prefix, people in (
+        ("contact", sheet.emergency_contacts),
+        ("authorised", sheet.authorised_people),
+    ):
+        for n, person in enumerate(people, start=1):
+            for part in ("name", "relation", "phone"):
+                initial[f"{prefix}_{n}_{part}"] = person.get(part, "")
+    return initial
+
+
+def _sheet_field(error_field: str | None) -> str | None:
+    """``emergency_contacts.0.phone`` → ``contact_1_phone``; ``health.diet`` → ``diet``."""
+    if not error_field:
+        return None
+    parts = error_field.split(".")
+    if parts[0] in ("emergency_contacts", "authorised_people") and len(parts) == 3:
+        prefix = "contact" if parts[0] == "emergency_contacts" else "authorised"
+        return f"{prefix}_{int(parts[1]) + 1}_{parts[2]}"
+    return parts[-1]
+
+
+@login_required
+def safety_sheet(request: HttpRequest, participant_pk: int) -> HttpResponse:
+    """The guardian fills the sheet online, or a mediator with the family; each save is a new
+    version. Only the family and the staff named in households.access reach this page."""
+    try:
+        participant = selectors.safety_sheet_participant(
+            user=request.user, participant_id=participant_pk
+        )
+    except Participant.DoesNotExist:
+        raise Http404 from None
+    current = services.current_sheet(participant)
+    staff = is_staff_member(request.user)
+    back = next_or(request, reverse("home") if staff else entry_url("family"))
+    form = SafetySheetForm(request.POST or None, initial=_sheet_initial(current))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.safety_sheet_save(
+                participant=participant,
+                filled_by=request.user,
+                filled_as=FilledAs.MEDIATOR if staff else FilledAs.GUARDIAN,
+                sheet=services.SheetInput(
+                    health=services.HealthInput(
+                        **pick(
+                            data,
+                            (
+                                "allergies",
+                                "diet",
+                                "treatment",
+                                "has_pai",
+                                "pai_details",
+                                "doctor_name",
+                                "doctor_phone",
+                            ),
+                        )
+                    ),
+                    emergency_contacts=[services.Person(*row) for row in form.people("contact")],
+                    authorised_people=[services.Person(*row) for row in form.people("authorised")],
+                    may_leave_alone=data["may_leave_alone"],
+                    leave_alone_signed_on=data["leave_alone_signed_on"],
+                    image_rights=services.ImageRights(
+                        internal=data["image_internal"],
+                        printed=data["image_printed"],
+                        web=data["image_web"],
+                        social=data["image_social"],
+                    ),
+                ),
+            )
+        except HouseholdError as error:
+            field = _sheet_field(error.field)
+            form.add_error(field if field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("The safety sheet of %(name)s is saved.") % {"name": participant.first_name},
+            )
+            return redirect(back)
+    elif current is not None:
+        audit_staff_read(request, target=current, summary="safety sheet page")
+    return render(
+        request,
+        "households/safety_sheet.html",
+        {
+            "participant": participant,
+            "form": form,
+            "sheet": current,
+            "back": back,
+        },
+    )
