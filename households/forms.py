@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError
 from core.text import SEARCH_MAX_LENGTH, TextFormMixin, validate_search
 
-from .models import Channel, ConsentKind, Language, Sex
+from .models import Channel, ConsentAnswer, ConsentKind, Guardian, Language, Sex
 
 PHONE_INVALID = _("This phone number is not valid: type it as on a phone, e.g. 06 12 34 56 78.")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -108,8 +108,28 @@ class HouseholdSearchForm(TextFormMixin, forms.Form):
 
 
 class ConsentForm(TextFormMixin, forms.Form):
+    """One answer to one consent: the button pressed says given or refused. A mediator
+    recording it says which guardian answered; a guardian answers for themselves."""
+
     kind = forms.ChoiceField(choices=ConsentKind.choices, widget=forms.HiddenInput)
-    agree = forms.BooleanField(label=_("I agree"), required=True)
+    answer = forms.ChoiceField(
+        choices=ConsentAnswer.choices,
+        error_messages={"required": _("Choose “I agree” or “I refuse”.")},
+    )
+    given_by = forms.ModelChoiceField(
+        queryset=Guardian.objects.none(),
+        label=_("Who answered"),
+        required=False,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, guardians=None, ask_who: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ask_who and guardians:
+            self.fields["given_by"].queryset = guardians
+            self.fields["given_by"].required = True
+        else:
+            del self.fields["given_by"]
 
 
 SHEET_ROWS = 3

@@ -50,6 +50,11 @@ class ConsentKind(models.TextChoices):
     PARTNER_SHARING = "partner_sharing", _("Sharing with partners")
 
 
+class ConsentAnswer(models.TextChoices):
+    GIVEN = "given", _("Given")
+    REFUSED = "refused", _("Refused")
+
+
 class Household(models.Model):
     reference = models.CharField(
         _("reference"),
@@ -223,15 +228,21 @@ class Consent(models.Model):
         help_text=_("Empty for a consent of the whole household."),
     )
     kind = models.CharField(_("kind"), max_length=32, choices=ConsentKind.choices)
+    # A refusal is recorded like a consent (who, when, which text): "asked and refused" is not
+    # "never asked".
+    answer = models.CharField(
+        _("answer"), max_length=16, choices=ConsentAnswer.choices, default=ConsentAnswer.GIVEN
+    )
     version = models.CharField(_("text version"), max_length=32)
-    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    given_at = models.DateTimeField(_("answered at"), default=timezone.now)
     given_by = models.ForeignKey(
         Guardian,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("given by"),
+        verbose_name=_("answered by"),
+        help_text=_("The guardian who answered, online or to a mediator."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -288,6 +299,10 @@ class Consent(models.Model):
     @property
     def is_current(self) -> bool:
         return self.withdrawn_at is None and self.superseded_at is None
+
+    @property
+    def is_given(self) -> bool:
+        return self.is_current and self.answer == ConsentAnswer.GIVEN
 
 
 class EmergencyContact(models.Model):

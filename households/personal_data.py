@@ -121,12 +121,14 @@ def _consents(household: Household) -> list[dict[str, Any]]:
             "version": consent.version,
             "participant_id": consent.participant_id,
             "given_at": _iso(consent.given_at),
+            "answer": consent.answer,
             "given_by": consent.given_by.full_name if consent.given_by else None,
+            "recorded_by": consent.recorded_by.get_full_name() if consent.recorded_by else None,
             "withdrawn_at": _iso(consent.withdrawn_at),
             "superseded_at": _iso(consent.superseded_at),
         }
         for consent in Consent.objects.filter(household=household)
-        .select_related("given_by")
+        .select_related("given_by", "recorded_by")
         .order_by("given_at")
     ]
 

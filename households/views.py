@@ -28,7 +28,7 @@ from .forms import (
     show_error,
 )
 from .hooks import household_panels
-from .models import ConsentKind, FilledAs, Participant
+from .models import ConsentAnswer, ConsentKind, FilledAs, Participant
 
 CONSENT_VERSION = "2026-01"
 GUARDIAN_FIELDS = ("first_name", "last_name", "phone", "email", "preferred_channel", "language")
@@ -187,31 +187,49 @@ def consents(request: HttpRequest, household_pk: int) -> HttpResponse:
         for consent in household.current_consents
         if consent.participant_id is None
     }
+    guardians = household.guardians.order_by("-is_primary", "pk")
+    own_guardian = getattr(request.user, "guardian", None)
+    if own_guardian is not None and own_guardian.household_id != household.pk:
+        own_guardian = None
+    # Staff record what a guardian answered them; a guardian answers for themselves.
+    ask_who = own_guardian is None
     if request.method == "POST":
-        form = ConsentForm(request.POST)
         kind = request.POST.get("kind")
-        if request.POST.get("action") == "withdraw" and kind in current:
-            services.consent_withdraw(consent=current[kind], withdrawn_by=request.user)
-            messages.success(request, _("Consent withdrawn."))
+        if request.POST.get("action") == "withdraw":
+            if kind in current and current[kind].is_given:
+                services.consent_withdraw(consent=current[kind], withdrawn_by=request.user)
+                messages.success(request, _("Consent withdrawn."))
             return redirect("households:consents", household_pk=household.pk)
+        form = ConsentForm(request.POST, guardians=guardians, ask_who=ask_who)
         if form.is_valid():
-            given_by = getattr(request.user, "guardian", None)
+            data = form.cleaned_data
             services.consent_give(
                 household=household,
-                kind=form.cleaned_data["kind"],
+                kind=data["kind"],
                 version=CONSENT_VERSION,
-                given_by=given_by if given_by and given_by.household_id == household.pk else None,
+                answer=data["answer"],
+                given_by=data.get("given_by") or own_guardian,
                 recorded_by=request.user,
             )
-            messages.success(request, _("Consent recorded."))
+            messages.success(
+                request,
+                _("Consent recorded.")
+                if data["answer"] == ConsentAnswer.GIVEN
+                else _("Refusal recorded."),
+            )
             return redirect("households:consents", household_pk=household.pk)
-        messages.error(request, _("Tick “I agree” to give this consent."))
+        messages.error(request, " ".join(str(error) for error in form.errors.values()))
     kinds = [
         {
             "kind": kind,
             "label": label,
             "current": current.get(kind),
-            "form": ConsentForm(initial={"kind": kind}, auto_id=f"id_{kind}_%s"),
+            "form": ConsentForm(
+                initial={"kind": kind},
+                guardians=guardians,
+                ask_who=ask_who,
+                auto_id=f"id_{kind}_%s",
+            ),
         }
         for kind, label in ConsentKind.choices
     ]
@@ -222,6 +240,7 @@ def consents(request: HttpRequest, household_pk: int) -> HttpResponse:
             "household": household,
             "kinds": kinds,
             "version": CONSENT_VERSION,
+            "ask_who": ask_who,
             "back": household_page(request, household),
         },
     )

@@ -65,7 +65,7 @@ def household_detail(*, user, pk: int) -> Household:
                 "consents",
                 queryset=Consent.objects.filter(
                     withdrawn_at__isnull=True, superseded_at__isnull=True
-                ).select_related("participant", "given_by"),
+                ).select_related("participant", "given_by", "recorded_by"),
                 to_attr="current_consents",
             ),
             "emergency_contacts",

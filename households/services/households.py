@@ -15,6 +15,7 @@ from ..errors import HouseholdError
 from ..models import (
     Channel,
     Consent,
+    ConsentAnswer,
     EmergencyContact,
     Guardian,
     HealthNote,
@@ -299,8 +300,12 @@ def consent_give(
     participant: Participant | None = None,
     given_by: Guardian | None = None,
     recorded_by=None,
+    answer: str = ConsentAnswer.GIVEN,
 ) -> Consent:
-    """Record a consent; the current one of the same kind and scope is superseded, not edited."""
+    """Record a consent given or refused; the current answer of the same kind and scope is
+    superseded, not edited."""
+    if answer not in ConsentAnswer.values:
+        raise HouseholdError(_("Answer “given” or “refused”."), field="answer")
     if participant is not None and participant.household_id != household.pk:
         raise HouseholdError(
             _("This participant belongs to another household."), field="participant"
@@ -327,6 +332,7 @@ def consent_give(
         household=household,
         participant=participant,
         kind=kind,
+        answer=answer,
         version=version.strip(),
         given_by=given_by,
         recorded_by=recorded_by,
@@ -339,7 +345,7 @@ def consent_give(
 @transaction.atomic
 def consent_withdraw(*, consent: Consent, withdrawn_by=None) -> Consent:
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    if not consent.is_current:
+    if not consent.is_given:
         raise HouseholdError(_("This consent is no longer in force."), field="consent", status=409)
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = withdrawn_by

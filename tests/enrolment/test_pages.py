@@ -207,12 +207,64 @@ def test_family_adds_a_child_and_edits_a_guardian(family):
 def test_consents_are_given_and_withdrawn(family):
     url = reverse("households:consents", args=[family["household"].pk])
     client = family["client"]
-    client.post(url, {"kind": "image_rights", "agree": "on", "action": "give"})
+    client.post(url, {"kind": "image_rights", "answer": "given"})
     consent = Consent.objects.get()
-    assert consent.given_by.user == family["user"]
+    assert (consent.answer, consent.given_by.user) == ("given", family["user"])
     client.post(url, {"kind": "image_rights", "action": "withdraw"})
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None
+
+
+def test_a_guardian_refuses_a_consent_and_may_agree_later(family):
+    url = reverse("households:consents", args=[family["household"].pk])
+    client = family["client"]
+    response = client.post(url, {"kind": "partner_sharing", "answer": "refused"}, follow=True)
+    assert "Refusal recorded." in response.content.decode()
+    refused = Consent.objects.get()
+    assert (refused.answer, refused.given_by.user, refused.recorded_by) == (
+        "refused",
+        family["user"],
+        family["user"],
+    )
+    page = client.get(url).content.decode()
+    assert "Refused on" in page
+    # A refusal is not a consent that could be withdrawn; agreeing later supersedes it.
+    client.post(url, {"kind": "partner_sharing", "action": "withdraw"})
+    refused.refresh_from_db()
+    assert refused.withdrawn_at is None
+    client.post(url, {"kind": "partner_sharing", "answer": "given"})
+    refused.refresh_from_db()
+    assert refused.superseded_at is not None
+    assert Consent.objects.get(superseded_at__isnull=True).answer == "given"
+
+
+def test_a_mediator_records_which_guardian_answered(client, family):
+    household = family["household"]
+    mediator = MediatorFactory(user__first_name="Sophie", user__last_name="Martin")
+    household.created_by = mediator.user
+    household.save()
+    client.force_login(mediator.user)
+    url = reverse("households:consents", args=[household.pk])
+    page = client.get(url).content.decode()
+    assert "Who answered" in page
+    guardian = household.guardians.get()
+    # Without naming who answered, nothing is recorded and the page says why.
+    response = client.post(url, {"kind": "image_rights", "answer": "refused"}, follow=True)
+    assert not Consent.objects.exists()
+    assert "This field is required." in response.content.decode()
+    client.post(url, {"kind": "image_rights", "answer": "refused", "given_by": guardian.pk})
+    consent = Consent.objects.get()
+    assert (consent.answer, consent.given_by, consent.recorded_by) == (
+        "refused",
+        guardian,
+        mediator.user,
+    )
+    page = client.get(url).content.decode()
+    assert f"Answer of {guardian.full_name}" in page and "recorded by Sophie Martin" in page
+    # A guardian of another household cannot be named as the one who answered.
+    stranger = GuardianFactory()
+    client.post(url, {"kind": "partner_sharing", "answer": "given", "given_by": stranger.pk})
+    assert Consent.objects.count() == 1
 
 
 def test_family_page_queries_are_bounded(family, django_assert_max_num_queries):
