@@ -71,8 +71,18 @@ class AttendanceError(DomainError):
 # Both are CharFields, whose max_length is always set.
 NOTE_LENGTH = cast(int, Attendance._meta.get_field("note").max_length)
 REASON_LENGTH = cast(int, AttendanceCorrection._meta.get_field("reason").max_length)
-# A phone whose clock runs far ahead would otherwise win every later conflict.
+
+
+# Phones' clocks drift by minutes; beyond this, the phone's time is wrong, not early.
 CLOCK_TOLERANCE = datetime.timedelta(hours=1)
+
+
+def _device_time(at: datetime.datetime | None, now: datetime.datetime) -> datetime.datetime:
+    """When the phone says a thing happened. A phone whose clock runs far ahead (manual time
+    after a clock change) keeps its marks, dated by the server's clock instead: refusing them
+    would lose them, and believing them would let it win every later conflict."""
+    return now if at is None or at > now + CLOCK_TOLERANCE else at
+
 DEFAULT_FOLLOW_UP_THRESHOLD = 2
 
 
@@ -176,11 +186,6 @@ def _validate(
                 _("The register is locked: give a reason for the correction."),
                 field=prefix + "reason",
             )
-        if mark.client_marked_at is not None and mark.client_marked_at > now + CLOCK_TOLERANCE:
-            raise AttendanceError(
-                _("This mark is dated in the future: check the phone's clock."),
-                field=prefix + "client_marked_at",
-            )
 
 
 @transaction.atomic
@@ -230,13 +235,15 @@ def attendance_mark(
     created: dict[int, Attendance] = {}
     changed: dict[int, Attendance] = {}
     corrections: list[AttendanceCorrection] = []
-    ordered = sorted(enumerate(marks), key=lambda item: (item[1].client_marked_at or now, item[0]))
+    ordered = sorted(
+        enumerate(marks), key=lambda item: (_device_time(item[1].client_marked_at, now), item[0])
+    )
     for _index, mark in ordered:
         if mark.client_id in seen:
             result.ignored.append(mark.client_id)
             continue
         seen.add(mark.client_id)
-        marked_at_device = mark.client_marked_at or now
+        marked_at_device = _device_time(mark.client_marked_at, now)
         note = mark.note.strip()
         current = created.get(mark.participant_id) or held.get(mark.participant_id)
         if current is None:
@@ -390,11 +397,6 @@ def _check_check_out(
             _("Keep the note under %(count)s characters.") % {"count": CHECK_OUT_NOTE_LENGTH},
             field=prefix + "note",
         )
-    if check_out.checked_out_at is not None and check_out.checked_out_at > now + CLOCK_TOLERANCE:
-        raise AttendanceError(
-            _("This check-out is dated in the future: check the phone's clock."),
-            field=prefix + "checked_out_at",
-        )
     child = safety[check_out.participant_id]
     if check_out.collected_by == CollectedBy.ALONE and not child.may_leave_alone:
         raise AttendanceError(
@@ -475,12 +477,12 @@ def check_outs_record(
         )
     )
     unlisted = []
-    for check_out in sorted(check_outs, key=lambda item: item.checked_out_at or now):
+    for check_out in sorted(check_outs, key=lambda item: _device_time(item.checked_out_at, now)):
         if check_out.client_id in seen:
             result.check_outs_ignored.append(check_out.client_id)
             continue
         seen.add(check_out.client_id)
-        at = check_out.checked_out_at or now
+        at = _device_time(check_out.checked_out_at, now)
         current = held.get(check_out.participant_id)
         if current is not None and at < current.checked_out_at:
             result.check_outs_ignored.append(check_out.client_id)
@@ -673,7 +675,7 @@ def walk_in_register_one(
         last_name=walk_in.last_name,
         birth_date=walk_in.birth_date,
     )
-    arrived_at = min(walk_in.registered_at or now, now)
+    arrived_at = _device_time(walk_in.registered_at, now)
     attendance_mark(
         session=session,
         marked_by=marked_by,

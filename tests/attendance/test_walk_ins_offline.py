@@ -181,3 +181,30 @@ def test_the_form_without_script_sent_twice_adds_one_person(client, register):
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302  # a double tap
     assert Participant.objects.filter(last_name="Diallo").count() == 1
+
+
+def test_a_phone_whose_clock_runs_ahead_keeps_its_marks_at_the_servers_time(client, register):
+    """A phone left on manual time after a clock change: its marks are kept, dated now, and a
+    later mark from a phone on time still wins."""
+    session, mediator, people = register
+    ahead = (NOW + datetime.timedelta(hours=2)).isoformat()
+    fast = {
+        "client_id": str(uuid.uuid4()),
+        "participant_id": people[0].pk,
+        "status": "late",
+        "client_marked_at": ahead,
+    }
+    response = put(client, session, {"marks": [fast]}, mediator.user)
+    assert response.status_code == 200, response.content
+    mark = Attendance.objects.get(participant=people[0])
+    assert (mark.status, mark.client_marked_at) == ("late", NOW)
+    with time_machine.travel(NOW + datetime.timedelta(minutes=5), tick=False):
+        on_time = {
+            "client_id": str(uuid.uuid4()),
+            "participant_id": people[0].pk,
+            "status": "present",
+            "client_marked_at": (NOW + datetime.timedelta(minutes=4)).isoformat(),
+        }
+        assert put(client, session, {"marks": [on_time]}, mediator.user).status_code == 200
+    mark.refresh_from_db()
+    assert mark.status == "present"

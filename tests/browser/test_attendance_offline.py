@@ -1,5 +1,6 @@
 """A mediator takes a register on a phone, loses the connection, reloads, and loses nothing."""
 
+import datetime
 import time
 
 import pytest
@@ -119,3 +120,20 @@ def test_a_walk_in_typed_offline_reaches_the_register_once(french_phone_page, li
     ]
     assert Attendance.objects.filter(session=session).count() == 2
     assert page.evaluate(f"localStorage.getItem('attendance-walkins-{session.pk}')") == "[]"
+
+
+def test_a_phone_two_hours_ahead_loses_no_mark(phone_page, live_server):
+    page = phone_page
+    session, mediator, people = build_register(
+        participants=2,
+        starts_at=timezone.localtime().replace(hour=0, minute=30, second=0, microsecond=0),
+    )
+    page.clock.install(time=timezone.now() + datetime.timedelta(hours=2))
+    log_in(page, mediator.user, live_server.url)
+    page.goto(f"/attendance/sessions/{session.pk}/")
+    people = sorted(people, key=lambda person: (person.last_name, person.first_name, person.pk))
+    tap(page, people[0], "late")
+    tap(page, people[1], "excused")
+    page.wait_for_selector("#sync-status.saved")
+    held = dict(Attendance.objects.filter(session=session).values_list("participant_id", "status"))
+    assert held == {people[0].pk: "late", people[1].pk: "excused"}

@@ -81,6 +81,8 @@
   var reasonInput = document.getElementById("reason");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var sending = false;
+  // The last refusal stays on screen until the next tap: "saved" must never hide it.
+  var lastRefusal = "";
   var text = {
     saved: form.dataset.textSaved || "All marks are saved.",
     waiting: form.dataset.textWaiting || "%s mark(s) waiting: they will be sent when the connection returns.",
@@ -107,7 +109,7 @@
   }
   function showQueue() {
     var count = waitingCount();
-    if (count) { show("pending", text.waiting.replace("%s", count)); } else { show("saved", text.saved); }
+    if (count) { show("pending", text.waiting.replace("%s", count)); } else if (lastRefusal) { show("error", lastRefusal); } else { show("saved", text.saved); }
   }
 
   function rowOf(participantId) {
@@ -276,7 +278,8 @@
           var refused = sent[item[1]][Number(item[2])];
           forget([refused.client_id]);
           if (item[1] === "check_outs") { checkOutError(refused.participant_id, body.detail); }
-          show("error", body.detail);
+          lastRefusal = body.detail || response.statusText;
+          show("error", lastRefusal);
           return true;
         }
         show("error", body.detail || response.statusText);
@@ -296,6 +299,7 @@
   form.addEventListener("change", function (event) {
     var row = event.target.closest(".register-row");
     if (!row) { return; }
+    lastRefusal = "";
     enqueue(row);
     showFigures();
     flush();
