@@ -83,6 +83,7 @@ def _device_time(at: datetime.datetime | None, now: datetime.datetime) -> dateti
     would lose them, and believing them would let it win every later conflict."""
     return now if at is None or at > now + CLOCK_TOLERANCE else at
 
+
 DEFAULT_FOLLOW_UP_THRESHOLD = 2
 
 
