@@ -3,10 +3,11 @@
 from collections import Counter
 from collections.abc import Collection
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from programmes.models import Programme
+from sessions.models import Session
 from sessions.selectors import session_list
 
 from ..access import enrolments_visible_to
@@ -113,12 +114,30 @@ def seats_taken_in(sessions: QuerySet) -> dict[int, int]:
 
 
 def sessions_with_enrolments(session_ids) -> set[int]:
-    """Sessions that hold active per-session enrolments: regenerating a schedule keeps them."""
-    return set(
-        Enrolment.objects.filter(session_id__in=list(session_ids), status__in=ACTIVE_STATUSES)
+    """Sessions that people expect to attend: those holding active per-session enrolments, and
+    every session of a whole-cycle programme with active enrolments (which name no session).
+    Regenerating a schedule never deletes or moves them: a person cancels or moves them, and the
+    families are told."""
+    ids = list(session_ids)
+    per_session = set(
+        Enrolment.objects.filter(session_id__in=ids, status__in=ACTIVE_STATUSES)
         .values_list("session_id", flat=True)
         .distinct()
     )
+    whole_cycle = set(
+        Session.objects.filter(pk__in=ids)
+        .filter(
+            Exists(
+                Enrolment.objects.filter(
+                    programme=OuterRef("programme"),
+                    session__isnull=True,
+                    status__in=ACTIVE_STATUSES,
+                )
+            )
+        )
+        .values_list("pk", flat=True)
+    )
+    return per_session | whole_cycle
 
 
 def programme_sessions_chosen(*, programme: Programme, session_ids: Collection[int]) -> list:
