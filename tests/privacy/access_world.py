@@ -17,8 +17,8 @@ from accounts.models import ApiToken
 from accounts.roles import Role
 from attendance.models import FollowUp
 from enrolment.models import EnrolmentSource, EnrolmentStatus, HouseholdFeedToken
-from households.models import FilledAs
-from households.services import HealthInput, SheetInput, safety_sheet_save
+from households.models import ConsentKind, FilledAs
+from households.services import HealthInput, SheetInput, consent_give, safety_sheet_save
 from jobs.models import BackgroundJob
 from sessions.models import FeedScope, FeedToken
 from sessions.services import feed_token_issue
@@ -116,6 +116,14 @@ def _side(name: str, partner, family_user, mediator) -> Side:
         status=EnrolmentStatus.PROPOSED,
         source=EnrolmentSource.PARTNER_REFERRAL,
         referred_by_partner=referrer,
+    )
+    # The family agreed that partners who refer it see it (a partner's "own" household).
+    consent_give(
+        household=household,
+        kind=ConsentKind.PARTNER_SHARING,
+        version="2026",
+        given_by=guardian,
+        recorded_by=family_user,
     )
     follow_up = FollowUp.objects.create(
         participant=child, programme=programme, enrolment=enrolment, mediator=mediator

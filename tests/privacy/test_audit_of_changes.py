@@ -163,7 +163,8 @@ def test_list_reads_by_staff_and_partners_are_one_event_naming_what_was_shown(cl
     partner = PartnerFactory()
     partner_user = user_with_role(Role.PARTNER)
     partner.members.add(partner_user)
-    children = ParticipantFactory.create_batch(3)
+    # Families the partner brought to the service: it registered them.
+    children = ParticipantFactory.create_batch(3, household__created_by=partner_user)
     enrolments = []
     for child in children:
         enrolment = EnrolmentFactory(
