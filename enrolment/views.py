@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_staff_read
@@ -531,7 +532,7 @@ def mediation_home(request: HttpRequest) -> HttpResponse:
     )
     everything = has_role(request.user, Role.COORDINATOR, Role.ADMINISTRATOR)
     referrals = list(pending_referrals(enrolments=selectors.enrolment_list(user=request.user))[:50])
-    personal_read(request, [*households, *referrals], summary="mediation home")
+    personal_read(request, [*households, *referrals], summary=gettext_noop("mediation home"))
     return render(
         request,
         "enrolment/mediation_home.html",
@@ -619,7 +620,7 @@ def programme_people(request: HttpRequest, pk: int) -> HttpResponse:
     personal_read(
         request,
         [enrolment for people in lists.values() for enrolment in people],
-        summary="programme lists",
+        summary=gettext_noop("programme lists"),
     )
     return render(request, "enrolment/programme_people.html", {"programme": programme, **lists})
 
@@ -640,7 +641,7 @@ def partner_home(request: HttpRequest) -> HttpResponse:
     referrals = list(
         selectors.enrolment_list(user=request.user, source=EnrolmentSource.PARTNER_REFERRAL)[:200]
     )
-    personal_read(request, referrals, summary="partner referrals")
+    personal_read(request, referrals, summary=gettext_noop("partner referrals"))
     return render(
         request,
         "enrolment/partner_home.html",
@@ -813,7 +814,7 @@ def safety_sheet(request: HttpRequest, participant_pk: int) -> HttpResponse:
             )
             return redirect(back)
     elif current is not None:
-        audit_staff_read(request, target=current, summary="safety sheet page")
+        audit_staff_read(request, target=current, summary=gettext_noop("safety sheet page"))
     return render(
         request,
         "enrolment/safety_sheet.html",
