@@ -74,3 +74,31 @@ def audit_summary_words(summary: str) -> str:
         if match := pattern.match(summary):
             return words(match)
     return gettext(summary) if summary else ""
+
+
+_SENTENCES = {
+    "view": lambda: gettext("%(who)s viewed: %(what)s"),
+    "create": lambda: gettext("%(who)s created: %(what)s"),
+    "change": lambda: gettext("%(who)s changed: %(what)s"),
+    "delete": lambda: gettext("%(who)s deleted: %(what)s"),
+    "export": lambda: gettext("%(who)s exported: %(what)s"),
+    "consent": lambda: gettext("%(who)s recorded a consent: %(what)s"),
+    "erase": lambda: gettext("%(who)s erased: %(what)s"),
+    "anonymise": lambda: gettext("%(who)s anonymised: %(what)s"),
+}
+
+
+def audit_sentence(event, *, name: str = "") -> str:
+    """``Mme Diallo viewed: household Durand`` — an event in one sentence; ``name`` names the
+    object when the reader may know it (the trail itself stores only ids)."""
+    who = event.actor_label or gettext("the service")
+    kind = audit_object_kind(event.object_type)
+    what = (
+        f"{kind} {name}"
+        if name
+        else f"{kind} {gettext('no. %(number)s') % {'number': event.object_id}}"
+    )
+    sentence = _SENTENCES.get(event.action)
+    if sentence is None:
+        return f"{who}: {event.get_action_display()}, {what}"
+    return sentence() % {"who": who, "what": what.strip()}
