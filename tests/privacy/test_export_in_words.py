@@ -60,9 +60,7 @@ def _no_codes(text: str) -> None:
         assert code not in text, code
 
 
-def test_the_household_page_links_to_the_export_for_those_who_handle_requests(
-    client, household
-):
+def test_the_household_page_links_to_the_export_for_those_who_handle_requests(client, household):
     client.force_login(user_with_role(Role.COORDINATOR))
     page = client.get(f"/my/mediation/households/{household.pk}/").content.decode()
     assert f'href="/privacy/households/{household.pk}/export/"' in page
