@@ -36,8 +36,6 @@ ALLOWED = [
     # the language names in the switcher are written in their own language, whatever the page's
     "Français",
     "English",
-    # the format hint of a date field (ISO, what the browser's date input sends without JavaScript)
-    "AAAA-MM-JJ",
 ]
 
 
