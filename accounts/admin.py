@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_noop
 
 from .audit import AuditAction, audit_record
 from .models import ApiToken, AuditEvent, Profile
@@ -68,7 +69,7 @@ class AuditedReadsAdminMixin:
                 request=request,
                 object_type=self.model._meta.label_lower,
                 object_id=object_id,
-                summary="admin",
+                summary=gettext_noop("admin"),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

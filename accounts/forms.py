@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text import TextFormMixin
 
+from .audit_words import audit_object_kind
 from .models import ApiToken, AuditAction
 
 
@@ -34,7 +35,7 @@ class AuditFilterForm(TextFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["object_type"].choices = [
             ("", _("Any type")),
-            *((value, value) for value in object_types),
+            *((value, audit_object_kind(value)) for value in object_types),
         ]
 
     def clean(self):

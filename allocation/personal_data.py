@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from core.personal_data import HouseholdDataHolder, household_data
 
@@ -58,5 +59,10 @@ def register() -> None:
             covers={Wish: ("publication_note",)},
             export=_wishes,
             erase=_erase_wishes,
+            title=_("Wishes in allocation rounds"),
+            codes={
+                "source": Wish._meta.get_field("source").choices,
+                "outcome": Wish._meta.get_field("outcome").choices,
+            },
         )
     )

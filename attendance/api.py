@@ -9,6 +9,7 @@ from typing import Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Router, Status
 from ninja.errors import HttpError
 
@@ -72,7 +73,9 @@ def _register_session(request: HttpRequest, session_id: int):
 def get_register(request: HttpRequest, session_id: int):
     session = _register_session(request, session_id)
     register = register_get(session=session, user=request.auth)
-    personal_read(request, [row.participant for row in register.rows], summary="API register")
+    personal_read(
+        request, [row.participant for row in register.rows], summary=gettext_noop("API register")
+    )
     return register_out(register)
 
 
@@ -136,7 +139,9 @@ def close_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpCl
 def get_programme_figures(request: HttpRequest, programme_id: int):
     programme = get_object_or_404(programmes_with_figures_for(request.auth), pk=programme_id)
     figures = programme_figures(programme=programme)
-    personal_read(request, participants_named_in(figures), summary="API attendance rates")
+    personal_read(
+        request, participants_named_in(figures), summary=gettext_noop("API attendance rates")
+    )
     return figures_out(figures)
 
 

@@ -6,6 +6,8 @@ Marks stay after erasure (reports count them); the free text a mediator typed ab
 import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from core.personal_data import HouseholdDataHolder, household_data
 
 from .models import (
@@ -139,6 +141,8 @@ def register() -> None:
             covers={CheckOut: ("collector_name", "note")},
             export=_check_outs,
             erase=_erase_check_outs,
+            title=_("Check-outs"),
+            codes={"collected_by": CheckOut._meta.get_field("collected_by").choices},
         )
     )
     household_data.register(
@@ -150,6 +154,12 @@ def register() -> None:
             },
             export=_attendance,
             erase=_erase_attendance,
+            title=_("Attendance"),
+            codes={
+                "status": Attendance._meta.get_field("status").choices,
+                "corrections.old_status": Attendance._meta.get_field("status").choices,
+                "corrections.new_status": Attendance._meta.get_field("status").choices,
+            },
         )
     )
     household_data.register(
@@ -158,6 +168,7 @@ def register() -> None:
             covers={RegisterSignature: ("image",)},
             export=_signatures,
             erase=_erase_signatures,
+            title=_("Signatures"),
         )
     )
     household_data.register(
@@ -166,5 +177,10 @@ def register() -> None:
             covers={FollowUp: ("outcome_note",)},
             export=_follow_ups,
             erase=_erase_follow_ups,
+            title=_("Follow-ups"),
+            codes={
+                "status": FollowUp._meta.get_field("status").choices,
+                "outcome": FollowUp._meta.get_field("outcome").choices,
+            },
         )
     )

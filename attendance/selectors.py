@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.roles import Role, has_role
 from core.reads import personal_read
@@ -581,7 +582,7 @@ def follow_ups_read(request, *, user, status: str | None = FollowUpStatus.OPEN) 
         follow_up.participant.household_id: follow_up.participant.household
         for follow_up in follow_ups
     }
-    personal_read(request, households.values(), summary="follow-ups of absences")
+    personal_read(request, households.values(), summary=gettext_noop("follow-ups of absences"))
     return follow_ups
 
 

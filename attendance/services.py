@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -904,24 +904,30 @@ def outreach_record(
             raise AttendanceError(_("A headcount cannot be negative."), field="counts")
     if not sum(counts.values()):
         raise AttendanceError(_("Count at least one person met."), field="counts")
-    contact = OutreachContact.objects.create(
-        client_id=client_id,
-        day=day,
-        place=place,
-        neighbourhood=neighbourhood,
-        in_qpv=in_qpv,
-        theme=theme,
-        referral=referral,
-        recorded_by=recorded_by,
-        recorded_at=now,
-    )
-    OutreachCount.objects.bulk_create(
-        [
-            OutreachCount(contact=contact, age_band=band, sex=sex, count=count)
-            for (band, sex), count in counts.items()
-            if count
-        ]
-    )
+    try:
+        with transaction.atomic():
+            contact = OutreachContact.objects.create(
+                client_id=client_id,
+                day=day,
+                place=place,
+                neighbourhood=neighbourhood,
+                in_qpv=in_qpv,
+                theme=theme,
+                referral=referral,
+                recorded_by=recorded_by,
+                recorded_at=now,
+            )
+            OutreachCount.objects.bulk_create(
+                [
+                    OutreachCount(contact=contact, age_band=band, sex=sex, count=count)
+                    for (band, sex), count in counts.items()
+                    if count
+                ]
+            )
+    except IntegrityError:
+        # The same contact posted twice at the same instant (a retry racing the first post):
+        # the unique client_id let one in, and the other answers with it.
+        return OutreachContact.objects.get(client_id=client_id)
     return contact
 
 

@@ -31,7 +31,8 @@ BLANK_LINES = 5
 
 
 @functools.cache
-def _fonts() -> tuple[str, str]:
+def pdf_fonts() -> tuple[str, str]:
+    """The font names for a PDF: DejaVu Sans when installed, else Helvetica."""
     regular, bold = FONT_PATHS
     if regular.exists() and bold.exists():
         pdfmetrics.registerFont(TTFont("SheetSans", str(regular)))
@@ -46,7 +47,7 @@ def _text(value: str) -> str:
 
 def register_sheet_pdf(sheet: SheetData, *, blank_lines: int = BLANK_LINES) -> bytes:
     """The sheet as PDF bytes, in the active language."""
-    regular, bold = _fonts()
+    regular, bold = pdf_fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=10, leading=13)
     small = ParagraphStyle(
         "small", parent=body, fontSize=8, leading=10, textColor=colors.HexColor("#444444")

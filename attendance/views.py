@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -131,7 +132,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The register is saved."))
         return redirect("attendance:register", pk=session.pk)
     page = register_get(session=session, with_corrections=True, user=request.user)
-    personal_read(request, [row.participant for row in page.rows], summary="register")
+    personal_read(request, [row.participant for row in page.rows], summary=gettext_noop("register"))
     locked = register_is_locked(session)
     context = {
         "session": session,
@@ -192,7 +193,7 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
     newcomer.tie_errors()
     query = search.cleaned_data["q"] if search.is_valid() else ""
     candidates = list(walk_in_candidates(user=request.user, query=query)) if query else []
-    personal_read(request, candidates, summary="walk-in search")
+    personal_read(request, candidates, summary=gettext_noop("walk-in search"))
     context = {
         "session": session,
         "programme": session.programme,
@@ -378,7 +379,7 @@ def follow_up_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(programmes_with_figures_for(request.user), pk=pk)
     figures = programme_figures(programme=programme)
-    personal_read(request, participants_named_in(figures), summary="attendance rates")
+    personal_read(request, participants_named_in(figures), summary=gettext_noop("attendance rates"))
     return render(
         request, "attendance/programme.html", {"programme": programme, "figures": figures}
     )

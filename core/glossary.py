@@ -15,7 +15,7 @@ class Term:
 
 TERMS: dict[str, Term] = {
     "qpv": Term(
-        "QPV",
+        _("QPV"),
         _("Priority neighbourhood of urban policy"),
         _(
             "A QPV (quartier prioritaire de la politique de la ville) is a neighbourhood where "
@@ -49,7 +49,7 @@ TERMS: dict[str, Term] = {
         ),
     ),
     "pij": Term(
-        "PIJ",
+        _("PIJ"),
         _("Youth information point"),
         _(
             "The PIJ (point information jeunesse) informs young people about studies, jobs, "
@@ -57,7 +57,7 @@ TERMS: dict[str, Term] = {
         ),
     ),
     "cddf": Term(
-        "CDDF",
+        _("CDDF"),
         _("Family rights and duties council"),
         _(
             "The CDDF (conseil des droits et devoirs des familles), chaired by the mayor, "

@@ -1,6 +1,7 @@
 """The API's one pagination: limit/offset with both bounded."""
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
@@ -25,5 +26,5 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
         if isinstance(model, type) and is_personal(model):
             # Fetched once here, recorded as read (staff and partners), then serialised.
             page[self.items_attribute] = list(page[self.items_attribute])
-            personal_read(request, page[self.items_attribute], summary="API list")
+            personal_read(request, page[self.items_attribute], summary=gettext_noop("API list"))
         return page

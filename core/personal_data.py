@@ -8,11 +8,12 @@ until it does.
 """
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,17 @@ class HouseholdDataHolder:
     ``covers`` names the personal fields this holder exports and erases, per model; the
     coverage test compares it with the models. ``export`` returns the section's rows as plain
     data (JSON-ready); ``erase`` removes or blanks them and returns how many rows it changed.
+    For people reading their export, ``title`` names the section and ``codes`` gives, per key
+    of a row (``"enrolments.status"`` inside a nested list), the choices that put a code into
+    words.
     """
 
     key: str
     covers: dict[type[models.Model], tuple[str, ...]]
     export: Callable[[Any], list[dict[str, Any]]]
     erase: Callable[[Any, datetime.datetime], int]
+    title: Promise | str = ""
+    codes: Mapping[str, Any] = field(default_factory=dict)
 
 
 class HouseholdDataRegistry:

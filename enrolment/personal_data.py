@@ -4,6 +4,8 @@ the enrolments of its members. Their members are exported by the households app.
 import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from core.personal_data import HouseholdDataHolder, household_data
 
 from .models import Enrolment
@@ -51,5 +53,10 @@ def register() -> None:
             covers={Enrolment: ("note", "cancel_reason")},
             export=_enrolments,
             erase=_erase_enrolments,
+            title=_("Enrolments"),
+            codes={
+                "status": Enrolment._meta.get_field("status").choices,
+                "source": Enrolment._meta.get_field("source").choices,
+            },
         )
     )

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, has_role, is_staff_member
@@ -321,7 +322,7 @@ def programme_people(request: HttpRequest, pk: int) -> HttpResponse:
     personal_read(
         request,
         [enrolment for people in lists.values() for enrolment in people],
-        summary="programme lists",
+        summary=gettext_noop("programme lists"),
     )
     return render(request, "enrolment/programme_people.html", {"programme": programme, **lists})
 

@@ -5,10 +5,12 @@ import datetime
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from accounts.services import account_anonymise
 from core.personal_data import HouseholdDataHolder, household_data
 from core.reads import register_personal_container
+from programmes.models import SafetySheetPart
 
 from .models import (
     Consent,
@@ -199,6 +201,11 @@ def register() -> None:
             covers={Guardian: ("first_name", "last_name", "phone", "email")},
             export=_guardians,
             erase=_erase_guardians,
+            title=_("Guardians"),
+            codes={
+                "preferred_channel": Guardian._meta.get_field("preferred_channel").choices,
+                "language": Guardian._meta.get_field("language").choices,
+            },
         ),
         HouseholdDataHolder(
             key="participants",
@@ -208,19 +215,37 @@ def register() -> None:
             },
             export=_participants,
             erase=_erase_participants,
+            title=_("Participants"),
+            codes={"sex": Participant._meta.get_field("sex").choices},
         ),
-        HouseholdDataHolder(key="consents", covers={}, export=_consents, erase=_erase_consents),
+        HouseholdDataHolder(
+            key="consents",
+            covers={},
+            export=_consents,
+            erase=_erase_consents,
+            title=_("Consents"),
+            codes={
+                "kind": Consent._meta.get_field("kind").choices,
+                "answer": Consent._meta.get_field("answer").choices,
+            },
+        ),
         HouseholdDataHolder(
             key="emergency_contacts",
             covers={EmergencyContact: ("name", "relationship", "phone")},
             export=_emergency_contacts,
             erase=_erase_emergency_contacts,
+            title=_("Emergency contacts"),
         ),
         HouseholdDataHolder(
             key="safety_sheets",
             covers={SafetySheet: ("health", "contacts", "leave_alone_signed_on")},
             export=_safety_sheets,
             erase=_erase_safety_sheets,
+            title=_("Safety sheets"),
+            codes={
+                "filled_as": SafetySheet._meta.get_field("filled_as").choices,
+                "filled_parts": SafetySheetPart.choices,
+            },
         ),
     ):
         household_data.register(holder)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.audit import audit_staff_read
 from accounts.roles import is_staff_member
@@ -218,7 +219,9 @@ def consents(request: HttpRequest, household_pk: int) -> HttpResponse:
                 else _("Refusal recorded."),
             )
             return redirect("households:consents", household_pk=household.pk)
-        messages.error(request, " ".join(str(error) for error in form.errors.values()))
+        messages.error(
+            request, " ".join(message for errors in form.errors.values() for message in errors)
+        )
     kinds = [
         {
             "kind": kind,
@@ -400,7 +403,7 @@ def safety_sheet(request: HttpRequest, participant_pk: int) -> HttpResponse:
             )
             return redirect(back)
     elif current is not None:
-        audit_staff_read(request, target=current, summary="safety sheet page")
+        audit_staff_read(request, target=current, summary=gettext_noop("safety sheet page"))
     return render(
         request,
         "households/safety_sheet.html",

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.personal_data import HouseholdDataHolder, household_data
 
@@ -68,5 +69,11 @@ def register() -> None:
             },
             export=_messages,
             erase=_erase_messages,
+            title=_("Messages sent"),
+            codes={
+                "kind": Message._meta.get_field("kind").choices,
+                "channel": Message._meta.get_field("channel").choices,
+                "state": Message._meta.get_field("state").choices,
+            },
         )
     )

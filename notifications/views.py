@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from accounts.access import require_staff
@@ -34,7 +35,7 @@ def message_log(request: HttpRequest) -> HttpResponse:
         kind=filters.get("kind") or None,
     )
     page = Paginator(messages_qs, 50).get_page(request.GET.get("page"))
-    personal_read(request, page.object_list, summary="message log")
+    personal_read(request, page.object_list, summary=gettext_noop("message log"))
     return render(request, "notifications/message_log.html", {"form": form, "page": page})
 
 

@@ -13,6 +13,10 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Data protection")
 
     def ready(self) -> None:
+        from core.links import register_household_links
+
         from . import receivers
+        from .views import household_export_links
 
         receivers.connect()
+        register_household_links("privacy", household_export_links)

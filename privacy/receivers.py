@@ -52,7 +52,7 @@ def audit_save(
         return
     if sender is Consent:
         verb = (
-            "given"
+            instance.answer  # "given" or "refused"
             if created
             else (
                 "withdrawn"

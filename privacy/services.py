@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.audit import AuditAction, audit_record, audit_record_many
 from accounts.roles import Role
@@ -65,7 +66,7 @@ def household_export(
         actor=exported_by,
         target=household,
         request=request,
-        summary="household data export",
+        summary=gettext_noop("household data export"),
     )
     return data
 
@@ -196,7 +197,7 @@ def retention_warn(*, now: datetime.datetime | None = None) -> int:
     audit_record_many(
         action=AuditAction.CHANGE,
         targets=[w.household for w in warnings],
-        summary="retention warning",
+        summary=gettext_noop("retention warning"),
     )
     transaction.on_commit(lambda: _warn_coordinators(warnings))
     return len(warnings)
@@ -244,7 +245,7 @@ def safety_sheets_health_remove(*, now: datetime.datetime | None = None) -> int:
         actor=None,
         action=AuditAction.DELETE,
         targets=list(SafetySheet.objects.filter(pk__in=ids)),
-        summary="safety sheet health details removed (retention)",
+        summary=gettext_noop("safety sheet health details removed (retention)"),
     )
     return len(ids)
 

@@ -7,15 +7,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.roles import can_handle_data_requests
+from core.links import Link
 from households.access import households_visible_to
 from households.models import Household
 
 from .forms import ErasureConfirmForm
+from .pdf import export_pdf
+from .readable import export_in_words
 from .selectors import erasure_for_household, recent_erasures, upcoming_anonymisations
 from .services import PrivacyError, household_erase, household_export
 
@@ -29,26 +34,62 @@ def _household_for(request: HttpRequest, pk: int) -> Household:
         raise Http404 from exc
 
 
+def household_export_links(request: HttpRequest, household: Household) -> list[Link]:
+    """On the household's page, for those who handle data-protection requests."""
+    if not can_handle_data_requests(request.user):
+        return []
+    return [
+        Link(
+            _("What the service holds about this household (export)"),
+            reverse("privacy:export", args=[household.pk]),
+        )
+    ]
+
+
+def _export_in_words(request: HttpRequest, pk: int) -> tuple[Household, dict]:
+    household = _household_for(request, pk)
+    data = household_export(household=household, exported_by=request.user, request=request)
+    return household, export_in_words(data)
+
+
+def _file_name(household: Household, extension: str) -> str:
+    # "foyer-F-ABC123-20260901.pdf": the reference and the day, in the service's language.
+    return _("household-%(reference)s-%(day)s.%(extension)s") % {
+        "reference": household.reference,
+        "day": f"{timezone.localdate():%Y%m%d}",
+        "extension": extension,
+    }
+
+
 @never_cache
 @login_required
 def export_page(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _household_for(request, pk)
-    data = household_export(household=household, exported_by=request.user, request=request)
-    return render(request, "privacy/export.html", {"household": household, "data": data})
+    household, words = _export_in_words(request, pk)
+    return render(request, "privacy/export.html", {"household": household, "words": words})
 
 
 @never_cache
 @login_required
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
-    household = _household_for(request, pk)
-    data = household_export(household=household, exported_by=request.user, request=request)
+    household, words = _export_in_words(request, pk)
     response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2),
+        json.dumps(words, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="household-{household.reference}-{timezone.localdate():%Y%m%d}.json"'
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(household, "json")}"'
+    return response
+
+
+@never_cache
+@login_required
+def export_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
+    household, words = _export_in_words(request, pk)
+    html = render_to_string(
+        "privacy/export_document.html", {"household": household, "words": words}, request
     )
+    title = _("Data held about household %(reference)s") % {"reference": household.reference}
+    response = HttpResponse(export_pdf(html, title=title), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(household, "pdf")}"'
     return response
 
 

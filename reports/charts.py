@@ -13,6 +13,11 @@ BAR_AREA = 320
 ROW_HEIGHT = 30
 BAR_HEIGHT = 20
 COLUMN_AREA_HEIGHT = 180
+# On a phone (about 330 px for the chart) a chart is drawn again at that size, so that its text
+# stays at 13 px instead of shrinking with the drawing: horizontal bars, shorter labels.
+PHONE_LABEL_WIDTH = 120
+PHONE_BAR_AREA = 150
+PHONE_LABEL_CHARS = 16
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,9 @@ class Chart:
     bars: list[Bar]
     horizontal: bool
     baseline_y: float = 0
+    label_chars: int = 28
+    # The same figures drawn for a phone's width (shown instead of this one by site.css).
+    phone: "Chart | None" = None
 
 
 def _display(value: int | float | None, masked_label: str, unit: str) -> str:
@@ -52,33 +60,50 @@ def bar_chart(
     masked_label: str = "",
     unit: str = "",
     maximum: float | None = None,
+    phone: bool = False,
 ) -> Chart:
     """Horizontal bars, one per category: long labels stay readable. ``maximum`` fixes the
-    scale (100 for percentages); otherwise the longest bar is the largest value."""
+    scale (100 for percentages); otherwise the longest bar is the largest value. ``phone``
+    draws the narrow version only."""
+    label_width, bar_area = (
+        (PHONE_LABEL_WIDTH, PHONE_BAR_AREA) if phone else (LABEL_WIDTH, BAR_AREA)
+    )
     largest = maximum or max((value for _label, value in rows if value), default=0)
     bars = []
     for index, (label, value) in enumerate(rows):
         y = index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
-        width = BAR_AREA * (value or 0) / largest if largest else 0
+        width = bar_area * (value or 0) / largest if largest else 0
         bars.append(
             Bar(
                 label=label,
                 display=_display(value, masked_label, unit),
-                x=LABEL_WIDTH,
+                x=label_width,
                 y=y,
                 width=round(width, 1),
                 height=BAR_HEIGHT,
-                text_x=round(LABEL_WIDTH + width + 6, 1),
+                text_x=round(label_width + width + 6, 1),
                 text_y=y + BAR_HEIGHT - 5,
             )
         )
     return Chart(
         chart_id=chart_id,
         title=title,
-        width=LABEL_WIDTH + BAR_AREA + 80,
+        width=label_width + bar_area + 60,
         height=max(len(rows), 1) * ROW_HEIGHT,
         bars=bars,
         horizontal=True,
+        label_chars=PHONE_LABEL_CHARS if phone else 28,
+        phone=None
+        if phone
+        else bar_chart(
+            chart_id=chart_id,
+            title=title,
+            rows=rows,
+            masked_label=masked_label,
+            unit=unit,
+            maximum=maximum,
+            phone=True,
+        ),
     )
 
 
@@ -118,4 +143,13 @@ def column_chart(
         bars=bars,
         horizontal=False,
         baseline_y=top + COLUMN_AREA_HEIGHT,
+        # On a phone, months one under the other: their labels cannot overlap.
+        phone=bar_chart(
+            chart_id=chart_id,
+            title=title,
+            rows=rows,
+            masked_label=masked_label,
+            unit=unit,
+            phone=True,
+        ),
     )

@@ -34,7 +34,7 @@ from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
 from programmes.models import Mediator
 
-from .models import Session, SessionStatus
+from .models import Session, SessionStatus, change_reason_text
 
 TZID = "Europe/Paris"
 PARIS = ZoneInfo(TZID)
@@ -225,6 +225,7 @@ class EventData:
     ends_at: datetime.datetime
     status: str
     status_reason: str
+    status_reason_code: str
     capacity: int
     title: str
     what_to_bring: str
@@ -242,6 +243,7 @@ class EventData:
         "ends_at",
         "status",
         "status_reason",
+        "status_reason_code",
         "capacity_override",
         "programme__capacity",
         "programme__title",
@@ -253,9 +255,9 @@ class EventData:
 
     @classmethod
     def from_row(cls, row: tuple) -> "EventData":
-        override, programme_capacity = row[8], row[9]
-        # One tuple, then unpacked: mypy cannot count arguments placed after a ``*row[:8]``.
-        return cls(*(*row[:8], programme_capacity if override is None else override, *row[10:]))
+        override, programme_capacity = row[9], row[10]
+        # One tuple, then unpacked: mypy cannot count arguments placed after a ``*row[:9]``.
+        return cls(*(*row[:9], programme_capacity if override is None else override, *row[11:]))
 
     @classmethod
     def from_session(cls, session: Session) -> "EventData":
@@ -269,6 +271,7 @@ class EventData:
             session.ends_at,
             session.status,
             session.status_reason,
+            session.status_reason_code,
             session.capacity,
             programme.title,
             programme.what_to_bring,
@@ -316,8 +319,11 @@ class EventWriter:
             lines.append(labels["cancelled"])
         elif data.status == SessionStatus.MOVED:
             lines.append(labels["moved"])
-        if data.status_reason and data.status != SessionStatus.SCHEDULED:
-            lines.append(data.status_reason)
+        reason = change_reason_text(data.status_reason_code, data.status_reason)
+        if reason and data.status != SessionStatus.SCHEDULED:
+            # The kind of reason in words (as the families' messages say it), then the
+            # coordinator's own words.
+            lines.append(reason)
         if data.what_to_bring:
             lines.append(labels["bring"] % {"items": data.what_to_bring})
         if contacts:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_noop
 
 from accounts.roles import Role, has_role
 from core.reads import personal_read
@@ -52,7 +53,7 @@ def mediation_space(request: HttpRequest) -> HttpResponse:
     )
     everything = has_role(request.user, Role.COORDINATOR, Role.ADMINISTRATOR)
     referrals = list(pending_referrals(enrolments=enrolment_list(user=request.user))[:50])
-    personal_read(request, [*households, *referrals], summary="mediation home")
+    personal_read(request, [*households, *referrals], summary=gettext_noop("mediation home"))
     return render(
         request,
         "workspace/mediation_space.html",
@@ -75,7 +76,7 @@ def partner_space(request: HttpRequest) -> HttpResponse:
     referrals = list(
         enrolment_list(user=request.user, source=EnrolmentSource.PARTNER_REFERRAL)[:200]
     )
-    personal_read(request, referrals, summary="partner referrals")
+    personal_read(request, referrals, summary=gettext_noop("partner referrals"))
     return render(
         request,
         "workspace/partner_space.html",

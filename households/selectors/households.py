@@ -1,6 +1,7 @@
 """Reads on households, shaped for pages and the API (no N+1)."""
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_noop
 
 from accounts.audit import AuditAction, audit_record, reads_are_audited
 from core.phones import phone_to_e164
@@ -74,7 +75,10 @@ def household_detail(*, user, pk: int) -> Household:
     )
     if reads_are_audited(user):
         audit_record(
-            action=AuditAction.VIEW, actor=user, target=household, summary="household detail"
+            action=AuditAction.VIEW,
+            actor=user,
+            target=household,
+            summary=gettext_noop("household detail"),
         )
     return household
 

@@ -126,3 +126,52 @@ def test_people_met_are_reported_beside_participants_in_the_same_age_bands(clien
         "/api/v1/reports/summary", {"start": "2026-11-01", "end": "2026-11-30"}
     ).json()
     assert body["outreach_people"] == 9
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_contact_posted_twice_at_the_same_instant_is_recorded_once():
+    """A phone back online retries while its first post is still in flight: both posts reach
+    the insert; the unique client_id lets one in and the other answers with it (no 500)."""
+    import threading
+
+    from django.db import connection
+
+    from attendance.services import outreach_record
+
+    mediator = MediatorFactory()
+    client_id = uuid.uuid4()
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def post() -> None:
+        try:
+            barrier.wait()
+            contact = outreach_record(
+                client_id=client_id,
+                recorded_by=mediator.user,
+                day=datetime.date(2026, 11, 18),
+                place="Marché",
+                theme="health_prevention",
+                counts={("18-25", "female"): 3},
+                now=NOW,
+            )
+            results.append(contact.pk)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    for _round in range(5):
+        client_id = uuid.uuid4()
+        barrier.reset()
+        results.clear()
+        threads = [threading.Thread(target=post) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == []
+        assert len(results) == 2 and results[0] == results[1]
+        assert OutreachContact.objects.filter(client_id=client_id).count() == 1

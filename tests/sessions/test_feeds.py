@@ -397,3 +397,20 @@ def test_my_calendars_queries_do_not_grow_with_feeds(client, programme):
         partner.members.add(user)
         feed_token_for(partner=partner)
     assert queries() == one <= 12
+
+
+def test_a_cancelled_event_says_the_kind_of_reason_and_the_coordinator_words(client, programme):
+    """Families read in their calendar why the session is off: the kind of reason, in the
+    feed's language, then what the coordinator wrote."""
+    session_cancel(
+        reason_code="weather",
+        reason="Alerte orange",
+        session=many_sessions(programme, 1)[0],
+    )
+    english = events_of(client.get(feed_path(programme), {"lang": "en"}))[0]
+    description = " ".join(str(english["DESCRIPTION"]).split())
+    assert "The weather does not allow it. Alerte orange" in description
+    french = events_of(client.get(feed_path(programme), {"lang": "fr"}))[0]
+    assert "La météo ne le permet pas. Alerte orange" in " ".join(
+        str(french["DESCRIPTION"]).split()
+    )

@@ -11,6 +11,25 @@
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 
+  // Tables read as stacked cards on a phone (site.css): each cell carries its column's name.
+  document.querySelectorAll("table").forEach(function (table) {
+    var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    if (!head || table.classList.contains("no-stack")) { return; }
+    var names = Array.prototype.map.call(head.cells, function (cell) {
+      return cell.textContent.trim().replace(/\s+/g, " ");
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, index) {
+          if (names[index] && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", names[index]);
+          }
+        });
+      });
+    });
+    table.classList.add("stacked");
+  });
+
   if (!navigator.clipboard) { return; }
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     var field = document.getElementById(button.getAttribute("data-copy"));
