@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connections, transaction
-from django.db.models import F, Q
+from django.db.models import F, JSONField, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from kombu.exceptions import OperationalError
@@ -133,8 +133,16 @@ def _copy_ignoring_conflicts(messages: list[Message]) -> list[int]:
     fields = [field for field in Message._meta.concrete_fields if not field.primary_key]
     connection = connections["default"]
     names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    # Only the JSON column needs Django's preparation (an adapter); the other values (text,
+    # numbers, aware datetimes, ids) go to COPY as they are.
+    prepared = [isinstance(field, JSONField) for field in fields]
     rows = [
-        [field.get_db_prep_save(getattr(message, field.attname), connection) for field in fields]
+        [
+            field.get_db_prep_save(getattr(message, field.attname), connection)
+            if needs
+            else getattr(message, field.attname)
+            for field, needs in zip(fields, prepared, strict=True)
+        ]
         for message in messages
     ]
     with transaction.atomic(), connection.cursor() as cursor:
