@@ -64,8 +64,17 @@ messages: install
 	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=var
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# Every script runs (those that need PostgreSQL or Redis say why they are skipped without them);
+# the machine's load is printed before and after each, since figures are read against it.
+# BENCHMARKS names a subset, e.g. make benchmarks BENCHMARKS="benchmarks/bench_pages.py".
+BENCHMARKS ?= $(wildcard benchmarks/bench_*.py)
 benchmarks: migrate
-	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+	@failed=""; for script in $(BENCHMARKS); do \
+	  echo "== $$script ($$(date -u +%H:%M) UTC, load before: $$(cut -d' ' -f1-3 /proc/loadavg))"; \
+	  $(BIN)/python $$script || failed="$$failed $$script"; \
+	  echo "== $$script done ($$(date -u +%H:%M) UTC, load after: $$(cut -d' ' -f1-3 /proc/loadavg))"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "Failed:$$failed"; exit 1; fi
 
 screenshots: install
 	$(BIN)/python benchmarks/screenshots.py

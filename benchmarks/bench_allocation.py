@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import benchdb  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # A folder of its own: never the development or test database.
 os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="bench-allocation-")
@@ -219,6 +221,7 @@ def database_run(data: matching.RoundInput) -> None:
     from allocation import services
 
     setup_test_environment()
+    benchdb.name_test_database(connection, "allocation")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         round_ = build_database(data)

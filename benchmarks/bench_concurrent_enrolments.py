@@ -14,7 +14,8 @@ the enrolments; the budget is an enrolment rate of at least half of it, p95 unde
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/mediation .venv/bin/python \\
      benchmarks/bench_concurrent_enrolments.py
 With BENCH_DATABASE_URL, that database is used (emptied before and after) instead of a
-throwaway one; BENCH_PORT fixes gunicorn's port.
+throwaway one; BENCH_PORT fixes gunicorn's port. With BENCH_PROFILE naming a folder, gunicorn serves
+benchmarks/profiled_wsgi.py (each request profiled) and the script prints where the time went.
 """
 
 import json
@@ -23,6 +24,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -48,7 +50,8 @@ def free_port() -> int:
 
 def throwaway_database_url(server_url: str) -> tuple[str, str]:
     parts = urlsplit(server_url)
-    name = f"bench_enrolments_{os.getpid()}"
+    # Named after DATABASE_URL's own database, so that a shared server shows whose it is.
+    name = f"{parts.path.lstrip('/') or 'mediation'}_bench_enrolments_{os.getpid()}"
     return urlunsplit(parts._replace(path=f"/{name}")), name
 
 
@@ -94,10 +97,15 @@ print(json.dumps({{"programme": programme.pk, "families": families}}))
 
 
 def start_server(env: dict, port: int) -> subprocess.Popen:
+    application = (
+        "benchmarks.profiled_wsgi:application"
+        if env.get("BENCH_PROFILE")
+        else "config.wsgi:application"
+    )
     server = subprocess.Popen(
         [
             GUNICORN,
-            "config.wsgi:application",
+            application,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -198,11 +206,75 @@ def fire(base: str, programme: int, families: list[dict]) -> tuple[list, float]:
     return results, time.perf_counter() - started
 
 
+def profile_summary(folder: Path) -> None:
+    """Where the time of a POST /api/v1/enrolments went, from benchmarks/profiled_wsgi.py."""
+    records = [
+        json.loads(line)
+        for path in folder.glob("requests-*.jsonl")
+        for line in path.read_text().splitlines()
+    ]
+    posts = [r for r in records if r["method"] == "POST" and r["path"] == "/api/v1/enrolments"]
+    reads = [r for r in records if r["path"] == "/api/v1/me"]
+    if not posts:
+        return
+
+    def mean(values) -> float:
+        values = list(values)
+        return sum(values) / len(values) * 1000 if values else 0.0
+
+    def lock_index(record) -> int | None:
+        return next((i for i, s in enumerate(record["sql"]) if "headcount_version" in s[0]), None)
+
+    held, waits, before, after_commit, sql_totals = [], [], [], [], []
+    for record in posts:
+        statements = record["sql"]
+        sql_totals.append(sum(s[2] for s in statements))
+        index = lock_index(record)
+        commit = next((s for s in statements if s[0] == "COMMIT"), None)
+        if index is None or commit is None:
+            continue
+        lock = statements[index]
+        waits.append(lock[2])
+        before.append(lock[1])
+        # Held from the moment the UPDATE got the row to the end of the COMMIT.
+        held.append(commit[1] + commit[2] - (lock[1] + lock[2]))
+        after_commit.append(record["wall"] - (commit[1] + commit[2]))
+    print(f"  profile of {len(posts)} POST /api/v1/enrolments (cProfile on: times inflated):")
+    print(
+        f"    wall {mean(r['wall'] for r in posts):.0f} ms mean; SQL {mean(sql_totals):.0f} ms "
+        f"in {sum(len(r['sql']) for r in posts) / len(posts):.1f} statements (COMMIT included)"
+    )
+    print(
+        f"    before the lock {mean(before):.0f} ms; waiting for the lock {mean(waits):.0f} ms; "
+        f"lock held (after the UPDATE to the end of COMMIT) {mean(held):.1f} ms "
+        f"(median {statistics.median(held) * 1000:.1f}); after the commit {mean(after_commit):.0f} ms"
+    )
+    if reads:
+        print(
+            f"    GET /api/v1/me: wall {mean(r['wall'] for r in reads):.0f} ms mean, "
+            f"{sum(len(r['sql']) for r in reads) / len(reads):.1f} statements"
+        )
+    sample = posts[len(posts) // 2]
+    print("    statements of one enrolment (start ms, duration ms):")
+    for sql, start, duration in sample["sql"]:
+        print(f"      {start * 1000:7.1f} {duration * 1000:7.1f}  {sql[:110]}")
+    own: dict[str, float] = {}
+    for record in posts:
+        for name, seconds, _cumulative in record["own"]:
+            own[name] = own.get(name, 0.0) + seconds
+    print("    functions with the most time of their own, per request:")
+    for name, seconds in sorted(own.items(), key=lambda item: -item[1])[:15]:
+        print(f"      {seconds / len(posts) * 1000:7.2f} ms  {name}")
+
+
 def main() -> int:
     server_url = os.environ.get("DATABASE_URL", "")
     if not server_url.startswith(("postgres://", "postgresql://")):
-        print("DATABASE_URL must point to PostgreSQL (row locks are what this measures).")
-        return 2
+        print(
+            "bench_concurrent_enrolments: skipped, DATABASE_URL is not PostgreSQL (row locks "
+            "under concurrent requests are what it measures; SQLite serialises every writer)."
+        )
+        return 0
     own_database = os.environ.get("BENCH_DATABASE_URL", "")
     if own_database:
         database_url, name = own_database, ""
@@ -212,10 +284,17 @@ def main() -> int:
     env.update(
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="config.settings",
-        CELERY_TASK_ALWAYS_EAGER="1",
         CONN_MAX_AGE="60",
         LOG_LEVEL="WARNING",
     )
+    # Delivery is queued after each commit as in production (a Redis broker when
+    # CELERY_BROKER_URL names one, else the file broker in a folder of its own); no worker
+    # runs, so the cost measured is the queueing, not a delivery run inside the request.
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    if not env.get("CELERY_BROKER_URL"):
+        env["VAR_DIR"] = tempfile.mkdtemp(prefix="bench-enrolments-")
+        for folder in ("queue", "control"):
+            (Path(env["VAR_DIR"]) / "celery-broker" / folder).mkdir(parents=True)
     if name:
         admin_sql(server_url, f'CREATE DATABASE "{name}"')
     server = None
@@ -324,11 +403,22 @@ def main() -> int:
             and promoted_ok
         )
         print("  result: OK" if ok else "  result: FAILED")
+        if env.get("BENCH_PROFILE"):
+            profile_summary(Path(env["BENCH_PROFILE"]))
         return 0 if ok else 1
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
+        # The delivery tasks queued by the run, which no worker took.
+        subprocess.run(
+            [str(Path(PYTHON).with_name("celery")), "-A", "config", "purge", "-f"],
+            cwd=BASE_DIR,
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         if name:
             admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         else:

@@ -14,9 +14,10 @@ exactly CAPACITY confirmed, the waiting list numbered 1..n without gap, one enro
 one message per event and person, every message delivered exactly once (one SMS file each).
 
 Run: .venv/bin/python benchmarks/bench_multi_process.py [families] [capacity] [cancellations]
-Environment: BENCH_DATABASE_URL (a PostgreSQL server; default postgres://postgres@127.0.0.1:5432,
-the database name is replaced by mediation_bench_multi), BENCH_BROKER_URL (default
-redis://127.0.0.1:6379/14; that Redis database is emptied).
+Environment: BENCH_DATABASE_URL, else DATABASE_URL (a PostgreSQL server; the database used is
+named after that URL's with ``_bench_multi`` appended), BENCH_BROKER_URL, else CELERY_BROKER_URL
+(a Redis database, which is emptied), BENCH_PORTS (two ports, e.g. ``8218,8219``; default: two
+free ones). Without PostgreSQL or Redis the script says so and is skipped.
 """
 
 import datetime
@@ -41,17 +42,33 @@ BIN = Path(sys.executable).parent
 FAMILIES = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 CAPACITY = int(sys.argv[2]) if len(sys.argv) > 2 else 20
 CANCELLATIONS = min(int(sys.argv[3]) if len(sys.argv) > 3 else 15, CAPACITY)
-PORTS = (8761, 8762)
-DB_NAME = "mediation_bench_multi"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchdb  # noqa: E402
+
 REMINDER_OFFSET = "2m"
 # The session starts this long after the data is built: enrolments and cancellations finish
 # before its reminder falls due (start - 2 minutes).
 SESSION_LEAD = datetime.timedelta(minutes=3, seconds=30)
 DRAIN_TIMEOUT = 360
 
-server_url = urlsplit(os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432"))
+SERVER_URL = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
+server_url = urlsplit(SERVER_URL)
+DB_NAME = benchdb.bench_name(SERVER_URL, "multi")
 DATABASE_URL = urlunsplit(server_url._replace(path=f"/{DB_NAME}"))
-BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
+BROKER_URL = os.environ.get("BENCH_BROKER_URL") or os.environ.get("CELERY_BROKER_URL", "")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORTS = tuple(
+    int(port) for port in os.environ.get("BENCH_PORTS", "").split(",") if port.strip()
+) or (_free_port(), _free_port())
 WORK_DIR = Path(tempfile.mkdtemp(prefix="bench-multi-"))
 SMS_DIR = WORK_DIR / "sms"
 
@@ -78,6 +95,10 @@ sys.path.insert(0, str(BASE_DIR))
 
 
 def reachable() -> str | None:
+    if not benchdb.on_postgresql(SERVER_URL):
+        return "no PostgreSQL named (BENCH_DATABASE_URL or DATABASE_URL)"
+    if not BROKER_URL.startswith("redis://"):
+        return "no Redis broker named (BENCH_BROKER_URL or CELERY_BROKER_URL)"
     import psycopg
     import redis
 

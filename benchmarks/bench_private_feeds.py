@@ -22,10 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import benchdb  # noqa: E402
+
 WORKDIR = tempfile.mkdtemp(prefix="bench-private-feeds-")
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", f"sqlite:///{WORKDIR}/bench.sqlite3"
-)
+os.environ["DATABASE_URL"] = benchdb.database_url("private_feeds", WORKDIR)
 os.environ.setdefault("VAR_DIR", WORKDIR)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

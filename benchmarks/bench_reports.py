@@ -25,6 +25,8 @@ from zoneinfo import ZoneInfo
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+import benchdb  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # A folder of its own: never the development or test database.
 os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="bench-reports-")
@@ -221,6 +223,7 @@ def timed(function, *, repeat: int = REPEAT):
 def main() -> None:
     setup_test_environment()
     settings.MEDIA_ROOT = Path(os.environ["VAR_DIR"]) / "media"
+    benchdb.name_test_database(connection, "reports")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         run()

@@ -59,7 +59,7 @@ def demo_server():
     _manage(env, "migrate", "--noinput")
     _manage(env, "load_demo_data")
     _manage(env, "collectstatic", "--noinput")
-    port = _free_port()
+    port = int(os.environ.get("BENCH_PORT") or _free_port())
     server = subprocess.Popen(
         [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=BASE_DIR,

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import connections
-from django.db.models import F, Q
+from django.db import connections, transaction
+from django.db.models import F, JSONField, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from kombu.exceptions import OperationalError
@@ -88,6 +88,14 @@ def messages_queue(messages: list[Message], *, new_keys: bool = False) -> list[i
         for message in messages
         if message.state == MessageState.PENDING and message.due_at <= now
     ]
+    if (
+        not new_keys
+        and len(messages) >= COPY_FROM
+        and connections["default"].vendor == "postgresql"
+    ):
+        ids = _copy_ignoring_conflicts(messages)
+        dispatch_on_commit(ids)
+        return ids
     if new_keys:
         Message.objects.bulk_create(messages, batch_size=settings.NOTIFICATIONS_BATCH_SIZE)
     else:
@@ -107,6 +115,52 @@ def messages_queue(messages: list[Message], *, new_keys: bool = False) -> list[i
         )
     dispatch_on_commit(ids)
     return ids
+
+
+# From this many rows at once (a sweep's batch), PostgreSQL takes them through COPY.
+COPY_FROM = 200
+_LOAD_TABLE = "notification_message_load"
+
+
+def _copy_ignoring_conflicts(messages: list[Message]) -> list[int]:
+    """Insert outbox rows as ``bulk_create(ignore_conflicts=True)`` does, on PostgreSQL, and
+    return the ids of the due rows actually written (those marked ``dispatched_at``).
+
+    The rows are streamed with COPY into a temporary table, then moved in one statement that
+    skips keys already present and returns what it wrote: a bulk INSERT binds every one of the
+    thousands of parameters of a batch on its own, which was most of a sweep's time, and needs
+    a second query to learn which rows were new."""
+    fields = [field for field in Message._meta.concrete_fields if not field.primary_key]
+    connection = connections["default"]
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    # Only the JSON column needs Django's preparation (an adapter); the other values (text,
+    # numbers, aware datetimes, ids) go to COPY as they are.
+    prepared = [isinstance(field, JSONField) for field in fields]
+    rows = [
+        [
+            field.get_db_prep_save(getattr(message, field.attname), connection)
+            if needs
+            else getattr(message, field.attname)
+            for field, needs in zip(fields, prepared, strict=True)
+        ]
+        for message in messages
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Gone at the commit; emptied by the statement that reads it, so that it holds one
+        # batch also inside an outer transaction, where it lives on until that commits.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_LOAD_TABLE} ON COMMIT DROP AS "
+            f"SELECT {names} FROM {Message._meta.db_table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {_LOAD_TABLE} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"WITH loaded AS (DELETE FROM {_LOAD_TABLE} RETURNING {names}) "
+            f"INSERT INTO {Message._meta.db_table} ({names}) SELECT {names} FROM loaded "
+            "ON CONFLICT DO NOTHING RETURNING id, dispatched_at IS NOT NULL"
+        )
+        return [pk for pk, dispatched in cursor.fetchall() if dispatched]
 
 
 def retry_delay(attempts: int) -> float:

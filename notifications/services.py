@@ -15,7 +15,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +30,6 @@ from households.selectors import (
     Contact,
     contacts_of_participants,
     enrolment_contact,
-    participant_contact,
     with_contacts,
 )
 from programmes.models import EnrolmentMode, Programme
@@ -167,7 +166,10 @@ def enrolment_notice_prepare(
     *, participant, programme: Programme, session: Session | None
 ) -> EnrolmentNotice:
     """Read what enrolment_notify() needs for a new enrolment, outside the target's lock."""
-    contact = participant_contact(participant)
+    # The participant was just read (and locked) by the service: one query for the guardians.
+    contact = contacts_of_participants(
+        [(participant.pk, participant.household_id, participant.guardian_record_id)]
+    ).get(participant.pk)
     recipient = recipient_from_contact(contact)
     can_email = contact is not None and contact.can_email
     probe = Enrolment(participant=participant, programme=programme, session=session)
@@ -180,19 +182,25 @@ def enrolment_notice_prepare(
             can_email=can_email,
         )
     now = timezone.now()
-    coming = list(
-        Session.objects.select_related("programme", "venue")
-        .filter(
-            programme_id=programme.pk,
-            starts_at__gt=now,
-            starts_at__lte=_reminder_horizon(programme, now),
-        )
-        .exclude(status=SessionStatus.CANCELLED)
-        .order_by("starts_at")
+    horizon = _reminder_horizon(programme, now)
+    coming = Session.objects.filter(programme_id=programme.pk, starts_at__gt=now).exclude(
+        status=SessionStatus.CANCELLED
     )
-    first = coming[0] if coming else _first_coming_session(probe)
+    # In one query: the sessions whose reminders may be due, and the first coming one (which
+    # the message names) even when it is further away.
+    rows = list(
+        coming.filter(
+            Q(starts_at__lte=horizon)
+            | Q(pk=Subquery(coming.order_by("starts_at", "pk").values("pk")[:1]))
+        )
+        .select_related("programme", "venue")
+        .order_by("starts_at", "pk")
+    )
     return EnrolmentNotice(
-        recipient=recipient, session=first, reminder_sessions=coming, can_email=can_email
+        recipient=recipient,
+        session=rows[0] if rows else None,
+        reminder_sessions=[row for row in rows if row.starts_at <= horizon],
+        can_email=can_email,
     )
 
 
@@ -554,9 +562,12 @@ def _candidates(
     offset: timing.Offset,
     after: tuple[int, int] = (0, 0),
 ) -> QuerySet[Enrolment, tuple]:
-    """Confirmed enrolments in these sessions (their own, or their programme's whole cycle) with
-    no reminder row yet for this offset; one row per (enrolment, session), the session's fields
-    annotated."""
+    """Confirmed enrolments in these sessions (their own, or their programme's whole cycle),
+    one row per (enrolment, session), the session's fields annotated, in keyset order.
+
+    Those already reminded are left out in Python (``_reminded``), not with a NOT EXISTS: the
+    outbox grows during a sweep faster than its statistics, and the planner, believing it
+    nearly empty, compared every candidate with every reminder of the offset."""
     target = "programme__sessions__" if whole_cycle else "session__"
     after_session, after_pk = after
     enrolments = Enrolment.objects.filter(
@@ -574,19 +585,18 @@ def _candidates(
         target_venue=F(f"{target}venue__name"),
         target_address=F(f"{target}venue__address"),
     )
-    already = Message.objects.filter(
-        kind=MessageKind.REMINDER,
-        participant_id=OuterRef("participant_id"),
-        session_id=OuterRef("target_session_id"),
-        reminder_offset=str(offset),
-        session_starts_at=OuterRef("target_starts_at"),
-    )
     # Plain rows: building an enrolment, participant and programme model per row was most of
     # the sweep's time.
-    return (
-        enrolments.filter(~Exists(already))
-        .order_by("target_session_id", "pk")
-        .values_list(*_CANDIDATE_COLUMNS)
+    return enrolments.order_by("target_session_id", "pk").values_list(*_CANDIDATE_COLUMNS)
+
+
+def _reminded(*, session_ids: list[int], offset: timing.Offset) -> set[tuple]:
+    """(participant, session, session start) of the reminders of this offset already written
+    for these sessions: one index range (session, kind) per chunk."""
+    return set(
+        Message.objects.filter(
+            session_id__in=session_ids, kind=MessageKind.REMINDER, reminder_offset=str(offset)
+        ).values_list("participant_id", "session_id", "session_starts_at")
     )
 
 
@@ -680,20 +690,26 @@ def reminders_create_due(*, now: datetime.datetime | None = None) -> int:
             # Usually one page per chunk; more only where a session holds more confirmed
             # people than its places (a capacity lowered afterwards).
             last: tuple[int, int] = (0, 0)
+            reminded = _reminded(session_ids=chunk, offset=offset)
             while True:
+                # One row more than a batch says whether another page follows.
                 page = list(
                     _candidates(
                         whole_cycle=whole_cycle, session_ids=chunk, offset=offset, after=last
-                    )[:batch]
+                    )[: batch + 1]
                 )
+                more = len(page) > batch
+                page = page[:batch]
                 if not page:
                     break
                 last = (page[-1][9], page[-1][0])
+                new = [row for row in page if (row[1], row[9], row[10]) not in reminded]
                 # Counted from what this sweep wrote: another sweep running at once may have
                 # written some of the same rows first (their keys are unique), and those are
                 # its own.
-                created += len(messages_queue(_due_rows(page, offset, now)))
-                if len(page) < batch:
+                if new:
+                    created += len(messages_queue(_due_rows(new, offset, now)))
+                if not more:
                     break
     return created
 

@@ -85,7 +85,9 @@ def eligibility_check(
 # --- Target and conflicts -------------------------------------------------------------------
 
 
-def _check_target(*, programme: Programme, session: Session | None) -> None:
+def _check_target(*, programme: Programme, session: Session | None) -> datetime.date | None:
+    """Refuse a target that takes no enrolment now; return the day ages are taken on (the
+    first session's, read in the same query for a whole cycle), if known."""
     if programme.status != ProgrammeStatus.PUBLISHED:
         raise EnrolmentError(_("This programme is not open for enrolment."), field="programme")
     enrolment_gates_check(programme=programme, session=session)
@@ -99,11 +101,11 @@ def _check_target(*, programme: Programme, session: Session | None) -> None:
         bounds = (
             Session.objects.filter(programme=programme)
             .exclude(status=SessionStatus.CANCELLED)
-            .aggregate(count=Count("pk"), last_end=Max("ends_at"))
+            .aggregate(count=Count("pk"), last_end=Max("ends_at"), first=Min("starts_at"))
         )
         if bounds["count"] and bounds["last_end"] <= now:
             raise EnrolmentError(_("This programme has ended."), field="programme")
-        return
+        return _local_date(bounds["first"]) if bounds["first"] else None
     if session is None:
         raise EnrolmentError(
             _("Choose a session: this programme is enrolled session by session."), field="session"
@@ -114,6 +116,7 @@ def _check_target(*, programme: Programme, session: Session | None) -> None:
         raise EnrolmentError(_("This session is cancelled."), field="session")
     if session.starts_at <= now:
         raise EnrolmentError(_("This session has already started."), field="session")
+    return _local_date(session.starts_at)
 
 
 def _target_filter(*, programme_id: int, session_id: int | None) -> Q:
@@ -399,8 +402,8 @@ def _lock_and_check_request(
     """Lock the participant (their enrolments are decided one at a time), then check the
     request against the target, eligibility and their other enrolments."""
     participant = _lock_participant(participant)
-    _check_target(programme=programme, session=session)
-    eligibility_check(participant=participant, programme=programme, session=session)
+    day = _check_target(programme=programme, session=session)
+    eligibility_check(participant=participant, programme=programme, session=session, day=day)
     _check_not_enrolled(participant=participant, programme=programme, session=session)
     return participant
 

@@ -79,7 +79,8 @@ def test_queries_grow_with_batches_not_rows(settings):
     created, five_batches = _sweep()
     assert created == 50
     _assert_once_each(50)
-    # A batch costs the same few queries (page, guardians, insert, read-back, next sessions).
+    # A batch costs the same few queries (reminders already written, page, guardians, insert,
+    # read-back or COPY, next sessions).
     per_batch = (five_batches - one_batch) / 4
     assert per_batch <= 6, (one_batch, five_batches)
 
@@ -87,7 +88,8 @@ def test_queries_grow_with_batches_not_rows(settings):
     Message.objects.all().delete()
     created, one_big_batch = _sweep()
     assert created == 50
-    assert one_big_batch <= one_batch
+    # SQLite binds at most 999 variables a statement: 50 outbox rows take two INSERTs there.
+    assert one_big_batch <= one_batch + (connection.vendor == "sqlite"), (one_batch, one_big_batch)
 
 
 def test_a_session_fuller_than_its_places_is_read_in_several_pages(settings):
