@@ -31,14 +31,15 @@ def world():
     family_user = user_with_role(Role.FAMILY)
     own = GuardianFactory(user=family_user).household
     own_child = ParticipantFactory(household=own)
-    other = HouseholdFactory()
+    partner = PartnerFactory()
+    partner_user = user_with_role(Role.PARTNER)
+    partner.members.add(partner_user)
+    # A family the partner brought to the service (it registered it).
+    other = HouseholdFactory(created_by=partner_user)
     other_child = ParticipantFactory(household=other)
     GuardianFactory(household=other)
     GuardianFactory(household=other, is_primary=False)
     created = HouseholdFactory(created_by=mediator.user)
-    partner = PartnerFactory()
-    partner_user = user_with_role(Role.PARTNER)
-    partner.members.add(partner_user)
     mine = EnrolmentFactory(participant=own_child, programme=theirs)
     referral = EnrolmentFactory(
         participant=other_child,
