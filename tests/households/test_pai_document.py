@@ -4,6 +4,7 @@ too large or of another kind, and exported, erased and removed by retention with
 
 import base64
 import datetime
+import io
 
 import pytest
 import time_machine
@@ -190,3 +191,20 @@ def test_retention_removes_the_document_with_the_health_details(client, world, s
         assert safety_sheets_health_remove() == 1
     assert not PaiDocument.objects.exists()
     assert SafetySheet.objects.get().pai_document is None
+
+
+def test_key_rotation_re_encrypts_the_documents_too(client, world, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    from households.services import pai_document_content
+
+    upload(client, world)
+    old_key = settings.FIELD_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+    out = io.StringIO()
+    call_command("safety_sheets_reencrypt", stdout=out)
+    assert "1 PAI documents" in out.getvalue()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]
+    assert pai_document_content(PaiDocument.objects.get()) == PDF
