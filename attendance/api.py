@@ -41,6 +41,7 @@ from .services import (
     CheckOutInput,
     MarkInput,
     SheetOpening,
+    WalkInInput,
     attendance_batch_apply,
     follow_up_close,
     outreach_record,
@@ -88,6 +89,7 @@ def put_register(request: HttpRequest, session_id: int, payload: AttendanceBatch
         marks=[MarkInput(**mark.dict()) for mark in payload.marks],
         check_outs=[CheckOutInput(**item.dict()) for item in payload.check_outs],
         openings=[SheetOpening(**item.dict()) for item in payload.openings],
+        walk_ins=[WalkInInput(**item.dict()) for item in payload.walk_ins],
     )
     return {
         "applied": result.applied,
@@ -95,6 +97,14 @@ def put_register(request: HttpRequest, session_id: int, payload: AttendanceBatch
         "check_outs_applied": result.check_outs_applied,
         "check_outs_ignored": result.check_outs_ignored,
         "follow_ups_opened": [follow_up.pk for follow_up in result.follow_ups],
+        "walk_ins": [
+            {
+                "client_id": item.client_id,
+                "participant_id": item.participant.pk,
+                "created": item.created,
+            }
+            for item in result.walk_ins
+        ],
         "state": register_out(register_get(session=session, user=request.auth)),
     }
 

@@ -1,5 +1,7 @@
 """Forms of the register pages: a walk-in, a headcount, the close of a follow-up."""
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,12 @@ class NewcomerForm(TextFormMixin, forms.Form):
     )
     neighbourhood = forms.CharField(label=_("Neighbourhood"), max_length=120, required=False)
     in_qpv = forms.BooleanField(label=_("Lives in a priority neighbourhood (QPV)"), required=False)
+    # Chosen when the form is drawn: the same form sent twice (a double tap, a retry) adds one person.
+    client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client_id"].initial = uuid.uuid4()
 
     def tie_errors(self) -> None:
         """Point each field in error at its message, for screen readers."""

@@ -64,6 +64,11 @@ class Attendance(models.Model):
     marked_at = models.DateTimeField(_("marked at"), default=timezone.now)
     client_id = models.UUIDField(_("client id"), default=uuid.uuid4, unique=True)
     client_marked_at = models.DateTimeField(_("marked on the device at"), default=timezone.now)
+    # Later marks replace ``client_id``; this one stays, so a walk-in registration sent again
+    # (a phone that was offline retries) finds the person it created instead of creating another.
+    registration_client_id = models.UUIDField(
+        _("walk-in registration id"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         # Created by the enrolment app before attendance became an app of its own.

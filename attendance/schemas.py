@@ -92,7 +92,37 @@ class SheetOpeningIn(InputSchema):
         return _aware_or_local(value)
 
 
+class WalkInIn(InputSchema):
+    client_id: uuid.UUID = Field(
+        description="Chosen by the device: sent again, it finds the person it created."
+    )
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    birth_date: datetime.date = Field(ge=datetime.date(1900, 1, 1), le=datetime.date(2100, 12, 31))
+    neighbourhood: str = Field("", max_length=120)
+    in_qpv: bool = Field(False, description="Lives in a priority neighbourhood (QPV).")
+    registered_at: datetime.datetime | None = Field(
+        None, description="When the newcomer was typed, on the device's clock."
+    )
+
+    @field_validator("registered_at")
+    @classmethod
+    def _aware(cls, value: datetime.datetime | None) -> datetime.datetime | None:
+        return _aware_or_local(value)
+
+
+class WalkInOut(Schema):
+    client_id: uuid.UUID
+    participant_id: int
+    created: bool = Field(description="False when this client id had already been received.")
+
+
 class AttendanceBatchIn(InputSchema):
+    walk_ins: list[WalkInIn] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Newcomers typed on the phone, registered as present before the marks.",
+    )
     marks: list[MarkIn] = Field(default_factory=list, max_length=500)
     check_outs: list[CheckOutIn] = Field(default_factory=list, max_length=500)
     openings: list[SheetOpeningIn] = Field(
@@ -163,6 +193,7 @@ class MarkResultOut(Schema):
     check_outs_applied: list[uuid.UUID]
     check_outs_ignored: list[uuid.UUID]
     follow_ups_opened: list[int]
+    walk_ins: list[WalkInOut] = Field(default_factory=list)
     state: RegisterOut = Field(description="The register after the marks.")
 
 

@@ -354,6 +354,7 @@ class SheetOpening:
 class BatchResult(MarkResult):
     check_outs_applied: list[uuid.UUID] = field(default_factory=list)
     check_outs_ignored: list[uuid.UUID] = field(default_factory=list)
+    walk_ins: list["WalkInResult"] = field(default_factory=list)
 
 
 def _same_name(left: str, right: str) -> bool:
@@ -538,17 +539,23 @@ def attendance_batch_apply(
     marks: list[MarkInput],
     check_outs: Sequence[CheckOutInput] = (),
     openings: Sequence[SheetOpening] = (),
+    walk_ins: Sequence["WalkInInput"] = (),
     now: datetime.datetime | None = None,
 ) -> BatchResult:
-    """What a phone sends: marks, then check-outs, then openings of details; all or nothing."""
+    """What a phone sends: newcomers, marks, then check-outs, then openings of details; all or
+    nothing."""
     now = now or timezone.now()
+    registered = walk_ins_register(session=session, walk_ins=walk_ins, marked_by=marked_by, now=now)
     marked = (
         attendance_mark(session=session, marks=marks, marked_by=marked_by, now=now)
         if marks
         else MarkResult()
     )
     result = BatchResult(
-        applied=marked.applied, ignored=marked.ignored, follow_ups=marked.follow_ups
+        applied=marked.applied,
+        ignored=marked.ignored,
+        follow_ups=marked.follow_ups,
+        walk_ins=registered,
     )
     check_outs_record(
         session=session, check_outs=list(check_outs), recorded_by=marked_by, now=now, result=result
@@ -585,6 +592,26 @@ def walk_in_add(
     )
 
 
+@dataclass(frozen=True)
+class WalkInInput:
+    """A newcomer typed on a phone, maybe offline: ``client_id`` makes sending it again harmless."""
+
+    first_name: str
+    last_name: str
+    birth_date: datetime.date
+    client_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    neighbourhood: str = ""
+    in_qpv: bool = False
+    registered_at: datetime.datetime | None = None
+
+
+@dataclass(frozen=True)
+class WalkInResult:
+    client_id: uuid.UUID
+    participant: Participant
+    created: bool
+
+
 @transaction.atomic
 def walk_in_register(
     *,
@@ -595,20 +622,100 @@ def walk_in_register(
     marked_by,
     neighbourhood: str = "",
     in_qpv: bool = False,
+    client_id: uuid.UUID | None = None,
     now: datetime.datetime | None = None,
 ) -> Participant:
     """A newcomer with the least data that reports need: a household of their own, created by
     the mediator, completed later (guardian, consents) when the family enrols."""
+    return walk_in_register_one(
+        session=session,
+        walk_in=WalkInInput(
+            first_name=first_name,
+            last_name=last_name,
+            birth_date=birth_date,
+            client_id=client_id or uuid.uuid4(),
+            neighbourhood=neighbourhood,
+            in_qpv=in_qpv,
+        ),
+        marked_by=marked_by,
+        now=now,
+    ).participant
+
+
+@transaction.atomic
+def walk_in_register_one(
+    *, session: Session, walk_in: WalkInInput, marked_by, now: datetime.datetime | None = None
+) -> WalkInResult:
+    """Register one newcomer as present, or find the one this ``client_id`` already created."""
     now = now or timezone.now()
+    # The session's lock makes two sends of the same registration wait for each other.
+    session = _lock_session(session)
     _check_can_mark(session=session, user=marked_by, now=now)
+    earlier = (
+        Attendance.objects.filter(registration_client_id=walk_in.client_id)
+        .select_related("participant")
+        .first()
+    )
+    if earlier is not None:
+        if earlier.session_id != session.pk:
+            raise AttendanceError(
+                _("This walk-in was already sent for another session."), field="client_id"
+            )
+        return WalkInResult(
+            client_id=walk_in.client_id, participant=earlier.participant, created=False
+        )
     household = Household.objects.create(
-        created_by=marked_by, neighbourhood=neighbourhood.strip(), in_qpv=in_qpv
+        created_by=marked_by, neighbourhood=walk_in.neighbourhood.strip(), in_qpv=walk_in.in_qpv
     )
     participant = participant_create(
-        household=household, first_name=first_name, last_name=last_name, birth_date=birth_date
+        household=household,
+        first_name=walk_in.first_name,
+        last_name=walk_in.last_name,
+        birth_date=walk_in.birth_date,
     )
-    walk_in_add(session=session, participant=participant, marked_by=marked_by, now=now)
-    return participant
+    arrived_at = min(walk_in.registered_at or now, now)
+    attendance_mark(
+        session=session,
+        marked_by=marked_by,
+        now=now,
+        marks=[
+            MarkInput(
+                participant_id=participant.pk,
+                status=AttendanceStatus.PRESENT,
+                walk_in=True,
+                client_marked_at=arrived_at,
+            )
+        ],
+    )
+    Attendance.objects.filter(session=session, participant=participant).update(
+        registration_client_id=walk_in.client_id
+    )
+    return WalkInResult(client_id=walk_in.client_id, participant=participant, created=True)
+
+
+def walk_ins_register(
+    *,
+    session: Session,
+    walk_ins: Sequence[WalkInInput],
+    marked_by,
+    now: datetime.datetime | None = None,
+) -> list[WalkInResult]:
+    """A batch from a phone: a refusal names the item (``walk_ins.<n>.<field>``) so the phone
+    can tell which one was refused and keep the others."""
+    results = []
+    for index, walk_in in enumerate(walk_ins):
+        try:
+            results.append(
+                walk_in_register_one(session=session, walk_in=walk_in, marked_by=marked_by, now=now)
+            )
+        except DomainError as error:
+            name = f"{walk_in.first_name} {walk_in.last_name}".strip()
+            raise AttendanceError(
+                _("%(name)s was not added: %(reason)s") % {"name": name, "reason": error.message},
+                field=f"walk_ins.{index}.{error.field or 'client_id'}",
+                status=error.status,
+            ) from error
+    return results
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ class MessageKind(models.TextChoices):
     ALLOCATION_RESULT = "allocation_result", _("Result of an allocation round")
     CHECK_OUT_UNLISTED = "check_out_unlisted", _("Child collected by someone not on the list")
     SAFETY_SHEET_REMINDER = "safety_sheet_reminder", _("Safety sheet to complete")
+    FAMILY_LEFT = "family_left", _("A family left a programme")
 
 
 class MessageState(models.TextChoices):

@@ -9,6 +9,7 @@ import logging
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.roles import is_staff_member
 from attendance import signals as attendance_signals
 from attendance.selectors import follow_up_contact
 from enrolment import signals as enrolment_signals
@@ -58,6 +59,14 @@ def on_enrolment_cancelled(
     if previous_status == EnrolmentStatus.PROPOSED:
         return
     services.enrolment_notify(enrolment=enrolment, kind=MessageKind.ENROLMENT_CANCELLED)
+    # A place the family gave up themselves: the mediators learn it from the family's act, not
+    # by chance on the programme's page. Staff who cancel know already.
+    if (
+        previous_status == EnrolmentStatus.CONFIRMED
+        and changed_by is not None
+        and not is_staff_member(changed_by)
+    ):
+        services.family_left_notify(enrolment=enrolment, changed_by=changed_by)
 
 
 def on_session_cancelled(sender, session, changed_by=None, **kwargs) -> None:

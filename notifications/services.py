@@ -965,6 +965,47 @@ def check_out_unlisted_notify(*, check_out, recorded_by=None) -> int:
     return len(messages_queue(messages))
 
 
+def family_left_notify(*, enrolment: Enrolment, changed_by) -> int:
+    """Tell the programme's mediators that a family gave up a place themselves (the enrolment's
+    signal, inside its transaction): they may want to call, and they plan the groups."""
+    programme = enrolment.programme
+    User = get_user_model()
+    mediators = User.objects.filter(mediator__programmes=programme, is_active=True).select_related(
+        "profile"
+    )
+    url = f"{settings.SITE_URL}{reverse('enrolment:programme-people', args=[programme.pk])}"
+    messages = []
+    for user in mediators:
+        recipient = Recipient(
+            Channel.EMAIL if user.email else None,
+            user.email,
+            _user_language(user),
+            user.get_full_name() or user.username,
+        )
+        messages.append(
+            build_message(
+                key=f"enrolment:{enrolment.pk}:left:{user.pk}",
+                kind=MessageKind.FAMILY_LEFT,
+                recipient=recipient,
+                context={
+                    "participant": enrolment.participant.full_name,
+                    "programme": programme.title,
+                    "starts_at": enrolment.session.starts_at if enrolment.session else None,
+                    "reason": enrolment.cancel_reason,
+                    "cancelled_by": changed_by.get_full_name() or changed_by.get_username(),
+                    "url": url,
+                },
+                programme=programme,
+                session=enrolment.session,
+                enrolment=enrolment,
+                participant=enrolment.participant,
+                household_id=enrolment.participant.household_id,
+                recipient_user=user,
+            )
+        )
+    return len(messages_queue(messages))
+
+
 def safety_sheet_reminders_create(*, now: datetime.datetime | None = None) -> int:
     """Remind a family whose child's sheet is still incomplete, once per enrolment, when the
     first session is SAFETY_SHEET_REMINDER_DAYS away or less."""

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from attendance.models import Attendance
+from tests.browser.support import assert_french_page, log_in
 from tests.factories import build_register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,3 +74,48 @@ def test_register_taken_offline_reaches_the_server(phone_page, live_server):
         people[5].pk: "absent",
     }
     assert page.evaluate(f"localStorage.getItem('attendance-queue-{session.pk}')") == "[]"
+
+
+def test_a_walk_in_typed_offline_reaches_the_register_once(french_phone_page, live_server):
+    """A mediator adds a walk-in offline, in French on a phone, and it syncs once."""
+    page = french_phone_page
+    session, mediator, people = build_register(
+        participants=2,
+        starts_at=timezone.localtime().replace(hour=0, minute=30, second=0, microsecond=0),
+    )
+    walk_in_url = f"/attendance/sessions/{session.pk}/walk-in/"
+    log_in(page, mediator.user, live_server.url)
+    page.goto("/attendance/")
+    page.click(f'a[href="/attendance/sessions/{session.pk}/"]')
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    # The walk-in page is kept for offline use from the register, never opened online.
+    wait_until(page, f"async () => !!(await caches.match('{walk_in_url}'))")
+
+    page.context.set_offline(True)
+    page.click(f'a[href="{walk_in_url}"]')
+    assert_french_page(page)
+    page.fill("#id_first_name", "Awa")
+    page.fill("#id_last_name", "Diallo")
+    page.click("#newcomer-form button[type=submit]")
+    assert page.is_visible("#newcomer-error")  # no birth date: nothing sent, nothing lost
+    assert page.input_value("#id_first_name") == "Awa"
+    page.fill("#id_birth_date", "2015-04-02")
+    page.click("#newcomer-form button[type=submit]")
+
+    page.wait_for_url(f"**/attendance/sessions/{session.pk}/")
+    assert "DIALLO Awa" in page.text_content("#pending-walk-ins")
+    tap(page, people[0], "present")
+    page.wait_for_selector("#sync-status.pending")
+    assert_french_page(page)
+    assert not Attendance.objects.filter(session=session).exists()
+
+    page.context.set_offline(False)
+    # Once sent, the page is drawn again by the server with the newcomer's row.
+    page.wait_for_selector(".register-row .tag", timeout=20_000)
+    page.wait_for_selector("#sync-status.saved", timeout=20_000)
+    walk_ins = Attendance.objects.filter(session=session, walk_in=True)
+    assert [(mark.participant.last_name, mark.status) for mark in walk_ins] == [
+        ("Diallo", "present")
+    ]
+    assert Attendance.objects.filter(session=session).count() == 2
+    assert page.evaluate(f"localStorage.getItem('attendance-walkins-{session.pk}')") == "[]"

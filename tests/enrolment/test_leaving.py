@@ -12,6 +12,8 @@ from django.urls import reverse
 from accounts.roles import Role
 from enrolment.models import Enrolment, EnrolmentStatus
 from enrolment.services import enrolment_cancel, enrolment_create
+from notifications.models import Message, MessageKind
+from notifications.rendering import render_message
 from programmes.models import EnrolmentMode
 from tests.factories import (
     GuardianFactory,
@@ -121,3 +123,47 @@ def test_staff_cancel_at_any_time_and_the_place_goes_to_the_waiting_list(cycle_f
     cycle_family["waiting"].refresh_from_db()
     assert cycle_family["waiting"].status == EnrolmentStatus.CONFIRMED
     assert Enrolment.objects.filter(status=EnrolmentStatus.CANCELLED).count() == 1
+
+
+def test_the_programmes_mediators_are_told_when_a_family_leaves_and_not_when_staff_cancel(
+    cycle_family,
+):
+    programme = cycle_family["programme"]
+    mediator = MediatorFactory()
+    mediator.user.email = "mediatrice@example.org"
+    mediator.user.save()
+    programme.mediators.add(mediator)
+    other_programmes_mediator = MediatorFactory()
+    with time_machine.travel(datetime.datetime(2026, 9, 10, 10, 0, tzinfo=datetime.UTC)):
+        cycle_family["client"].post(
+            reverse("enrolment:cancel", args=[cycle_family["enrolment"].pk]),
+            {"reason": "Nous déménageons."},
+        )
+    told = Message.objects.get(kind=MessageKind.FAMILY_LEFT)
+    assert told.recipient_user == mediator.user
+    assert told.address == "mediatrice@example.org"
+    assert not Message.objects.filter(
+        kind=MessageKind.FAMILY_LEFT, recipient_user=other_programmes_mediator.user
+    ).exists()
+    subject, body = render_message(
+        kind=told.kind,
+        channel=told.channel,
+        language="en",
+        context=told.context,
+        recipient_name=told.recipient_name,
+    )
+    assert "Lina" in subject and "Parcours" in subject
+    assert "Reason given: Nous déménageons." in body
+    assert f"/mediation/programmes/{programme.pk}/" in body
+
+    # Staff who cancel know already: nobody is told.
+    coordinator = user_with_role(Role.COORDINATOR)
+    with time_machine.travel(datetime.datetime(2026, 8, 21, 10, 0, tzinfo=datetime.UTC)):
+        programme.capacity = 3
+        programme.save()
+        again = enrolment_create(
+            participant=ParticipantFactory(), programme=programme, created_by=coordinator
+        )
+        assert again.status == EnrolmentStatus.CONFIRMED
+        enrolment_cancel(enrolment=again, cancelled_by=coordinator)
+    assert Message.objects.filter(kind=MessageKind.FAMILY_LEFT).count() == 1

@@ -6,14 +6,75 @@
  */
 (function () {
   "use strict";
+  if (!window.fetch || !window.localStorage) { return; }
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 15) | 64; bytes[8] = (bytes[8] & 63) | 128;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+  function loadList(name) {
+    try { return JSON.parse(localStorage.getItem(name)) || []; } catch (error) { return []; }
+  }
+  function saveList(name, list) { localStorage.setItem(name, JSON.stringify(list)); }
+
+  /* The walk-in page: a newcomer is kept on the phone and sent with the register's next batch,
+   * so that nothing typed is lost when the connection drops at the moment of sending. */
+  var newcomer = document.getElementById("newcomer-form");
+  if (newcomer) {
+    var walkInKey = "attendance-walkins-" + newcomer.dataset.session;
+    var errorBox = document.getElementById("newcomer-error");
+    var search = document.getElementById("walk-in-search");
+    if (search) {
+      search.addEventListener("submit", function (event) {
+        if (navigator.onLine) { return; }
+        event.preventDefault();
+        document.getElementById("walk-in-offline").hidden = false;
+      });
+    }
+    newcomer.addEventListener("submit", function (event) {
+      var value = function (name) {
+        var input = newcomer.elements[name];
+        return input ? input.value.trim() : "";
+      };
+      event.preventDefault();
+      var item = {
+        client_id: newId(), first_name: value("first_name"), last_name: value("last_name"),
+        birth_date: value("birth_date"), neighbourhood: value("neighbourhood"),
+        in_qpv: !!(newcomer.elements.in_qpv && newcomer.elements.in_qpv.checked),
+        registered_at: new Date().toISOString()
+      };
+      var today = new Date();
+      var todayText = today.getFullYear() + "-" + ("0" + (today.getMonth() + 1)).slice(-2) + "-" + ("0" + today.getDate()).slice(-2);
+      var problem = !(item.first_name && item.last_name && item.birth_date) ? newcomer.dataset.textRequired
+        : item.birth_date > todayText ? newcomer.dataset.textFuture : "";
+      if (problem) {
+        errorBox.textContent = problem;
+        errorBox.hidden = false;
+        errorBox.focus();
+        return;
+      }
+      var list = loadList(walkInKey);
+      list.push(item);
+      saveList(walkInKey, list);
+      window.location.href = newcomer.dataset.register;
+    });
+    return;
+  }
+
   var form = document.getElementById("register-form");
-  if (!form || !window.fetch || !window.localStorage) { return; }
+  if (!form) { return; }
 
   var key = "attendance-queue-" + form.dataset.session;
   // Check-outs and openings of safety details wait beside the marks and go in the same batch.
   var checkOutKey = "attendance-checkouts-" + form.dataset.session;
   var openingKey = "attendance-openings-" + form.dataset.session;
   var stateKey = "attendance-state-" + form.dataset.session;
+  // Newcomers typed on the walk-in page, maybe offline.
+  var walkInKey = "attendance-walkins-" + form.dataset.session;
+  var pendingWalkIns = document.getElementById("pending-walk-ins");
   var statusBox = document.getElementById("sync-status");
   var saveButton = document.getElementById("save-register");
   var allPresent = document.getElementById("all-present");
@@ -28,25 +89,16 @@
     leftAlone: form.dataset.textLeftAlone || "Left alone at %t",
     notSent: form.dataset.textNotSent || "(not sent yet)",
     choose: form.dataset.textChoose || "Choose who collected the child.",
-    otherNeeded: form.dataset.textOtherNeeded || "Give the person's name and a note."
+    otherNeeded: form.dataset.textOtherNeeded || "Give the person's name and a note.",
+    walkInWaiting: form.dataset.textWalkInWaiting || "walk-in, present (not sent yet)"
   };
 
   function loadQueue() {
     try { return JSON.parse(localStorage.getItem(key)) || []; } catch (error) { return []; }
   }
   function saveQueue(queue) { localStorage.setItem(key, JSON.stringify(queue)); }
-  function loadList(name) {
-    try { return JSON.parse(localStorage.getItem(name)) || []; } catch (error) { return []; }
-  }
-  function saveList(name, list) { localStorage.setItem(name, JSON.stringify(list)); }
-  function waitingCount() { return loadQueue().length + loadList(checkOutKey).length; }
-
-  function newId() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 15) | 64; bytes[8] = (bytes[8] & 63) | 128;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
-    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  function waitingCount() {
+    return loadQueue().length + loadList(checkOutKey).length + loadList(walkInKey).length;
   }
 
   function show(state, message) {
@@ -125,6 +177,18 @@
     applyCheckOuts(state.rows);
   }
 
+  function showPendingWalkIns() {
+    if (!pendingWalkIns) { return; }
+    var list = loadList(walkInKey);
+    pendingWalkIns.textContent = "";
+    list.forEach(function (item) {
+      var line = document.createElement("li");
+      line.textContent = item.last_name.toUpperCase() + " " + item.first_name + " – " + text.walkInWaiting;
+      pendingWalkIns.appendChild(line);
+    });
+    pendingWalkIns.hidden = !list.length;
+  }
+
   function applyQueue() {
     loadQueue().forEach(setRow);
     loadList(checkOutKey).forEach(function (item) { showCheckOut(item, true); });
@@ -140,6 +204,8 @@
     saveQueue(loadQueue().filter(keep));
     saveList(checkOutKey, loadList(checkOutKey).filter(keep));
     saveList(openingKey, loadList(openingKey).filter(keep));
+    saveList(walkInKey, loadList(walkInKey).filter(keep));
+    showPendingWalkIns();
   }
 
   function hhmm(iso) {
@@ -186,22 +252,25 @@
     var batch = loadQueue();
     var checkOuts = loadList(checkOutKey);
     var openings = loadList(openingKey);
-    if (sending || !(batch.length || checkOuts.length || openings.length)) { showQueue(); return; }
+    var walkIns = loadList(walkInKey);
+    if (sending || !(batch.length || checkOuts.length || openings.length || walkIns.length)) { showQueue(); return; }
     sending = true;
     show("pending", text.sending);
     fetch(form.dataset.api, {
       method: "PUT", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
-      body: JSON.stringify({ marks: batch, check_outs: checkOuts, openings: openings })
+      body: JSON.stringify({ walk_ins: walkIns, marks: batch, check_outs: checkOuts, openings: openings })
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
-        var sent = { marks: batch, check_outs: checkOuts, openings: openings };
+        var sent = { walk_ins: walkIns, marks: batch, check_outs: checkOuts, openings: openings };
         if (response.ok) {
-          forget([].concat(batch, checkOuts, openings).map(function (item) { return item.client_id; }));
+          forget([].concat(walkIns, batch, checkOuts, openings).map(function (item) { return item.client_id; }));
           if (body.state) { remember(body.state); applyCheckOuts(body.state.rows); }
+          // Newcomers have no row on this page yet: the server draws them.
+          if (walkIns.length) { window.location.reload(); }
           return true;
         }
-        var item = /^(marks|check_outs|openings)\.(\d+)\./.exec(((body.errors || [])[0] || {}).field || "");
+        var item = /^(walk_ins|marks|check_outs|openings)\.(\d+)\./.exec(((body.errors || [])[0] || {}).field || "");
         if (response.status === 400 && item) {
           // That item can never be accepted: drop it, keep the others.
           var refused = sent[item[1]][Number(item[2])];
@@ -218,7 +287,7 @@
       return false;
     }).then(function (retry) {
       sending = false;
-      if (retry && (loadQueue().length || loadList(checkOutKey).length || loadList(openingKey).length)) {
+      if (retry && (waitingCount() || loadList(openingKey).length)) {
         flush();
       } else if (retry) { showQueue(); }
     });
@@ -265,18 +334,23 @@
 
   applyState();
   applyQueue();
+  showPendingWalkIns();
   showFigures();
   flush();
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(form.dataset.serviceWorker, { scope: form.dataset.scope })
       .then(function () {
-        if (navigator.serviceWorker.controller || !window.caches) { return; }
-        // First visit: the worker did not see this page load, so keep a copy for offline use.
-        var urls = [location.href];
-        document.querySelectorAll("link[rel=stylesheet], script[src]").forEach(function (node) {
-          urls.push(node.href || node.src);
-        });
+        if (!window.caches) { return; }
+        // The walk-in page is kept too, so a newcomer can be typed offline. On a first visit
+        // the worker did not see this page load either: keep it and its files.
+        var urls = [form.dataset.walkIn];
+        if (!navigator.serviceWorker.controller) {
+          urls.push(location.href);
+          document.querySelectorAll("link[rel=stylesheet], script[src]").forEach(function (node) {
+            urls.push(node.href || node.src);
+          });
+        }
         return caches.open("attendance-v1").then(function (cache) {
           return Promise.all(urls.map(function (url) { return cache.add(url).catch(function () {}); }));
         });
