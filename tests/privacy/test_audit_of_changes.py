@@ -85,18 +85,18 @@ def test_admin_changes_are_recorded(client):
     administrator = user_with_role(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
     guardian = GuardianFactory()
     client.force_login(administrator)
-    client.post(f"/admin/enrolment/guardian/{guardian.pk}/delete/", {"post": "yes"})
+    client.post(f"/admin/households/guardian/{guardian.pk}/delete/", {"post": "yes"})
     event = AuditEvent.objects.get(action=AuditAction.DELETE, object_type="households.guardian")
     assert event.actor == administrator
-    assert event.path == f"/admin/enrolment/guardian/{guardian.pk}/delete/"
+    assert event.path == f"/admin/households/guardian/{guardian.pk}/delete/"
 
 
 def test_admin_reads_of_personal_data_are_recorded(client):
     coordinator = user_with_role(Role.COORDINATOR, is_staff=True, is_superuser=True)
     household = HouseholdFactory()
     client.force_login(coordinator)
-    assert client.get(f"/admin/enrolment/household/{household.pk}/change/").status_code == 200
-    assert client.get("/admin/enrolment/guardian/", {"q": "Durand"}).status_code == 200
+    assert client.get(f"/admin/households/household/{household.pk}/change/").status_code == 200
+    assert client.get("/admin/households/guardian/", {"q": "Durand"}).status_code == 200
     views = AuditEvent.objects.filter(action=AuditAction.VIEW, actor=coordinator)
     assert views.filter(object_type="households.household", object_id=str(household.pk)).exists()
     assert views.get(object_type="households.guardian").summary == "admin list; searched"
