@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import require_staff
 from core.reads import personal_read
-from enrolment.errors import EnrolmentError
+from households.errors import HouseholdError
 from households.selectors import household_of_user
 from households.services import guardian_update
 
@@ -86,7 +86,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 opt_out_sms=data["opt_out_sms"],
                 opt_out_email=data["opt_out_email"],
             )
-        except EnrolmentError as error:
+        except HouseholdError as error:
             form.add_error(
                 "preferred_channel" if error.field in ("phone", "email") else None, error.message
             )
