@@ -1,4 +1,5 @@
-"""Admin of attendance: registers, corrections (read-only), headcounts and follow-ups.
+"""Admin of attendance: registers, corrections and check-outs (read-only), headcounts and
+follow-ups.
 
 Marks are changed through the register, which keeps the history; here they are read, searched
 and filtered.
@@ -6,10 +7,14 @@ and filtered.
 
 from django.contrib import admin
 
+from accounts.admin import AuditedReadsAdminMixin
+from accounts.roles import Role, has_role
+
 from .models import (
     AnonymousHeadcount,
     Attendance,
     AttendanceCorrection,
+    CheckOut,
     FollowUp,
 )
 
@@ -97,3 +102,33 @@ class FollowUpAdmin(admin.ModelAdmin):
     raw_id_fields = ("participant", "enrolment", "closed_by")
     filter_horizontal = ("sessions",)
     readonly_fields = ("opened_at",)
+
+
+@admin.register(CheckOut)
+class CheckOutAdmin(AuditedReadsAdminMixin, ReadOnlyAdmin):
+    """Who took a child home, as the register recorded it; the list names no collector (the
+    name and the note are on the check-out's own page, whose opening is audited)."""
+
+    list_display = ("participant", "session", "collected_by", "checked_out_at", "recorded_by")
+    list_filter = ("collected_by", ("checked_out_at", admin.DateFieldListFilter))
+    search_fields = ("session__programme__title", "client_id")
+    list_select_related = ("participant", "session__programme", "recorded_by")
+    date_hierarchy = "checked_out_at"
+    fields = (
+        "session",
+        "participant",
+        "collected_by",
+        "collector_name",
+        "note",
+        "checked_out_at",
+        "recorded_by",
+        "recorded_at",
+        "client_id",
+    )
+    readonly_fields = fields
+
+    def has_module_permission(self, request) -> bool:
+        return has_role(request.user, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return has_role(request.user, Role.COORDINATOR, Role.ADMINISTRATOR)

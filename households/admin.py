@@ -3,7 +3,15 @@ from django.contrib import admin
 from accounts.admin import AuditedReadsAdminMixin
 from accounts.roles import Role, has_role
 
-from .models import Consent, EmergencyContact, Guardian, HealthNote, Household, Participant
+from .models import (
+    Consent,
+    EmergencyContact,
+    Guardian,
+    HealthNote,
+    Household,
+    Participant,
+    SafetySheet,
+)
 
 
 class GuardianInline(admin.StackedInline):
@@ -141,3 +149,41 @@ class HealthNoteAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return has_role(request.user, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+@admin.register(SafetySheet)
+class SafetySheetAdmin(AuditedReadsAdminMixin, admin.ModelAdmin):
+    """Who filled which version, and when: never its health details or the people it names,
+    which only the sheet page shows to those households.access lets read them. Versions are
+    written by the sheet page and the API, never edited here."""
+
+    list_display = ("participant", "version", "filled_as", "filled_at", "superseded_at")
+    list_filter = ("filled_as", ("filled_at", admin.DateFieldListFilter))
+    search_fields = ("participant__household__reference",)
+    list_select_related = ("participant",)
+    fields = (
+        "participant",
+        "version",
+        "filled_parts",
+        "filled_as",
+        "filled_by",
+        "filled_at",
+        "superseded_at",
+        "health_removed_at",
+    )
+    readonly_fields = fields
+
+    def has_module_permission(self, request) -> bool:
+        return has_role(request.user, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return has_role(request.user, Role.COORDINATOR, Role.ADMINISTRATOR)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

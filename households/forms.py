@@ -165,6 +165,12 @@ class SafetySheetForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    pai_document = forms.FileField(
+        label=_("PAI document"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        help_text=_("A PDF, JPEG or PNG file of 5 MB at most; it replaces the previous one."),
+    )
     doctor_name = forms.CharField(label=_("Doctor"), required=False, max_length=200)
     doctor_phone = forms.CharField(
         label=_("Doctor's phone"), required=False, max_length=32, widget=PHONE_WIDGET
@@ -232,6 +238,7 @@ class SafetySheetForm(forms.Form):
                 "treatment",
                 "has_pai",
                 "pai_details",
+                "pai_document",
                 "doctor_name",
                 "doctor_phone",
             )

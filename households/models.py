@@ -367,6 +367,42 @@ class FilledAs(models.TextChoices):
     MEDIATOR = "mediator", _("A mediator, with the family")
 
 
+class PaiDocument(models.Model):
+    """The individual care plan (PAI) a guardian attaches to a safety sheet, as a file kept in
+    the database, encrypted with the health details' keys (core.encryption): it has no public
+    URL, and households.views serves it to those who may read the sheet. Sheet versions share it
+    until a new file replaces it."""
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="pai_documents",
+        verbose_name=_("participant"),
+    )
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("file type"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    # A Fernet token of the file's bytes.
+    content = models.TextField(_("encrypted content"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["participant", "-uploaded_at"]
+        verbose_name = _("PAI document")
+        verbose_name_plural = _("PAI documents")
+
+    def __str__(self) -> str:
+        return f"PAI #{self.pk}"
+
+
 class SafetySheet(models.Model):
     participant = models.ForeignKey(
         Participant,
@@ -406,6 +442,14 @@ class SafetySheet(models.Model):
     filled_at = models.DateTimeField(_("filled at"), default=timezone.now)
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
     health_removed_at = models.DateTimeField(_("health details removed at"), null=True, blank=True)
+    pai_document = models.ForeignKey(
+        PaiDocument,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("PAI document"),
+    )
 
     class Meta:
         db_table = "enrolment_safetysheet"

@@ -1,6 +1,7 @@
 """What the households app holds about a household, for export and erasure (see
 core/personal_data.py). Enrolments are exported and erased by the enrolment app."""
 
+import base64
 import datetime
 from typing import Any
 
@@ -18,9 +19,11 @@ from .models import (
     Guardian,
     HealthNote,
     Household,
+    PaiDocument,
     Participant,
     SafetySheet,
 )
+from .services import pai_document_content
 
 # What an erased name becomes: neutral in every language, and obviously not a name.
 ERASED_NAME = "***"
@@ -180,6 +183,7 @@ def _safety_sheets(household: Household) -> list[dict[str, Any]]:
             "filled_at": _iso(sheet.filled_at),
             "superseded_at": _iso(sheet.superseded_at),
             "health_removed_at": _iso(sheet.health_removed_at),
+            "pai_document_id": sheet.pai_document_id,
         }
         for sheet in SafetySheet.objects.filter(participant__household=household).order_by(
             "participant_id", "version"
@@ -189,6 +193,27 @@ def _safety_sheets(household: Household) -> list[dict[str, Any]]:
 
 def _erase_safety_sheets(household: Household, now: datetime.datetime) -> int:
     deleted, _per_model = SafetySheet.objects.filter(participant__household=household).delete()
+    return deleted
+
+
+def _pai_documents(household: Household) -> list[dict[str, Any]]:
+    """Each PAI document with its file, decrypted (base64), as the family sent it."""
+    return [
+        {
+            "id": document.pk,
+            "participant_id": document.participant_id,
+            "name": document.name,
+            "content_type": document.content_type,
+            "size": document.size,
+            "uploaded_at": _iso(document.uploaded_at),
+            "content_base64": base64.b64encode(pai_document_content(document)).decode(),
+        }
+        for document in PaiDocument.objects.filter(participant__household=household).order_by("pk")
+    ]
+
+
+def _erase_pai_documents(household: Household, now: datetime.datetime) -> int:
+    deleted, _per_model = PaiDocument.objects.filter(participant__household=household).delete()
     return deleted
 
 
@@ -246,6 +271,12 @@ def register() -> None:
                 "filled_as": SafetySheet._meta.get_field("filled_as").choices,
                 "filled_parts": SafetySheetPart.choices,
             },
+        ),
+        HouseholdDataHolder(
+            key="pai_documents",
+            covers={PaiDocument: ("name", "content")},
+            export=_pai_documents,
+            erase=_erase_pai_documents,
         ),
     ):
         household_data.register(holder)

@@ -18,6 +18,11 @@ urlpatterns = [
     path(
         "participants/<int:participant_pk>/safety-sheet/", views.safety_sheet, name="safety-sheet"
     ),
+    path(
+        "participants/<int:participant_pk>/safety-sheet/pai/",
+        views.pai_document,
+        name="pai-document",
+    ),
     path("mediation/households/new/", views.household_create_view, name="household-create"),
     path("mediation/households/<int:pk>/", views.household_view, name="household"),
 ]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_safe
 
 from accounts.audit import audit_staff_read
 from accounts.roles import is_staff_member
@@ -358,7 +359,9 @@ def safety_sheet(request: HttpRequest, participant_pk: int) -> HttpResponse:
     current = services.current_sheet(participant)
     staff = is_staff_member(request.user)
     back = next_or(request, reverse("home") if staff else entry_url("family"))
-    form = SafetySheetForm(request.POST or None, initial=_sheet_initial(current))
+    form = SafetySheetForm(
+        request.POST or None, request.FILES or None, initial=_sheet_initial(current)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -366,6 +369,7 @@ def safety_sheet(request: HttpRequest, participant_pk: int) -> HttpResponse:
                 participant=participant,
                 filled_by=request.user,
                 filled_as=FilledAs.MEDIATOR if staff else FilledAs.GUARDIAN,
+                pai_file=data.get("pai_document"),
                 sheet=services.SheetInput(
                     health=services.HealthInput(
                         **pick(
@@ -414,3 +418,31 @@ def safety_sheet(request: HttpRequest, participant_pk: int) -> HttpResponse:
             "back": back,
         },
     )
+
+
+@login_required
+@require_safe
+def pai_document(request: HttpRequest, participant_pk: int) -> HttpResponse:
+    """The PAI document of the current sheet, for those who may read the sheet (staff reads
+    audited); never cached, never shown inline."""
+    try:
+        participant = selectors.safety_sheet_participant(
+            user=request.user, participant_id=participant_pk
+        )
+    except Participant.DoesNotExist:
+        raise Http404 from None
+    sheet = services.current_sheet(participant)
+    document = sheet.pai_document if sheet is not None else None
+    if document is None or sheet is None or sheet.health_removed_at is not None:
+        raise Http404
+    audit_staff_read(request, target=sheet, summary="PAI document")
+    response = HttpResponse(
+        services.pai_document_content(document), content_type=document.content_type
+    )
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[
+        document.content_type
+    ]
+    response["Content-Disposition"] = f'attachment; filename="pai-{participant.pk}.{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

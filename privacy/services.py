@@ -19,7 +19,7 @@ from core.errors import DomainError
 from core.personal_data import household_data
 from enrolment.models import ACTIVE_STATUSES, Enrolment, HouseholdFeedToken
 from enrolment.services import enrolment_cancel
-from households.models import HealthNote, Household, SafetySheet
+from households.models import HealthNote, Household, PaiDocument, SafetySheet
 
 from .models import Erasure, ErasureReason, RetentionWarning
 from .selectors import (
@@ -240,7 +240,19 @@ def safety_sheets_health_remove(*, now: datetime.datetime | None = None) -> int:
     ids = list(safety_sheets_to_strip(now=now).values_list("pk", flat=True))
     if not ids:
         return 0
-    SafetySheet.objects.filter(pk__in=ids).update(health=None, contacts=None, health_removed_at=now)
+    documents = set(
+        SafetySheet.objects.filter(pk__in=ids, pai_document__isnull=False).values_list(
+            "pai_document", flat=True
+        )
+    )
+    SafetySheet.objects.filter(pk__in=ids).update(
+        health=None, contacts=None, health_removed_at=now, pai_document=None
+    )
+    # A PAI document is health data too: it goes with the details, unless a later version of
+    # a sheet not yet past its period still holds it.
+    PaiDocument.objects.filter(pk__in=documents).exclude(
+        pk__in=SafetySheet.objects.filter(pai_document__isnull=False).values("pai_document")
+    ).delete()
     audit_record_many(
         actor=None,
         action=AuditAction.DELETE,

@@ -8,10 +8,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('allocation', '0002_households_app'),
-        ('attendance', '0008_households_app'),
+        ('attendance', '0009_households_app'),
         ('enrolment', '0008_search_trigram_indexes'),
         ('households', '0001_initial'),
-        ('notifications', '0006_households_app'),
+        ('notifications', '0007_households_app'),
         ('privacy', '0002_households_app'),
     ]
 

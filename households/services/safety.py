@@ -8,16 +8,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction, audit_record
+from core.encryption import fernet
 from programmes.models import Programme, SafetySheetPart
 
 from ..errors import HouseholdError
-from ..models import FilledAs, Household, Participant, SafetySheet
+from ..models import FilledAs, Household, PaiDocument, Participant, SafetySheet
 from ..signals import safety_sheet_saved
 
 MAX_PEOPLE = 10
 TEXT_LIMIT = 1000
 NAME_LIMIT = 200
 PHONE_LIMIT = 32
+PAI_MAX_BYTES = 5 * 1024 * 1024
+# What a PAI document may be, known by its first bytes rather than by the name it came with.
+PAI_SIGNATURES = {
+    "application/pdf": b"%PDF-",
+    "image/jpeg": b"\xff\xd8\xff",
+    "image/png": b"\x89PNG\r\n\x1a\n",
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,33 @@ def current_sheet(participant: Participant) -> SafetySheet | None:
     return SafetySheet.objects.filter(participant=participant, superseded_at__isnull=True).first()
 
 
+def _pai_document(upload, *, participant: Participant, uploaded_by) -> PaiDocument:
+    """An unsaved PaiDocument from an uploaded file, refused when too large or not a PDF,
+    JPEG or PNG."""
+    if upload.size > PAI_MAX_BYTES:
+        raise SafetySheetError(
+            _("The PAI document is too large: send a file of 5 MB at most."), field="pai_document"
+        )
+    data = upload.read()
+    content_type = next(
+        (kind for kind, start in PAI_SIGNATURES.items() if data.startswith(start)), None
+    )
+    if content_type is None or len(data) > PAI_MAX_BYTES:
+        raise SafetySheetError(_("Send the PAI as a PDF, JPEG or PNG file."), field="pai_document")
+    return PaiDocument(
+        participant=participant,
+        name=(upload.name or "pai")[-NAME_LIMIT:],
+        content_type=content_type,
+        size=len(data),
+        content=fernet().encrypt(data).decode(),
+        uploaded_by=uploaded_by,
+    )
+
+
+def pai_document_content(document: PaiDocument) -> bytes:
+    return fernet().decrypt(document.content.encode())
+
+
 @transaction.atomic
 def safety_sheet_save(
     *,
@@ -124,8 +159,11 @@ def safety_sheet_save(
     sheet: SheetInput,
     filled_by,
     filled_as: str,
+    pai_file=None,
 ) -> SafetySheet:
-    """Write a new version of ``participant``'s sheet; the previous one is kept, superseded."""
+    """Write a new version of ``participant``'s sheet; the previous one is kept, superseded.
+    ``pai_file`` (an uploaded file) becomes the PAI document; without it, the previous
+    version's document stays as long as the sheet says the child has a PAI."""
     if filled_as not in FilledAs.values:
         raise SafetySheetError(_("Say who filled the sheet."), field="filled_as")
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
@@ -168,6 +206,18 @@ def safety_sheet_save(
     if rights is not None:
         filled_parts.append(SafetySheetPart.IMAGE_RIGHTS.value)
     rights = rights or ImageRights()
+    has_pai = bool(health and health["has_pai"])
+    if pai_file is not None and not has_pai:
+        raise SafetySheetError(
+            _("Tick “The child has an individual care plan (PAI)” to attach its document."),
+            field="pai_document",
+        )
+    uploaded_by = filled_by if getattr(filled_by, "is_authenticated", False) else None
+    new_document = (
+        _pai_document(pai_file, participant=participant, uploaded_by=uploaded_by)
+        if pai_file is not None
+        else None
+    )
 
     now = timezone.now()
     previous = (
@@ -175,6 +225,10 @@ def safety_sheet_save(
         .filter(participant=participant, superseded_at__isnull=True)
         .first()
     )
+    if new_document is not None:
+        new_document.save()
+    elif has_pai and previous is not None and previous.health_removed_at is None:
+        new_document = previous.pai_document
     if previous is not None:
         previous.superseded_at = now
         previous.save(update_fields=["superseded_at"])
@@ -204,6 +258,7 @@ def safety_sheet_save(
         filled_as=filled_as,
         filled_by=filled_by if getattr(filled_by, "is_authenticated", False) else None,
         filled_at=now,
+        pai_document=new_document,
     )
     Household.objects.filter(pk=participant.household_id).update(last_activity_at=now)
     safety_sheet_saved.send(sender=SafetySheet, sheet=new, participant=participant)
@@ -233,3 +288,15 @@ def safety_sheets_reencrypt(*, batch_size: int = 500) -> int:
             SafetySheet.objects.bulk_update(batch, ["health", "contacts"])
         count += len(batch)
         last_pk = batch[-1].pk
+
+
+def pai_documents_reencrypt() -> int:
+    """The PAI documents' counterpart of safety_sheets_reencrypt(), one transaction each."""
+    count = 0
+    for pk in PaiDocument.objects.order_by("pk").values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            document = PaiDocument.objects.select_for_update().only("content").get(pk=pk)
+            document.content = fernet().rotate(document.content.encode()).decode()
+            document.save(update_fields=["content"])
+        count += 1
+    return count

@@ -103,8 +103,8 @@ def test_attendance_rows_survive_the_move_to_their_own_app():
 BEFORE_HOUSEHOLDS = [
     ("households", None),
     ("enrolment", "0008_search_trigram_indexes"),
-    ("attendance", "0007_bounded_notes"),
-    ("notifications", "0005_message_kind_allocation_result"),
+    ("attendance", "0008_walk_in_registration_id"),
+    ("notifications", "0006_family_left_kind"),
     ("allocation", "0001_initial"),
     ("privacy", "0001_initial"),
     ("programmes", "0003_headcount_version"),

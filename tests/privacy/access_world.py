@@ -11,6 +11,7 @@ and another user's.
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import ApiToken
@@ -131,9 +132,10 @@ def _side(name: str, partner, family_user, mediator) -> Side:
     # The child's safety sheet (special-category data): the policy rows of the sheet read it.
     safety_sheet_save(
         participant=child,
-        sheet=SheetInput(health=HealthInput(allergies=f"Arachides {name}")),
+        sheet=SheetInput(health=HealthInput(allergies=f"Arachides {name}", has_pai=True)),
         filled_by=family_user,
         filled_as=FilledAs.GUARDIAN,
+        pai_file=SimpleUploadedFile("pai.pdf", b"%PDF-1.4 PAI " + name.encode()),
     )
     message = MessageFactory(household=household, programme=programme, state="failed")
     _t, partner_feed = feed_token_issue(token=FeedToken(scope=FeedScope.PARTNER, partner=referrer))

@@ -234,7 +234,7 @@ def test_admin_is_closed_to_families_partners_and_mediators_without_staff_access
 def test_health_notes_in_the_admin_are_for_coordinators_only(client, private_world):
     staff_mediator = user_with_role(Role.MEDIATOR, is_staff=True)
     client.force_login(staff_mediator)
-    response = client.get(f"/admin/enrolment/healthnote/{FOREIGN_ID}/change/")
+    response = client.get(f"/admin/households/healthnote/{FOREIGN_ID}/change/")
     assert response.status_code in {302, 403, 404}
     assert b"HEALTH-SECRET" not in response.content
 

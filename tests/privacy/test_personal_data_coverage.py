@@ -107,22 +107,22 @@ def test_the_exemptions_name_fields_that_exist():
     assert set(NOT_ABOUT_A_HOUSEHOLD) <= existing
 
 
-@isolate_apps("enrolment")
+@isolate_apps("households")
 def test_control_a_new_personal_field_without_a_holder_is_caught():
     class SiblingNote(models.Model):
-        household = models.ForeignKey("enrolment.Household", on_delete=models.CASCADE)
+        household = models.ForeignKey("households.Household", on_delete=models.CASCADE)
         carer_phone = models.CharField(max_length=32)
         comment = models.TextField()
 
         class Meta:
-            app_label = "enrolment"
+            app_label = "households"
 
         def __str__(self) -> str:
             return self.comment
 
     assert uncovered([SiblingNote], household_data) == {
-        ("enrolment.SiblingNote", "carer_phone"),
-        ("enrolment.SiblingNote", "comment"),
+        ("households.SiblingNote", "carer_phone"),
+        ("households.SiblingNote", "comment"),
     }
 
     registered = HouseholdDataRegistry()

@@ -1,13 +1,14 @@
-"""Re-encrypt every safety sheet with the first key of FIELD_ENCRYPTION_KEYS (key rotation)."""
+"""Re-encrypt every safety sheet and PAI document with the first key of FIELD_ENCRYPTION_KEYS
+(key rotation)."""
 
 from django.core.management.base import BaseCommand
 
-from households.services import safety_sheets_reencrypt
+from households.services import pai_documents_reencrypt, safety_sheets_reencrypt
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt safety sheets with the first key of FIELD_ENCRYPTION_KEYS; run after "
+        "Re-encrypt safety sheets and PAI documents with the first key of FIELD_ENCRYPTION_KEYS; run after "
         "putting a new key first, then remove the old key."
     )
 
@@ -16,4 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size: int = 500, **options) -> None:
         count = safety_sheets_reencrypt(batch_size=batch_size)
-        self.stdout.write(f"{count} safety sheet versions re-encrypted with the first key.")
+        documents = pai_documents_reencrypt()
+        self.stdout.write(
+            f"{count} safety sheet versions and {documents} PAI documents re-encrypted with the "
+            "first key."
+        )

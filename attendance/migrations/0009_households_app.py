@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('attendance', '0007_bounded_notes'),
+        ('attendance', '0008_walk_in_registration_id'),
         ('households', '0001_initial'),
     ]
 

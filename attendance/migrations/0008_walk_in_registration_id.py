@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('attendance', '0008_households_app'),
+        ('attendance', '0007_bounded_notes'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0006_households_app'),
+        ('notifications', '0005_message_kind_allocation_result'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('households', '0001_initial'),
-        ('notifications', '0005_message_kind_allocation_result'),
+        ('notifications', '0006_family_left_kind'),
     ]
 
     # Foreign keys now name the households app's models; their tables and columns are unchanged.
