@@ -97,6 +97,9 @@ if PRODUCTION and (
 SALT_KEY = FIELD_ENCRYPTION_KEYS
 
 INSTALLED_APPS = [
+    # First, so that its registration/ templates (sign-in, password reset) in the site's style
+    # win over the admin's, which ships the same names.
+    "core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -109,7 +112,6 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
-    "core",
     "accounts",
     "jobs",
     "programmes",
