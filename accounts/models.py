@@ -166,8 +166,8 @@ class Invitation(models.Model):
     that owns that record registers how to attach the new account (accounts.invitations).
     """
 
-    subject_type = models.CharField(_("for"), max_length=100)
-    subject_id = models.CharField(_("id"), max_length=64)
+    target_type = models.CharField(_("for"), max_length=100)
+    target_id = models.CharField(_("id"), max_length=64)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     channel = models.CharField(_("sent by"), max_length=8)
     created_by = models.ForeignKey(
@@ -194,9 +194,7 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["subject_type", "subject_id"], name="invitation_subject_idx")
-        ]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="invitation_target_idx")]
 
     def __str__(self) -> str:
-        return f"{self.subject_type} #{self.subject_id} ({self.created_at:%Y-%m-%d})"
+        return f"{self.target_type} #{self.target_id} ({self.created_at:%Y-%m-%d})"

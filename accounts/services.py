@@ -137,6 +137,9 @@ def family_account_create(
 # Sign-in codes ---------------------------------------------------------------------------------
 
 
+SIGN_IN_CODE_KEPT = datetime.timedelta(days=1)
+
+
 class SignInCodeError(AccountError):
     """A sign-in code could not be sent or was not accepted."""
 
@@ -205,6 +208,9 @@ def sign_in_code_request(
     contact = contacts.contact_for(parsed)
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
+        # Rows serve the rate limits (one hour) and the tries; after a day they are only a trace
+        # of who asked from where, which the audit trail keeps already.
+        SignInCode.objects.filter(created_at__lt=now - SIGN_IN_CODE_KEPT).delete()
         # One live code per identifier: asking again retires the previous one.
         SignInCode.objects.filter(
             identifier_hash=identifier_hash, used_at__isnull=True, expires_at__gt=now
@@ -304,7 +310,7 @@ INVITATION_SALT = "accounts.invitation"
 
 
 def invitation_create(
-    *, subject_type: str, subject_id: str | int, channel: str, created_by: User | None
+    *, target_type: str, target_id: str | int, channel: str, created_by: User | None
 ) -> tuple[Invitation, str]:
     """A new invitation and its token (signed; stored only hashed). Earlier unused invitations
     for the same subject stop working: only the latest link is valid."""
@@ -312,11 +318,11 @@ def invitation_create(
     nonce = secrets.token_urlsafe(24)
     with transaction.atomic():
         Invitation.objects.filter(
-            subject_type=subject_type, subject_id=str(subject_id), used_at__isnull=True
+            target_type=target_type, target_id=str(target_id), used_at__isnull=True
         ).update(expires_at=now)
         invitation = Invitation.objects.create(
-            subject_type=subject_type,
-            subject_id=str(subject_id),
+            target_type=target_type,
+            target_id=str(target_id),
             token_hash=hash_token(nonce),
             channel=channel,
             created_by=created_by,
@@ -326,8 +332,8 @@ def invitation_create(
         audit_record(
             action=AuditAction.INVITATION,
             actor=created_by,
-            object_type=subject_type,
-            object_id=subject_id,
+            object_type=target_type,
+            object_id=target_id,
             summary=f"invitation {invitation.pk} sent by {channel}",
         )
     token = signing.dumps([invitation.pk, nonce], salt=INVITATION_SALT)
@@ -359,15 +365,15 @@ def invitation_for_token(*, token: str, lock: bool = False) -> Invitation:
         or not constant_time_compare(invitation.token_hash, hash_token(str(nonce)))
         or invitation.used_at is not None
         or invitation.expires_at <= timezone.now()
-        or invitation_subject(invitation.subject_type) is None
+        or invitation_subject(invitation.target_type) is None
     ):
         raise _invitation_refused()
     return invitation
 
 
 def invitation_details(*, invitation: Invitation) -> SubjectDetails:
-    subject = invitation_subject(invitation.subject_type)
-    details = subject.describe(invitation.subject_id) if subject else None
+    subject = invitation_subject(invitation.target_type)
+    details = subject.describe(invitation.target_id) if subject else None
     if details is None:
         raise _invitation_refused()
     return details
@@ -381,7 +387,7 @@ def invitation_claim(*, token: str, password: str = "") -> User:
     a family account is created. No password means signing in with codes.
     """
     invitation = invitation_for_token(token=token, lock=True)
-    subject = invitation_subject(invitation.subject_type)
+    subject = invitation_subject(invitation.target_type)
     details = invitation_details(invitation=invitation)
     assert subject is not None
     user = details.account
@@ -393,7 +399,7 @@ def invitation_claim(*, token: str, password: str = "") -> User:
         user = family_account_create(
             first_name=details.first_name, last_name=details.last_name, email=email
         )
-        subject.attach(invitation.subject_id, user)
+        subject.attach(invitation.target_id, user)
     if password:
         try:
             password_validation.validate_password(password, user)
@@ -407,8 +413,8 @@ def invitation_claim(*, token: str, password: str = "") -> User:
     audit_record(
         action=AuditAction.INVITATION_CLAIM,
         actor=user,
-        object_type=invitation.subject_type,
-        object_id=invitation.subject_id,
+        object_type=invitation.target_type,
+        object_id=invitation.target_id,
         summary=f"invitation {invitation.pk} claimed"
         + (" with a password" if password else " for code sign-in"),
     )

@@ -58,8 +58,8 @@ def _send_email(*, address: str, subject: str, body: str, reference: str) -> Non
     EmailMessage(subject=subject, body=body, to=[address]).send()
 
 
-def _describe_guardian(subject_id: str) -> SubjectDetails | None:
-    guardian = Guardian.objects.select_related("user").filter(pk=subject_id).first()
+def _describe_guardian(target_id: str) -> SubjectDetails | None:
+    guardian = Guardian.objects.select_related("user").filter(pk=target_id).first()
     if guardian is None:
         return None
     return SubjectDetails(
@@ -70,8 +70,8 @@ def _describe_guardian(subject_id: str) -> SubjectDetails | None:
     )
 
 
-def _attach_guardian(subject_id: str, user) -> None:
-    guardian = Guardian.objects.select_for_update().get(pk=subject_id)
+def _attach_guardian(target_id: str, user) -> None:
+    guardian = Guardian.objects.select_for_update().get(pk=target_id)
     guardian_link_account(guardian=guardian, user=user)
 
 
@@ -112,7 +112,7 @@ def guardian_invite(*, guardian: Guardian, channel: str, invited_by) -> str:
             _("This guardian already has an account with a password."), field="guardian", status=409
         )
     _invitation, token = invitation_create(
-        subject_type=GUARDIAN, subject_id=guardian.pk, channel=channel, created_by=invited_by
+        target_type=GUARDIAN, target_id=guardian.pk, channel=channel, created_by=invited_by
     )
     link = settings.SITE_URL + reverse("accounts:claim", args=[token])
     with translation.override(guardian.language or settings.LANGUAGE_CODE):

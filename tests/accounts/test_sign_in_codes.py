@@ -228,3 +228,12 @@ def test_next_is_kept_only_when_it_is_on_this_site(client, nadia, sms_outbox):
     code = _code_in(sms_outbox[0].body)
     response = client.post(reverse("accounts:code-verify"), {"code": code, "next": "/my/family/"})
     assert response["Location"] == "/my/family/"
+
+
+def test_code_rows_are_deleted_after_a_day(nadia, sms_outbox):
+    with time_machine.travel(NOW, tick=False):
+        sign_in_code_request(identifier="0612345678", ip_address="203.0.113.5")
+    with time_machine.travel(NOW + datetime.timedelta(days=1, minutes=1), tick=False):
+        sign_in_code_request(identifier="0699999999", ip_address=None)
+    assert SignInCode.objects.count() == 1
+    assert SignInCode.objects.get().user is None
