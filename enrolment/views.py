@@ -141,6 +141,17 @@ def family_register(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
+        # A family the service already knows (same phone or e-mail) signs in to its household
+        # with a code rather than opening a second one.
+        if selectors.household_duplicates(
+            phone=form.cleaned_data.get("phone", ""), email=form.cleaned_data.get("email", "")
+        ):
+            return render(
+                request,
+                "enrolment/already_known.html",
+                {"contact": settings.SERVICE_CONTACT},
+                status=409,
+            )
         try:
             services.household_register(
                 created_by=request.user,
