@@ -160,6 +160,8 @@ class FamilyPasswordResetForm(PasswordResetForm):
         users = User.objects.filter(pk__in=user_ids, is_active=True)
         for user in users:
             if not user.email:
-                # The reset e-mail goes to user.email: take the address the service holds.
-                user.email = email.strip()
+                # The reset e-mail goes to, and its token is computed from, the account's own
+                # address: an account known by its guardian's address takes that address.
+                user.email = email.strip().lower()
+                User.objects.filter(pk=user.pk, email="").update(email=user.email)
             yield user

@@ -103,6 +103,18 @@ def test_a_family_that_signs_in_with_codes_can_still_choose_a_password(client):
     GuardianFactory(user=user, email="sans.mdp@example.org")
     client.post(reverse("password_reset"), {"email": "sans.mdp@example.org"})
     assert mail.outbox[0].to == ["sans.mdp@example.org"]
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    form = client.get("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
+    assert form.context["validlink"]
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "une-nouvelle-phrase-2026", "new_password2": "une-nouvelle-phrase-2026"},
+    )
+    response = client.post(
+        reverse("login"),
+        {"username": "sans.mdp@example.org", "password": "une-nouvelle-phrase-2026"},
+    )
+    assert response.status_code == 302
 
 
 def test_the_reset_answer_does_not_tell_whether_an_account_exists(client, family):
