@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_noop
 
 from .audit import AuditAction, audit_record
-from .models import ApiToken, AuditEvent, Profile
+from .models import ApiToken, AuditEvent, Invitation, Profile, SignInCode
 from .roles import can_read_audit
 
 
@@ -83,3 +83,41 @@ class AuditedReadsAdminMixin:
             summary=f"admin list{searched}",
         )
         return super().changelist_view(request, extra_context)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by their services; an administrator may see them, or delete one to
+    stop a code or a link from working."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SignInCode)
+class SignInCodeAdmin(_ReadOnlyAdmin):
+    list_display = ("created_at", "user", "channel", "expires_at", "used_at", "failed_attempts")
+    list_filter = ("channel", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("user__username",)
+    exclude = ("code_hash", "identifier_hash")
+    list_select_related = ("user",)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(_ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "target_type",
+        "target_id",
+        "channel",
+        "created_by",
+        "expires_at",
+        "used_at",
+        "used_by",
+    )
+    list_filter = ("channel", "target_type")
+    search_fields = ("target_id", "created_by__username", "used_by__username")
+    exclude = ("token_hash",)
+    list_select_related = ("created_by", "used_by")

@@ -1,7 +1,11 @@
 """Authentication backends."""
 
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
+
+from .contacts import contact_for, identifier_parse
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -22,3 +26,31 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+
+class ContactBackend(ModelBackend):
+    """Django's model backend, where what is typed in "E-mail address or phone" may also be the
+    account's e-mail, a phone number as people type it (matched in E.164), or the user name."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs,
+    ):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None or not username or password is None:
+            return user
+        identifier = identifier_parse(username)
+        contact = contact_for(identifier) if identifier is not None else None
+        if contact is None:
+            return None
+        candidate = get_user_model().objects.filter(pk=contact.user_id).first()
+        if (
+            candidate is not None
+            and candidate.check_password(password)
+            and self.user_can_authenticate(candidate)
+        ):
+            return candidate
+        return None

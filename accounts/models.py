@@ -72,6 +72,10 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Login")
     LOGIN_FAILURE = "login-failure", _("Login failure")
     LOCKOUT = "lockout", _("Lock-out")
+    SIGN_IN_CODE_REQUEST = "code-request", _("Sign-in code requested")
+    SIGN_IN_CODE_FAILURE = "code-failure", _("Sign-in code refused")
+    INVITATION = "invitation", _("Invitation sent")
+    INVITATION_CLAIM = "invitation-claim", _("Invitation claimed")
 
 
 class AuditEvent(models.Model):
@@ -118,3 +122,79 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         target = f"{self.object_type} #{self.object_id}" if self.object_id else self.object_type
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.action} {target}"
+
+
+class SignInCode(models.Model):
+    """A request for a one-time sign-in code, kept whether or not an account was found.
+
+    Rows for unknown identifiers (no ``user``, no code) count towards the rate limits like the
+    others, so the answer and its timing do not tell whether an account exists. The code is
+    stored as a keyed hash; the identifier too (it may be a phone number typed by anyone).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sign_in_codes",
+        verbose_name=_("account"),
+    )
+    identifier_hash = models.CharField(_("identifier (hashed)"), max_length=64, db_index=True)
+    code_hash = models.CharField(_("code (hashed)"), max_length=64, blank=True, editable=False)
+    channel = models.CharField(_("sent by"), max_length=8, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["ip_address", "created_at"], name="sign_in_code_ip_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user or '-'}"
+
+
+class Invitation(models.Model):
+    """A signed, single-use link that lets a person known to the service set up their access.
+
+    What the invitation is for is named by label and id (``households.guardian`` #12): the app
+    that owns that record registers how to attach the new account (accounts.invitations).
+    """
+
+    target_type = models.CharField(_("for"), max_length=100)
+    target_id = models.CharField(_("id"), max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    channel = models.CharField(_("sent by"), max_length=8)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("claimed by"),
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="invitation_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.target_type} #{self.target_id} ({self.created_at:%Y-%m-%d})"

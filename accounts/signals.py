@@ -15,6 +15,10 @@ def audit_login(sender, request, user, **kwargs) -> None:
         request=request,
         object_type="auth.user",
         object_id=user.pk,
+        # Set by the views that sign in without a password.
+        summary={"code": "by one-time code", "invitation": "by invitation link"}.get(
+            getattr(request, "sign_in_method", ""), ""
+        ),
     )
 
 

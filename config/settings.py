@@ -97,6 +97,9 @@ if PRODUCTION and (
 SALT_KEY = FIELD_ENCRYPTION_KEYS
 
 INSTALLED_APPS = [
+    # First, so that its registration/ templates (sign-in, password reset) in the site's style
+    # win over the admin's, which ships the same names.
+    "core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -109,7 +112,6 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
-    "core",
     "accounts",
     "jobs",
     "programmes",
@@ -195,11 +197,23 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.ContactBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Where a new family account goes next: registering its household.
+SIGN_UP_REDIRECT_URL = "households:family-register"
+# Sign-in with a one-time code (accounts.services.sign_in_code_*): how long a code lives, how many
+# wrong codes it survives, and how many codes one identifier or one address may ask for per hour.
+SIGN_IN_CODE_MINUTES = int(os.environ.get("SIGN_IN_CODE_MINUTES", "10"))
+SIGN_IN_CODE_MAX_ATTEMPTS = int(os.environ.get("SIGN_IN_CODE_MAX_ATTEMPTS", "5"))
+SIGN_IN_CODE_PER_IDENTIFIER_PER_HOUR = int(os.environ.get("SIGN_IN_CODE_PER_IDENTIFIER", "5"))
+SIGN_IN_CODE_PER_IP_PER_HOUR = int(os.environ.get("SIGN_IN_CODE_PER_IP", "30"))
+# Days an invitation link to claim an account stays valid.
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+# Password reset links (Django's): three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

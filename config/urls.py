@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.language import set_language
+from accounts.urls import auth_urlpatterns
 from core import health
 from enrolment.calendar_views import household_calendar_urlpatterns
 from sessions.urls import calendar_urlpatterns, coordination_urlpatterns, session_urlpatterns
@@ -21,6 +22,7 @@ urlpatterns = [
     path("calendars/", include(household_calendar_urlpatterns)),
     path("attendance/", include("attendance.urls")),
     path("notifications/", include("notifications.urls")),
+    path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("privacy/", include("privacy.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -1,6 +1,7 @@
 """The household pages: a family registers and keeps its household; a mediator creates one,
 sees it, and fills a safety sheet with the family. Who sees what: households.access."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -77,6 +78,17 @@ def family_register(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
+        # A family the service already knows (same phone or e-mail) signs in to its household
+        # with a code rather than opening a second one.
+        if selectors.household_duplicates(
+            phone=form.cleaned_data.get("phone", ""), email=form.cleaned_data.get("email", "")
+        ):
+            return render(
+                request,
+                "households/already_known.html",
+                {"contact": settings.SERVICE_CONTACT},
+                status=409,
+            )
         try:
             services.household_register(
                 created_by=request.user,

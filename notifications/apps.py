@@ -9,9 +9,10 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from celery.signals import worker_ready
 
-        from . import personal_data, receivers
+        from . import personal_data, receivers, sign_in
 
         personal_data.register()
+        sign_in.register()
         receivers.connect()
         worker_ready.connect(receivers.sweep_at_worker_start, dispatch_uid="notifications-sweep")
 

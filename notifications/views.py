@@ -2,9 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -12,13 +14,17 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import require_staff
 from core.reads import personal_read
+from households.access import can_write_households, households_visible_to
 from households.errors import HouseholdError
+from households.models import Guardian
 from households.selectors import household_of_user
 from households.services import guardian_update
 
 from .forms import MessageFilterForm, PreferencesForm
+from .models import Channel
 from .selectors import message_list, messages_of_household, messages_visible_to
 from .services import NotificationError, message_retry
+from .sign_in import InvitationError, guardian_invite
 
 
 @login_required
@@ -103,3 +109,35 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "sent": messages_of_household(household_id=household.pk, limit=20),
         },
     )
+
+
+@login_required
+@require_POST
+def guardian_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mediator sends a guardian the link to set up their access (from the household page)."""
+    require_staff(request.user)
+    if not can_write_households(request.user):
+        raise PermissionDenied
+    guardian = get_object_or_404(
+        Guardian.objects.select_related("user").filter(
+            household__in=households_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    back = reverse("households:household", args=[guardian.household_id])
+    channel = request.POST.get("channel", "")
+    try:
+        guardian_invite(guardian=guardian, channel=channel, invited_by=request.user)
+    except InvitationError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    if channel == Channel.SMS:
+        messages.success(
+            request, _("The invitation was sent by SMS to %(name)s.") % {"name": guardian.full_name}
+        )
+    else:
+        messages.success(
+            request,
+            _("The invitation was sent by e-mail to %(name)s.") % {"name": guardian.full_name},
+        )
+    return redirect(back)

@@ -50,6 +50,7 @@ NOT_ABOUT_A_HOUSEHOLD = {
     ("accounts.ApiToken", "name"): "what a staff member calls their script",
     ("accounts.AuditEvent", "ip_address"): "the audit trail is kept whole (append-only) by law",
     ("accounts.AuditEvent", "summary"): "the audit trail is kept whole (append-only) by law",
+    ("accounts.SignInCode", "ip_address"): "rate limits of sign-in codes; rows deleted after a day",
     ("programmes.Partner", "name"): "an organisation",
     ("programmes.Partner", "contact_name"): "a partner's professional contact, not a family",
     ("programmes.Partner", "contact_email"): "a partner's professional contact, not a family",
