@@ -181,7 +181,7 @@ def test_a_guardian_invited_by_a_mediator_claims_the_account(
         context.close()
     guardian.refresh_from_db()
     assert guardian.user is not None
-    from enrolment.models import Household
+    from households.models import Household
 
     assert Household.objects.count() == 1
 
