@@ -121,14 +121,6 @@ def test_api_answers_every_generated_request(case, coordinator_token, family_tok
     derandomize=True,
     suppress_health_check=list(HealthCheck),
 )
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "not yet: schemathesis' positive and negative data checks find inputs the schema allows "
-        "and the API refuses (e.g. dates past 2199 on /api/v1/sessions, whose bounds pydantic does "
-        "not write into the schema); remove this mark when the schema states every bound"
-    ),
-)
 def test_api_passes_all_default_checks(case, coordinator_token, family_token):
     # All the default checks, and the error shape on top.
     case.call_and_validate(additional_checks=[error_shape])
