@@ -31,6 +31,7 @@ from .schemas import (
     EnrolmentOut,
     GuardianIn,
     GuardianOut,
+    GuardianPatchIn,
     GuardianUpdateIn,
     HouseholdIn,
     HouseholdOut,
@@ -112,6 +113,21 @@ def update_guardian(
         selectors.guardian_list(user=request.auth, household_id=household_id), pk=guardian_id
     )
     return services.guardian_update(guardian=guardian, **payload.dict())
+
+
+@households.patch(
+    "/{int:household_id}/guardians/{int:guardian_id}",
+    response=GuardianOut,
+    summary="Change some fields of a guardian (the others are kept)",
+)
+def patch_guardian(
+    request: HttpRequest, household_id: DbId, guardian_id: DbId, payload: GuardianPatchIn
+):
+    _require_household_writer(request.auth)
+    guardian = get_object_or_404(
+        selectors.guardian_list(user=request.auth, household_id=household_id), pk=guardian_id
+    )
+    return services.guardian_change(guardian=guardian, changes=payload.dict(exclude_unset=True))
 
 
 # --- Participants -----------------------------------------------------------------------------
@@ -313,7 +329,8 @@ def programme_members(request: HttpRequest, programme_id: DbId, household: DbId 
     if household is None:
         own = selectors.household_of_user(user=request.auth)
         if own is None:
-            raise EnrolmentError(_("Give the household."), field="household")
+            # No household of one's own to look at: nothing found (as the schema documents).
+            raise EnrolmentError(_("Give the household."), field="household", status=404)
         household = own.pk
     try:
         found = selectors.household_detail(user=request.auth, pk=household)
