@@ -2,7 +2,9 @@
 
 - a family sees its own household (through ``Guardian.user``) and its enrolments;
 - a mediator sees the households with an enrolment in one of their programmes, and those they
-  created, with those households' enrolments in their programmes only;
+  created, with those households' enrolments in their programmes only; and, so that a family
+  that registered itself online can be found by a name and welcomed, every household that
+  registered itself and has no enrolment yet (none of its people is in any programme);
 - a coordinator or an administrator sees everything;
 - a partner sees only what it referred: the referred participants (not their brothers and
   sisters), the guardians of their households, and the referrals.
@@ -38,7 +40,13 @@ def households_visible_to(user) -> QuerySet[Household]:
         in_their_programmes = Enrolment.objects.filter(
             participant__household=OuterRef("pk"), programme__mediators__user=user
         )
-        condition |= Q(created_by=user) | Q(Exists(in_their_programmes))
+        # A household that registered itself online and is enrolled nowhere yet waits for a
+        # mediator to welcome it: every mediator may find it, until its first enrolment puts
+        # it in the hands of that programme's mediators.
+        awaiting_welcome = Q(
+            Exists(Guardian.objects.filter(household=OuterRef("pk"), user=OuterRef("created_by")))
+        ) & ~Q(Exists(Enrolment.objects.filter(participant__household=OuterRef("pk"))))
+        condition |= Q(created_by=user) | Q(Exists(in_their_programmes)) | awaiting_welcome
     if Role.PARTNER in roles:
         referred = Enrolment.objects.filter(
             participant__household=OuterRef("pk"), referred_by_partner__members=user
