@@ -5,7 +5,7 @@ def test_a_browser_asking_for_the_icon_at_the_root_gets_it(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/x-icon"
-    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert "max-age" in response["Cache-Control"]
 
 
