@@ -1,6 +1,7 @@
 """API of allocation rounds: rounds (coordinators), wishes (families, mediators, partners within
 their rights), results and report. Lookups go through selectors; writes through services."""
 
+from django.db.models import F, IntegerField, Value
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -8,7 +9,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from accounts.auth import session_or_token
-from core.ids import DbId
+from core.schema_types import DbId
 from enrolment.access import partner_of
 
 from . import selectors, services
@@ -169,8 +170,13 @@ def list_wishes(request: HttpRequest, round_id: DbId):
     wishes = selectors.visible_wishes(user=request.auth, round_=round_)
     if round_.status != RoundStatus.PUBLISHED and not selectors.can_manage_rounds(request.auth):
         # Outcomes are a preview until publication: only coordinators read them.
-        return [_wish_out(wish) | {"outcome": "", "pass_number": None} for wish in wishes]
-    return [_wish_out(wish) for wish in wishes]
+        wishes = wishes.annotate(
+            outcome_shown=Value(""), pass_shown=Value(None, output_field=IntegerField())
+        )
+    else:
+        wishes = wishes.annotate(outcome_shown=F("outcome"), pass_shown=F("pass_number"))
+    # Rows of a personal model: the pagination records the page read (staff, partners).
+    return wishes
 
 
 def _wish_out(wish) -> dict:

@@ -3,7 +3,7 @@ import datetime
 from ninja import Schema
 from pydantic import Field as PydanticField
 
-from core.ids import DbId
+from core.schema_types import BoundedDate, BoundedDateTime, DbId, JsonBool
 from core.text import InputSchema
 
 from .models import MAX_WEIGHT
@@ -46,9 +46,9 @@ class RoundDetailOut(RoundOut):
 
 class RoundIn(InputSchema):
     title: str = PydanticField(min_length=1, max_length=200)
-    wishes_open_at: datetime.datetime
-    wishes_close_at: datetime.datetime
-    results_on: datetime.date
+    wishes_open_at: BoundedDateTime
+    wishes_close_at: BoundedDateTime
+    results_on: BoundedDate
     programme_ids: list[DbId] = PydanticField(min_length=1, max_length=200)
     max_per_child: int = PydanticField(2, ge=1, le=20)
     max_per_household: int | None = PydanticField(None, ge=1, le=100)
@@ -64,7 +64,7 @@ class RulesIn(InputSchema):
 class WishesIn(InputSchema):
     participant_ids: list[DbId] = PydanticField(min_length=1, max_length=10)
     activity_ids: list[DbId] = PydanticField(min_length=0, max_length=10)
-    grouped: bool = False
+    grouped: JsonBool = False
 
 
 class WishOut(Schema):
@@ -76,6 +76,20 @@ class WishOut(Schema):
     outcome: str
     pass_number: int | None
     enrolment_id: int | None
+
+    # A wish read from the round's list carries what its reader may see (``outcome_shown``,
+    # ``pass_shown``: empty before publication except for coordinators).
+    @staticmethod
+    def resolve_outcome(wish) -> str:
+        if isinstance(wish, dict):
+            return wish["outcome"]
+        return getattr(wish, "outcome_shown", wish.outcome)
+
+    @staticmethod
+    def resolve_pass_number(wish) -> int | None:
+        if isinstance(wish, dict):
+            return wish.get("pass_number")
+        return getattr(wish, "pass_shown", wish.pass_number)
 
 
 class JobOut(Schema):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import form_error
+from core.reads import personal_read
 from enrolment.access import partner_of
 
 from . import selectors, services
@@ -199,6 +200,7 @@ def wishes(request: HttpRequest, pk: int) -> HttpResponse:
             if _household_id(request):
                 url += f"?household={household.pk}"
             return redirect(url)
+    personal_read(request, children, summary="allocation wishes")
     return render(
         request,
         "allocation/wishes.html",
@@ -224,6 +226,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     published = round_.status == RoundStatus.PUBLISHED or (
         round_.computed_at is not None and selectors.can_manage_rounds(request.user)
     )
+    personal_read(request, children, summary="allocation results")
     return render(
         request,
         "allocation/results.html",

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 
 from accounts.auth import session_or_token
 from core.reads import personal_read
+from core.schema_types import DbId
 from sessions.selectors import session_list
 
 from .schemas import (
@@ -54,7 +55,7 @@ figures_router = Router(auth=session_or_token)
 outreach_router = Router(auth=session_or_token)
 
 
-def _register_session(request: HttpRequest, session_id: int):
+def _register_session(request: HttpRequest, session_id: DbId):
     session = get_object_or_404(session_list(published_only=False), pk=session_id)
     if not can_take_attendance(request.auth, session):
         raise HttpError(
@@ -70,7 +71,7 @@ def _register_session(request: HttpRequest, session_id: int):
 @sessions_router.get(
     "/{int:session_id}/attendance", response=RegisterOut, summary="The register of a session"
 )
-def get_register(request: HttpRequest, session_id: int):
+def get_register(request: HttpRequest, session_id: DbId):
     session = _register_session(request, session_id)
     register = register_get(session=session, user=request.auth)
     personal_read(
@@ -84,7 +85,7 @@ def get_register(request: HttpRequest, session_id: int):
     response=MarkResultOut,
     summary="Send marks and check-outs (all or nothing; idempotent by client_id)",
 )
-def put_register(request: HttpRequest, session_id: int, payload: AttendanceBatchIn):
+def put_register(request: HttpRequest, session_id: DbId, payload: AttendanceBatchIn):
     session = _register_session(request, session_id)
     result = attendance_batch_apply(
         session=session,
@@ -123,7 +124,7 @@ def list_follow_ups(request: HttpRequest, status: Literal["open", "closed", ""] 
     response=FollowUpOut,
     summary="Record the outcome and close a follow-up",
 )
-def close_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpCloseIn):
+def close_follow_up(request: HttpRequest, follow_up_id: DbId, payload: FollowUpCloseIn):
     follow_up = get_object_or_404(follow_up_list(user=request.auth, status=None), pk=follow_up_id)
     follow_up_close(
         follow_up=follow_up, outcome=payload.outcome, note=payload.note, closed_by=request.auth
@@ -136,7 +137,7 @@ def close_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpCl
     response=ProgrammeFiguresOut,
     summary="Attendance rates of a programme, per session and participant",
 )
-def get_programme_figures(request: HttpRequest, programme_id: int):
+def get_programme_figures(request: HttpRequest, programme_id: DbId):
     programme = get_object_or_404(programmes_with_figures_for(request.auth), pk=programme_id)
     figures = programme_figures(programme=programme)
     personal_read(

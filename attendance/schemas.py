@@ -4,14 +4,24 @@ import datetime
 import uuid
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from core.age_bands import age_band_keys
+from core.schema_types import NAME_PATTERN, BoundedDate, JsonBool, datetime_between
 from core.text import InputSchema
 from households.models import Sex
 from programmes.models import Field as ProgrammeField
 
-from .models import FOLLOW_UP_NOTE_LENGTH, Attendance, AttendanceCorrection
+from .models import (
+    FOLLOW_UP_NOTE_LENGTH,
+    Attendance,
+    AttendanceCorrection,
+    AttendanceStatus,
+    CollectedBy,
+    FollowUpOutcome,
+)
 from .selectors import (
     ProgrammeFigures,
     Rate,
@@ -21,6 +31,10 @@ from .selectors import (
     register_lock_at,
 )
 
+# A device's clock, read as written: years 2000 to 2100, as the schema states.
+DeviceTime = datetime_between(
+    2000, 2100, gettext_lazy("Check the device's clock: this date is out of range.")
+)
 NOTE_LENGTH = Attendance._meta.get_field("note").max_length
 REASON_LENGTH = AttendanceCorrection._meta.get_field("reason").max_length
 
@@ -30,15 +44,15 @@ class MarkIn(InputSchema):
         description="Chosen by the device: a mark sent again with the same id changes nothing."
     )
     participant_id: int = Field(ge=1, le=2**63 - 1)
-    status: str = Field(description="present, late, excused or absent", max_length=16)
+    status: AttendanceStatus
     note: str = Field("", max_length=NOTE_LENGTH)
-    client_marked_at: datetime.datetime | None = Field(
+    client_marked_at: DeviceTime | None = Field(
         None, description="When the mark was taken on the device: the latest mark wins."
     )
     reason: str = Field(
         "", description="Required once the register is locked.", max_length=REASON_LENGTH
     )
-    walk_in: bool = Field(False, description="Someone not enrolled in this session.")
+    walk_in: JsonBool = Field(False, description="Someone not enrolled in this session.")
 
     @field_validator("client_marked_at")
     @classmethod
@@ -66,12 +80,12 @@ class CheckOutIn(InputSchema):
         description="Chosen by the device: sent again, it changes nothing."
     )
     participant_id: int = Field(ge=1, le=2**63 - 1)
-    collected_by: str = Field(description="authorised, alone or other")
+    collected_by: CollectedBy
     collector_name: str = Field(
         "", max_length=200, description="Required unless the child left alone."
     )
     note: str = Field("", max_length=300, description="Required for someone not on the list.")
-    checked_out_at: datetime.datetime | None = Field(
+    checked_out_at: DeviceTime | None = Field(
         None, description="When the child left, on the device's clock."
     )
 
@@ -84,7 +98,7 @@ class CheckOutIn(InputSchema):
 class SheetOpeningIn(InputSchema):
     client_id: uuid.UUID
     participant_id: int = Field(ge=1, le=2**63 - 1)
-    opened_at: datetime.datetime | None = None
+    opened_at: DeviceTime | None = None
 
     @field_validator("opened_at")
     @classmethod
@@ -243,7 +257,7 @@ class FollowUpOut(Schema):
 
 
 class FollowUpCloseIn(InputSchema):
-    outcome: str = Field(description="reached, not_reached, withdrawn or referred", max_length=16)
+    outcome: FollowUpOutcome
     note: str = Field("", max_length=FOLLOW_UP_NOTE_LENGTH)
 
 
@@ -333,7 +347,7 @@ def figures_out(figures: ProgrammeFigures) -> dict:
 
 
 class OutreachCountIn(InputSchema):
-    age_band: str = Field(max_length=8)
+    age_band: str = Field(max_length=8, json_schema_extra={"enum": age_band_keys()})
     sex: Sex
     count: int = Field(ge=0, le=100_000)
 
@@ -342,12 +356,12 @@ class OutreachIn(InputSchema):
     """An outreach contact as a phone sends it, possibly long after it was recorded offline."""
 
     client_id: uuid.UUID
-    day: datetime.date
-    place: str = Field(max_length=150)
+    day: BoundedDate
+    place: str = Field(max_length=150, json_schema_extra={"pattern": NAME_PATTERN})
     neighbourhood: str = Field("", max_length=120)
-    in_qpv: bool = False
+    in_qpv: JsonBool = False
     theme: ProgrammeField
-    referral: bool = False
+    referral: JsonBool = False
     counts: list[OutreachCountIn] = Field(max_length=100)
 
 

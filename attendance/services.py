@@ -1056,4 +1056,11 @@ def follow_up_close(
     follow_up.closed_at = now or timezone.now()
     follow_up.closed_by = closed_by
     follow_up.save(update_fields=["status", "outcome", "outcome_note", "closed_at", "closed_by"])
+    # The outcome and its note are about the family: the change is in the audit trail.
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=closed_by,
+        target=follow_up,
+        summary=f"follow-up closed: {outcome}; participant {follow_up.participant_id}",
+    )
     return follow_up

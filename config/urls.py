@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from accounts.language import set_language
 from accounts.urls import auth_urlpatterns
 from core import health
+from core.favicon import favicon
 from enrolment.calendar_views import household_calendar_urlpatterns
 from sessions.urls import calendar_urlpatterns, coordination_urlpatterns, session_urlpatterns
 from workspace import views as workspace_views
@@ -14,6 +15,7 @@ from .api import api
 urlpatterns = [
     path("", workspace_views.home, name="home"),
     path("health", health.health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
     path("programmes/", include("sessions.urls")),
     path("sessions/", include(session_urlpatterns)),
     path("reports/", include("reports.urls")),

@@ -30,3 +30,22 @@ def phone_for_display(value: str) -> str:
     if number.country_code == 33:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _valid_national_numbers() -> str:
+    """Every kind of valid number of the default region, as the library's metadata has them."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(DEFAULT_REGION)
+    kinds = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "voip", "uan")
+    patterns = [
+        description.national_number_pattern
+        for kind in kinds
+        if (description := getattr(metadata, kind, None)) is not None
+        and description.national_number_pattern
+    ]
+    return "|".join(f"(?:{pattern})" for pattern in patterns)
+
+
+# What the API's schema states a phone number is: a valid French number, written with its
+# leading 0 or with +33 / 0033, without separators. (The service also reads the spaced and
+# dotted forms people type, and foreign numbers.)
+PHONE_PATTERN = rf"^(?:(?:\+|00)33|0)(?:{_valid_national_numbers()})$"

@@ -19,7 +19,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 from ninja import Schema
-from pydantic import AfterValidator, StringConstraints, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 # C0 controls except tab, line feed and carriage return; DEL and the C1 controls.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -54,9 +54,22 @@ def _bounded_search(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_clean_text)]
+# The same rule as the schema states it (ECMAScript syntax, read alike by Python's ``re``).
+CONTROL_RANGES = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+TEXT_PATTERN = rf"^[^{CONTROL_RANGES}]*$"
+# A search: at most SEARCH_MAX_WORDS words (runs of non-spaces), no control characters.
+_WORD = rf"[^\s{CONTROL_RANGES}]+"
+_SPACE = rf"[^\S{CONTROL_RANGES}]"  # a space that is not a control character
+SEARCH_PATTERN = rf"^{_SPACE}*({_WORD}{_SPACE}+){{0,{SEARCH_MAX_WORDS - 1}}}({_WORD}{_SPACE}*)?$"
+
+Text = Annotated[
+    str, AfterValidator(_clean_text), Field(json_schema_extra={"pattern": TEXT_PATTERN})
+]
 SearchText = Annotated[
-    str, StringConstraints(max_length=SEARCH_MAX_LENGTH), AfterValidator(_bounded_search)
+    str,
+    StringConstraints(max_length=SEARCH_MAX_LENGTH),
+    AfterValidator(_bounded_search),
+    Field(json_schema_extra={"pattern": SEARCH_PATTERN}),
 ]
 
 
@@ -75,12 +88,42 @@ class InputSchema(Schema):
     """Base of every API input schema: no string field, at any depth, holds a control
     character (the 422 names the field)."""
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        """The rule stated in the schema: every free-text string carries ``TEXT_PATTERN``."""
+        schema = handler(core_schema)
+        _state_text_rule(handler.resolve_ref_schema(schema))
+        return schema
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # A JSON array or scalar is not a schema's object, even when every field has a default.
+        if isinstance(data, list | tuple | str | int | float) or data is None:
+            raise ValueError(gettext("Send a JSON object."))
+        return data
+
     @field_validator("*", mode="after")
     @classmethod
     def _no_control_characters(cls, value: Any) -> Any:
         for text in _strings_in(value):
             _clean_text(text)
         return value
+
+
+def _state_text_rule(schema: dict[str, Any]) -> None:
+    for field in schema.get("properties", {}).values():
+        for shape in [field, *field.get("anyOf", [])]:
+            _add_pattern(shape)
+            _add_pattern(shape.get("items", {}))
+
+
+def _add_pattern(shape: dict[str, Any]) -> None:
+    free_text = shape.get("type") == "string" and not (
+        {"format", "enum", "const", "pattern", "$ref"} & set(shape)
+    )
+    if free_text:
+        shape["pattern"] = TEXT_PATTERN
 
 
 def _strings_in(value: Any):

@@ -16,7 +16,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.roles import Role, has_role, user_roles
 from households.access import EnrolmentLinks
-from households.models import Consent, ConsentAnswer, ConsentKind, Household
 
 from .models import Enrolment, EnrolmentStatus
 
@@ -54,34 +53,6 @@ def partner_of(user):
     return user.partner_organisations.order_by("name").first()
 
 
-def _shared_with_partner_of(user, *, household: str) -> Q:
-    """A partner reads a household it referred only if the partner brought it to the service
-    (one of its members registered it: it knows what it typed) or the family consents to
-    sharing with partners. A referral to a family the service already knew opens nothing
-    more than what the partner typed, and a withdrawn referral opens nothing at all."""
-    registered_by_partner = Q(
-        Exists(
-            Household.objects.filter(
-                pk=OuterRef(household),
-                created_by__partner_organisations__members=user,
-            )
-        )
-    )
-    consented = Q(
-        Exists(
-            Consent.objects.filter(
-                household=OuterRef(household),
-                participant__isnull=True,
-                kind=ConsentKind.PARTNER_SHARING,
-                answer=ConsentAnswer.GIVEN,
-                withdrawn_at__isnull=True,
-                superseded_at__isnull=True,
-            )
-        )
-    )
-    return registered_by_partner | consented
-
-
 def enrolment_links() -> EnrolmentLinks:
     """The enrolment facts households.access asks for, each on the outer object's ``pk``."""
 
@@ -94,6 +65,9 @@ def enrolment_links() -> EnrolmentLinks:
             )
         )
 
+    def household_enrolled_nowhere(user) -> Q:
+        return ~Q(Exists(Enrolment.objects.filter(participant__household=OuterRef("pk"))))
+
     def household_referred_by(user) -> Q:
         return Q(
             Exists(
@@ -103,7 +77,7 @@ def enrolment_links() -> EnrolmentLinks:
                     status__in=_RUNNING,
                 )
             )
-        ) & _shared_with_partner_of(user, household="pk")
+        )
 
     def participant_referred_by(user) -> Q:
         return Q(
@@ -114,7 +88,7 @@ def enrolment_links() -> EnrolmentLinks:
                     status__in=_RUNNING,
                 )
             )
-        ) & _shared_with_partner_of(user, household="household")
+        )
 
     def participant_enrolled_with(user) -> Q:
         return Q(
@@ -141,6 +115,7 @@ def enrolment_links() -> EnrolmentLinks:
 
     return EnrolmentLinks(
         household_in_programmes_of=household_in_programmes_of,
+        household_enrolled_nowhere=household_enrolled_nowhere,
         household_referred_by=household_referred_by,
         participant_referred_by=participant_referred_by,
         participant_enrolled_with=participant_enrolled_with,

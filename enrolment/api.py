@@ -175,7 +175,8 @@ def programme_members(request: HttpRequest, programme_id: DbId, household: DbId 
     if household is None:
         own = household_selectors.household_of_user(user=request.auth)
         if own is None:
-            raise EnrolmentError(_("Give the household."), field="household")
+            # No household of one's own to look at: nothing found (as the schema documents).
+            raise EnrolmentError(_("Give the household."), field="household", status=404)
         household = own.pk
     try:
         found = household_selectors.household_detail(user=request.auth, pk=household)

@@ -3,9 +3,14 @@
 import datetime
 
 from ninja import Schema
+from pydantic import ConfigDict
 from pydantic import Field as PydanticField
 
-from core.ids import DbId
+from core.schema_types import (
+    BoundedDate,
+    DbId,
+    exactly_one_of,
+)
 from core.text import InputSchema
 from households.schemas import ChildIn, GuardianIn
 
@@ -125,15 +130,17 @@ class MemberOut(Schema):
     enrolled_session_ids: list[int]
 
 
-class DatesIn(Schema):
+class DatesIn(InputSchema):
     """Book several dates of a per-session programme: for a participant, or for a guardian who
     takes part (``birth_date`` the first time)."""
 
+    model_config = ConfigDict(json_schema_extra=exactly_one_of("participant_id", "guardian_id"))
+
     programme_id: DbId
     session_ids: list[DbId] = PydanticField(min_length=1, max_length=60)
-    participant_id: DbId | None = None
-    guardian_id: DbId | None = None
-    birth_date: datetime.date | None = None
+    participant_id: DbId = None  # type: ignore[assignment]
+    guardian_id: DbId = None  # type: ignore[assignment]
+    birth_date: BoundedDate | None = None
     note: str = PydanticField("", max_length=2000)
 
 

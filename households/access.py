@@ -3,9 +3,12 @@ decides.
 
 - a family sees its own household (through ``Guardian.user``);
 - a mediator sees the households they created, and those enrolled in one of their programmes;
+  and, so that a family that registered itself online can be found by a name and welcomed,
+  every household that registered itself and has no enrolment yet;
 - a coordinator or an administrator sees everything;
-- a partner sees only what it referred: the referred participants (not their brothers and
-  sisters), and the guardians of their households;
+- a partner sees only what it referred, while the referral runs: the referred participants (not
+  their brothers and sisters), and the guardians of their households, if it registered the
+  household itself or the family consents to sharing with partners;
 - health notes: only the mediators of a programme the participant is enrolled in, and
   coordinators;
 - safety sheets: the family its own children; the mediators of a programme the child is
@@ -29,7 +32,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.roles import Role, has_role, user_roles
 
-from .models import Guardian, Household, Participant
+from .models import Consent, ConsentAnswer, ConsentKind, Guardian, Household, Participant
 
 _EVERYTHING = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
@@ -46,6 +49,7 @@ class EnrolmentLinks:
     """The conditions the enrolment app answers, each on the outer object's ``pk``."""
 
     household_in_programmes_of: LinkCondition = _nothing  # mediator → Household
+    household_enrolled_nowhere: LinkCondition = _nothing  # anyone → Household
     household_referred_by: LinkCondition = _nothing  # partner member → Household
     participant_referred_by: LinkCondition = _nothing  # partner member → Participant
     participant_enrolled_with: LinkCondition = _nothing  # mediator → Participant (health notes)
@@ -69,6 +73,34 @@ def _own_household(household_ref: str, user) -> Q:
     return Q(Exists(Guardian.objects.filter(household=OuterRef(household_ref), user=user)))
 
 
+def _shared_with_partners(user, *, household: str) -> Q:
+    """A partner reads a household it referred only if the partner brought it to the service
+    (one of its members registered it: it knows what it typed) or the family consents to
+    sharing with partners. A referral to a family the service already knew opens nothing
+    more than what the partner typed, and a withdrawn referral opens nothing at all."""
+    registered_by_partner = Q(
+        Exists(
+            Household.objects.filter(
+                pk=OuterRef(household),
+                created_by__partner_organisations__members=user,
+            )
+        )
+    )
+    consented = Q(
+        Exists(
+            Consent.objects.filter(
+                household=OuterRef(household),
+                participant__isnull=True,
+                kind=ConsentKind.PARTNER_SHARING,
+                answer=ConsentAnswer.GIVEN,
+                withdrawn_at__isnull=True,
+                superseded_at__isnull=True,
+            )
+        )
+    )
+    return registered_by_partner | consented
+
+
 def households_visible_to(user) -> QuerySet[Household]:
     if not getattr(user, "is_authenticated", False):
         return Household.objects.none()
@@ -78,9 +110,18 @@ def households_visible_to(user) -> QuerySet[Household]:
     # Exists() rather than joins: a household with several guardians stays one row.
     condition = _own_household("pk", user)
     if Role.MEDIATOR in roles:
-        condition |= Q(created_by=user) | _links.household_in_programmes_of(user)
+        # A household that registered itself online and is enrolled nowhere yet waits for a
+        # mediator to welcome it: every mediator may find it, until its first enrolment puts
+        # it in the hands of that programme's mediators.
+        registered_itself = Q(
+            Exists(Guardian.objects.filter(household=OuterRef("pk"), user=OuterRef("created_by")))
+        )
+        awaiting_welcome = registered_itself & _links.household_enrolled_nowhere(user)
+        condition |= Q(created_by=user) | _links.household_in_programmes_of(user) | awaiting_welcome
     if Role.PARTNER in roles:
-        condition |= _links.household_referred_by(user)
+        condition |= _links.household_referred_by(user) & _shared_with_partners(
+            user, household="pk"
+        )
     return Household.objects.filter(condition)
 
 
@@ -96,7 +137,9 @@ def participants_visible_to(user) -> QuerySet[Participant]:
     if Role.MEDIATOR in roles:
         condition |= Q(household__in=households_visible_to(user).values("pk"))
     if Role.PARTNER in roles:
-        condition |= _links.participant_referred_by(user)
+        condition |= _links.participant_referred_by(user) & _shared_with_partners(
+            user, household="household"
+        )
     return Participant.objects.filter(condition)
 
 

@@ -19,6 +19,7 @@ from .models import FilledAs, Participant
 from .schemas import (
     GuardianIn,
     GuardianOut,
+    GuardianPatchIn,
     GuardianUpdateIn,
     HouseholdIn,
     HouseholdOut,
@@ -87,6 +88,21 @@ def update_guardian(
         selectors.guardian_list(user=request.auth, household_id=household_id), pk=guardian_id
     )
     return services.guardian_update(guardian=guardian, **payload.dict())
+
+
+@households.patch(
+    "/{int:household_id}/guardians/{int:guardian_id}",
+    response=GuardianOut,
+    summary="Change some fields of a guardian (the others are kept)",
+)
+def patch_guardian(
+    request: HttpRequest, household_id: DbId, guardian_id: DbId, payload: GuardianPatchIn
+):
+    require_household_writer(request.auth)
+    guardian = get_object_or_404(
+        selectors.guardian_list(user=request.auth, household_id=household_id), pk=guardian_id
+    )
+    return services.guardian_change(guardian=guardian, changes=payload.dict(exclude_unset=True))
 
 
 # --- Participants -----------------------------------------------------------------------------

@@ -3,9 +3,20 @@
 import datetime
 
 from ninja import Schema
+from pydantic import ConfigDict
 from pydantic import Field as PydanticField
 
-from core.ids import DbId
+from core.schema_types import (
+    BoundedDate,
+    DbId,
+    JsonBool,
+    OptionalEmail,
+    OptionalPhone,
+    Phone,
+    contact_rule,
+    name_text,
+    without_defaults,
+)
 from core.text import InputSchema
 
 from .models import Channel, Guardian, Household, Language, Sex
@@ -58,31 +69,64 @@ class HouseholdOut(Schema):
         return list(household.participants.all())
 
 
+Name = name_text(100)
+
+
 class GuardianIn(InputSchema):
-    first_name: str = PydanticField(min_length=1, max_length=100)
-    last_name: str = PydanticField(min_length=1, max_length=100)
-    phone: str = PydanticField("", max_length=32)
-    email: str = PydanticField("", max_length=254)
+    model_config = ConfigDict(json_schema_extra=contact_rule)
+
+    first_name: Name
+    last_name: Name
+    phone: OptionalPhone = ""
+    email: OptionalEmail = ""
     preferred_channel: Channel = Channel.SMS
     language: Language = Language.FRENCH
 
 
-class GuardianUpdateIn(GuardianIn):
-    opt_out_sms: bool = False
-    opt_out_email: bool = False
+class GuardianUpdateIn(InputSchema):
+    """PUT replaces the whole guardian: every field is required, so that a field left out is a
+    422 naming it rather than a value silently reset to its default. PATCH changes only what
+    it sends (``GuardianPatchIn``)."""
+
+    model_config = ConfigDict(json_schema_extra=contact_rule)
+
+    first_name: Name
+    last_name: Name
+    phone: OptionalPhone
+    email: OptionalEmail
+    preferred_channel: Channel
+    language: Language
+    opt_out_sms: JsonBool
+    opt_out_email: JsonBool
+
+
+class GuardianPatchIn(InputSchema):
+    """PATCH: the fields sent are changed, the others kept as they are. None of them may be
+    sent as null (the defaults below only mean "not sent" and are not shown in the schema)."""
+
+    model_config = ConfigDict(json_schema_extra=without_defaults)
+
+    first_name: Name = None  # type: ignore[assignment]
+    last_name: Name = None  # type: ignore[assignment]
+    phone: OptionalPhone = None  # type: ignore[assignment]
+    email: OptionalEmail = None  # type: ignore[assignment]
+    preferred_channel: Channel = None  # type: ignore[assignment]
+    language: Language = None  # type: ignore[assignment]
+    opt_out_sms: JsonBool = None  # type: ignore[assignment]
+    opt_out_email: JsonBool = None  # type: ignore[assignment]
 
 
 class HouseholdIn(GuardianIn):
     """A household with its first guardian: a family registering itself, or a mediator."""
 
     neighbourhood: str = PydanticField("", max_length=120)
-    in_qpv: bool = False
+    in_qpv: JsonBool = False
 
 
 class ChildIn(InputSchema):
-    first_name: str = PydanticField(min_length=1, max_length=100)
-    last_name: str = PydanticField(min_length=1, max_length=100)
-    birth_date: datetime.date
+    first_name: Name
+    last_name: Name
+    birth_date: BoundedDate
     sex: Sex = Sex.UNSPECIFIED
     school: str = PydanticField("", max_length=200)
     school_class: str = PydanticField("", max_length=40)
@@ -95,7 +139,7 @@ class ParticipantIn(ChildIn):
 class PersonIn(Schema):
     name: str = PydanticField(max_length=200)
     relation: str = PydanticField("", max_length=200)
-    phone: str = PydanticField(max_length=32)
+    phone: Phone
 
 
 class PersonOut(Schema):
@@ -112,10 +156,10 @@ class HealthIn(Schema):
     treatment: str = PydanticField(
         "", max_length=1000, description="A treatment to take; empty when there is none."
     )
-    has_pai: bool = PydanticField(False, description="An individual care plan (PAI) exists.")
+    has_pai: JsonBool = PydanticField(False, description="An individual care plan (PAI) exists.")
     pai_details: str = PydanticField("", max_length=1000)
     doctor_name: str = PydanticField("", max_length=200)
-    doctor_phone: str = PydanticField("", max_length=32)
+    doctor_phone: OptionalPhone = ""
 
 
 class HealthOut(Schema):
@@ -135,7 +179,7 @@ class ImageRightsSchema(Schema):
     social: bool = False
 
 
-class SafetySheetIn(Schema):
+class SafetySheetIn(InputSchema):
     """A whole sheet; a part left null is not answered yet."""
 
     health: HealthIn | None = None
@@ -143,8 +187,8 @@ class SafetySheetIn(Schema):
         default_factory=list, max_length=10, description="In the order to call them."
     )
     authorised_people: list[PersonIn] = PydanticField(default_factory=list, max_length=10)
-    may_leave_alone: bool = False
-    leave_alone_signed_on: datetime.date | None = None
+    may_leave_alone: JsonBool = False
+    leave_alone_signed_on: BoundedDate | None = None
     image_rights: ImageRightsSchema | None = None
 
 

@@ -6,6 +6,7 @@ from ninja.pagination import paginate
 from accounts.access import require_staff
 from accounts.auth import session_or_token
 from core.pagination import BoundedLimitOffsetPagination
+from core.schema_types import DbId
 
 from .schemas import MessageFilters, MessageOut
 from .selectors import message_list, messages_visible_to
@@ -33,7 +34,7 @@ def list_messages(request: HttpRequest, filters: Query[MessageFilters]):
 @router.post(
     "/{int:message_id}/retry", response=MessageOut, summary="Send a failed message again (staff)"
 )
-def retry_message(request: HttpRequest, message_id: int):
+def retry_message(request: HttpRequest, message_id: DbId):
     require_staff(request.auth)
     message = get_object_or_404(messages_visible_to(request.auth), pk=message_id)
     return message_retry(message=message, retried_by=request.auth)

@@ -4,6 +4,7 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from core.schema_types import BoundedDateTime
 from core.text import InputSchema
 
 from .models import Channel, MessageKind, MessageState
@@ -38,8 +39,8 @@ class MessageFilters(InputSchema):
     state: MessageState | None = None
     channel: Channel | None = None
     kind: MessageKind | None = None
-    since: datetime.datetime | None = None
-    until: datetime.datetime | None = None
+    since: BoundedDateTime | None = None
+    until: BoundedDateTime | None = None
 
     @field_validator("since", "until")
     @classmethod

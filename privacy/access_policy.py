@@ -13,6 +13,11 @@ from pathlib import Path
 POLICY_FILE = Path(__file__).with_name("access_policy.csv")
 ROLES = ("anonymous", "family", "mediator", "partner", "coordinator", "administrator")
 CELLS = {"yes", "own", "no"}
+# What the audit trail records when staff or a partner is allowed the row (a family's reads of
+# its own data are not recorded): "view" one VIEW event per request naming the objects shown
+# (nothing when nothing is shown), "change" an event naming what was created, changed or
+# removed, "" nothing (no personal data, or aggregated figures).
+AUDITS = {"view", "change", "export", ""}
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,7 @@ class PolicyRow:
     object: str
     cells: dict[str, str]
     why: str
+    audit: str = ""
 
 
 def load_policy(path: Path = POLICY_FILE) -> dict[tuple[str, str], PolicyRow]:
@@ -32,6 +38,9 @@ def load_policy(path: Path = POLICY_FILE) -> dict[tuple[str, str], PolicyRow]:
             unknown = {value for value in cells.values() if value not in CELLS}
             if unknown:
                 raise ValueError(f"{record['path']}: unknown cells {sorted(unknown)}")
+            audit = (record.get("audit") or "").strip()
+            if audit not in AUDITS:
+                raise ValueError(f"{record['path']}: unknown audit {audit!r}")
             key = (record["method"].strip(), record["path"].strip())
             rows[key] = PolicyRow(
                 method=key[0],
@@ -39,6 +48,7 @@ def load_policy(path: Path = POLICY_FILE) -> dict[tuple[str, str], PolicyRow]:
                 object=record["object"].strip(),
                 cells=cells,
                 why=record["why"].strip(),
+                audit=audit,
             )
     return rows
 
@@ -57,12 +67,16 @@ def render_markdown(rows: dict[tuple[str, str], PolicyRow]) -> str:
         "  they run, the children they referred, their own tokens); anyone else's answers 404;",
         "- **no**: refused (401, 403, 404, 405, or the login page).",
         "",
+        "- **audit**: what the audit trail records when staff or a partner is allowed: *view*,",
+        "  one event per request naming the objects shown; *change*, an event naming what was",
+        "  created, changed or removed; – nothing (no personal data, or figures).",
+        "",
         'A list answers with only what the role may see: "yes" on a list says it may ask,',
         "not that it sees everyone. To change who may do what, change the code and the row of",
         "`privacy/access_policy.csv` together, then run `python manage.py access_table`.",
         "",
-        "| | path | object | " + " | ".join(ROLES) + " | why |",
-        "|---|---|---|" + "---|" * len(ROLES) + "---|",
+        "| | path | object | " + " | ".join(ROLES) + " | audit | why |",
+        "|---|---|---|" + "---|" * len(ROLES) + "---|---|",
     ]
     for row in sorted(
         rows.values(), key=lambda row: (not row.path.startswith("/api/"), row.path, row.method)
@@ -70,6 +84,6 @@ def render_markdown(rows: dict[tuple[str, str], PolicyRow]) -> str:
         lines.append(
             f"| {row.method} | `{row.path}` | {row.object or '–'} | "
             + " | ".join(row.cells[role] for role in ROLES)
-            + f" | {row.why} |"
+            + f" | {row.audit or '–'} | {row.why} |"
         )
     return "\n".join(lines) + "\n"

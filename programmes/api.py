@@ -4,6 +4,8 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field as PydanticField
 
+from core.schema_types import DbId
+
 from .models import Field, Kind
 from .schemas import ProgrammeOut
 from .selectors import programme_list_published
@@ -24,5 +26,5 @@ def list_programmes(request: HttpRequest, filters: Query[ProgrammeFilters]):
 
 
 @router.get("/{int:programme_id}", response=ProgrammeOut, summary="One published programme")
-def get_programme(request: HttpRequest, programme_id: int):
+def get_programme(request: HttpRequest, programme_id: DbId):
     return get_object_or_404(programme_list_published(), pk=programme_id)

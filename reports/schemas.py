@@ -1,15 +1,22 @@
 import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Schema
 from pydantic import Field as SchemaField
 from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from core.schema_types import date_between
 from core.text import InputSchema
 from programmes.models import Field, Kind
 
-from .filters import date_in_range
+from .filters import EARLIEST_DATE, LATEST_DATE, date_in_range
+
+# The years as the schema states them; the message as the dashboard's form gives it.
+ReportDate = date_between(
+    EARLIEST_DATE.year, LATEST_DATE.year, gettext_lazy("Choose a date between 2000 and 2100.")
+)
 
 ID_MAX = 2**63 - 1
 
@@ -17,8 +24,8 @@ ID_MAX = 2**63 - 1
 class ReportQuery(InputSchema):
     """The dashboard's filters; without dates, the current school year."""
 
-    start: datetime.date | None = None
-    end: datetime.date | None = None
+    start: ReportDate | None = None
+    end: ReportDate | None = None
     kind: Kind | None = None
     field: Field | None = None
     # Bounded to the database's ids, so that a huge number is a 422, not an overflow.

@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 from accounts.auth import session_or_token
 from accounts.roles import Role, has_role
 from core.pagination import BoundedLimitOffsetPagination
+from core.schema_types import DbId
 
 from .schemas import SessionCancelIn, SessionFilters, SessionOut
 from .selectors import session_list, with_places_left
@@ -38,7 +39,7 @@ def list_sessions(request: HttpRequest, filters: Query[SessionFilters]):
 
 
 @router.get("/{int:session_id}", response=SessionOut, summary="One session")
-def get_session(request: HttpRequest, session_id: int):
+def get_session(request: HttpRequest, session_id: DbId):
     session = get_object_or_404(session_list(), pk=session_id)
     return with_places_left([session])[0]
 
@@ -49,7 +50,7 @@ def get_session(request: HttpRequest, session_id: int):
     auth=session_or_token,
     summary="Cancel a session (coordinators)",
 )
-def cancel_session(request: HttpRequest, session_id: int, payload: SessionCancelIn):
+def cancel_session(request: HttpRequest, session_id: DbId, payload: SessionCancelIn):
     if not has_role(request.auth, Role.COORDINATOR, Role.ADMINISTRATOR):
         raise HttpError(403, _("Only coordinators can cancel sessions."))
     session = get_object_or_404(session_list(published_only=False), pk=session_id)

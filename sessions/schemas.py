@@ -3,15 +3,18 @@ import datetime
 from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from core.schema_types import NAME_PATTERN, DbId, date_between
 from core.text import InputSchema
 from programmes.models import Kind
 from programmes.schemas import VenueOut
 
 from .models import ChangeReason, Session
 from .selectors import EARLIEST_FILTER_DATE, LATEST_FILTER_DATE
+
+FilterDate = date_between(EARLIEST_FILTER_DATE.year, LATEST_FILTER_DATE.year)
 
 
 class SessionProgrammeOut(Schema):
@@ -44,11 +47,11 @@ class SessionOut(Schema):
 
 
 class SessionFilters(InputSchema):
-    programme: int | None = None
-    start: datetime.date | None = Field(None, ge=EARLIEST_FILTER_DATE, le=LATEST_FILTER_DATE)
-    end: datetime.date | None = Field(None, ge=EARLIEST_FILTER_DATE, le=LATEST_FILTER_DATE)
+    programme: DbId | None = None
+    start: FilterDate | None = None
+    end: FilterDate | None = None
     kind: Kind | None = None
-    venue: int | None = None
+    venue: DbId | None = None
 
     @field_validator("end")
     @classmethod
@@ -64,9 +67,20 @@ class SessionFilters(InputSchema):
         return end
 
 
+def _reason_given(schema: dict) -> None:
+    """A reason kind other than "other", or words (what the service checks, stated)."""
+    kinds = [code for code in ChangeReason.values if code != ChangeReason.OTHER]
+    schema["anyOf"] = [
+        {"required": ["reason_code"], "properties": {"reason_code": {"enum": kinds}}},
+        {"required": ["reason"], "properties": {"reason": {"pattern": NAME_PATTERN}}},
+    ]
+
+
 class SessionCancelIn(InputSchema):
     """A reason the families will read: ``reason_code`` (sent in each family's language), or
     ``reason`` in words, or both; ``other`` needs words."""
+
+    model_config = ConfigDict(json_schema_extra=_reason_given)
 
     reason_code: ChangeReason | None = None
     reason: str = Field("", max_length=300)

@@ -186,6 +186,29 @@ def guardian_update(
     return guardian
 
 
+GUARDIAN_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "preferred_channel",
+    "language",
+    "opt_out_sms",
+    "opt_out_email",
+)
+
+
+@transaction.atomic
+def guardian_change(*, guardian: Guardian, changes: dict[str, object]) -> Guardian:
+    """A partial change (API PATCH): the fields in ``changes`` take their new values, the
+    others keep theirs; the same checks as a whole replacement."""
+    unknown = set(changes) - set(GUARDIAN_FIELDS)
+    if unknown:
+        raise HouseholdError(_("Unknown field."), field=sorted(unknown)[0])
+    fields = {name: getattr(guardian, name) for name in GUARDIAN_FIELDS} | changes
+    return guardian_update(guardian=guardian, **fields)
+
+
 @transaction.atomic
 def guardian_make_primary(*, guardian: Guardian) -> Guardian:
     Guardian.objects.filter(household_id=guardian.household_id, is_primary=True).exclude(

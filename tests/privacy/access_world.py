@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from accounts.models import ApiToken
 from accounts.roles import Role
+from allocation.models import AllocationRound, RoundActivity
+from allocation.services import wishes_set
 from attendance.models import FollowUp
 from enrolment.models import EnrolmentSource, EnrolmentStatus, HouseholdFeedToken
 from households.models import ConsentKind, FilledAs
@@ -67,6 +69,8 @@ class Side:
     partner_feed: str
     mediator_feed: str
     household_feed: str
+    round: object
+    activity: object
 
 
 @dataclass
@@ -144,6 +148,10 @@ def _side(name: str, partner, family_user, mediator) -> Side:
     )
     _t, household_feed = feed_token_issue(token=HouseholdFeedToken(household=household))
     schedule = ScheduleFactory(programme=programme)
+    # An allocation round over the side's programme, open for wishes, with a coming session as
+    # its activity and the child's wish in it.
+    round_, activity = _round(name, programme)
+    wishes_set(round_=round_, participants=[child], activities=[activity], created_by=family_user)
     return Side(
         household,
         guardian,
@@ -158,7 +166,26 @@ def _side(name: str, partner, family_user, mediator) -> Side:
         partner_feed,
         mediator_feed,
         household_feed,
+        round_,
+        activity,
     )
+
+
+def _round(name: str, programme) -> tuple[AllocationRound, RoundActivity]:
+    now = timezone.now()
+    coming = SessionFactory(
+        programme=programme,
+        starts_at=now + datetime.timedelta(days=10),
+        ends_at=now + datetime.timedelta(days=10, hours=2),
+    )
+    round_ = AllocationRound.objects.create(
+        title=f"Round {name}",
+        wishes_open_at=now - datetime.timedelta(days=1),
+        wishes_close_at=now + datetime.timedelta(days=5),
+        results_on=(now + datetime.timedelta(days=6)).date(),
+    )
+    activity = RoundActivity.objects.create(round=round_, programme=programme, session=coming)
+    return round_, activity
 
 
 def build_world() -> World:
