@@ -1,7 +1,5 @@
-"""API of households, participants, enrolments, referrals and waiting lists.
-
-Every lookup goes through enrolment.access, so another household's id answers 404, never data.
-"""
+"""API of enrolments, referrals and waiting lists: every lookup goes through the visibility
+rules (enrolment.access, households.access), so another household's id answers 404."""
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -15,7 +13,6 @@ from accounts.auth import session_or_token
 from core.ids import DbId
 from core.reads import personal_read
 from households import selectors as household_selectors
-from households import services as household_services
 from households.access import can_write_households
 from households.api import require_household_writer
 from households.models import Household
@@ -118,20 +115,19 @@ def book_dates(request: HttpRequest, payload: DatesIn):
     sessions = selectors.programme_sessions_chosen(
         programme=programme, session_ids=payload.session_ids
     )
-    participant = _participant_or_guardian(
-        request,
-        participant_id=payload.participant_id,
-        guardian_id=payload.guardian_id,
-        birth_date=payload.birth_date,
+    household, key = _member_key(
+        request, participant_id=payload.participant_id, guardian_id=payload.guardian_id
     )
-    answers = services.enrolment_create_many(
-        participant=participant,
+    answers = services.member_book(
+        household=household,
+        key=key,
+        birth_date=payload.birth_date,
         programme=programme,
         sessions=sessions,
         source=services.enrolment_source_for(request.auth),
         created_by=request.auth,
         note=payload.note,
-    )
+    ).answers
     return {
         "answers": [
             {
@@ -146,23 +142,21 @@ def book_dates(request: HttpRequest, payload: DatesIn):
     }
 
 
-def _participant_or_guardian(
-    request: HttpRequest, *, participant_id: int | None, guardian_id: int | None, birth_date
-):
+def _member_key(request: HttpRequest, *, participant_id: int | None, guardian_id: int | None):
+    """The household and member key (``p-<id>`` or ``g-<id>``) of the person to book."""
     if (participant_id is None) == (guardian_id is None):
         raise EnrolmentError(
             _("Give either participant_id or guardian_id."), field="participant_id"
         )
     if participant_id is not None:
-        return get_object_or_404(
+        participant = get_object_or_404(
             household_selectors.participant_list(user=request.auth), pk=participant_id
         )
+        return participant.household, f"p-{participant.pk}"
     guardian = get_object_or_404(
         household_selectors.guardians_visible(user=request.auth), pk=guardian_id
     )
-    return household_services.member_participant(
-        household=guardian.household, key=f"g-{guardian.pk}", birth_date=birth_date
-    )
+    return guardian.household, f"g-{guardian.pk}"
 
 
 @programme_waitlists.get(

@@ -22,7 +22,6 @@ from core.ids import parse_id
 from core.menu import entry_url
 from core.reads import personal_read
 from households import selectors as household_selectors
-from households import services as household_services
 from households.eligibility import long_datetime
 from households.forms import show_error
 from households.views import (
@@ -124,30 +123,16 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         chosen = [s for s in sessions if s.pk in data["sessions"]] if sessions is not None else None
         try:
-            participant = household_services.member_participant(
-                household=household, key=data["participant"], birth_date=data.get("birth_date")
+            booking = services.member_book(
+                household=household,
+                key=data["participant"],
+                birth_date=data.get("birth_date"),
+                programme=programme,
+                sessions=chosen,
+                source=services.enrolment_source_for(request.user),
+                created_by=request.user,
             )
-            source = services.enrolment_source_for(request.user)
-            if chosen is None:
-                answers = [
-                    services.DateAnswer(
-                        session=None,
-                        enrolment=services.enrolment_create(
-                            participant=participant,
-                            programme=programme,
-                            source=source,
-                            created_by=request.user,
-                        ),
-                    )
-                ]
-            else:
-                answers = services.enrolment_create_many(
-                    participant=participant,
-                    programme=programme,
-                    sessions=chosen,
-                    source=source,
-                    created_by=request.user,
-                )
+            participant, answers = booking.participant, booking.answers
         except DomainError as error:
             show_error(form, error)
         else:

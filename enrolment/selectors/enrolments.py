@@ -114,10 +114,8 @@ def seats_taken_in(sessions: QuerySet) -> dict[int, int]:
 
 
 def sessions_with_enrolments(session_ids) -> set[int]:
-    """Sessions that people expect to attend: those holding active per-session enrolments, and
-    every session of a whole-cycle programme with active enrolments (which name no session).
-    Regenerating a schedule never deletes or moves them: a person cancels or moves them, and the
-    families are told."""
+    """Sessions people expect to attend (per-session enrolments, or any session of a whole-cycle
+    programme with enrolments): a schedule's regeneration leaves them to a person."""
     ids = list(session_ids)
     per_session = set(
         Enrolment.objects.filter(session_id__in=ids, status__in=ACTIVE_STATUSES)

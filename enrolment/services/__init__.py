@@ -4,6 +4,7 @@ from ..errors import EnrolmentError
 from .enrolments import (
     CancelPolicy,
     DateAnswer,
+    MemberBooking,
     cancellation_deadline,
     cancellation_policy,
     eligibility_check,
@@ -12,6 +13,7 @@ from .enrolments import (
     enrolment_create,
     enrolment_create_many,
     enrolment_source_for,
+    member_book,
     referral_accept,
     referral_create,
 )
@@ -22,6 +24,7 @@ __all__ = [
     "CancelPolicy",
     "cancellation_policy",
     "DateAnswer",
+    "MemberBooking",
     "EnrolmentError",
     "programme_sheet_pending_refresh",
     "sheet_pending_refresh",
@@ -31,6 +34,7 @@ __all__ = [
     "enrolment_cancel",
     "enrolment_create",
     "enrolment_create_many",
+    "member_book",
     "enrolment_source_for",
     "referral_accept",
     "referral_create",

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import is_staff_member
 from households.eligibility import ineligibility_reason, long_datetime
 from households.models import Household, Participant
-from households.services import current_sheet, sheet_missing_parts
+from households.services import current_sheet, member_participant, sheet_missing_parts
 from programmes.models import Partner, Programme, ProgrammeStatus
 from sessions.models import Session, SessionStatus
 
@@ -726,3 +726,48 @@ def enrolment_create_many(
         else:
             answers.append(DateAnswer(session=session, enrolment=enrolment))
     return answers
+
+
+@dataclass(frozen=True)
+class MemberBooking:
+    participant: Participant
+    answers: list[DateAnswer]
+
+
+def member_book(
+    *,
+    household: Household,
+    key: str,
+    birth_date: datetime.date | None,
+    programme: Programme,
+    sessions: list[Session] | None,
+    source: str,
+    created_by,
+    note: str = "",
+) -> MemberBooking:
+    """Enrol a household's member (``key``: households' member_participant) in the whole cycle
+    (``sessions`` None) or on dates. A guardian taking part for the first time becomes a
+    participant only if something is booked: a birth date typed wrong is not kept."""
+    with transaction.atomic():
+        participant = member_participant(household=household, key=key, birth_date=birth_date)
+        if sessions is None:
+            enrolment = enrolment_create(
+                participant=participant,
+                programme=programme,
+                source=source,
+                created_by=created_by,
+                note=note,
+            )
+            answers = [DateAnswer(session=None, enrolment=enrolment)]
+        else:
+            answers = enrolment_create_many(
+                participant=participant,
+                programme=programme,
+                sessions=sessions,
+                source=source,
+                created_by=created_by,
+                note=note,
+            )
+        if not any(answer.enrolment for answer in answers):
+            transaction.set_rollback(True)
+    return MemberBooking(participant=participant, answers=answers)

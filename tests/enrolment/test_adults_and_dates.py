@@ -231,3 +231,45 @@ def test_a_mediator_enrols_a_grandmother_in_a_seniors_workshop(client):
     )
     assert "aged 60 and over" in response.content.decode()
     assert Enrolment.objects.count() == 1
+
+
+def test_a_birth_date_typed_wrong_is_refused_and_kept_nowhere_so_the_right_one_can_follow(
+    family, client
+):
+    """Found by trying the product: a mother typed 2015 for 1988; the refusal had still made
+    her a participant aged 11, and she could never be enrolled in an adult programme again."""
+    programme, session = _women_programme()
+    url = reverse("enrolment:enrol", args=[programme.slug])
+    mother = f"g-{family['mother'].pk}"
+    response = client.post(
+        url, {"participant": mother, "birth_date": "2015-01-01", "sessions": [session.pk]}
+    )
+    assert response.status_code in (200, 302)
+    assert not Enrolment.objects.exists()
+    assert not Participant.objects.filter(guardian_record=family["mother"]).exists()
+    response = client.post(
+        url, {"participant": mother, "birth_date": "1988-05-04", "sessions": [session.pk]}
+    )
+    assert response.status_code == 302
+    assert Enrolment.objects.get().participant.birth_date == datetime.date(1988, 5, 4)
+
+
+def test_the_api_keeps_no_adult_participant_when_every_date_is_refused(family, client):
+    from accounts.models import ApiToken
+
+    programme, session = _women_programme()
+    _token, raw = ApiToken.generate(user=family["user"], name="t")
+    body = {
+        "programme_id": programme.pk,
+        "session_ids": [session.pk],
+        "guardian_id": family["mother"].pk,
+        "birth_date": "2015-01-01",
+    }
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    answer = client.post("/api/v1/enrolments/dates", body, content_type="application/json", **auth)
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["answers"][0]["status"] == "refused"
+    assert not Participant.objects.filter(guardian_record=family["mother"]).exists()
+    body["birth_date"] = "1988-05-04"
+    answer = client.post("/api/v1/enrolments/dates", body, content_type="application/json", **auth)
+    assert answer.json()["answers"][0]["status"] == "confirmed"
