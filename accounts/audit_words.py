@@ -61,6 +61,13 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match], str]]] = [
         _consent_change,
     ),
     (
+        re.compile(r"^wishes of participants (?P<ids>\[[^\]]*\]): (?P<count>\d+) activities"),
+        lambda match: (
+            gettext("wishes of participants %(ids)s: %(count)s activities")
+            % {"ids": match["ids"], "count": match["count"]}
+        ),
+    ),
+    (
         re.compile(r"^safety sheet version (?P<version>\d+)$"),
         lambda match: gettext("safety sheet version %(version)s") % {"version": match["version"]},
     ),

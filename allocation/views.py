@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from core.errors import form_error
@@ -200,7 +201,7 @@ def wishes(request: HttpRequest, pk: int) -> HttpResponse:
             if _household_id(request):
                 url += f"?household={household.pk}"
             return redirect(url)
-    personal_read(request, children, summary="allocation wishes")
+    personal_read(request, children, summary=gettext_noop("allocation wishes"))
     return render(
         request,
         "allocation/wishes.html",
@@ -226,7 +227,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     published = round_.status == RoundStatus.PUBLISHED or (
         round_.computed_at is not None and selectors.can_manage_rounds(request.user)
     )
-    personal_read(request, children, summary="allocation results")
+    personal_read(request, children, summary=gettext_noop("allocation results"))
     return render(
         request,
         "allocation/results.html",

@@ -228,7 +228,7 @@ def sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable attendance sheet of a session, to be signed on paper."""
     session = _register_session(request, pk)
     sheet = register_sheet(session=session)
-    personal_read(request, sheet.participants, summary="attendance sheet (PDF)")
+    personal_read(request, sheet.participants, summary=gettext_noop("attendance sheet (PDF)"))
     content = register_sheet_pdf(sheet)
     day = timezone.localtime(session.starts_at).date()
     response = HttpResponse(content, content_type="application/pdf")
@@ -259,7 +259,7 @@ def sign(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
             )
             return redirect("attendance:register", pk=session.pk)
     page = register_get(session=session)
-    personal_read(request, [participant], summary="signature page")
+    personal_read(request, [participant], summary=gettext_noop("signature page"))
     return render(
         request,
         "attendance/sign.html",

@@ -13,10 +13,11 @@ from django.test import Client
 
 from privacy.access_policy import load_policy
 from tests.privacy.access_world import ACTORS, World
-from tests.privacy.test_access_policy import _unexercised, fill
+from tests.privacy.test_access_policy import fill
 
-# What a browser does not show as a page: calendars, PDF, JSON, CSV/XLSX, the service worker.
-NOT_PAGES = (".ics", ".pdf", ".json", ".js", "/download", "/status", "<slug:fmt>")
+# What a browser does not show as a page: calendars, PDF, JSON, CSV/XLSX, the service worker,
+# the PAI document (a download).
+NOT_PAGES = (".ics", ".pdf", ".json", ".js", "/download", "/status", "<slug:fmt>", "/pai/")
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,6 @@ def page_patterns() -> list[str]:
         if row.method == "GET"
         and not row.path.startswith("/api/")
         and not row.path.endswith(NOT_PAGES)
-        and not _unexercised(row)
     )
 
 

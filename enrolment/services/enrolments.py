@@ -745,9 +745,8 @@ def member_book(
     created_by,
     note: str = "",
 ) -> MemberBooking:
-    """Enrol a household's member (``key``: households' member_participant) in the whole cycle
-    (``sessions`` None) or on dates. A guardian taking part for the first time becomes a
-    participant only if something is booked: a birth date typed wrong is not kept."""
+    """Enrol a household's member in the whole cycle (``sessions`` None) or on dates; a new
+    adult participant is kept only if something is booked (a mistyped birth date is not)."""
     with transaction.atomic():
         participant = member_participant(household=household, key=key, birth_date=birth_date)
         if sessions is None:
