@@ -27,6 +27,8 @@ from django.utils.translation import gettext
 from kombu.exceptions import OperationalError
 
 from core.tasks import after_commit
+from enrolment.models import Enrolment, EnrolmentStatus
+from households.models import Guardian
 
 from . import timing
 from .errors import DeliveryError, PermanentDeliveryError
@@ -283,6 +285,34 @@ class ClaimKeeper:
             connections.close_all()  # this thread's own connections
 
 
+def _no_longer_wanted(message: Message) -> str:
+    """Why a message queued earlier must not go now ("" when it may): the person opted out of
+    its channel since it was queued (overnight SMS wait for the morning), or the enrolment a
+    reminder is about was cancelled meanwhile."""
+    if message.household_id and message.address:
+        guardians = Guardian.objects.filter(household_id=message.household_id)
+        if (
+            message.channel == Channel.SMS
+            and guardians.filter(phone=message.address, opt_out_sms=True).exists()
+        ):
+            return gettext("The person no longer wants text messages.")
+        if (
+            message.channel == Channel.EMAIL
+            and guardians.filter(email__iexact=message.address, opt_out_email=True).exists()
+        ):
+            return gettext("The person no longer wants e-mails.")
+    reminders = (MessageKind.REMINDER, MessageKind.SAFETY_SHEET_REMINDER)
+    if (
+        message.enrolment_id
+        and message.kind in reminders
+        and Enrolment.objects.filter(
+            pk=message.enrolment_id, status=EnrolmentStatus.CANCELLED
+        ).exists()
+    ):
+        return gettext("The enrolment was cancelled.")
+    return ""
+
+
 def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
     """Try to deliver one message; return what happened (for logs and tests)."""
     token = claim_token or uuid.uuid4().hex
@@ -294,6 +324,11 @@ def message_deliver(*, message_id: int, claim_token: str | None = None) -> str:
         return message.state
     if message.due_at > now:
         return "not-due"
+    if message.state == MessageState.PENDING and (reason := _no_longer_wanted(message)):
+        Message.objects.filter(pk=message.pk, state=MessageState.PENDING).update(
+            state=MessageState.CANCELLED, cancel_reason=reason
+        )
+        return "unwanted"
     if message.channel == Channel.SMS:
         allowed_from = timing.sms_allowed_from(now)
         starts_at = message.session_starts_at
