@@ -210,9 +210,13 @@ def consents(request: HttpRequest, household_pk: int) -> HttpResponse:
     if request.method == "POST":
         kind = request.POST.get("kind")
         if request.POST.get("action") == "withdraw":
-            if kind in current and current[kind].is_given:
-                services.consent_withdraw(consent=current[kind], withdrawn_by=request.user)
-                messages.success(request, _("Consent withdrawn."))
+            if kind in current:
+                try:
+                    services.consent_withdraw(consent=current[kind], withdrawn_by=request.user)
+                except HouseholdError as error:
+                    messages.error(request, error.message)
+                else:
+                    messages.success(request, _("Consent withdrawn."))
             return redirect("households:consents", household_pk=household.pk)
         form = ConsentForm(request.POST, guardians=guardians, ask_who=ask_who)
         if form.is_valid():

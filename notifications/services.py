@@ -816,6 +816,16 @@ def _user_language(user) -> str:
     return getattr(profile, "language", None) or settings.LANGUAGE_CODE
 
 
+def _staff_recipient(user) -> Recipient:
+    """A member of staff, told by e-mail (unreachable without an address)."""
+    return Recipient(
+        Channel.EMAIL if user.email else None,
+        user.email,
+        _user_language(user),
+        user.get_full_name() or user.get_username(),
+    )
+
+
 def digests_create(*, day: datetime.date) -> int:
     """One e-mail per mediator and coordinator with the sessions of ``day`` that concern them
     (headcounts included); nobody with no session that day gets one."""
@@ -902,12 +912,7 @@ def follow_up_notify(
     """Tell a mediator that a follow-up was opened for them (the attendance app calls this from
     its follow-up signal, inside its transaction). ``key`` names the follow-up, e.g.
     "follow-up:<pk>:opened"."""
-    recipient = Recipient(
-        Channel.EMAIL if mediator_user.email else None,
-        mediator_user.email,
-        _user_language(mediator_user),
-        mediator_user.get_full_name() or mediator_user.username,
-    )
+    recipient = _staff_recipient(mediator_user)
     message = build_message(
         key=key,
         kind=MessageKind.FOLLOW_UP_OPENED,
@@ -948,12 +953,7 @@ def check_out_unlisted_notify(*, check_out, recorded_by=None) -> int:
     url = f"{settings.SITE_URL}{reverse('attendance:register', args=[session.pk])}"
     messages = []
     for user in people.values():
-        recipient = Recipient(
-            Channel.EMAIL if user.email else None,
-            user.email,
-            _user_language(user),
-            user.get_full_name() or user.username,
-        )
+        recipient = _staff_recipient(user)
         messages.append(
             build_message(
                 key=f"check-out:{check_out.pk}:{check_out.client_id}:unlisted:{user.pk}",
@@ -992,12 +992,7 @@ def family_left_notify(*, enrolment: Enrolment, changed_by) -> int:
     url = f"{settings.SITE_URL}{reverse('enrolment:programme-people', args=[programme.pk])}"
     messages = []
     for user in mediators:
-        recipient = Recipient(
-            Channel.EMAIL if user.email else None,
-            user.email,
-            _user_language(user),
-            user.get_full_name() or user.username,
-        )
+        recipient = _staff_recipient(user)
         messages.append(
             build_message(
                 key=f"enrolment:{enrolment.pk}:left:{user.pk}",
