@@ -316,24 +316,21 @@ def report_summary(
     came = attendances_in(held)
     reached = Participant.objects.filter(pk__in=came.values("participant_id"))
 
-    session_counts = sessions.aggregate(**_session_counts(now))
+    session_rows = _session_counts_by_programme(sessions, now=now)
+    # Each session belongs to one programme: the totals are the sums of the programmes' rows.
+    session_counts = {name: sum(row[name] for row in session_rows) for name in _session_counts(now)}
     enrolment_counts = _enrolment_counts(programmes=programmes, filters=filters)
 
     earlier = attendances_in(
         held_sessions(Session.objects.filter(starts_at__lt=filters.starts_at), now=now)
     )
-    returning = Exists(earlier.filter(participant__household_id=OuterRef("household_id")))
-    reach = reached.aggregate(
-        participants=Count("pk"),
-        households=Count("household_id", distinct=True),
-        returning=Count("household_id", distinct=True, filter=Q(returning)),
-    )
+    reach = _reach(reached, earlier=earlier, reference=filters.start)
     summary = ReportSummary(
         filters=filters,
-        participants=reach["participants"],
-        households=reach["households"],
-        new_households=reach["households"] - reach["returning"],
-        returning_households=reach["returning"],
+        participants=reach.participants,
+        households=len(reach.households),
+        new_households=len(reach.households) - len(reach.returning),
+        returning_households=len(reach.returning),
         sessions_planned=session_counts["planned"],
         sessions_held=session_counts["held"],
         sessions_cancelled=session_counts["cancelled"],
@@ -343,11 +340,11 @@ def report_summary(
         **enrolment_counts,
     )
     summary.missing_registers = _missing_registers(sessions, now=now)
-    summary.by_age_band = _by_age_band(reached, reference=filters.start)
-    summary.by_neighbourhood, summary.by_qpv = _by_neighbourhood(reached)
-    summary.by_sex = _by_sex(reached)
+    summary.by_age_band = _by_age_band(reach)
+    summary.by_neighbourhood, summary.by_qpv = _by_neighbourhood(reach)
+    summary.by_sex = _by_sex(reach)
     by_session = _attendance_by_session(held)
-    summary.by_programme = _by_programme(sessions, came=came, now=now, by_session=by_session)
+    summary.by_programme = _by_programme(session_rows, came=came, by_session=by_session)
     summary.by_kind = _by_kind(summary.by_programme, came=came)
     for name in ("attendances", "expected", "attended"):
         setattr(summary, name, sum(getattr(row, name) for row in summary.by_programme))
@@ -479,40 +476,70 @@ def _enrolment_counts(*, programmes: QuerySet[Programme], filters: ReportFilters
     )
 
 
-def _by_age_band(reached: QuerySet[Participant], *, reference: datetime.date) -> list[BreakdownRow]:
-    rows = dict(
-        reached.annotate(band=age_band_case(reference))
-        .values("band")
-        .annotate(count=Count("pk"))
-        .order_by()
-        .values_list("band", "count")
-    )
-    return [BreakdownRow(band.key, band.label, rows.get(band.key, 0)) for band in age_bands()]
+@dataclass
+class _Reach:
+    """The participants reached in a period, counted once in Python from one row each:
+    the breakdowns are a few thousand rows at most, and each grouped query would evaluate
+    which sessions were held all over again."""
+
+    participants: int = 0
+    households: set = field(default_factory=set)
+    returning: set = field(default_factory=set)
+    bands: dict = field(default_factory=dict)
+    sexes: dict = field(default_factory=dict)
+    # (neighbourhood, in a QPV) -> [participants, their households]
+    places: dict = field(default_factory=dict)
 
 
-def _by_neighbourhood(
-    reached: QuerySet[Participant],
-) -> tuple[list[BreakdownRow], list[BreakdownRow]]:
-    rows = (
-        reached.values("household__neighbourhood", "household__in_qpv")
-        .annotate(participants=Count("pk"), households=Count("household_id", distinct=True))
-        .order_by("-household__in_qpv", "household__neighbourhood")
+def _reach(
+    reached: QuerySet[Participant], *, earlier: QuerySet[Attendance], reference: datetime.date
+) -> _Reach:
+    returning = Exists(earlier.filter(participant__household_id=OuterRef("household_id")))
+    rows = reached.order_by().values_list(
+        "household_id",
+        "household__neighbourhood",
+        "household__in_qpv",
+        "sex",
+        age_band_case(reference),
+        returning,
     )
+    reach = _Reach()
+    for household_id, neighbourhood, in_qpv, sex, band, came_before in rows:
+        reach.participants += 1
+        reach.households.add(household_id)
+        if came_before:
+            reach.returning.add(household_id)
+        reach.bands[band] = reach.bands.get(band, 0) + 1
+        reach.sexes[sex] = reach.sexes.get(sex, 0) + 1
+        place = reach.places.setdefault((neighbourhood, in_qpv), [0, set()])
+        place[0] += 1
+        place[1].add(household_id)
+    return reach
+
+
+def _by_age_band(reach: _Reach) -> list[BreakdownRow]:
+    return [
+        BreakdownRow(band.key, band.label, reach.bands.get(band.key, 0)) for band in age_bands()
+    ]
+
+
+def _by_neighbourhood(reach: _Reach) -> tuple[list[BreakdownRow], list[BreakdownRow]]:
     by_neighbourhood = []
     qpv = {True: [0, 0], False: [0, 0]}
-    for row in rows:
-        name, in_qpv = row["household__neighbourhood"], row["household__in_qpv"]
+    # In a QPV first, then by name (no name last), as the grouped query ordered them.
+    places = sorted(reach.places.items(), key=lambda item: (not item[0][1], item[0][0] or ""))
+    for (name, in_qpv), (participants, households) in places:
         by_neighbourhood.append(
             BreakdownRow(
                 key=f"{name}|{'qpv' if in_qpv else 'other'}",
                 label=name or str(UNKNOWN_NEIGHBOURHOOD),
-                participants=row["participants"],
-                households=row["households"],
+                participants=participants,
+                households=len(households),
             )
         )
         # A household lives in one neighbourhood: the sums are distinct counts.
-        qpv[in_qpv][0] += row["participants"]
-        qpv[in_qpv][1] += row["households"]
+        qpv[in_qpv][0] += participants
+        qpv[in_qpv][1] += len(households)
     by_qpv = [
         BreakdownRow("qpv", str(_("In a QPV")), *qpv[True]),
         BreakdownRow("other", str(_("Outside QPVs")), *qpv[False]),
@@ -520,27 +547,31 @@ def _by_neighbourhood(
     return by_neighbourhood, by_qpv
 
 
-def _by_sex(reached: QuerySet[Participant]) -> list[BreakdownRow]:
-    rows = dict(
-        reached.values("sex").annotate(count=Count("pk")).order_by().values_list("sex", "count")
-    )
+def _by_sex(reach: _Reach) -> list[BreakdownRow]:
     labels = {Sex.FEMALE: _("Female"), Sex.MALE: _("Male"), Sex.UNSPECIFIED: _("Not recorded")}
-    return [BreakdownRow(str(sex), str(label), rows.get(sex, 0)) for sex, label in labels.items()]
+    return [
+        BreakdownRow(str(sex), str(label), reach.sexes.get(sex, 0)) for sex, label in labels.items()
+    ]
 
 
-def _by_programme(
-    sessions: QuerySet[Session],
-    *,
-    came: QuerySet[Attendance],
-    now: datetime.datetime,
-    by_session: list[dict],
-) -> list[ProgrammeRow]:
+def _session_counts_by_programme(
+    sessions: QuerySet[Session], *, now: datetime.datetime
+) -> list[Mapping[str, Any]]:
     # Mapping: the plugin cannot see the counts that _session_counts() annotates.
     rows: QuerySet[Session, Mapping[str, Any]] = (
         sessions.values("programme_id", "programme__title", "programme__kind")
         .annotate(**_session_counts(now))
         .order_by("programme__title", "programme_id")
     )
+    return list(rows)
+
+
+def _by_programme(
+    rows: list[Mapping[str, Any]],
+    *,
+    came: QuerySet[Attendance],
+    by_session: list[dict],
+) -> list[ProgrammeRow]:
     participants = dict(
         came.values("session__programme_id")
         .annotate(count=Count("participant_id", distinct=True))
