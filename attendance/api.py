@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Router, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from accounts.auth import session_or_token
+from core.pagination import BoundedLimitOffsetPagination
 from core.reads import personal_read
 from core.schema_types import DbId
 from sessions.selectors import session_list
@@ -33,7 +35,6 @@ from .schemas import (
 from .selectors import (
     can_take_attendance,
     follow_up_list,
-    follow_ups_read,
     participants_named_in,
     programme_figures,
     programmes_with_figures_for,
@@ -114,9 +115,11 @@ def put_register(request: HttpRequest, session_id: DbId, payload: AttendanceBatc
 
 
 @follow_ups_router.get("", response=list[FollowUpOut], summary="Follow-ups of absences")
+@paginate(BoundedLimitOffsetPagination)
 def list_follow_ups(request: HttpRequest, status: Literal["open", "closed", ""] = "open"):
-    """``status`` empty: open and closed alike."""
-    return follow_ups_read(request, user=request.auth, status=status or None)
+    """``status`` empty: open and closed alike. Paginated like every list; the page shown is
+    recorded as read by the pagination."""
+    return follow_up_list(user=request.auth, status=status or None)
 
 
 @follow_ups_router.post(

@@ -150,7 +150,7 @@ def test_follow_ups_list_and_close(client):
     response = put(client, today, marks(people, "absent"), headers)
     opened = response.json()["follow_ups_opened"]
     assert len(opened) == 1
-    listed = client.get("/api/v1/follow-ups", **headers).json()
+    listed = client.get("/api/v1/follow-ups", **headers).json()["items"]
     assert [row["id"] for row in listed] == opened
     assert len(listed[0]["sessions_missed"]) == 2
     close = f"/api/v1/follow-ups/{opened[0]}/close"
@@ -167,7 +167,7 @@ def test_follow_ups_list_and_close(client):
         close, {"outcome": "referred", "note": "PIJ"}, content_type="application/json", **headers
     )
     assert done.status_code == 200 and done.json()["status"] == "closed"
-    assert client.get("/api/v1/follow-ups", **headers).json() == []
+    assert client.get("/api/v1/follow-ups", **headers).json() == {"items": [], "count": 0}
 
 
 def test_programme_figures_for_staff_only(client):
