@@ -180,7 +180,7 @@ def guardian_edit(request: HttpRequest, household_pk: int, pk: int | None = None
             show_error(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect(household_page(request, household))
+            return redirect(next_or(request, household_page(request, household)))
     title = _("Edit %(name)s") % {"name": guardian.full_name} if guardian else _("Add a guardian")
     return render(
         request,
