@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from households.services import participant_create
 from households.services.households import RESUBMIT_WINDOW
+from tests.enrolment.test_concurrency import run_concurrently
 from tests.factories import GuardianFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +60,16 @@ def test_the_same_child_long_after_is_left_to_people_to_judge(family):
             household=household, first_name="Sami", last_name="D", birth_date=born
         )
     assert again != first
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_at_the_same_moment_add_the_child_once():
+    household = GuardianFactory().household
+    born = datetime.date(2019, 4, 2)
+
+    def add(index: int) -> None:
+        participant_create(household=household, first_name="Sami", last_name="D", birth_date=born)
+
+    assert run_concurrently(add, 4) == []
+    assert household.participants.filter(first_name="Sami").count() == 1
