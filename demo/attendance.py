@@ -8,6 +8,7 @@ from attendance.services import follow_ups_evaluate
 from core.time import local_midnight
 from enrolment.models import Enrolment, EnrolmentSource, EnrolmentStatus
 from households.models import Guardian, Household, Participant
+from households.services import guardian_create
 from programmes.models import Programme
 from sessions.models import Session, SessionStatus
 
@@ -80,11 +81,10 @@ def _family(programme: Programme, spec, created_by) -> Participant:
         reference=reference,
         defaults={"neighbourhood": neighbourhood, "in_qpv": in_qpv, "created_by": created_by},
     )
-    Guardian.objects.get_or_create(
-        household=household,
-        is_primary=True,
-        defaults={"first_name": first, "last_name": last, "phone": phone},
-    )
+    if not Guardian.objects.filter(household=household, is_primary=True).exists():
+        guardian_create(
+            household=household, first_name=first, last_name=last, phone=phone, is_primary=True
+        )
     participant, _created = Participant.objects.get_or_create(
         household=household,
         first_name=child,

@@ -14,6 +14,7 @@ from enrolment.errors import EnrolmentError
 from enrolment.models import ACTIVE_STATUSES, Enrolment, EnrolmentSource
 from enrolment.services import enrolment_create, referral_create
 from households.models import Channel, Guardian, Household, Participant, Sex
+from households.services import guardian_create
 from programmes.models import Partner, Programme
 from sessions.models import Session, SessionStatus
 
@@ -150,18 +151,19 @@ def _household(spec: DemoHousehold, today: datetime.date, created_by) -> dict[st
     account = (
         get_user_model().objects.filter(username=spec.account).first() if spec.account else None
     )
-    Guardian.objects.get_or_create(
-        household=household,
-        is_primary=True,
-        defaults={
-            "first_name": spec.guardian[0],
-            "last_name": spec.guardian[1],
-            "phone": spec.phone,
-            "email": spec.email,
-            "user": account,
-            "preferred_channel": Channel.EMAIL if spec.email else Channel.SMS,
-        },
-    )
+    if not Guardian.objects.filter(household=household, is_primary=True).exists():
+        # Through the service, as a mediator would: the number is stored in E.164, so a search
+        # for "06 12 00 00 01" finds the family.
+        guardian_create(
+            household=household,
+            first_name=spec.guardian[0],
+            last_name=spec.guardian[1],
+            phone=spec.phone,
+            email=spec.email,
+            user=account,
+            preferred_channel=Channel.EMAIL if spec.email else Channel.SMS,
+            is_primary=True,
+        )
     return {
         child.first_name: Participant.objects.get_or_create(
             household=household,

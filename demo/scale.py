@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attendance.models import Attendance, AttendanceStatus
+from core.phones import phone_to_e164
 from core.time import local_datetime, school_year_bounds, school_year_of
 from enrolment.models import Enrolment, EnrolmentStatus
 from households.models import Guardian, Household, Participant
@@ -147,7 +148,8 @@ def scale_data_load(*, factor: int, today: datetime.date | None = None) -> dict[
                 household=household,
                 first_name="Parent",
                 last_name=f"Famille {i}",
-                phone=f"06{i % 10**8:08d}",
+                # Stored as every number is (E.164), so that a search by number finds it.
+                phone=phone_to_e164(f"060{i % 10**7:07d}"),
                 email=f"famille{run}-{i}@example.org",
                 preferred_channel=Channel.SMS if i % 3 else Channel.EMAIL,
                 is_primary=True,

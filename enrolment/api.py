@@ -63,23 +63,27 @@ def list_enrolments(request: HttpRequest, filters: Query[EnrolmentFilters]):
 @enrolments.post(
     "",
     response={201: EnrolmentOut},
-    summary="Enrol a participant: confirmed, or waitlisted with a position",
+    summary="Enrol a participant, or a guardian who takes part: confirmed, or waitlisted",
 )
 def create_enrolment(request: HttpRequest, payload: EnrolmentIn):
+    """A guardian who is not a participant yet becomes one with ``birth_date``, kept only if
+    the enrolment is made; a refusal answers 4xx naming the field, and keeps nothing."""
     require_household_writer(request.auth)
-    participant = get_object_or_404(
-        household_selectors.participant_list(user=request.auth), pk=payload.participant_id
+    household, key = household_selectors.member_to_book(
+        user=request.auth, participant_id=payload.participant_id, guardian_id=payload.guardian_id
     )
     programme = get_object_or_404(programme_list_published(), pk=payload.programme_id)
-    enrolment = services.enrolment_create(
-        participant=participant,
+    booking = services.member_book(
+        household=household,
+        key=key,
+        birth_date=payload.birth_date,
         programme=programme,
         session=_session_or_none(payload.session_id),
         source=services.enrolment_source_for(request.auth),
         created_by=request.auth,
         note=payload.note,
     )
-    return Status(201, enrolment)
+    return Status(201, booking.answers[0].enrolment)
 
 
 @enrolments.get("/{int:enrolment_id}", response=EnrolmentOut, summary="One enrolment")
@@ -115,8 +119,8 @@ def book_dates(request: HttpRequest, payload: DatesIn):
     sessions = selectors.programme_sessions_chosen(
         programme=programme, session_ids=payload.session_ids
     )
-    household, key = _member_key(
-        request, participant_id=payload.participant_id, guardian_id=payload.guardian_id
+    household, key = household_selectors.member_to_book(
+        user=request.auth, participant_id=payload.participant_id, guardian_id=payload.guardian_id
     )
     answers = services.member_book(
         household=household,
@@ -140,23 +144,6 @@ def book_dates(request: HttpRequest, payload: DatesIn):
             for answer in answers
         ]
     }
-
-
-def _member_key(request: HttpRequest, *, participant_id: int | None, guardian_id: int | None):
-    """The household and member key (``p-<id>`` or ``g-<id>``) of the person to book."""
-    if (participant_id is None) == (guardian_id is None):
-        raise EnrolmentError(
-            _("Give either participant_id or guardian_id."), field="participant_id"
-        )
-    if participant_id is not None:
-        participant = get_object_or_404(
-            household_selectors.participant_list(user=request.auth), pk=participant_id
-        )
-        return participant.household, f"p-{participant.pk}"
-    guardian = get_object_or_404(
-        household_selectors.guardians_visible(user=request.auth), pk=guardian_id
-    )
-    return guardian.household, f"g-{guardian.pk}"
 
 
 @programme_waitlists.get(
@@ -198,6 +185,18 @@ def list_referrals(request: HttpRequest, status: EnrolmentStatus | None = None):
     "",
     response={201: EnrolmentOut},
     summary="A partner refers a participant (known, or a new family)",
+    openapi_extra={
+        "responses": {
+            409: {
+                "description": "Already referred; or the new family's details match a family "
+                "the service knows: the error names the detail that matched (`phone` or `email` "
+                "of the guardian, or `birth_date`: the child's, with the guardian's last name) "
+                "and nothing of that family. Send the request again with `known_family`: `use` "
+                "to refer the child to that family, `new` if it is another family.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }
+        }
+    },
 )
 def create_referral(request: HttpRequest, payload: ReferralIn):
     partner = partner_of(request.auth)
@@ -218,6 +217,8 @@ def create_referral(request: HttpRequest, payload: ReferralIn):
             note=payload.note,
         )
     elif payload.participant is not None and payload.guardian is not None:
+        # A family the service knows answers 409 (households.services.FamilyAlreadyKnown):
+        # the detail that matched, never the candidates the page masks.
         referral = services.referral_register(
             partner=partner,
             created_by=request.auth,
@@ -226,6 +227,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn):
             guardian=payload.guardian.dict(),
             child=payload.participant.dict(),
             note=payload.note,
+            known_family=payload.known_family or "",
         )
     else:
         raise services.EnrolmentError(

@@ -1,18 +1,14 @@
 """What the enrolment API reads and answers."""
 
 import datetime
+from typing import Literal
 
 from ninja import Schema
-from pydantic import ConfigDict
 from pydantic import Field as PydanticField
 
-from core.schema_types import (
-    BoundedDate,
-    DbId,
-    exactly_one_of,
-)
+from core.schema_types import DbId
 from core.text import InputSchema
-from households.schemas import ChildIn, GuardianIn
+from households.schemas import ChildIn, GuardianIn, MemberIn
 
 from .models import ENROLMENT_NOTE_LENGTH, Enrolment, EnrolmentStatus
 
@@ -68,8 +64,10 @@ class EnrolmentOut(Schema):
         return partner.name if partner else None
 
 
-class EnrolmentIn(InputSchema):
-    participant_id: DbId
+class EnrolmentIn(MemberIn):
+    """Enrol a participant, or a guardian who takes part (MemberIn), in a whole-cycle programme
+    or in one session of a per-session programme."""
+
     programme_id: DbId
     session_id: DbId | None = None
     note: str = PydanticField("", max_length=ENROLMENT_NOTE_LENGTH)
@@ -89,6 +87,12 @@ class ReferralIn(InputSchema):
     participant_id: DbId | None = None
     participant: ChildIn | None = None
     guardian: GuardianIn | None = None
+    known_family: Literal["use", "new"] | None = PydanticField(
+        None,
+        description="For a new family whose details match a family the service knows (answered "
+        "409 naming the detail): `use` refers the child to that family (the best match), `new` "
+        "says it is another family. Nothing of the known family is ever answered.",
+    )
     note: str = PydanticField("", max_length=ENROLMENT_NOTE_LENGTH)
 
 
@@ -130,17 +134,12 @@ class MemberOut(Schema):
     enrolled_session_ids: list[int]
 
 
-class DatesIn(InputSchema):
+class DatesIn(MemberIn):
     """Book several dates of a per-session programme: for a participant, or for a guardian who
     takes part (``birth_date`` the first time)."""
 
-    model_config = ConfigDict(json_schema_extra=exactly_one_of("participant_id", "guardian_id"))
-
     programme_id: DbId
     session_ids: list[DbId] = PydanticField(min_length=1, max_length=60)
-    participant_id: DbId = None  # type: ignore[assignment]
-    guardian_id: DbId = None  # type: ignore[assignment]
-    birth_date: BoundedDate | None = None
     note: str = PydanticField("", max_length=2000)
 
 

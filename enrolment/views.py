@@ -24,6 +24,7 @@ from core.reads import personal_read
 from households import selectors as household_selectors
 from households.eligibility import long_datetime
 from households.forms import show_error
+from households.services import FamilyAlreadyKnown
 from households.views import (
     CHILD_FIELDS,
     household_page,
@@ -337,25 +338,6 @@ def partner_refer(request: HttpRequest) -> HttpResponse:
         session = (
             next(s for s in sessions if s.pk == data["session"]) if sessions is not None else None
         )
-        duplicates = household_selectors.household_duplicates(
-            phone=data["guardian_phone"],
-            last_name=data["guardian_last_name"],
-            birth_date=data["birth_date"],
-        )
-        choice = request.POST.get("use_household", "")
-        existing = next((h for h in duplicates if str(h.pk) == choice), None)
-        if duplicates and choice != "new" and existing is None:
-            # Possibly a family the service knows: ask before creating a second household.
-            return render(
-                request,
-                "enrolment/partner_refer.html",
-                {
-                    "form": form,
-                    "programme": programme,
-                    "partner": partner,
-                    "duplicates": duplicates,
-                },
-            )
         try:
             services.referral_register(
                 partner=partner,
@@ -369,8 +351,11 @@ def partner_refer(request: HttpRequest) -> HttpResponse:
                 },
                 child=pick(data, CHILD_FIELDS),
                 note=data["note"],
-                household=existing,
+                known_family=request.POST.get("use_household", ""),
             )
+        except FamilyAlreadyKnown as known:
+            # Possibly a family the service knows: ask before creating a second household.
+            duplicates = known.candidates
         except DomainError as error:
             if error.field == "phone":
                 error.field = "guardian_phone"
@@ -381,11 +366,7 @@ def partner_refer(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "enrolment/partner_refer.html",
-        {
-            "form": form,
-            "programme": programme,
-            "partner": partner,
-        },
+        {"form": form, "programme": programme, "partner": partner, "duplicates": duplicates},
     )
 
 

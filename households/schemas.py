@@ -14,6 +14,7 @@ from core.schema_types import (
     OptionalPhone,
     Phone,
     contact_rule,
+    exactly_one_of,
     name_text,
     without_defaults,
 )
@@ -134,6 +135,21 @@ class ChildIn(InputSchema):
 
 class ParticipantIn(ChildIn):
     household_id: DbId
+
+
+class MemberIn(InputSchema):
+    """Who takes part: a participant of the household (``participant_id``), or a guardian who
+    takes part themselves (``guardian_id``, with ``birth_date`` the first time: the programme's
+    ages are checked on it; the guardian then becomes a participant, kept only if a place or a
+    waiting-list position was given). Exactly one of the two ids."""
+
+    model_config = ConfigDict(json_schema_extra=exactly_one_of("participant_id", "guardian_id"))
+
+    participant_id: DbId = None  # type: ignore[assignment]
+    guardian_id: DbId = None  # type: ignore[assignment]
+    birth_date: BoundedDate | None = PydanticField(
+        None, description="The guardian's birth date, the first time they take part."
+    )
 
 
 class PersonIn(Schema):

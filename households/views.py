@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_safe
 from accounts.audit import audit_staff_read
 from accounts.roles import is_staff_member
 from core.menu import entry_url
+from core.reads import personal_read
 
 from . import selectors, services
 from .access import can_write_households, households_visible_to
@@ -67,6 +67,12 @@ def household_page(request: HttpRequest, household) -> str:
 
 @login_required
 def family_register(request: HttpRequest) -> HttpResponse:
+    try:
+        services.guardian_account_check(user=request.user)
+    except HouseholdError as error:
+        # A mediator registers a family from the mediation space, not as its guardian.
+        messages.error(request, error.message)
+        return redirect("households:household-create")
     if selectors.household_of_user(user=request.user) is not None:
         return redirect(entry_url("family"))
     form = FamilyHouseholdForm(
@@ -266,25 +272,47 @@ def consents(request: HttpRequest, household_pk: int) -> HttpResponse:
     )
 
 
+def _known_families(request: HttpRequest, known: services.FamilyAlreadyKnown) -> dict:
+    """What a mediator is shown of the families that match: those they may see, named; of the
+    others, only that one exists (households.access decides)."""
+    visible = selectors.households_visible_among(user=request.user, households=known.candidates)
+    shown = [household for household in known.candidates if household.pk in visible]
+    personal_read(request, shown, summary=gettext_noop("possible duplicates"))
+    return {"message": known.message, "shown": shown, "hidden": len(shown) < len(known.candidates)}
+
+
 @login_required
 def household_create_view(request: HttpRequest) -> HttpResponse:
+    """A mediator registers a family (and its first child); when the details match a family
+    the service knows, it is offered first: open it, or confirm that this is another family."""
     staff_only(request.user)
     form = QuickHouseholdForm(request.POST or None)
+    known = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        child = (
+            {
+                "first_name": data["child_first_name"],
+                "last_name": data["last_name"],
+                "birth_date": data["child_birth_date"],
+            }
+            if data["child_first_name"]
+            else None
+        )
+        # Only "another family" is taken from the form: a known household is opened through
+        # its page, never joined by an id posted here (a mediator may not see every family).
+        another = request.POST.get("known_family") == services.ANOTHER_FAMILY
         try:
-            with transaction.atomic():
-                household = services.household_register(
-                    created_by=request.user,
-                    **pick(data, (*GUARDIAN_FIELDS, "neighbourhood", "in_qpv")),
-                )
-                if data["child_first_name"]:
-                    services.participant_create(
-                        household=household,
-                        first_name=data["child_first_name"],
-                        last_name=data["last_name"],
-                        birth_date=data["child_birth_date"],
-                    )
+            household = services.household_register_unless_known(
+                created_by=request.user,
+                guardian=pick(data, GUARDIAN_FIELDS),
+                child=child,
+                choice=services.ANOTHER_FAMILY if another else "",
+                neighbourhood=data["neighbourhood"],
+                in_qpv=data["in_qpv"],
+            )
+        except services.FamilyAlreadyKnown as error:
+            known = _known_families(request, error)
         except HouseholdError as error:
             show_error(form, error)
         else:
@@ -301,6 +329,8 @@ def household_create_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "title": _("New household"),
             "back": entry_url("families"),
+            "known": known,
+            "enrol_in": request.GET.get("enrol_in", ""),
         },
     )
 

@@ -54,6 +54,7 @@ class ProgrammeForm(TextFormMixin, forms.ModelForm):
         self.fields["mediators"].queryset = Mediator.objects.select_related("user")
         self.fields["partners"].queryset = Partner.objects.all()
         self.fields["venue"].queryset = Venue.objects.all()
+        self.fields["capacity"].widget.attrs["min"] = 1
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -143,7 +144,10 @@ class Programme(models.Model):
             "choose sessions one by one."
         ),
     )
-    capacity = models.PositiveIntegerField(_("capacity"))
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        validators=[MinValueValidator(1, message=_("The capacity must be at least one place."))],
+    )
     waitlist_enabled = models.BooleanField(
         _("waitlist"),
         default=True,
@@ -207,9 +211,12 @@ class Programme(models.Model):
                 | Q(max_age__isnull=True)
                 | Q(min_age__lte=models.F("max_age")),
                 name="programme_age_range_ordered",
+                violation_error_message=_("The maximum age must not be below the minimum age."),
             ),
             models.CheckConstraint(
-                condition=Q(capacity__gte=1), name="programme_capacity_positive"
+                condition=Q(capacity__gte=1),
+                name="programme_capacity_positive",
+                violation_error_message=_("The capacity must be at least one place."),
             ),
         ]
         indexes = [models.Index(fields=["status", "kind"])]

@@ -740,24 +740,27 @@ def member_book(
     key: str,
     birth_date: datetime.date | None,
     programme: Programme,
-    sessions: list[Session] | None,
+    sessions: list[Session] | None = None,
+    session: Session | None = None,
     source: str,
     created_by,
     note: str = "",
 ) -> MemberBooking:
-    """Enrol a household's member in the whole cycle (``sessions`` None) or on dates; a new
-    adult participant is kept only if something is booked (a mistyped birth date is not)."""
+    """Enrol a household's member on dates (``sessions``: an answer per date), or else in the
+    whole cycle or ``session`` (a refusal raises); a new adult participant is kept only if
+    something is booked (a mistyped birth date is not)."""
     with transaction.atomic():
         participant = member_participant(household=household, key=key, birth_date=birth_date)
         if sessions is None:
             enrolment = enrolment_create(
                 participant=participant,
                 programme=programme,
+                session=session,
                 source=source,
                 created_by=created_by,
                 note=note,
             )
-            answers = [DateAnswer(session=None, enrolment=enrolment)]
+            answers = [DateAnswer(session=session, enrolment=enrolment)]
         else:
             answers = enrolment_create_many(
                 participant=participant,

@@ -4,8 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
-from households.models import Household, Participant
-from households.services import household_register, participant_create
+from households.services import household_child, household_register_unless_known
 from programmes.models import Partner, Programme
 from sessions.models import Session
 
@@ -23,23 +22,18 @@ def referral_register(
     guardian: dict[str, Any],
     child: dict[str, Any],
     note: str = "",
-    household: Household | None = None,
+    known_family: str = "",
 ) -> Enrolment:
     """A partner refers a family: household, child and referral in one go, all or nothing.
 
-    With ``household`` (an existing family the partner recognised among the possible
-    duplicates), the child is found in it by first name and birth date, or added to it."""
-    if household is None:
-        household = household_register(created_by=created_by, **guardian)
-        participant = participant_create(household=household, **child)
-    else:
-        participant = Participant.objects.filter(
-            household=household,
-            first_name__iexact=child["first_name"].strip(),
-            birth_date=child["birth_date"],
-        ).first() or participant_create(household=household, **child)
+    A family the service already knows is not registered twice: until ``known_family`` answers
+    (households.services.household_known), FamilyAlreadyKnown; once it does, the child is found
+    in, or added to, the household chosen."""
+    household = household_register_unless_known(
+        created_by=created_by, guardian=guardian, child=child, choice=known_family
+    )
     return referral_create(
-        participant=participant,
+        participant=household_child(household=household, child=child),
         programme=programme,
         session=session,
         partner=partner,

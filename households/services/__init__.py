@@ -5,6 +5,7 @@ from .households import (
     consent_give,
     consent_withdraw,
     emergency_contact_create,
+    guardian_account_check,
     guardian_change,
     guardian_create,
     guardian_link_account,
@@ -17,6 +18,14 @@ from .households import (
     participant_create,
     participant_enrol_guardian,
     participant_update,
+)
+from .registration import (
+    ANOTHER_FAMILY,
+    USE_KNOWN,
+    FamilyAlreadyKnown,
+    household_child,
+    household_known,
+    household_register_unless_known,
 )
 from .safety import (
     HealthInput,
@@ -33,6 +42,12 @@ from .safety import (
 )
 
 __all__ = [
+    "ANOTHER_FAMILY",
+    "USE_KNOWN",
+    "FamilyAlreadyKnown",
+    "household_child",
+    "household_known",
+    "household_register_unless_known",
     "HealthInput",
     "HouseholdError",
     "ImageRights",
@@ -46,6 +61,7 @@ __all__ = [
     "pai_documents_reencrypt",
     "emergency_contact_create",
     "guardian_change",
+    "guardian_account_check",
     "guardian_create",
     "guardian_link_account",
     "guardian_make_primary",

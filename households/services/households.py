@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_staff_member
 from core.phones import phone_to_e164
 
 from ..access import can_see_health_notes
@@ -26,6 +27,9 @@ from ..models import (
 )
 
 OLDEST_AGE = 120
+# A child typed again within this time (the same first name and birth date in the household) is
+# the same child: a form sent twice, a page reloaded, an API call retried.
+RESUBMIT_WINDOW = datetime.timedelta(minutes=10)
 
 
 def _touch(household: Household) -> None:
@@ -51,6 +55,20 @@ def _clean_email(email: str) -> str:
         except ValidationError as exc:
             raise HouseholdError(_("This e-mail address is not valid."), field="email") from exc
     return email
+
+
+def guardian_account_check(*, user) -> None:
+    """Whether ``user`` may be a family's guardian. A staff login may not: the family's space
+    and messages would go to a mediator, and their reads would mix with the family's."""
+    if user is not None and is_staff_member(user):
+        raise HouseholdError(
+            _(
+                "A staff account cannot be a family's guardian. Register the family from the "
+                "mediation space, then invite its guardian to sign in."
+            ),
+            field="user",
+            status=403,
+        )
 
 
 def _check_guardian_contact(
@@ -87,6 +105,8 @@ def household_register(
     A family registering itself passes ``link_account=True`` to become that guardian; a mediator
     registers a family without an account and invites the guardian later.
     """
+    if link_account:
+        guardian_account_check(user=created_by)
     if link_account and Guardian.objects.filter(user=created_by).exists():
         raise HouseholdError(
             _("This account already belongs to a household."), field="user", status=409
@@ -222,6 +242,7 @@ def guardian_make_primary(*, guardian: Guardian) -> Guardian:
 @transaction.atomic
 def guardian_link_account(*, guardian: Guardian, user) -> Guardian:
     """Give an invited guardian's new account access to their household."""
+    guardian_account_check(user=user)
     if Guardian.objects.filter(user=user).exclude(pk=guardian.pk).exists():
         raise HouseholdError(
             _("This account already belongs to a household."), field="user", status=409
@@ -257,11 +278,25 @@ def participant_create(
     school_class: str = "",
     guardian_record: Guardian | None = None,
 ) -> Participant:
+    """A child (or an adult, with ``guardian_record``) of the household; the same child typed
+    again within RESUBMIT_WINDOW is the one already added, not a second."""
     _check_participant(first_name=first_name, last_name=last_name, birth_date=birth_date)
     if guardian_record is not None and guardian_record.household_id != household.pk:
         raise HouseholdError(
             _("This guardian belongs to another household."), field="guardian_record"
         )
+    if guardian_record is None:
+        # Two submissions at once wait for each other here, so the second finds the first.
+        Household.objects.select_for_update().filter(pk=household.pk).first()
+        just_added = Participant.objects.filter(
+            household=household,
+            first_name__iexact=first_name.strip(),
+            birth_date=birth_date,
+            guardian_record__isnull=True,
+            created_at__gte=timezone.now() - RESUBMIT_WINDOW,
+        ).first()
+        if just_added is not None:
+            return just_added
     participant = Participant.objects.create(
         household=household,
         first_name=first_name.strip(),

@@ -97,8 +97,9 @@ def test_rules_answer_4xx_naming_the_field(family, cycle):
     )
     assert refused.status_code == 400
     assert "will be" in refused.json()["detail"]
+    # Neither a participant nor a guardian who takes part: the rule "exactly one of them".
     missing_field = post(family["client"], f"{API}/enrolments", {"programme_id": cycle.pk})
-    assert missing_field.status_code == 422
+    assert missing_field.status_code == 400
     assert missing_field.json()["errors"][0]["field"] == "participant_id"
     assert Enrolment.objects.count() == 1
 

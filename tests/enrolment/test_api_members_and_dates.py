@@ -8,10 +8,13 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from enrolment.models import Enrolment, EnrolmentStatus
-from programmes.models import Audience
+from households.models import Participant
+from programmes.models import Audience, EnrolmentMode
 from tests.factories import (
     EnrolmentFactory,
     GuardianFactory,
+    HouseholdFactory,
+    MediatorFactory,
     ParticipantFactory,
     ProgrammeFactory,
     SessionFactory,
@@ -123,3 +126,97 @@ def test_a_wrong_request_names_the_field_and_books_nothing(family):
     )
     assert response.status_code == 404
     assert not Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED).exists()
+
+
+# --- POST /enrolments for a guardian who takes part -------------------------------------------
+
+
+@pytest.fixture
+def womens_cycle():
+    programme = ProgrammeFactory(
+        audience=Audience.WOMEN, min_age=18, max_age=None, enrolment_mode=EnrolmentMode.WHOLE_CYCLE
+    )
+    SessionFactory(programme=programme)
+    return programme
+
+
+def test_a_mother_joins_a_whole_cycle_workshop_through_the_api(family, womens_cycle):
+    client, mother = family["client"], family["mother"]
+    body = {"programme_id": womens_cycle.pk, "guardian_id": mother.pk, "birth_date": "1988-05-04"}
+    response = post(client, f"{API}/enrolments", body)
+    assert response.status_code == 201, response.content
+    participant = Participant.objects.get(guardian_record=mother)
+    assert (response.json()["status"], response.json()["participant"]["id"]) == (
+        "confirmed",
+        participant.pk,
+    )
+    # Once a participant, she is found again without her birth date; twice is refused.
+    again = post(
+        client, f"{API}/enrolments", {"programme_id": womens_cycle.pk, "guardian_id": mother.pk}
+    )
+    assert again.status_code == 409
+    assert Participant.objects.filter(guardian_record=mother).count() == 1
+
+
+def test_a_guardian_books_one_session_of_a_per_session_programme(family):
+    programme = ProgrammeFactory(audience=Audience.WOMEN, min_age=18, max_age=None)
+    session = SessionFactory(programme=programme)
+    body = {
+        "programme_id": programme.pk,
+        "session_id": session.pk,
+        "guardian_id": family["mother"].pk,
+        "birth_date": "1988-05-04",
+    }
+    response = post(family["client"], f"{API}/enrolments", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["session"]["id"] == session.pk
+
+
+@pytest.mark.parametrize(
+    ("member", "status", "field"),
+    [
+        ({"participant_id": "child", "guardian_id": "mother"}, 400, "participant_id"),
+        ({}, 400, "participant_id"),
+        ({"guardian_id": "mother"}, 400, "birth_date"),
+        ({"guardian_id": "mother", "birth_date": "2016-01-01"}, 400, "participant"),
+        ({"guardian_id": "stranger", "birth_date": "1988-05-04"}, 404, "guardian_id"),
+        ({"participant_id": "stranger_child"}, 404, "participant_id"),
+    ],
+)
+def test_the_api_names_the_field_and_keeps_no_new_participant(
+    family, womens_cycle, member, status, field
+):
+    stranger = GuardianFactory()
+    people = {
+        "child": family["child"].pk,
+        "mother": family["mother"].pk,
+        "stranger": stranger.pk,
+        "stranger_child": ParticipantFactory(household=stranger.household).pk,
+    }
+    body = {"programme_id": womens_cycle.pk} | {
+        name: people.get(value, value) for name, value in member.items()
+    }
+    response = post(family["client"], f"{API}/enrolments", body)
+    assert response.status_code == status, response.content
+    assert response.json()["errors"][0]["field"] == field
+    assert not Participant.objects.filter(guardian_record__isnull=False).exists()
+    assert not Enrolment.objects.exists()
+
+
+def test_a_mediator_books_guardians_of_the_households_they_may_see_only(client, womens_cycle):
+    mediator = MediatorFactory()
+    client.force_login(mediator.user)
+    stranger = GuardianFactory()
+    body = {"programme_id": womens_cycle.pk, "birth_date": "1980-01-01"}
+    response = post(client, f"{API}/enrolments", body | {"guardian_id": stranger.pk})
+    assert response.status_code == 404
+    followed = GuardianFactory(household=HouseholdFactory(created_by=mediator.user))
+    response = post(client, f"{API}/enrolments", body | {"guardian_id": followed.pk})
+    assert response.status_code == 201, response.content
+    assert response.json()["source"] == "mediator"
+
+
+def test_the_schema_says_participant_or_guardian(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["EnrolmentIn"]
+    assert schema["oneOf"] == [{"required": ["participant_id"]}, {"required": ["guardian_id"]}]
+    assert "birth_date" in schema["properties"]

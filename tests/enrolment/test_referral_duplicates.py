@@ -95,3 +95,96 @@ def test_a_phone_that_is_not_one_is_refused_on_its_field(referral):
     assert response.status_code == 200
     assert "This phone number is not valid" in body
     assert not Enrolment.objects.exists()
+
+
+# --- The same through the API -----------------------------------------------------------------
+
+
+def refer(client, body):
+    return client.post("/api/v1/referrals", body, content_type="application/json")
+
+
+@pytest.fixture
+def api_referral(referral):
+    """The partner of the page above, sending the same family to the API."""
+    programme_id = int(referral["url"].rsplit("=", 1)[1])
+    body = {
+        "programme_id": programme_id,
+        "participant": {"first_name": "Lina", "last_name": "Durand", "birth_date": "2018-03-10"},
+        "guardian": {"first_name": "Nadia", "last_name": "Durand", "phone": "0612000001"},
+    }
+    return referral | {"body": body}
+
+
+def test_the_api_answers_409_naming_the_detail_and_nothing_of_the_known_family(api_referral):
+    response = refer(api_referral["client"], api_referral["body"])
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "A family with this phone number is already known to the service.",
+        "errors": [
+            {
+                "field": "phone",
+                "message": "A family with this phone number is already known to the service.",
+            }
+        ],
+    }
+    assert not Enrolment.objects.exists() and Household.objects.count() == 1
+
+
+def test_the_api_refers_the_child_to_the_known_family_when_asked(api_referral):
+    client, known = api_referral["client"], api_referral["known"]
+    response = refer(client, api_referral["body"] | {"known_family": "use"})
+    assert response.status_code == 201, response.content
+    body = response.content.decode()
+    assert "+33612000001" not in body and "Nadia" not in body
+    assert Household.objects.count() == 1
+    enrolment = Enrolment.objects.get()
+    assert (enrolment.participant, enrolment.status) == (api_referral["lina"], "proposed")
+    # Referring a known family opens nothing of it to the partner.
+    assert client.get(f"/api/v1/households/{known.household_id}").status_code == 404
+
+
+def test_the_api_registers_another_family_when_told_it_is_one(api_referral):
+    response = refer(api_referral["client"], api_referral["body"] | {"known_family": "new"})
+    assert response.status_code == 201, response.content
+    assert Household.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("guardian", "field"),
+    [
+        ({"phone": "0698765432", "email": "NADIA@example.org"}, "email"),
+        ({"phone": "0698765432", "last_name": "DURAND"}, "birth_date"),
+    ],
+)
+def test_the_api_names_each_kind_of_match(api_referral, guardian, field):
+    known = api_referral["known"]
+    known.email = "nadia@example.org"
+    known.save()
+    body = api_referral["body"]
+    body = body | {"guardian": body["guardian"] | guardian}
+    response = refer(api_referral["client"], body)
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["field"] == field
+
+
+def test_use_without_any_known_family_is_refused_on_its_field(api_referral):
+    body = api_referral["body"]
+    body = body | {
+        "guardian": body["guardian"] | {"phone": "0698765432", "last_name": "Martin"},
+        "known_family": "use",
+    }
+    response = refer(api_referral["client"], body)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "known_family"
+    assert not Enrolment.objects.exists()
+
+
+def test_the_schema_documents_the_409_and_how_to_answer_it(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/referrals"]["post"]
+    assert "known_family" in operation["responses"]["409"]["description"]
+    assert operation["responses"]["409"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    assert "known_family" in schema["components"]["schemas"]["ReferralIn"]["properties"]

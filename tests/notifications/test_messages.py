@@ -90,7 +90,7 @@ def test_waitlist_cancellation_and_promotion_are_told(family, sms_outbox, delive
     assert promoted.subject.startswith("A place is free") and "Sami" in promoted.body
     assert Message.objects.get(kind=MessageKind.ENROLMENT_PROMOTED).enrolment_id == waiting.pk
     # The first family reads French, the second English: each is told in its own language.
-    assert any("est annulée" in sms.body for sms in sms_outbox)
+    assert any("annulée pour" in sms.body for sms in sms_outbox)
 
 
 def test_opted_out_guardians_get_nothing_and_staff_see_why(family, sms_outbox, deliver_now):
