@@ -37,7 +37,7 @@ def newcomer(**overrides) -> dict:
     item = {
         "client_id": str(uuid.uuid4()),
         "first_name": "Awa",
-        "last_name": "Diallo",
+        "last_name": "Kourouma-Ndiaye",
         "birth_date": "2015-04-02",
         "neighbourhood": "Les Tilleuls",
         "in_qpv": True,
@@ -61,7 +61,7 @@ def test_a_walk_in_sent_twice_adds_one_person(register):
     session, mediator, _people = register
     item = WalkInInput(
         first_name="Awa",
-        last_name="Diallo",
+        last_name="Kourouma-Ndiaye",
         birth_date=datetime.date(2015, 4, 2),
         client_id=uuid.uuid4(),
     )
@@ -73,8 +73,8 @@ def test_a_walk_in_sent_twice_adds_one_person(register):
     )
     assert first.walk_ins[0].created and not again.walk_ins[0].created
     assert first.walk_ins[0].participant == again.walk_ins[0].participant
-    assert Participant.objects.filter(last_name="Diallo").count() == 1
-    mark = Attendance.objects.get(participant__last_name="Diallo")
+    assert Participant.objects.filter(last_name="Kourouma-Ndiaye").count() == 1
+    mark = Attendance.objects.get(participant__last_name="Kourouma-Ndiaye")
     assert (mark.status, mark.walk_in, mark.registration_client_id) == (
         "present",
         True,
@@ -86,7 +86,7 @@ def test_a_walk_in_replayed_after_its_mark_was_corrected_still_adds_nobody(clien
     session, mediator, _people = register
     item = newcomer()
     assert put(client, session, {"walk_ins": [item]}, mediator.user).status_code == 200
-    person = Participant.objects.get(last_name="Diallo")
+    person = Participant.objects.get(last_name="Kourouma-Ndiaye")
     correction = {
         "client_id": str(uuid.uuid4()),
         "participant_id": person.pk,
@@ -100,7 +100,7 @@ def test_a_walk_in_replayed_after_its_mark_was_corrected_still_adds_nobody(clien
     assert response.json()["walk_ins"] == [
         {"client_id": item["client_id"], "participant_id": person.pk, "created": False}
     ]
-    assert Participant.objects.filter(last_name="Diallo").count() == 1
+    assert Participant.objects.filter(last_name="Kourouma-Ndiaye").count() == 1
     assert Attendance.objects.get(participant=person).status == "late"
 
 
@@ -115,7 +115,7 @@ def test_the_api_registers_newcomers_then_marks_in_one_batch(client, register):
     response = put(client, session, {"walk_ins": [newcomer()], "marks": [mark]}, mediator.user)
     assert response.status_code == 200, response.content
     body = response.json()
-    created = Participant.objects.get(last_name="Diallo")
+    created = Participant.objects.get(last_name="Kourouma-Ndiaye")
     assert body["walk_ins"][0]["participant_id"] == created.pk
     assert {row["participant_id"] for row in body["state"]["rows"]} >= {created.pk, people[0].pk}
     household = created.household
@@ -136,7 +136,7 @@ def test_a_refused_walk_in_is_named_by_its_place_and_nothing_of_the_batch_is_kep
     assert response.status_code == 400
     body = response.json()
     assert body["errors"][0]["field"] == "walk_ins.1.birth_date"
-    assert "Awa Diallo" in body["detail"]
+    assert "Awa Kourouma-Ndiaye" in body["detail"]
     assert Household.objects.count() == households
     assert not Attendance.objects.filter(session=session).exists()
 
@@ -155,14 +155,14 @@ def test_bad_newcomers_are_refused_naming_the_field(client, register, change, fi
     response = put(client, session, {"walk_ins": [newcomer(**change)]}, mediator.user)
     assert response.status_code == 422
     assert field in str(response.json())
-    assert not Participant.objects.filter(last_name="Diallo").exists()
+    assert not Participant.objects.filter(last_name="Kourouma-Ndiaye").exists()
 
 
 def test_a_family_cannot_register_walk_ins(client, register):
     session, _mediator, _people = register
     response = put(client, session, {"walk_ins": [newcomer()]}, user_with_role(Role.FAMILY))
     assert response.status_code in (403, 404)
-    assert not Participant.objects.filter(last_name="Diallo").exists()
+    assert not Participant.objects.filter(last_name="Kourouma-Ndiaye").exists()
 
 
 def test_the_form_without_script_sent_twice_adds_one_person(client, register):
@@ -174,13 +174,13 @@ def test_the_form_without_script_sent_twice_adds_one_person(client, register):
     client_id = str(uuid.uuid4())
     data = {
         "first_name": "Awa",
-        "last_name": "Diallo",
+        "last_name": "Kourouma-Ndiaye",
         "birth_date": "2015-04-02",
         "client_id": client_id,
     }
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302  # a double tap
-    assert Participant.objects.filter(last_name="Diallo").count() == 1
+    assert Participant.objects.filter(last_name="Kourouma-Ndiaye").count() == 1
 
 
 def test_a_phone_whose_clock_runs_ahead_keeps_its_marks_at_the_servers_time(client, register):
