@@ -278,8 +278,9 @@ def participant_create(
     school_class: str = "",
     guardian_record: Guardian | None = None,
 ) -> Participant:
-    """A child (or an adult, with ``guardian_record``) of the household; the same child typed
-    again within RESUBMIT_WINDOW is the one already added, not a second."""
+    """A child (or an adult, with ``guardian_record``) of the household; the same child (first
+    name and birth date) typed again within RESUBMIT_WINDOW is the one already added, and
+    refused later on."""
     _check_participant(first_name=first_name, last_name=last_name, birth_date=birth_date)
     if guardian_record is not None and guardian_record.household_id != household.pk:
         raise HouseholdError(
@@ -288,15 +289,22 @@ def participant_create(
     if guardian_record is None:
         # Two submissions at once wait for each other here, so the second finds the first.
         Household.objects.select_for_update().filter(pk=household.pk).first()
-        just_added = Participant.objects.filter(
+        same = Participant.objects.filter(
             household=household,
             first_name__iexact=first_name.strip(),
             birth_date=birth_date,
             guardian_record__isnull=True,
-            created_at__gte=timezone.now() - RESUBMIT_WINDOW,
         ).first()
-        if just_added is not None:
-            return just_added
+        if same is not None and same.created_at >= timezone.now() - RESUBMIT_WINDOW:
+            return same  # the same form sent twice
+        if same is not None:
+            # One child, one record: a second one would hold a second place in every session.
+            raise HouseholdError(
+                _("%(name)s, born on %(date)s, is already a member of this household.")
+                % {"name": same.first_name, "date": birth_date.strftime("%d/%m/%Y")},
+                field="first_name",
+                status=409,
+            )
     participant = Participant.objects.create(
         household=household,
         first_name=first_name.strip(),
