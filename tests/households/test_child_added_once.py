@@ -58,9 +58,7 @@ def test_the_same_child_long_after_is_refused_naming_the_field(family):
     )
     later = datetime.datetime.now(tz=datetime.UTC) + RESUBMIT_WINDOW + datetime.timedelta(minutes=1)
     with time_machine.travel(later), pytest.raises(HouseholdError) as refused:
-        participant_create(
-            household=household, first_name="sami", last_name="D", birth_date=born
-        )
+        participant_create(household=household, first_name="sami", last_name="D", birth_date=born)
     assert refused.value.field == "first_name" and refused.value.status == 409
     assert household.participants.count() == 1
 
