@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from core.text import TextFormMixin
+from core.time import BoundedDateField
 
 from .audit_words import audit_object_kind
 from .contacts import identifier_parse, user_ids_for
@@ -27,10 +28,10 @@ class AuditFilterForm(TextFormMixin, forms.Form):
     )
     object_type = forms.ChoiceField(label=_("Object type"), required=False, choices=[])
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
-    since = forms.DateField(
+    since = BoundedDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = forms.DateField(
+    until = BoundedDateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

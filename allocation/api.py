@@ -81,10 +81,13 @@ def get_round(request: HttpRequest, round_id: DbId):
     summary="Open a round (coordinators)",
 )
 def create_round(request: HttpRequest, payload: RoundIn):
+    """`wishes_close_at` must come after `wishes_open_at` (a rule between two fields, which
+    the schema cannot state): 400 naming `wishes_close_at`. A programme already in a round
+    not yet published, or with no coming session, is a conflict (409)."""
     _coordinator(request)
     programmes = selectors.programmes_by_id(ids=payload.programme_ids)
     if len(programmes) != len(set(payload.programme_ids)):
-        raise AllocationError(_("Unknown programme."), field="programme_ids")
+        raise AllocationError(_("Unknown programme."), field="programme_ids", status=404)
     round_ = services.round_create(
         title=payload.title,
         wishes_open_at=payload.wishes_open_at,

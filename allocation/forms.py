@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.text import TextFormMixin
+from core.time import BoundedDateField, BoundedDateTimeField
 from programmes.models import Kind, Programme, ProgrammeStatus
 
 from .models import MAX_WEIGHT, PriorityRule
@@ -34,13 +35,13 @@ class RulesForm(TextFormMixin, forms.Form):
 
 class RoundForm(RulesForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    wishes_open_at = forms.DateTimeField(
+    wishes_open_at = BoundedDateTimeField(
         label=_("Wishes open at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    wishes_close_at = forms.DateTimeField(
+    wishes_close_at = BoundedDateTimeField(
         label=_("Wishes close at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    results_on = forms.DateField(
+    results_on = BoundedDateField(
         label=_("Results published on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     programmes = forms.ModelMultipleChoiceField(

@@ -96,7 +96,9 @@ def _activities_for(programmes: Iterable[Programme]) -> list[tuple[Programme, Se
     for programme in programmes:
         if programme.status != ProgrammeStatus.PUBLISHED:
             raise AllocationError(
-                _("“%(title)s” is not published.") % {"title": programme.title}, field="programmes"
+                _("“%(title)s” is not published.") % {"title": programme.title},
+                field="programmes",
+                status=409,
             )
         if programme.enrolment_mode == EnrolmentMode.WHOLE_CYCLE:
             targets.append((programme, None))
@@ -110,6 +112,7 @@ def _activities_for(programmes: Iterable[Programme]) -> list[tuple[Programme, Se
             raise AllocationError(
                 _("“%(title)s” has no coming session.") % {"title": programme.title},
                 field="programmes",
+                status=409,
             )
         targets += [(programme, session) for session in sessions]
     return targets

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from core.errors import form_error
+from core.ids import parse_id
 from core.reads import personal_read
 from enrolment.access import partner_of
 
@@ -29,8 +30,7 @@ def _coordinator_only(user) -> None:
 
 
 def _household_id(request: HttpRequest) -> int | None:
-    raw = request.GET.get("household") or request.POST.get("household")
-    return int(raw) if raw and raw.isdigit() else None
+    return parse_id(request.GET.get("household") or request.POST.get("household"))
 
 
 def programme_panel(request: HttpRequest, programme) -> str:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.age_bands import age_bands
 from core.text import SEARCH_MAX_LENGTH, TextFormMixin, validate_search
+from core.time import BoundedDateField
 
 from .models import FOLLOW_UP_NOTE_LENGTH, FollowUpOutcome
 
@@ -20,7 +21,7 @@ class WalkInSearchForm(TextFormMixin, forms.Form):
 class NewcomerForm(TextFormMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    birth_date = forms.DateField(
+    birth_date = BoundedDateField(
         label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     neighbourhood = forms.CharField(label=_("Neighbourhood"), max_length=120, required=False)

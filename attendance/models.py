@@ -183,6 +183,10 @@ class FollowUpOutcome(models.TextChoices):
 
 
 # What a mediator writes when closing a follow-up: a few lines, not a file.
+# The most people one outreach contact counts in one cell (the API's schema states it).
+OUTREACH_COUNT_MAX = 100_000
+# Outreach is counted from this year on (the API's schema states it).
+OUTREACH_FIRST_YEAR = 2000
 FOLLOW_UP_NOTE_LENGTH = 2000
 
 

@@ -9,13 +9,24 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from core.age_bands import age_band_keys
-from core.schema_types import NAME_PATTERN, BoundedDate, JsonBool, datetime_between
+from core.schema_types import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    NAME_PATTERN,
+    DbId,
+    JsonBool,
+    date_between,
+    datetime_between,
+    name_text,
+)
 from core.text import InputSchema
 from households.models import Sex
 from programmes.models import Field as ProgrammeField
 
 from .models import (
     FOLLOW_UP_NOTE_LENGTH,
+    OUTREACH_COUNT_MAX,
+    OUTREACH_FIRST_YEAR,
     Attendance,
     AttendanceCorrection,
     AttendanceStatus,
@@ -35,6 +46,9 @@ from .selectors import (
 DeviceTime = datetime_between(
     2000, 2100, gettext_lazy("Check the device's clock: this date is out of range.")
 )
+OutreachDay = date_between(OUTREACH_FIRST_YEAR, LAST_YEAR)
+WalkInName = name_text(100)
+WalkInBirthDate = date_between(FIRST_YEAR, 2100)
 NOTE_LENGTH = Attendance._meta.get_field("note").max_length
 REASON_LENGTH = AttendanceCorrection._meta.get_field("reason").max_length
 
@@ -43,7 +57,7 @@ class MarkIn(InputSchema):
     client_id: uuid.UUID = Field(
         description="Chosen by the device: a mark sent again with the same id changes nothing."
     )
-    participant_id: int = Field(ge=1, le=2**63 - 1)
+    participant_id: DbId
     status: AttendanceStatus
     note: str = Field("", max_length=NOTE_LENGTH)
     client_marked_at: DeviceTime | None = Field(
@@ -79,7 +93,7 @@ class CheckOutIn(InputSchema):
     client_id: uuid.UUID = Field(
         description="Chosen by the device: sent again, it changes nothing."
     )
-    participant_id: int = Field(ge=1, le=2**63 - 1)
+    participant_id: DbId
     collected_by: CollectedBy
     collector_name: str = Field(
         "", max_length=200, description="Required unless the child left alone."
@@ -97,7 +111,7 @@ class CheckOutIn(InputSchema):
 
 class SheetOpeningIn(InputSchema):
     client_id: uuid.UUID
-    participant_id: int = Field(ge=1, le=2**63 - 1)
+    participant_id: DbId
     opened_at: DeviceTime | None = None
 
     @field_validator("opened_at")
@@ -110,12 +124,12 @@ class WalkInIn(InputSchema):
     client_id: uuid.UUID = Field(
         description="Chosen by the device: sent again, it finds the person it created."
     )
-    first_name: str = Field(min_length=1, max_length=100)
-    last_name: str = Field(min_length=1, max_length=100)
-    birth_date: datetime.date = Field(ge=datetime.date(1900, 1, 1), le=datetime.date(2100, 12, 31))
+    first_name: WalkInName
+    last_name: WalkInName
+    birth_date: WalkInBirthDate
     neighbourhood: str = Field("", max_length=120)
-    in_qpv: bool = Field(False, description="Lives in a priority neighbourhood (QPV).")
-    registered_at: datetime.datetime | None = Field(
+    in_qpv: JsonBool = Field(False, description="Lives in a priority neighbourhood (QPV).")
+    registered_at: DeviceTime | None = Field(
         None, description="When the newcomer was typed, on the device's clock."
     )
 
@@ -349,20 +363,21 @@ def figures_out(figures: ProgrammeFigures) -> dict:
 class OutreachCountIn(InputSchema):
     age_band: str = Field(max_length=8, json_schema_extra={"enum": age_band_keys()})
     sex: Sex
-    count: int = Field(ge=0, le=100_000)
+    # Cells of people met only (a cell left at 0 is not sent): at least one person in all.
+    count: int = Field(ge=1, le=OUTREACH_COUNT_MAX)
 
 
 class OutreachIn(InputSchema):
     """An outreach contact as a phone sends it, possibly long after it was recorded offline."""
 
     client_id: uuid.UUID
-    day: BoundedDate
+    day: OutreachDay
     place: str = Field(max_length=150, json_schema_extra={"pattern": NAME_PATTERN})
     neighbourhood: str = Field("", max_length=120)
     in_qpv: JsonBool = False
     theme: ProgrammeField
     referral: JsonBool = False
-    counts: list[OutreachCountIn] = Field(max_length=100)
+    counts: list[OutreachCountIn] = Field(min_length=1, max_length=100)
 
 
 class OutreachOut(Schema):

@@ -38,6 +38,8 @@ from . import signals
 from .models import (
     ATTENDED_STATUSES,
     FOLLOW_UP_NOTE_LENGTH,
+    OUTREACH_COUNT_MAX,
+    OUTREACH_FIRST_YEAR,
     AnonymousHeadcount,
     Attendance,
     AttendanceCorrection,
@@ -884,8 +886,13 @@ def outreach_record(
     existing = OutreachContact.objects.filter(client_id=client_id).first()
     if existing is not None:
         return existing
-    if day > timezone.localtime(now).date() or day.year < 2000:
+    if day.year < OUTREACH_FIRST_YEAR:
         raise AttendanceError(_("Choose the day of the contact, today or before."), field="day")
+    if day > timezone.localtime(now).date():
+        # Depends on today's date, which no schema can state: a conflict with the clock.
+        raise AttendanceError(
+            _("Choose the day of the contact, today or before."), field="day", status=409
+        )
     place, neighbourhood = (place or "").strip(), (neighbourhood or "").strip()
     if not place:
         raise AttendanceError(_("Say where the contact took place."), field="place")
@@ -902,6 +909,11 @@ def outreach_record(
             raise AttendanceError(_("Unknown age band or sex."), field="counts")
         if count is None or count < 0:
             raise AttendanceError(_("A headcount cannot be negative."), field="counts")
+        if count > OUTREACH_COUNT_MAX:
+            raise AttendanceError(
+                _("A headcount is %(max)s at most.") % {"max": OUTREACH_COUNT_MAX},
+                field="counts",
+            )
     if not sum(counts.values()):
         raise AttendanceError(_("Count at least one person met."), field="counts")
     try:

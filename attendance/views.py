@@ -287,8 +287,11 @@ def outreach(request: HttpRequest) -> HttpResponse:
         counts = {}
         for band in age_bands():
             for sex in Sex.values:
-                value = request.POST.get(f"count-{band.key}-{sex}", "0") or "0"
-                counts[(band.key, sex)] = int(value) if value.isdigit() else -1
+                value = (request.POST.get(f"count-{band.key}-{sex}", "0") or "0").strip()
+                # ASCII digits only ("²" is a digit to isdigit(), not to int()); the service
+                # refuses what is out of range, naming the counts.
+                readable = value.isascii() and value.isdecimal() and len(value) <= 9
+                counts[(band.key, sex)] = int(value) if readable else -1
         try:
             outreach_record(
                 client_id=uuid.uuid4(),

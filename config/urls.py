@@ -6,11 +6,15 @@ from accounts.language import set_language
 from accounts.urls import auth_urlpatterns
 from core import health
 from core.favicon import favicon
+from core.text import bound_admin_searches
 from enrolment.calendar_views import household_calendar_urlpatterns
 from sessions.urls import calendar_urlpatterns, coordination_urlpatterns, session_urlpatterns
 from workspace import views as workspace_views
 
 from .api import api
+
+# Every admin module is registered by now: each search box gets the bounded search.
+bound_admin_searches(admin.site)
 
 urlpatterns = [
     path("", workspace_views.home, name="home"),

@@ -73,6 +73,27 @@ def contact_rule(schema: dict[str, Any]) -> None:
     ]
 
 
+def partial_contact_rule(schema: dict[str, Any]) -> None:
+    """``json_schema_extra`` of a guardian's PATCH: what it sends does not break the contact
+    rule by itself (SMS without a phone, e-mail without an address, neither). A rule broken
+    with a value kept as stored is a conflict with the guardian's state (409)."""
+    without_defaults(schema)
+    empty = {"maxLength": 0}
+    schema["not"] = {
+        "anyOf": [
+            {
+                "required": ["preferred_channel", "phone"],
+                "properties": {"preferred_channel": {"const": "sms"}, "phone": empty},
+            },
+            {
+                "required": ["preferred_channel", "email"],
+                "properties": {"preferred_channel": {"const": "email"}, "email": empty},
+            },
+            {"required": ["phone", "email"], "properties": {"phone": empty, "email": empty}},
+        ]
+    }
+
+
 FIRST_YEAR = 1900
 LAST_YEAR = 2199
 

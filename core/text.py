@@ -8,7 +8,7 @@ length and number of words so that one request cannot keep the database busy.
 - ``validate_text``: a Django validator, added to every text field of a form by
   ``TextFormMixin``;
 - ``InputSchema``: the base of the API's input schemas, refusing such characters in every
-  string field, nested ones included;
+  string field, nested ones included, and any key the schema does not name;
 - ``Text`` and ``SearchText``: the same rule for a single API parameter.
 """
 
@@ -19,7 +19,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 from ninja import Schema
-from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 # C0 controls except tab, line feed and carriage return; DEL and the C1 controls.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -73,6 +80,37 @@ SearchText = Annotated[
 ]
 
 
+def search_bounded(value: str) -> str:
+    """A search as a query may run it: control characters dropped, the first
+    SEARCH_MAX_LENGTH characters, the first SEARCH_MAX_WORDS words (each word is a join)."""
+    words = CONTROL_CHARACTERS.sub(" ", value[:SEARCH_MAX_LENGTH]).split()
+    return " ".join(words[:SEARCH_MAX_WORDS])
+
+
+class BoundedSearchAdminMixin:
+    """For a ModelAdmin with ``search_fields``: its search box (and the autocompletes that use
+    it) runs the same bounded search as the API and the pages, so that thousands of words
+    cannot keep the database busy, nor a NUL character reach PostgreSQL."""
+
+    def get_search_results(self, request: Any, queryset: Any, search_term: str) -> Any:
+        return super().get_search_results(  # type: ignore[misc]
+            request, queryset, search_bounded(search_term)
+        )
+
+
+def bound_admin_searches(site: Any) -> None:
+    """Give every ModelAdmin of ``site`` with a search box the bounded search, the project's
+    and the installed apps' (users, groups, sign-in attempts) alike, and those added later:
+    called once every admin module is registered (``config/urls.py``)."""
+    for model, model_admin in list(site._registry.items()):
+        if model_admin.search_fields and not isinstance(model_admin, BoundedSearchAdminMixin):
+            bounded = type(
+                type(model_admin).__name__, (BoundedSearchAdminMixin, type(model_admin)), {}
+            )
+            site.unregister(model)
+            site.register(model, bounded)
+
+
 def validate_search(value: Any) -> None:
     """Django validator for search boxes: the same bounds as ``SearchText``."""
     validate_text(value)
@@ -86,7 +124,11 @@ def validate_search(value: Any) -> None:
 
 class InputSchema(Schema):
     """Base of every API input schema: no string field, at any depth, holds a control
-    character (the 422 names the field)."""
+    character (the 422 names the field), and no key the schema does not name is accepted
+    (``extra="forbid"``, stated as ``additionalProperties: false``): a misspelt or misplaced
+    key is a 422 naming it, never a field silently left at its default."""
+
+    model_config = ConfigDict(extra="forbid")
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema, handler):

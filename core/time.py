@@ -1,10 +1,15 @@
 """Time rules of the service, each defined once: its zone, local midnight, the school year."""
 
 import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from .schema_types import FIRST_YEAR, LAST_YEAR
 
 # French school years run from 1 September to 31 August (holidays included).
 SCHOOL_YEAR_FIRST_MONTH = 9
@@ -22,6 +27,26 @@ def local_today() -> datetime.date:
 def local_datetime(day: datetime.date, time: datetime.time) -> datetime.datetime:
     """Wall-clock time in the service's zone: 14:00 stays 14:00 across DST changes."""
     return datetime.datetime.combine(day, time, tzinfo=local_zone())
+
+
+def is_skipped_local_time(moment: datetime.datetime) -> bool:
+    """Whether ``moment``'s wall-clock time never happens in its zone: the hour skipped when
+    clocks go forward (02:00–03:00 on the last Sunday of March in Europe/Paris), which
+    ``local_datetime`` would otherwise read as an instant an hour later than its end.
+
+    The rule of the service: such a time is refused, naming the field, never shifted in
+    silence. A time that happens twice (02:00–03:00 on the last Sunday of October) is taken
+    the first time, in summer time (``fold=0``): sessions do not take place at night, and the
+    first reading is the one a person means when they write 02:30 before the change."""
+    if moment.tzinfo is None:
+        return False
+    back = moment.astimezone(datetime.UTC).astimezone(moment.tzinfo)
+    return back.replace(tzinfo=None) != moment.replace(tzinfo=None)
+
+
+def local_time_exists(day: datetime.date, time: datetime.time) -> bool:
+    """Whether ``time`` happens on ``day`` in the service's zone (see is_skipped_local_time)."""
+    return not is_skipped_local_time(local_datetime(day, time))
 
 
 def local_midnight(day: datetime.date) -> datetime.datetime:
@@ -45,3 +70,30 @@ def school_year_bounds(first_year: int) -> tuple[datetime.date, datetime.date]:
         datetime.date(first_year, SCHOOL_YEAR_FIRST_MONTH, 1),
         datetime.date(first_year + 1, SCHOOL_YEAR_FIRST_MONTH, 1) - datetime.timedelta(days=1),
     )
+
+
+def _year_in_range(value: datetime.date | None) -> None:
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            gettext_lazy("Give a date between %(first)s and %(last)s."),
+            code="date_out_of_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
+
+class BoundedDateField(forms.DateField):
+    """A date typed in a form, within the years the API's dates allow (``FIRST_YEAR`` to
+    ``LAST_YEAR``): year 9999 is a form error, not a day whose next midnight Python cannot
+    compute."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        _year_in_range(value)
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date and time typed in a form, within the same years as ``BoundedDateField``."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        _year_in_range(value.date() if isinstance(value, datetime.datetime) else value)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.phones import phone_to_e164
 from core.text import TextFormMixin
-from households.forms import DATE_INPUT, PHONE_INVALID, ChildForm
+from households.forms import DATE_INPUT, PHONE_INVALID, BoundedDateField, ChildForm
 
 from .models import ENROLMENT_NOTE_LENGTH
 
@@ -17,7 +17,7 @@ class EnrolForm(TextFormMixin, forms.Form):
     their birth date."""
 
     participant = forms.ChoiceField(label=_("Who takes part?"), widget=forms.RadioSelect)
-    birth_date = forms.DateField(
+    birth_date = BoundedDateField(
         label=_("Birth date of the adult who takes part"),
         required=False,
         widget=DATE_INPUT,

@@ -164,6 +164,10 @@ def get_safety_sheet(request: HttpRequest, participant_id: DbId):
     summary="Fill the safety sheet again (a new version)",
 )
 def put_safety_sheet(request: HttpRequest, participant_id: DbId, payload: SafetySheetIn):
+    """Replaces the whole sheet with a new version (the previous ones are kept, superseded):
+    every part is required, `null` for a part not answered yet, so that a part left out or a
+    key misplaced is a 422 naming it, never an answer erased. A signature date after today
+    is a 409 (it depends on the date)."""
     participant = _sheet_participant(request, participant_id)
     rights = payload.image_rights
     sheet = services.safety_sheet_save(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.text import SEARCH_MAX_LENGTH, TextFormMixin, validate_search
+from core.time import BoundedDateField
 
 from .models import Channel, ConsentAnswer, ConsentKind, Guardian, Language, Sex
 
@@ -71,7 +72,7 @@ class HouseholdForm(FamilyHouseholdForm):
 class ChildForm(TextFormMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    birth_date = forms.DateField(label=_("Birth date"), widget=DATE_INPUT)
+    birth_date = BoundedDateField(label=_("Birth date"), widget=DATE_INPUT)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNSPECIFIED)
     school = forms.CharField(label=_("School"), max_length=200, required=False)
     school_class = forms.CharField(label=_("Class"), max_length=40, required=False)
@@ -83,7 +84,7 @@ class QuickHouseholdForm(HouseholdForm):
     child_first_name = forms.CharField(
         label=_("Child's first name"), max_length=100, required=False
     )
-    child_birth_date = forms.DateField(
+    child_birth_date = BoundedDateField(
         label=_("Child's birth date"), required=False, widget=DATE_INPUT
     )
 
@@ -178,7 +179,7 @@ class SafetySheetForm(forms.Form):
     may_leave_alone = forms.BooleanField(
         label=_("The child may leave alone at the end of the activity"), required=False
     )
-    leave_alone_signed_on = forms.DateField(
+    leave_alone_signed_on = BoundedDateField(
         label=_("Date the guardian signed this authorisation"), required=False, widget=DATE_INPUT
     )
     image_internal = forms.BooleanField(label=_("Photos for internal use"), required=False)

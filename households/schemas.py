@@ -16,7 +16,7 @@ from core.schema_types import (
     contact_rule,
     exactly_one_of,
     name_text,
-    without_defaults,
+    partial_contact_rule,
 )
 from core.text import InputSchema
 
@@ -71,6 +71,7 @@ class HouseholdOut(Schema):
 
 
 Name = name_text(100)
+PersonName = name_text(200)
 
 
 class GuardianIn(InputSchema):
@@ -105,7 +106,7 @@ class GuardianPatchIn(InputSchema):
     """PATCH: the fields sent are changed, the others kept as they are. None of them may be
     sent as null (the defaults below only mean "not sent" and are not shown in the schema)."""
 
-    model_config = ConfigDict(json_schema_extra=without_defaults)
+    model_config = ConfigDict(json_schema_extra=partial_contact_rule)
 
     first_name: Name = None  # type: ignore[assignment]
     last_name: Name = None  # type: ignore[assignment]
@@ -152,8 +153,8 @@ class MemberIn(InputSchema):
     )
 
 
-class PersonIn(Schema):
-    name: str = PydanticField(max_length=200)
+class PersonIn(InputSchema):
+    name: PersonName
     relation: str = PydanticField("", max_length=200)
     phone: Phone
 
@@ -164,18 +165,19 @@ class PersonOut(Schema):
     phone: str
 
 
-class HealthIn(Schema):
-    allergies: str = PydanticField(
-        "", max_length=1000, description="Allergies; empty when there is none."
-    )
-    diet: str = PydanticField("", max_length=1000)
+class HealthIn(InputSchema):
+    """The health part as a whole: every field is sent (empty when there is nothing to say),
+    so that a field left out is a 422 naming it, not an answer erased."""
+
+    allergies: str = PydanticField(max_length=1000, description="Allergies; empty when none.")
+    diet: str = PydanticField(max_length=1000)
     treatment: str = PydanticField(
-        "", max_length=1000, description="A treatment to take; empty when there is none."
+        max_length=1000, description="A treatment to take; empty when there is none."
     )
-    has_pai: JsonBool = PydanticField(False, description="An individual care plan (PAI) exists.")
-    pai_details: str = PydanticField("", max_length=1000)
-    doctor_name: str = PydanticField("", max_length=200)
-    doctor_phone: OptionalPhone = ""
+    has_pai: JsonBool = PydanticField(description="An individual care plan (PAI) exists.")
+    pai_details: str = PydanticField(max_length=1000)
+    doctor_name: str = PydanticField(max_length=200)
+    doctor_phone: OptionalPhone
 
 
 class HealthOut(Schema):
@@ -195,17 +197,37 @@ class ImageRightsSchema(Schema):
     social: bool = False
 
 
-class SafetySheetIn(InputSchema):
-    """A whole sheet; a part left null is not answered yet."""
+class ImageRightsIn(InputSchema):
+    internal: JsonBool
+    printed: JsonBool
+    web: JsonBool
+    social: JsonBool
 
-    health: HealthIn | None = None
+
+def _signed_to_leave_alone(schema: dict) -> None:
+    """``json_schema_extra`` of a sheet: a child may leave alone only with the date the
+    guardian signed it, as the service checks it (400 naming ``leave_alone_signed_on``)."""
+    schema["anyOf"] = [
+        {"properties": {"may_leave_alone": {"const": False}}},
+        {"properties": {"leave_alone_signed_on": {"type": "string"}}},
+    ]
+
+
+class SafetySheetIn(InputSchema):
+    """A whole sheet, as PUT replaces it with a new version: every part is sent, so that a
+    part left out (or a key misplaced, refused as unknown) is a 422 naming it rather than an
+    answer silently erased. ``null`` says a part is not answered yet; an empty list, nobody."""
+
+    model_config = ConfigDict(json_schema_extra=_signed_to_leave_alone)
+
+    health: HealthIn | None
     emergency_contacts: list[PersonIn] = PydanticField(
-        default_factory=list, max_length=10, description="In the order to call them."
+        max_length=10, description="In the order to call them."
     )
-    authorised_people: list[PersonIn] = PydanticField(default_factory=list, max_length=10)
-    may_leave_alone: JsonBool = False
-    leave_alone_signed_on: BoundedDate | None = None
-    image_rights: ImageRightsSchema | None = None
+    authorised_people: list[PersonIn] = PydanticField(max_length=10)
+    may_leave_alone: JsonBool
+    leave_alone_signed_on: BoundedDate | None
+    image_rights: ImageRightsIn | None
 
 
 class SafetySheetOut(Schema):

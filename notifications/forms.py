@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.ids import IdField
 from core.text import TextFormMixin
 from households.models import Channel, Language
 
@@ -9,8 +10,8 @@ from .models import MessageKind, MessageState
 
 
 class MessageFilterForm(TextFormMixin, forms.Form):
-    session = forms.IntegerField(label=_("Session number"), required=False, min_value=1)
-    household = forms.IntegerField(label=_("Household number"), required=False, min_value=1)
+    session = IdField(label=_("Session number"), required=False)
+    household = IdField(label=_("Household number"), required=False)
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("Any"))] + MessageState.choices
     )

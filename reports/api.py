@@ -19,6 +19,9 @@ router = Router(auth=session_or_token)
     summary="Indicators for a period (staff: own programmes; partners: masked)",
 )
 def summary(request: HttpRequest, query: Query[ReportQuery]):
+    """Figures from `start` to `end` (both days included; the current school year without
+    them). `end` must not be before `start` (a rule between two parameters, which the schema
+    cannot state): 422 naming `end`."""
     scope = report_scope(request.auth)
     if scope is None:
         raise HttpError(403, _("Reports are for the service's staff and partners."))

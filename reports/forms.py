@@ -4,18 +4,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.text import TextFormMixin
+from core.time import BoundedDateField
 from programmes.models import Field, Kind, Partner, Programme, Venue
 
 from .filters import ReportFilters, build_filters, date_in_range, default_period
 
 
 class ReportFilterForm(TextFormMixin, forms.Form):
-    start = forms.DateField(
+    start = BoundedDateField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    end = forms.DateField(
+    end = BoundedDateField(
         label=_("To"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -3,11 +3,10 @@ import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Schema
-from pydantic import Field as SchemaField
 from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from core.schema_types import date_between
+from core.schema_types import DbId, date_between
 from core.text import InputSchema
 from programmes.models import Field, Kind
 
@@ -18,8 +17,6 @@ ReportDate = date_between(
     EARLIEST_DATE.year, LATEST_DATE.year, gettext_lazy("Choose a date between 2000 and 2100.")
 )
 
-ID_MAX = 2**63 - 1
-
 
 class ReportQuery(InputSchema):
     """The dashboard's filters; without dates, the current school year."""
@@ -28,10 +25,9 @@ class ReportQuery(InputSchema):
     end: ReportDate | None = None
     kind: Kind | None = None
     field: Field | None = None
-    # Bounded to the database's ids, so that a huge number is a 422, not an overflow.
-    programme: int | None = SchemaField(None, ge=1, le=ID_MAX)
-    venue: int | None = SchemaField(None, ge=1, le=ID_MAX)
-    partner: int | None = SchemaField(None, ge=1, le=ID_MAX)
+    programme: DbId | None = None
+    venue: DbId | None = None
+    partner: DbId | None = None
     anonymous: bool = False
 
     @field_validator("start", "end")

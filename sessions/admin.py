@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .calendar_views import issued_links_keep, issued_links_take
 from .feeds import webcal_url
 from .models import FeedToken, Schedule, Session
 from .services import (
@@ -95,13 +97,42 @@ class FeedTokenAdminBase(admin.ModelAdmin):
         request.feed_links_issued = [(token, raw)]
 
     def response_add(self, request, obj, post_url_continue=None):
-        return self._issued_page(request, request.feed_links_issued)
+        return self._to_issued_page(request, request.feed_links_issued)
 
-    def _issued_page(self, request, issued):
-        links = []
-        for token, raw in issued:
-            url = f"{settings.SITE_URL}{token.feed_path(raw)}"
-            links.append({"title": str(token), "url": url, "webcal_url": webcal_url(url)})
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "issued/",
+                self.admin_site.admin_view(self.issued_view),
+                name=f"{opts.app_label}_{opts.model_name}_issued",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _to_issued_page(self, request, issued):
+        """POST/redirect/GET: the secrets wait in the session for the page that shows them,
+        so that reloading it neither issues a second link nor renews (revokes) the first."""
+        issued_links_keep(
+            request,
+            [
+                {"key": str(token.pk), "title": str(token), "url": self._url(token, raw)}
+                for token, raw in issued
+            ],
+        )
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_issued"))
+
+    @staticmethod
+    def _url(token, raw: str) -> str:
+        return f"{settings.SITE_URL}{token.feed_path(raw)}"
+
+    def issued_view(self, request):
+        """The new links, shown once: a reload finds them gone, and changes nothing
+        (``admin_view`` sends it with ``Cache-Control: no-store``)."""
+        links = [
+            {**link, "webcal_url": webcal_url(link["url"])} for link in issued_links_take(request)
+        ]
         opts = self.model._meta
         return TemplateResponse(
             request,
@@ -123,7 +154,7 @@ class FeedTokenAdminBase(admin.ModelAdmin):
         if not issued:
             self.message_user(request, _("Only active links can be renewed."), messages.WARNING)
             return None
-        return self._issued_page(request, issued)
+        return self._to_issued_page(request, issued)
 
     @admin.action(description=_("Revoke the selected links"))
     def revoke_links(self, request, queryset):

@@ -29,6 +29,8 @@ class SessionPagination(BoundedLimitOffsetPagination):
 @router.get("", response=list[SessionOut], summary="Sessions of published programmes")
 @paginate(SessionPagination)
 def list_sessions(request: HttpRequest, filters: Query[SessionFilters]):
+    """Sessions from `start` to `end` (both days included). `end` must not be before `start`
+    (a rule between two parameters, which the schema cannot state): 422 naming `end`."""
     return session_list(
         programme_id=filters.programme,
         start=filters.start,

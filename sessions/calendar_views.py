@@ -9,9 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -166,34 +167,62 @@ class FeedLink:
         return webcal_url(self.url) if self.url else ""
 
 
+# Where secret URLs just issued wait for the one page that shows them (issued_links_keep).
+ISSUED_LINKS_SESSION_KEY = "calendar_links_issued"
+
+
+def issued_links_keep(request: HttpRequest, links: list[dict[str, str]]) -> None:
+    """Keep the secret URLs just issued (``{"key", "title", "url"}`` each) for the page the
+    POST redirects to: reloading that page then neither issues again nor revokes what was just
+    given. They wait in the server-side session until that page shows them, once."""
+    request.session[ISSUED_LINKS_SESSION_KEY] = links
+
+
+def issued_links_take(request: HttpRequest) -> list[dict[str, str]]:
+    """The secret URLs waiting to be shown, removed from the session as they are read."""
+    return request.session.pop(ISSUED_LINKS_SESSION_KEY, None) or []
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_calendars(request: HttpRequest) -> HttpResponse:
-    """The private feeds of the person: create, renew or revoke their links. A new secret URL
-    is shown once; never_cache (``Cache-Control: no-store``) keeps it out of every cache."""
+    """The private feeds of the person: create, renew or revoke their links.
+
+    A POST changes a link and redirects (POST/redirect/GET), so that reloading the page that
+    shows a new secret URL re-sends nothing: no second link, no revocation of the first. The
+    new URL is shown once, on the page the POST redirects to; never_cache
+    (``Cache-Control: no-store``) keeps it out of every cache."""
     offers = feed_tokens_of_user(request.user)
-    links = [
-        FeedLink(title=offer.title, token=offer.active, key=offer.key, kind=offer.kind)
-        for offer in offers
-    ]
     if request.method == "POST":
         by_key = {offer.key: offer for offer in offers}
         offer = by_key.get(request.POST.get("feed", ""))
         action = request.POST.get("action")
         if offer is None or action not in {"issue", "revoke"}:
             return _bad_request(_("feed: unknown calendar."))
-        link = next(link for link in links if link.key == offer.key)
         if action == "revoke":
             if offer.active is not None:
                 feed_token_revoke(token=offer.active)
-            link.token = None
+            messages.success(request, _("The link was revoked."))
         else:
             if offer.active is not None:
                 token, raw = feed_token_rotate(token=offer.active, created_by=request.user)
             else:
                 token, raw = feed_token_issue(token=offer.new_token(), created_by=request.user)
-            link.token, link.url = token, f"{settings.SITE_URL}{token.feed_path(raw)}"
+            url = f"{settings.SITE_URL}{token.feed_path(raw)}"
+            issued_links_keep(request, [{"key": offer.key, "title": offer.title, "url": url}])
+        return redirect("calendars:mine")
+    issued = {link["key"]: link["url"] for link in issued_links_take(request)}
+    links = [
+        FeedLink(
+            title=offer.title,
+            token=offer.active,
+            key=offer.key,
+            kind=offer.kind,
+            url=issued.get(offer.key, ""),
+        )
+        for offer in offers
+    ]
     return render(
         request,
         "sessions/my_calendars.html",

@@ -6,10 +6,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.time import local_datetime
+from core.time import BoundedDateField, local_datetime, local_time_exists
 from programmes.models import Mediator, Venue
 from sessions.models import ChangeReason, Schedule, ScheduleKind, Weekday
-from sessions.scheduling import ScheduleRule, schedule_rule_problems
+from sessions.scheduling import ScheduleRule, schedule_rule_problems, skipped_time_message
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -31,6 +31,8 @@ def _parse_dates(text: str) -> list[datetime.date]:
                 params={"value": chunk},
                 code="invalid",
             )
+    for day in dates:
+        BoundedDateField().validate(day)
     return sorted(set(dates))
 
 
@@ -58,8 +60,8 @@ class ScheduleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("For a weekly schedule."),
     )
-    start_date = forms.DateField(label=_("First date"), required=False, widget=DATE_INPUT)
-    end_date = forms.DateField(label=_("Last date"), required=False, widget=DATE_INPUT)
+    start_date = BoundedDateField(label=_("First date"), required=False, widget=DATE_INPUT)
+    end_date = BoundedDateField(label=_("Last date"), required=False, widget=DATE_INPUT)
     dates = DateListField(
         label=_("Dates"),
         required=False,
@@ -200,7 +202,7 @@ class SessionCancelForm(forms.Form):
 
 
 class SessionMoveForm(forms.Form):
-    date = forms.DateField(label=_("New date"), widget=DATE_INPUT)
+    date = BoundedDateField(label=_("New date"), widget=DATE_INPUT)
     start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
     end_time = forms.TimeField(label=_("End time"), widget=TIME_INPUT)
     venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.all())
@@ -214,6 +216,11 @@ class SessionMoveForm(forms.Form):
         begins, finishes = cleaned.get("start_time"), cleaned.get("end_time")
         if begins and finishes and finishes <= begins:
             self.add_error("end_time", _("The end must come after the start."))
+        day = cleaned.get("date")
+        for name in ("start_time", "end_time"):
+            time = cleaned.get(name)
+            if day and time and not local_time_exists(day, time) and name not in self.errors:
+                self.add_error(name, skipped_time_message(day, time))
         return cleaned
 
     def times(self) -> tuple[datetime.datetime, datetime.datetime]:

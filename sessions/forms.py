@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.text import TextFormMixin
+from core.time import BoundedDateField
 from programmes.models import Field, Kind
 
 from .selectors import EARLIEST_FILTER_DATE, LATEST_FILTER_DATE
@@ -16,7 +17,7 @@ class CatalogueFilterForm(TextFormMixin, forms.Form):
         label=_("Field"), required=False, choices=[("", _("All fields")), *Field.choices]
     )
     age = forms.IntegerField(label=_("Age"), required=False, min_value=0, max_value=120)
-    date = forms.DateField(
+    date = BoundedDateField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(

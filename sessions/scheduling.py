@@ -4,9 +4,10 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.time import local_datetime, school_year_bounds, school_year_of
+from core.time import local_datetime, local_time_exists, school_year_bounds, school_year_of
 
 from .holidays import HolidayCalendar
 from .models import ScheduleKind
@@ -17,6 +18,7 @@ class SkipReason:
     PUBLIC_HOLIDAY = "public_holiday"
     EXCLUDED = "excluded"
     UNKNOWN_SCHOOL_CALENDAR = "unknown_school_calendar"
+    TIME_DOES_NOT_EXIST = "time_does_not_exist"
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,30 @@ def schedule_rule_problems(rule: ScheduleRule) -> list[tuple[str, str]]:
         problems.append(("dates", _("Give at least one date.")))
     if rule.start_time and rule.end_time and rule.end_time <= rule.start_time:
         problems.append(("end_time", _("The end must come after the start.")))
+    if not problems:
+        problems.extend(_skipped_time_problems(rule))
     return problems
+
+
+def skipped_time_message(day: datetime.date, time: datetime.time) -> str:
+    """Why a time is refused on the night clocks go forward (core.time.is_skipped_local_time)."""
+    return _(
+        "%(time)s does not exist on %(date)s: clocks go forward from 02:00 to 03:00 that "
+        "night. Choose another time."
+    ) % {"time": time.strftime("%H:%M"), "date": date_format(day, "DATE_FORMAT")}
+
+
+def _skipped_time_problems(rule: ScheduleRule) -> list[tuple[str, str]]:
+    """The first date of the rule whose start or end time does not exist in the service's zone,
+    as a problem on that field; excluded dates do not count."""
+    excluded = set(rule.excluded_dates)
+    for day in _candidate_dates(rule, HolidayCalendar.default()):
+        if day in excluded:
+            continue
+        for name, time in (("start_time", rule.start_time), ("end_time", rule.end_time)):
+            if not local_time_exists(day, time):
+                return [(name, skipped_time_message(day, time))]
+    return []
 
 
 def _candidate_dates(rule: ScheduleRule, calendar: HolidayCalendar) -> Iterable[datetime.date]:
@@ -152,6 +177,13 @@ def plan_schedule(rule: ScheduleRule, calendar: HolidayCalendar | None = None) -
             if name := calendar.school_holiday_name(day):
                 plan.skipped.append(SkippedDate(day, SkipReason.SCHOOL_HOLIDAY, name))
                 continue
+        if not (local_time_exists(day, rule.start_time) and local_time_exists(day, rule.end_time)):
+            # Refused when the rule is saved (schedule_rule_problems); a rule saved before
+            # that check skips the date rather than create a session at a time that is not.
+            plan.skipped.append(
+                SkippedDate(day, SkipReason.TIME_DOES_NOT_EXIST, _("Clocks go forward"))
+            )
+            continue
         plan.occurrences.append(
             Occurrence(
                 day, local_datetime(day, rule.start_time), local_datetime(day, rule.end_time)

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import hash_token
 from core.errors import DomainError
-from core.time import school_year_of
+from core.time import is_skipped_local_time, school_year_of
 from programmes.models import Programme, ProgrammeStatus, Venue
 from programmes.services import programme_save, programme_unique_slug
 
@@ -38,6 +38,7 @@ from .scheduling import (
     plan_schedule,
     schedule_rule_problems,
     shift_to_next_school_year,
+    skipped_time_message,
 )
 
 Token = TypeVar("Token", bound=FeedTokenBase)
@@ -234,9 +235,11 @@ def session_cancel(
     reason_code, reason = _change_reason(reason_code, reason)
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status == SessionStatus.CANCELLED:
-        raise SessionError(_("This session is already cancelled."), field="status")
+        raise SessionError(_("This session is already cancelled."), field="status", status=409)
     if session.ends_at <= timezone.now():
-        raise SessionError(_("A session that has already taken place cannot be cancelled."))
+        raise SessionError(
+            _("A session that has already taken place cannot be cancelled."), status=409
+        )
     session.status = SessionStatus.CANCELLED
     session.status_reason, session.status_reason_code = reason, reason_code
     _mark_changed(session)
@@ -258,6 +261,9 @@ def session_move(
 ) -> Session:
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise SessionError(_("Times must carry a time zone."), field="starts_at")
+    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if is_skipped_local_time(moment):
+            raise SessionError(skipped_time_message(moment.date(), moment.time()), field=name)
     if ends_at <= starts_at:
         raise SessionError(_("The end must come after the start."), field="ends_at")
     if starts_at <= timezone.now():
@@ -267,7 +273,7 @@ def session_move(
     reason_code, reason = _change_reason(reason_code, reason)
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status == SessionStatus.CANCELLED:
-        raise SessionError(_("A cancelled session cannot be moved."), field="status")
+        raise SessionError(_("A cancelled session cannot be moved."), field="status", status=409)
     previous = {
         "starts_at": session.starts_at,
         "ends_at": session.ends_at,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_staff_member
+from core.ids import parse_id
 from core.phones import phone_to_e164
 
 from ..access import can_see_health_notes
@@ -206,6 +207,8 @@ def guardian_update(
     return guardian
 
 
+CONTACT_FIELDS = {"phone", "email", "preferred_channel"}
+CHECKED_FIELDS = ("first_name", "last_name", "phone", "email", "preferred_channel")
 GUARDIAN_FIELDS = (
     "first_name",
     "last_name",
@@ -226,6 +229,16 @@ def guardian_change(*, guardian: Guardian, changes: dict[str, object]) -> Guardi
     if unknown:
         raise HouseholdError(_("Unknown field."), field=sorted(unknown)[0])
     fields = {name: getattr(guardian, name) for name in GUARDIAN_FIELDS} | changes
+    if not CONTACT_FIELDS.issubset(changes):
+        # A contact rule broken with a value kept as stored (e-mail messages asked for a
+        # guardian with no address) is a conflict with the guardian's state (409); broken by
+        # the body alone, the body is wrong (400), as the schema states.
+        try:
+            _check_guardian_contact(**{name: fields[name] for name in CHECKED_FIELDS})
+        except HouseholdError as error:
+            if error.field in CONTACT_FIELDS:
+                raise HouseholdError(error.message, field=error.field, status=409) from error
+            raise
     return guardian_update(guardian=guardian, **fields)
 
 
@@ -259,11 +272,16 @@ def _check_participant(*, first_name: str, last_name: str, birth_date: datetime.
         raise HouseholdError(_("Enter a first name."), field="first_name")
     if not last_name.strip():
         raise HouseholdError(_("Enter a last name."), field="last_name")
+    # Both depend on today's date, which no schema states: a conflict with the clock (409).
     today = timezone.localdate()
     if birth_date > today:
-        raise HouseholdError(_("The birth date cannot be in the future."), field="birth_date")
+        raise HouseholdError(
+            _("The birth date cannot be in the future."), field="birth_date", status=409
+        )
     if today.year - birth_date.year > OLDEST_AGE:
-        raise HouseholdError(_("Check the birth date: the year looks wrong."), field="birth_date")
+        raise HouseholdError(
+            _("Check the birth date: the year looks wrong."), field="birth_date", status=409
+        )
 
 
 @transaction.atomic
@@ -466,26 +484,27 @@ def member_participant(
 ) -> Participant:
     """The participant behind a member key of an enrolment page (``p-<id>`` or ``g-<id>``);
     a guardian taking part for the first time becomes a participant, with ``birth_date``."""
-    kind, _sep, pk = key.partition("-")
-    if not pk.isdigit():
+    kind, _sep, raw_pk = key.partition("-")
+    pk = parse_id(raw_pk)
+    if pk is None:
         raise HouseholdError(_("Choose who takes part."), field="participant")
     if kind == "p":
-        participant = Participant.objects.filter(household=household, pk=int(pk)).first()
+        participant = Participant.objects.filter(household=household, pk=pk).first()
         if participant is None:
             raise HouseholdError(_("Choose who takes part."), field="participant")
         return participant
-    guardian = (
-        Guardian.objects.filter(household=household, pk=int(pk)).first() if kind == "g" else None
-    )
+    guardian = Guardian.objects.filter(household=household, pk=pk).first() if kind == "g" else None
     if guardian is None:
         raise HouseholdError(_("Choose who takes part."), field="participant")
     existing = Participant.objects.filter(guardian_record=guardian).first()
     if existing is not None:
         return existing
     if birth_date is None:
+        # Needed only while the guardian is not a participant yet: stored state (409).
         raise HouseholdError(
             _("Enter the birth date of %(name)s: the programme's ages are checked on it.")
             % {"name": guardian.first_name},
             field="birth_date",
+            status=409,
         )
     return participant_enrol_guardian(guardian=guardian, birth_date=birth_date)

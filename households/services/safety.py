@@ -197,7 +197,10 @@ def safety_sheet_save(
                 field="leave_alone_signed_on",
             )
         if signed_on > timezone.localdate():
-            raise SafetySheetError(_("This date is in the future."), field="leave_alone_signed_on")
+            # Depends on today's date, which no schema states: a conflict with the clock.
+            raise SafetySheetError(
+                _("This date is in the future."), field="leave_alone_signed_on", status=409
+            )
     else:
         signed_on = None
     if authorised or sheet.may_leave_alone:

@@ -55,8 +55,6 @@ def test_a_contact_sent_twice_is_counted_once_and_bad_input_names_its_field(clie
 
     for bad, field in (
         ({"place": " "}, "place"),
-        ({"day": "2026-12-01"}, "day"),
-        ({"counts": []}, "counts"),
         ({"counts": [{"age_band": "6-10", "sex": "female", "count": 1}]}, "counts"),
     ):
         response = client.post(
@@ -70,6 +68,19 @@ def test_a_contact_sent_twice_is_counted_once_and_bad_input_names_its_field(clie
         ).status_code
         == 422
     )
+    # A day to come: a conflict with today's date, which no schema states (409 naming it).
+    response = client.post(
+        "/api/v1/outreach", contact(day="2026-12-01"), content_type="application/json", **headers
+    )
+    assert response.status_code == 409
+    assert [error["field"] for error in response.json()["errors"]] == ["day"]
+    # Before 2000, or nobody counted: the schema says so (422 naming the field).
+    for bad, field in (({"day": "1999-12-31"}, "day"), ({"counts": []}, "counts")):
+        response = client.post(
+            "/api/v1/outreach", contact(**bad), content_type="application/json", **headers
+        )
+        assert response.status_code == 422
+        assert [error["field"] for error in response.json()["errors"]] == [field]
     assert OutreachContact.objects.count() == 1
 
     _token, family = ApiToken.generate(user=user_with_role(Role.FAMILY), name="f")
@@ -175,3 +186,23 @@ def test_the_same_contact_posted_twice_at_the_same_instant_is_recorded_once():
         assert errors == []
         assert len(results) == 2 and results[0] == results[1]
         assert OutreachContact.objects.filter(client_id=client_id).count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("count", ["²", "1" * 30, "-2", "3.5"])
+def test_the_page_without_its_script_refuses_a_count_that_is_not_one(client, english, count):
+    mediator = MediatorFactory()
+    client.force_login(mediator.user)
+    response = client.post(
+        reverse("attendance:outreach"),
+        {
+            "day": "2026-11-18",
+            "place": "Marché",
+            "theme": "health_prevention",
+            "count-18-25-female": count,
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not OutreachContact.objects.exists()
+    assert any("headcount" in str(message) for message in response.context["messages"])

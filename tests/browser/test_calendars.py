@@ -31,6 +31,9 @@ def test_partner_creates_a_link_and_subscribes(phone_page, live_server):
     assert_accessible(phone_page)
 
     path = url.split("/calendars/", 1)[1]
+    # Reloading the page that showed the link re-sends nothing: the link keeps working.
+    phone_page.reload()
+    assert phone_page.locator("input.feed-url").count() == 0
     response = phone_page.request.get(f"{live_server.url}/calendars/{path}")
     assert response.status == 200
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"

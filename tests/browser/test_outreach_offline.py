@@ -43,3 +43,63 @@ def test_outreach_tallies_entered_offline_appear_in_the_report(phone_page, live_
     day = contact.day.isoformat()
     page.goto(f"/reports/?start={day}&end={day}")
     assert page.text_content('[data-indicator="outreach_people"] dd').strip() == "7"
+
+
+def test_a_contact_without_a_place_is_refused_before_it_is_queued_and_nothing_is_lost(
+    phone_page, live_server
+):
+    page = phone_page
+    mediator = MediatorFactory()
+    log_in(page, mediator.user, live_server.url)
+    page.goto("/attendance/outreach/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.reload()
+
+    page.context.set_offline(True)
+    page.fill("#outreach-neighbourhood", "Les Martinets")
+    page.fill("#count-6-11-female", "4")
+    page.click("#outreach-save")
+    page.wait_for_selector("#outreach-place-error")
+    assert page.get_attribute("#outreach-place", "aria-invalid") == "true"
+    assert page.input_value("#count-6-11-female") == "4"
+    assert page.input_value("#outreach-neighbourhood") == "Les Martinets"
+    assert page.evaluate("JSON.parse(localStorage.getItem('outreach-queue') || '[]').length") == 0
+    assert_accessible(page)
+
+    page.fill("#outreach-place", "Marché")
+    page.click("#outreach-save")
+    page.wait_for_selector("#outreach-status.pending")
+    assert page.locator("#outreach-place-error").count() == 0
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#outreach-status.saved", timeout=20_000)
+    assert OutreachContact.objects.get().place == "Marché"
+
+
+def test_a_contact_the_server_refuses_comes_back_into_the_form(phone_page, live_server):
+    page = phone_page
+    mediator = MediatorFactory()
+    log_in(page, mediator.user, live_server.url)
+    page.goto("/attendance/outreach/")
+    # Queued by an older page, offline, with a place of spaces only: the server refuses it.
+    page.evaluate(
+        """() => localStorage.setItem("outreach-queue", JSON.stringify([{
+            client_id: "7d8f0c1e-4a7b-4c39-9a51-2f0a3c8e9b10", day: "2026-01-05",
+            place: "   ", neighbourhood: "Les Martinets", in_qpv: true,
+            theme: "health_prevention", referral: false,
+            counts: [{age_band: "6-11", sex: "female", count: 4}]
+        }]))"""
+    )
+    page.reload()
+    page.wait_for_selector("#outreach-status.error")
+    assert page.input_value("#outreach-neighbourhood") == "Les Martinets"
+    assert page.input_value("#count-6-11-female") == "4"
+    assert page.locator("#outreach-place-error").count() == 1
+    assert not OutreachContact.objects.exists()
+
+    page.fill("#outreach-place", "Marché")
+    page.click("#outreach-save")
+    page.wait_for_selector("#outreach-status.saved", timeout=20_000)
+    contact = OutreachContact.objects.get()
+    assert (contact.place, contact.neighbourhood) == ("Marché", "Les Martinets")
+    assert page.evaluate("JSON.parse(localStorage.getItem('outreach-refused') || '[]').length") == 0

@@ -203,8 +203,10 @@ def test_the_page_showing_a_new_feed_secret_is_never_cached(client):
     client.force_login(user)
     page = client.get("/calendars/")
     response = client.post("/calendars/", {"feed": _first_feed_key(page), "action": "issue"})
-    assert response.status_code == 200
-    assert "no-store" in response["Cache-Control"]
+    assert response.status_code == 302
+    shown = client.get(response["Location"])
+    assert shown.context["links"][0].url
+    assert "no-store" in shown["Cache-Control"]
     assert "no-store" in page["Cache-Control"]
 
 

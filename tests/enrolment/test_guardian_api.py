@@ -78,10 +78,15 @@ def test_a_patch_changes_what_it_sends_and_keeps_the_rest(client, guardian):
 
 def test_a_patch_keeps_the_same_rules_as_a_replacement(client, guardian):
     before = as_stored(guardian)
-    # E-mail messages with no e-mail address: the rule of guardian_update, field named.
+    # E-mail messages with no e-mail address: the rule of guardian_update, field named; a
+    # conflict with the channel stored (409), a wrong body when it sends both (400).
     response = client.patch(url(guardian), {"email": ""}, content_type="application/json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "email"
+    both = {"email": "", "preferred_channel": "email", "phone": ""}
+    response = client.patch(url(guardian), both, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "phone"
     # null is not "leave as it is": refused, naming the field.
     response = client.patch(
         url(guardian), {"preferred_channel": None}, content_type="application/json"

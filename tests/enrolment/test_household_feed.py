@@ -144,7 +144,9 @@ def test_family_gets_its_link_on_my_calendars(client, family):
     client.force_login(user)
     key = f"household-{family['household'].pk}"
     assert key in client.get(reverse("calendars:mine")).content.decode()
-    html = client.post(reverse("calendars:mine"), {"feed": key, "action": "issue"}).content.decode()
+    html = client.post(
+        reverse("calendars:mine"), {"feed": key, "action": "issue"}, follow=True
+    ).content.decode()
     start = html.index("http://127.0.0.1:8000/calendars/households/")
     path = html[start : html.index('"', start)].removeprefix("http://127.0.0.1:8000")
     assert client.get(path).status_code == 200
@@ -162,7 +164,9 @@ def test_admin_issues_a_household_link(client, family):
     client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "pw"))
     other = HouseholdFactory()
     response = client.post(
-        reverse("admin:enrolment_householdfeedtoken_add"), {"household": other.pk, "language": "en"}
+        reverse("admin:enrolment_householdfeedtoken_add"),
+        {"household": other.pk, "language": "en"},
+        follow=True,
     )
     assert "http://127.0.0.1:8000/calendars/households/" in response.content.decode()
     assert HouseholdFeedToken.objects.get(household=other).language == "en"

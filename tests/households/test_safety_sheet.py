@@ -368,3 +368,40 @@ def test_a_programme_that_starts_requiring_the_sheet_waits_for_it_from_then_on(w
     programme_save(programme=workshop)
     enrolment.refresh_from_db()
     assert not enrolment.sheet_pending
+
+
+def test_a_misplaced_or_unknown_key_is_a_422_naming_it_and_the_sheet_is_kept(client, world):
+    client.force_login(world["family"])
+    assert put_sheet(client, world["child"]).status_code == 200
+    # "allergies" at the top instead of inside "health": before, a 200 that emptied the sheet.
+    misplaced = SHEET | {"health": None, "allergies": "Kiwi"}
+    response = put_sheet(client, world["child"], misplaced)
+    assert response.status_code == 422, response.content
+    assert [error["field"] for error in response.json()["errors"]] == ["allergies"]
+    misspelt = SHEET | {"health": SHEET["health"] | {"alergies": "Kiwi"}}
+    response = put_sheet(client, world["child"], misspelt)
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["health.alergies"]
+    assert SafetySheet.objects.filter(participant=world["child"]).count() == 1
+    read = client.get(f"{API}/participants/{world['child'].pk}/safety-sheet").json()
+    assert read["health"]["allergies"].startswith("Arachides")
+
+
+@pytest.mark.parametrize("part", list(SHEET))
+def test_a_put_that_leaves_a_part_out_is_a_422_naming_it_not_an_erasure(client, world, part):
+    client.force_login(world["family"])
+    put_sheet(client, world["child"])
+    body = {name: value for name, value in SHEET.items() if name != part}
+    response = put_sheet(client, world["child"], body)
+    assert response.status_code == 422, response.content
+    assert [error["field"] for error in response.json()["errors"]] == [part]
+    assert SafetySheet.objects.filter(participant=world["child"]).count() == 1
+
+
+def test_a_health_part_without_one_of_its_fields_is_a_422_naming_it(client, world):
+    client.force_login(world["family"])
+    health = {name: value for name, value in SHEET["health"].items() if name != "diet"}
+    response = put_sheet(client, world["child"], SHEET | {"health": health})
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["health.diet"]
+    assert not SafetySheet.objects.filter(participant=world["child"]).exists()

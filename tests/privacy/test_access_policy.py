@@ -110,7 +110,20 @@ WRITE_BODIES = {
         "birth_date": "2016-01-01",
     },
     "PUT /api/v1/participants/{participant_id}/safety-sheet": lambda: {
-        "health": {"allergies": "Matrix"}
+        "health": {
+            "allergies": "Matrix",
+            "diet": "",
+            "treatment": "",
+            "has_pai": False,
+            "pai_details": "",
+            "doctor_name": "",
+            "doctor_phone": "",
+        },
+        "emergency_contacts": [],
+        "authorised_people": [],
+        "may_leave_alone": False,
+        "leave_alone_signed_on": None,
+        "image_rights": None,
     },
     "POST /api/v1/enrolments": lambda: {
         "participant_id": "<participant>",

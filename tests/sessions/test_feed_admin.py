@@ -21,13 +21,23 @@ def test_admin_issues_a_link_and_shows_it_once(admin_client_logged):
         reverse("admin:workshop_sessions_feedtoken_add"),
         {"scope": FeedScope.PARTNER, "partner": partner.pk, "language": "fr"},
     )
-    assert response.status_code == 200
-    html = response.content.decode()
+    # POST/redirect/GET: the page showing the secret is reached by a GET.
+    issued = reverse("admin:workshop_sessions_feedtoken_issued")
+    assert response.status_code == 302 and response["Location"] == issued
+    page = admin_client_logged.get(issued)
+    assert "no-store" in page["Cache-Control"]
+    html = page.content.decode()
     token = FeedToken.objects.get(partner=partner)
     assert "/calendars/partners/" in html and "webcal://" in html
     start = html.index("http://127.0.0.1:8000/calendars/partners/")
     raw = html[start : html.index('"', start)].rsplit("/", 1)[1].removesuffix(".ics")
     assert raw.startswith(token.prefix) and token.token_hash != raw
+    # Reloading the page shows the secret no more, and neither issues nor revokes a link.
+    reloaded = admin_client_logged.get(issued).content.decode()
+    assert raw not in reloaded and "shown once already" in reloaded
+    assert list(FeedToken.objects.filter(partner=partner)) == [token]
+    token.refresh_from_db()
+    assert token.revoked_at is None
 
 
 def test_admin_rejects_an_owner_that_does_not_match_the_scope(admin_client_logged):
@@ -43,12 +53,15 @@ def test_admin_rotates_and_revokes(admin_client_logged):
     token, _raw = feed_token_for(partner=PartnerFactory())
     changelist = reverse("admin:workshop_sessions_feedtoken_changelist")
     rotated = admin_client_logged.post(
-        changelist, {"action": "rotate_links", "_selected_action": [token.pk]}
+        changelist, {"action": "rotate_links", "_selected_action": [token.pk]}, follow=True
     )
     assert "webcal://" in rotated.content.decode()
     token.refresh_from_db()
     assert token.revoked_at is not None
     fresh = FeedToken.objects.get(revoked_at__isnull=True)
+    # A reload of the page that showed the renewed link renews nothing again.
+    admin_client_logged.get(reverse("admin:workshop_sessions_feedtoken_issued"))
+    assert FeedToken.objects.get(revoked_at__isnull=True) == fresh
     admin_client_logged.post(changelist, {"action": "revoke_links", "_selected_action": [fresh.pk]})
     fresh.refresh_from_db()
     assert fresh.revoked_at is not None

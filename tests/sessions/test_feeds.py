@@ -344,14 +344,21 @@ def test_my_calendars_issues_shows_once_and_revokes(client, programme):
     page = client.get(reverse("calendars:mine"))
     assert page.status_code == 200 and partner.name in page.content.decode()
     key = f"partner-{partner.pk}"
-    issued = client.post(reverse("calendars:mine"), {"feed": key, "action": "issue"})
+    posted = client.post(reverse("calendars:mine"), {"feed": key, "action": "issue"})
+    # POST/redirect/GET: the secret is shown by the GET the POST redirects to.
+    assert posted.status_code == 302 and posted["Location"] == reverse("calendars:mine")
+    issued = client.get(posted["Location"])
+    assert "no-store" in issued["Cache-Control"]
     html = issued.content.decode()
     token = FeedToken.objects.get(partner=partner, revoked_at__isnull=True)
     start = html.index("http://127.0.0.1:8000/calendars/partners/")
     url = html[start : html.index('"', start)]
     assert f'href="webcal://{url.split("://")[1]}"' in html
     assert client.get(url.removeprefix("http://127.0.0.1:8000")).status_code == 200
+    # A reload shows it no more, and neither revokes it nor makes a second link.
     assert url not in client.get(reverse("calendars:mine")).content.decode()
+    assert client.get(url.removeprefix("http://127.0.0.1:8000")).status_code == 200
+    assert list(FeedToken.objects.filter(partner=partner)) == [token]
     client.post(reverse("calendars:mine"), {"feed": key, "action": "revoke"})
     token.refresh_from_db()
     assert token.revoked_at is not None
