@@ -29,7 +29,7 @@ from programmes.models import Partner, Programme, ProgrammeStatus
 from sessions.models import Session, SessionStatus
 
 from .. import signals
-from ..errors import EnrolmentError
+from ..errors import EnrolmentError, TargetConflict
 from ..gates import enrolment_gates_check
 from ..models import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
 
@@ -79,7 +79,7 @@ def eligibility_check(
         day=day,
     )
     if reason is not None:
-        raise EnrolmentError(reason, field="participant")
+        raise TargetConflict(reason, field="participant")
 
 
 # --- Target and conflicts -------------------------------------------------------------------
@@ -89,12 +89,12 @@ def _check_target(*, programme: Programme, session: Session | None) -> datetime.
     """Refuse a target that takes no enrolment now; return the day ages are taken on (the
     first session's, read in the same query for a whole cycle), if known."""
     if programme.status != ProgrammeStatus.PUBLISHED:
-        raise EnrolmentError(_("This programme is not open for enrolment."), field="programme")
+        raise TargetConflict(_("This programme is not open for enrolment."), field="programme")
     enrolment_gates_check(programme=programme, session=session)
     now = timezone.now()
     if programme.is_whole_cycle:
         if session is not None:
-            raise EnrolmentError(
+            raise TargetConflict(
                 _("This programme is enrolled for the whole cycle, not session by session."),
                 field="session",
             )
@@ -104,18 +104,18 @@ def _check_target(*, programme: Programme, session: Session | None) -> datetime.
             .aggregate(count=Count("pk"), last_end=Max("ends_at"), first=Min("starts_at"))
         )
         if bounds["count"] and bounds["last_end"] <= now:
-            raise EnrolmentError(_("This programme has ended."), field="programme")
+            raise TargetConflict(_("This programme has ended."), field="programme")
         return _local_date(bounds["first"]) if bounds["first"] else None
     if session is None:
-        raise EnrolmentError(
+        raise TargetConflict(
             _("Choose a session: this programme is enrolled session by session."), field="session"
         )
     if session.programme_id != programme.pk:
-        raise EnrolmentError(_("This session belongs to another programme."), field="session")
+        raise TargetConflict(_("This session belongs to another programme."), field="session")
     if session.status == SessionStatus.CANCELLED:
-        raise EnrolmentError(_("This session is cancelled."), field="session")
+        raise TargetConflict(_("This session is cancelled."), field="session")
     if session.starts_at <= now:
-        raise EnrolmentError(_("This session has already started."), field="session")
+        raise TargetConflict(_("This session has already started."), field="session")
     return _local_date(session.starts_at)
 
 

@@ -178,8 +178,8 @@ def test_a_guardian_books_one_session_of_a_per_session_programme(family):
     [
         ({"participant_id": "child", "guardian_id": "mother"}, 400, "participant_id"),
         ({}, 400, "participant_id"),
-        ({"guardian_id": "mother"}, 400, "birth_date"),
-        ({"guardian_id": "mother", "birth_date": "2016-01-01"}, 400, "participant"),
+        ({"guardian_id": "mother"}, 409, "birth_date"),
+        ({"guardian_id": "mother", "birth_date": "2016-01-01"}, 409, "participant"),
         ({"guardian_id": "stranger", "birth_date": "1988-05-04"}, 404, "guardian_id"),
         ({"participant_id": "stranger_child"}, 404, "participant_id"),
     ],
