@@ -179,7 +179,10 @@ def sign_in_code_request(
 
     The answer is the same whether or not an account was found: the caller says "if an account
     uses this address, a code was sent". Requests are counted per identifier and per address,
-    found or not, so the limits do not tell either.
+    found or not, so the limits do not tell either. The one exception is an identifier behind
+    several accounts: nothing is sent, and the person is told to call the service (a code that
+    never comes would leave two families locked out without a word); that reveals only that
+    the identifier is shared, after the same limits.
     """
     parsed = _parse_identifier(identifier)
     identifier_hash = _identifier_hash(parsed)
@@ -205,7 +208,18 @@ def sign_in_code_request(
             field="identifier",
             status=429,
         )
-    contact = contacts.contact_for(parsed)
+    try:
+        contact = contacts.contact_for(parsed, ambiguous_raises=True)
+    except contacts.AmbiguousIdentifier:
+        _refuse_ambiguous(parsed, identifier_hash=identifier_hash, ip_address=ip_address, now=now)
+        audit_record(
+            action=AuditAction.SIGN_IN_CODE_FAILURE,
+            actor=None,
+            request=request,
+            object_type="auth.user",
+            summary="code request refused: several accounts use this identifier",
+        )
+        raise SignInCodeError(ambiguous_identifier_message(parsed), field="identifier", status=409)
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
         # Rows serve the rate limits (one hour) and the tries; after a day they are only a trace
@@ -240,6 +254,47 @@ def sign_in_code_request(
         summary=summary,
     )
     return parsed
+
+
+def ambiguous_identifier_message(identifier: contacts.Identifier) -> str:
+    params = {"phone": settings.SERVICE_CONTACT["phone"]}
+    if identifier.kind == contacts.PHONE:
+        return (
+            _(
+                "No code was sent: this number is recorded for more than one family, so it cannot "
+                "tell which account to open. Call the service on %(phone)s: it will put your "
+                "details right."
+            )
+            % params
+        )
+    return (
+        _(
+            "No code was sent: this address is recorded for more than one account, so it cannot "
+            "tell which account to open. Call the service on %(phone)s: it will put your details "
+            "right."
+        )
+        % params
+    )
+
+
+def _refuse_ambiguous(
+    identifier: contacts.Identifier,
+    *,
+    identifier_hash: str,
+    ip_address: str | None,
+    now: datetime.datetime,
+) -> None:
+    """Count the request like any other (the limits must not tell this case apart either):
+    a row with no code and no account."""
+    SignInCode.objects.create(
+        user_id=None,
+        identifier_hash=identifier_hash,
+        code_hash="",
+        channel="",
+        created_at=now,
+        expires_at=now,
+        ip_address=ip_address,
+    )
 
 
 def _send_code(contact: contacts.Contact, *, code: str, reference: str) -> None:

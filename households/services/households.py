@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.phones import phone_to_e164
 
 from ..access import can_see_health_notes
+from ..selectors.contacts import guardians_with_phone
 from ..errors import HouseholdError
 from ..models import (
     Channel,
@@ -68,6 +69,34 @@ def _check_guardian_contact(
         raise HouseholdError(_("Messages by e-mail need an e-mail address."), field="email")
 
 
+def _check_phone_not_another_account(phone: str, *, account) -> None:
+    """A phone signs in one account only: a family cannot give, as its own, a number that a
+    household with an account already has (whatever form it is stored in). The owner of the
+    number would otherwise receive codes that open someone else's household."""
+    try:
+        phone = phone_to_e164(phone)
+    except ValueError:
+        return  # refused as invalid by guardian_create, with its own message
+    if not phone:
+        return
+    households = {guardian.household_id for guardian in guardians_with_phone(phone)}
+    taken = (
+        Guardian.objects.filter(household_id__in=households, user__isnull=False)
+        .exclude(user=account)
+        .exists()
+    )
+    if taken:
+        raise HouseholdError(
+            _(
+                "This phone number already belongs to another family's account. Sign in with "
+                "it (a code is sent to it), or give another number; if it is yours and you "
+                "cannot sign in, call the service."
+            ),
+            field="phone",
+            status=409,
+        )
+
+
 @transaction.atomic
 def household_register(
     *,
@@ -91,6 +120,8 @@ def household_register(
         raise HouseholdError(
             _("This account already belongs to a household."), field="user", status=409
         )
+    if link_account:
+        _check_phone_not_another_account(phone, account=created_by)
     household = Household.objects.create(
         created_by=created_by, neighbourhood=neighbourhood.strip(), in_qpv=in_qpv
     )
