@@ -210,7 +210,7 @@ def sign_in_code_request(
         )
     try:
         contact = contacts.contact_for(parsed, ambiguous_raises=True)
-    except contacts.AmbiguousIdentifier:
+    except contacts.AmbiguousIdentifier as ambiguous:
         _refuse_ambiguous(parsed, identifier_hash=identifier_hash, ip_address=ip_address, now=now)
         audit_record(
             action=AuditAction.SIGN_IN_CODE_FAILURE,
@@ -219,7 +219,9 @@ def sign_in_code_request(
             object_type="auth.user",
             summary="code request refused: several accounts use this identifier",
         )
-        raise SignInCodeError(ambiguous_identifier_message(parsed), field="identifier", status=409)
+        raise SignInCodeError(
+            ambiguous_identifier_message(parsed), field="identifier", status=409
+        ) from ambiguous
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
         # Rows serve the rate limits (one hour) and the tries; after a day they are only a trace

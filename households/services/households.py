@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from core.phones import phone_to_e164
 
 from ..access import can_see_health_notes
-from ..selectors.contacts import guardians_with_phone
 from ..errors import HouseholdError
 from ..models import (
     Channel,
@@ -25,6 +24,7 @@ from ..models import (
     Participant,
     Sex,
 )
+from ..selectors.contacts import guardians_with_phone
 
 OLDEST_AGE = 120
 
