@@ -13,7 +13,7 @@ from accounts.auth import session_or_token
 from core.ids import DbId
 from core.reads import personal_read
 from households import selectors as household_selectors
-from households.access import can_write_households
+from households.access import can_write_households, enrolment_write_check
 from households.api import require_household_writer
 from households.models import Household
 from programmes.selectors import programme_list_published
@@ -71,6 +71,7 @@ def create_enrolment(request: HttpRequest, payload: EnrolmentIn):
         household_selectors.participant_list(user=request.auth), pk=payload.participant_id
     )
     programme = get_object_or_404(programme_list_published(), pk=payload.programme_id)
+    enrolment_write_check(request.auth, household=participant.household, programme=programme)
     enrolment = services.enrolment_create(
         participant=participant,
         programme=programme,
@@ -118,6 +119,7 @@ def book_dates(request: HttpRequest, payload: DatesIn):
     household, key = _member_key(
         request, participant_id=payload.participant_id, guardian_id=payload.guardian_id
     )
+    enrolment_write_check(request.auth, household=household, programme=programme)
     answers = services.member_book(
         household=household,
         key=key,
