@@ -4,7 +4,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 
 # French school years run from 1 September to 31 August (holidays included).
 SCHOOL_YEAR_FIRST_MONTH = 9
@@ -45,3 +45,11 @@ def school_year_bounds(first_year: int) -> tuple[datetime.date, datetime.date]:
         datetime.date(first_year, SCHOOL_YEAR_FIRST_MONTH, 1),
         datetime.date(first_year + 1, SCHOOL_YEAR_FIRST_MONTH, 1) - datetime.timedelta(days=1),
     )
+
+
+def short_datetime(moment: datetime.datetime | None) -> str:
+    """A moment in the service's zone, short, for lists: "9 fév. 2027, 10:00"."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment, local_zone())
+    return f"{formats.date_format(local, 'j N Y')}, {formats.time_format(local, 'H:i')}"
