@@ -29,13 +29,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role, user_roles
 
 from .errors import HouseholdError
-
 from .models import Consent, ConsentAnswer, ConsentKind, Guardian, Household, Participant
 
 _EVERYTHING = (Role.COORDINATOR, Role.ADMINISTRATOR)
