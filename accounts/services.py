@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -132,6 +133,45 @@ def family_account_create(
     group, _created = Group.objects.get_or_create(name=Role.FAMILY)
     user.groups.add(group)
     return user
+
+
+def family_sign_up(
+    *, first_name: str, last_name: str, email: str, password: str | None = None
+) -> User:
+    """The sign-up page's account. An address that an account already uses gets the same
+    answer as a new one, so that the page does not tell strangers who has an account: the
+    address's owner is told by e-mail (with the links to sign in or reset the password), and
+    the new account opens without the address, which stays the existing account's sign-in."""
+    email = email.strip().lower()
+    known = contacts.contact_for(contacts.Identifier(contacts.EMAIL, email)) if email else None
+    taken = bool(email) and bool(contacts.user_ids_for(contacts.Identifier(contacts.EMAIL, email)))
+    user = family_account_create(
+        first_name=first_name, last_name=last_name, email="" if taken else email, password=password
+    )
+    if known is not None:
+        _tell_sign_up_attempt(known)
+    return user
+
+
+def _tell_sign_up_attempt(contact: contacts.Contact) -> None:
+    site = settings.SITE_URL
+    with translation.override(contact.language or settings.LANGUAGE_CODE):
+        subject = _("Someone tried to open an account with your address")
+        body = _(
+            "Someone tried to open an account on %(service)s with this e-mail address, which "
+            "already has one. If it was you, sign in: %(login)s (or with a code: %(code)s). "
+            "Forgotten password: %(reset)s. If it was not you, ignore this message: nothing "
+            "changes on your account."
+        ) % {
+            "service": _("Mediation workshops"),
+            "login": site + reverse("login"),
+            "code": site + reverse("accounts:code-request"),
+            "reset": site + reverse("password_reset"),
+        }
+    try:
+        contacts.send_to(contact, subject=subject, body=body, reference="sign-up-attempt")
+    except Exception:
+        logger.exception("The notice of a sign-up attempt could not be sent")
 
 
 # Sign-in codes ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import contacts
 from core.phones import phone_to_e164
 
 from ..access import can_see_health_notes
@@ -97,6 +98,23 @@ def _check_phone_not_another_account(phone: str, *, account) -> None:
         )
 
 
+def _check_email_not_another_account(email: str, *, account) -> None:
+    """The same for an e-mail address: it signs in one account only."""
+    email = email.strip().lower()
+    if not email:
+        return
+    others = contacts.user_ids_for(contacts.Identifier(contacts.EMAIL, email)) - {account.pk}
+    if others:
+        raise HouseholdError(
+            _(
+                "This e-mail address already belongs to another account. Sign in with it, or "
+                "give another address."
+            ),
+            field="email",
+            status=409,
+        )
+
+
 @transaction.atomic
 def household_register(
     *,
@@ -122,6 +140,7 @@ def household_register(
         )
     if link_account:
         _check_phone_not_another_account(phone, account=created_by)
+        _check_email_not_another_account(email, account=created_by)
     household = Household.objects.create(
         created_by=created_by, neighbourhood=neighbourhood.strip(), in_qpv=in_qpv
     )
