@@ -175,8 +175,8 @@ def guardians_with_phone(phone: str, among: QuerySet[Guardian] | None = None) ->
         national = str(phonenumbers.parse(phone, None).national_number)
     except phonenumbers.NumberParseException:
         return []
-    stripped: models.Expression = F("phone")
-    for separator in (" ", ".", "-", "(", ")"):
+    stripped = Replace(F("phone"), Value(" "), Value(""))
+    for separator in (".", "-", "(", ")"):
         stripped = Replace(stripped, Value(separator), Value(""))
     candidates = (
         (Guardian.objects.all() if among is None else among)

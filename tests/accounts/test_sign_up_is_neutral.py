@@ -37,9 +37,13 @@ def test_a_known_address_gets_the_same_answer_as_a_new_one(client, durand, typed
     register = client.get(known["Location"]).content.decode()
     client.logout()
     new = _sign_up(client, "quelquun.de.nouveau@example.org")
-    assert (known.status_code, known["Location"]) == (new.status_code, new["Location"]) == (
-        302,
-        reverse("households:family-register"),
+    assert (
+        (known.status_code, known["Location"])
+        == (new.status_code, new["Location"])
+        == (
+            302,
+            reverse("households:family-register"),
+        )
     )
     # The household form offers the address typed either way.
     assert 'value="famille.durand@example.org"' in register
@@ -67,6 +71,8 @@ def test_the_new_account_cannot_then_take_the_address_for_its_household(client, 
     )
     # Either answer keeps the address with its owner: the "already known" page or a field error.
     assert response.status_code in (200, 409)
-    assert not GuardianFactory._meta.model.objects.exclude(user=durand).filter(
-        email__iexact="famille.durand@example.org"
-    ).exists()
+    assert (
+        not GuardianFactory._meta.model.objects.exclude(user=durand)
+        .filter(email__iexact="famille.durand@example.org")
+        .exists()
+    )
