@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
-from .contacts import contact_for, identifier_parse, user_ids_for
+from .contacts import identifier_parse, user_ids_for
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -43,10 +43,12 @@ class ContactBackend(ModelBackend):
         if user is not None or not username or password is None:
             return user
         identifier = identifier_parse(username)
-        contact = contact_for(identifier) if identifier is not None else None
-        if contact is None:
+        # The one account behind the address or number; an opt-out of messages by a channel
+        # does not stop its owner signing in with it and a password.
+        found = user_ids_for(identifier) if identifier is not None else set()
+        if len(found) != 1:
             return None
-        candidate = get_user_model().objects.filter(pk=contact.user_id).first()
+        candidate = get_user_model().objects.filter(pk=next(iter(found))).first()
         if (
             candidate is not None
             and candidate.check_password(password)

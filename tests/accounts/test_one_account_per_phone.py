@@ -89,3 +89,29 @@ def test_a_number_nobody_has_keeps_the_neutral_answer(client, nadia, sms_outbox)
     response = client.post(reverse("accounts:code-request"), {"identifier": "06 99 88 77 66"})
     assert response.status_code == 302
     assert sms_outbox == []
+
+
+def test_a_family_cannot_change_its_number_to_another_accounts(client, nadia):
+    fatou = GuardianFactory(
+        user=user_with_role(Role.FAMILY, email="fatou.diallo@example.org"), phone="+33655443322"
+    )
+    client.force_login(fatou.user)
+    response = client.patch(
+        f"/api/v1/households/{fatou.household_id}/guardians/{fatou.pk}",
+        {"phone": "06 12 00 00 01"},
+        content_type="application/json",
+    )
+    assert response.status_code == 409, response.content
+    assert response.json()["errors"][0]["field"] == "phone"
+    fatou.refresh_from_db()
+    assert fatou.phone == "+33655443322"
+
+
+def test_a_number_shared_before_the_rule_does_not_block_other_changes(client, nadia):
+    GuardianFactory(user=user_with_role(Role.FAMILY), phone="+33612000001")
+    client.force_login(nadia.user)
+    response = client.post(
+        reverse("notifications:preferences"),
+        {"preferred_channel": "sms", "language": "fr"},
+    )
+    assert response.status_code == 302
