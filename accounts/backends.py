@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
-from .contacts import contact_for, identifier_parse
+from .contacts import identifier_parse, user_ids_for
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -43,10 +43,12 @@ class ContactBackend(ModelBackend):
         if user is not None or not username or password is None:
             return user
         identifier = identifier_parse(username)
-        contact = contact_for(identifier) if identifier is not None else None
-        if contact is None:
+        # The one account behind the address or number; an opt-out of messages by a channel
+        # does not stop its owner signing in with it and a password.
+        found = user_ids_for(identifier) if identifier is not None else set()
+        if len(found) != 1:
             return None
-        candidate = get_user_model().objects.filter(pk=contact.user_id).first()
+        candidate = get_user_model().objects.filter(pk=next(iter(found))).first()
         if (
             candidate is not None
             and candidate.check_password(password)
@@ -54,3 +56,28 @@ class ContactBackend(ModelBackend):
         ):
             return candidate
         return None
+
+
+def lockout_key(request: HttpRequest | None, credentials: dict | None = None) -> str:
+    """What django-axes counts failures against (AXES_USERNAME_CALLABLE): the account the
+    identifier names, else the identifier as sign-in reads it (lower-cased e-mail, E.164 phone,
+    lower-cased user name).
+
+    Counting the raw text would give every spelling of one address ("Nadia@…", "NADIA@…",
+    "06 12…", "+33 6 12…") its own counter, and password guessing no limit.
+    """
+    source = credentials if credentials is not None else getattr(request, "POST", {})
+    raw = str((source or {}).get("username") or "").strip()
+    identifier = identifier_parse(raw)
+    users = get_user_model().objects
+    if identifier is not None:
+        found = user_ids_for(identifier)
+        if not found:
+            found = set(users.filter(username__iexact=raw).values_list("pk", flat=True))
+    else:
+        found = (
+            set(users.filter(username__iexact=raw).values_list("pk", flat=True)) if raw else set()
+        )
+    if len(found) == 1:
+        return f"account:{found.pop()}"
+    return identifier.value if identifier is not None else raw.lower()

@@ -27,6 +27,8 @@ class Contact:
     channel: str
     address: str
     language: str = ""
+    # False when the person asked for nothing by this channel: the account is still theirs.
+    reachable: bool = True
 
 
 @dataclass(frozen=True)
@@ -85,16 +87,28 @@ def contacts_of(identifier: Identifier) -> list[Contact]:
     return found
 
 
-def contact_for(identifier: Identifier) -> Contact | None:
+class AmbiguousIdentifier(Exception):
+    """More than one active account stands behind one address or number."""
+
+
+def contact_for(identifier: Identifier, *, ambiguous_raises: bool = False) -> Contact | None:
     """The one active account the identifier names, and how to reach it there.
 
     Two accounts behind one address or number name nobody: a code must not go to the wrong
-    person's account.
+    person's account. With ``ambiguous_raises`` that case raises AmbiguousIdentifier, so that
+    the person can be told to call the service rather than wait for a code.
     """
     contacts = contacts_of(identifier)
-    if len({contact.user_id for contact in contacts}) != 1:
-        return None
-    if not get_user_model().objects.filter(pk=contacts[0].user_id, is_active=True).exists():
+    user_ids = {contact.user_id for contact in contacts}
+    active = set(
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    if len(active) > 1 and ambiguous_raises:
+        raise AmbiguousIdentifier(identifier.kind)
+    contacts = [c for c in contacts if c.user_id in active and c.reachable]
+    if len(active) != 1 or not contacts:
         return None
     # A finder that knows the person's language comes after the plain account e-mail.
     with_language = [contact for contact in contacts if contact.language]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -134,6 +135,45 @@ def family_account_create(
     return user
 
 
+def family_sign_up(
+    *, first_name: str, last_name: str, email: str, password: str | None = None
+) -> User:
+    """The sign-up page's account. An address that an account already uses gets the same
+    answer as a new one, so that the page does not tell strangers who has an account: the
+    address's owner is told by e-mail (with the links to sign in or reset the password), and
+    the new account opens without the address, which stays the existing account's sign-in."""
+    email = email.strip().lower()
+    known = contacts.contact_for(contacts.Identifier(contacts.EMAIL, email)) if email else None
+    taken = bool(email) and bool(contacts.user_ids_for(contacts.Identifier(contacts.EMAIL, email)))
+    user = family_account_create(
+        first_name=first_name, last_name=last_name, email="" if taken else email, password=password
+    )
+    if known is not None:
+        _tell_sign_up_attempt(known)
+    return user
+
+
+def _tell_sign_up_attempt(contact: contacts.Contact) -> None:
+    site = settings.SITE_URL
+    with translation.override(contact.language or settings.LANGUAGE_CODE):
+        subject = _("Someone tried to open an account with your address")
+        body = _(
+            "Someone tried to open an account on %(service)s with this e-mail address, which "
+            "already has one. If it was you, sign in: %(login)s (or with a code: %(code)s). "
+            "Forgotten password: %(reset)s. If it was not you, ignore this message: nothing "
+            "changes on your account."
+        ) % {
+            "service": _("Mediation workshops"),
+            "login": site + reverse("login"),
+            "code": site + reverse("accounts:code-request"),
+            "reset": site + reverse("password_reset"),
+        }
+    try:
+        contacts.send_to(contact, subject=subject, body=body, reference="sign-up-attempt")
+    except Exception:
+        logger.exception("The notice of a sign-up attempt could not be sent")
+
+
 # Sign-in codes ---------------------------------------------------------------------------------
 
 
@@ -179,7 +219,10 @@ def sign_in_code_request(
 
     The answer is the same whether or not an account was found: the caller says "if an account
     uses this address, a code was sent". Requests are counted per identifier and per address,
-    found or not, so the limits do not tell either.
+    found or not, so the limits do not tell either. The one exception is an identifier behind
+    several accounts: nothing is sent, and the person is told to call the service (a code that
+    never comes would leave two families locked out without a word); that reveals only that
+    the identifier is shared, after the same limits.
     """
     parsed = _parse_identifier(identifier)
     identifier_hash = _identifier_hash(parsed)
@@ -205,7 +248,20 @@ def sign_in_code_request(
             field="identifier",
             status=429,
         )
-    contact = contacts.contact_for(parsed)
+    try:
+        contact = contacts.contact_for(parsed, ambiguous_raises=True)
+    except contacts.AmbiguousIdentifier as ambiguous:
+        _refuse_ambiguous(parsed, identifier_hash=identifier_hash, ip_address=ip_address, now=now)
+        audit_record(
+            action=AuditAction.SIGN_IN_CODE_FAILURE,
+            actor=None,
+            request=request,
+            object_type="auth.user",
+            summary="code request refused: several accounts use this identifier",
+        )
+        raise SignInCodeError(
+            ambiguous_identifier_message(parsed), field="identifier", status=409
+        ) from ambiguous
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
         # Rows serve the rate limits (one hour) and the tries; after a day they are only a trace
@@ -240,6 +296,47 @@ def sign_in_code_request(
         summary=summary,
     )
     return parsed
+
+
+def ambiguous_identifier_message(identifier: contacts.Identifier) -> str:
+    params = {"phone": settings.SERVICE_CONTACT["phone"]}
+    if identifier.kind == contacts.PHONE:
+        return (
+            _(
+                "No code was sent: this number is recorded for more than one family, so it cannot "
+                "tell which account to open. Call the service on %(phone)s: it will put your "
+                "details right."
+            )
+            % params
+        )
+    return (
+        _(
+            "No code was sent: this address is recorded for more than one account, so it cannot "
+            "tell which account to open. Call the service on %(phone)s: it will put your details "
+            "right."
+        )
+        % params
+    )
+
+
+def _refuse_ambiguous(
+    identifier: contacts.Identifier,
+    *,
+    identifier_hash: str,
+    ip_address: str | None,
+    now: datetime.datetime,
+) -> None:
+    """Count the request like any other (the limits must not tell this case apart either):
+    a row with no code and no account."""
+    SignInCode.objects.create(
+        user_id=None,
+        identifier_hash=identifier_hash,
+        code_hash="",
+        channel="",
+        created_at=now,
+        expires_at=now,
+        ip_address=ip_address,
+    )
 
 
 def _send_code(contact: contacts.Contact, *, code: str, reference: str) -> None:

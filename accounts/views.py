@@ -35,7 +35,7 @@ from .services import (
     AccountError,
     api_token_create,
     api_token_revoke,
-    family_account_create,
+    family_sign_up,
     invitation_claim,
     invitation_details,
     invitation_for_token,
@@ -133,6 +133,7 @@ def lockout_response(
 
 SESSION_IDENTIFIER = "sign_in_code_identifier"
 SIGN_IN_BACKEND = "accounts.backends.ContactBackend"
+SIGN_UP_EMAIL = "sign_up_email"
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -235,12 +236,15 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            user = family_account_create(**form.cleaned_data)
+            user = family_sign_up(**form.cleaned_data)
         except AccountError as error:
             form.add_error(error.field, error.message)
             status = error.status
         else:
             auth_login(request, user, backend=SIGN_IN_BACKEND)
+            # What was typed, offered again on the household form whether or not the account
+            # could keep it (a known address opens an account without it: see family_sign_up).
+            request.session[SIGN_UP_EMAIL] = form.cleaned_data["email"].strip().lower()
             return redirect(settings.SIGN_UP_REDIRECT_URL)
     elif request.method == "POST":
         status = 400

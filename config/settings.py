@@ -367,6 +367,8 @@ SAFETY_SHEET_REMINDER_DAYS = int(os.environ.get("SAFETY_SHEET_REMINDER_DAYS", "7
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The "user name" axes counts is the account, however its e-mail or phone was spelt.
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_key"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "accounts.network.client_ip"

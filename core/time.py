@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy
 
 from .schema_types import FIRST_YEAR, LAST_YEAR
@@ -97,3 +97,11 @@ class BoundedDateTimeField(forms.DateTimeField):
     def validate(self, value: Any) -> None:
         super().validate(value)
         _year_in_range(value.date() if isinstance(value, datetime.datetime) else value)
+
+
+def short_datetime(moment: datetime.datetime | None) -> str:
+    """A moment in the service's zone, short, for lists: "9 fév. 2027, 10:00"."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment, local_zone())
+    return f"{formats.date_format(local, 'j N Y')}, {formats.time_format(local, 'H:i')}"

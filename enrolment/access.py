@@ -15,7 +15,9 @@ registered with it from ``EnrolmentConfig.ready``.
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.roles import Role, has_role, user_roles
-from households.access import EnrolmentLinks
+from households.access import EnrolmentLinks, can_manage_programme
+
+__all__ = ["can_manage_programme", "enrolments_visible_to", "enrolment_links", "partner_of"]
 
 from .models import Enrolment, EnrolmentStatus
 
@@ -37,13 +39,6 @@ def enrolments_visible_to(user) -> QuerySet[Enrolment]:
     if Role.PARTNER in roles:
         condition |= Q(referred_by_partner__members=user)
     return Enrolment.objects.filter(pk__in=Enrolment.objects.filter(condition).values("pk"))
-
-
-def can_manage_programme(user, programme) -> bool:
-    """Staff of a programme: its mediators, coordinators and administrators (waitlists, lists)."""
-    if has_role(user, *_EVERYTHING):
-        return True
-    return has_role(user, Role.MEDIATOR) and programme.mediators.filter(user=user).exists()
 
 
 def partner_of(user):

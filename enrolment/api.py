@@ -13,7 +13,7 @@ from accounts.auth import session_or_token
 from core.ids import DbId
 from core.reads import personal_read
 from households import selectors as household_selectors
-from households.access import can_write_households
+from households.access import can_write_households, enrolment_write_check
 from households.api import require_household_writer
 from households.models import Household
 from programmes.selectors import programme_list_published
@@ -73,6 +73,7 @@ def create_enrolment(request: HttpRequest, payload: EnrolmentIn):
         user=request.auth, participant_id=payload.participant_id, guardian_id=payload.guardian_id
     )
     programme = get_object_or_404(programme_list_published(), pk=payload.programme_id)
+    enrolment_write_check(request.auth, household=household, programme=programme)
     booking = services.member_book(
         household=household,
         key=key,
@@ -122,6 +123,7 @@ def book_dates(request: HttpRequest, payload: DatesIn):
     household, key = household_selectors.member_to_book(
         user=request.auth, participant_id=payload.participant_id, guardian_id=payload.guardian_id
     )
+    enrolment_write_check(request.auth, household=household, programme=programme)
     answers = services.member_book(
         household=household,
         key=key,

@@ -22,6 +22,7 @@ from core.ids import parse_id
 from core.menu import entry_url
 from core.reads import personal_read
 from households import selectors as household_selectors
+from households.access import enrolment_refusal
 from households.eligibility import long_datetime
 from households.forms import show_error
 from households.services import FamilyAlreadyKnown
@@ -112,6 +113,8 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
         if is_staff_member(request.user):
             return redirect(entry_url("families") + f"?enrol_in={programme.slug}")
         return redirect(reverse("households:family-register") + f"?next={request.path}")
+    if refusal := enrolment_refusal(request.user, household=household, programme=programme):
+        raise PermissionDenied(refusal)
     sessions = None if programme.is_whole_cycle else open_sessions(programme=programme)
     day = (
         timezone.localtime(sessions[0].starts_at).date()

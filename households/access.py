@@ -29,9 +29,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role, user_roles
 
+from .errors import HouseholdError
 from .models import Consent, ConsentAnswer, ConsentKind, Guardian, Household, Participant
 
 _EVERYTHING = (Role.COORDINATOR, Role.ADMINISTRATOR)
@@ -162,6 +164,39 @@ def can_act_for_household(user, household: Household) -> bool:
     if has_role(user, Role.MEDIATOR, *_EVERYTHING):
         return households_visible_to(user).filter(pk=household.pk).exists()
     return household.guardians.filter(user=user).exists() if user.is_authenticated else False
+
+
+def can_manage_programme(user, programme) -> bool:
+    """Staff of a programme: its mediators, coordinators and administrators (waitlists, lists,
+    enrolling people in it)."""
+    if has_role(user, *_EVERYTHING):
+        return True
+    return has_role(user, Role.MEDIATOR) and programme.mediators.filter(user=user).exists()
+
+
+def enrolment_refusal(user, *, household: Household, programme) -> str | None:
+    """Why ``user`` may not enrol members of ``household`` in ``programme``, or None.
+
+    A family enrols its own household anywhere; a mediator, in their programmes only
+    (docs/access.md): an enrolment in another mediator's programme would be one its author can
+    neither see nor cancel. Every booking path (one date, several, a whole cycle; page or API)
+    asks here.
+    """
+    if can_manage_programme(user, programme):
+        return None
+    if household.guardians.filter(user=user).exists():
+        return None
+    return _(
+        "Only the mediators of “%(programme)s” and the coordinators enrol people in it: ask one "
+        "of them."
+    ) % {"programme": programme.title}
+
+
+def enrolment_write_check(user, *, household: Household, programme) -> None:
+    """:func:`enrolment_refusal` as a 403 for the API and the services."""
+    refusal = enrolment_refusal(user, household=household, programme=programme)
+    if refusal is not None:
+        raise HouseholdError(refusal, field="programme_id", status=403)
 
 
 def participants_with_sheet_visible_to(user) -> QuerySet[Participant]:

@@ -80,7 +80,9 @@ def family_register(request: HttpRequest) -> HttpResponse:
         initial={
             "first_name": request.user.first_name,
             "last_name": request.user.last_name,
-            "email": request.user.email,
+            # The address typed at sign-up (kept by the session): the same page whether or
+            # not the account could keep it.
+            "email": request.user.email or request.session.get("sign_up_email", ""),
         },
     )
     if request.method == "POST" and form.is_valid():

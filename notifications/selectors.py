@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.roles import Role, is_staff_member, user_roles
 from households.access import households_visible_to
+from households.models import Guardian
 
 from .models import Channel, Message, MessageState
 
@@ -57,12 +58,16 @@ def message_list(
     return messages.order_by("-created_at", "-pk")
 
 
-def messages_of_household(*, household_id: int, limit: int = 50) -> list[Message]:
-    """What a family was sent, newest first (for its own page)."""
-    return list(
+def messages_of_household(*, household_id: int) -> QuerySet[Message]:
+    """What the family itself was sent, newest first (for its own page): messages addressed to
+    its guardians, not those that told staff about it (a family that left a programme, a
+    child collected by someone unlisted), which are written to a member of staff."""
+    guardians = Guardian.objects.filter(household_id=household_id, user__isnull=False)
+    return (
         Message.objects.filter(household_id=household_id)
+        .filter(Q(recipient_user__isnull=True) | Q(recipient_user__in=guardians.values("user")))
         .select_related("session__programme")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -18,6 +18,7 @@ from accounts.invitations import InvitationSubject, SubjectDetails, register_inv
 from accounts.services import invitation_create
 from core.errors import DomainError
 from households.models import Guardian
+from households.selectors import guardians_with_phone
 from households.services import guardian_link_account
 
 from .models import Channel
@@ -33,19 +34,25 @@ class InvitationError(DomainError):
 def _guardians_contacts(identifier: contacts.Identifier) -> list[contacts.Contact]:
     guardians = Guardian.objects.filter(user__isnull=False, user__is_active=True)
     if identifier.kind == contacts.PHONE:
-        rows = guardians.filter(phone=identifier.value, opt_out_sms=False)
+        # Every account behind the number, however it was stored: two of them make the number
+        # ambiguous, and a code must then go to nobody rather than open the wrong household.
+        # A guardian who opted out of SMS still names the number's account.
+        rows = guardians_with_phone(identifier.value, among=guardians)
         channel = contacts.SMS
     else:
-        rows = guardians.filter(email__iexact=identifier.value, opt_out_email=False)
+        rows = list(guardians.filter(email__iexact=identifier.value))
         channel = contacts.EMAIL
     return [
         contacts.Contact(
             user_id=guardian.user_id,
             channel=channel,
-            address=guardian.phone if channel == contacts.SMS else guardian.email,
+            address=identifier.value if channel == contacts.SMS else guardian.email,
             language=guardian.language,
+            reachable=not (
+                guardian.opt_out_sms if channel == contacts.SMS else guardian.opt_out_email
+            ),
         )
-        for guardian in rows.only("user_id", "phone", "email", "language")
+        for guardian in rows
         if guardian.user_id is not None
     ]
 

@@ -63,6 +63,10 @@ def message_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(target)
 
 
+# A phone shows about this many rows without scrolling far.
+FAMILY_MESSAGES_PER_PAGE = 10
+
+
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     """A guardian chooses how the service tells them things."""
@@ -106,7 +110,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "guardian": guardian,
-            "sent": messages_of_household(household_id=household.pk, limit=20),
+            "page": Paginator(
+                messages_of_household(household_id=household.pk), FAMILY_MESSAGES_PER_PAGE
+            ).get_page(request.GET.get("page")),
         },
     )
 

@@ -4,6 +4,7 @@ from .contacts import (
     Contact,
     contacts_of_participants,
     enrolment_contact,
+    guardians_with_phone,
     participant_contact,
     with_contacts,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "Contact",
     "contacts_of_participants",
     "enrolment_contact",
+    "guardians_with_phone",
     "participant_contact",
     "with_contacts",
     "current_sheets",

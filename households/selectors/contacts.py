@@ -4,8 +4,12 @@ household's primary guardian. Used for enrolments, waiting lists, wishes and fol
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+import phonenumbers
 from django.db import models
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Replace
+
+from core.phones import phone_to_e164
 
 from ..models import Channel, Guardian, Participant
 
@@ -157,3 +161,33 @@ def enrolment_contact(enrolment: HasParticipant) -> Contact | None:
 @dataclass(frozen=True)
 class _Named:
     participant: Participant
+
+
+def guardians_with_phone(phone: str, among: QuerySet[Guardian] | None = None) -> list[Guardian]:
+    """Guardians whose number is ``phone`` (E.164), whatever the form it was stored in
+    ("0612…", "06 12 …", "+33612…"): rows written before numbers were normalised, or loaded
+    as typed, still name the same person, and sign-in must see every account behind a number.
+
+    The database narrows on the digits after the trunk prefix, separators removed; each
+    candidate is then normalised by the one rule of core.phones.
+    """
+    try:
+        national = str(phonenumbers.parse(phone, None).national_number)
+    except phonenumbers.NumberParseException:
+        return []
+    stripped = Replace(F("phone"), Value(" "), Value(""))
+    for separator in (".", "-", "(", ")"):
+        stripped = Replace(stripped, Value(separator), Value(""))
+    candidates = (
+        (Guardian.objects.all() if among is None else among)
+        .annotate(phone_digits=stripped)
+        .filter(phone_digits__endswith=national)
+    )
+    return [guardian for guardian in candidates if _same_phone(guardian.phone, phone)]
+
+
+def _same_phone(stored: str, phone: str) -> bool:
+    try:
+        return phone_to_e164(stored) == phone
+    except ValueError:
+        return False

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import contacts
 from accounts.roles import is_staff_member
 from core.ids import parse_id
 from core.phones import phone_to_e164
@@ -26,6 +27,7 @@ from ..models import (
     Participant,
     Sex,
 )
+from ..selectors.contacts import guardians_with_phone
 
 OLDEST_AGE = 120
 # A child typed again within this time (the same first name and birth date in the household) is
@@ -87,6 +89,63 @@ def _check_guardian_contact(
         raise HouseholdError(_("Messages by e-mail need an e-mail address."), field="email")
 
 
+def _check_phone_not_another_account(
+    phone: str, *, account=None, household_id: int | None = None
+) -> None:
+    """A phone signs in one account only: a household with an account cannot take, as its own,
+    a number that another household with an account already has (whatever form it is stored
+    in). The owner of the number would otherwise receive codes that open someone else's
+    household, or no code at all."""
+    try:
+        phone = phone_to_e164(phone)
+    except ValueError:
+        return  # refused as invalid by guardian_create, with its own message
+    if not phone:
+        return
+    households = {guardian.household_id for guardian in guardians_with_phone(phone)}
+    households.discard(household_id)
+    others = Guardian.objects.filter(household_id__in=households, user__isnull=False)
+    taken = (others.exclude(user=account) if account is not None else others).exists()
+    if taken:
+        raise HouseholdError(
+            _(
+                "This phone number already belongs to another family's account. Sign in with "
+                "it (a code is sent to it), or give another number; if it is yours and you "
+                "cannot sign in, call the service."
+            ),
+            field="phone",
+            status=409,
+        )
+
+
+def _has_account(household_id: int) -> bool:
+    return Guardian.objects.filter(household_id=household_id, user__isnull=False).exists()
+
+
+def _same_phone(stored: str, phone: str) -> bool:
+    try:
+        return phone_to_e164(stored) == phone
+    except ValueError:
+        return False
+
+
+def _check_email_not_another_account(email: str, *, account) -> None:
+    """The same for an e-mail address: it signs in one account only."""
+    email = email.strip().lower()
+    if not email:
+        return
+    others = contacts.user_ids_for(contacts.Identifier(contacts.EMAIL, email)) - {account.pk}
+    if others:
+        raise HouseholdError(
+            _(
+                "This e-mail address already belongs to another account. Sign in with it, or "
+                "give another address."
+            ),
+            field="email",
+            status=409,
+        )
+
+
 @transaction.atomic
 def household_register(
     *,
@@ -112,6 +171,8 @@ def household_register(
         raise HouseholdError(
             _("This account already belongs to a household."), field="user", status=409
         )
+    if link_account:
+        _check_email_not_another_account(email, account=created_by)
     household = Household.objects.create(
         created_by=created_by, neighbourhood=neighbourhood.strip(), in_qpv=in_qpv
     )
@@ -159,6 +220,8 @@ def guardian_create(
         email=email,
         preferred_channel=preferred_channel,
     )
+    if user is not None or _has_account(household.pk):
+        _check_phone_not_another_account(phone, account=user, household_id=household.pk)
     has_primary = Guardian.objects.filter(household=household, is_primary=True).exists()
     if is_primary and has_primary:
         Guardian.objects.filter(household=household, is_primary=True).update(is_primary=False)
@@ -198,6 +261,10 @@ def guardian_update(
         email=email,
         preferred_channel=preferred_channel,
     )
+    # Only a new number is checked: saving a guardian's other details never fails on a number
+    # shared before this rule (the sign-in page tells those families to call the service).
+    if phone and not _same_phone(guardian.phone, phone) and _has_account(guardian.household_id):
+        _check_phone_not_another_account(phone, household_id=guardian.household_id)
     guardian.first_name, guardian.last_name = first_name.strip(), last_name.strip()
     guardian.phone, guardian.email = phone.strip(), email.strip()
     guardian.preferred_channel, guardian.language = preferred_channel, language

@@ -153,10 +153,12 @@ def test_a_number_no_account_uses_gets_the_same_answer_and_no_message(client, na
     assert normalised[0] == normalised[1] == normalised[2]
 
 
-def test_two_accounts_behind_one_number_get_no_code(sms_outbox):
+def test_two_accounts_behind_one_number_get_no_code_and_are_told_to_call(sms_outbox):
     for _guardian in range(2):
         GuardianFactory(user=user_with_role(Role.FAMILY), phone="+33611111111")
-    sign_in_code_request(identifier="0611111111", ip_address=None)
+    with pytest.raises(SignInCodeError) as refused:
+        sign_in_code_request(identifier="0611111111", ip_address=None)
+    assert refused.value.status == 409 and "Call the service" in refused.value.message
     assert sms_outbox == []
 
 

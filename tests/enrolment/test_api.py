@@ -197,6 +197,7 @@ def test_family_registers_its_household_once(client):
 
 def test_mediator_enrols_on_behalf_of_a_household_they_created(client, cycle):
     mediator = MediatorFactory()
+    cycle.mediators.add(mediator)  # mediators enrol in their programmes only
     client.force_login(mediator.user)
     household = post(
         client,

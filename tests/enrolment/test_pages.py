@@ -279,6 +279,7 @@ def test_family_page_queries_are_bounded(family, django_assert_max_num_queries):
 
 def test_mediator_creates_a_household_and_enrols_on_its_behalf(client, cycle):
     mediator = MediatorFactory()
+    cycle.mediators.add(mediator)  # mediators enrol in their programmes only
     client.force_login(mediator.user)
     response = client.post(
         reverse("households:household-create") + f"?enrol_in={cycle.slug}",
