@@ -68,6 +68,22 @@ def _check_guardian_contact(
         raise HouseholdError(_("Messages by e-mail need an e-mail address."), field="email")
 
 
+def _check_channel_not_refused(
+    *, preferred_channel: str, opt_out_sms: bool, opt_out_email: bool
+) -> None:
+    """The way chosen for messages cannot also be refused: nobody could say where they go."""
+    if preferred_channel == Channel.SMS and opt_out_sms:
+        raise HouseholdError(
+            _("Messages are to be sent by SMS: choose e-mail above, or untick this box."),
+            field="opt_out_sms",
+        )
+    if preferred_channel == Channel.EMAIL and opt_out_email:
+        raise HouseholdError(
+            _("Messages are to be sent by e-mail: choose SMS above, or untick this box."),
+            field="opt_out_email",
+        )
+
+
 @transaction.atomic
 def household_register(
     *,
@@ -176,6 +192,9 @@ def guardian_update(
         phone=phone,
         email=email,
         preferred_channel=preferred_channel,
+    )
+    _check_channel_not_refused(
+        preferred_channel=preferred_channel, opt_out_sms=opt_out_sms, opt_out_email=opt_out_email
     )
     guardian.first_name, guardian.last_name = first_name.strip(), last_name.strip()
     guardian.phone, guardian.email = phone.strip(), email.strip()
