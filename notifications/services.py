@@ -82,7 +82,7 @@ def build_message(
     context: dict,
     due_at: datetime.datetime | None = None,
     **links,
-) -> Message | None:
+) -> Message:
     """An unsaved outbox row; a recipient who cannot be reached gives a cancelled row, so that
     staff see why nothing went and nobody writes it again."""
     message = Message(
@@ -472,7 +472,7 @@ def _reminder_row(
     due_at,
     state: str = MessageState.PENDING,
     reason: str = "",
-) -> Message | None:
+) -> Message:
     who = enrolment if isinstance(enrolment, _Reminded) else _Reminded.of(enrolment)
     message = build_message(
         key=_reminder_key(who.participant_id, session_id, offset, starts_at),
@@ -920,7 +920,7 @@ def follow_up_notify(
     guardian_phone: str = "",
     guardian_email: str = "",
     url: str = "",
-) -> Message | None:
+) -> Message:
     """Tell a mediator that a follow-up was opened for them (the attendance app calls this from
     its follow-up signal, inside its transaction). ``key`` names the follow-up, e.g.
     "follow-up:<pk>:opened"."""

@@ -5,7 +5,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-
 # Free text shown on every page of a programme and, for what to bring, in every message about
 # its sessions: long enough for what the demo and real programmes say, short enough for a phone.
 DESCRIPTION_MAX_LENGTH = 5000

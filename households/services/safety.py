@@ -124,7 +124,7 @@ def _phone(value: str, *, field_name: str) -> str:
         return phone_to_e164(value)
     except ValueError:
         raise SafetySheetError(
-            _("This phone number is not valid: check it, for example 06 12 34 56 78."),
+            _("This phone number is not valid: type it as on a phone, e.g. 06 12 34 56 78."),
             field=field_name,
         ) from None
 

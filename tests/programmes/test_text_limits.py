@@ -77,8 +77,10 @@ def test_a_message_carries_a_short_extract_of_what_to_bring():
         "address": "1 rue",
         "what_to_bring": "y" * 100_000,
     }
-    text = text_engine().get_template("notifications/messages/reminder.email.txt").render(
-        Context(context)
+    text = (
+        text_engine()
+        .get_template("notifications/messages/reminder.email.txt")
+        .render(Context(context))
     )
     assert len(text) < 1000
     assert "y" * 299 in text
