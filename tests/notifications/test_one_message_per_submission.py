@@ -109,3 +109,35 @@ def test_each_submission_has_its_own_message(family):
     assert len(mail.outbox) == 2
     assert "The answer for each date:" in mail.outbox[0].body
     assert "The answer for each date:" not in mail.outbox[1].body
+
+
+def test_an_sms_family_gets_one_sms_for_the_dates_of_one_api_request(client, sms_outbox):
+    user = user_with_role(Role.FAMILY)
+    mother = GuardianFactory(
+        user=user, phone="+33612000001", preferred_channel=Channel.SMS, language="en"
+    )
+    child = ParticipantFactory(
+        household=mother.household,
+        first_name="Sami",
+        birth_date=timezone.localdate().replace(year=2016),
+    )
+    programme = ProgrammeFactory(title="Multisport", capacity=5, min_age=None, max_age=None)
+    days = _days(programme, 2)
+    client.force_login(user)
+
+    response = client.post(
+        "/api/v1/enrolments/dates",
+        {
+            "participant_id": child.pk,
+            "programme_id": programme.pk,
+            "session_ids": [day.pk for day in days],
+        },
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200, response.content
+    assert [answer["status"] for answer in response.json()["answers"]] == ["confirmed"] * 2
+    assert len(sms_outbox) == 1
+    text = sms_outbox[0].body
+    assert '"Multisport": 2 dates.' in text and text.count("place confirmed") == 2
