@@ -17,10 +17,11 @@ from programmes.models import (
     ProgrammeStatus,
     Venue,
 )
+from sessions.holidays import HolidayCalendar
 from sessions.models import Schedule, ScheduleKind
 from sessions.services import schedule_apply
 
-from . import services
+from . import selectors, services
 from .models import AllocationRound, RoundActivity
 
 ROUND_TITLE = "Vacances de printemps : stage multisport"
@@ -36,6 +37,36 @@ DEMO_WISHES = [
     ("DEMO-F07", ("Théo",), (0, 1)),
     ("DEMO-F08", ("Adam",), (2, 0)),
 ]
+
+
+SPRING_HOLIDAYS = "Vacances de printemps"
+COURSE_DAYS = 3
+
+
+def spring_course_days(after: datetime.date) -> list[datetime.date]:
+    """The first three working days of the next spring holidays of the service's zone after
+    ``after`` (no weekend, no public holiday): when a spring course really takes place. Past the
+    published school calendar, three working days a month later, so the demo still loads."""
+    calendar = HolidayCalendar.default()
+
+    def working(day: datetime.date) -> bool:
+        return day.weekday() < 5 and calendar.public_holiday_name(day) is None
+
+    end = after + datetime.timedelta(days=550)
+    for first, last, _name in calendar.holiday_periods(after, end, name=SPRING_HOLIDAYS):
+        days = [
+            first + datetime.timedelta(days=n)
+            for n in range((last - first).days + 1)
+            if working(first + datetime.timedelta(days=n))
+        ]
+        if len(days) >= COURSE_DAYS:
+            return days[:COURSE_DAYS]
+    days, day = [], after + datetime.timedelta(days=30)
+    while len(days) < COURSE_DAYS:
+        if working(day):
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
 
 
 def load_allocation_demo(today: datetime.date | None = None) -> AllocationRound | None:
@@ -68,12 +99,13 @@ def load_allocation_demo(today: datetime.date | None = None) -> AllocationRound 
     mediator = Mediator.objects.filter(user=mediator_user).first()
     if mediator is not None:
         programme.mediators.add(mediator)
-    first_day = today + datetime.timedelta(days=30)
+    # After the results are published, so that families learn their places before the course.
+    course_days = spring_course_days(today + datetime.timedelta(days=16))
     schedule, _created = Schedule.objects.get_or_create(
         programme=programme,
         defaults={
             "kind": ScheduleKind.DATE_LIST,
-            "dates": [(first_day + datetime.timedelta(days=n)).isoformat() for n in range(3)],
+            "dates": [day.isoformat() for day in course_days],
             "start_time": datetime.time(9, 30),
             "end_time": datetime.time(12),
             "skip_school_holidays": False,
@@ -99,6 +131,10 @@ def load_allocation_demo(today: datetime.date | None = None) -> AllocationRound 
             ).order_by("pk")
         )
         if len(children) != len(names):
+            continue
+        # A child who has outgrown the ages by the course (Adam, 14 today) wishes nothing.
+        fit, _reasons = selectors.children_who_fit(children=children, activities=days)
+        if len(fit) != len(children):
             continue
         account = children[0].household.guardians.filter(user__isnull=False).first()
         services.wishes_set(

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.text import TextFormMixin
@@ -78,9 +79,14 @@ class WishForm(TextFormMixin, forms.Form):
         label=_("Keep them together: a place for all of them, or for none"), required=False
     )
 
-    def __init__(self, *args, children, activities, **kwargs):
+    def __init__(self, *args, children, activities, not_offered=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].choices = [(c.pk, c.full_name) for c in children]
+        if not_offered:
+            # Members who fit no activity of the round are not offered; say why beside the list.
+            self.fields["participants"].help_text = " ".join(
+                [gettext("Not offered:"), *not_offered]
+            )
         choices = [("", "—")] + [(a.pk, str(a)) for a in activities]
         for rank in range(1, WISH_SLOTS + 1):
             label = _("First choice") if rank == 1 else _("Choice %(rank)s") % {"rank": rank}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enrolment.models import Enrolment, EnrolmentSource
+from households.eligibility import long_datetime
 from households.models import Household, Participant
 from programmes.models import Partner, Programme
 from sessions.models import Session
@@ -188,8 +189,8 @@ class RoundActivity(models.Model):
     def __str__(self) -> str:
         if self.session_id is None:
             return self.programme.title
-        local = timezone.localtime(self.session.starts_at)
-        return f"{self.programme.title} – {local:%d/%m %H:%M}"
+        # The weekday and the year: "01/01 09:30" hid a Friday that was New Year's Day.
+        return f"{self.programme.title} – {long_datetime(self.session.starts_at)}"
 
 
 class SiblingGroup(models.Model):

@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role, has_role
 from enrolment.access import partner_of
 from enrolment.models import Enrolment
+from enrolment.services import eligibility_date
 from households.access import households_visible_to
+from households.eligibility import ineligibility_reason
 from households.models import Household, Participant
 from programmes.models import Programme, ProgrammeStatus
 from programmes.selectors import age_on
@@ -57,6 +59,30 @@ def round_get(*, pk: int) -> AllocationRound:
 
 def round_activities(*, round_: AllocationRound) -> list[RoundActivity]:
     return list(round_.activities.select_related("programme", "session__venue", "programme__venue"))
+
+
+def children_who_fit(
+    *, children: list[Participant], activities: list[RoundActivity]
+) -> tuple[list[Participant], list[str]]:
+    """The members who fit at least one activity of the round, and why each other one fits
+    none (the enrolment's own rule, on the activity's first day)."""
+    fit, reasons = [], []
+    for child in children:
+        why = [
+            ineligibility_reason(
+                first_name=child.first_name,
+                birth_date=child.birth_date,
+                sex=child.sex,
+                programme=activity.programme,
+                day=eligibility_date(programme=activity.programme, session=activity.session),
+            )
+            for activity in activities
+        ]
+        if not activities or any(reason is None for reason in why):
+            fit.append(child)
+        else:
+            reasons.append(next(reason for reason in why if reason))
+    return fit, reasons
 
 
 def open_rounds_for_programme(*, programme) -> list[AllocationRound]:

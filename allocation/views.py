@@ -17,6 +17,7 @@ from core.errors import form_error
 from core.ids import parse_id
 from core.reads import personal_read
 from enrolment.access import partner_of
+from households.eligibility import long_datetime
 
 from . import selectors, services
 from .errors import AllocationError
@@ -175,7 +176,10 @@ def wishes(request: HttpRequest, pk: int) -> HttpResponse:
     )
     children = selectors.household_children(user=request.user, round_=round_, household=household)
     activities = selectors.round_activities(round_=round_)
-    form = WishForm(request.POST or None, children=children, activities=activities)
+    offered, not_offered = selectors.children_who_fit(children=children, activities=activities)
+    form = WishForm(
+        request.POST or None, children=offered, activities=activities, not_offered=not_offered
+    )
     if request.method == "POST" and form.is_valid():
         chosen = [child for child in children if child.pk in form.cleaned_data["participants"]]
         try:
@@ -195,7 +199,7 @@ def wishes(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("Wishes saved. You can change them until %(date)s.")
-                % {"date": timezone.localtime(round_.wishes_close_at).strftime("%d/%m/%Y %H:%M")},
+                % {"date": long_datetime(round_.wishes_close_at)},
             )
             url = reverse("allocation:wishes", args=[pk])
             if _household_id(request):

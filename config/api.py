@@ -17,6 +17,7 @@ from attendance.api import figures_router as attendance_figures_router
 from attendance.api import follow_ups_router, outreach_router
 from attendance.api import sessions_router as attendance_router
 from core.errors import ERROR_ANSWERS, DomainError, ErrorOut, error_body
+from core.validation_messages import body_parse_message, validation_message
 from enrolment import api as enrolment_api
 from households import api as households_api
 from notifications.api import router as notifications_router
@@ -67,7 +68,7 @@ def _field_name(location: list) -> str:
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError):
     errors = [
-        {"field": _field_name(list(error.get("loc", []))), "message": str(error.get("msg", ""))}
+        {"field": _field_name(list(error.get("loc", []))), "message": validation_message(error)}
         for error in exc.errors
     ]
     summary = _("Invalid input: %(fields)s") % {
@@ -101,7 +102,11 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError):
-    return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        # django-ninja's own English, with the JSON parser's details in DEBUG.
+        message = body_parse_message()
+    return api.create_response(request, error_body(message), status=exc.status_code)
 
 
 api.add_router("/me", me_router, tags=["accounts"])

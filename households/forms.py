@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from core.text import SEARCH_MAX_LENGTH, TextFormMixin, validate_search
+from core.text import SEARCH_MAX_LENGTH, TextFormMixin, validate_search, validate_text
 from core.time import BoundedDateField
 
 from .models import Channel, ConsentAnswer, ConsentKind, Guardian, Language, Sex
@@ -137,8 +137,11 @@ SHEET_ROWS = 3
 PHONE_WIDGET = forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"})
 
 
-class SafetySheetForm(forms.Form):
-    """The safety sheet on one page, in the order of the paper one; the service checks it."""
+class SafetySheetForm(TextFormMixin, forms.Form):
+    """The safety sheet on one page, in the order of the paper one; the service checks it.
+
+    Rows of people left empty are skipped: contact 3 filled alone becomes the first contact,
+    and an error the service finds on it is still shown on row 3 (``row_field``)."""
 
     allergies = forms.CharField(
         label=_("Allergies"),
@@ -195,22 +198,28 @@ class SafetySheetForm(forms.Form):
         ):
             for n in range(1, SHEET_ROWS + 1):
                 label = title % {"n": n}
+                # Added after TextFormMixin ran: given the same rule here.
                 self.fields[f"{prefix}_{n}_name"] = forms.CharField(
-                    label=_("%(who)s: name") % {"who": label}, required=False, max_length=200
+                    label=_("%(who)s: name") % {"who": label},
+                    required=False,
+                    max_length=200,
+                    validators=[validate_text],
                 )
                 self.fields[f"{prefix}_{n}_relation"] = forms.CharField(
                     label=_("%(who)s: relation to the child") % {"who": label},
                     required=False,
                     max_length=200,
+                    validators=[validate_text],
                 )
                 self.fields[f"{prefix}_{n}_phone"] = forms.CharField(
                     label=_("%(who)s: phone") % {"who": label},
                     required=False,
                     max_length=32,
                     widget=PHONE_WIDGET,
+                    validators=[validate_text],
                 )
 
-    def people(self, prefix: str) -> list[tuple[str, str, str]]:
+    def _filled_rows(self, prefix: str) -> list[tuple[int, tuple[str, str, str]]]:
         data = self.cleaned_data
         rows = []
         for n in range(1, SHEET_ROWS + 1):
@@ -220,8 +229,18 @@ class SafetySheetForm(forms.Form):
                 data.get(f"{prefix}_{n}_phone", ""),
             )
             if any(value.strip() for value in row):
-                rows.append(row)
+                rows.append((n, row))
         return rows
+
+    def people(self, prefix: str) -> list[tuple[str, str, str]]:
+        """The filled rows, in order, without the empty ones between them."""
+        return [row for _n, row in self._filled_rows(prefix)]
+
+    def row_field(self, prefix: str, index: int, part: str) -> str:
+        """The form field of the ``index``-th person the service was given."""
+        rows = self._filled_rows(prefix)
+        n = rows[index][0] if 0 <= index < len(rows) else index + 1
+        return f"{prefix}_{n}_{part}"
 
     def _rows(self, prefix: str) -> list[list]:
         return [

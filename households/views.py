@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from accounts.audit import audit_staff_read
 from accounts.roles import is_staff_member
 from core.menu import entry_url
+from core.phones import phone_for_display
 from core.reads import personal_read
 
 from . import selectors, services
@@ -365,6 +366,8 @@ def _sheet_initial(sheet) -> dict:
     if sheet is None:
         return {}
     initial = dict(sheet.health_details)
+    if initial.get("doctor_phone"):
+        initial["doctor_phone"] = phone_for_display(initial["doctor_phone"])
     initial |= {
         "may_leave_alone": sheet.may_leave_alone,
         "leave_alone_signed_on": sheet.leave_alone_signed_on,
@@ -380,17 +383,20 @@ def _sheet_initial(sheet) -> dict:
         for n, person in enumerate(people, start=1):
             for part in ("name", "relation", "phone"):
                 initial[f"{prefix}_{n}_{part}"] = person.get(part, "")
+            # Stored in E.164, shown as people write it.
+            initial[f"{prefix}_{n}_phone"] = phone_for_display(person.get("phone", ""))
     return initial
 
 
-def _sheet_field(error_field: str | None) -> str | None:
-    """``emergency_contacts.0.phone`` → ``contact_1_phone``; ``health.diet`` → ``diet``."""
+def _sheet_field(error_field: str | None, form: SafetySheetForm) -> str | None:
+    """``emergency_contacts.0.phone`` → ``contact_1_phone`` (or the row it was typed on, when
+    rows above were left empty); ``health.diet`` → ``diet``."""
     if not error_field:
         return None
     parts = error_field.split(".")
     if parts[0] in ("emergency_contacts", "authorised_people") and len(parts) == 3:
         prefix = "contact" if parts[0] == "emergency_contacts" else "authorised"
-        return f"{prefix}_{int(parts[1]) + 1}_{parts[2]}"
+        return form.row_field(prefix, int(parts[1]), parts[2])
     return parts[-1]
 
 
@@ -446,7 +452,7 @@ def safety_sheet(request: HttpRequest, participant_pk: int) -> HttpResponse:
                 ),
             )
         except HouseholdError as error:
-            field = _sheet_field(error.field)
+            field = _sheet_field(error.field, form)
             form.add_error(field if field in form.fields else None, error.message)
         else:
             messages.success(

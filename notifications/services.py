@@ -36,7 +36,7 @@ from programmes.models import EnrolmentMode, Programme
 from sessions.hooks import seats_taken
 from sessions.models import Session, SessionStatus
 
-from . import timing
+from . import submissions, timing
 from .delivery import dispatch_on_commit, messages_queue
 from .models import Channel, Message, MessageKind, MessageState
 from .rendering import to_context_value
@@ -206,7 +206,7 @@ def enrolment_notice_prepare(
 
 def enrolment_notify(
     *, enrolment: Enrolment, kind: str, reason: str = "", notice: EnrolmentNotice | None = None
-) -> Message:
+) -> Message | None:
     """Tell the participant's contact about an enrolment event, in the caller's transaction.
 
     With a ``notice`` prepared before the target's lock, the enrolment is taken as given (just
@@ -235,19 +235,31 @@ def enrolment_notify(
     if session is not None and kind != MessageKind.ENROLMENT_CANCELLED:
         context |= _session_context(session)
         context["participants"] = [enrolment.participant.first_name]
-    message = build_message(
-        key=f"enrolment:{enrolment.pk}:{event}:{int(moment.timestamp())}",
-        kind=kind,
-        recipient=recipient,
-        context=context,
-        programme_id=enrolment.programme_id,
-        session_id=enrolment.session_id,
-        enrolment=enrolment,
-        participant_id=enrolment.participant_id,
-        household_id=enrolment.participant.household_id,
+    # Several dates booked in one submission: one message lists every answer.
+    submission = (
+        (recipient.channel, recipient.address, enrolment.programme_id, enrolment.participant_id)
+        if notice is not None and enrolment.session_id is not None
+        else None
     )
-    # A prepared notice is for an enrolment inserted in this transaction: its key is new.
-    messages_queue([message], new_keys=notice is not None)
+    answer = submissions.answer_of(enrolment) if submission else {}
+    if submission and submissions.submission_add(key=submission, answer=answer):
+        message = None
+    else:
+        message = build_message(
+            key=f"enrolment:{enrolment.pk}:{event}:{int(moment.timestamp())}",
+            kind=kind,
+            recipient=recipient,
+            context=context,
+            programme_id=enrolment.programme_id,
+            session_id=enrolment.session_id,
+            enrolment=enrolment,
+            participant_id=enrolment.participant_id,
+            household_id=enrolment.participant.household_id,
+        )
+        # A prepared notice is for an enrolment inserted in this transaction: its key is new.
+        messages_queue([message], new_keys=notice is not None)
+        if submission:
+            submissions.submission_hold(key=submission, message=message, answer=answer)
     if kind in (MessageKind.ENROLMENT_CONFIRMED, MessageKind.ENROLMENT_PROMOTED):
         _skip_reminders_already_due(
             enrolments=[enrolment],

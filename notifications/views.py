@@ -98,9 +98,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 opt_out_email=data["opt_out_email"],
             )
         except HouseholdError as error:
-            form.add_error(
-                "preferred_channel" if error.field in ("phone", "email") else None, error.message
+            field = {"phone": "preferred_channel", "email": "preferred_channel"}.get(
+                error.field or "", error.field
             )
+            form.add_error(field if field in form.fields else None, error.message)
         else:
             messages.success(request, _("Your choices are saved."))
             return redirect("notifications:preferences")

@@ -1,9 +1,15 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+# Free text shown on every page of a programme and, for what to bring, in every message about
+# its sessions: long enough for what the demo and real programmes say, short enough for a phone.
+DESCRIPTION_MAX_LENGTH = 5000
+WHAT_TO_BRING_MAX_LENGTH = 300
+ACCESSIBILITY_NOTES_MAX_LENGTH = 1000
 
 
 class Field(models.TextChoices):
@@ -84,7 +90,12 @@ class Venue(models.Model):
         default=False,
         help_text=_("Whether the venue lies in a priority neighbourhood of urban policy (QPV)."),
     )
-    accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
+    accessibility_notes = models.TextField(
+        _("accessibility notes"),
+        blank=True,
+        max_length=ACCESSIBILITY_NOTES_MAX_LENGTH,
+        validators=[MaxLengthValidator(ACCESSIBILITY_NOTES_MAX_LENGTH)],
+    )
 
     class Meta:
         ordering = ["name"]
@@ -128,8 +139,19 @@ class SafetySheetPart(models.TextChoices):
 class Programme(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
-    description = models.TextField(_("description"), blank=True)
-    what_to_bring = models.TextField(_("what to bring"), blank=True)
+    # A TextField's max_length only reaches forms; the validator makes full_clean agree.
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
+    )
+    what_to_bring = models.TextField(
+        _("what to bring"),
+        blank=True,
+        max_length=WHAT_TO_BRING_MAX_LENGTH,
+        validators=[MaxLengthValidator(WHAT_TO_BRING_MAX_LENGTH)],
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     field = models.CharField(_("field"), max_length=32, choices=Field.choices)
     audience = models.CharField(_("audience"), max_length=32, choices=Audience.choices)

@@ -146,6 +146,22 @@ def _check_email_not_another_account(email: str, *, account) -> None:
         )
 
 
+def _check_channel_not_refused(
+    *, preferred_channel: str, opt_out_sms: bool, opt_out_email: bool
+) -> None:
+    """The way chosen for messages cannot also be refused: nobody could say where they go."""
+    if preferred_channel == Channel.SMS and opt_out_sms:
+        raise HouseholdError(
+            _("Messages are to be sent by SMS: choose e-mail above, or untick this box."),
+            field="opt_out_sms",
+        )
+    if preferred_channel == Channel.EMAIL and opt_out_email:
+        raise HouseholdError(
+            _("Messages are to be sent by e-mail: choose SMS above, or untick this box."),
+            field="opt_out_email",
+        )
+
+
 @transaction.atomic
 def household_register(
     *,
@@ -265,6 +281,9 @@ def guardian_update(
     # shared before this rule (the sign-in page tells those families to call the service).
     if phone and not _same_phone(guardian.phone, phone) and _has_account(guardian.household_id):
         _check_phone_not_another_account(phone, household_id=guardian.household_id)
+    _check_channel_not_refused(
+        preferred_channel=preferred_channel, opt_out_sms=opt_out_sms, opt_out_email=opt_out_email
+    )
     guardian.first_name, guardian.last_name = first_name.strip(), last_name.strip()
     guardian.phone, guardian.email = phone.strip(), email.strip()
     guardian.preferred_channel, guardian.language = preferred_channel, language

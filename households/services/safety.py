@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction, audit_record
 from core.encryption import fernet
+from core.phones import phone_to_e164
+from core.text import CONTROL_MESSAGE, has_control_characters
 from programmes.models import Programme, SafetySheetPart
 
 from ..errors import HouseholdError
@@ -72,6 +74,9 @@ class SafetySheetError(HouseholdError):
 
 def _check_text(value: str, *, field_name: str, limit: int = TEXT_LIMIT) -> str:
     value = (value or "").strip()
+    if has_control_characters(value):
+        # The API's rule (core.text), so that the page cannot keep what the API refuses.
+        raise SafetySheetError(str(CONTROL_MESSAGE), field=field_name)
     if len(value) > limit:
         raise SafetySheetError(
             _("This text is too long (%(limit)s characters at most).") % {"limit": limit},
@@ -95,11 +100,12 @@ def _people(people: list[Person], *, field_name: str) -> list[dict[str, str]]:
             raise SafetySheetError(
                 _("Give this person's name."), field=f"{field_name}.{index}.name"
             )
-        if sum(character.isdigit() for character in phone) < 6:
+        if not phone:
             raise SafetySheetError(
                 _("Give a phone number where this person can be reached."),
                 field=f"{field_name}.{index}.phone",
             )
+        phone = _phone(phone, field_name=f"{field_name}.{index}.phone")
         rows.append(
             {
                 "name": name,
@@ -110,6 +116,17 @@ def _people(people: list[Person], *, field_name: str) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def _phone(value: str, *, field_name: str) -> str:
+    """A number given on the sheet, in E.164 as every other number of the service."""
+    try:
+        return phone_to_e164(value)
+    except ValueError:
+        raise SafetySheetError(
+            _("This phone number is not valid: type it as on a phone, e.g. 06 12 34 56 78."),
+            field=field_name,
+        ) from None
 
 
 def sheet_missing_parts(sheet: SafetySheet | None, programme: Programme) -> list[str]:
@@ -180,8 +197,11 @@ def safety_sheet_save(
             "doctor_name": _check_text(
                 given.doctor_name, field_name="health.doctor_name", limit=NAME_LIMIT
             ),
-            "doctor_phone": _check_text(
-                given.doctor_phone, field_name="health.doctor_phone", limit=PHONE_LIMIT
+            "doctor_phone": _phone(
+                _check_text(
+                    given.doctor_phone, field_name="health.doctor_phone", limit=PHONE_LIMIT
+                ),
+                field_name="health.doctor_phone",
             ),
         }
         filled_parts.append(SafetySheetPart.HEALTH.value)

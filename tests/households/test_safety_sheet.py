@@ -315,7 +315,7 @@ def test_guardian_fills_the_sheet_on_the_page_and_the_booking_stops_waiting(clie
     sheet = SafetySheet.objects.get(participant=world["child"])
     assert sheet.filled_as == "guardian" and sheet.health["has_pai"] is True
     assert sheet.authorised_people == [
-        {"name": "Awa Diallo", "phone": "06 11 22 33 44", "relation": "tante"}
+        {"name": "Awa Diallo", "phone": "+33611223344", "relation": "tante"}
     ]
     enrolment.refresh_from_db()
     assert not enrolment.sheet_pending
@@ -328,9 +328,76 @@ def test_the_page_shows_a_refusal_beside_the_field_and_keeps_what_was_typed(clie
     url = f"/my/participants/{world['child'].pk}/safety-sheet/"
     response = client.post(url, sheet_form(authorised_1_phone="?", may_leave_alone="on"))
     assert response.status_code == 200
-    assert "Give a phone number" in response.content.decode()
+    assert "This phone number is not valid" in response.content.decode()
     assert 'value="Awa Diallo"' in response.content.decode()
     assert not SafetySheet.objects.exists()
+
+
+def test_the_page_refuses_control_characters_as_the_api_does(client, world):
+    client.force_login(world["family"])
+    url = f"/my/participants/{world['child'].pk}/safety-sheet/"
+    response = client.post(url, sheet_form(allergies="noix\x01\x07", contact_1_name="Fa\x07tou"))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"allergies", "contact_1_name"}
+    assert "control characters" in errors["allergies"][0]
+    assert not SafetySheet.objects.exists()
+
+
+def test_the_sheet_stores_its_phones_in_e164_and_shows_them_as_written(client, world):
+    client.force_login(world["family"])
+    url = f"/my/participants/{world['child'].pk}/safety-sheet/"
+    response = client.post(
+        url,
+        sheet_form(
+            contact_1_phone="0612345678",
+            contact_2_name="Moussa",
+            contact_2_phone="+33 6 12 34 56 79",
+            doctor_phone="01.46.70.00.00",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    sheet = SafetySheet.objects.get(participant=world["child"])
+    assert [person["phone"] for person in sheet.emergency_contacts] == [
+        "+33612345678",
+        "+33612345679",
+    ]
+    assert sheet.health["doctor_phone"] == "+33146700000"
+    page = client.get(url).content.decode()
+    assert 'value="06 12 34 56 78"' in page
+
+
+def test_an_invalid_sheet_phone_is_said_not_valid_not_missing(client, world):
+    client.force_login(world["family"])
+    url = f"/my/participants/{world['child'].pk}/safety-sheet/"
+    response = client.post(url, sheet_form(contact_1_phone="12"))
+    errors = response.context["form"].errors
+    assert list(errors) == ["contact_1_phone"]
+    assert "not valid" in errors["contact_1_phone"][0]
+    assert not SafetySheet.objects.exists()
+
+
+def test_contact_3_alone_becomes_the_first_contact_and_its_errors_stay_on_row_3(client, world):
+    client.force_login(world["family"])
+    url = f"/my/participants/{world['child'].pk}/safety-sheet/"
+    alone = {
+        "contact_1_name": "",
+        "contact_1_relation": "",
+        "contact_1_phone": "",
+        "contact_3_name": "Moussa Diallo",
+        "contact_3_relation": "père",
+    }
+    response = client.post(url, sheet_form(**alone, contact_3_phone="12"))
+    assert list(response.context["form"].errors) == ["contact_3_phone"]
+
+    response = client.post(url, sheet_form(**alone, contact_3_phone="06 12 34 56 78"))
+    assert response.status_code == 302
+    sheet = SafetySheet.objects.get(participant=world["child"])
+    assert sheet.emergency_contacts == [
+        {"name": "Moussa Diallo", "phone": "+33612345678", "relation": "père"}
+    ]
+    page = client.get(url).content.decode()
+    assert 'id="id_contact_1_name"' in page and 'value="Moussa Diallo"' in page
 
 
 @pytest.mark.parametrize("who", ["other_mediator", "other_family", "partner"])
