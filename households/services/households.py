@@ -129,12 +129,22 @@ def _same_phone(stored: str, phone: str) -> bool:
         return False
 
 
-def _check_email_not_another_account(email: str, *, account) -> None:
-    """The same for an e-mail address: it signs in one account only."""
+def _check_email_not_another_account(
+    email: str, *, account=None, household_id: int | None = None
+) -> None:
+    """The same for an e-mail address: it signs in one account only (the accounts of the
+    household itself excepted)."""
     email = email.strip().lower()
     if not email:
         return
-    others = contacts.user_ids_for(contacts.Identifier(contacts.EMAIL, email)) - {account.pk}
+    own = {account.pk} if account is not None else set()
+    if household_id is not None:
+        own |= set(
+            Guardian.objects.filter(household_id=household_id, user__isnull=False).values_list(
+                "user_id", flat=True
+            )
+        )
+    others = contacts.user_ids_for(contacts.Identifier(contacts.EMAIL, email)) - own
     if others:
         raise HouseholdError(
             _(
@@ -238,6 +248,7 @@ def guardian_create(
     )
     if user is not None or _has_account(household.pk):
         _check_phone_not_another_account(phone, account=user, household_id=household.pk)
+        _check_email_not_another_account(email, account=user, household_id=household.pk)
     has_primary = Guardian.objects.filter(household=household, is_primary=True).exists()
     if is_primary and has_primary:
         Guardian.objects.filter(household=household, is_primary=True).update(is_primary=False)
@@ -281,6 +292,10 @@ def guardian_update(
     # shared before this rule (the sign-in page tells those families to call the service).
     if phone and not _same_phone(guardian.phone, phone) and _has_account(guardian.household_id):
         _check_phone_not_another_account(phone, household_id=guardian.household_id)
+    # A family that writes another person's address on its record would lock them out of
+    # signing in with it: a new address is checked the same way.
+    if email.lower() != guardian.email.lower() and _has_account(guardian.household_id):
+        _check_email_not_another_account(email, household_id=guardian.household_id)
     _check_channel_not_refused(
         preferred_channel=preferred_channel, opt_out_sms=opt_out_sms, opt_out_email=opt_out_email
     )
