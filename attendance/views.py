@@ -403,9 +403,12 @@ def _service_worker_source() -> bytes:
 @require_GET
 @never_cache
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """Served under /attendance/ rather than /static/ so that its scope covers the register
-    pages (a worker controls only pages below its own URL)."""
-    return HttpResponse(_service_worker_source(), content_type="text/javascript")
+    """Served under /attendance/ rather than /static/, with the header that lets its scope be
+    the whole site: the register pages and the mediator's home at /."""
+    response = HttpResponse(_service_worker_source(), content_type="text/javascript")
+    # Allowed to control the home page (/) as well, above its own URL.
+    response["Service-Worker-Allowed"] = "/"
+    return response
 
 
 def programme_panel(request: HttpRequest, programme) -> str:

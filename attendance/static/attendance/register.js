@@ -512,9 +512,10 @@
     navigator.serviceWorker.register(form.dataset.serviceWorker, { scope: form.dataset.scope })
       .then(function () {
         if (!window.caches) { return; }
-        // The walk-in page is kept too, so a newcomer can be typed offline. On a first visit
-        // the worker did not see this page load either: keep it and its files.
-        var urls = [form.dataset.walkIn];
+        // The walk-in page is kept too, so a newcomer can be typed offline, and the pages a
+        // mediator goes back to (the home, follow-ups). On a first visit the worker did not see
+        // this page load either: keep it and its files.
+        var urls = [form.dataset.walkIn].concat((form.dataset.offlinePages || "").split(" ").filter(Boolean));
         if (!navigator.serviceWorker.controller) {
           urls.push(location.href);
           document.querySelectorAll("link[rel=stylesheet], script[src]").forEach(function (node) {

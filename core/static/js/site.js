@@ -4,6 +4,20 @@
 //   whose id they name, and say so in the status next to them.
 (function () {
   "use strict";
+  // A page shown without a connection (the copy the offline worker kept): say from when.
+  var offlineNotice = document.getElementById("offline-notice");
+  function showOffline() {
+    if (!offlineNotice) { return; }
+    if (navigator.onLine) { offlineNotice.hidden = true; return; }
+    var saved = new Date(offlineNotice.getAttribute("data-saved-at"));
+    var time = ("0" + saved.getHours()).slice(-2) + ":" + ("0" + saved.getMinutes()).slice(-2);
+    offlineNotice.textContent = offlineNotice.getAttribute("data-text").replace("%t", time);
+    offlineNotice.hidden = false;
+  }
+  window.addEventListener("online", showOffline);
+  window.addEventListener("offline", showOffline);
+  showOffline();
+
   document.addEventListener("submit", function (event) {
     var submitter = event.submitter;
     var question = (submitter && submitter.getAttribute("data-confirm")) ||
