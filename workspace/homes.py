@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from attendance.selectors import (
     children_not_checked_out,
@@ -187,7 +188,12 @@ def programmes_needing_attention(
         programmes.update(Programme.objects.in_bulk(missing))
         for programme_id, count in absences.items():
             reasons[programme_id].append(
-                _("%(count)d open follow-ups of absences") % {"count": count}
+                ngettext(
+                    "%(count)d open follow-up of absences",
+                    "%(count)d open follow-ups of absences",
+                    count,
+                )
+                % {"count": count}
             )
     return sorted(
         ((programmes[pk], why) for pk, why in reasons.items() if why),

@@ -29,7 +29,14 @@ self.addEventListener("fetch", function (event) {
       return response;
     }).catch(function () {
       return caches.match(request, { ignoreVary: true }).then(function (cached) {
-        return cached || Response.error();
+        if (!cached) { return Response.error(); }
+        var saved = Date.parse(cached.headers.get("Date") || "");
+        if (request.mode !== "navigate" || isNaN(saved)) { return cached; }
+        // The page says when it was saved: its notice reads the time the server answered.
+        return cached.text().then(function (html) {
+          var page = html.replace('data-saved-at=""', 'data-saved-at="' + new Date(saved).toISOString() + '"');
+          return new Response(page, { status: cached.status, statusText: cached.statusText, headers: cached.headers });
+        });
       });
     })
   );
