@@ -3,11 +3,13 @@
 import uuid
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.age_bands import age_bands
 from core.text import SEARCH_MAX_LENGTH, TextFormMixin, validate_search
 from core.time import BoundedDateField
+from households.services import earliest_birth_date
 
 from .models import FOLLOW_UP_NOTE_LENGTH, FollowUpOutcome
 
@@ -32,6 +34,10 @@ class NewcomerForm(TextFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client_id"].initial = uuid.uuid4()
+        # The page may be used offline: the script refuses what the server would refuse.
+        self.fields["birth_date"].widget.attrs.update(
+            {"min": earliest_birth_date().isoformat(), "max": timezone.localdate().isoformat()}
+        )
 
     def tie_errors(self) -> None:
         """Point each field in error at its message, for screen readers."""

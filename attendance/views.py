@@ -26,6 +26,7 @@ from core.ids import id_or_404
 from core.reads import personal_read
 from households.access import participants_visible_to
 from households.models import Sex
+from households.services import earliest_birth_date
 from programmes.models import Field as ProgrammeField
 from sessions.selectors import session_list
 
@@ -143,6 +144,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         "lock_at": register_lock_at(session),
         "can_change": not locked or has_role(request.user, Role.COORDINATOR),
         "opens_later": timezone.localtime(session.starts_at).date() > timezone.localdate(),
+        "earliest_birth_date": earliest_birth_date(),
         "headcount_form": HeadcountForm(
             initial_counts={headcount.age_band: headcount.count for headcount in page.headcounts}
         )
@@ -200,6 +202,7 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
         "search": search,
         "query": query,
         "newcomer": newcomer,
+        "earliest_birth_date": earliest_birth_date(),
         "candidates": candidates,
     }
     return render(request, "attendance/walk_in.html", context)
@@ -403,9 +406,12 @@ def _service_worker_source() -> bytes:
 @require_GET
 @never_cache
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """Served under /attendance/ rather than /static/ so that its scope covers the register
-    pages (a worker controls only pages below its own URL)."""
-    return HttpResponse(_service_worker_source(), content_type="text/javascript")
+    """Served under /attendance/ rather than /static/, with the header that lets its scope be
+    the whole site: the register pages and the mediator's home at /."""
+    response = HttpResponse(_service_worker_source(), content_type="text/javascript")
+    # Allowed to control the home page (/) as well, above its own URL.
+    response["Service-Worker-Allowed"] = "/"
+    return response
 
 
 def programme_panel(request: HttpRequest, programme) -> str:

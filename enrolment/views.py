@@ -3,6 +3,8 @@
 Every object is looked up through enrolment.access: another household's id answers 404.
 """
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,7 +40,7 @@ from programmes.selectors import programme_get_published
 from . import services
 from .access import can_manage_programme, enrolments_visible_to, partner_of
 from .forms import EnrolForm, ProgrammeChoiceForm, ReferralForm
-from .models import EnrolmentStatus
+from .models import Enrolment, EnrolmentStatus
 from .selectors.spaces import (
     enrolment_members,
     household_enrolments,
@@ -116,6 +118,13 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
     if refusal := enrolment_refusal(request.user, household=household, programme=programme):
         raise PermissionDenied(refusal)
     sessions = None if programme.is_whole_cycle else open_sessions(programme=programme)
+    # Dates a family booking now could not cancel online any more, told before booking.
+    draft = functools.partial(Enrolment, programme=programme, status=EnrolmentStatus.CONFIRMED)
+    too_late = {
+        target.pk if target else None
+        for target in (sessions if sessions is not None else [None])
+        if not services.cancellation_policy(draft(session=target)).allowed
+    }
     day = (
         timezone.localtime(sessions[0].starts_at).date()
         if sessions
@@ -151,6 +160,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "members": members,
             "sessions": sessions,
+            "too_late": too_late,
             "staff": is_staff_member(request.user),
         },
     )
@@ -278,24 +288,15 @@ def referral_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
+        params = {"name": enrolment.participant.first_name, "position": enrolment.waitlist_position}
         if enrolment.status == EnrolmentStatus.CONFIRMED:
-            messages.success(
-                request,
-                _("Referral accepted: %(name)s is enrolled.")
-                % {"name": enrolment.participant.first_name},
-            )
+            messages.success(request, _("Referral accepted: %(name)s is enrolled.") % params)
         else:
-            messages.warning(
-                request,
-                _(
-                    "Referral accepted: the programme is full, "
-                    "%(name)s is number %(position)s on the waiting list."
-                )
-                % {
-                    "name": enrolment.participant.first_name,
-                    "position": enrolment.waitlist_position,
-                },
+            text = _(
+                "Referral accepted: the programme is full, "
+                "%(name)s is number %(position)s on the waiting list."
             )
+            messages.warning(request, text % params)
     return redirect(_back_from(request, enrolment))
 
 
@@ -308,11 +309,8 @@ def programme_people(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_manage_programme(request.user, programme):
         raise PermissionDenied
     lists = {name: list(people) for name, people in programme_lists(programme=programme).items()}
-    personal_read(
-        request,
-        [enrolment for people in lists.values() for enrolment in people],
-        summary=gettext_noop("programme lists"),
-    )
+    people = [enrolment for group in lists.values() for enrolment in group]
+    personal_read(request, people, summary=gettext_noop("programme lists"))
     return render(request, "enrolment/programme_people.html", {"programme": programme, **lists})
 
 

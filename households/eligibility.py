@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from programmes.models import Audience, Programme
 from programmes.selectors import age_on
@@ -23,6 +24,24 @@ ADULT_AUDIENCES = {
 }
 # Audiences whose pages list the adults of a household first.
 ADULT_FIRST = ADULT_AUDIENCES | {Audience.PARENT_AND_CHILD}
+
+
+def _age_on_day(name: str, age: int, day: datetime.date) -> str:
+    """ "Lina will be 8 on …", in the past tense for a day already gone (a cycle under way)."""
+    params = {"name": name, "count": age, "date": long_date(day)}
+    if day < timezone.localdate():
+        return (
+            ngettext(
+                "%(name)s was %(count)s on %(date)s", "%(name)s was %(count)s on %(date)s", age
+            )
+            % params
+        )
+    return (
+        ngettext(
+            "%(name)s will be %(count)s on %(date)s", "%(name)s will be %(count)s on %(date)s", age
+        )
+        % params
+    )
 
 
 def long_date(day: datetime.date) -> str:
@@ -66,41 +85,17 @@ def ineligibility_reason(
             }
         return None
     age = age_on(birth_date, day)
-    params["age"] = age
+    params["who"] = _age_on_day(first_name, age, day)
     # In a parent-and-child programme the ages bound the children; their parents come too.
     ages_apply = not (programme.audience == Audience.PARENT_AND_CHILD and age >= ADULT_AGE)
     if ages_apply and programme.min_age is not None and age < programme.min_age:
         if programme.max_age is not None:
-            return (
-                _(
-                    "%(name)s will be %(age)s on %(date)s: this programme is for ages "
-                    "%(min)s to %(max)s."
-                )
-                % params
-            )
-        return (
-            _(
-                "%(name)s will be %(age)s on %(date)s: this programme is for people "
-                "aged %(min)s and over."
-            )
-            % params
-        )
+            return _("%(who)s: this programme is for ages %(min)s to %(max)s.") % params
+        return _("%(who)s: this programme is for people aged %(min)s and over.") % params
     if ages_apply and programme.max_age is not None and age > programme.max_age:
         if programme.min_age is not None:
-            return (
-                _(
-                    "%(name)s will be %(age)s on %(date)s: this programme is for ages "
-                    "%(min)s to %(max)s."
-                )
-                % params
-            )
-        return (
-            _(
-                "%(name)s will be %(age)s on %(date)s: this programme is for people "
-                "aged up to %(max)s."
-            )
-            % params
-        )
+            return _("%(who)s: this programme is for ages %(min)s to %(max)s.") % params
+        return _("%(who)s: this programme is for people aged up to %(max)s.") % params
     if programme.audience in CHILD_AUDIENCES and age >= ADULT_AGE:
         return _("This programme is for %(audience)s; %(name)s is an adult.") % {
             "audience": audience,

@@ -13,6 +13,19 @@ class NotificationsConfig(AppConfig):
 
         personal_data.register()
         sign_in.register()
+        from accounts.roles import Role, has_role
+        from core.menu import MenuEntry, register
+
+        # The outbox, for those who answer for what the service sends.
+        register(
+            MenuEntry(
+                key="messages",
+                label=_("Messages"),
+                url_name="notifications:log",
+                visible=lambda user: has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR),
+                order=65,
+            )
+        )
         receivers.connect()
         worker_ready.connect(receivers.sweep_at_worker_start, dispatch_uid="notifications-sweep")
 

@@ -19,4 +19,16 @@ class PrivacyConfig(AppConfig):
         from .views import household_export_links
 
         receivers.connect()
+        from accounts.roles import can_handle_data_requests
+        from core.menu import MenuEntry, register
+
+        register(
+            MenuEntry(
+                key="privacy",
+                label=_("Data protection"),
+                url_name="privacy:overview",
+                visible=can_handle_data_requests,
+                order=70,
+            )
+        )
         register_household_links("privacy", household_export_links)

@@ -15,3 +15,15 @@ class ReportsConfig(AppConfig):
         from .services import REPORT_EXPORT, report_export_build
 
         register_job_handler(REPORT_EXPORT, report_export_build)
+        from accounts.roles import Role, has_role
+        from core.menu import MenuEntry, register
+
+        register(
+            MenuEntry(
+                key="reports",
+                label=_("Reports"),
+                url_name="reports:dashboard",
+                visible=lambda user: has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR),
+                order=60,
+            )
+        )

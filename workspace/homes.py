@@ -8,9 +8,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from attendance.selectors import (
     children_not_checked_out,
@@ -21,6 +22,7 @@ from attendance.selectors import (
 from core.time import local_today
 from enrolment.models import ACTIVE_STATUSES, Enrolment, EnrolmentSource, EnrolmentStatus
 from enrolment.selectors import enrolment_list, sheets_to_complete
+from enrolment.services import cancellation_policy
 from households.selectors import household_of_user
 from programmes.models import Mediator, Programme, ProgrammeStatus
 from sessions.models import Session, SessionStatus
@@ -186,7 +188,12 @@ def programmes_needing_attention(
         programmes.update(Programme.objects.in_bulk(missing))
         for programme_id, count in absences.items():
             reasons[programme_id].append(
-                _("%(count)d open follow-ups of absences") % {"count": count}
+                ngettext(
+                    "%(count)d open follow-up of absences",
+                    "%(count)d open follow-ups of absences",
+                    count,
+                )
+                % {"count": count}
             )
     return sorted(
         ((programmes[pk], why) for pk, why in reasons.items() if why),
@@ -245,3 +252,20 @@ def pending_referrals(*, enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]
     return enrolments.filter(
         source=EnrolmentSource.PARTNER_REFERRAL, status=EnrolmentStatus.PROPOSED
     ).order_by("created_at")
+
+
+def with_cancel_policy(enrolments: QuerySet[Enrolment]) -> list[Enrolment]:
+    """A family's enrolments, each confirmed one with ``cancel_policy``: the rule that refuses a
+    late cancellation also hides the button that would lead to that refusal."""
+    first_session = (
+        Session.objects.filter(programme=OuterRef("programme"))
+        .exclude(status=SessionStatus.CANCELLED)
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    # The start of a whole cycle in the same query, not one more per enrolment.
+    enrolments = list(enrolments.annotate(cycle_start=Subquery(first_session)))
+    for enrolment in enrolments:
+        if enrolment.status == EnrolmentStatus.CONFIRMED:
+            enrolment.cancel_policy = cancellation_policy(enrolment)  # type: ignore[attr-defined]
+    return enrolments

@@ -1,6 +1,7 @@
 """The spaces each role works in, beside its home: the family's household and enrolments, the
 mediator's search and programmes, the partner's referrals. Their paths stay under my/."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from households.forms import HouseholdSearchForm
 from households.models import ConsentKind
 from households.views import staff_only
 
-from .homes import pending_referrals, programmes_managed_by
+from .homes import pending_referrals, programmes_managed_by, with_cancel_policy
 
 
 @login_required
@@ -28,7 +29,7 @@ def family_space(request: HttpRequest) -> HttpResponse:
     if household is None:
         return redirect("households:family-register")
     household = household_selectors.household_detail(user=request.user, pk=household.pk)
-    enrolments = household_enrolments(household=household)
+    enrolments = with_cancel_policy(household_enrolments(household=household))
     return render(
         request,
         "workspace/family_space.html",
@@ -37,6 +38,7 @@ def family_space(request: HttpRequest) -> HttpResponse:
             "enrolments": enrolments,
             "referrals": [e for e in enrolments if e.status == EnrolmentStatus.PROPOSED],
             "consent_kinds": ConsentKind.choices,
+            "contact": settings.SERVICE_CONTACT,
         },
     )
 

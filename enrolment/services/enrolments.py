@@ -509,6 +509,8 @@ def enrolment_source_for(user) -> str:
 def _cycle_start(enrolment: Enrolment) -> datetime.datetime | None:
     if enrolment.session is not None:
         return enrolment.session.starts_at
+    if "cycle_start" in enrolment.__dict__:  # annotated by a page listing many enrolments
+        return enrolment.__dict__["cycle_start"]
     return (
         Session.objects.filter(programme_id=enrolment.programme_id)
         .exclude(status=SessionStatus.CANCELLED)

@@ -4,6 +4,7 @@ from ..errors import HouseholdError
 from .households import (
     consent_give,
     consent_withdraw,
+    earliest_birth_date,
     emergency_contact_create,
     guardian_account_check,
     guardian_change,
@@ -57,6 +58,7 @@ __all__ = [
     "consent_give",
     "consent_withdraw",
     "current_sheet",
+    "earliest_birth_date",
     "pai_document_content",
     "pai_documents_reencrypt",
     "emergency_contact_create",

@@ -374,15 +374,20 @@ def _check_participant(*, first_name: str, last_name: str, birth_date: datetime.
     if not last_name.strip():
         raise HouseholdError(_("Enter a last name."), field="last_name")
     # Both depend on today's date, which no schema states: a conflict with the clock (409).
-    today = timezone.localdate()
-    if birth_date > today:
+    if birth_date > timezone.localdate():
         raise HouseholdError(
             _("The birth date cannot be in the future."), field="birth_date", status=409
         )
-    if today.year - birth_date.year > OLDEST_AGE:
+    if birth_date < earliest_birth_date():
         raise HouseholdError(
             _("Check the birth date: the year looks wrong."), field="birth_date", status=409
         )
+
+
+def earliest_birth_date() -> datetime.date:
+    """The oldest birth date accepted: forms that check dates before sending (a phone offline)
+    apply the same window as the server, from this day to today."""
+    return datetime.date(timezone.localdate().year - OLDEST_AGE, 1, 1)
 
 
 @transaction.atomic

@@ -209,3 +209,43 @@ def test_a_phone_whose_clock_runs_ahead_keeps_its_marks_at_the_servers_time(clie
         assert put(client, session, {"marks": [on_time]}, mediator.user).status_code == 200
     mark.refresh_from_db()
     assert mark.status == "present"
+
+
+def test_a_batch_refused_for_one_item_names_every_item_at_fault(client, register):
+    """What the phone splits a refused batch on: each error names its item (walk-in or mark),
+    so the phone sets those aside and sends the rest again."""
+    session, mediator, people = register
+    mistyped = newcomer(birth_date="0201-05-04")
+    good = {"client_id": str(uuid.uuid4()), "participant_id": people[0].pk, "status": "present"}
+    tabbed = {
+        "client_id": str(uuid.uuid4()),
+        "participant_id": people[1].pk,
+        "status": "late",
+        "note": "bus\x01late",
+    }
+    body = {"walk_ins": [mistyped], "marks": [good, tabbed]}
+    response = put(client, session, body, mediator.user)
+    assert response.status_code == 422
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert fields == {"walk_ins.0.birth_date", "marks.1.note"}
+    assert not Attendance.objects.filter(session=session).exists()
+
+    # Without them the rest goes through, and the same client ids are not applied twice.
+    response = put(client, session, {"marks": [good]}, mediator.user)
+    assert response.status_code == 200, response.content
+    response = put(client, session, {"marks": [good]}, mediator.user)
+    assert response.json()["ignored"] == [good["client_id"]]
+
+
+def test_the_walk_in_page_gives_the_servers_birth_date_window(client, register):
+    session, mediator, _people = register
+    client.force_login(mediator.user)
+    page = client.get(reverse("attendance:walk-in", args=[session.pk])).content.decode()
+    assert 'min="1906-01-01"' in page and 'max="2026-11-25"' in page
+    assert 'data-earliest="1906-01-01"' in page
+    response = client.post(
+        reverse("attendance:walk-in", args=[session.pk]),
+        {"first_name": "Awa", "last_name": "Diallo", "birth_date": "1905-12-31"},
+    )
+    assert response.status_code == 200
+    assert "the year looks wrong" in response.content.decode()

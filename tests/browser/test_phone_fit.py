@@ -6,8 +6,9 @@ is measured as soon as its policy row exists. One browser, one page object and o
 for the whole walk.
 
 Exempt from the size rule, as WCAG 2.5.5 exempts them: a link inside running text (its block
-holds other words, so enlarging it would break the sentence's lines), and a check box or radio
-button whose label is a target of 44×44 px itself. A target hidden from view (0 px, off screen,
+holds other words, so enlarging it would break the sentence's lines; in a table cell it must
+still be 24 px high, WCAG 2.5.8), and a check box or radio button whose label is a target of
+44×44 px itself. Every entry of the header's menu must be on screen, not scrolled past its edge. A target hidden from view (0 px, off screen,
 or visually hidden for screen readers) is not a tap target.
 """
 
@@ -74,7 +75,20 @@ MEASURE = """
       }
     }
     if (el.tagName === 'INPUT' && ['checkbox', 'radio'].includes(el.type) && labelBox(el)) continue;
-    if (inRunningText(el)) continue;
+    // The header's menu must show every entry: a menu scrolling sideways once hid "Log out"
+    // past the screen's edge, which the overflow check below cannot see (its box scrolls).
+    if (el.closest('.site-header') && rect.right > width + 1) {
+      small.push(`${describe(el)} cut off at the screen's edge (right=${Math.round(rect.right)})`);
+      continue;
+    }
+    if (inRunningText(el)) {
+      // A link beside other words in a table cell is still a target: 24 px high at least
+      // (WCAG 2.5.8), as in the coordination lists.
+      if (el.closest('td, th') && rect.height < 24 - 0.5) {
+        small.push(`${describe(el)} ${Math.round(rect.width)}×${Math.round(rect.height)} (table link under 24 px)`);
+      }
+      continue;
+    }
     if (rect.width < minimum - 0.5 || rect.height < minimum - 0.5) {
       small.push(`${describe(el)} ${Math.round(rect.width)}×${Math.round(rect.height)}`);
     }

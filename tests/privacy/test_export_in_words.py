@@ -90,7 +90,7 @@ def test_the_export_page_reads_in_plain_french(client, household, coordinator_in
     assert ">SMS<" in page and "Français" in page
     assert "mercredi 2 septembre 2026, 08:30" in page  # when the export was made
     # The audit trail in sentences: who, what, which household.
-    assert "a consulté : foyer Benali" in page
+    assert "a consulté\u00a0: foyer Benali" in page
     assert "fiche du foyer" in page
     _no_codes(page)
     assert f'href="/privacy/households/{household.pk}/export.pdf"' in page

@@ -20,6 +20,19 @@
   }
   function saveList(name, list) { localStorage.setItem(name, JSON.stringify(list)); }
 
+  function todayText() {
+    var today = new Date();
+    return today.getFullYear() + "-" + ("0" + (today.getMonth() + 1)).slice(-2) + "-" + ("0" + today.getDate()).slice(-2);
+  }
+  /* What the server would refuse in a newcomer, said before it is queued: a date picker on a
+   * phone easily gives the year 201 for 2019, and the server takes 120 years back to today. */
+  function newcomerProblem(item, texts) {
+    if (!(item.first_name && item.last_name && item.birth_date)) { return texts.textRequired; }
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(item.birth_date) || (texts.earliest && item.birth_date < texts.earliest)) { return texts.textRange; }
+    if (item.birth_date > todayText()) { return texts.textFuture; }
+    return "";
+  }
+
   /* The walk-in page: a newcomer is kept on the phone and sent with the register's next batch,
    * so that nothing typed is lost when the connection drops at the moment of sending. */
   var newcomer = document.getElementById("newcomer-form");
@@ -46,10 +59,7 @@
         in_qpv: !!(newcomer.elements.in_qpv && newcomer.elements.in_qpv.checked),
         registered_at: new Date().toISOString()
       };
-      var today = new Date();
-      var todayText = today.getFullYear() + "-" + ("0" + (today.getMonth() + 1)).slice(-2) + "-" + ("0" + today.getDate()).slice(-2);
-      var problem = !(item.first_name && item.last_name && item.birth_date) ? newcomer.dataset.textRequired
-        : item.birth_date > todayText ? newcomer.dataset.textFuture : "";
+      var problem = newcomerProblem(item, newcomer.dataset);
       if (problem) {
         errorBox.textContent = problem;
         errorBox.hidden = false;
@@ -74,6 +84,10 @@
   var stateKey = "attendance-state-" + form.dataset.session;
   // Newcomers typed on the walk-in page, maybe offline.
   var walkInKey = "attendance-walkins-" + form.dataset.session;
+  // Items the server refused, set aside until they are corrected or deleted: the others go on.
+  var heldKey = "attendance-held-" + form.dataset.session;
+  var heldBox = document.getElementById("held-items");
+  var heldList = document.getElementById("held-list");
   var pendingWalkIns = document.getElementById("pending-walk-ins");
   var statusBox = document.getElementById("sync-status");
   var saveButton = document.getElementById("save-register");
@@ -81,8 +95,6 @@
   var reasonInput = document.getElementById("reason");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var sending = false;
-  // The last refusal stays on screen until the next tap: "saved" must never hide it.
-  var lastRefusal = "";
   var text = {
     saved: form.dataset.textSaved || "All marks are saved.",
     waiting: form.dataset.textWaiting || "%s mark(s) waiting: they will be sent when the connection returns.",
@@ -92,8 +104,24 @@
     notSent: form.dataset.textNotSent || "(not sent yet)",
     choose: form.dataset.textChoose || "Choose who collected the child.",
     otherNeeded: form.dataset.textOtherNeeded || "Give the person's name and a note.",
-    walkInWaiting: form.dataset.textWalkInWaiting || "walk-in, present (not sent yet)"
+    walkInWaiting: form.dataset.textWalkInWaiting || "walk-in, present (not sent yet)",
+    held: form.dataset.textHeld || "Not sent, to correct below: %s. Everything else is sent.",
+    heldItem: form.dataset.textHeldItem || "%n: check %f.",
+    heldReason: form.dataset.textHeldReason || "%n: %m",
+    heldMark: form.dataset.textHeldMark || "Tap a status on this person's line to send the mark again.",
+    fix: form.dataset.textFix || "Correct",
+    resend: form.dataset.textResend || "Send again",
+    remove: form.dataset.textRemove || "Delete",
+    firstName: form.dataset.textFirstName || "First name",
+    lastName: form.dataset.textLastName || "Last name",
+    birthDate: form.dataset.textBirthDate || "Birth date"
   };
+  // Each field in plain words, from the box's data-field-* attributes (birth_date: fieldBirthDate).
+  function fieldLabel(name) {
+    var labels = heldBox ? heldBox.dataset : {};
+    var key = "field" + name.replace(/(?:^|_)(\w)/g, function (match, letter) { return letter.toUpperCase(); });
+    return labels[key] || labels.fieldOther || name;
+  }
 
   function loadQueue() {
     try { return JSON.parse(localStorage.getItem(key)) || []; } catch (error) { return []; }
@@ -109,7 +137,8 @@
   }
   function showQueue() {
     var count = waitingCount();
-    if (count) { show("pending", text.waiting.replace("%s", count)); } else if (lastRefusal) { show("error", lastRefusal); } else { show("saved", text.saved); }
+    var held = loadList(heldKey).length;
+    if (count) { show("pending", text.waiting.replace("%s", count)); } else if (held) { show("error", text.held.replace("%s", held)); } else { show("saved", text.saved); }
   }
 
   function rowOf(participantId) {
@@ -121,7 +150,8 @@
   }
   function noteOf(row) {
     var note = row.querySelector("input[type=text]");
-    return note ? note.value : "";
+    // The server refuses control characters (core/text.py), which a paste can bring in.
+    return note ? note.value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]+/g, " ") : "";
   }
 
   function setFigure(name, value) {
@@ -155,6 +185,7 @@
       client_marked_at: new Date().toISOString(), reason: reasonInput ? reasonInput.value : ""
     });
     saveQueue(queue);
+    dropHeld(function (entry) { return entry.kind === "marks" && entry.item.participant_id === participantId; });
   }
 
   function setRow(mark) {
@@ -244,10 +275,147 @@
     var queue = loadList(checkOutKey).filter(function (other) { return other.participant_id !== item.participant_id; });
     queue.push(item);
     saveList(checkOutKey, queue);
+    dropHeld(function (entry) { return entry.kind === "check_outs" && entry.item.participant_id === item.participant_id; });
     showCheckOut(item, true);
     var details = chosen.closest("details");
     if (details) { details.open = false; }
     flush();
+  }
+
+  /* --- Items set aside ------------------------------------------------------------------ */
+
+  function personName(entry) {
+    if (entry.kind === "walk_ins") { return entry.item.last_name.toUpperCase() + " " + entry.item.first_name; }
+    var row = rowOf(entry.item.participant_id);
+    return row && row.dataset.name ? row.dataset.name : "";
+  }
+  function heldMessage(entry) {
+    // The server's own words when it gave a reason (in French, naming a newcomer already);
+    // otherwise the field in plain words, never its technical path.
+    if (entry.message && entry.kind === "walk_ins") { return entry.message; }
+    var name = personName(entry);
+    if (entry.message) { return name && entry.message.indexOf(name) === -1 ? text.heldReason.replace("%n", name).replace("%m", entry.message) : entry.message; }
+    return text.heldItem.replace("%n", name).replace("%f", fieldLabel(entry.field));
+  }
+  function dropHeld(predicate) {
+    var held = loadList(heldKey);
+    var kept = held.filter(function (entry) { return !predicate(entry); });
+    if (kept.length !== held.length) { saveList(heldKey, kept); showHeld(); }
+  }
+  function setAside(refusals, sent, status) {
+    var held = loadList(heldKey);
+    var ids = [];
+    refusals.forEach(function (refusal) {
+      var item = sent[refusal.kind][refusal.index];
+      if (!item || ids.indexOf(item.client_id) !== -1) { return; }
+      ids.push(item.client_id);
+      // An opening of safety details is only an audit record: nothing to correct.
+      if (refusal.kind === "openings") { return; }
+      var entry = { kind: refusal.kind, item: item, field: refusal.field, message: status === 422 ? "" : refusal.message };
+      held = held.filter(function (other) { return other.item.client_id !== item.client_id; });
+      held.push(entry);
+      if (refusal.kind === "check_outs") { checkOutError(item.participant_id, heldMessage(entry)); }
+    });
+    forget(ids);
+    saveList(heldKey, held);
+    showHeld();
+  }
+  function refusedItems(body) {
+    var found = [];
+    (body.errors || []).forEach(function (error) {
+      var match = /^(walk_ins|marks|check_outs|openings)\.(\d+)(?:\.([\w.]+))?/.exec(error.field || "");
+      if (match) { found.push({ kind: match[1], index: Number(match[2]), field: (match[3] || "").split(".")[0], message: error.message || body.detail || "" }); }
+    });
+    return found;
+  }
+
+  function button(label, className, onClick) {
+    var node = document.createElement("button");
+    node.type = "button";
+    node.className = "button button-secondary button-small " + (className || "");
+    node.textContent = label;
+    node.addEventListener("click", onClick);
+    return node;
+  }
+  function field(label, name, value, attributes) {
+    var wrapper = document.createElement("div");
+    wrapper.className = "form-row";
+    var input = document.createElement("input");
+    input.name = name;
+    input.id = name;
+    input.value = value || "";
+    Object.keys(attributes || {}).forEach(function (key) { input.setAttribute(key, attributes[key]); });
+    var caption = document.createElement("label");
+    caption.htmlFor = input.id;
+    caption.textContent = label;
+    wrapper.appendChild(caption);
+    wrapper.appendChild(input);
+    return wrapper;
+  }
+  function fixForm(entry, line) {
+    var id = entry.item.client_id;
+    var editor = document.createElement("div");
+    editor.className = "held-fix";
+    editor.appendChild(field(text.firstName, "held-first-" + id, entry.item.first_name, { type: "text", maxlength: "100" }));
+    editor.appendChild(field(text.lastName, "held-last-" + id, entry.item.last_name, { type: "text", maxlength: "100" }));
+    editor.appendChild(field(text.birthDate, "held-birth-" + id, entry.item.birth_date, { type: "date", min: form.dataset.earliest || "", max: todayText() }));
+    var problemBox = document.createElement("p");
+    problemBox.className = "check-out-error";
+    problemBox.setAttribute("role", "alert");
+    editor.appendChild(problemBox);
+    editor.appendChild(button(text.resend, "held-resend", function () {
+      var item = Object.assign({}, entry.item, {
+        first_name: document.getElementById("held-first-" + id).value.trim(),
+        last_name: document.getElementById("held-last-" + id).value.trim(),
+        birth_date: document.getElementById("held-birth-" + id).value
+      });
+      var problem = newcomerProblem(item, { textRequired: form.dataset.textRequired, textRange: form.dataset.textRange, textFuture: form.dataset.textFuture, earliest: form.dataset.earliest });
+      if (problem) { problemBox.textContent = problem; return; }
+      // The same client id: if the first send did reach the server, it is not added twice.
+      dropHeld(function (other) { return other.item.client_id === id; });
+      var list = loadList(walkInKey);
+      list.push(item);
+      saveList(walkInKey, list);
+      showPendingWalkIns();
+      flush();
+    }));
+    line.appendChild(editor);
+    var first = editor.querySelector("input");
+    if (first) { first.focus(); }
+  }
+  function showHeld() {
+    if (!heldBox) { return; }
+    var held = loadList(heldKey);
+    heldList.textContent = "";
+    held.forEach(function (entry) {
+      var line = document.createElement("li");
+      line.dataset.clientId = entry.item.client_id;
+      var message = document.createElement("p");
+      message.className = "held-message";
+      message.textContent = heldMessage(entry);
+      line.appendChild(message);
+      if (entry.kind === "marks") {
+        var hint = document.createElement("p");
+        hint.className = "meta";
+        hint.textContent = text.heldMark;
+        line.appendChild(hint);
+      }
+      var actions = document.createElement("p");
+      actions.className = "register-actions";
+      if (entry.kind === "walk_ins") {
+        actions.appendChild(button(text.fix, "held-fix-button", function (event) {
+          event.target.disabled = true;
+          fixForm(entry, line);
+        }));
+      }
+      actions.appendChild(button(text.remove, "held-delete", function () {
+        dropHeld(function (other) { return other.item.client_id === entry.item.client_id; });
+        showQueue();
+      }));
+      line.appendChild(actions);
+      heldList.appendChild(line);
+    });
+    heldBox.hidden = !held.length;
   }
 
   function flush() {
@@ -272,14 +440,12 @@
           if (walkIns.length) { window.location.reload(); }
           return true;
         }
-        var item = /^(walk_ins|marks|check_outs|openings)\.(\d+)\./.exec(((body.errors || [])[0] || {}).field || "");
-        if (response.status === 400 && item) {
-          // That item can never be accepted: drop it, keep the others.
-          var refused = sent[item[1]][Number(item[2])];
-          forget([refused.client_id]);
-          if (item[1] === "check_outs") { checkOutError(refused.participant_id, body.detail); }
-          lastRefusal = body.detail || response.statusText;
-          show("error", lastRefusal);
+        // The batch is all or nothing, and the refusal names the items at fault (a rule: 400 or
+        // 409; a malformed value: 422). Those cannot go as they are: set them aside for
+        // correction and send the others at once.
+        var refused = refusedItems(body);
+        if (response.status >= 400 && response.status < 500 && refused.length) {
+          setAside(refused, sent, response.status);
           return true;
         }
         show("error", body.detail || response.statusText);
@@ -299,7 +465,6 @@
   form.addEventListener("change", function (event) {
     var row = event.target.closest(".register-row");
     if (!row) { return; }
-    lastRefusal = "";
     enqueue(row);
     showFigures();
     flush();
@@ -339,6 +504,7 @@
   applyState();
   applyQueue();
   showPendingWalkIns();
+  showHeld();
   showFigures();
   flush();
 
@@ -346,9 +512,10 @@
     navigator.serviceWorker.register(form.dataset.serviceWorker, { scope: form.dataset.scope })
       .then(function () {
         if (!window.caches) { return; }
-        // The walk-in page is kept too, so a newcomer can be typed offline. On a first visit
-        // the worker did not see this page load either: keep it and its files.
-        var urls = [form.dataset.walkIn];
+        // The walk-in page is kept too, so a newcomer can be typed offline, and the pages a
+        // mediator goes back to (the home, follow-ups). On a first visit the worker did not see
+        // this page load either: keep it and its files.
+        var urls = [form.dataset.walkIn].concat((form.dataset.offlinePages || "").split(" ").filter(Boolean));
         if (!navigator.serviceWorker.controller) {
           urls.push(location.href);
           document.querySelectorAll("link[rel=stylesheet], script[src]").forEach(function (node) {

@@ -4,6 +4,23 @@
 //   whose id they name, and say so in the status next to them.
 (function () {
   "use strict";
+  // A page shown without a connection: say from when. The offline worker fills data-saved-at
+  // in the copy it kept; a page loaded before the connection dropped dates from its loading.
+  var offlineNotice = document.getElementById("offline-notice");
+  var loadedAt = new Date();
+  function showOffline() {
+    if (!offlineNotice) { return; }
+    if (navigator.onLine) { offlineNotice.hidden = true; return; }
+    var saved = offlineNotice.getAttribute("data-saved-at") ? new Date(offlineNotice.getAttribute("data-saved-at")) : loadedAt;
+    if (isNaN(saved.getTime())) { saved = loadedAt; }
+    var time = ("0" + saved.getHours()).slice(-2) + ":" + ("0" + saved.getMinutes()).slice(-2);
+    offlineNotice.textContent = offlineNotice.getAttribute("data-text").replace("%t", time);
+    offlineNotice.hidden = false;
+  }
+  window.addEventListener("online", showOffline);
+  window.addEventListener("offline", showOffline);
+  showOffline();
+
   document.addEventListener("submit", function (event) {
     var submitter = event.submitter;
     var question = (submitter && submitter.getAttribute("data-confirm")) ||
