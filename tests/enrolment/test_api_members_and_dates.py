@@ -206,6 +206,7 @@ def test_the_api_names_the_field_and_keeps_no_new_participant(
 
 def test_a_mediator_books_guardians_of_the_households_they_may_see_only(client, womens_cycle):
     mediator = MediatorFactory()
+    womens_cycle.mediators.add(mediator)  # mediators enrol in their own programmes only
     client.force_login(mediator.user)
     stranger = GuardianFactory()
     body = {"programme_id": womens_cycle.pk, "birth_date": "1980-01-01"}
