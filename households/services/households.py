@@ -159,16 +159,19 @@ def _check_email_not_another_account(
 def _check_channel_not_refused(
     *, preferred_channel: str, opt_out_sms: bool, opt_out_email: bool
 ) -> None:
-    """The way chosen for messages cannot also be refused: nobody could say where they go."""
+    """The way chosen for messages cannot also be refused: nobody could say where they go.
+    A conflict (409): a PATCH meets the choice already stored as often as one it sends."""
     if preferred_channel == Channel.SMS and opt_out_sms:
         raise HouseholdError(
             _("Messages are to be sent by SMS: choose e-mail above, or untick this box."),
             field="opt_out_sms",
+            status=409,
         )
     if preferred_channel == Channel.EMAIL and opt_out_email:
         raise HouseholdError(
             _("Messages are to be sent by e-mail: choose SMS above, or untick this box."),
             field="opt_out_email",
+            status=409,
         )
 
 
