@@ -10,6 +10,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 
+from tests.pages import pages_of
+from tests.privacy.access_world import ACTORS
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -62,3 +65,21 @@ def assert_french_page(page) -> None:
     assert_accessible(page)
     faults = french_typography_faults(page.locator("body").inner_text())
     assert not faults, f"{page.url}\n" + "\n".join(faults)
+
+
+def visit_every_page(page, world, base_url: str, *, errors_too: bool = True):
+    """Open, in ``page``, every HTML page of every role of the access policy's data set
+    (tests/pages.py), signed in as that role; yield each page opened. Pages answering 4xx or
+    5xx are skipped unless ``errors_too``."""
+    for role, side in ACTORS:
+        page.context.clear_cookies()
+        user = world.user(role, side)
+        if user is not None:
+            log_in(page, user, base_url)
+        for target in pages_of(world, role, side):
+            response = page.goto(target.url)
+            if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+                continue
+            if response.status >= 400 and not errors_too:
+                continue
+            yield target

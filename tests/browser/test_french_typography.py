@@ -7,10 +7,9 @@ token pages were not read by the journeys that check typography."""
 import pytest
 
 from attendance.models import FollowUp
-from tests.browser.support import french_typography_faults, log_in
+from tests.browser.support import french_typography_faults, visit_every_page
 from tests.factories import SessionFactory
-from tests.pages import pages_of
-from tests.privacy.access_world import ACTORS, build_world
+from tests.privacy.access_world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,19 +37,9 @@ def test_every_page_of_every_role_respects_french_typography(french_phone_page, 
         follow_up.sessions.add(*programme.sessions.all()[:2])
     faults = []
     read = 0
-    for role, side in ACTORS:
-        page.context.clear_cookies()
-        user = world.user(role, side)
-        if user is not None:
-            log_in(page, user, live_server.url)
-        for target in pages_of(world, role, side):
-            response = page.goto(target.url)
-            if response is None or "text/html" not in (response.headers.get("content-type") or ""):
-                continue
-            if response.status >= 400:
-                continue
-            read += 1
-            text = page.evaluate(PROSE)
-            faults += [f"{target}: {fault}" for fault in french_typography_faults(text)]
+    for target in visit_every_page(page, world, live_server.url, errors_too=False):
+        read += 1
+        text = page.evaluate(PROSE)
+        faults += [f"{target}: {fault}" for fault in french_typography_faults(text)]
     assert read > 60
     assert not faults, f"{len(faults)} faults:\n" + "\n".join(sorted(set(faults)))

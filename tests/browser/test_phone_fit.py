@@ -14,9 +14,8 @@ or visually hidden for screen readers) is not a tap target.
 
 import pytest
 
-from tests.browser.support import log_in
-from tests.pages import pages_of
-from tests.privacy.access_world import ACTORS, build_world
+from tests.browser.support import visit_every_page
+from tests.privacy.access_world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -122,21 +121,13 @@ def test_every_page_of_every_role_fits_a_phone(french_phone_page, live_server):
     world = build_world()
     faults = []
     measured = 0
-    for role, side in ACTORS:
-        page.context.clear_cookies()
-        user = world.user(role, side)
-        if user is not None:
-            log_in(page, user, live_server.url)
-        for target in pages_of(world, role, side):
-            response = page.goto(target.url)
-            if response is None or "text/html" not in (response.headers.get("content-type") or ""):
-                continue
-            measured += 1
-            result = page.evaluate(MEASURE, [MIN_TARGET, PHONE_WIDTH])
-            if result["documentWidth"] > result["width"]:
-                faults.append(
-                    f"{target}: {result['documentWidth']} px wide ({'; '.join(result['wide'])})"
-                )
-            faults += [f"{target}: small target {item}" for item in result["small"]]
+    for target in visit_every_page(page, world, live_server.url):
+        measured += 1
+        result = page.evaluate(MEASURE, [MIN_TARGET, PHONE_WIDTH])
+        if result["documentWidth"] > result["width"]:
+            faults.append(
+                f"{target}: {result['documentWidth']} px wide ({'; '.join(result['wide'])})"
+            )
+        faults += [f"{target}: small target {item}" for item in result["small"]]
     assert measured > 60
     assert not faults, f"{len(faults)} faults:\n" + "\n".join(sorted(set(faults)))
