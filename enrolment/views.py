@@ -3,8 +3,6 @@
 Every object is looked up through enrolment.access: another household's id answers 404.
 """
 
-import functools
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,7 +38,7 @@ from programmes.selectors import programme_get_published
 from . import services
 from .access import can_manage_programme, enrolments_visible_to, partner_of
 from .forms import EnrolForm, ProgrammeChoiceForm, ReferralForm
-from .models import Enrolment, EnrolmentStatus
+from .models import EnrolmentStatus
 from .selectors.spaces import (
     enrolment_members,
     household_enrolments,
@@ -119,11 +117,10 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied(refusal)
     sessions = None if programme.is_whole_cycle else open_sessions(programme=programme)
     # Dates a family booking now could not cancel online any more, told before booking.
-    draft = functools.partial(Enrolment, programme=programme, status=EnrolmentStatus.CONFIRMED)
     too_late = {
         target.pk if target else None
         for target in (sessions if sessions is not None else [None])
-        if not services.cancellation_policy(draft(session=target)).allowed
+        if not services.cancellable_online_if_booked(programme=programme, session=target)
     }
     day = (
         timezone.localtime(sessions[0].starts_at).date()

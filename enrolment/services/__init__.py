@@ -5,6 +5,7 @@ from .enrolments import (
     CancelPolicy,
     DateAnswer,
     MemberBooking,
+    cancellable_online_if_booked,
     cancellation_deadline,
     cancellation_policy,
     eligibility_check,
@@ -22,6 +23,7 @@ from .sheets import programme_sheet_pending_refresh, sheet_pending_refresh
 
 __all__ = [
     "CancelPolicy",
+    "cancellable_online_if_booked",
     "cancellation_policy",
     "DateAnswer",
     "MemberBooking",

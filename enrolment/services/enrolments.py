@@ -552,6 +552,12 @@ def cancellation_policy(enrolment: Enrolment, *, by_family: bool = True) -> Canc
     )
 
 
+def cancellable_online_if_booked(*, programme: Programme, session: Session | None) -> bool:
+    """Whether a family booking ``session`` (or the whole cycle) now could still cancel online."""
+    draft = Enrolment(programme=programme, session=session, status=EnrolmentStatus.CONFIRMED)
+    return cancellation_policy(draft).allowed
+
+
 def _too_late(policy: CancelPolicy) -> str:
     contact = settings.SERVICE_CONTACT
     return _(

@@ -393,6 +393,19 @@ def earliest_birth_date() -> datetime.date:
     return datetime.date(timezone.localdate().year - OLDEST_AGE, 1, 1)
 
 
+def same_child(
+    *, household: Household, first_name: str, birth_date: datetime.date
+) -> Participant | None:
+    """The household's child with this first name (in any case) and birth date: one child is
+    one record, whoever types it again."""
+    return Participant.objects.filter(
+        household=household,
+        first_name__iexact=first_name.strip(),
+        birth_date=birth_date,
+        guardian_record__isnull=True,
+    ).first()
+
+
 @transaction.atomic
 def participant_create(
     *,
@@ -416,12 +429,7 @@ def participant_create(
     if guardian_record is None:
         # Two submissions at once wait for each other here, so the second finds the first.
         Household.objects.select_for_update().filter(pk=household.pk).first()
-        same = Participant.objects.filter(
-            household=household,
-            first_name__iexact=first_name.strip(),
-            birth_date=birth_date,
-            guardian_record__isnull=True,
-        ).first()
+        same = same_child(household=household, first_name=first_name, birth_date=birth_date)
         if same is not None and same.created_at >= timezone.now() - RESUBMIT_WINDOW:
             return same  # the same form sent twice
         if same is not None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ..errors import HouseholdError
 from ..models import Household, Participant
 from ..selectors import duplicate_sign, household_duplicates
-from .households import household_register, participant_create
+from .households import household_register, participant_create, same_child
 
 # The answers to "is it this family?": the known family that matches best (the one a page
 # offers first), or another family. A page may also answer with the id of a household it offered.
@@ -80,11 +80,9 @@ def household_known(
 
 def household_child(*, household: Household, child: dict[str, Any]) -> Participant:
     """The child of ``household`` with this first name and birth date, or the child added."""
-    known_child = Participant.objects.filter(
-        household=household,
-        first_name__iexact=child["first_name"].strip(),
-        birth_date=child["birth_date"],
-    ).first()
+    known_child = same_child(
+        household=household, first_name=child["first_name"], birth_date=child["birth_date"]
+    )
     return known_child or participant_create(household=household, **child)
 
 
